@@ -1,0 +1,102 @@
+#pragma once
+// The LayerGraph: a DAG of ops on Boost.Graph. One vertex per op, edges carry tensors.
+// All work figures are per sample (one sequence of `seq` tokens), so the simulator scales
+// them by the number of samples it runs.
+#include <boost/graph/adjacency_list.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "wafersim/graph/model_spec.hpp"
+
+namespace wafersim {
+
+enum class OpKind {
+  embedding,     // token (+ position / type) lookup
+  norm,          // layernorm / rmsnorm
+  matmul,        // activation x weight (projections, FFN, LM head)
+  attn_scores,   // Q K^T per head
+  softmax,       // attention softmax
+  attn_context,  // P V per head
+  rotary,        // rotary position embedding on Q and K
+  activation,    // gelu / relu / swiglu gate
+  residual,      // residual add
+  loss,          // softmax cross-entropy over the vocabulary
+};
+const char* to_string(OpKind k);
+
+// A GEMM as the compiler sees it: `count` independent (m x k) * (k x n) products per sample.
+// For weight matmuls count = 1 and m = seq; for attention count = heads and m = seq.
+struct GemmShape {
+  double count = 0;
+  double m = 0;
+  double k = 0;
+  double n = 0;
+  double fmacs() const { return count * m * k * n; }
+};
+
+struct Op {
+  std::string name;            // "block3.attn.qkv"
+  OpKind kind = OpKind::matmul;
+  int layer = 0;               // layer group: 0 = embedding, 1..L = blocks, L+1 = head
+  GemmShape gemm;              // zero for non-GEMM ops
+  double fwd_fmacs = 0;        // per sample
+  double bwd_fmacs = 0;        // per sample (dX + dW), excluding recomputation
+  double fwd_elem_ops = 0;     // per sample, elementwise ops (adds, exps, ...)
+  double bwd_elem_ops = 0;
+  std::uint64_t params = 0;    // trainable parameters owned by this op
+  double out_elems = 0;        // per sample elements of the output activation
+  double saved_elems = 0;      // per sample elements kept for backward (no checkpointing)
+  bool streams_weights() const { return params > 0; }
+};
+
+struct Tensor {
+  std::string name;
+  double elems = 0;  // per sample
+};
+
+using GraphType = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, Op, Tensor>;
+using OpId = GraphType::vertex_descriptor;
+
+// A layer group: what weight streaming runs as one unit (embedding, each block, the head).
+struct LayerGroup {
+  int index = 0;
+  std::string name;               // "embedding", "block0", ..., "head"
+  std::vector<OpId> ops;          // in topological order
+  std::uint64_t params = 0;
+  double fwd_fmacs = 0;           // per sample
+  double bwd_fmacs = 0;
+  double input_elems = 0;         // per sample activation entering the group (checkpoint)
+};
+
+class LayerGraph {
+ public:
+  OpId add_op(Op op);
+  void add_edge(OpId from, OpId to, Tensor t);
+
+  const GraphType& graph() const { return g_; }
+  std::size_t num_ops() const { return boost::num_vertices(g_); }
+  const Op& op(OpId id) const { return g_[id]; }
+
+  std::vector<OpId> topo_order() const;            // throws SimError on a cycle
+  std::vector<LayerGroup> groups() const;          // ordered by layer index
+  std::uint64_t total_params() const;
+  double fwd_fmacs_per_sample() const;
+  double bwd_fmacs_per_sample() const;
+  // Model FLOPs of one training step per sample: 2 x (fwd + bwd) FMACs + element ops,
+  // without recomputation (the "model FLOPs" convention).
+  double training_flops_per_sample() const;
+  // Longest path in forward FMACs (ops that must run one after another).
+  double critical_path_fmacs() const;
+
+ private:
+  GraphType g_;
+};
+
+// Builds the transformer's LayerGraph for sequence length `seq`.
+LayerGraph build_transformer_graph(const TransformerSpec& arch, int seq);
+
+// Parameter count of the architecture from its closed form (for cross-checks).
+std::uint64_t transformer_params(const TransformerSpec& arch);
+
+}  // namespace wafersim

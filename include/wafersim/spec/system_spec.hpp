@@ -1,0 +1,152 @@
+#pragma once
+// The hardware description of one CS-2 system and its cluster, parsed and validated once
+// from configs/*.yaml into these immutable structs and passed down (never global).
+// The YAML tree mirrors these structs: `pe.sram`, `io.port_bandwidth`, `memoryx.bandwidth`...
+#include <string>
+#include <vector>
+
+#include "wafersim/core/units.hpp"
+
+namespace wafersim {
+
+struct Rect {
+  int x = 0;  // column of the top-left tile
+  int y = 0;  // row of the top-left tile
+  int w = 0;
+  int h = 0;
+  constexpr long long area() const { return static_cast<long long>(w) * h; }
+  constexpr bool operator==(const Rect&) const = default;
+};
+
+struct WaferSpec {
+  int width = 0;        // wafer.width: tiles per row (x)
+  int height = 0;       // wafer.height: tiles per column (y)
+  Rect usable;          // wafer.usable.{x,y,width,height}: rectangle a user program gets
+  int dies_x = 0;       // wafer.dies_x / dies_y: reticle dies (informational)
+  int dies_y = 0;
+};
+
+struct SimdSpec {  // elements per cycle per PE for each operation class (pe.simd.*)
+  double fp16_fmac = 4;       // @fmach: fp16 x fp16 -> fp16
+  double mixed_fmac = 2;      // @fmachs: fp16 x fp16 -> fp32 accumulate
+  double fp32_fmac = 1;
+  double fp16_add = 4;        // elementwise fp16 ops
+  double fp32_add = 2;        // elementwise fp32 add/move
+};
+
+struct PeSpec {
+  Bytes sram{0};              // pe.sram: SRAM per PE
+  int sram_banks = 0;         // pe.sram_banks
+  Bytes sram_reserved{0};     // pe.sram_reserved: runtime/code bytes not usable for data
+  Hertz clock{0};             // pe.clock
+  SimdSpec simd;              // pe.simd.*
+  int sram_read_ports = 2;    // pe.sram_read_ports
+  int sram_write_ports = 1;   // pe.sram_write_ports
+  int sram_port_bits = 64;    // pe.sram_port_bits
+  double fmac_issue_efficiency = 1.0;  // pe.fmac_issue_efficiency: measured/peak SIMD issue
+  double op_setup_cycles = 0;          // pe.op_setup_cycles: per vector (DSD) op
+  double sparsity = 0.0;               // pe.sparsity: fraction of zero operands skipped
+};
+
+struct RouterSpec {
+  int ports = 5;                   // router.ports
+  int colors = 24;                 // router.colors
+  int wavelet_bits = 32;           // router.wavelet_bits
+  double wavelets_per_cycle = 1;   // router.wavelets_per_cycle: per link per direction
+  int hop_latency = 2;             // router.hop_latency (cycles)
+  int turn_penalty = 0;            // router.turn_penalty (cycles)
+  int queue_depth = 4;             // router.queue_depth: wavelets per color per input port
+};
+
+struct IoSpec {
+  int ports = 12;                   // io.ports: 100 GbE ports per CS-2
+  BitsPerSecond port_bandwidth{0};  // io.port_bandwidth: per port, per direction
+  Seconds latency{0};               // io.latency
+  BitsPerSecond total() const { return BitsPerSecond(port_bandwidth.value * ports); }
+};
+
+struct MemoryXSpec {
+  Bytes capacity{0};           // memoryx.capacity
+  BitsPerSecond bandwidth{0};  // memoryx.bandwidth: aggregate, per direction
+  double optimizer_rate = 0;   // memoryx.optimizer_rate: parameters updated per second
+  Seconds latency{0};          // memoryx.latency
+};
+
+struct SwarmXSpec {
+  int fanout = 4;                    // swarmx.fanout: children per node
+  int lanes = 12;                    // swarmx.lanes: parallel trees (one per CS-2 I/O port)
+  BitsPerSecond nic_bandwidth{0};    // swarmx.nic_bandwidth: per node per lane
+  Seconds level_latency{0};          // swarmx.level_latency: per tree level
+  int max_systems = 192;             // swarmx.max_systems
+};
+
+struct InputSpec {
+  int workers = 0;                        // input.workers: per CS-2
+  BitsPerSecond worker_bandwidth{0};      // input.worker_bandwidth
+  Seconds latency{0};                     // input.latency
+};
+
+// Global efficiency parameters calibrated against public measurements by
+// scripts/calibrate.py; see docs/validation.md. Never tuned by hand.
+struct CalibrationSpec {
+  double compute_efficiency = 1.0;   // calibration.compute_efficiency: kernel software overhead
+  Seconds step_overhead{0};          // calibration.step_overhead: per training step, host/runtime
+};
+
+struct MapSpec {
+  std::string strategy = "auto";     // map.strategy (pipelined placement)
+  Bytes tile_reserve{0};             // map.tile_reserve: per-tile bytes kept free by the mapper
+};
+
+struct SimSpec {
+  Bytes stream_chunk{0};             // sim.stream_chunk: granularity of weight/gradient streams
+  int weight_buffers = 2;            // sim.weight_buffers: layers of weights buffered on wafer
+};
+
+struct SystemSpec {
+  std::string name;         // name: e.g. "CS-2"
+  std::string source;       // file the spec came from (for messages)
+  WaferSpec wafer;
+  PeSpec pe;
+  RouterSpec router;
+  IoSpec io;
+  MemoryXSpec memoryx;
+  SwarmXSpec swarmx;
+  InputSpec input;
+  CalibrationSpec calibration;
+  MapSpec map;
+  SimSpec sim;
+
+  long long usable_tiles() const { return wafer.usable.area(); }
+};
+
+// One `--set path=value` override; `origin` names where it came from for messages.
+struct Override {
+  std::string path;
+  std::string value;
+  std::string origin = "--set";
+};
+
+// Parses "a.b.c=value"; throws UsageError naming the option when malformed.
+Override parse_override(std::string_view text);
+
+// Load + validate. Unknown keys, missing required keys, duplicated keys, wrong types, bad
+// units, non-positive sizes: ConfigError naming file:line and the key path.
+SystemSpec load_system_spec(const std::string& path, const std::vector<Override>& overrides = {});
+SystemSpec load_system_spec_text(const std::string& yaml_text, const std::string& display_name,
+                                 const std::vector<Override>& overrides = {});
+// The built-in default: configs/cs2.yaml compiled into the binary.
+SystemSpec default_system_spec(const std::vector<Override>& overrides = {});
+const std::string& builtin_cs2_yaml();
+
+// Declared parameters, one source of truth for parsing, validation and `wafersim params`.
+struct ParamInfo {
+  std::string path;         // "pe.sram"
+  std::string type;         // "bytes", "frequency", "bandwidth", "time", "int", "number", "string"
+  std::string description;  // one line
+  std::string default_value;  // empty when required in a system file
+  bool required = false;
+};
+const std::vector<ParamInfo>& system_params();
+
+}  // namespace wafersim

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs the Debian packages wafersim needs, only those missing. Idempotent and
+# quiet when everything is already there.
+set -euo pipefail
+
+PKGS=(
+  cmake g++ make pkg-config
+  libsystemc-dev libboost-graph-dev libfmt-dev libspdlog-dev catch2
+  libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libpng-dev
+)
+# ccache speeds up rebuilds when available; optional.
+OPTIONAL=(ccache)
+
+missing=()
+for p in "${PKGS[@]}" "${OPTIONAL[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >/dev/null
+# Required packages must install; optional ones may fail without stopping the build.
+req=()
+for p in "${missing[@]}"; do
+  case " ${OPTIONAL[*]} " in *" $p "*) ;; *) req+=("$p");; esac
+done
+if [ ${#req[@]} -gt 0 ]; then
+  $SUDO apt-get install -y -qq --no-install-recommends "${req[@]}" >/dev/null
+fi
+for p in "${OPTIONAL[@]}"; do
+  case " ${missing[*]} " in *" $p "*)
+    $SUDO apt-get install -y -qq --no-install-recommends "$p" >/dev/null 2>&1 || echo "setup: optional $p not installed";;
+  esac
+done
+echo "setup: done"
