@@ -45,6 +45,8 @@ struct Op {
   double fwd_elem_ops = 0;     // per sample, elementwise ops (adds, exps, ...)
   double bwd_elem_ops = 0;
   std::uint64_t params = 0;    // trainable parameters owned by this op
+  double in_elems = 0;         // per sample elements of all activations read (for the
+                               // embedding: its token ids, which no op in the graph produces)
   double out_elems = 0;        // per sample elements of the output activation
   double saved_elems = 0;      // per sample elements kept for backward (no checkpointing)
   bool streams_weights() const { return params > 0; }

@@ -1,0 +1,250 @@
+// Builds the LayerGraph of a transformer: one vertex per op, edges carrying the activation
+// tensors between them. All figures are per sample (one sequence of `seq` tokens).
+// Conventions: backward of a weight matmul is dX + dW (2x forward FMACs), of an attention GEMM
+// the gradients w.r.t. both operands (also 2x); elementwise backward ~2x forward.
+#include <string>
+
+#include "transformer_rules.hpp"
+#include "wafersim/core/error.hpp"
+#include "wafersim/graph/layer_graph.hpp"
+
+namespace wafersim {
+namespace {
+
+class TransformerBuilder {
+ public:
+  TransformerBuilder(const TransformerSpec& a, int seq)
+      : a_(a),
+        s_(seq),
+        h_(a.hidden),
+        heads_(a.heads),
+        kv_(a.kv_heads > 0 ? a.kv_heads : a.heads),
+        hd_(static_cast<double>(a.hidden / a.heads)),
+        ffn_(a.ffn),
+        vocab_(a.vocab),
+        rot_dim_(a.position == PositionEmbedding::rotary ? (a.rotary_dim > 0 ? a.rotary_dim : hd_) : 0.0) {}
+
+  LayerGraph build() {
+    OpId x = embedding();
+    for (int i = 0; i < a_.layers; ++i) {
+      const std::string p = "block" + std::to_string(i);
+      const int layer = i + 1;
+      if (a_.arch == Arch::encoder) {
+        x = post_norm_block(p, layer, x);
+      } else if (a_.parallel_block) {
+        x = parallel_block(p, layer, x);
+      } else {
+        x = pre_norm_block(p, layer, x);
+      }
+    }
+    head(a_.layers + 1, x);
+    return std::move(g_);
+  }
+
+ private:
+  double act() const { return s_ * h_; }  // one hidden-state activation
+
+  OpId add(Op op) { return g_.add_op(std::move(op)); }
+  void link(OpId from, OpId to, double elems, const char* what = "out") {
+    g_.add_edge(from, to, Tensor{g_.op(from).name + ":" + what, elems});
+  }
+
+  static Op make_op(std::string name, OpKind kind, int layer) {
+    Op o;
+    o.name = std::move(name);
+    o.kind = kind;
+    o.layer = layer;
+    return o;
+  }
+
+  Op matmul(std::string name, int layer, double k, double n, bool own_weights, bool bias) {
+    Op o = make_op(std::move(name), OpKind::matmul, layer);
+    o.gemm = GemmShape{1, s_, k, n};
+    o.fwd_fmacs = o.gemm.fmacs();
+    o.bwd_fmacs = 2 * o.fwd_fmacs;       // dX and dW
+    o.fwd_elem_ops = bias ? s_ * n : 0;  // bias add
+    o.bwd_elem_ops = bias ? s_ * n : 0;  // bias gradient: sum over tokens
+    const double w = own_weights ? k * n : 0;
+    o.params = static_cast<std::uint64_t>(w + (bias ? n : 0));
+    o.in_elems = s_ * k;
+    o.out_elems = s_ * n;
+    o.saved_elems = s_ * k;  // input, for dW
+    return o;
+  }
+
+  Op elementwise(std::string name, OpKind kind, int layer, double in, double out, double ops, double saved) {
+    Op o = make_op(std::move(name), kind, layer);
+    o.fwd_elem_ops = ops;
+    o.bwd_elem_ops = rules::elem_bwd_factor * ops;
+    o.in_elems = in;
+    o.out_elems = out;
+    o.saved_elems = saved;
+    return o;
+  }
+
+  OpId norm(const std::string& name, int layer, OpId in) {
+    Op o = elementwise(name, OpKind::norm, layer, act(), act(), rules::norm_ops_per_elem(a_.norm) * act(),
+                       act());
+    o.params = static_cast<std::uint64_t>(rules::norm_params_per_feature(a_.norm) * a_.hidden);
+    OpId id = add(std::move(o));
+    link(in, id, act());
+    return id;
+  }
+
+  OpId residual(const std::string& name, int layer, std::initializer_list<OpId> ins) {
+    const double n = static_cast<double>(ins.size());
+    OpId id = add(elementwise(name, OpKind::residual, layer, n * act(), act(), (n - 1) * act(), 0));
+    for (OpId in : ins) link(in, id, act());
+    return id;
+  }
+
+  OpId embedding() {
+    const bool types = a_.type_vocab > 0;
+    const bool learned = a_.position == PositionEmbedding::learned;
+    const double tables = 1.0 + (learned ? 1 : 0) + (types ? 1 : 0);
+    const double ids = s_ * (types ? 2 : 1);  // token ids (+ token type ids)
+    Op o = elementwise("embedding.lookup", OpKind::embedding, 0, ids, act(), (tables - 1) * act(), ids);
+    o.bwd_elem_ops = tables * act();  // scatter-add into every table
+    double p = vocab_ * h_ + a_.type_vocab * h_ + (learned ? a_.max_seq * h_ : 0.0);
+    o.params = static_cast<std::uint64_t>(p);
+    OpId id = add(std::move(o));
+    if (a_.arch == Arch::encoder) id = norm("embedding.norm", 0, id);  // BERT: LN after sum
+    return id;
+  }
+
+  // Self-attention from `in` (the normalised hidden state) to the output projection.
+  OpId attention(const std::string& p, int layer, OpId in) {
+    const double qkv_n = h_ + 2 * kv_ * hd_;
+    const double qk = s_ * (heads_ + kv_) * hd_;
+    const double v = s_ * kv_ * hd_;
+    const double scores = heads_ * s_ * s_;
+
+    OpId qkv = add(matmul(p + ".attn.qkv", layer, h_, qkv_n, true, a_.bias));
+    link(in, qkv, act());
+    OpId qk_src = qkv;
+    if (rot_dim_ > 0) {
+      const double rotated = s_ * (heads_ + kv_) * rot_dim_;
+      // The rotation is linear with fixed angles, so backward needs no saved activation.
+      qk_src = add(elementwise(p + ".attn.rotary", OpKind::rotary, layer, qk, qk,
+                               rules::rotary_ops_per_elem * rotated, 0));
+      link(qkv, qk_src, qk, "qk");
+    }
+
+    Op sc = make_op(p + ".attn.scores", OpKind::attn_scores, layer);
+    sc.gemm = GemmShape{heads_, s_, hd_, s_};
+    sc.fwd_fmacs = sc.gemm.fmacs();
+    sc.bwd_fmacs = 2 * sc.fwd_fmacs;  // dQ and dK
+    sc.in_elems = qk;
+    sc.out_elems = scores;
+    sc.saved_elems = qk;  // Q and K
+    OpId sc_id = add(std::move(sc));
+    link(qk_src, sc_id, qk, "qk");
+
+    OpId sm = add(elementwise(p + ".attn.softmax", OpKind::softmax, layer, scores, scores,
+                              rules::softmax_ops_per_elem * scores, scores));  // keeps P
+    link(sc_id, sm, scores);
+
+    Op cx = make_op(p + ".attn.context", OpKind::attn_context, layer);
+    cx.gemm = GemmShape{heads_, s_, s_, hd_};
+    cx.fwd_fmacs = cx.gemm.fmacs();
+    cx.bwd_fmacs = 2 * cx.fwd_fmacs;  // dP and dV
+    cx.in_elems = scores + v;
+    cx.out_elems = act();
+    cx.saved_elems = v;  // P is already kept by the softmax
+    OpId cx_id = add(std::move(cx));
+    link(sm, cx_id, scores);
+    link(qkv, cx_id, v, "v");
+
+    OpId out = add(matmul(p + ".attn.out", layer, h_, h_, true, a_.bias));
+    link(cx_id, out, act());
+    return out;
+  }
+
+  OpId ffn(const std::string& p, int layer, OpId in) {
+    const bool gated = a_.activation == ActivationKind::swiglu;
+    const double fc1_n = gated ? 2 * ffn_ : ffn_;  // SwiGLU: gate and up fused
+    OpId fc1 = add(matmul(p + ".ffn.fc1", layer, h_, fc1_n, true, a_.bias));
+    link(in, fc1, act());
+    OpId act_id = add(elementwise(p + ".ffn.act", OpKind::activation, layer, s_ * fc1_n, s_ * ffn_,
+                                  rules::activation_ops_per_elem(a_.activation) * s_ * ffn_, s_ * fc1_n));
+    link(fc1, act_id, s_ * fc1_n);
+    OpId fc2 = add(matmul(p + ".ffn.fc2", layer, ffn_, h_, true, a_.bias));
+    link(act_id, fc2, s_ * ffn_);
+    return fc2;
+  }
+
+  // GPT-2 / LLaMA: x + attn(norm(x)), then + ffn(norm(.)).
+  OpId pre_norm_block(const std::string& p, int layer, OpId x) {
+    OpId a = attention(p, layer, norm(p + ".attn.norm", layer, x));
+    OpId r1 = residual(p + ".attn.residual", layer, {x, a});
+    OpId f = ffn(p, layer, norm(p + ".ffn.norm", layer, r1));
+    return residual(p + ".ffn.residual", layer, {r1, f});
+  }
+
+  // GPT-J: attention and FFN both read the one norm's output; one add of all three.
+  OpId parallel_block(const std::string& p, int layer, OpId x) {
+    OpId n = norm(p + ".norm", layer, x);
+    OpId a = attention(p, layer, n);
+    OpId f = ffn(p, layer, n);
+    return residual(p + ".residual", layer, {x, a, f});
+  }
+
+  // BERT (post-norm): norm(x + attn(x)), then norm(. + ffn(.)).
+  OpId post_norm_block(const std::string& p, int layer, OpId x) {
+    OpId a = attention(p, layer, x);
+    OpId n1 = norm(p + ".attn.norm", layer, residual(p + ".attn.residual", layer, {x, a}));
+    OpId f = ffn(p, layer, n1);
+    return norm(p + ".ffn.norm", layer, residual(p + ".ffn.residual", layer, {n1, f}));
+  }
+
+  void head(int layer, OpId x) {
+    if (a_.arch == Arch::encoder) {
+      // BERT MLM head: dense + activation + norm, then the (tied) vocabulary projection.
+      // Logits are computed for every position, not only the masked ones.
+      OpId dense = add(matmul("head.transform", layer, h_, h_, true, a_.bias));
+      link(x, dense, act());
+      const ActivationKind k = a_.activation == ActivationKind::swiglu ? ActivationKind::gelu : a_.activation;
+      OpId t = add(elementwise("head.transform_act", OpKind::activation, layer, act(), act(),
+                               rules::activation_ops_per_elem(k) * act(), act()));
+      link(dense, t, act());
+      x = norm("head.norm", layer, t);
+    } else {
+      x = norm("head.norm", layer, x);
+    }
+    // Tied: the weights belong to the embedding, but the GEMM is still done here.
+    OpId lm = add(matmul("head.lm_head", layer, h_, vocab_, !a_.tied_embeddings, rules::lm_head_bias(a_)));
+    link(x, lm, act());
+    const double logits = s_ * vocab_;
+    // Output is the per-sample loss; the softmax probabilities are kept for the gradient.
+    OpId loss = add(
+        elementwise("head.loss", OpKind::loss, layer, logits, 1, rules::loss_ops_per_elem * logits, logits));
+    link(lm, loss, logits, "logits");
+  }
+
+  const TransformerSpec& a_;
+  double s_, h_, heads_, kv_, hd_, ffn_, vocab_, rot_dim_;
+  LayerGraph g_;
+};
+
+void check_buildable(const TransformerSpec& a, int seq) {
+  auto fail = [&](const std::string& what) {
+    throw SimError("build_transformer_graph(" + a.name + "): " + what);
+  };
+  if (a.layers <= 0 || a.hidden <= 0 || a.heads <= 0 || a.ffn <= 0 || a.vocab <= 0 || seq <= 0) {
+    fail("layers, hidden, heads, ffn, vocab and seq must all be positive");
+  }
+  if (a.hidden % a.heads != 0) fail("heads must divide hidden");
+  const int kv = a.kv_heads > 0 ? a.kv_heads : a.heads;
+  if (a.heads % kv != 0) fail("kv_heads must divide heads");
+  if (a.rotary_dim > a.hidden / a.heads) fail("rotary_dim exceeds the head dimension");
+  if (a.arch == Arch::encoder && a.parallel_block) fail("parallel_block is for decoders only");
+}
+
+}  // namespace
+
+LayerGraph build_transformer_graph(const TransformerSpec& arch, int seq) {
+  check_buildable(arch, seq);
+  return TransformerBuilder(arch, seq).build();
+}
+
+}  // namespace wafersim

@@ -1,0 +1,48 @@
+// Closed-form parameter count of a transformer. Written independently of the graph builder
+// so the two can check each other (tests require them to agree exactly).
+#include <cstdint>
+
+#include "transformer_rules.hpp"
+#include "wafersim/graph/layer_graph.hpp"
+
+namespace wafersim {
+
+std::uint64_t transformer_params(const TransformerSpec& a) {
+  using U = std::uint64_t;
+  const U h = static_cast<U>(a.hidden);
+  const U heads = static_cast<U>(a.heads);
+  const U kv = static_cast<U>(a.kv_heads > 0 ? a.kv_heads : a.heads);
+  const U head_dim = heads > 0 ? h / heads : 0;
+  const U ffn = static_cast<U>(a.ffn);
+  const U vocab = static_cast<U>(a.vocab);
+  const U b = a.bias ? 1 : 0;
+  const U norm = static_cast<U>(rules::norm_params_per_feature(a.norm)) * h;
+
+  // Embedding: token table, learned positions, token types; post-norm encoders normalise it.
+  U embedding = vocab * h + static_cast<U>(a.type_vocab) * h;
+  if (a.position == PositionEmbedding::learned) embedding += static_cast<U>(a.max_seq) * h;
+  if (a.arch == Arch::encoder) embedding += norm;
+
+  // Block: fused QKV (K and V sized by kv_heads), output projection, FFN with the gated
+  // variant's fc1 twice as wide, and one norm per sub-layer (one shared norm in GPT-J blocks).
+  const U qkv_n = h + 2 * kv * head_dim;
+  const U fc1_n = a.activation == ActivationKind::swiglu ? 2 * ffn : ffn;
+  const U norms = a.parallel_block ? 1 : 2;
+  const U block =
+      norms * norm + (h * qkv_n + b * qkv_n) + (h * h + b * h) + (h * fc1_n + b * fc1_n) + (ffn * h + b * h);
+
+  // Head: decoders have a final norm; BERT's MLM head has a dense + norm transform. The
+  // vocabulary projection has no own weights when tied to the token embedding.
+  U head = 0;
+  if (a.arch == Arch::encoder) {
+    head += h * h + b * h + norm;
+  } else {
+    head += norm;
+  }
+  if (!a.tied_embeddings) head += h * vocab;
+  if (rules::lm_head_bias(a)) head += vocab;
+
+  return embedding + static_cast<U>(a.layers) * block + head;
+}
+
+}  // namespace wafersim
