@@ -1,0 +1,144 @@
+// The native wafersim model format (models/*.yaml): a `model:` section with the transformer
+// architecture and a `training:` section with the run settings. Every value is checked here,
+// once, so the graph builder can trust a ModelSpec.
+#include <yaml-cpp/yaml.h>
+
+#include "wafersim/core/error.hpp"
+#include "wafersim/frontend/model_loader.hpp"
+#include "yaml_reader.hpp"
+
+namespace wafersim {
+namespace {
+
+using frontend::YamlSection;
+
+TransformerSpec read_architecture(const YamlSection& m) {
+  m.check_keys({"name", "arch", "layers", "hidden", "heads", "kv_heads", "ffn", "vocab", "max_seq",
+                "position", "rotary_dim", "norm", "activation", "tied_embeddings", "bias", "parallel_block",
+                "type_vocab"});
+  TransformerSpec a;
+  a.name = m.text("name");
+  a.arch = m.choice("arch", {{"decoder", Arch::decoder}, {"encoder", Arch::encoder}}, Arch::decoder);
+  a.layers = m.positive_int("layers");
+  a.hidden = m.positive_int("hidden");
+  a.heads = m.positive_int("heads");
+  a.kv_heads = m.positive_int("kv_heads", a.heads);
+  a.ffn = m.positive_int("ffn");
+  a.vocab = m.positive_int("vocab");
+  a.max_seq = m.positive_int("max_seq");
+  a.position =
+      m.choice("position", {{"learned", PositionEmbedding::learned}, {"rotary", PositionEmbedding::rotary}},
+               PositionEmbedding::learned);
+  a.rotary_dim = m.positive_int("rotary_dim", 0);
+  a.norm = m.choice("norm", {{"layernorm", NormKind::layernorm}, {"rmsnorm", NormKind::rmsnorm}},
+                    NormKind::layernorm);
+  a.activation = m.choice(
+      "activation",
+      {{"gelu", ActivationKind::gelu}, {"relu", ActivationKind::relu}, {"swiglu", ActivationKind::swiglu}},
+      ActivationKind::gelu);
+  a.tied_embeddings = m.boolean("tied_embeddings", false);
+  a.bias = m.boolean("bias", true);
+  a.parallel_block = m.boolean("parallel_block", false);
+  a.type_vocab = m.non_negative_int("type_vocab", 0);
+
+  // Shapes the graph needs to be whole numbers.
+  if (a.hidden % a.heads != 0) {
+    m.fail("heads",
+           "heads (" + std::to_string(a.heads) + ") must divide hidden (" + std::to_string(a.hidden) + ")");
+  }
+  if (a.heads % a.kv_heads != 0) {
+    m.fail("kv_heads", "kv_heads (" + std::to_string(a.kv_heads) + ") must divide heads (" +
+                           std::to_string(a.heads) + ")");
+  }
+  if (a.rotary_dim > 0) {
+    if (a.position != PositionEmbedding::rotary) {
+      m.fail("rotary_dim", "only meaningful with 'position: rotary'");
+    }
+    if (a.rotary_dim > a.hidden / a.heads) {
+      m.fail("rotary_dim",
+             "must not exceed the head dimension hidden/heads = " + std::to_string(a.hidden / a.heads));
+    }
+  }
+  if (a.parallel_block && a.arch == Arch::encoder) {
+    m.fail("parallel_block", "parallel attention/FFN blocks are supported for decoders only");
+  }
+  return a;
+}
+
+TrainingSpec read_training(const YamlSection& t, const TransformerSpec& a) {
+  t.check_keys({"batch", "seq", "precision", "optimizer", "activation_checkpointing"});
+  TrainingSpec r;
+  r.batch = t.positive_int("batch");
+  r.seq = t.positive_int("seq");
+  enum class Precision { mixed_fp16, mixed_bf16, fp32 };
+  const Precision p = t.choice("precision",
+                               {{"mixed_fp16", Precision::mixed_fp16},
+                                {"mixed_bf16", Precision::mixed_bf16},
+                                {"fp32", Precision::fp32}},
+                               Precision::mixed_fp16);
+  // Mixed precision computes in 16 bits and keeps fp32 master weights and optimizer state.
+  r.compute = p == Precision::mixed_fp16   ? DType::fp16
+              : p == Precision::mixed_bf16 ? DType::bf16
+                                           : DType::fp32;
+  r.master = DType::fp32;
+  r.optimizer =
+      t.choice<std::string>("optimizer", {{"adamw", "adamw"}, {"adam", "adam"}, {"sgd", "sgd"}}, "adamw");
+  r.activation_checkpointing = t.boolean("activation_checkpointing", true);
+  // Learned position tables have no rows beyond max_seq; rotary positions extrapolate.
+  if (a.position == PositionEmbedding::learned && r.seq > a.max_seq) {
+    t.fail("seq", "seq " + std::to_string(r.seq) + " exceeds model.max_seq " + std::to_string(a.max_seq) +
+                      " (learned position embeddings)");
+  }
+  return r;
+}
+
+ModelSpec parse_native(const std::string& text, const std::string& file) {
+  const YAML::Node root = YAML::Load(text);
+  if (!root || root.IsNull()) {
+    throw ConfigError(SourceLoc{file, 1, 1}, "model",
+                      "the file is empty; expected a 'model:' mapping and a 'training:' mapping");
+  }
+  if (!root.IsMap()) {
+    throw ConfigError(frontend::to_loc(file, root.Mark()), "",
+                      "expected a mapping with the keys 'model' and 'training'");
+  }
+  YAML::Mark start;
+  start.line = 0;
+  start.column = 0;
+  const YamlSection top(root, "", file, start);
+  top.check_keys({"model", "training"});
+  ModelSpec spec;
+  spec.arch = read_architecture(top.section("model"));
+  spec.training = read_training(top.section("training"), spec.arch);
+  spec.source = file;
+  return spec;
+}
+
+}  // namespace
+
+ModelSpec load_native_model_text(const std::string& yaml_text, const std::string& display_name) {
+  // The contract is "only ConfigError leaves": translate whatever yaml-cpp or the library
+  // throws into one naming the file, so callers have a single error path.
+  try {
+    return parse_native(yaml_text, display_name);
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError(frontend::to_loc(display_name, e.mark), "", "YAML syntax error: " + e.msg);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(frontend::to_loc(display_name, e.mark), "", "cannot read YAML: " + e.msg);
+  } catch (const std::exception& e) {
+    throw ConfigError(SourceLoc{display_name, 0, 0}, "",
+                      std::string("unexpected error while reading the model: ") + e.what());
+  }
+}
+
+ModelSpec load_native_model(const std::string& path) {
+  return load_native_model_text(frontend::read_model_file(path), path);
+}
+
+ModelSpec default_model() {
+  return load_native_model_text(builtin_default_model_yaml(), "<built-in models/gpt2-small.yaml>");
+}
+
+}  // namespace wafersim
