@@ -1,0 +1,68 @@
+// load_model: the format is detected from the content.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "wafersim/core/error.hpp"
+#include "wafersim/frontend/model_loader.hpp"
+
+using namespace wafersim;
+
+namespace {
+std::filesystem::path write_temp(const std::string& name, const std::string& text) {
+  const auto p = std::filesystem::temp_directory_path() / ("wafersim_detect_test_" + name);
+  std::ofstream(p, std::ios::binary) << text;
+  return p;
+}
+
+ConfigError load_error(const std::string& name, const std::string& text) {
+  const auto p = write_temp(name, text);
+  try {
+    load_model(p.string());
+  } catch (const ConfigError& e) {
+    std::filesystem::remove(p);
+    return e;
+  }
+  std::filesystem::remove(p);
+  FAIL("expected a ConfigError for " << name);
+  throw;  // unreachable
+}
+}  // namespace
+
+TEST_CASE("native YAML is detected from content, whatever the file name", "[frontend]") {
+  const std::string path = std::string(WAFERSIM_SOURCE_DIR) + "/models/bert-large.yaml";
+  std::ifstream in(path);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto renamed = write_temp("bert.txt", text);
+  const ModelSpec m = load_model(renamed.string());
+  std::filesystem::remove(renamed);
+  CHECK(m.arch.name == "bert-large");
+  CHECK(load_model(path).arch.layers == 24);
+}
+
+TEST_CASE("unknown formats are named as such, listing the supported ones", "[frontend]") {
+  const char* samples[][2] = {
+      {"hf.json", R"({"model_type": "gpt2", "n_layer": 12, "n_embd": 768})"},
+      {"params.yaml", "train_input:\n  batch_size: 8\nmodel:\n  hidden_size: 768\n"},
+      {"notes.txt", "just some text\nover two lines {\n"},
+      {"blob.onnx", std::string("\x08\x07\x12\x00\x01", 5).c_str()},
+  };
+  for (const auto& s : samples) {
+    INFO(s[0]);
+    const ConfigError e = load_error(s[0], s[1]);
+    CHECK(e.detail().find("not recognised") != std::string::npos);
+    CHECK(e.detail().find("native wafersim YAML") != std::string::npos);
+  }
+}
+
+TEST_CASE("a broken native file gets its syntax error, not a format complaint", "[frontend]") {
+  const ConfigError e = load_error("broken.yaml", "model:\n  layers: [12\n  hidden: 768\n");
+  INFO(e.what());
+  CHECK(e.detail().find("YAML syntax error") != std::string::npos);
+  CHECK(e.loc().line > 0);
+}
+
+TEST_CASE("load_model reports missing files", "[frontend]") {
+  CHECK_THROWS_AS(load_model("/nonexistent/wafersim/model.yaml"), ConfigError);
+}
