@@ -1,1 +1,55 @@
-int main(){}
+// wafersim: command-line entry point.
+#include <cstdlib>
+#include <fmt/format.h>
+#include <iostream>
+#include <map>
+
+#include "commands.hpp"
+#include "wafersim/core/error.hpp"
+
+namespace wafersim {
+const char* wafersim_version();
+}
+
+int main(int argc, char** argv) {
+  // SystemC prints a banner when its kernel starts unless told not to.
+  ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+  using namespace wafersim;
+  CLI::App app{"wafersim: a cycle-approximate simulator of Cerebras-style wafer-scale clusters"};
+  app.set_version_flag("--version", std::string("wafersim ") + wafersim_version());
+  app.require_subcommand(1);
+  std::map<CLI::App*, cli::Runner> runners;
+  auto* run = app.add_subcommand("run", "Simulate training of a model on 1..N CS-2 systems");
+  runners[run] = cli::add_run_command(*run);
+  auto* params = app.add_subcommand("params", "List every system-config parameter with its default");
+  runners[params] = cli::add_params_command(*params);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  }
+  try {
+    for (auto& [sub, fn] : runners)
+      if (sub->parsed()) return fn();
+    return 2;
+  } catch (const ConfigError& e) {
+    fmt::print(stderr, "wafersim: error: {}\n", e.what());
+    return 2;
+  } catch (const UsageError& e) {
+    fmt::print(stderr, "wafersim: error: {}\n", e.what());
+    return 2;
+  } catch (const FitError& e) {
+    fmt::print(stderr, "wafersim: error: {}\n", e.what());
+    return 2;
+  } catch (const SimError& e) {
+    fmt::print(stderr, "wafersim: simulation failed: {}\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "wafersim: internal error: {}\n", e.what());
+    return 1;
+  }
+}

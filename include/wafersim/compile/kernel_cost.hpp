@@ -1,0 +1,67 @@
+#pragma once
+// The cycle cost model of one kernel on a rectangle of PEs. Used by both execution modes
+// (a weight-streaming kernel runs on the whole usable wafer; a pipelined stage on its
+// region) and cross-checked by the cycle-level engine.
+//
+// GEMMs are mapped output-stationary (SUMMA-like): the (M x N) output is split M over the
+// region's rows and N over its columns; for each step along K a PE receives its slice of the
+// left operand broadcast along its row and of the right operand broadcast down its column
+// (one 32-bit wavelet per link per cycle), and runs one tensor (DSD) FMAC op over its
+// (M/R x N/C) accumulator tile. Cost per K step = max(compute, SRAM ports, fabric) + op
+// setup; plus pipeline fill (the broadcast front crossing the region) and, for weight
+// gradients, the reduction chain down each column.
+#include <string>
+
+#include "wafersim/graph/layer_graph.hpp"
+#include "wafersim/spec/system_spec.hpp"
+
+namespace wafersim {
+
+enum class Bound { compute, sram, fabric, setup, io, memoryx, swarmx, input, optimizer, none };
+const char* to_string(Bound b);
+
+struct KernelCost {
+  double cycles = 0;          // total, including fill and setup
+  double compute_cycles = 0;  // SIMD issue
+  double sram_cycles = 0;     // SRAM port occupancy
+  double fabric_cycles = 0;   // wavelets on the busiest link
+  double setup_cycles = 0;    // op setup
+  double fill_cycles = 0;     // pipeline fill/drain + reduction latency
+  double fmacs = 0;
+  double elem_ops = 0;
+  Bound bound = Bound::none;
+  KernelCost& operator+=(const KernelCost& o);
+};
+
+// What a GEMM kernel does with its operands.
+enum class GemmPass {
+  forward,      // Y = X W            (output-stationary)
+  grad_input,   // dX = dY W^T        (same shape as forward with K and N swapped)
+  grad_weight,  // dW = X^T dY        (partial sums per row, reduced down columns)
+};
+
+class KernelCostModel {
+ public:
+  KernelCostModel(const SystemSpec& spec, DType compute);
+
+  // GEMM of `samples` samples of `shape` on a rows x cols rectangle.
+  KernelCost gemm(const GemmShape& shape, double samples, int rows, int cols, GemmPass pass) const;
+  // Elementwise op: `elems` elements, `ops_per_elem` ops each, spread over the rectangle;
+  // `reduce` adds a row reduction (norms, softmax) across the region's width.
+  KernelCost elementwise(double elems, double ops_per_elem, int rows, int cols, bool reduce) const;
+
+  double fmac_rate() const { return fmac_per_cycle_; }   // FMAC/cycle/PE at peak SIMD width
+  double peak_flops_per_pe_cycle() const { return 2.0 * fmac_per_cycle_; }
+  double cycles_to_seconds(double cycles) const;
+
+ private:
+  const SystemSpec& spec_;
+  DType dtype_;
+  double fmac_per_cycle_;   // SIMD width for the dtype
+  double elem_per_cycle_;   // elementwise SIMD width
+  double value_bytes_;      // operand bytes
+  double acc_bytes_;        // accumulator bytes
+  double values_per_wavelet_;
+};
+
+}  // namespace wafersim

@@ -1,0 +1,41 @@
+#pragma once
+// Lowering of the LayerGraph's layer groups to kernels on a PE rectangle, per pass.
+#include <string>
+#include <vector>
+
+#include "wafersim/compile/kernel_cost.hpp"
+#include "wafersim/graph/layer_graph.hpp"
+
+namespace wafersim {
+
+struct Kernel {
+  std::string name;        // op name, "+recompute" for recomputed forward ops
+  OpKind kind = OpKind::matmul;
+  KernelCost cost;
+};
+
+struct CompiledLayer {
+  int index = 0;
+  std::string name;
+  std::uint64_t params = 0;
+  std::vector<Kernel> forward;    // for the compiled number of samples
+  std::vector<Kernel> backward;   // including forward recomputation when checkpointing
+  KernelCost fwd_total;
+  KernelCost bwd_total;
+  double weight_bytes = 0;        // streamed in per pass (compute dtype)
+  double grad_bytes = 0;          // streamed out per micro-batch (compute dtype)
+  double checkpoint_bytes_per_sample = 0;  // kept on the wafer from forward to backward
+  double working_bytes_per_sample = 0;     // live while the layer runs its backward
+};
+
+// Kernels for `samples` samples of every layer group on a rows x cols rectangle.
+std::vector<CompiledLayer> lower_layers(const LayerGraph& graph, const KernelCostModel& model,
+                                        const TrainingSpec& training, double samples, int rows,
+                                        int cols);
+
+// One layer group only (used by the pipelined mapper when sizing regions).
+CompiledLayer lower_layer(const LayerGraph& graph, const LayerGroup& group,
+                          const KernelCostModel& model, const TrainingSpec& training,
+                          double samples, int rows, int cols);
+
+}  // namespace wafersim

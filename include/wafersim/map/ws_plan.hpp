@@ -1,0 +1,42 @@
+#pragma once
+// The weight-streaming plan: each layer group runs as whole-wafer kernels, one after
+// another, forward then backward; the batch is split across systems and, when the
+// activations of a system's share do not fit the SRAM left after the weight buffers, into
+// micro-batches (gradient accumulation). The per-tile SRAM check runs on the TileArray.
+#include <string>
+#include <vector>
+
+#include "wafersim/compile/lower.hpp"
+#include "wafersim/graph/layer_graph.hpp"
+#include "wafersim/spec/system_spec.hpp"
+#include "wafersim/tile/tile_array.hpp"
+
+namespace wafersim {
+
+struct WsPlan {
+  int systems = 1;
+  int batch = 0;              // global
+  int seq = 0;
+  int batch_per_system = 0;   // largest share (the slowest system)
+  int micro_batch = 0;        // samples per micro-batch
+  int micro_batches = 0;      // per step
+  int max_micro_batch = 0;    // largest that fits
+  Rect region;                // the usable rectangle every kernel runs on
+  std::vector<CompiledLayer> layers;  // compiled for `micro_batch` samples
+  // Per-tile SRAM at the peak of a step (weight buffers + checkpoints + working set).
+  SramSummary sram;
+  double weight_buffer_bytes = 0;
+  double checkpoint_bytes = 0;
+  double working_bytes = 0;
+  double input_bytes_per_sample = 0;
+};
+
+// Bytes an input worker sends per sample: token ids, labels and the attention mask (int32).
+double input_bytes_per_sample(const ModelSpec& model);
+
+// Throws FitError when not even one sample fits, UsageError for a batch smaller than the
+// number of systems.
+WsPlan plan_weight_streaming(const SystemSpec& spec, const ModelSpec& model,
+                             const LayerGraph& graph, int systems, TileArray& tiles);
+
+}  // namespace wafersim

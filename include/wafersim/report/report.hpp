@@ -1,0 +1,19 @@
+#pragma once
+// Printers for RunStats, separate from the model: a text report (fmt tables) and a JSON
+// report with a schema version, byte-identical for identical inputs.
+#include <string>
+
+#include "wafersim/report/stats.hpp"
+
+namespace wafersim {
+
+constexpr int kReportSchemaVersion = 1;
+
+std::string format_text_report(const RunStats& stats);
+std::string format_json_report(const RunStats& stats);  // pretty-printed, trailing newline
+
+// Writes to a temporary file beside `path` and renames it over, so a crash never leaves a
+// truncated file. Throws std::runtime_error naming the path on failure.
+void write_file_atomic(const std::string& path, const std::string& content);
+
+}  // namespace wafersim

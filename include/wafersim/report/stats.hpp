@@ -1,0 +1,64 @@
+#pragma once
+// The results of one run as plain values: what the printers (text, JSON) read. No SystemC.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace wafersim {
+
+struct Utilization {
+  double compute = 0;   // fraction of the step the wafer runs kernels
+  double fabric = 0;    // fraction of the step the busiest fabric links are busy
+  double io = 0;        // CS-2 I/O ports, busier direction
+  double memoryx = 0;   // MemoryX streams or optimizer, whichever is busier
+  double swarmx = 0;    // busiest SwarmX tree link
+  double input = 0;     // input-worker links
+};
+
+struct LayerStats {
+  std::string name;
+  std::uint64_t params = 0;
+  double forward_s = 0;        // per step (all micro-batches)
+  double backward_s = 0;       // per step, including recomputation
+  double weight_stream_s = 0;  // per step, weights in at the path's bandwidth (both passes)
+  double grad_stream_s = 0;    // per step, gradients out
+  double optimizer_s = 0;      // MemoryX update of this layer
+  std::string bound;           // compute | fabric | sram | io | memoryx | swarmx
+  double flops = 0;            // model FLOPs per step on one system
+};
+
+struct SramStats {
+  std::uint64_t min = 0;
+  double mean = 0;
+  std::uint64_t max = 0;
+  std::uint64_t capacity = 0;
+};
+
+struct RunStats {
+  std::string mode;           // "weight-streaming" | "pipelined"
+  std::string fidelity = "approx";
+  std::string system_name;
+  std::string model_name;
+  int systems = 1;
+  int batch = 0;
+  int seq = 0;
+  int steps = 0;              // simulated
+  int micro_batch = 0;
+  int micro_batches = 0;
+  long long tiles = 0;        // PEs used per system
+  double step_time_s = 0;     // steady state
+  double samples_per_s = 0;
+  double tokens_per_s = 0;
+  double model_flops_per_step = 0;  // whole cluster, model FLOPs (no recomputation)
+  double model_flops_per_s = 0;
+  double peak_flops_per_s = 0;      // whole cluster
+  double mfu = 0;                   // model FLOP/s over peak
+  Utilization utilization;
+  std::string bottleneck;
+  std::string bottleneck_reason;
+  SramStats sram;
+  std::vector<LayerStats> layers;
+  std::vector<std::string> notes;
+};
+
+}  // namespace wafersim

@@ -1,0 +1,25 @@
+#pragma once
+// The simulator facade: Spec + model + options -> plan -> SystemC run -> RunStats.
+// SystemC elaborates once per process, so `simulate` runs at most once per process
+// (sweeps fork one process per design point).
+#include <string>
+
+#include "wafersim/graph/model_spec.hpp"
+#include "wafersim/report/stats.hpp"
+#include "wafersim/spec/system_spec.hpp"
+
+namespace wafersim {
+
+struct RunOptions {
+  std::string mode = "weight-streaming";  // weight-streaming | pipelined | auto
+  std::string fidelity = "approx";
+  int systems = 1;
+  int steps = 0;  // 0 = default: enough to reach steady state
+};
+
+constexpr int kDefaultSteps = 3;
+
+// Validates the options against the spec (UsageError), plans (FitError), simulates.
+RunStats simulate(const SystemSpec& spec, const ModelSpec& model, const RunOptions& options);
+
+}  // namespace wafersim

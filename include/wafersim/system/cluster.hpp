@@ -1,0 +1,66 @@
+#pragma once
+// The SystemC model of a weight-streaming cluster: MemoryX, a SwarmX broadcast/reduce tree,
+// N CS-2 systems and their input workers, all connected by TLM-2.0 loosely-timed links with
+// bandwidth, latency and backpressure. This header has no SystemC in it: the simulator facade
+// fills a ClusterConfig from the plan and gets a ClusterResult back.
+#include <string>
+#include <vector>
+
+namespace wafersim {
+
+struct ClusterLayer {
+  std::string name;
+  double weight_bytes = 0;  // streamed in, per pass and micro-batch
+  double grad_bytes = 0;    // streamed out, per micro-batch
+  double forward_s = 0;     // wafer time per micro-batch
+  double backward_s = 0;
+  double optimizer_s = 0;   // MemoryX update once per step
+};
+
+struct LinkParams {
+  double bytes_per_s = 0;
+  double latency_s = 0;
+};
+
+struct ClusterConfig {
+  int systems = 1;
+  int steps = 3;
+  int micro_batches = 1;
+  std::vector<ClusterLayer> layers;
+  double input_bytes_per_micro = 0;  // per system
+  LinkParams memoryx;                // MemoryX <-> SwarmX root
+  LinkParams swarmx;                 // between SwarmX levels
+  LinkParams io;                     // SwarmX leaf <-> CS-2 I/O ports
+  LinkParams input;                  // input workers -> CS-2 (aggregate of the workers)
+  int input_workers = 1;
+  int fanout = 4;
+  double chunk_bytes = 32.0 * 1024 * 1024;
+  int weight_buffers = 2;            // weight streams buffered ahead of the kernel
+  double step_overhead_s = 0;
+};
+
+struct LinkUse {
+  std::string name;
+  std::string kind;   // memoryx | swarmx | io | input
+  double busy_s = 0;  // in the measurement window
+  double bytes = 0;   // whole run
+};
+
+struct ClusterResult {
+  std::vector<double> step_end_s;   // when the last CS-2 finished each step
+  double window_start_s = 0;        // measurement window: after the first step
+  double window_end_s = 0;
+  double wafer_busy_s = 0;          // CS-2 0 kernel time in the window
+  double wait_weights_s = 0;        // CS-2 0 stalled on weight streams in the window
+  double wait_input_s = 0;          // CS-2 0 stalled on input in the window
+  double optimizer_busy_s = 0;      // MemoryX optimizer in the window
+  int swarmx_nodes = 0;
+  int swarmx_levels = 0;
+  long long transactions = 0;
+  std::vector<LinkUse> links;
+};
+
+// Elaborates and runs the cluster (SystemC: once per process). Throws SimError on deadlock.
+ClusterResult run_cluster(const ClusterConfig& config);
+
+}  // namespace wafersim

@@ -1,0 +1,91 @@
+#include <fmt/format.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+#include "wafersim/core/error.hpp"
+#include "wafersim/frontend/model_loader.hpp"
+#include "wafersim/report/report.hpp"
+#include "wafersim/sim/simulator.hpp"
+#include "wafersim/spec/system_spec.hpp"
+
+namespace wafersim::cli {
+
+namespace {
+struct RunArgs {
+  std::string system;
+  std::string model;
+  std::vector<std::string> sets;
+  std::string json;
+  RunOptions opt;
+  int batch = 0;
+  int seq = 0;
+  bool quiet = false;
+};
+}  // namespace
+
+Runner add_run_command(CLI::App& app) {
+  auto a = std::make_shared<RunArgs>();
+  app.add_option("--system", a->system, "System config YAML (default: built-in configs/cs2.yaml)");
+  app.add_option("--model", a->model, "Model file (default: built-in models/gpt2-small.yaml)");
+  app.add_option("--systems", a->opt.systems, "Number of CS-2 systems (data parallel), 1..192");
+  app.add_option("--batch", a->batch, "Global batch in sequences (default: the model file's)");
+  app.add_option("--seq", a->seq, "Sequence length (default: the model file's)");
+  app.add_option("--steps", a->opt.steps, "Training steps to simulate, >= 2 (default: 3; the first is warm-up)");
+  app.add_option("--mode", a->opt.mode, "weight-streaming | pipelined | auto")->capture_default_str();
+  app.add_option("--fidelity", a->opt.fidelity, "approx (cycle follows)")->capture_default_str();
+  app.add_option("--set", a->sets, "Override a system parameter: path.to.key=value (repeatable)");
+  app.add_option("--json", a->json, "Write the JSON report to FILE ('-' for stdout)");
+  app.add_flag("-q,--quiet", a->quiet, "Print no text report");
+  return [a]() {
+    std::vector<Override> overrides;
+    for (const auto& s : a->sets) overrides.push_back(parse_override(s));
+    const bool builtin_system = a->system.empty();
+    const bool builtin_model = a->model.empty();
+    const SystemSpec spec = builtin_system ? default_system_spec(overrides) : load_system_spec(a->system, overrides);
+    ModelSpec model = builtin_model ? default_model() : load_model(a->model);
+    if (a->batch != 0) {
+      if (a->batch < 0) throw UsageError(fmt::format("--batch {}: expected a positive number", a->batch));
+      model.training.batch = a->batch;
+    }
+    if (a->seq != 0) {
+      if (a->seq < 0) throw UsageError(fmt::format("--seq {}: expected a positive number", a->seq));
+      model.training.seq = a->seq;
+    }
+    const bool to_stdout = a->json == "-";
+    if ((builtin_system || builtin_model) && !to_stdout && !a->quiet)
+      fmt::print("wafersim: running the built-in default: {} on {}{}\n",
+                 builtin_model ? "models/gpt2-small.yaml" : a->model,
+                 builtin_system ? "configs/cs2.yaml" : a->system,
+                 " (pass --system/--model to choose)");
+    const RunStats stats = simulate(spec, model, a->opt);
+    if (!to_stdout && !a->quiet) fmt::print("{}", format_text_report(stats));
+    if (!a->json.empty()) {
+      const std::string j = format_json_report(stats);
+      if (to_stdout) fmt::print("{}", j);
+      else {
+        try {
+          write_file_atomic(a->json, j);
+        } catch (const std::runtime_error& e) {
+          throw UsageError(fmt::format("--json: {}", e.what()));
+        }
+      }
+    }
+    return 0;
+  };
+}
+
+Runner add_params_command(CLI::App& app) {
+  return [&app]() {
+    (void)app;
+    fmt::print("{:<34} {:<10} {:<16} {}\n", "parameter", "type", "default", "description");
+    for (const auto& p : system_params())
+      fmt::print("{:<34} {:<10} {:<16} {}\n", p.path, p.type, p.required ? "(required)" : p.default_value,
+                 p.description);
+    return 0;
+  };
+}
+
+}  // namespace wafersim::cli

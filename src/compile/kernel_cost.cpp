@@ -1,0 +1,147 @@
+#include "wafersim/compile/kernel_cost.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace wafersim {
+
+const char* to_string(Bound b) {
+  switch (b) {
+    case Bound::compute: return "compute";
+    case Bound::sram: return "sram";
+    case Bound::fabric: return "fabric";
+    case Bound::setup: return "setup";
+    case Bound::io: return "io";
+    case Bound::memoryx: return "memoryx";
+    case Bound::swarmx: return "swarmx";
+    case Bound::input: return "input";
+    case Bound::optimizer: return "optimizer";
+    case Bound::none: return "none";
+  }
+  return "none";
+}
+
+KernelCost& KernelCost::operator+=(const KernelCost& o) {
+  cycles += o.cycles;
+  compute_cycles += o.compute_cycles;
+  sram_cycles += o.sram_cycles;
+  fabric_cycles += o.fabric_cycles;
+  setup_cycles += o.setup_cycles;
+  fill_cycles += o.fill_cycles;
+  fmacs += o.fmacs;
+  elem_ops += o.elem_ops;
+  return *this;
+}
+
+KernelCostModel::KernelCostModel(const SystemSpec& spec, DType compute) : spec_(spec), dtype_(compute) {
+  const auto& simd = spec.pe.simd;
+  if (compute == DType::fp32) {
+    // fp32 FMAC is not a SIMD op on WSE-2 (SDK table lists no width: 1 per cycle).
+    fmac_per_cycle_ = simd.fp32_fmac;
+    elem_per_cycle_ = simd.fp32_add;
+    value_bytes_ = 4;
+    acc_bytes_ = 4;
+  } else {
+    // Mixed precision: fp16/bf16 operands, fp32 accumulation (@fmachs).
+    fmac_per_cycle_ = simd.mixed_fmac;
+    elem_per_cycle_ = simd.fp32_add;
+    value_bytes_ = 2;
+    acc_bytes_ = 4;
+  }
+  values_per_wavelet_ = std::max(1.0, spec.router.wavelet_bits / (8.0 * value_bytes_));
+}
+
+double KernelCostModel::cycles_to_seconds(double cycles) const {
+  return cycles / spec_.pe.clock.value / spec_.calibration.compute_efficiency;
+}
+
+namespace {
+Bound pick(double compute, double sram, double fabric, double setup) {
+  const double m = std::max({compute, sram, fabric, setup});
+  if (m == fabric && fabric > compute) return Bound::fabric;
+  if (m == sram && sram > compute) return Bound::sram;
+  if (m == setup && setup > compute) return Bound::setup;
+  return Bound::compute;
+}
+}  // namespace
+
+KernelCost KernelCostModel::gemm(const GemmShape& shape, double samples, int rows, int cols,
+                                 GemmPass pass) const {
+  KernelCost c;
+  if (shape.fmacs() <= 0 || samples <= 0 || rows <= 0 || cols <= 0) return c;
+  // Problem as seen by the kernel: all samples and GEMM instances stacked along M.
+  double big_m = samples * shape.count * shape.m;
+  double k = shape.k;
+  double n = shape.n;
+  if (pass == GemmPass::grad_input) std::swap(k, n);  // dX (M x K) = dY (M x N) W^T
+  c.fmacs = big_m * k * n;
+
+  const double r = std::min<double>(rows, big_m);
+  const double col = std::min<double>(cols, n);
+  const double mr = std::ceil(big_m / r);  // accumulator rows per PE
+  const double nc = std::ceil(n / col);    // accumulator columns per PE
+  const auto& pe = spec_.pe;
+  const double issue = fmac_per_cycle_ * pe.fmac_issue_efficiency;
+  const double dense = 1.0 - pe.sparsity;  // zero operands are skipped (dataflow)
+  const double port_bytes = pe.sram_port_bits / 8.0;
+  const double link_rate = spec_.router.wavelets_per_cycle;
+
+  // Per K step on the busiest PE.
+  const double fmac_step = mr * nc;
+  const double compute = fmac_step * dense / issue;
+  // Output-stationary: each FMAC reads and writes its accumulator; operands come from the
+  // fabric. dW accumulates the same way (partial sums over the PE's rows of tokens).
+  const double sram = std::max(fmac_step * dense * acc_bytes_ / (pe.sram_read_ports * port_bytes),
+                               fmac_step * dense * acc_bytes_ / (pe.sram_write_ports * port_bytes));
+  // Left operand slice along the row, right operand slice down the column: separate links.
+  const double fabric = std::max(mr, nc) / values_per_wavelet_ / link_rate;
+  const double setup = pe.op_setup_cycles;  // one tensor DSD op per step
+  const double step = std::max({compute, sram, fabric}) + setup;
+
+  c.compute_cycles = k * compute;
+  c.sram_cycles = k * sram;
+  c.fabric_cycles = k * fabric;
+  c.setup_cycles = k * setup;
+  const double hop = spec_.router.hop_latency;
+  // Broadcast front crosses the region once (pipelined thereafter); one turn at the corner.
+  c.fill_cycles = (r + col) * hop + spec_.router.turn_penalty;
+  if (pass == GemmPass::grad_weight) {
+    // Partial dW tiles (K x N/C per column) reduced down each column: a chain of R hops,
+    // pipelined, fp32 partial sums on the busiest vertical link.
+    const double values = k * nc;
+    const double wavelets = values * acc_bytes_ / (spec_.router.wavelet_bits / 8.0) / link_rate;
+    c.fill_cycles += wavelets + r * hop;
+    c.fabric_cycles += wavelets;
+  }
+  c.cycles = k * step + c.fill_cycles;
+  c.bound = pick(c.compute_cycles, c.sram_cycles, k * fabric, c.setup_cycles);
+  return c;
+}
+
+KernelCost KernelCostModel::elementwise(double elems, double ops_per_elem, int rows, int cols,
+                                        bool reduce) const {
+  KernelCost c;
+  if (elems <= 0 || rows <= 0 || cols <= 0) return c;
+  const double pes = static_cast<double>(rows) * cols;
+  const double per_pe = std::ceil(elems / pes);
+  const auto& pe = spec_.pe;
+  const double port_bytes = pe.sram_port_bits / 8.0;
+  c.elem_ops = elems * ops_per_elem;
+  c.compute_cycles = per_pe * ops_per_elem / elem_per_cycle_;
+  // Each op pass streams its vector through SRAM: one read and one write per element.
+  const double passes = std::max(1.0, std::ceil(ops_per_elem / 2.0));
+  c.sram_cycles = std::max(per_pe * passes * value_bytes_ / (pe.sram_read_ports * port_bytes),
+                           per_pe * passes * value_bytes_ / (pe.sram_write_ports * port_bytes));
+  c.setup_cycles = passes * pe.op_setup_cycles;
+  if (reduce) {
+    // Row statistics (mean/variance, max/sum) reduced and broadcast back along rows.
+    const double hop = spec_.router.hop_latency;
+    c.fill_cycles = 2.0 * cols * hop;
+    c.fabric_cycles = c.fill_cycles;
+  }
+  c.cycles = std::max(c.compute_cycles, c.sram_cycles) + c.setup_cycles + c.fill_cycles;
+  c.bound = pick(c.compute_cycles, c.sram_cycles, c.fabric_cycles, c.setup_cycles);
+  return c;
+}
+
+}  // namespace wafersim

@@ -1,0 +1,109 @@
+#include "wafersim/compile/lower.hpp"
+
+#include <algorithm>
+
+namespace wafersim {
+
+namespace {
+
+bool is_gemm(OpKind k) {
+  return k == OpKind::matmul || k == OpKind::attn_scores || k == OpKind::attn_context;
+}
+bool reduces_rows(OpKind k) {
+  return k == OpKind::norm || k == OpKind::softmax || k == OpKind::loss;
+}
+
+KernelCost forward_cost(const Op& op, const KernelCostModel& m, double samples, int rows, int cols) {
+  if (is_gemm(op.kind)) return m.gemm(op.gemm, samples, rows, cols, GemmPass::forward);
+  // Reductions (norm statistics, the loss) read more elements than they write.
+  const double elems = std::max({op.in_elems, op.out_elems, 1.0}) * samples;
+  const double ops = op.fwd_elem_ops * samples / elems;
+  return m.elementwise(elems, ops, rows, cols, reduces_rows(op.kind));
+}
+
+KernelCost backward_cost(const Op& op, const KernelCostModel& m, double samples, int rows, int cols) {
+  KernelCost c;
+  if (is_gemm(op.kind)) {
+    c += m.gemm(op.gemm, samples, rows, cols, GemmPass::grad_input);
+    // Weight matmuls reduce dW down the columns; attention GEMMs have a second
+    // activation gradient of the same size instead.
+    const auto second = op.params > 0 ? GemmPass::grad_weight : GemmPass::grad_input;
+    auto w = m.gemm(op.gemm, samples, rows, cols, second);
+    c += w;
+    c.bound = w.bound;
+    return c;
+  }
+  const double elems = std::max({op.in_elems, op.out_elems, 1.0}) * samples;
+  const double ops = op.bwd_elem_ops * samples / elems;
+  return m.elementwise(elems, ops, rows, cols, reduces_rows(op.kind));
+}
+
+Bound dominant(const KernelCost& c) {
+  // The bound of a sequence of kernels: the resource with the most cycles.
+  const double m = std::max({c.compute_cycles, c.sram_cycles, c.fabric_cycles, c.setup_cycles});
+  if (m <= 0) return Bound::none;
+  if (m == c.compute_cycles) return Bound::compute;
+  if (m == c.fabric_cycles) return Bound::fabric;
+  if (m == c.sram_cycles) return Bound::sram;
+  return Bound::setup;
+}
+
+}  // namespace
+
+CompiledLayer lower_layer(const LayerGraph& graph, const LayerGroup& group,
+                          const KernelCostModel& model, const TrainingSpec& training,
+                          double samples, int rows, int cols) {
+  CompiledLayer L;
+  L.index = group.index;
+  L.name = group.name;
+  L.params = group.params;
+  const double vbytes = dtype_bytes(training.compute);
+  // Streamed weights: what the kernels multiply by. A tied LM head owns no parameters but
+  // still needs the embedding matrix streamed in (and its gradient streamed out).
+  double weight_elems = 0;
+  for (OpId id : group.ops) {
+    const Op& op = graph.op(id);
+    const double used = op.kind == OpKind::matmul ? op.gemm.count * op.gemm.k * op.gemm.n : 0.0;
+    weight_elems += std::max(static_cast<double>(op.params), used);
+  }
+  L.weight_bytes = weight_elems * vbytes;
+  L.grad_bytes = L.weight_bytes;
+  L.checkpoint_bytes_per_sample = group.input_elems * vbytes;
+  double saved = 0;
+  for (OpId id : group.ops) {
+    const Op& op = graph.op(id);
+    Kernel f{op.name, op.kind, forward_cost(op, model, samples, rows, cols)};
+    L.fwd_total += f.cost;
+    L.forward.push_back(f);
+    saved += op.saved_elems;
+  }
+  L.working_bytes_per_sample = saved * vbytes;
+  if (training.activation_checkpointing) {
+    // Only the layer input was kept: the forward pass runs again before the backward.
+    for (const auto& f : L.forward) {
+      Kernel r{f.name + "+recompute", f.kind, f.cost};
+      L.bwd_total += r.cost;
+      L.backward.push_back(std::move(r));
+    }
+  }
+  for (auto it = group.ops.rbegin(); it != group.ops.rend(); ++it) {
+    const Op& op = graph.op(*it);
+    Kernel b{op.name, op.kind, backward_cost(op, model, samples, rows, cols)};
+    L.bwd_total += b.cost;
+    L.backward.push_back(std::move(b));
+  }
+  L.fwd_total.bound = dominant(L.fwd_total);
+  L.bwd_total.bound = dominant(L.bwd_total);
+  return L;
+}
+
+std::vector<CompiledLayer> lower_layers(const LayerGraph& graph, const KernelCostModel& model,
+                                        const TrainingSpec& training, double samples, int rows,
+                                        int cols) {
+  std::vector<CompiledLayer> out;
+  for (const auto& g : graph.groups())
+    out.push_back(lower_layer(graph, g, model, training, samples, rows, cols));
+  return out;
+}
+
+}  // namespace wafersim

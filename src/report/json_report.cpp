@@ -1,0 +1,73 @@
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <unistd.h>
+
+#include "wafersim/report/report.hpp"
+
+namespace wafersim {
+
+std::string format_json_report(const RunStats& s) {
+  nlohmann::ordered_json j;
+  j["schema_version"] = kReportSchemaVersion;
+  j["mode"] = s.mode;
+  j["fidelity"] = s.fidelity;
+  j["system"] = s.system_name;
+  j["model"] = s.model_name;
+  j["systems"] = s.systems;
+  j["batch"] = s.batch;
+  j["seq"] = s.seq;
+  j["steps"] = s.steps;
+  j["micro_batch"] = s.micro_batch;
+  j["micro_batches"] = s.micro_batches;
+  j["tiles"] = s.tiles;
+  j["step_time_s"] = s.step_time_s;
+  j["samples_per_s"] = s.samples_per_s;
+  j["tokens_per_s"] = s.tokens_per_s;
+  j["model_flops_per_step"] = s.model_flops_per_step;
+  j["model_flops_per_s"] = s.model_flops_per_s;
+  j["peak_flops_per_s"] = s.peak_flops_per_s;
+  j["mfu"] = s.mfu;
+  j["bottleneck"] = s.bottleneck;
+  j["bottleneck_reason"] = s.bottleneck_reason;
+  const auto& u = s.utilization;
+  j["utilization"] = {{"compute", u.compute}, {"fabric", u.fabric}, {"io", u.io},
+                      {"memoryx", u.memoryx}, {"swarmx", u.swarmx}, {"input", u.input}};
+  j["sram_per_tile_bytes"] = {{"min", s.sram.min}, {"mean", s.sram.mean}, {"max", s.sram.max},
+                              {"capacity", s.sram.capacity}};
+  auto& layers = j["layers"] = nlohmann::ordered_json::array();
+  for (const auto& l : s.layers) {
+    layers.push_back({{"name", l.name},
+                      {"params", l.params},
+                      {"forward_s", l.forward_s},
+                      {"backward_s", l.backward_s},
+                      {"weight_stream_s", l.weight_stream_s},
+                      {"grad_stream_s", l.grad_stream_s},
+                      {"optimizer_s", l.optimizer_s},
+                      {"flops", l.flops},
+                      {"bound", l.bound}});
+  }
+  j["notes"] = s.notes;
+  return j.dump(2) + "\n";
+}
+
+void write_file_atomic(const std::string& path, const std::string& content) {
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) throw std::runtime_error("cannot write '" + path + "': cannot create a file there");
+    f << content;
+    f.flush();
+    if (!f) {
+      std::remove(tmp.c_str());
+      throw std::runtime_error("cannot write '" + path + "': write failed");
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw std::runtime_error("cannot write '" + path + "': rename failed");
+  }
+}
+
+}  // namespace wafersim

@@ -1,0 +1,60 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "wafersim/core/units.hpp"
+#include "wafersim/report/report.hpp"
+
+namespace wafersim {
+
+namespace {
+std::string pct(double v) { return fmt::format("{:5.1f}%", 100.0 * v); }
+std::string si(double v, const char* unit) {
+  const char* p[] = {"", "k", "M", "G", "T", "P", "E"};
+  int i = 0;
+  while (std::abs(v) >= 1000.0 && i < 6) {
+    v /= 1000.0;
+    ++i;
+  }
+  return fmt::format("{:.2f} {}{}", v, p[i], unit);
+}
+std::string ms(double s) { return fmt::format("{:.3f}", s * 1e3); }
+}  // namespace
+
+std::string format_text_report(const RunStats& s) {
+  std::string o;
+  auto out = std::back_inserter(o);
+  fmt::format_to(out, "wafersim: {} on {} x {} ({}), {} mode, {} fidelity\n", s.model_name, s.systems,
+                 s.system_name, s.systems == 1 ? "1 system" : fmt::format("{} systems", s.systems), s.mode,
+                 s.fidelity);
+  fmt::format_to(out, "  batch {} (global), seq {}, {} step(s) simulated (first is warm-up)\n", s.batch,
+                 s.seq, s.steps);
+  for (const auto& n : s.notes) fmt::format_to(out, "  {}\n", n);
+  fmt::format_to(out, "\nThroughput\n");
+  fmt::format_to(out, "  step time        {:>14}\n", format_time(Seconds(s.step_time_s)));
+  fmt::format_to(out, "  samples/s        {:>14.2f}\n", s.samples_per_s);
+  fmt::format_to(out, "  tokens/s         {:>14.0f}\n", s.tokens_per_s);
+  fmt::format_to(out, "  model FLOP/s     {:>14}  ({} of peak {})\n", si(s.model_flops_per_s, "FLOP/s"),
+                 pct(s.mfu), si(s.peak_flops_per_s, "FLOP/s"));
+  fmt::format_to(out, "  SRAM per tile    min {} / mean {} / max {} of {}\n", format_bytes(double(s.sram.min)),
+                 format_bytes(s.sram.mean), format_bytes(double(s.sram.max)),
+                 format_bytes(double(s.sram.capacity)));
+  const auto& u = s.utilization;
+  fmt::format_to(out, "\nUtilization\n");
+  fmt::format_to(out, "  compute {}  fabric {}  io {}  memoryx {}  swarmx {}  input {}\n", pct(u.compute),
+                 pct(u.fabric), pct(u.io), pct(u.memoryx), pct(u.swarmx), pct(u.input));
+  fmt::format_to(out, "\nBottleneck: {} ({})\n", s.bottleneck, s.bottleneck_reason);
+
+  fmt::format_to(out, "\nPer layer (per step, one CS-2)\n");
+  std::size_t w = 5;
+  for (const auto& l : s.layers) w = std::max(w, l.name.size());
+  fmt::format_to(out, "  {:<{}} {:>12} {:>12} {:>12} {:>12} {:>10}  {}\n", "layer", w, "params",
+                 "fwd ms", "bwd ms", "weights ms", "optim ms", "TFLOP", "bound");
+  for (const auto& l : s.layers)
+    fmt::format_to(out, "  {:<{}} {:>12} {:>12} {:>12} {:>12} {:>10} {:>10.2f}  {}\n", l.name, w, l.params,
+                   ms(l.forward_s), ms(l.backward_s), ms(l.weight_stream_s), ms(l.optimizer_s),
+                   l.flops / 1e12, l.bound);
+  return o;
+}
+
+}  // namespace wafersim

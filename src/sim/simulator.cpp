@@ -1,0 +1,191 @@
+#include "wafersim/sim/simulator.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "wafersim/compile/kernel_cost.hpp"
+#include "wafersim/core/error.hpp"
+#include "wafersim/graph/layer_graph.hpp"
+#include "wafersim/map/ws_plan.hpp"
+#include "wafersim/system/cluster.hpp"
+#include "wafersim/tile/tile_array.hpp"
+
+namespace wafersim {
+
+namespace {
+
+void check_options(const SystemSpec& spec, const ModelSpec& model, const RunOptions& o) {
+  if (o.systems < 1 || o.systems > spec.swarmx.max_systems)
+    throw UsageError(fmt::format("--systems {}: expected 1..{} (swarmx.max_systems)", o.systems,
+                                 spec.swarmx.max_systems));
+  if (o.steps != 0 && (o.steps < 2 || o.steps > 1000))
+    throw UsageError(fmt::format("--steps {}: expected 2..1000 (the first step is warm-up)", o.steps));
+  if (model.training.batch < 1) throw UsageError("--batch: expected a positive number of sequences");
+  if (model.training.seq < 1) throw UsageError("--seq: expected a positive sequence length");
+  if (model.training.seq > model.arch.max_seq && model.arch.position == PositionEmbedding::learned)
+    throw UsageError(fmt::format("--seq {} exceeds the model's learned position embeddings (max_seq {})",
+                                 model.training.seq, model.arch.max_seq));
+  if (o.fidelity != "approx")
+    throw UsageError(fmt::format("--fidelity {}: only 'approx' is available in this version", o.fidelity));
+}
+
+// The slowest resource on the weight path bounds a stream.
+struct PathInfo {
+  double bytes_per_s;
+  Bound bound;
+};
+PathInfo weight_path(const ClusterConfig& c, int levels) {
+  PathInfo p{c.memoryx.bytes_per_s, Bound::memoryx};
+  if (levels > 1 && c.swarmx.bytes_per_s < p.bytes_per_s) p = {c.swarmx.bytes_per_s, Bound::swarmx};
+  if (c.io.bytes_per_s < p.bytes_per_s) p = {c.io.bytes_per_s, Bound::io};
+  return p;
+}
+
+int tree_levels(int systems, int fanout) {
+  int levels = 1;
+  for (int n = (systems + fanout - 1) / fanout; n > 1; n = (n + fanout - 1) / fanout) ++levels;
+  return levels;
+}
+
+}  // namespace
+
+RunStats simulate(const SystemSpec& spec, const ModelSpec& model, const RunOptions& opt) {
+  check_options(spec, model, opt);
+  if (opt.mode == "pipelined")
+    throw UsageError("--mode pipelined is not available in this version; use --mode weight-streaming");
+  if (opt.mode != "weight-streaming" && opt.mode != "auto")
+    throw UsageError(fmt::format("--mode {}: expected weight-streaming, pipelined or auto", opt.mode));
+
+  const LayerGraph graph = build_transformer_graph(model.arch, model.training.seq);
+  TileArray tiles = TileArray::from_spec(spec);
+  const WsPlan plan = plan_weight_streaming(spec, model, graph, opt.systems, tiles);
+  const KernelCostModel cost(spec, model.training.compute);
+
+  ClusterConfig cc;
+  cc.systems = opt.systems;
+  cc.steps = opt.steps == 0 ? kDefaultSteps : opt.steps;
+  cc.micro_batches = plan.micro_batches;
+  for (const auto& l : plan.layers) {
+    ClusterLayer cl;
+    cl.name = l.name;
+    cl.weight_bytes = l.weight_bytes;
+    cl.grad_bytes = l.grad_bytes;
+    cl.forward_s = cost.cycles_to_seconds(l.fwd_total.cycles);
+    cl.backward_s = cost.cycles_to_seconds(l.bwd_total.cycles);
+    cl.optimizer_s = static_cast<double>(l.params) / spec.memoryx.optimizer_rate;
+    cc.layers.push_back(cl);
+  }
+  cc.input_bytes_per_micro = plan.input_bytes_per_sample * plan.micro_batch;
+  cc.memoryx = {bytes_per_second(spec.memoryx.bandwidth), spec.memoryx.latency.value};
+  cc.swarmx = {bytes_per_second(spec.swarmx.nic_bandwidth) * spec.swarmx.lanes, spec.swarmx.level_latency.value};
+  cc.io = {bytes_per_second(spec.io.total()), spec.io.latency.value};
+  cc.input = {bytes_per_second(spec.input.worker_bandwidth) * spec.input.workers, spec.input.latency.value};
+  cc.input_workers = spec.input.workers;
+  cc.fanout = spec.swarmx.fanout;
+  cc.chunk_bytes = static_cast<double>(spec.sim.stream_chunk.value);
+  cc.weight_buffers = spec.sim.weight_buffers;
+  cc.step_overhead_s = spec.calibration.step_overhead.value;
+
+  const ClusterResult res = run_cluster(cc);
+
+  RunStats st;
+  st.mode = "weight-streaming";
+  st.system_name = spec.name;
+  st.model_name = model.arch.name;
+  st.systems = opt.systems;
+  st.batch = model.training.batch;
+  st.seq = model.training.seq;
+  st.steps = cc.steps;
+  st.micro_batch = plan.micro_batch;
+  st.micro_batches = plan.micro_batches;
+  st.tiles = plan.region.area();
+  const double window = res.window_end_s - res.window_start_s;
+  const int measured = cc.steps - 1;
+  st.step_time_s = window / measured;
+  if (!(st.step_time_s > 0) || !std::isfinite(st.step_time_s))
+    throw SimError(fmt::format("internal error: non-positive step time {} s", st.step_time_s));
+  st.samples_per_s = st.batch / st.step_time_s;
+  st.tokens_per_s = st.samples_per_s * st.seq;
+  st.model_flops_per_step = graph.training_flops_per_sample() * st.batch;
+  st.model_flops_per_s = st.model_flops_per_step / st.step_time_s;
+  st.peak_flops_per_s = static_cast<double>(st.tiles) * cost.peak_flops_per_pe_cycle() *
+                        spec.pe.clock.value * opt.systems;
+  st.mfu = st.model_flops_per_s / st.peak_flops_per_s;
+
+  // Utilization over the measurement window.
+  auto& u = st.utilization;
+  u.compute = res.wafer_busy_s / window;
+  double fabric_cycles = 0;
+  double cycles = 0;
+  for (const auto& l : plan.layers) {
+    fabric_cycles += l.fwd_total.fabric_cycles + l.bwd_total.fabric_cycles;
+    cycles += l.fwd_total.cycles + l.bwd_total.cycles;
+  }
+  u.fabric = cycles > 0 ? u.compute * fabric_cycles / cycles : 0;
+  for (const auto& l : res.links) {
+    const double f = l.busy_s / window;
+    if (l.kind == "io") u.io = std::max(u.io, f);
+    else if (l.kind == "swarmx") u.swarmx = std::max(u.swarmx, f);
+    else if (l.kind == "memoryx") u.memoryx = std::max(u.memoryx, f);
+    else if (l.kind == "input") u.input = std::max(u.input, f);
+  }
+  u.memoryx = std::max(u.memoryx, res.optimizer_busy_s / window);
+  for (double* v : {&u.compute, &u.fabric, &u.io, &u.memoryx, &u.swarmx, &u.input}) {
+    if (!std::isfinite(*v) || *v < 0 || *v > 1.0 + 1e-9)
+      throw SimError(fmt::format("internal error: utilization {} outside [0, 1]", *v));
+    *v = std::min(*v, 1.0);
+  }
+
+  // Overall bottleneck: the busiest resource; the wafer's share split by kernel bound.
+  struct Cand { const char* name; double v; };
+  const bool fabric_bound = fabric_cycles > 0.5 * cycles;
+  std::vector<Cand> cands = {{fabric_bound ? "fabric" : "compute", u.compute}, {"io", u.io},
+                             {"memoryx", u.memoryx}, {"swarmx", u.swarmx}, {"input", u.input}};
+  const auto best = std::max_element(cands.begin(), cands.end(),
+                                     [](const Cand& a, const Cand& b) { return a.v < b.v; });
+  st.bottleneck = best->name;
+  st.bottleneck_reason = fmt::format(
+      "{} busy {:.1f}% of the step; wafer stalled {:.1f}% on weight streams, {:.1f}% on input",
+      best->name, 100 * best->v, 100 * res.wait_weights_s / window, 100 * res.wait_input_s / window);
+
+  const PathInfo path = weight_path(cc, tree_levels(opt.systems, spec.swarmx.fanout));
+  const double m = plan.micro_batches;
+  const auto groups = graph.groups();
+  for (std::size_t i = 0; i < plan.layers.size(); ++i) {
+    const auto& l = plan.layers[i];
+    const auto& cl = cc.layers[i];
+    LayerStats ls;
+    ls.name = l.name;
+    ls.params = l.params;
+    ls.forward_s = cl.forward_s * m;
+    ls.backward_s = cl.backward_s * m;
+    ls.weight_stream_s = 2.0 * m * l.weight_bytes / path.bytes_per_s;
+    ls.grad_stream_s = m * l.grad_bytes / path.bytes_per_s;
+    ls.optimizer_s = cl.optimizer_s;
+    const double wafer = ls.forward_s + ls.backward_s;
+    const double stream = std::max(ls.weight_stream_s, ls.grad_stream_s);
+    if (stream > wafer) {
+      ls.bound = to_string(path.bound);
+    } else {
+      const Bound kb = l.bwd_total.cycles >= l.fwd_total.cycles ? l.bwd_total.bound : l.fwd_total.bound;
+      ls.bound = to_string(kb);
+    }
+    ls.flops = 0;
+    for (OpId id : groups[i].ops) {
+      const Op& op = graph.op(id);
+      ls.flops += (2.0 * (op.fwd_fmacs + op.bwd_fmacs) + op.fwd_elem_ops + op.bwd_elem_ops) *
+                  plan.batch_per_system;
+    }
+    st.layers.push_back(ls);
+  }
+  st.sram = {plan.sram.min, plan.sram.mean, plan.sram.max, tiles.capacity()};
+  st.notes.push_back(fmt::format("{} micro-batch(es) of {} samples per CS-2 (at most {} fit)",
+                                 plan.micro_batches, plan.micro_batch, plan.max_micro_batch));
+  st.notes.push_back(fmt::format("SwarmX tree: {} node(s) in {} level(s); {} link transactions",
+                                 res.swarmx_nodes, res.swarmx_levels, res.transactions));
+  return st;
+}
+
+}  // namespace wafersim

@@ -1,0 +1,24 @@
+#include "chunk.hpp"
+
+namespace wafersim::sc {
+
+tlm::tlm_generic_payload& PayloadPool::make(ChunkKind kind, long long stream, int index, int count,
+                                            double bytes) {
+  auto& p = items_.emplace_back();
+  auto* c = new ChunkInfo;
+  c->kind = kind;
+  c->stream = stream;
+  c->index = index;
+  c->count = count;
+  c->bytes = bytes;
+  p.set_extension(c);
+  p.set_command(tlm::TLM_WRITE_COMMAND);
+  p.set_response_status(tlm::TLM_OK_RESPONSE);
+  return p;
+}
+
+PayloadPool::~PayloadPool() {
+  for (auto& p : items_) p.free_all_extensions();
+}
+
+}  // namespace wafersim::sc

@@ -1,0 +1,143 @@
+// Elaboration of the cluster: MemoryX -> SwarmX tree -> CS-2s (weights, broadcast), CS-2s ->
+// SwarmX tree -> MemoryX (gradients, reduced), input workers -> CS-2s. Then sc_start and
+// collection of the statistics over the measurement window (every step after the first).
+#include <fmt/format.h>
+
+#include <memory>
+#include <systemc>
+
+#include "link.hpp"
+#include "nodes.hpp"
+#include "wafersim/core/error.hpp"
+#include "wafersim/system/cluster.hpp"
+
+namespace wafersim {
+
+namespace {
+
+using sc::Link;
+
+constexpr int kLinkDepth = 4;  // chunks buffered at a link's input
+
+struct Cluster {
+  sc::Schedule sched;
+  std::unique_ptr<sc::MemoryX> memoryx;
+  std::vector<std::unique_ptr<sc::SwarmXNode>> swarmx;
+  std::vector<std::unique_ptr<sc::Cs2>> cs2;
+  std::vector<std::unique_ptr<sc::InputWorker>> workers;
+  std::vector<std::unique_ptr<Link>> links;
+  int levels = 0;
+
+  Link& link(const std::string& name, const std::string& kind, const LinkParams& p) {
+    links.push_back(std::make_unique<Link>(name.c_str(), kind, p.bytes_per_s, p.latency_s, kLinkDepth));
+    return *links.back();
+  }
+
+  explicit Cluster(const ClusterConfig& cfg) {
+    sched.cfg = &cfg;
+    sched.updated_step.assign(cfg.layers.size(), -1);
+    const int n = cfg.systems;
+    const int f = cfg.fanout;
+    for (int i = 0; i < n; ++i) {
+      cs2.push_back(std::make_unique<sc::Cs2>(fmt::format("cs2_{}", i).c_str(), sched, i));
+      sched.systems.push_back(cs2.back().get());
+    }
+    // SwarmX tree, built from the leaves up; every level has ceil(below / fanout) nodes.
+    std::vector<int> below_ids(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) below_ids[static_cast<std::size_t>(i)] = i;
+    bool below_is_cs2 = true;
+    std::vector<sc::SwarmXNode*> below_nodes;
+    int level = 0;
+    for (;;) {
+      const int count = static_cast<int>(below_is_cs2 ? n : static_cast<int>(below_nodes.size()));
+      const int parents = (count + f - 1) / f;
+      std::vector<sc::SwarmXNode*> this_level;
+      for (int p = 0; p < parents; ++p) {
+        const int first = p * f;
+        const int last = std::min(count, first + f);
+        swarmx.push_back(std::make_unique<sc::SwarmXNode>(
+            fmt::format("swarmx_l{}_{}", level, p).c_str(), sched, last - first));
+        sc::SwarmXNode& node = *swarmx.back();
+        for (int c = first; c < last; ++c) {
+          if (below_is_cs2) {
+            sc::Cs2& sys = *cs2[static_cast<std::size_t>(c)];
+            Link& dn = link(fmt::format("io_in_{}", c), "io", cfg.io);
+            node.down_out.bind(dn.in);
+            dn.out.bind(sys.down_in);
+            Link& up = link(fmt::format("io_out_{}", c), "io", cfg.io);
+            sys.up_out.bind(up.in);
+            up.out.bind(node.up_in);
+          } else {
+            sc::SwarmXNode& child = *below_nodes[static_cast<std::size_t>(c)];
+            Link& dn = link(fmt::format("swarmx_down_l{}_{}", level, c), "swarmx", cfg.swarmx);
+            node.down_out.bind(dn.in);
+            dn.out.bind(child.down_in);
+            Link& up = link(fmt::format("swarmx_up_l{}_{}", level, c), "swarmx", cfg.swarmx);
+            child.up_out.bind(up.in);
+            up.out.bind(node.up_in);
+          }
+        }
+        this_level.push_back(&node);
+      }
+      ++level;
+      below_nodes = this_level;
+      below_is_cs2 = false;
+      if (parents == 1) break;
+    }
+    levels = level;
+    memoryx = std::make_unique<sc::MemoryX>("memoryx", sched);
+    Link& dn = link("memoryx_out", "memoryx", cfg.memoryx);
+    memoryx->down_out.bind(dn.in);
+    dn.out.bind(below_nodes.front()->down_in);
+    Link& up = link("memoryx_in", "memoryx", cfg.memoryx);
+    below_nodes.front()->up_out.bind(up.in);
+    up.out.bind(memoryx->up_in);
+    // Input workers: one module per CS-2 standing for its `input_workers` nodes, on a link
+    // with their aggregate bandwidth.
+    for (int i = 0; i < n; ++i) {
+      workers.push_back(std::make_unique<sc::InputWorker>(fmt::format("input_{}", i).c_str(), sched,
+                                                          *cs2[static_cast<std::size_t>(i)]));
+      Link& l = link(fmt::format("input_link_{}", i), "input", cfg.input);
+      workers.back()->out.bind(l.in);
+      l.out.bind(cs2[static_cast<std::size_t>(i)]->input_in);
+    }
+  }
+};
+
+}  // namespace
+
+ClusterResult run_cluster(const ClusterConfig& cfg) {
+  if (cfg.systems < 1 || cfg.steps < 2 || cfg.layers.empty() || cfg.micro_batches < 1)
+    throw SimError("run_cluster: invalid configuration (need >= 1 system, >= 2 steps, >= 1 layer)");
+  sc_core::sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_DO_NOTHING);
+  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  Cluster cluster(cfg);
+  sc_core::sc_start();  // runs until no event is left: all steps done, or stuck
+
+  ClusterResult r;
+  for (const auto& c : cluster.cs2)
+    if (!c->finished())
+      throw SimError(fmt::format("cluster deadlock: {} stopped after {} of {} weight streams",
+                                 c->name(), c->consumed(), cluster.sched.total_streams()));
+  r.step_end_s.assign(static_cast<std::size_t>(cfg.steps), 0.0);
+  for (const auto& c : cluster.cs2)
+    for (std::size_t s = 0; s < r.step_end_s.size(); ++s)
+      r.step_end_s[s] = std::max(r.step_end_s[s], c->step_end()[s]);
+  r.window_start_s = r.step_end_s.front();
+  r.window_end_s = r.step_end_s.back();
+  const double a = r.window_start_s;
+  const double b = r.window_end_s;
+  const auto& c0 = *cluster.cs2.front();
+  r.wafer_busy_s = c0.busy_in(a, b);
+  r.wait_weights_s = c0.wait_weights_in(a, b);
+  r.wait_input_s = c0.wait_input_in(a, b);
+  r.optimizer_busy_s = cluster.memoryx->optimizer_busy_in(a, b);
+  r.swarmx_nodes = static_cast<int>(cluster.swarmx.size());
+  r.swarmx_levels = cluster.levels;
+  r.transactions = cluster.sched.pool.made();
+  for (const auto& l : cluster.links)
+    r.links.push_back(LinkUse{l->basename(), l->link_kind(), l->busy_in(a, b), l->bytes()});
+  return r;
+}
+
+}  // namespace wafersim

@@ -1,0 +1,230 @@
+#include "nodes.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace wafersim::sc {
+
+using sc_core::sc_time;
+using sc_core::SC_SEC;
+using sc_core::SC_ZERO_TIME;
+
+namespace {
+double now() { return sc_core::sc_time_stamp().to_seconds(); }
+void wait_s(double s) {
+  if (s > 0) sc_core::wait(sc_time(s, SC_SEC));
+}
+}  // namespace
+
+double overlap(const std::vector<std::pair<double, double>>& iv, double a, double b) {
+  double sum = 0;
+  for (const auto& [s, e] : iv) sum += std::max(0.0, std::min(e, b) - std::max(s, a));
+  return sum;
+}
+
+StreamId Schedule::decode(long long j) const {
+  StreamId id;
+  const long long per_step = streams_per_step();
+  const long long per_micro = 2LL * layers();
+  id.step = static_cast<int>(j / per_step);
+  const long long r = j % per_step;
+  id.micro = static_cast<int>(r / per_micro);
+  const long long q = r % per_micro;
+  id.pass = q < layers() ? 0 : 1;
+  // Forward runs layers in order, backward in reverse.
+  id.layer = id.pass == 0 ? static_cast<int>(q) : static_cast<int>(per_micro - 1 - q);
+  return id;
+}
+
+long long Schedule::min_consumed() const {
+  long long m = std::numeric_limits<long long>::max();
+  for (const Cs2* c : systems) m = std::min(m, c->consumed());
+  return m;
+}
+
+// ---------------------------------------------------------------- SwarmX
+SwarmXNode::SwarmXNode(const sc_core::sc_module_name& name, Schedule& sched, int children)
+    : sc_module(name), down_in("down_in"), down_out("down_out"), up_in("up_in"), up_out("up_out"),
+      sched_(sched), children_(children) {
+  down_in.register_b_transport(this, &SwarmXNode::down);
+  up_in.register_b_transport(this, &SwarmXNode::up);
+}
+
+void SwarmXNode::down(tlm::tlm_generic_payload& p, sc_time& d) {
+  // Broadcast: the same chunk to every child at line rate.
+  for (unsigned i = 0; i < down_out.size(); ++i) {
+    sc_time z = d;
+    down_out[static_cast<int>(i)]->b_transport(p, z);
+  }
+}
+
+void SwarmXNode::up(int /*port*/, tlm::tlm_generic_payload& p, sc_time& d) {
+  // Reduce: forward one summed chunk once every child's copy has arrived.
+  const ChunkInfo& c = info(p);
+  const long long key = c.stream * kMaxChunks + c.index;
+  int& n = pending_[key];
+  if (++n < children_) return;
+  pending_.erase(key);
+  up_out->b_transport(p, d);
+}
+
+// ---------------------------------------------------------------- MemoryX
+MemoryX::MemoryX(const sc_core::sc_module_name& name, Schedule& sched)
+    : sc_module(name), down_out("down_out"), up_in("up_in"), sched_(sched) {
+  up_in.register_b_transport(this, &MemoryX::receive);
+  SC_THREAD(stream_thread);
+  SC_THREAD(optimizer_thread);
+}
+
+void MemoryX::stream_thread() {
+  const auto& cfg = *sched_.cfg;
+  const long long total = sched_.total_streams();
+  for (long long j = 0; j < total; ++j) {
+    const StreamId id = sched_.decode(j);
+    // Weight buffers on the wafer: at most `weight_buffers` streams ahead of the kernels.
+    while (sched_.min_consumed() < j - cfg.weight_buffers + 1) wait(sched_.consumed_event);
+    // A step's first use of a layer needs the previous step's update (the only bubble).
+    if (id.step > 0)
+      while (sched_.updated_step[id.layer] < id.step - 1) wait(sched_.updated_event);
+    const double bytes = cfg.layers[id.layer].weight_bytes;
+    const int count = chunk_count(bytes, cfg.chunk_bytes);
+    for (int i = 0; i < count; ++i) {
+      auto& p = sched_.pool.make(ChunkKind::weights, j, i, count,
+                                 chunk_bytes(bytes, cfg.chunk_bytes, i, count));
+      sc_time d = SC_ZERO_TIME;
+      down_out->b_transport(p, d);
+    }
+  }
+}
+
+void MemoryX::receive(tlm::tlm_generic_payload& p, sc_time& /*d*/) {
+  const ChunkInfo& c = info(p);
+  if (c.index != c.count - 1) return;  // chunks arrive in order: the last completes the stream
+  const StreamId id = sched_.decode(c.stream);
+  // Gradients of earlier micro-batches are accumulated in MemoryX; the update runs once the
+  // last micro-batch's gradient (summed over every system by SwarmX) is in.
+  if (id.micro != sched_.cfg->micro_batches - 1) return;
+  jobs_.emplace_back(id.step, id.layer);
+  job_event_.notify(SC_ZERO_TIME);
+}
+
+void MemoryX::optimizer_thread() {
+  for (;;) {
+    while (jobs_.empty()) wait(job_event_);
+    const auto [step, layer] = jobs_.front();
+    jobs_.pop_front();
+    const double start = now();
+    wait_s(sched_.cfg->layers[layer].optimizer_s);
+    busy_.emplace_back(start, now());
+    sched_.updated_step[layer] = step;
+    sched_.updated_event.notify(SC_ZERO_TIME);
+  }
+}
+
+double MemoryX::optimizer_busy_in(double a, double b) const { return overlap(busy_, a, b); }
+
+// ---------------------------------------------------------------- CS-2
+Cs2::Cs2(const sc_core::sc_module_name& name, Schedule& sched, int id)
+    : sc_module(name), down_in("down_in"), input_in("input_in"), up_out("up_out"), sched_(sched),
+      id_(id), grad_jobs_("grad_jobs", 1 << 20) {
+  down_in.register_b_transport(this, &Cs2::receive_weights);
+  input_in.register_b_transport(this, &Cs2::receive_input);
+  step_end_.assign(static_cast<std::size_t>(sched.cfg->steps), 0.0);
+  SC_THREAD(compute_thread);
+  SC_THREAD(grad_thread);
+}
+
+void Cs2::receive_weights(tlm::tlm_generic_payload& p, sc_time& /*d*/) {
+  const ChunkInfo& c = info(p);
+  if (c.index == c.count - 1) {
+    ++streams_ready_;
+    weights_event_.notify(SC_ZERO_TIME);
+  }
+}
+
+void Cs2::receive_input(tlm::tlm_generic_payload& p, sc_time& /*d*/) {
+  const ChunkInfo& c = info(p);
+  if (c.index == c.count - 1) {
+    ++inputs_ready_;
+    input_event_.notify(SC_ZERO_TIME);
+  }
+}
+
+void Cs2::compute_thread() {
+  const auto& cfg = *sched_.cfg;
+  long long j = 0;
+  for (int s = 0; s < cfg.steps; ++s) {
+    wait_s(cfg.step_overhead_s);  // host/runtime work between steps (calibrated)
+    for (int u = 0; u < cfg.micro_batches; ++u) {
+      for (int pass = 0; pass < 2; ++pass) {
+        for (int k = 0; k < sched_.layers(); ++k, ++j) {
+          const int g = pass == 0 ? k : sched_.layers() - 1 - k;
+          double t0 = now();
+          while (streams_ready_ <= j) wait(weights_event_);
+          if (now() > t0) wait_w_.emplace_back(t0, now());
+          if (pass == 0 && g == 0) {
+            const long long want = static_cast<long long>(s) * cfg.micro_batches + u;
+            t0 = now();
+            while (inputs_ready_ <= want) wait(input_event_);
+            if (now() > t0) wait_i_.emplace_back(t0, now());
+            ++inputs_consumed_;
+            input_consumed_event_.notify(SC_ZERO_TIME);
+          }
+          const double start = now();
+          wait_s(pass == 0 ? cfg.layers[g].forward_s : cfg.layers[g].backward_s);
+          busy_.emplace_back(start, now());
+          consumed_ = j + 1;
+          sched_.consumed_event.notify(SC_ZERO_TIME);
+          if (pass == 1) grad_jobs_.write(j);
+        }
+      }
+    }
+    step_end_[static_cast<std::size_t>(s)] = now();
+  }
+  finished_ = true;
+}
+
+void Cs2::grad_thread() {
+  const auto& cfg = *sched_.cfg;
+  for (;;) {
+    const long long j = grad_jobs_.read();
+    const StreamId id = sched_.decode(j);
+    const double bytes = cfg.layers[id.layer].grad_bytes;
+    const int count = chunk_count(bytes, cfg.chunk_bytes);
+    for (int i = 0; i < count; ++i) {
+      auto& p = sched_.pool.make(ChunkKind::grads, j, i, count,
+                                 chunk_bytes(bytes, cfg.chunk_bytes, i, count));
+      sc_time d = SC_ZERO_TIME;
+      up_out->b_transport(p, d);
+    }
+  }
+}
+
+double Cs2::busy_in(double a, double b) const { return overlap(busy_, a, b); }
+double Cs2::wait_weights_in(double a, double b) const { return overlap(wait_w_, a, b); }
+double Cs2::wait_input_in(double a, double b) const { return overlap(wait_i_, a, b); }
+
+// ---------------------------------------------------------------- input workers
+InputWorker::InputWorker(const sc_core::sc_module_name& name, Schedule& sched, Cs2& target)
+    : sc_module(name), out("out"), sched_(sched), target_(target) {
+  SC_THREAD(stream_thread);
+}
+
+void InputWorker::stream_thread() {
+  const auto& cfg = *sched_.cfg;
+  const long long total = static_cast<long long>(cfg.steps) * cfg.micro_batches;
+  for (long long m = 0; m < total; ++m) {
+    // Two micro-batches of input buffered on the CS-2 side (prefetch).
+    while (target_.inputs_consumed() < m - 1) wait(target_.input_consumed_event());
+    const double bytes = cfg.input_bytes_per_micro;
+    const int count = chunk_count(bytes, cfg.chunk_bytes);
+    for (int i = 0; i < count; ++i) {
+      auto& p = sched_.pool.make(ChunkKind::input, m, i, count,
+                                 chunk_bytes(bytes, cfg.chunk_bytes, i, count));
+      sc_time d = SC_ZERO_TIME;
+      out->b_transport(p, d);
+    }
+  }
+}
+
+}  // namespace wafersim::sc

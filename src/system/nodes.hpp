@@ -1,0 +1,138 @@
+#pragma once
+// The cluster's components. Each is an sc_module that talks to the others only through
+// Links (TLM-2.0 sockets); the Schedule holds the step's stream order and the few counters
+// that model flow control (weight-buffer credits, optimizer completion).
+#include <deque>
+#include <string>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/multi_passthrough_initiator_socket.h>
+#include <tlm_utils/multi_passthrough_target_socket.h>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+#include <unordered_map>
+#include <vector>
+
+#include "chunk.hpp"
+#include "wafersim/system/cluster.hpp"
+
+namespace wafersim::sc {
+
+// Stream j of a run: step s, micro-batch u, pass (0 forward, 1 backward), layer g.
+struct StreamId {
+  int step = 0;
+  int micro = 0;
+  int pass = 0;
+  int layer = 0;
+};
+
+class Cs2;
+
+// Shared, read-mostly description of the run plus the flow-control state.
+struct Schedule {
+  const ClusterConfig* cfg = nullptr;
+  PayloadPool pool;
+  int layers() const { return static_cast<int>(cfg->layers.size()); }
+  long long streams_per_step() const { return 2LL * cfg->micro_batches * layers(); }
+  long long total_streams() const { return streams_per_step() * cfg->steps; }
+  StreamId decode(long long j) const;
+
+  std::vector<Cs2*> systems;
+  sc_core::sc_event consumed_event;     // some CS-2 finished a kernel
+  long long min_consumed() const;       // weight streams every CS-2 has consumed
+  std::vector<int> updated_step;        // per layer: last step whose update is applied (-1)
+  sc_core::sc_event updated_event;
+  double window_start = 0;              // set when every CS-2 finished step 0
+};
+
+class SwarmXNode : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<SwarmXNode> down_in;
+  tlm_utils::multi_passthrough_initiator_socket<SwarmXNode> down_out;
+  tlm_utils::multi_passthrough_target_socket<SwarmXNode> up_in;
+  tlm_utils::simple_initiator_socket<SwarmXNode> up_out;
+
+  SwarmXNode(const sc_core::sc_module_name& name, Schedule& sched, int children);
+
+ private:
+  void down(tlm::tlm_generic_payload& p, sc_core::sc_time& d);
+  void up(int port, tlm::tlm_generic_payload& p, sc_core::sc_time& d);
+  Schedule& sched_;
+  int children_;
+  std::unordered_map<long long, int> pending_;  // gradient chunk -> children arrived
+};
+
+class MemoryX : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_initiator_socket<MemoryX> down_out;
+  tlm_utils::simple_target_socket<MemoryX> up_in;
+
+  MemoryX(const sc_core::sc_module_name& name, Schedule& sched);
+  SC_HAS_PROCESS(MemoryX);
+  double optimizer_busy_in(double a, double b) const;
+
+ private:
+  void stream_thread();
+  void optimizer_thread();
+  void receive(tlm::tlm_generic_payload& p, sc_core::sc_time& d);
+  Schedule& sched_;
+  std::deque<std::pair<int, int>> jobs_;  // (step, layer) ready for the optimizer
+  sc_core::sc_event job_event_;
+  std::vector<std::pair<double, double>> busy_;
+};
+
+class Cs2 : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<Cs2> down_in;
+  tlm_utils::simple_target_socket<Cs2> input_in;
+  tlm_utils::simple_initiator_socket<Cs2> up_out;
+
+  Cs2(const sc_core::sc_module_name& name, Schedule& sched, int id);
+  SC_HAS_PROCESS(Cs2);
+
+  long long consumed() const { return consumed_; }
+  long long inputs_consumed() const { return inputs_consumed_; }
+  sc_core::sc_event& input_consumed_event() { return input_consumed_event_; }
+  bool finished() const { return finished_; }
+  const std::vector<double>& step_end() const { return step_end_; }
+  // Kernel time and stalls of this system inside [a, b].
+  double busy_in(double a, double b) const;
+  double wait_weights_in(double a, double b) const;
+  double wait_input_in(double a, double b) const;
+
+ private:
+  void compute_thread();
+  void grad_thread();
+  void receive_weights(tlm::tlm_generic_payload& p, sc_core::sc_time& d);
+  void receive_input(tlm::tlm_generic_payload& p, sc_core::sc_time& d);
+
+  Schedule& sched_;
+  int id_;
+  long long streams_ready_ = 0;
+  long long inputs_ready_ = 0;
+  long long consumed_ = 0;
+  long long inputs_consumed_ = 0;
+  bool finished_ = false;
+  sc_core::sc_event weights_event_;
+  sc_core::sc_event input_event_;
+  sc_core::sc_event input_consumed_event_;
+  sc_core::sc_fifo<long long> grad_jobs_;
+  std::vector<double> step_end_;
+  std::vector<std::pair<double, double>> busy_, wait_w_, wait_i_;
+};
+
+class InputWorker : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_initiator_socket<InputWorker> out;
+  InputWorker(const sc_core::sc_module_name& name, Schedule& sched, Cs2& target);
+  SC_HAS_PROCESS(InputWorker);
+
+ private:
+  void stream_thread();
+  Schedule& sched_;
+  Cs2& target_;
+};
+
+double overlap(const std::vector<std::pair<double, double>>& iv, double a, double b);
+
+}  // namespace wafersim::sc

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# System tests: the real wafersim binary on the real configs and models.
+# Usage: cli_test.sh path/to/wafersim path/to/source-root
+set -uo pipefail
+bin="$1"
+root="$2"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect_exit CODE "fragment" -- args...: runs wafersim, checks the exit code and that
+# stdout+stderr contain the fragment.
+expect() {
+  local code="$1" frag="$2"
+  shift 2
+  local out rc
+  out="$("$bin" "$@" 2>&1)"
+  rc=$?
+  if [ "$rc" -ne "$code" ]; then bad "wafersim $* -> exit $rc, expected $code"; echo "$out" | tail -5; return; fi
+  if ! grep -qF -- "$frag" <<<"$out"; then bad "wafersim $* -> output lacks '$frag'"; echo "$out" | tail -5; return; fi
+  ok
+}
+
+# --- the default run
+expect 0 "built-in default" run
+expect 0 "samples/s" run
+expect 0 "Bottleneck:" run
+expect 0 "--system" --help
+expect 0 "pe.sram" params
+
+# --- GPT-J 6B on two CS-2s, JSON report, byte-identical repeats
+expect 0 "samples/s" run --system "$root/configs/cs2.yaml" --model "$root/models/gptj-6b.yaml" \
+  --systems 2 --batch 120 --json "$tmp/a.json"
+"$bin" run --system "$root/configs/cs2.yaml" --model "$root/models/gptj-6b.yaml" --systems 2 --batch 120 \
+  --json "$tmp/b.json" -q
+if cmp -s "$tmp/a.json" "$tmp/b.json"; then ok; else bad "JSON differs between identical runs"; fi
+for key in schema_version mode systems batch seq step_time_s samples_per_s tokens_per_s bottleneck \
+  utilization layers compute fabric io memoryx swarmx input forward_s weight_stream_s; do
+  if grep -q "\"$key\"" "$tmp/a.json"; then ok; else bad "JSON lacks key $key"; fi
+done
+if grep -q '"mode": "weight-streaming"' "$tmp/a.json" && grep -q '"systems": 2' "$tmp/a.json"; then ok
+else bad "JSON mode/systems wrong"; fi
+# JSON to stdout is only JSON
+out="$("$bin" run --model "$root/models/gpt2-small.yaml" --json - 2>/dev/null)"
+if [ "${out:0:1}" = "{" ]; then ok; else bad "--json - does not print JSON first"; fi
+
+# --- every model ships and runs
+for m in gpt2-small gpt3-1.3b gptj-6b bert-large llama-7b; do
+  expect 0 "samples/s" run --model "$root/models/$m.yaml" --systems 2
+done
+expect 0 "4 systems" run --model "$root/models/gpt3-1.3b.yaml" --systems 4
+expect 0 "samples/s" run --system "$root/configs/cs1.yaml"
+expect 0 "samples/s" run --system "$root/configs/cs3.yaml"
+expect 0 "samples/s" run --system "$root/configs/small-wafer.yaml" --seq 128 --batch 4
+
+# --- overrides
+expect 0 "samples/s" run --set io.port_bandwidth="50 Gb/s"
+expect 2 "nosuch" run --set pe.nosuch=3
+expect 2 "--set" run --set novalue
+expect 2 "pe.sram" run --set pe.sram="48 parsecs"
+
+# --- usage errors
+expect 2 "pipelined" run --mode pipelined
+expect 2 "--systems" run --systems 0
+expect 2 "--systems" run --systems 193
+expect 2 "--steps" run --steps 1
+expect 2 "--batch" run --batch 1 --systems 2
+expect 2 "nosuchfile.yaml" run --system "$tmp/nosuchfile.yaml"
+expect 2 "nosuchmodel.yaml" run --model "$tmp/nosuchmodel.yaml"
+expect 2 "" run --bogus-option
+expect 2 "" frobnicate
+
+# --- bad system configs: each names the key (and the line)
+cs2="$root/configs/cs2.yaml"
+mk() { sed "$1" "$cs2" >"$tmp/$2.yaml"; }
+mk 's/^\(\s*\)sram_banks:/\1sram_bankz:/' unknown_key
+expect 2 "sram_bankz" run --system "$tmp/unknown_key.yaml"
+mk '/^\s*clock:/d' missing_key
+expect 2 "pe.clock" run --system "$tmp/missing_key.yaml"
+mk 's/^\(\s*\)width: 757/\1width: wide/' wrong_type
+expect 2 "wafer.width" run --system "$tmp/wrong_type.yaml"
+mk 's/^\(\s*\)sram: .*/\1sram: "48 KiBB"/' bad_unit
+expect 2 "pe.sram" run --system "$tmp/bad_unit.yaml"
+mk 's/^\(\s*\)ports: 12 /\1ports: 0 /' zero_ports
+expect 2 "io.ports" run --system "$tmp/zero_ports.yaml"
+mk 's/^\(\s*\)sram: .*/\1sram: "-48 KiB"/' negative
+expect 2 "pe.sram" run --system "$tmp/negative.yaml"
+printf 'name: x\nwafer: [1, 2\n' >"$tmp/syntax.yaml"
+expect 2 "syntax.yaml:" run --system "$tmp/syntax.yaml"
+: >"$tmp/empty.yaml"
+expect 2 "empty.yaml" run --system "$tmp/empty.yaml"
+expect 2 "$tmp" run --system "$tmp"
+# line numbers: the unknown key's line is named
+line=$(grep -n "sram_bankz" "$tmp/unknown_key.yaml" | cut -d: -f1)
+expect 2 "unknown_key.yaml:$line" run --system "$tmp/unknown_key.yaml"
+
+# --- bad model files
+printf 'model:\n  name: x\n  layers: -3\n' >"$tmp/neg_layers.yaml"
+expect 2 "layers" run --model "$tmp/neg_layers.yaml"
+printf 'just: text\n' >"$tmp/not_a_model.yaml"
+expect 2 "not_a_model.yaml" run --model "$tmp/not_a_model.yaml"
+
+# --- a model that does not fit
+expect 2 "does not fit" run --system "$root/configs/small-wafer.yaml" --model "$root/models/gptj-6b.yaml" --batch 1
+
+# --- output that cannot be written: exit 2, nothing left behind
+expect 2 "--json" run --json "$tmp/no/such/dir/r.json"
+if [ -z "$(ls "$tmp" | grep '\.tmp\.')" ]; then ok; else bad "temporary JSON left behind"; fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

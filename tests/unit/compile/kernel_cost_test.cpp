@@ -1,0 +1,85 @@
+#include <catch2/catch.hpp>
+
+#include "test_specs.hpp"
+#include "wafersim/compile/kernel_cost.hpp"
+
+using namespace wafersim;
+
+namespace {
+GemmShape gemm(double m, double k, double n) { return GemmShape{1, m, k, n}; }
+}  // namespace
+
+TEST_CASE("GEMM cost is monotonic in problem size", "[compile]") {
+  const auto spec = test::small_spec(64, 64);
+  const KernelCostModel m(spec, DType::fp16);
+  double prev = 0;
+  for (double n : {256.0, 512.0, 1024.0, 2048.0, 4096.0}) {
+    const auto c = m.gemm(gemm(1024, 1024, n), 1, 64, 64, GemmPass::forward);
+    CHECK(c.cycles > prev);
+    CHECK(c.fmacs == Approx(1024.0 * 1024 * n));
+    prev = c.cycles;
+  }
+  prev = 0;
+  for (double samples : {1.0, 2.0, 4.0, 8.0}) {
+    const auto c = m.gemm(gemm(512, 768, 768), samples, 64, 64, GemmPass::forward);
+    CHECK(c.cycles > prev);
+    prev = c.cycles;
+  }
+}
+
+TEST_CASE("compute cycles are inverse in the SIMD width", "[compile]") {
+  auto spec = test::small_spec(32, 32);
+  spec.pe.op_setup_cycles = 0;
+  const auto shape = gemm(4096, 1024, 4096);
+  spec.pe.simd.mixed_fmac = 1;
+  const auto c1 = KernelCostModel(spec, DType::fp16).gemm(shape, 1, 32, 32, GemmPass::forward);
+  spec.pe.simd.mixed_fmac = 2;
+  const auto c2 = KernelCostModel(spec, DType::fp16).gemm(shape, 1, 32, 32, GemmPass::forward);
+  spec.pe.simd.mixed_fmac = 4;
+  const auto c4 = KernelCostModel(spec, DType::fp16).gemm(shape, 1, 32, 32, GemmPass::forward);
+  CHECK(c1.compute_cycles == Approx(2 * c2.compute_cycles));
+  CHECK(c2.compute_cycles == Approx(2 * c4.compute_cycles));
+  CHECK(c1.cycles > c2.cycles);
+  // At width 4 the single write port (2 fp32 accumulators per cycle) binds instead.
+  CHECK(c4.bound == Bound::sram);
+}
+
+TEST_CASE("a bigger region runs the same GEMM faster", "[compile]") {
+  const auto spec = test::small_spec(128, 128);
+  const KernelCostModel m(spec, DType::fp16);
+  const auto shape = gemm(2048, 2048, 2048);
+  const auto small = m.gemm(shape, 1, 32, 32, GemmPass::forward);
+  const auto big = m.gemm(shape, 1, 128, 128, GemmPass::forward);
+  CHECK(big.cycles < small.cycles);
+  CHECK(big.fill_cycles > small.fill_cycles);  // the broadcast front crosses more hops
+}
+
+TEST_CASE("weight gradients pay a column reduction", "[compile]") {
+  const auto spec = test::small_spec(64, 64);
+  const KernelCostModel m(spec, DType::fp16);
+  const auto shape = gemm(2048, 1024, 1024);
+  const auto fwd = m.gemm(shape, 1, 64, 64, GemmPass::forward);
+  const auto dw = m.gemm(shape, 1, 64, 64, GemmPass::grad_weight);
+  CHECK(dw.fmacs == Approx(fwd.fmacs));
+  CHECK(dw.cycles > fwd.cycles);
+}
+
+TEST_CASE("sparsity skips zero operands", "[compile]") {
+  auto spec = test::small_spec(32, 32);
+  const auto shape = gemm(2048, 1024, 1024);
+  const auto dense = KernelCostModel(spec, DType::fp16).gemm(shape, 1, 32, 32, GemmPass::forward);
+  spec.pe.sparsity = 0.5;
+  const auto sparse = KernelCostModel(spec, DType::fp16).gemm(shape, 1, 32, 32, GemmPass::forward);
+  CHECK(sparse.compute_cycles == Approx(dense.compute_cycles * 0.5));
+}
+
+TEST_CASE("elementwise cost scales with elements per PE", "[compile]") {
+  const auto spec = test::small_spec(16, 16);
+  const KernelCostModel m(spec, DType::fp16);
+  const auto a = m.elementwise(256.0 * 100, 4, 16, 16, false);
+  const auto b = m.elementwise(256.0 * 200, 4, 16, 16, false);
+  CHECK(b.compute_cycles == Approx(2 * a.compute_cycles));
+  const auto r = m.elementwise(256.0 * 100, 4, 16, 16, true);
+  CHECK(r.cycles > a.cycles);
+  CHECK(m.gemm(gemm(0, 1, 1), 1, 16, 16, GemmPass::forward).cycles == 0);
+}

@@ -1,0 +1,71 @@
+#include <catch2/catch.hpp>
+
+#include "test_specs.hpp"
+#include "wafersim/core/error.hpp"
+#include "wafersim/map/ws_plan.hpp"
+
+using namespace wafersim;
+
+namespace {
+ModelSpec gpt2_small(int batch, int seq) {
+  ModelSpec m;
+  auto& a = m.arch;
+  a.name = "gpt2-small";
+  a.layers = 12;
+  a.hidden = 768;
+  a.heads = 12;
+  a.kv_heads = 12;
+  a.ffn = 3072;
+  a.vocab = 50257;
+  a.max_seq = 1024;
+  a.tied_embeddings = true;
+  m.training.batch = batch;
+  m.training.seq = seq;
+  return m;
+}
+}  // namespace
+
+TEST_CASE("weight-streaming plan splits the batch into micro-batches that fit", "[map]") {
+  const auto spec = test::small_spec(64, 64);
+  const auto model = gpt2_small(64, 1024);
+  const auto graph = build_transformer_graph(model.arch, model.training.seq);
+  TileArray tiles = TileArray::from_spec(spec);
+  const WsPlan p = plan_weight_streaming(spec, model, graph, 2, tiles);
+  CHECK(p.batch_per_system == 32);
+  CHECK(p.micro_batch >= 1);
+  CHECK(p.micro_batch <= p.max_micro_batch);
+  CHECK(p.micro_batch * p.micro_batches >= p.batch_per_system);
+  CHECK(p.micro_batches > 1);  // 32 GPT-2 sequences cannot live on 4096 tiles at once
+  CHECK(p.layers.size() == 14);  // embedding, 12 blocks, head
+  // The per-tile check: no tile over capacity, and the allocation is what the plan says.
+  CHECK(p.sram.max <= tiles.capacity());
+  const double expected = p.weight_buffer_bytes + p.checkpoint_bytes + p.working_bytes;
+  CHECK(static_cast<double>(p.sram.total) == Approx(expected).epsilon(0.001));
+}
+
+TEST_CASE("one more sample than the plan's maximum does not fit", "[map]") {
+  const auto spec = test::small_spec(64, 64);
+  auto model = gpt2_small(1, 1024);
+  const auto graph = build_transformer_graph(model.arch, model.training.seq);
+  TileArray tiles = TileArray::from_spec(spec);
+  model.training.batch = 1000;
+  const WsPlan p = plan_weight_streaming(spec, model, graph, 1, tiles);
+  const double per_tile_per_sample = (p.checkpoint_bytes + p.working_bytes) / p.micro_batch / p.region.area();
+  CHECK(p.sram.max + 2 * per_tile_per_sample > tiles.capacity() - 64);
+}
+
+TEST_CASE("a model that cannot fit one sample is a FitError", "[map]") {
+  const auto spec = test::small_spec(8, 8);
+  const auto model = gpt2_small(4, 1024);
+  const auto graph = build_transformer_graph(model.arch, model.training.seq);
+  TileArray tiles = TileArray::from_spec(spec);
+  CHECK_THROWS_AS(plan_weight_streaming(spec, model, graph, 1, tiles), FitError);
+}
+
+TEST_CASE("batch smaller than the number of systems is a usage error", "[map]") {
+  const auto spec = test::small_spec(64, 64);
+  const auto model = gpt2_small(2, 128);
+  const auto graph = build_transformer_graph(model.arch, model.training.seq);
+  TileArray tiles = TileArray::from_spec(spec);
+  CHECK_THROWS_AS(plan_weight_streaming(spec, model, graph, 4, tiles), UsageError);
+}
