@@ -1,0 +1,246 @@
+// Loading a system description: YAML text -> walk against the parameter table -> overrides
+// -> required check -> cross checks. Every failure is a ConfigError naming the file, the line
+// and the full key path; yaml-cpp exceptions never escape.
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+#include "spec/param_table.hpp"
+
+namespace wafersim {
+namespace {
+
+using spec_detail::LocMap;
+using spec_detail::ParamDecl;
+
+constexpr const char* kBuiltinName = "<built-in configs/cs2.yaml>";
+
+SourceLoc loc_of(const std::string& file, const YAML::Mark& m) {
+  if (m.is_null() || m.line < 0) return {file, 0, 0};
+  return {file, m.line + 1, m.column + 1};
+}
+
+std::string kind_of(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Scalar:
+      return fmt::format("\"{}\"", n.Scalar());
+    default:
+      return "no value";
+  }
+}
+
+std::string parent_of(const std::string& path) {
+  const auto dot = path.rfind('.');
+  return dot == std::string::npos ? std::string() : path.substr(0, dot);
+}
+
+class Loader {
+ public:
+  explicit Loader(std::string file) : file_(std::move(file)) { spec_.source = file_; }
+
+  void apply_defaults() {
+    for (const auto& decl : spec_detail::param_table()) {
+      if (decl.default_value == nullptr) continue;
+      // Defaults go through the same parser, so a bad default fails every load loudly.
+      spec_detail::apply_value(decl, decl.default_value, spec_);
+      locs_[std::string(decl.path)] = {file_, 0, 0};
+    }
+  }
+
+  void walk_map(const YAML::Node& map, const std::string& prefix) {
+    std::map<std::string, int> seen;  // yaml-cpp keeps duplicated keys; reject them here
+    for (const auto& pair : map) {
+      // Copies, not references: yaml-cpp's iterator hands out short-lived proxies.
+      const YAML::Node key = pair.first;
+      const YAML::Node value = pair.second;
+      const SourceLoc key_loc = loc_of(file_, key.Mark());
+      if (!key.IsScalar()) {
+        throw ConfigError(key_loc, prefix, "keys must be plain names, got " + kind_of(key));
+      }
+      const std::string path = prefix.empty() ? key.Scalar() : prefix + "." + key.Scalar();
+      if (auto [pos, fresh] = seen.emplace(key.Scalar(), key_loc.line); !fresh) {
+        throw ConfigError(key_loc, path, fmt::format("duplicated key (first given at line {})", pos->second));
+      }
+      locs_[path] = key_loc;
+      if (spec_detail::is_group(path)) {
+        if (!value.IsMap()) {
+          throw ConfigError(value_loc(value, key_loc), path,
+                            fmt::format("expected a mapping with keys {}, got {}",
+                                        spec_detail::group_keys(path), kind_of(value)));
+        }
+        walk_map(value, path);
+      } else if (const ParamDecl* decl = spec_detail::find_param(path)) {
+        set_leaf(*decl, value, path, value_loc(value, key_loc));
+      } else {
+        throw ConfigError(key_loc, path, "unknown key" + spec_detail::did_you_mean(path));
+      }
+    }
+  }
+
+  void apply_override(const Override& o) {
+    const SourceLoc loc{o.origin, 0, 0};
+    const ParamDecl* decl = spec_detail::find_param(o.path);
+    if (decl == nullptr) {
+      if (spec_detail::is_group(o.path)) {
+        throw ConfigError(
+            loc, o.path,
+            "is a section, not a parameter; set one of its keys: " + spec_detail::group_keys(o.path));
+      }
+      throw ConfigError(loc, o.path, "unknown parameter" + spec_detail::did_you_mean(o.path));
+    }
+    YAML::Node value;
+    try {
+      value = YAML::Load(o.value);  // same quoting rules as in a file
+    } catch (const YAML::Exception& e) {
+      throw ConfigError(loc, o.path, fmt::format("cannot parse value \"{}\": {}", o.value, e.msg));
+    }
+    set_leaf(*decl, value, o.path, loc);
+    locs_[o.path] = loc;
+  }
+
+  void check_required() const {
+    for (const auto& decl : spec_detail::param_table()) {
+      const std::string path(decl.path);
+      if (decl.default_value != nullptr || assigned_.count(path) != 0) continue;
+      // Point at the enclosing section when it exists: that is where the key belongs.
+      SourceLoc loc{file_, 0, 0};
+      for (std::string p = parent_of(path); !p.empty(); p = parent_of(p)) {
+        if (auto it = locs_.find(p); it != locs_.end()) {
+          loc = it->second;
+          break;
+        }
+      }
+      throw ConfigError(loc, path,
+                        fmt::format("missing required parameter ({}; e.g. {}: {})", decl.description,
+                                    path.substr(path.rfind('.') + 1), spec_detail::type_example(decl.field)));
+    }
+  }
+
+  const std::string& file() const { return file_; }
+  const LocMap& locs() const { return locs_; }
+  SystemSpec& spec() { return spec_; }
+
+ private:
+  static SourceLoc value_loc(const YAML::Node& value, const SourceLoc& key_loc) {
+    // A missing value ("sram:") has no mark of its own (yaml-cpp reports the next token's);
+    // blame its key.
+    if (value.IsNull()) return key_loc;
+    SourceLoc loc = loc_of(key_loc.file, value.Mark());
+    return loc.line == 0 ? key_loc : loc;
+  }
+
+  void set_leaf(const ParamDecl& decl, const YAML::Node& value, const std::string& path,
+                const SourceLoc& loc) {
+    if (!value.IsScalar()) {
+      throw ConfigError(
+          loc, path,
+          fmt::format("expected a {} value such as \"{}\", got {}", spec_detail::type_name(decl.field),
+                      spec_detail::type_example(decl.field), kind_of(value)));
+    }
+    try {
+      spec_detail::apply_value(decl, value.Scalar(), spec_);
+    } catch (const std::invalid_argument& e) {
+      throw ConfigError(loc, path, e.what());
+    }
+    assigned_.insert(path);
+  }
+
+  std::string file_;
+  SystemSpec spec_;
+  LocMap locs_;
+  std::set<std::string> assigned_;
+};
+
+SystemSpec load_impl(const std::string& text, const std::string& name,
+                     const std::vector<Override>& overrides) {
+  Loader loader(name);
+  loader.apply_defaults();
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(loc_of(name, e.mark), "", "YAML syntax error: " + e.msg);
+  }
+  if (root.IsNull()) {
+    throw ConfigError({name, 0, 0}, "",
+                      "empty file: expected a system description with keys " + spec_detail::group_keys(""));
+  }
+  if (!root.IsMap()) {
+    throw ConfigError(loc_of(name, root.Mark()), "",
+                      "expected a mapping with keys " + spec_detail::group_keys("") +
+                          " at the top level, got " + kind_of(root));
+  }
+  loader.walk_map(root, "");
+  for (const auto& o : overrides) loader.apply_override(o);
+  loader.check_required();
+  spec_detail::validate_cross(loader.spec(), loader.locs(), name);
+  return loader.spec();
+}
+
+}  // namespace
+
+SystemSpec load_system_spec_text(const std::string& yaml_text, const std::string& display_name,
+                                 const std::vector<Override>& overrides) {
+  try {
+    return load_impl(yaml_text, display_name, overrides);
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const YAML::Exception& e) {
+    // Anything yaml-cpp throws while we walk the tree (it should not) is still the input's fault.
+    throw ConfigError(loc_of(display_name, e.mark), "", "YAML error: " + e.msg);
+  }
+}
+
+SystemSpec load_system_spec(const std::string& path, const std::vector<Override>& overrides) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::file_status st = fs::status(path, ec);
+  if (path.empty() || !fs::exists(st)) {
+    throw ConfigError({path, 0, 0}, "", "cannot open system file: no such file");
+  }
+  if (fs::is_directory(st)) {
+    throw ConfigError({path, 0, 0}, "", "is a directory, expected a system YAML file");
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  if (in) text << in.rdbuf();
+  if (!in || in.bad()) {
+    throw ConfigError({path, 0, 0}, "", "cannot read system file (permission denied?)");
+  }
+  return load_system_spec_text(text.str(), path, overrides);
+}
+
+SystemSpec default_system_spec(const std::vector<Override>& overrides) {
+  return load_system_spec_text(builtin_cs2_yaml(), kBuiltinName, overrides);
+}
+
+Override parse_override(std::string_view text) {
+  const auto eq = text.find('=');
+  if (eq == std::string_view::npos) {
+    throw UsageError(
+        fmt::format("--set expects path=value (e.g. pe.clock=\"1 GHz\"), got \"{}\"", std::string(text)));
+  }
+  auto trim = [](std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return std::string(s);
+  };
+  Override o;
+  o.path = trim(text.substr(0, eq));
+  o.value = trim(text.substr(eq + 1));
+  if (o.path.empty()) {
+    throw UsageError(fmt::format("--set needs a parameter path before '=', got \"{}\"", std::string(text)));
+  }
+  return o;
+}
+
+}  // namespace wafersim

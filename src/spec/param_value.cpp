@@ -1,0 +1,154 @@
+// Turning one scalar into a typed, range-checked field, and "did you mean" suggestions.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "spec/param_table.hpp"
+
+namespace wafersim::spec_detail {
+namespace {
+
+template <class... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;
+
+std::string range_text(const Range& r) {
+  const bool has_hi = std::isfinite(r.hi);
+  if (!has_hi) return fmt::format("{} {}", r.lo_inclusive ? ">=" : ">", r.lo);
+  return fmt::format("in {}{}, {}{}", r.lo_inclusive ? '[' : '(', r.lo, r.hi, r.hi_inclusive ? ']' : ')');
+}
+
+void check_range(const Range& r, double v, std::string_view text) {
+  const bool lo_ok = r.lo_inclusive ? v >= r.lo : v > r.lo;
+  const bool hi_ok = r.hi_inclusive ? v <= r.hi : v < r.hi;
+  if (!lo_ok || !hi_ok) {
+    throw std::invalid_argument(fmt::format("must be {}, got \"{}\"", range_text(r), std::string(text)));
+  }
+}
+
+int parse_int(std::string_view text) {
+  double v = 0;
+  try {
+    v = parse_number(text);
+  } catch (const std::invalid_argument&) {
+    throw std::invalid_argument(
+        fmt::format("expected an integer such as \"12\", got \"{}\"", std::string(text)));
+  }
+  if (v != std::floor(v) || std::fabs(v) > 2147483647.0) {
+    throw std::invalid_argument(
+        fmt::format("expected an integer such as \"12\", got \"{}\"", std::string(text)));
+  }
+  return static_cast<int>(v);
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string_view last_segment(std::string_view path) {
+  const auto dot = path.rfind('.');
+  return dot == std::string_view::npos ? path : path.substr(dot + 1);
+}
+
+}  // namespace
+
+std::string_view type_name(const Accessor& field) {
+  static constexpr std::string_view kNames[] = {"bytes", "frequency", "bandwidth", "time",
+                                                "int",   "number",    "string"};
+  return kNames[field.index()];
+}
+
+std::string_view type_example(const Accessor& field) {
+  static constexpr std::string_view kExamples[] = {"48 KiB", "1.1 GHz", "100 Gb/s", "2 us",
+                                                   "12",     "0.75",    "CS-2"};
+  return kExamples[field.index()];
+}
+
+void apply_value(const ParamDecl& decl, std::string_view text, SystemSpec& spec) {
+  const Range& r = decl.range;
+  std::visit(Overloaded{
+                 [&](Bytes& (*f)(SystemSpec&)) {
+                   const Bytes v = parse_bytes(text);
+                   check_range(r, static_cast<double>(v.value), text);
+                   f(spec) = v;
+                 },
+                 [&](Hertz& (*f)(SystemSpec&)) {
+                   const Hertz v = parse_frequency(text);
+                   check_range(r, v.value, text);
+                   f(spec) = v;
+                 },
+                 [&](BitsPerSecond& (*f)(SystemSpec&)) {
+                   const BitsPerSecond v = parse_bandwidth(text);
+                   check_range(r, v.value, text);
+                   f(spec) = v;
+                 },
+                 [&](Seconds& (*f)(SystemSpec&)) {
+                   const Seconds v = parse_time(text);
+                   check_range(r, v.value, text);
+                   f(spec) = v;
+                 },
+                 [&](int& (*f)(SystemSpec&)) {
+                   const int v = parse_int(text);
+                   check_range(r, v, text);
+                   f(spec) = v;
+                 },
+                 [&](double& (*f)(SystemSpec&)) {
+                   const double v = parse_number(text);
+                   check_range(r, v, text);
+                   f(spec) = v;
+                 },
+                 [&](std::string& (*f)(SystemSpec&)) {
+                   if (text.empty()) throw std::invalid_argument("expected a non-empty string");
+                   f(spec) = std::string(text);
+                 },
+             },
+             decl.field);
+}
+
+std::string did_you_mean(std::string_view path) {
+  // Candidates: every parameter and group path. A key put in the wrong section
+  // ("pe.colors") is matched by its last segment first, then by edit distance.
+  std::vector<std::string> candidates;
+  for (const auto& p : param_table()) {
+    std::string_view rest = p.path;
+    for (auto dot = rest.find('.'); dot != std::string_view::npos; dot = rest.find('.', dot + 1)) {
+      candidates.emplace_back(rest.substr(0, dot));
+    }
+    candidates.emplace_back(p.path);
+  }
+  for (const auto& c : candidates) {
+    if (last_segment(c) == last_segment(path) && c != path) {
+      return fmt::format(" (did you mean '{}'?)", c);
+    }
+  }
+  const std::string* best = nullptr;
+  std::size_t best_d = 0;
+  for (const auto& c : candidates) {
+    const std::size_t d = edit_distance(path, c);
+    if (best == nullptr || d < best_d) {
+      best = &c;
+      best_d = d;
+    }
+  }
+  const std::size_t limit = std::max<std::size_t>(2, path.size() / 4);
+  if (best == nullptr || best_d > limit) return {};
+  return fmt::format(" (did you mean '{}'?)", *best);
+}
+
+}  // namespace wafersim::spec_detail
