@@ -29,7 +29,7 @@ expect() {
 expect 0 "built-in default" run
 expect 0 "samples/s" run
 expect 0 "Bottleneck:" run
-expect 0 "--system" --help
+expect 0 "--system" run --help
 expect 0 "pe.sram" params
 
 # --- GPT-J 6B on two CS-2s, JSON report, byte-identical repeats
@@ -55,7 +55,7 @@ done
 expect 0 "4 systems" run --model "$root/models/gpt3-1.3b.yaml" --systems 4
 expect 0 "samples/s" run --system "$root/configs/cs1.yaml"
 expect 0 "samples/s" run --system "$root/configs/cs3.yaml"
-expect 0 "samples/s" run --system "$root/configs/small-wafer.yaml" --seq 128 --batch 4
+expect 0 "samples/s" run --system "$root/configs/small-wafer.yaml" --model "$root/models/tiny-gpt.yaml"
 
 # --- overrides
 expect 0 "samples/s" run --set io.port_bandwidth="50 Gb/s"

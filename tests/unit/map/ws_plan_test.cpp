@@ -26,16 +26,16 @@ ModelSpec gpt2_small(int batch, int seq) {
 }  // namespace
 
 TEST_CASE("weight-streaming plan splits the batch into micro-batches that fit", "[map]") {
-  const auto spec = test::small_spec(64, 64);
-  const auto model = gpt2_small(64, 1024);
+  const auto spec = test::small_spec(256, 256);
+  const auto model = gpt2_small(256, 1024);
   const auto graph = build_transformer_graph(model.arch, model.training.seq);
   TileArray tiles = TileArray::from_spec(spec);
   const WsPlan p = plan_weight_streaming(spec, model, graph, 2, tiles);
-  CHECK(p.batch_per_system == 32);
+  CHECK(p.batch_per_system == 128);
   CHECK(p.micro_batch >= 1);
   CHECK(p.micro_batch <= p.max_micro_batch);
   CHECK(p.micro_batch * p.micro_batches >= p.batch_per_system);
-  CHECK(p.micro_batches > 1);  // 32 GPT-2 sequences cannot live on 4096 tiles at once
+  CHECK(p.micro_batches > 1);  // 128 GPT-2 sequences cannot live on 65,536 tiles at once
   CHECK(p.layers.size() == 14);  // embedding, 12 blocks, head
   // The per-tile check: no tile over capacity, and the allocation is what the plan says.
   CHECK(p.sram.max <= tiles.capacity());
@@ -44,7 +44,7 @@ TEST_CASE("weight-streaming plan splits the batch into micro-batches that fit", 
 }
 
 TEST_CASE("one more sample than the plan's maximum does not fit", "[map]") {
-  const auto spec = test::small_spec(64, 64);
+  const auto spec = test::small_spec(256, 256);
   auto model = gpt2_small(1, 1024);
   const auto graph = build_transformer_graph(model.arch, model.training.seq);
   TileArray tiles = TileArray::from_spec(spec);

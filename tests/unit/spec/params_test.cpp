@@ -89,7 +89,7 @@ TEST_CASE("declared defaults are the values a file without them gets", "[spec][p
   CHECK(sram_required);
 }
 
-TEST_CASE("--set overrides apply after the file", "[spec][overrides]") {
+TEST_CASE("overrides given with --set apply after the file", "[spec][overrides]") {
   const SystemSpec s = load_system_spec(
       test::cs2_path(), {parse_override("pe.clock=1 GHz"), parse_override("io.ports = 8"),
                          parse_override("name=\"CS-2 test\""), parse_override("pe.sram=40KiB")});
