@@ -9,7 +9,9 @@ namespace wafersim::cli {
 
 using Runner = std::function<int()>;
 
-Runner add_run_command(CLI::App& app);
-Runner add_params_command(CLI::App& app);
+Runner add_run_command(CLI::App& app);     // run_cmd.cpp
+Runner add_params_command(CLI::App& app);  // run_cmd.cpp
+Runner add_fabric_command(CLI::App& app);  // fabric_cmd.cpp (cycle-level fabric engine)
+Runner add_graph_command(CLI::App& app);   // graph_cmd.cpp (inspect a model's LayerGraph)
 
 }  // namespace wafersim::cli

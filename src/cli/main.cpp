@@ -23,6 +23,10 @@ int main(int argc, char** argv) {
   runners[run] = cli::add_run_command(*run);
   auto* params = app.add_subcommand("params", "List every system-config parameter with its default");
   runners[params] = cli::add_params_command(*params);
+  auto* fabric = app.add_subcommand("fabric", "Cycle-level fabric simulation with synthetic traffic");
+  runners[fabric] = cli::add_fabric_command(*fabric);
+  auto* graph = app.add_subcommand("graph", "Print a model's LayerGraph (text, dot or json)");
+  runners[graph] = cli::add_graph_command(*graph);
 
   try {
     app.parse(argc, argv);

@@ -248,3 +248,15 @@ LayerGraph build_transformer_graph(const TransformerSpec& arch, int seq) {
 }
 
 }  // namespace wafersim
+
+namespace wafersim {
+
+LayerGraph build_model_graph(const ModelSpec& model) {
+  if (model.kind == ModelKind::graph) {
+    if (!model.graph) throw SimError("graph model '" + model.arch.name + "' has no graph");
+    return *model.graph;
+  }
+  return build_transformer_graph(model.arch, model.training.seq);
+}
+
+}  // namespace wafersim

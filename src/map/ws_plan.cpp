@@ -10,6 +10,7 @@
 namespace wafersim {
 
 double input_bytes_per_sample(const ModelSpec& model) {
+  if (model.input_bytes_per_sample > 0) return model.input_bytes_per_sample;
   // input ids, labels and attention mask as int32 per token (BERT adds token types).
   const double per_token = model.arch.type_vocab > 0 ? 16.0 : 12.0;
   return per_token * model.training.seq;

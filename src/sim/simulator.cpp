@@ -24,7 +24,8 @@ void check_options(const SystemSpec& spec, const ModelSpec& model, const RunOpti
     throw UsageError(fmt::format("--steps {}: expected 2..1000 (the first step is warm-up)", o.steps));
   if (model.training.batch < 1) throw UsageError("--batch: expected a positive number of sequences");
   if (model.training.seq < 1) throw UsageError("--seq: expected a positive sequence length");
-  if (model.training.seq > model.arch.max_seq && model.arch.position == PositionEmbedding::learned)
+  if (model.kind == ModelKind::transformer && model.training.seq > model.arch.max_seq &&
+      model.arch.position == PositionEmbedding::learned)
     throw UsageError(fmt::format("--seq {} exceeds the model's learned position embeddings (max_seq {})",
                                  model.training.seq, model.arch.max_seq));
   if (o.fidelity != "approx")
@@ -58,7 +59,7 @@ RunStats simulate(const SystemSpec& spec, const ModelSpec& model, const RunOptio
   if (opt.mode != "weight-streaming" && opt.mode != "auto")
     throw UsageError(fmt::format("--mode {}: expected weight-streaming, pipelined or auto", opt.mode));
 
-  const LayerGraph graph = build_transformer_graph(model.arch, model.training.seq);
+  const LayerGraph graph = build_model_graph(model);
   TileArray tiles = TileArray::from_spec(spec);
   const WsPlan plan = plan_weight_streaming(spec, model, graph, opt.systems, tiles);
   const KernelCostModel cost(spec, model.training.compute);

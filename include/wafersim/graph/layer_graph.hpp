@@ -98,6 +98,10 @@ class LayerGraph {
 // Builds the transformer's LayerGraph for sequence length `seq`.
 LayerGraph build_transformer_graph(const TransformerSpec& arch, int seq);
 
+// The graph of any ModelSpec: the fixed graph of a graph model, or the transformer built
+// for `model.training.seq`.
+LayerGraph build_model_graph(const ModelSpec& model);
+
 // Parameter count of the architecture from its closed form (for cross-checks).
 std::uint64_t transformer_params(const TransformerSpec& arch);
 

@@ -2,9 +2,12 @@
 // What a model front-end produces before the graph is built: the architecture of a
 // transformer and the training settings. Every front-end (native YAML, Model Zoo,
 // HuggingFace config.json) fills this; the LayerGraph builder consumes it.
+#include <memory>
 #include <string>
 
 namespace wafersim {
+
+class LayerGraph;
 
 enum class DType { fp16, bf16, fp32 };
 enum class Arch { decoder, encoder };
@@ -48,10 +51,21 @@ struct TrainingSpec {
   bool activation_checkpointing = true;   // keep layer inputs only, recompute in backward
 };
 
+// How the model was described: a transformer the graph builder expands (any `seq`), or a
+// fixed graph read from a file (ONNX) whose shapes are already set.
+enum class ModelKind { transformer, graph };
+
 struct ModelSpec {
-  TransformerSpec arch;
+  ModelKind kind = ModelKind::transformer;
+  TransformerSpec arch;        // kind == transformer (arch.name is the model name for both)
   TrainingSpec training;
-  std::string source;   // file it came from
+  std::string source;          // file it came from
+  std::string format = "native";  // native | modelzoo-r1 | modelzoo-r2 | huggingface | onnx
+  // kind == graph: the graph itself, per sample (one image / sequence).
+  std::shared_ptr<const LayerGraph> graph;
+  // Bytes an input worker sends per sample; 0 = derived from the tokens (int32 ids, labels,
+  // mask per token).
+  double input_bytes_per_sample = 0;
 };
 
 }  // namespace wafersim
