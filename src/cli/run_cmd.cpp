@@ -23,6 +23,7 @@ struct RunArgs {
   int batch = 0;
   int seq = 0;
   bool quiet = false;
+  LoadOptions load;
 };
 }  // namespace
 
@@ -30,6 +31,10 @@ Runner add_run_command(CLI::App& app) {
   auto a = std::make_shared<RunArgs>();
   app.add_option("--system", a->system, "System config YAML (default: built-in configs/cs2.yaml)");
   app.add_option("--model", a->model, "Model file (default: built-in models/gpt2-small.yaml)");
+  app.add_option("--model-format", a->load.format, "Model file format: auto | native | modelzoo | huggingface | onnx")
+      ->capture_default_str();
+  app.add_flag("--allow-unmodelled", a->load.allow_unmodelled,
+               "ONNX: run ops the simulator does not model at zero cost (warns per op type)");
   app.add_option("--systems", a->opt.systems, "Number of CS-2 systems (data parallel), 1..192");
   app.add_option("--batch", a->batch, "Global batch in sequences (default: the model file's)");
   app.add_option("--seq", a->seq, "Sequence length (default: the model file's)");
@@ -45,7 +50,7 @@ Runner add_run_command(CLI::App& app) {
     const bool builtin_system = a->system.empty();
     const bool builtin_model = a->model.empty();
     const SystemSpec spec = builtin_system ? default_system_spec(overrides) : load_system_spec(a->system, overrides);
-    ModelSpec model = builtin_model ? default_model() : load_model(a->model);
+    ModelSpec model = builtin_model ? default_model() : load_model(a->model, a->load);
     if (a->batch != 0) {
       if (a->batch < 0) throw UsageError(fmt::format("--batch {}: expected a positive number", a->batch));
       model.training.batch = a->batch;

@@ -36,8 +36,11 @@ ModelFormat detect_format(const std::string& text) {
 
 }  // namespace
 
-ModelSpec load_model(const std::string& path) {
+ModelSpec load_model(const std::string& path, const LoadOptions& options) {
   const std::string text = frontend::read_model_file(path);
+  if (options.format == "native") return load_native_model_text(text, path);
+  if (options.format != "auto")
+    throw UsageError("--model-format " + options.format + ": expected auto or native");
   switch (detect_format(text)) {
     case ModelFormat::native:
       return load_native_model_text(text, path);

@@ -15,7 +15,13 @@ ModelSpec load_native_model_text(const std::string& yaml_text, const std::string
 ModelSpec default_model();
 const std::string& builtin_default_model_yaml();
 
-// Detects the format from content and loads it (only "native" in this version).
-ModelSpec load_model(const std::string& path);
+struct LoadOptions {
+  std::string format = "auto";     // auto | native | modelzoo | huggingface | onnx
+  bool allow_unmodelled = false;   // ONNX: run ops the simulator does not model at zero cost
+};
+
+// Detects the format from the content (not the extension) unless `options.format` says,
+// and loads it.
+ModelSpec load_model(const std::string& path, const LoadOptions& options = {});
 
 }  // namespace wafersim
