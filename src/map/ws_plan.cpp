@@ -36,6 +36,16 @@ WsPlan plan_weight_streaming(const SystemSpec& spec, const ModelSpec& model,
   p.batch_per_system = (p.batch + systems - 1) / systems;
   p.input_bytes_per_sample = input_bytes_per_sample(model);
 
+  // MemoryX holds the fp32 master weights and the optimizer state (Adam: two fp32 moments).
+  const double state_per_param =
+      dtype_bytes(model.training.master) * (model.training.optimizer == "sgd" ? 1.0 : 3.0);
+  const double memx_need = static_cast<double>(graph.total_params()) * state_per_param;
+  if (memx_need > static_cast<double>(spec.memoryx.capacity.value))
+    throw FitError(fmt::format("{} needs {:.3g} GB of MemoryX for master weights and optimizer state; "
+                               "memoryx.capacity is {:.3g} GB",
+                               model.arch.name, memx_need / 1e9,
+                               static_cast<double>(spec.memoryx.capacity.value) / 1e9));
+
   // Footprint per sample from a one-sample lowering (memory figures do not depend on it).
   const KernelCostModel cost(spec, model.training.compute);
   const int rows = p.region.h;
