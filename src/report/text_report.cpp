@@ -24,9 +24,8 @@ std::string ms(double s) { return fmt::format("{:.3f}", s * 1e3); }
 std::string format_text_report(const RunStats& s) {
   std::string o;
   auto out = std::back_inserter(o);
-  fmt::format_to(out, "wafersim: {} on {} x {} ({}), {} mode, {} fidelity\n", s.model_name, s.systems,
-                 s.system_name, s.systems == 1 ? "1 system" : fmt::format("{} systems", s.systems), s.mode,
-                 s.fidelity);
+  fmt::format_to(out, "wafersim: {} on {} x {} ({} system{}), {} mode, {} fidelity\n", s.model_name,
+                 s.systems, s.system_name, s.systems, s.systems == 1 ? "" : "s", s.mode, s.fidelity);
   fmt::format_to(out, "  batch {} (global), seq {}, {} step(s) simulated (first is warm-up)\n", s.batch,
                  s.seq, s.steps);
   for (const auto& n : s.notes) fmt::format_to(out, "  {}\n", n);

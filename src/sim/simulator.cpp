@@ -182,8 +182,12 @@ RunStats simulate(const SystemSpec& spec, const ModelSpec& model, const RunOptio
     st.layers.push_back(ls);
   }
   st.sram = {plan.sram.min, plan.sram.mean, plan.sram.max, tiles.capacity()};
-  st.notes.push_back(fmt::format("{} micro-batch(es) of {} samples per CS-2 (at most {} fit)",
-                                 plan.micro_batches, plan.micro_batch, plan.max_micro_batch));
+  if (plan.micro_batches == 1)
+    st.notes.push_back(fmt::format("one micro-batch of {} samples per CS-2 (the whole share fits)",
+                                   plan.micro_batch));
+  else
+    st.notes.push_back(fmt::format("{} micro-batches of {} samples per CS-2 (at most {} fit at once)",
+                                   plan.micro_batches, plan.micro_batch, plan.max_micro_batch));
   st.notes.push_back(fmt::format("SwarmX tree: {} node(s) in {} level(s); {} link transactions",
                                  res.swarmx_nodes, res.swarmx_levels, res.transactions));
   return st;
