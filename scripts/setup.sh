@@ -7,6 +7,7 @@ PKGS=(
   cmake g++ make pkg-config
   libsystemc-dev libboost-graph-dev libfmt-dev libspdlog-dev catch2
   libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libpng-dev
+  libonnx-dev libprotobuf-dev protobuf-compiler
 )
 # ccache speeds up rebuilds when available; optional.
 OPTIONAL=(ccache)

@@ -7,10 +7,12 @@ namespace wafersim {
 namespace {
 
 bool is_gemm(OpKind k) {
-  return k == OpKind::matmul || k == OpKind::attn_scores || k == OpKind::attn_context;
+  // A convolution runs as an implicit GEMM (m = output pixels, k = C_in*kh*kw/groups).
+  return k == OpKind::matmul || k == OpKind::attn_scores || k == OpKind::attn_context ||
+         k == OpKind::conv || k == OpKind::batch_matmul;
 }
 bool reduces_rows(OpKind k) {
-  return k == OpKind::norm || k == OpKind::softmax || k == OpKind::loss;
+  return k == OpKind::norm || k == OpKind::softmax || k == OpKind::loss || k == OpKind::pool;
 }
 
 KernelCost forward_cost(const Op& op, const KernelCostModel& m, double samples, int rows, int cols) {

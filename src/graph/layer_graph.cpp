@@ -34,6 +34,14 @@ const char* to_string(OpKind k) {
       return "residual";
     case OpKind::loss:
       return "loss";
+    case OpKind::conv:
+      return "conv";
+    case OpKind::pool:
+      return "pool";
+    case OpKind::elementwise:
+      return "elementwise";
+    case OpKind::batch_matmul:
+      return "batch_matmul";
   }
   return "?";
 }

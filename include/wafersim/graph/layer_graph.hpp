@@ -22,6 +22,10 @@ enum class OpKind {
   activation,    // gelu / relu / swiglu gate
   residual,      // residual add
   loss,          // softmax cross-entropy over the vocabulary
+  conv,          // convolution, lowered as an implicit GEMM (ONNX)
+  pool,          // max / average pooling (ONNX)
+  elementwise,   // other per-element or data-movement ops (ONNX)
+  batch_matmul,  // activation x activation GEMM without weights (ONNX)
 };
 const char* to_string(OpKind k);
 

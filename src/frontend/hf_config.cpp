@@ -1,0 +1,198 @@
+// HuggingFace transformers config.json. Each model_type names its keys differently (GPT-2's
+// n_embd is LLaMA's hidden_size), so a small table per family maps them onto TransformerSpec;
+// architecture facts a config does not state (GPT-J's parallel block) come from the family.
+// The run settings are not in a config.json: batch and seq default (frontends.hpp) and are
+// overridden by --batch / --seq.
+#include <algorithm>
+#include <climits>
+#include <nlohmann/json.hpp>
+
+#include "frontends.hpp"
+#include "wafersim/core/error.hpp"
+
+namespace wafersim::frontend {
+namespace {
+
+using nlohmann::json;
+
+class JsonConfig {
+ public:
+  JsonConfig(const json& j, const std::string& text, std::string file) : j_(j), text_(text), file_(std::move(file)) {}
+
+  bool has(const char* key) const { return j_.contains(key) && !j_.at(key).is_null(); }
+
+  [[noreturn]] void fail(const char* key, const std::string& detail) const {
+    throw ConfigError(SourceLoc{file_, line_of(key), 0}, key, detail);
+  }
+
+  int positive_int(const char* key) const {
+    if (!has(key)) fail(key, "missing required key (a positive integer)");
+    const json& v = j_.at(key);
+    if (!v.is_number_integer() || v.get<long long>() <= 0 || v.get<long long>() > INT_MAX)
+      fail(key, "expected a positive integer, got " + v.dump());
+    return static_cast<int>(v.get<long long>());
+  }
+  int positive_int(const char* key, int fallback) const { return has(key) ? positive_int(key) : fallback; }
+
+  double number(const char* key, double fallback) const {
+    if (!has(key)) return fallback;
+    if (!j_.at(key).is_number()) fail(key, "expected a number, got " + j_.at(key).dump());
+    return j_.at(key).get<double>();
+  }
+
+  bool boolean(const char* key, bool fallback) const {
+    if (!has(key)) return fallback;
+    if (!j_.at(key).is_boolean()) fail(key, "expected true or false, got " + j_.at(key).dump());
+    return j_.at(key).get<bool>();
+  }
+
+  std::string text(const char* key, const std::string& fallback) const {
+    if (!has(key)) return fallback;
+    if (!j_.at(key).is_string()) fail(key, "expected a string, got " + j_.at(key).dump());
+    return j_.at(key).get<std::string>();
+  }
+
+ private:
+  // nlohmann::json keeps no positions; the first `"key"` in the text is where it is written.
+  int line_of(const char* key) const {
+    const auto pos = text_.find("\"" + std::string(key) + "\"");
+    if (pos == std::string::npos) return 0;
+    return 1 + static_cast<int>(std::count(text_.begin(), text_.begin() + static_cast<std::ptrdiff_t>(pos), '\n'));
+  }
+
+  const json& j_;
+  const std::string& text_;
+  std::string file_;
+};
+
+ActivationKind activation_of(const JsonConfig& c, const char* key, const std::string& fallback) {
+  const std::string act = c.text(key, fallback);
+  // LLaMA's silu sits in a gated FFN (SwiGLU); GPT-2's gelu_new is gelu with a tanh fit.
+  if (act == "silu" || act == "swish" || act == "swiglu") return ActivationKind::swiglu;
+  if (act == "relu") return ActivationKind::relu;
+  if (act.rfind("gelu", 0) == 0) return ActivationKind::gelu;
+  c.fail(key, "'" + act + "' is not modelled; expected gelu*, relu or silu");
+}
+
+TransformerSpec gpt2_like(const JsonConfig& c, bool gptj) {
+  TransformerSpec a;
+  a.layers = c.positive_int("n_layer");
+  a.hidden = c.positive_int("n_embd");
+  a.heads = c.positive_int("n_head");
+  a.ffn = c.positive_int("n_inner", 4 * a.hidden);
+  a.vocab = c.positive_int("vocab_size");
+  a.max_seq = c.positive_int("n_positions");
+  a.activation = activation_of(c, "activation_function", "gelu_new");
+  a.tied_embeddings = c.boolean("tie_word_embeddings", !gptj);
+  if (gptj) {
+    a.position = PositionEmbedding::rotary;
+    a.rotary_dim = c.positive_int("rotary_dim", 0);
+    a.parallel_block = true;
+  }
+  return a;
+}
+
+TransformerSpec neox(const JsonConfig& c) {
+  TransformerSpec a;
+  a.layers = c.positive_int("num_hidden_layers");
+  a.hidden = c.positive_int("hidden_size");
+  a.heads = c.positive_int("num_attention_heads");
+  a.ffn = c.positive_int("intermediate_size");
+  a.vocab = c.positive_int("vocab_size");
+  a.max_seq = c.positive_int("max_position_embeddings");
+  a.position = PositionEmbedding::rotary;
+  const double pct = c.number("rotary_pct", 1.0);
+  if (pct <= 0 || pct > 1) c.fail("rotary_pct", "expected a fraction in (0, 1]");
+  a.rotary_dim = static_cast<int>(pct * (a.hidden / a.heads));
+  a.activation = activation_of(c, "hidden_act", "gelu");
+  a.parallel_block = c.boolean("use_parallel_residual", true);
+  a.tied_embeddings = c.boolean("tie_word_embeddings", false);
+  return a;
+}
+
+TransformerSpec llama(const JsonConfig& c) {
+  TransformerSpec a;
+  a.layers = c.positive_int("num_hidden_layers");
+  a.hidden = c.positive_int("hidden_size");
+  a.heads = c.positive_int("num_attention_heads");
+  a.kv_heads = c.positive_int("num_key_value_heads", a.heads);
+  a.ffn = c.positive_int("intermediate_size");
+  a.vocab = c.positive_int("vocab_size");
+  a.max_seq = c.positive_int("max_position_embeddings");
+  a.position = PositionEmbedding::rotary;
+  a.norm = NormKind::rmsnorm;
+  a.activation = activation_of(c, "hidden_act", "silu");
+  a.tied_embeddings = c.boolean("tie_word_embeddings", false);
+  a.bias = c.boolean("attention_bias", false);
+  return a;
+}
+
+TransformerSpec bert(const JsonConfig& c) {
+  TransformerSpec a;
+  a.arch = Arch::encoder;
+  a.layers = c.positive_int("num_hidden_layers");
+  a.hidden = c.positive_int("hidden_size");
+  a.heads = c.positive_int("num_attention_heads");
+  a.ffn = c.positive_int("intermediate_size");
+  a.vocab = c.positive_int("vocab_size");
+  a.max_seq = c.positive_int("max_position_embeddings");
+  a.type_vocab = c.positive_int("type_vocab_size", 2);
+  a.activation = activation_of(c, "hidden_act", "gelu");
+  a.tied_embeddings = c.boolean("tie_word_embeddings", true);
+  return a;
+}
+
+constexpr const char* supported_types = "gpt2, gptj, gpt_neox, llama, mistral, bert";
+
+ModelSpec parse(const std::string& text, const std::string& file) {
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    const auto upto = std::min<std::size_t>(e.byte, text.size());
+    const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(upto), '\n'));
+    throw ConfigError(SourceLoc{file, line, 0}, "", std::string("JSON syntax error: ") + e.what());
+  }
+  if (!j.is_object()) throw ConfigError(SourceLoc{file, 1, 0}, "", "expected a JSON object (a HuggingFace config.json)");
+  const JsonConfig c(j, text, file);
+  if (!c.has("model_type"))
+    c.fail("model_type", "missing required key; supported model types: " + std::string(supported_types));
+  const std::string type = c.text("model_type", "");
+  TransformerSpec a;
+  if (type == "gpt2") a = gpt2_like(c, false);
+  else if (type == "gptj") a = gpt2_like(c, true);
+  else if (type == "gpt_neox") a = neox(c);
+  else if (type == "llama" || type == "mistral") a = llama(c);
+  else if (type == "bert") a = bert(c);
+  else c.fail("model_type", "model type '" + type + "' is not supported; supported: " + supported_types);
+  if (a.hidden % a.heads != 0) c.fail("num_attention_heads", "must divide the hidden size");
+  if (a.kv_heads == 0) a.kv_heads = a.heads;
+  if (a.heads % a.kv_heads != 0) c.fail("num_key_value_heads", "must divide num_attention_heads");
+  if (a.rotary_dim > a.hidden / a.heads) c.fail("rotary_dim", "must not exceed the head dimension");
+  a.name = c.text("_name_or_path", "");
+  if (a.name.empty()) a.name = type;
+  a.name = a.name.substr(a.name.find_last_of('/') + 1);
+
+  ModelSpec spec;
+  spec.arch = a;
+  spec.format = "huggingface";
+  spec.source = file;
+  spec.training.batch = hf_default_batch;
+  spec.training.seq = std::min(a.max_seq, hf_default_max_seq);
+  spec.training.compute = c.text("torch_dtype", "") == "bfloat16" ? DType::bf16 : DType::fp16;
+  return spec;
+}
+
+}  // namespace
+
+ModelSpec load_hf_config_text(const std::string& json_text, const std::string& file) {
+  try {
+    return parse(json_text, file);
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw ConfigError(SourceLoc{file, 0, 0}, "", std::string("cannot read the config: ") + e.what());
+  }
+}
+
+}  // namespace wafersim::frontend

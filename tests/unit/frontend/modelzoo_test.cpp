@@ -1,0 +1,109 @@
+// Cerebras Model Zoo params files (R1.x and R2.x layouts) give the same graph as the native
+// YAML of the same model.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "wafersim/core/error.hpp"
+#include "wafersim/frontend/model_loader.hpp"
+#include "wafersim/graph/layer_graph.hpp"
+
+using namespace wafersim;
+
+namespace {
+std::string src(const std::string& rel) { return std::string(WAFERSIM_SOURCE_DIR) + "/" + rel; }
+
+ConfigError zoo_error(const std::string& text) {
+  const auto p = std::filesystem::temp_directory_path() / "wafersim_modelzoo_test.yaml";
+  std::ofstream(p) << text;
+  try {
+    load_model(p.string(), LoadOptions{"modelzoo", false});
+  } catch (const ConfigError& e) {
+    std::filesystem::remove(p);
+    return e;
+  }
+  std::filesystem::remove(p);
+  FAIL("expected a ConfigError");
+  throw;
+}
+
+constexpr const char* r1_head =
+    "train_input:\n"
+    "  batch_size: 8\n"
+    "  max_sequence_length: 128\n"
+    "model:\n"
+    "  hidden_size: 256\n";
+}  // namespace
+
+TEST_CASE("Model Zoo configs give the native model's graph", "[frontend][modelzoo]") {
+  const auto [zoo, native, format] = GENERATE(table<const char*, const char*, const char*>({
+      {"models/modelzoo/params_gpt3_xl.yaml", "models/gpt3-1.3b.yaml", "modelzoo-r1"},
+      {"models/modelzoo/params_bert_large.yaml", "models/bert-large.yaml", "modelzoo-r1"},
+      {"models/modelzoo/gpt3_1p3b.yaml", "models/gpt3-1.3b.yaml", "modelzoo-r2"},
+      {"models/modelzoo/llama_7b.yaml", "models/llama-7b.yaml", "modelzoo-r2"},
+      {"models/modelzoo/gptj_6b.yaml", "models/gptj-6b.yaml", "modelzoo-r2"},
+  }));
+  INFO(zoo);
+  const ModelSpec z = load_model(src(zoo));
+  const ModelSpec n = load_model(src(native));
+  CHECK(z.format == format);
+  CHECK(z.training.batch == n.training.batch);
+  CHECK(z.training.seq == n.training.seq);
+  CHECK(z.training.compute == n.training.compute);
+  const LayerGraph gz = build_model_graph(z);
+  const LayerGraph gn = build_model_graph(n);
+  CHECK(gz.num_ops() == gn.num_ops());
+  CHECK(static_cast<double>(gz.total_params()) ==
+        Approx(static_cast<double>(gn.total_params())).epsilon(0.001));
+  CHECK(gz.training_flops_per_sample() == Approx(gn.training_flops_per_sample()).epsilon(0.001));
+}
+
+TEST_CASE("Model Zoo files ignore keys the simulator does not need", "[frontend][modelzoo]") {
+  const ModelSpec m = load_model(src("models/modelzoo/params_gpt3_xl.yaml"));
+  CHECK(m.arch.layers == 24);
+  CHECK(m.arch.tied_embeddings);
+  CHECK(m.training.optimizer == "adamw");
+}
+
+TEST_CASE("Model Zoo R2 reads the model family and attention groups", "[frontend][modelzoo]") {
+  const ModelSpec llama = load_model(src("models/modelzoo/llama_7b.yaml"));
+  CHECK(llama.arch.norm == NormKind::rmsnorm);
+  CHECK(llama.arch.activation == ActivationKind::swiglu);
+  CHECK(llama.training.compute == DType::bf16);
+  const ModelSpec gptj = load_model(src("models/modelzoo/gptj_6b.yaml"));
+  CHECK(gptj.arch.parallel_block);
+  CHECK(gptj.arch.rotary_dim == 64);
+}
+
+TEST_CASE("Model Zoo keys the simulator needs are required, naming file, line and key", "[frontend][modelzoo]") {
+  const ConfigError e = zoo_error(std::string(r1_head) + "  num_hidden_layers: 2\n  num_heads: 4\n");
+  CHECK(e.key() == "model");
+  CHECK(e.detail().find("filter_size") != std::string::npos);
+  CHECK(e.loc().line == 4);
+  CHECK(std::string(e.what()).find("wafersim_modelzoo_test.yaml") != std::string::npos);
+}
+
+TEST_CASE("Model Zoo values are checked", "[frontend][modelzoo]") {
+  const std::string base = std::string(r1_head) +
+                           "  num_hidden_layers: 2\n  filter_size: 1024\n  vocab_size: 1000\n"
+                           "  max_position_embeddings: 128\n";
+  CHECK(zoo_error(base + "  num_heads: 3\n").key() == "model.num_heads");
+  CHECK(zoo_error(base + "  num_heads: four\n").key() == "model.num_heads");
+  CHECK(zoo_error(base + "  num_heads: 4\n  position_embedding_type: alibi\n").key() ==
+        "model.position_embedding_type");
+  const ConfigError name = zoo_error(base + "  num_heads: 4\n  name: t5\n");
+  CHECK(name.detail().find("llama") != std::string::npos);
+}
+
+TEST_CASE("YAML that is not a Model Zoo config is refused by name", "[frontend][modelzoo]") {
+  const ConfigError e = zoo_error("foo:\n  bar: 1\n");
+  CHECK(e.detail().find("not a Cerebras Model Zoo params file") != std::string::npos);
+  CHECK(zoo_error("train_input:\n  batch_size: [1\n").detail().find("YAML syntax") != std::string::npos);
+}
+
+TEST_CASE("R2 without a model name lists the supported families", "[frontend][modelzoo]") {
+  const ConfigError e = zoo_error(
+      "trainer:\n  init:\n    model:\n      hidden_size: 64\n  fit:\n    train_dataloader:\n      batch_size: 4\n");
+  CHECK(e.detail().find("gpt3") != std::string::npos);
+}
