@@ -1,0 +1,156 @@
+#pragma once
+// Struct-of-arrays state of the cycle engine (private to src/fabric/cycle/).
+// Channel = (router, input port, colour slot): index r * nch + port * C + colour.
+#include <cstdint>
+#include <vector>
+
+#include "wafersim/fabric/cycle/engine.hpp"
+
+namespace wafersim::cycle {
+
+struct Arrival {
+  std::uint32_t ch;
+  Wavelet w;
+};
+
+struct Shard {
+  int y0 = 0;  // rows [y0, y1)
+  int y1 = 0;
+  std::int64_t now = 0;  // local cycle: every cycle before it has been stepped
+  // Timing wheels indexed by cycle & wheel_mask, written by this and neighbouring shards
+  // (always at least hop_latency >= quantum cycles ahead of the writer).
+  std::vector<std::vector<Arrival>> arrivals;
+  std::vector<std::vector<std::uint32_t>> credits;  // channel whose sender gets a credit back
+  std::uint64_t pending = 0;                        // events in both wheels
+  std::vector<std::uint32_t> active;                // routers with queued wavelets
+  std::vector<std::uint32_t> pe_now;                // PEs to step this cycle
+  std::vector<std::uint32_t> pe_next;               // ... and the next one
+  std::vector<std::vector<std::uint32_t>> pe_timer; // PE wake-ups, indexed by cycle & timer mask
+  std::uint64_t pe_timers = 0;
+  Counters c;
+  std::vector<std::uint64_t> hist;  // latency histogram
+  std::int64_t program_end = -1;
+};
+
+struct Engine::State {
+  FabricConfig cfg;
+  int W = 0, H = 0, C = 0, nch = 0, depth = 0;
+  std::uint32_t wheel_mask = 0;
+  static constexpr std::uint32_t kTimerSize = 1024;  // PE timer horizon (refiled beyond)
+  static constexpr std::size_t kHistSize = 1 << 14;
+  // Per channel.
+  std::vector<Wavelet> q;              // ring buffers, depth entries per channel
+  std::vector<std::uint8_t> head, size;
+  std::vector<std::uint8_t> credits;   // sender's view of free space downstream
+  std::vector<std::uint8_t> route;     // static routes: output port mask
+  // Per router.
+  std::vector<std::uint64_t> nonempty;  // 2 words per router: channels with a wavelet
+  std::vector<std::uint8_t> rr;         // round-robin pointer over its channels
+  std::vector<std::uint8_t> in_active;
+  std::vector<std::uint32_t> link_count;  // 4 per router: sends per output link in window
+  std::vector<std::uint16_t> shard_of_row;
+  std::vector<std::uint8_t> color_xy;     // per colour slot
+  // Per PE: programs.
+  std::vector<Program> programs;
+  std::vector<std::int32_t> prog;   // -1 = none
+  std::vector<std::uint8_t> phase;  // 0 pre, 1 body, 2 post, 3 done
+  std::vector<std::uint32_t> pc, iter;
+  std::vector<std::int64_t> busy_until;
+  std::vector<std::uint32_t> landed;  // per PE per colour
+  std::vector<std::uint8_t> fwd;      // per PE per colour: out colour + 1, 0 = none
+  static constexpr int kOut = 4;      // outbound send queue entries per PE
+  std::vector<std::uint8_t> ob_color, ob_head, ob_size;
+  std::vector<std::uint32_t> ob_count;
+  std::int64_t programs_left = 0;
+  // Per PE: synthetic traffic.
+  bool traffic_on = false;
+  TrafficConfig traffic;
+  double msg_rate = 0;
+  std::vector<std::uint8_t> is_src;
+  std::vector<std::int64_t> t_next;   // generation cycle of the next unsent message
+  std::vector<std::uint32_t> msg_i;   // its index
+  std::vector<std::uint16_t> rem;     // wavelets left of the message being sent
+  std::vector<std::uint32_t> cur_dest, cur_gen;
+  std::vector<std::uint8_t> cur_color;
+  // Per PE: scheduling.
+  std::vector<std::int64_t> wake_at, stepped;
+  std::vector<std::uint8_t> pe_queued;
+  std::vector<Shard> shards;
+  bool started = false;  // sources and programs kicked off at cycle 0
+
+  std::uint32_t ch(std::uint32_t r, int port, int c) const {
+    return r * static_cast<std::uint32_t>(nch) + static_cast<std::uint32_t>(port * C + c);
+  }
+  Shard& shard_of(std::uint32_t r) { return shards[shard_of_row[r / static_cast<std::uint32_t>(W)]]; }
+  bool in_window(std::int64_t t) const {
+    return traffic_on && t >= traffic.warmup && t < traffic.gen_end();
+  }
+  void activate(Shard& sh, std::uint32_t r) {
+    if (!in_active[r]) {
+      in_active[r] = 1;
+      sh.active.push_back(r);
+    }
+  }
+  void wake_pe(Shard& sh, std::uint32_t pe) {
+    if (!pe_queued[pe]) {
+      pe_queued[pe] = 1;
+      sh.pe_next.push_back(pe);
+    }
+  }
+  void push_queue(std::uint32_t c, const Wavelet& w) {
+    const std::uint32_t tail = (head[c] + size[c]) % static_cast<std::uint32_t>(depth);
+    q[static_cast<std::size_t>(c) * depth + tail] = w;
+    ++size[c];
+    const std::uint32_t r = c / static_cast<std::uint32_t>(nch);
+    const std::uint32_t bit = c % static_cast<std::uint32_t>(nch);
+    nonempty[2 * r + bit / 64] |= 1ull << (bit % 64);
+  }
+  void schedule_arrival(std::uint32_t r_dst, std::uint32_t c, const Wavelet& w, std::int64_t t) {
+    Shard& sh = shard_of(r_dst);
+    sh.arrivals[static_cast<std::size_t>(t) & wheel_mask].push_back({c, w});
+    ++sh.pending;
+  }
+  void schedule_credit(std::uint32_t r_src, std::uint32_t c, std::int64_t t) {
+    Shard& sh = shard_of(r_src);
+    sh.credits[static_cast<std::size_t>(t) & wheel_mask].push_back(c);
+    ++sh.pending;
+  }
+  void schedule_timer(Shard& sh, std::uint32_t pe, std::int64_t now, std::int64_t when) {
+    wake_at[pe] = when;
+    const std::int64_t slot = std::min<std::int64_t>(when, now + kTimerSize - 1);
+    sh.pe_timer[static_cast<std::size_t>(slot) & (kTimerSize - 1)].push_back(pe);
+    ++sh.pe_timers;
+  }
+  // Neighbour router through `port` (N/E/S/W); caller checks has_neighbour.
+  std::uint32_t neighbour(std::uint32_t r, int port) const {
+    switch (port) {
+      case kNorth: return r - static_cast<std::uint32_t>(W);
+      case kEast: return r + 1;
+      case kSouth: return r + static_cast<std::uint32_t>(W);
+      default: return r - 1;
+    }
+  }
+  bool has_neighbour(std::uint32_t r, int port) const {
+    const int x = static_cast<int>(r % static_cast<std::uint32_t>(W));
+    const int y = static_cast<int>(r / static_cast<std::uint32_t>(W));
+    switch (port) {
+      case kNorth: return y > 0;
+      case kEast: return x + 1 < W;
+      case kSouth: return y + 1 < H;
+      case kWest: return x > 0;
+      default: return true;
+    }
+  }
+
+  void cycle(Shard& sh, std::int64_t t);      // router_step.cpp
+  void step_router(Shard& sh, std::uint32_t r, std::int64_t t);
+  void deliver(Shard& sh, std::uint32_t r, int c, const Wavelet& w, std::int64_t t);
+  void step_pe(Shard& sh, std::uint32_t pe, std::int64_t t);  // pe_step.cpp
+  bool run_program(Shard& sh, std::uint32_t pe, std::int64_t t);
+  bool step_traffic(Shard& sh, std::uint32_t pe, std::int64_t t);
+  void start_sources();
+};
+
+constexpr int opposite(int port) { return (port + 2) % 4; }
+
+}  // namespace wafersim::cycle
