@@ -114,6 +114,7 @@ class Builder {
     // Shape arithmetic (Shape -> Gather -> Concat -> Reshape) only computes constants.
     if ((rule && rule->cat == Cat::constant) || (!any_activation && n.input_size() > 0)) {
       for (const auto& o : n.output()) constant_.insert(o);
+      fold_int_values(n, shapes_);
       return;
     }
     if (!rule) return unmodelled(n, index);
@@ -178,8 +179,10 @@ class Builder {
     double in = 0;
     for (const auto& i : n.input())
       if (is_activation(i)) in += elems(i);
+    // Split has one output per piece; other extra outputs (BN running stats) are not activations.
     double out = 0;
-    for (const auto& o : n.output()) out += elems(o);
+    for (int i = 0; i < n.output_size(); ++i)
+      if (i == 0 || n.op_type() == "Split") out += elems(n.output(i));
     const bool weighted_gemm =
         rule.cat == Cat::conv || (rule.cat == Cat::gemm && (shapes_.weights.count(n.input(0)) ||
                                                             (n.input_size() > 1 && shapes_.weights.count(n.input(1))))) ||

@@ -282,6 +282,56 @@ ShapeTable collect_shapes(onnx::ModelProto& model) {
   return t;
 }
 
+void fold_int_values(const onnx::NodeProto& n, ShapeTable& t) {
+  if (n.output_size() == 0 || t.int_values.count(n.output(0))) return;
+  const std::string& op = n.op_type();
+  auto value = [&](int i) -> const Dims* {
+    if (i >= n.input_size()) return nullptr;
+    auto it = t.int_values.find(n.input(i));
+    return it == t.int_values.end() ? nullptr : &it->second;
+  };
+  Dims out;
+  if (op == "Shape") {
+    const TensorInfo* in = n.input_size() > 0 ? t.find(n.input(0)) : nullptr;
+    if (!in) return;
+    const auto rank = static_cast<std::int64_t>(in->dims.size());
+    const std::int64_t start = std::clamp(norm_axis(attr_int(n, "start", 0), in->dims.size()), std::int64_t{0}, rank);
+    const std::int64_t end = std::clamp(norm_axis(attr_int(n, "end", rank), in->dims.size()), start, rank);
+    out.assign(in->dims.begin() + start, in->dims.begin() + end);
+  } else if (op == "Gather") {
+    const Dims* data = value(0);
+    const Dims* idx = value(1);
+    if (!data || !idx) return;
+    for (std::int64_t i : *idx) {
+      const std::int64_t j = norm_axis(i, data->size());
+      if (j < 0 || j >= static_cast<std::int64_t>(data->size())) return;
+      out.push_back((*data)[static_cast<std::size_t>(j)]);
+    }
+  } else if (op == "Unsqueeze" || op == "Squeeze" || op == "Cast" || op == "Identity") {
+    if (!value(0)) return;
+    out = *value(0);
+  } else if (op == "Concat") {
+    for (int i = 0; i < n.input_size(); ++i) {
+      if (!value(i)) return;
+      out.insert(out.end(), value(i)->begin(), value(i)->end());
+    }
+  } else if (op == "Mul" || op == "Add" || op == "Sub" || op == "Div") {
+    const Dims* a = value(0);
+    const Dims* b = value(1);
+    if (!a || !b || (a->size() != b->size() && a->size() != 1 && b->size() != 1)) return;
+    const std::size_t size = std::max(a->size(), b->size());
+    for (std::size_t i = 0; i < size; ++i) {
+      const std::int64_t x = (*a)[a->size() == 1 ? 0 : i];
+      const std::int64_t y = (*b)[b->size() == 1 ? 0 : i];
+      if (op == "Div" && y == 0) return;
+      out.push_back(op == "Mul" ? x * y : op == "Add" ? x + y : op == "Sub" ? x - y : x / y);
+    }
+  } else {
+    return;
+  }
+  if (!out.empty() && out.size() <= 64) t.int_values[n.output(0)] = std::move(out);
+}
+
 bool propagate_shape(const onnx::NodeProto& node, ShapeTable& table) {
   if (node.output_size() == 0 || table.known(node.output(0))) return true;
   Dims out;

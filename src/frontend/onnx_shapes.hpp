@@ -39,6 +39,10 @@ ShapeTable collect_shapes(onnx::ModelProto& model);
 // out. Returns false when it cannot (an op it does not know or an input still unknown).
 bool propagate_shape(const onnx::NodeProto& node, ShapeTable& table);
 
+// Shape arithmetic (Shape -> Gather -> Unsqueeze -> Concat -> Reshape): computes the integer
+// values of a constant node's output from its inputs' values, per sample (batch 1).
+void fold_int_values(const onnx::NodeProto& node, ShapeTable& table);
+
 // Attribute helpers (absent -> fallback).
 std::int64_t attr_int(const onnx::NodeProto& node, const char* name, std::int64_t fallback);
 Dims attr_ints(const onnx::NodeProto& node, const char* name);

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# System tests of the model front-ends: every shipped Model Zoo / HuggingFace config and the
+# ONNX fixture run end to end; malformed files exit 2 naming the file.
+# Usage: frontend_test.sh path/to/wafersim path/to/source-root
+set -uo pipefail
+bin="$1"
+root="$2"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect CODE "fragment" args...: runs wafersim, checks the exit code and that stdout+stderr
+# contain the fragment.
+expect() {
+  local code="$1" frag="$2"
+  shift 2
+  local out rc
+  out="$("$bin" "$@" 2>&1)"
+  rc=$?
+  if [ "$rc" -ne "$code" ]; then bad "wafersim $* -> exit $rc, expected $code"; echo "$out" | tail -5; return; fi
+  if ! grep -qF -- "$frag" <<<"$out"; then bad "wafersim $* -> output lacks '$frag'"; echo "$out" | tail -5; return; fi
+  ok
+}
+
+sys=(--system "$root/configs/cs2.yaml")
+
+# --- every shipped config: run (small batch/seq keeps it fast) and graph --format json
+for f in "$root"/models/modelzoo/*.yaml "$root"/models/hf/*.json "$root"/tests/fixtures/onnx/tiny_cnn.onnx; do
+  name="$(basename "$f")"
+  case "$name" in *.onnx) seq=() ;; *) seq=(--seq 256) ;; esac
+  expect 0 "samples/s" run "${sys[@]}" --model "$f" --batch 16 "${seq[@]}"
+  expect 0 '"training_flops_per_sample"' graph --model "$f" --format json
+done
+expect 0 "conv" graph --model "$root/tests/fixtures/onnx/tiny_cnn.onnx" --format text
+expect 0 "samples/s" run "${sys[@]}" --model "$root/tests/fixtures/onnx/tiny_cnn.onnx" --batch 256
+
+# --- detection from content: a renamed ONNX file, and --model-format overrides
+cp "$root/tests/fixtures/onnx/tiny_cnn.onnx" "$tmp/cnn.dat"
+expect 0 "tiny_cnn" graph --model "$tmp/cnn.dat"
+expect 2 "cnn.dat" run "${sys[@]}" --model "$tmp/cnn.dat" --model-format huggingface
+expect 2 "--model-format" run "${sys[@]}" --model "$tmp/cnn.dat" --model-format tflite
+
+# --- malformed files: exit 2 naming the file
+head -c 300 "$root/tests/fixtures/onnx/tiny_cnn.onnx" >"$tmp/truncated.onnx"
+expect 2 "truncated.onnx" run "${sys[@]}" --model "$tmp/truncated.onnx"
+printf 'foo:\n  bar: 1\n' >"$tmp/notzoo.yaml"
+expect 2 "notzoo.yaml" run "${sys[@]}" --model "$tmp/notzoo.yaml"
+expect 2 "not a Cerebras Model Zoo" run "${sys[@]}" --model "$tmp/notzoo.yaml" --model-format modelzoo
+printf 'train_input:\n  batch_size: 8\n  max_sequence_length: 128\nmodel:\n  hidden_size: 256\n' >"$tmp/zoo.yaml"
+expect 2 "zoo.yaml:4" run "${sys[@]}" --model "$tmp/zoo.yaml"
+printf '{\n  "model_type": "gpt2",\n  "n_layer": 2\n}\n' >"$tmp/missing.json"
+expect 2 "missing.json" run "${sys[@]}" --model "$tmp/missing.json"
+expect 2 "n_embd" run "${sys[@]}" --model "$tmp/missing.json"
+printf '{"model_type": "t5"}\n' >"$tmp/t5.json"
+expect 2 "supported: gpt2" run "${sys[@]}" --model "$tmp/t5.json"
+printf '{\n  "model_type": "gpt2",,\n}\n' >"$tmp/syntax.json"
+expect 2 "syntax.json:2" run "${sys[@]}" --model "$tmp/syntax.json"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
