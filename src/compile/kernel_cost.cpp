@@ -66,9 +66,10 @@ Bound pick(double compute, double sram, double fabric, double setup) {
 }  // namespace
 
 KernelCost KernelCostModel::gemm(const GemmShape& shape, double samples, int rows, int cols,
-                                 GemmPass pass) const {
+                                 GemmPass pass, GemmMapping mapping) const {
   KernelCost c;
   if (shape.fmacs() <= 0 || samples <= 0 || rows <= 0 || cols <= 0) return c;
+  if (mapping == GemmMapping::weight_stationary) return gemm_weight_stationary(shape, samples, rows, cols, pass);
   // Problem as seen by the kernel: all samples and GEMM instances stacked along M.
   double big_m = samples * shape.count * shape.m;
   double k = shape.k;
@@ -115,6 +116,59 @@ KernelCost KernelCostModel::gemm(const GemmShape& shape, double samples, int row
   }
   c.cycles = k * step + c.fill_cycles;
   c.bound = pick(c.compute_cycles, c.sram_cycles, k * fabric, c.setup_cycles);
+  return c;
+}
+
+KernelCost KernelCostModel::gemm_weight_stationary(const GemmShape& shape, double samples, int rows,
+                                                   int cols, GemmPass pass) const {
+  KernelCost c;
+  const double tokens = samples * shape.count * shape.m;
+  double k = shape.k;  // input features per token
+  double n = shape.n;  // output features per token
+  if (pass == GemmPass::grad_input) std::swap(k, n);
+  c.fmacs = tokens * k * n;
+  // Orientation: K over rows and N over columns, or the transpose; the one with the smaller
+  // per-PE tile (fewer idle PEs from rounding) wins.
+  auto tile = [](double a, double b, double r, double col) {
+    return std::ceil(a / std::min(r, a)) * std::ceil(b / std::min(col, b));
+  };
+  const bool transpose = tile(k, n, rows, cols) > tile(k, n, cols, rows);
+  const double r = std::min<double>(transpose ? cols : rows, k);
+  const double col = std::min<double>(transpose ? rows : cols, n);
+  const double kr = std::ceil(k / r);
+  const double nc = std::ceil(n / col);
+  const auto& pe = spec_.pe;
+  const double issue = fmac_per_cycle_ * pe.fmac_issue_efficiency;
+  const double dense = 1.0 - pe.sparsity;
+  const double port_bytes = pe.sram_port_bits / 8.0;
+  const double link_rate = spec_.router.wavelets_per_cycle;
+  const double wavelet_bytes = spec_.router.wavelet_bits / 8.0;
+
+  const double fmac_tok = kr * nc;
+  const double compute = fmac_tok * dense / issue;
+  double sram = 0;
+  double fabric = 0;
+  if (pass == GemmPass::grad_weight) {
+    // dW[K/R, N/C] += x ⊗ dy: the fp32 gradient accumulator is read and written per FMAC;
+    // x arrives along the row, dy down the column.
+    sram = std::max(fmac_tok * dense * acc_bytes_ / (pe.sram_read_ports * port_bytes),
+                    fmac_tok * dense * acc_bytes_ / (pe.sram_write_ports * port_bytes));
+    fabric = std::max(kr, nc) / values_per_wavelet_ / link_rate;
+  } else {
+    // y[N/C] += x[k] W[k, N/C]: the resident weight and the accumulator are read, the
+    // accumulator written; x arrives along the row, fp32 partial sums pass down the chain.
+    sram = std::max(fmac_tok * dense * (value_bytes_ + acc_bytes_) / (pe.sram_read_ports * port_bytes),
+                    fmac_tok * dense * acc_bytes_ / (pe.sram_write_ports * port_bytes));
+    fabric = std::max(kr / values_per_wavelet_, nc * acc_bytes_ / wavelet_bytes) / link_rate;
+  }
+  const double setup = pe.op_setup_cycles;  // one tensor op per token
+  c.compute_cycles = tokens * compute;
+  c.sram_cycles = tokens * sram;
+  c.fabric_cycles = tokens * fabric;
+  c.setup_cycles = tokens * setup;
+  c.fill_cycles = (r + col) * spec_.router.hop_latency + spec_.router.turn_penalty;
+  c.cycles = tokens * (std::max({compute, sram, fabric}) + setup) + c.fill_cycles;
+  c.bound = pick(c.compute_cycles, c.sram_cycles, c.fabric_cycles, c.setup_cycles);
   return c;
 }
 

@@ -15,22 +15,34 @@ bool reduces_rows(OpKind k) {
   return k == OpKind::norm || k == OpKind::softmax || k == OpKind::loss || k == OpKind::pool;
 }
 
-KernelCost forward_cost(const Op& op, const KernelCostModel& m, double samples, int rows, int cols) {
-  if (is_gemm(op.kind)) return m.gemm(op.gemm, samples, rows, cols, GemmPass::forward);
+GemmMapping mapping_for(const Op& op, ExecMode mode) {
+  // Resident weights stay put in pipelined mode; activation x activation GEMMs (attention)
+  // and everything in weight streaming keep the output stationary.
+  // (A tied LM head owns no parameters but multiplies by a resident copy of the embedding.)
+  const bool has_weights = op.params > 0 || op.kind == OpKind::matmul;
+  return mode == ExecMode::pipelined && has_weights ? GemmMapping::weight_stationary
+                                                    : GemmMapping::output_stationary;
+}
+
+KernelCost forward_cost(const Op& op, const KernelCostModel& m, double samples, int rows, int cols,
+                        ExecMode mode) {
+  if (is_gemm(op.kind)) return m.gemm(op.gemm, samples, rows, cols, GemmPass::forward, mapping_for(op, mode));
   // Reductions (norm statistics, the loss) read more elements than they write.
   const double elems = std::max({op.in_elems, op.out_elems, 1.0}) * samples;
   const double ops = op.fwd_elem_ops * samples / elems;
   return m.elementwise(elems, ops, rows, cols, reduces_rows(op.kind));
 }
 
-KernelCost backward_cost(const Op& op, const KernelCostModel& m, double samples, int rows, int cols) {
+KernelCost backward_cost(const Op& op, const KernelCostModel& m, double samples, int rows, int cols,
+                         ExecMode mode) {
   KernelCost c;
   if (is_gemm(op.kind)) {
-    c += m.gemm(op.gemm, samples, rows, cols, GemmPass::grad_input);
+    const GemmMapping map = mapping_for(op, mode);
+    c += m.gemm(op.gemm, samples, rows, cols, GemmPass::grad_input, map);
     // Weight matmuls reduce dW down the columns; attention GEMMs have a second
     // activation gradient of the same size instead.
     const auto second = op.params > 0 ? GemmPass::grad_weight : GemmPass::grad_input;
-    auto w = m.gemm(op.gemm, samples, rows, cols, second);
+    auto w = m.gemm(op.gemm, samples, rows, cols, second, map);
     c += w;
     c.bound = w.bound;
     return c;
@@ -54,7 +66,7 @@ Bound dominant(const KernelCost& c) {
 
 CompiledLayer lower_layer(const LayerGraph& graph, const LayerGroup& group,
                           const KernelCostModel& model, const TrainingSpec& training,
-                          double samples, int rows, int cols) {
+                          double samples, int rows, int cols, ExecMode mode) {
   CompiledLayer L;
   L.index = group.index;
   L.name = group.name;
@@ -74,13 +86,13 @@ CompiledLayer lower_layer(const LayerGraph& graph, const LayerGroup& group,
   double saved = 0;
   for (OpId id : group.ops) {
     const Op& op = graph.op(id);
-    Kernel f{op.name, op.kind, forward_cost(op, model, samples, rows, cols)};
+    Kernel f{op.name, op.kind, forward_cost(op, model, samples, rows, cols, mode)};
     L.fwd_total += f.cost;
     L.forward.push_back(f);
     saved += op.saved_elems;
   }
   L.working_bytes_per_sample = saved * vbytes;
-  if (training.activation_checkpointing) {
+  if (training.activation_checkpointing && mode == ExecMode::weight_streaming) {
     // Only the layer input was kept: the forward pass runs again before the backward.
     for (const auto& f : L.forward) {
       Kernel r{f.name + "+recompute", f.kind, f.cost};
@@ -90,7 +102,7 @@ CompiledLayer lower_layer(const LayerGraph& graph, const LayerGroup& group,
   }
   for (auto it = group.ops.rbegin(); it != group.ops.rend(); ++it) {
     const Op& op = graph.op(*it);
-    Kernel b{op.name, op.kind, backward_cost(op, model, samples, rows, cols)};
+    Kernel b{op.name, op.kind, backward_cost(op, model, samples, rows, cols, mode)};
     L.bwd_total += b.cost;
     L.backward.push_back(std::move(b));
   }
@@ -101,10 +113,10 @@ CompiledLayer lower_layer(const LayerGraph& graph, const LayerGroup& group,
 
 std::vector<CompiledLayer> lower_layers(const LayerGraph& graph, const KernelCostModel& model,
                                         const TrainingSpec& training, double samples, int rows,
-                                        int cols) {
+                                        int cols, ExecMode mode) {
   std::vector<CompiledLayer> out;
   for (const auto& g : graph.groups())
-    out.push_back(lower_layer(graph, g, model, training, samples, rows, cols));
+    out.push_back(lower_layer(graph, g, model, training, samples, rows, cols, mode));
   return out;
 }
 

@@ -48,6 +48,31 @@ std::string format_json_report(const RunStats& s) {
                       {"flops", l.flops},
                       {"bound", l.bound}});
   }
+  if (!s.stages.empty()) {
+    j["placement_strategy"] = s.placement_strategy;
+    auto& strat = j["strategies"] = nlohmann::ordered_json::array();
+    for (const auto& t : s.strategies)
+      strat.push_back({{"name", t.name}, {"feasible", t.feasible}, {"max_stage_s", t.max_stage_s}});
+    j["bottleneck_stage"] = s.bottleneck_stage;
+    j["max_link_utilization"] = s.max_link_utilization;
+    auto& stages = j["stages"] = nlohmann::ordered_json::array();
+    for (const auto& st : s.stages) {
+      stages.push_back({{"name", st.name},
+                        {"region", {{"x", st.x}, {"y", st.y}, {"w", st.w}, {"h", st.h}}},
+                        {"tiles", st.tiles},
+                        {"params", st.params},
+                        {"sram_per_tile_bytes", {{"min", st.sram.min}, {"mean", st.sram.mean}, {"max", st.sram.max}}},
+                        {"forward_s", st.forward_s},
+                        {"backward_s", st.backward_s},
+                        {"stage_time_s", st.stage_time_s},
+                        {"update_s", st.update_s},
+                        {"busy", st.busy},
+                        {"xfer_s", st.xfer_s},
+                        {"flow_lanes", st.flow_lanes},
+                        {"in_flight", st.in_flight},
+                        {"bound", st.bound}});
+    }
+  }
   j["notes"] = s.notes;
   return j.dump(2) + "\n";
 }

@@ -44,6 +44,25 @@ std::string format_text_report(const RunStats& s) {
                  pct(u.fabric), pct(u.io), pct(u.memoryx), pct(u.swarmx), pct(u.input));
   fmt::format_to(out, "\nBottleneck: {} ({})\n", s.bottleneck, s.bottleneck_reason);
 
+  if (!s.stages.empty()) {
+    fmt::format_to(out, "\nPipeline stages (placement: {}; max mesh link utilization {})\n", s.placement_strategy,
+                   pct(s.max_link_utilization));
+    std::size_t sw = 5;
+    for (const auto& st : s.stages) sw = std::max(sw, st.name.size());
+    fmt::format_to(out, "  {:>3} {:<{}} {:>17} {:>7} {:>26} {:>9} {:>7} {:>6}  {}\n", "#", "stage", sw,
+                   "region (x,y wxh)", "tiles", "SRAM/tile min/mean/max", "us/sample", "busy", "flight",
+                   "bound");
+    for (std::size_t i = 0; i < s.stages.size(); ++i) {
+      const auto& st = s.stages[i];
+      fmt::format_to(out, "  {:>3} {:<{}} {:>17} {:>7} {:>26} {:>9.2f} {} {:>6}  {}{}\n", i, st.name, sw,
+                     fmt::format("{},{} {}x{}", st.x, st.y, st.w, st.h), st.tiles,
+                     fmt::format("{}/{}/{}", format_bytes(double(st.sram.min)), format_bytes(st.sram.mean),
+                                 format_bytes(double(st.sram.max))),
+                     st.stage_time_s * 1e6, pct(st.busy), st.in_flight, st.bound,
+                     static_cast<int>(i) == s.bottleneck_stage ? "  <- bottleneck" : "");
+    }
+  }
+
   fmt::format_to(out, "\nPer layer (per step, one CS-2)\n");
   std::size_t w = 5;
   for (const auto& l : s.layers) w = std::max(w, l.name.size());

@@ -11,6 +11,7 @@
 #include "wafersim/map/ws_plan.hpp"
 #include "wafersim/system/cluster.hpp"
 #include "wafersim/tile/tile_array.hpp"
+#include "modes.hpp"
 
 namespace wafersim {
 
@@ -52,14 +53,37 @@ int tree_levels(int systems, int fanout) {
 
 }  // namespace
 
-RunStats simulate(const SystemSpec& spec, const ModelSpec& model, const RunOptions& opt) {
-  check_options(spec, model, opt);
-  if (opt.mode == "pipelined")
-    throw UsageError("--mode pipelined is not available in this version; use --mode weight-streaming");
-  if (opt.mode != "weight-streaming" && opt.mode != "auto")
-    throw UsageError(fmt::format("--mode {}: expected weight-streaming, pipelined or auto", opt.mode));
 
-  const LayerGraph graph = build_model_graph(model);
+namespace detail {
+
+std::vector<double> group_flops_per_sample(const LayerGraph& graph) {
+  std::vector<double> out;
+  for (const auto& g : graph.groups()) {
+    double f = 0;
+    for (OpId id : g.ops) {
+      const Op& op = graph.op(id);
+      f += 2.0 * (op.fwd_fmacs + op.bwd_fmacs) + op.fwd_elem_ops + op.bwd_elem_ops;
+    }
+    out.push_back(f);
+  }
+  return out;
+}
+
+void check_invariants(RunStats& st) {
+  auto bad = [](double v) { return !std::isfinite(v) || v <= 0; };
+  if (bad(st.step_time_s) || bad(st.samples_per_s) || bad(st.tokens_per_s))
+    throw SimError(fmt::format("internal error: non-physical result (step time {} s, {} samples/s)",
+                               st.step_time_s, st.samples_per_s));
+  auto& u = st.utilization;
+  for (double* v : {&u.compute, &u.fabric, &u.io, &u.memoryx, &u.swarmx, &u.input, &st.mfu}) {
+    if (!std::isfinite(*v) || *v < 0 || *v > 1.0 + 1e-9)
+      throw SimError(fmt::format("internal error: a utilization of {} is outside [0, 1]", *v));
+    *v = std::min(*v, 1.0);
+  }
+}
+
+RunStats simulate_weight_streaming(const SystemSpec& spec, const ModelSpec& model, const LayerGraph& graph,
+                                   const RunOptions& opt) {
   TileArray tiles = TileArray::from_spec(spec);
   const WsPlan plan = plan_weight_streaming(spec, model, graph, opt.systems, tiles);
   const KernelCostModel cost(spec, model.training.compute);
@@ -105,8 +129,6 @@ RunStats simulate(const SystemSpec& spec, const ModelSpec& model, const RunOptio
   const double window = res.window_end_s - res.window_start_s;
   const int measured = cc.steps - 1;
   st.step_time_s = window / measured;
-  if (!(st.step_time_s > 0) || !std::isfinite(st.step_time_s))
-    throw SimError(fmt::format("internal error: non-positive step time {} s", st.step_time_s));
   st.samples_per_s = st.batch / st.step_time_s;
   st.tokens_per_s = st.samples_per_s * st.seq;
   st.model_flops_per_step = graph.training_flops_per_sample() * st.batch;
@@ -133,11 +155,6 @@ RunStats simulate(const SystemSpec& spec, const ModelSpec& model, const RunOptio
     else if (l.kind == "input") u.input = std::max(u.input, f);
   }
   u.memoryx = std::max(u.memoryx, res.optimizer_busy_s / window);
-  for (double* v : {&u.compute, &u.fabric, &u.io, &u.memoryx, &u.swarmx, &u.input}) {
-    if (!std::isfinite(*v) || *v < 0 || *v > 1.0 + 1e-9)
-      throw SimError(fmt::format("internal error: utilization {} outside [0, 1]", *v));
-    *v = std::min(*v, 1.0);
-  }
 
   // Overall bottleneck: the busiest resource; the wafer's share split by kernel bound.
   struct Cand { const char* name; double v; };
@@ -153,7 +170,7 @@ RunStats simulate(const SystemSpec& spec, const ModelSpec& model, const RunOptio
 
   const PathInfo path = weight_path(cc, tree_levels(opt.systems, spec.swarmx.fanout));
   const double m = plan.micro_batches;
-  const auto groups = graph.groups();
+  const auto flops = group_flops_per_sample(graph);
   for (std::size_t i = 0; i < plan.layers.size(); ++i) {
     const auto& l = plan.layers[i];
     const auto& cl = cc.layers[i];
@@ -173,12 +190,7 @@ RunStats simulate(const SystemSpec& spec, const ModelSpec& model, const RunOptio
       const Bound kb = l.bwd_total.cycles >= l.fwd_total.cycles ? l.bwd_total.bound : l.fwd_total.bound;
       ls.bound = to_string(kb);
     }
-    ls.flops = 0;
-    for (OpId id : groups[i].ops) {
-      const Op& op = graph.op(id);
-      ls.flops += (2.0 * (op.fwd_fmacs + op.bwd_fmacs) + op.fwd_elem_ops + op.bwd_elem_ops) *
-                  plan.batch_per_system;
-    }
+    ls.flops = flops[i] * plan.batch_per_system;
     st.layers.push_back(ls);
   }
   st.sram = {plan.sram.min, plan.sram.mean, plan.sram.max, tiles.capacity()};
@@ -190,6 +202,38 @@ RunStats simulate(const SystemSpec& spec, const ModelSpec& model, const RunOptio
                                    plan.micro_batches, plan.micro_batch, plan.max_micro_batch));
   st.notes.push_back(fmt::format("SwarmX tree: {} node(s) in {} level(s); {} link transactions",
                                  res.swarmx_nodes, res.swarmx_levels, res.transactions));
+  check_invariants(st);
+  return st;
+}
+
+}  // namespace detail
+
+RunStats simulate(const SystemSpec& spec, const ModelSpec& model, const RunOptions& opt) {
+  check_options(spec, model, opt);
+  if (opt.mode != "weight-streaming" && opt.mode != "pipelined" && opt.mode != "auto")
+    throw UsageError(fmt::format("--mode {}: expected weight-streaming, pipelined or auto", opt.mode));
+  if (opt.mode == "pipelined" && opt.systems > 1)
+    throw UsageError(fmt::format("--mode pipelined runs on one CS-2 (--systems {} given); use "
+                                 "--mode weight-streaming for data parallel training",
+                                 opt.systems));
+  const LayerGraph graph = build_model_graph(model);
+  if (opt.mode == "weight-streaming") return detail::simulate_weight_streaming(spec, model, graph, opt);
+  if (opt.mode == "pipelined") return detail::simulate_pipelined(spec, model, graph, opt);
+  // auto: pipelined when the model fits one wafer, weight streaming otherwise (and say why).
+  std::string why;
+  if (opt.systems > 1) {
+    why = fmt::format("--mode auto: {} systems need weight streaming (pipelined runs on one CS-2)", opt.systems);
+  } else {
+    try {
+      RunStats st = detail::simulate_pipelined(spec, model, graph, opt);
+      st.notes.insert(st.notes.begin(), "--mode auto: the model fits one wafer, so it runs pipelined");
+      return st;
+    } catch (const FitError& e) {
+      why = std::string("--mode auto: fell back to weight streaming because ") + e.what();
+    }
+  }
+  RunStats st = detail::simulate_weight_streaming(spec, model, graph, opt);
+  st.notes.insert(st.notes.begin(), why);
   return st;
 }
 

@@ -64,7 +64,8 @@ expect 2 "--set" run --set novalue
 expect 2 "pe.sram" run --set pe.sram="48 parsecs"
 
 # --- usage errors
-expect 2 "pipelined" run --mode pipelined
+expect 2 "pipelined" run --mode pipelined --systems 2
+expect 2 "--mode" run --mode sideways
 expect 2 "--systems" run --systems 0
 expect 2 "--systems" run --systems 193
 expect 2 "--steps" run --steps 1
@@ -103,6 +104,23 @@ printf 'model:\n  name: x\n  layers: -3\n' >"$tmp/neg_layers.yaml"
 expect 2 "layers" run --model "$tmp/neg_layers.yaml"
 printf 'just: text\n' >"$tmp/not_a_model.yaml"
 expect 2 "not_a_model.yaml" run --model "$tmp/not_a_model.yaml"
+
+# --- pipelined mode
+expect 0 "pipelined mode" run --model "$root/models/bert-large.yaml" --mode pipelined --batch 256
+expect 0 "Pipeline stages" run --model "$root/models/bert-large.yaml" --mode pipelined --batch 256
+expect 0 "placement: strips" run --model "$root/models/tiny-gpt.yaml" --mode pipelined --set map.strategy=strips
+expect 0 "placement: bisection" run --model "$root/models/tiny-gpt.yaml" --mode pipelined --set map.strategy=bisection
+expect 2 "map.strategy" run --model "$root/models/tiny-gpt.yaml" --mode pipelined --set map.strategy=zigzag
+expect 2 "use --mode weight-streaming" run --model "$root/models/gptj-6b.yaml" --mode pipelined
+expect 2 "largest layer" run --model "$root/models/gptj-6b.yaml" --mode pipelined
+expect 0 "fell back to weight streaming" run --model "$root/models/gptj-6b.yaml" --mode auto
+expect 0 "runs pipelined" run --model "$root/models/tiny-gpt.yaml" --mode auto
+"$bin" run --model "$root/models/bert-large.yaml" --mode pipelined --batch 256 --json "$tmp/p1.json" -q
+"$bin" run --model "$root/models/bert-large.yaml" --mode pipelined --batch 256 --json "$tmp/p2.json" -q
+if cmp -s "$tmp/p1.json" "$tmp/p2.json"; then ok; else bad "pipelined JSON differs between identical runs"; fi
+for key in '"mode": "pipelined"' '"stages"' '"placement_strategy"' '"max_link_utilization"' '"sram_per_tile_bytes"' '"bottleneck_stage"'; do
+  if grep -q "$key" "$tmp/p1.json"; then ok; else bad "pipelined JSON lacks $key"; fi
+done
 
 # --- a model that does not fit
 expect 2 "does not fit" run --system "$root/configs/small-wafer.yaml" --model "$root/models/gptj-6b.yaml" --batch 1

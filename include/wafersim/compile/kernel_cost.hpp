@@ -10,6 +10,11 @@
 // (M/R x N/C) accumulator tile. Cost per K step = max(compute, SRAM ports, fabric) + op
 // setup; plus pipeline fill (the broadcast front crossing the region) and, for weight
 // gradients, the reduction chain down each column.
+//
+// In pipelined mode weights stay resident (weight-stationary): W (K x N) is split over the
+// region in whichever orientation wastes fewer PEs, tokens stream through, each PE runs one
+// (K/R x N/C) tensor op per token and partial sums flow down a reduction chain. There,
+// `fill_cycles` is latency only: consecutive samples overlap the fill of the next.
 #include <string>
 
 #include "wafersim/graph/layer_graph.hpp"
@@ -40,12 +45,19 @@ enum class GemmPass {
   grad_weight,  // dW = X^T dY        (partial sums per row, reduced down columns)
 };
 
+// How a GEMM's operands sit on the region.
+enum class GemmMapping {
+  output_stationary,  // weight streaming: weights flow in, activations/outputs stay
+  weight_stationary,  // pipelined: weights stay in SRAM, tokens stream through
+};
+
 class KernelCostModel {
  public:
   KernelCostModel(const SystemSpec& spec, DType compute);
 
   // GEMM of `samples` samples of `shape` on a rows x cols rectangle.
-  KernelCost gemm(const GemmShape& shape, double samples, int rows, int cols, GemmPass pass) const;
+  KernelCost gemm(const GemmShape& shape, double samples, int rows, int cols, GemmPass pass,
+                  GemmMapping mapping = GemmMapping::output_stationary) const;
   // Elementwise op: `elems` elements, `ops_per_elem` ops each, spread over the rectangle;
   // `reduce` adds a row reduction (norms, softmax) across the region's width.
   KernelCost elementwise(double elems, double ops_per_elem, int rows, int cols, bool reduce) const;
@@ -55,6 +67,8 @@ class KernelCostModel {
   double cycles_to_seconds(double cycles) const;
 
  private:
+  KernelCost gemm_weight_stationary(const GemmShape& shape, double samples, int rows, int cols,
+                                    GemmPass pass) const;
   const SystemSpec& spec_;
   DType dtype_;
   double fmac_per_cycle_;   // SIMD width for the dtype

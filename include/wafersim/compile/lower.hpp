@@ -28,14 +28,20 @@ struct CompiledLayer {
   double working_bytes_per_sample = 0;     // live while the layer runs its backward
 };
 
+// Execution mode the kernels are compiled for: weight streaming (whole wafer, weights flow
+// in, activation checkpointing as the model says) or pipelined (a region per layer, weights
+// resident and weight-stationary, every activation kept: no recomputation).
+enum class ExecMode { weight_streaming, pipelined };
+
 // Kernels for `samples` samples of every layer group on a rows x cols rectangle.
 std::vector<CompiledLayer> lower_layers(const LayerGraph& graph, const KernelCostModel& model,
                                         const TrainingSpec& training, double samples, int rows,
-                                        int cols);
+                                        int cols, ExecMode mode = ExecMode::weight_streaming);
 
 // One layer group only (used by the pipelined mapper when sizing regions).
 CompiledLayer lower_layer(const LayerGraph& graph, const LayerGroup& group,
                           const KernelCostModel& model, const TrainingSpec& training,
-                          double samples, int rows, int cols);
+                          double samples, int rows, int cols,
+                          ExecMode mode = ExecMode::weight_streaming);
 
 }  // namespace wafersim

@@ -34,6 +34,30 @@ struct SramStats {
   std::uint64_t capacity = 0;
 };
 
+// One pipeline stage (pipelined mode): a layer group on its own region.
+struct StageStats {
+  std::string name;
+  int x = 0, y = 0, w = 0, h = 0;  // region
+  long long tiles = 0;
+  std::uint64_t params = 0;
+  SramStats sram;                  // per tile on the region
+  double forward_s = 0;            // per sample
+  double backward_s = 0;
+  double stage_time_s = 0;         // forward + backward per sample
+  double update_s = 0;             // on-wafer optimizer, once per batch
+  double busy = 0;                 // fraction of the step the stage computes
+  double xfer_s = 0;               // per sample to the next stage on the busiest link
+  int flow_lanes = 0;
+  int in_flight = 0;
+  std::string bound;               // compute | sram | fabric | setup
+};
+
+struct StrategyStats {
+  std::string name;
+  bool feasible = false;
+  double max_stage_s = 0;
+};
+
 struct RunStats {
   std::string mode;           // "weight-streaming" | "pipelined"
   std::string fidelity = "approx";
@@ -58,6 +82,12 @@ struct RunStats {
   std::string bottleneck_reason;
   SramStats sram;
   std::vector<LayerStats> layers;
+  // Pipelined mode only.
+  std::vector<StageStats> stages;
+  std::string placement_strategy;
+  std::vector<StrategyStats> strategies;
+  int bottleneck_stage = -1;
+  double max_link_utilization = 0;
   std::vector<std::string> notes;
 };
 

@@ -1,0 +1,56 @@
+#pragma once
+// Discrete-event simulation of a layer pipeline over samples (pipelined mode): per stage a
+// compute resource that runs forward and backward tasks (backward first, one-forward-one-
+// backward), an admission limit of samples in flight (what the stage's SRAM was sized for),
+// transfer resources between consecutive stages (fabric flows, each direction), an input
+// link feeding stage 0, and the on-wafer weight update of each stage once it has finished the
+// batch's backward passes. Fill, steady state and drain come out of the event order.
+// Plain C++ (no SystemC): unit-testable, deterministic.
+#include <vector>
+
+namespace wafersim {
+
+struct PipeStage {
+  double fwd_s = 0;      // per sample
+  double bwd_s = 0;
+  double update_s = 0;   // once per batch
+  int in_flight = 1;     // admission limit
+  double latency_s = 0;  // fill of the stage's kernels (added to what it sends on)
+};
+
+struct PipeLink {
+  double xfer_s = 0;     // busy time per sample (serialization on the busiest link)
+  double latency_s = 0;  // hops x hop latency
+};
+
+struct PipeConfig {
+  std::vector<PipeStage> stages;
+  std::vector<PipeLink> links;  // stages.size() - 1, between s and s + 1 (both directions)
+  double input_s = 0;           // input link busy time per sample
+  double input_latency_s = 0;
+  int input_prefetch = 4;       // samples the input workers may run ahead of stage 0
+  int batch = 1;                // samples per weight update
+  int batches = 3;
+};
+
+struct PipeStageStats {
+  double busy_fwd_s = 0;  // in the measurement window
+  double busy_bwd_s = 0;
+  double busy_update_s = 0;
+};
+
+struct PipeResult {
+  std::vector<double> batch_end_s;   // when each batch's last update finished
+  double window_start_s = 0;         // after the first batch
+  double window_end_s = 0;
+  std::vector<PipeStageStats> stages;
+  double stage0_wait_input_s = 0;    // stage 0 idle with nothing to do but wait for input
+  double input_busy_s = 0;
+  std::vector<double> link_busy_s;   // per boundary, busier direction
+  long long events = 0;
+};
+
+// Throws SimError on a stuck pipeline (no event left with work outstanding).
+PipeResult run_pipeline(const PipeConfig& config);
+
+}  // namespace wafersim

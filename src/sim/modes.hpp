@@ -1,0 +1,19 @@
+#pragma once
+// The two execution modes behind `simulate` (private to the sim part).
+#include "wafersim/graph/layer_graph.hpp"
+#include "wafersim/report/stats.hpp"
+#include "wafersim/sim/simulator.hpp"
+#include "wafersim/spec/system_spec.hpp"
+
+namespace wafersim::detail {
+
+RunStats simulate_weight_streaming(const SystemSpec& spec, const ModelSpec& model, const LayerGraph& graph,
+                                   const RunOptions& opt);
+RunStats simulate_pipelined(const SystemSpec& spec, const ModelSpec& model, const LayerGraph& graph,
+                            const RunOptions& opt);
+// Model FLOPs per sample of each layer group (2 x FMACs + element ops, no recomputation).
+std::vector<double> group_flops_per_sample(const LayerGraph& graph);
+// Rejects physically meaningless results (zero or negative time, NaN, utilization > 1).
+void check_invariants(RunStats& st);
+
+}  // namespace wafersim::detail
