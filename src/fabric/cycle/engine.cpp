@@ -69,14 +69,21 @@ Engine::Engine(FabricConfig cfg) : s_(std::make_unique<State>()) {
   const std::size_t routers = static_cast<std::size_t>(s.W) * static_cast<std::size_t>(s.H);
   const std::size_t chans = routers * static_cast<std::size_t>(s.nch);
   s.q.resize(chans * static_cast<std::size_t>(s.depth));
-  s.head.assign(chans, 0);
-  s.size.assign(chans, 0);
-  s.credits.assign(chans, static_cast<std::uint8_t>(s.depth));
-  s.route.assign(chans, 0);
-  s.nonempty.assign(2 * routers, 0);
-  s.rr.assign(routers, 0);
-  s.in_active.assign(routers, 0);
+  State::ChanMeta init;
+  init.credits = static_cast<std::uint8_t>(s.depth);
+  s.cm.assign(chans, init);
+  s.rm.assign(routers, State::RouterMeta{});
   s.link_count.assign(4 * routers, 0);
+  s.delta[kNorth] = -s.W;
+  s.delta[kSouth] = s.W;
+  for (std::size_t r = 0; r < routers; ++r) {
+    s.rm[r].x = static_cast<std::uint16_t>(r % static_cast<std::size_t>(s.W));
+    s.rm[r].y = static_cast<std::uint16_t>(r / static_cast<std::size_t>(s.W));
+  }
+  for (int i = 0; i < s.nch; ++i) {
+    s.ch_port.push_back(static_cast<std::uint8_t>(i / s.C));
+    s.ch_color.push_back(static_cast<std::uint8_t>(i % s.C));
+  }
   for (const auto& col : cfg.colors) s.color_xy.push_back(col.routing == Routing::xy ? 1 : 0);
   const std::size_t pc = routers * static_cast<std::size_t>(s.C);
   s.prog.assign(routers, -1);
@@ -104,9 +111,12 @@ Engine::Engine(FabricConfig cfg) : s_(std::make_unique<State>()) {
     Shard& sh = s.shards[static_cast<std::size_t>(i)];
     sh.y0 = s.H * i / k;
     sh.y1 = s.H * (i + 1) / k;
-    for (int y = sh.y0; y < sh.y1; ++y) s.shard_of_row[static_cast<std::size_t>(y)] = static_cast<std::uint16_t>(i);
+    for (int y = sh.y0; y < sh.y1; ++y) {
+      s.shard_of_row[static_cast<std::size_t>(y)] = static_cast<std::uint16_t>(i);
+      for (int x = 0; x < s.W; ++x) s.rm[static_cast<std::size_t>(y * s.W + x)].shard = static_cast<std::uint16_t>(i);
+    }
     sh.arrivals.resize(wheel);
-    sh.credits.resize(wheel);
+    sh.credit_wheel.resize(wheel);
     sh.pe_timer.resize(State::kTimerSize);
     sh.hist.assign(State::kHistSize, 0);
   }
@@ -128,7 +138,7 @@ void Engine::set_route(int x, int y, int color, int in_port, std::uint8_t out_ma
   for (int o = 0; o < 4; ++o)
     if ((out_mask & port_bit(o)) && !s.has_neighbour(r, o))
       throw SimError(fmt::format("set_route: router ({}, {}) colour {} routes off the grid to {}", x, y, color, port_name(o)));
-  s.route[s.ch(r, in_port, color)] = out_mask;
+  s.cm[s.ch(r, in_port, color)].route = out_mask;
 }
 
 int Engine::add_program(Program program) {

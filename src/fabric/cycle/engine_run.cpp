@@ -96,11 +96,11 @@ void Engine::check_deadlock() const {
     std::string what;
     for (int i = 0; i < s.nch; ++i) {
       const std::uint32_t chn = r * static_cast<std::uint32_t>(s.nch) + static_cast<std::uint32_t>(i);
-      if (!s.size[chn]) continue;
+      if (!s.cm[chn].size) continue;
       any = true;
       const int col = i % s.C;
       colors.insert(s.cfg.colors[static_cast<std::size_t>(col)].id);
-      what += fmt::format(" {}:c{}x{}", port_name(i / s.C), s.cfg.colors[static_cast<std::size_t>(col)].id, s.size[chn]);
+      what += fmt::format(" {}:c{}x{}", port_name(i / s.C), s.cfg.colors[static_cast<std::size_t>(col)].id, s.cm[chn].size);
     }
     if (!any) continue;
     if (++stuck <= 8) routers.push_back(fmt::format("({},{}){}", r % s.W, r / s.W, what));
@@ -137,7 +137,7 @@ Counters Engine::counters() const {
 std::uint64_t Engine::in_flight() const {
   const State& s = *s_;
   std::uint64_t n = 0;
-  for (std::uint8_t v : s.size) n += v;
+  for (const auto& m : s.cm) n += m.size;
   for (const auto& sh : s.shards)
     for (const auto& b : sh.arrivals) n += b.size();
   return n;

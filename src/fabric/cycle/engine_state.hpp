@@ -10,6 +10,7 @@ namespace wafersim::cycle {
 
 struct Arrival {
   std::uint32_t ch;
+  std::uint32_t r;  // router of the channel (saves a division on the hot path)
   Wavelet w;
 };
 
@@ -20,7 +21,7 @@ struct Shard {
   // Timing wheels indexed by cycle & wheel_mask, written by this and neighbouring shards
   // (always at least hop_latency >= quantum cycles ahead of the writer).
   std::vector<std::vector<Arrival>> arrivals;
-  std::vector<std::vector<std::uint32_t>> credits;  // channel whose sender gets a credit back
+  std::vector<std::vector<std::uint32_t>> credit_wheel;  // channel whose sender gets a credit back
   std::uint64_t pending = 0;                        // events in both wheels
   std::vector<std::uint32_t> active;                // routers with queued wavelets
   std::vector<std::uint32_t> pe_now;                // PEs to step this cycle
@@ -38,17 +39,27 @@ struct Engine::State {
   std::uint32_t wheel_mask = 0;
   static constexpr std::uint32_t kTimerSize = 1024;  // PE timer horizon (refiled beyond)
   static constexpr std::size_t kHistSize = 1 << 14;
-  // Per channel.
-  std::vector<Wavelet> q;              // ring buffers, depth entries per channel
-  std::vector<std::uint8_t> head, size;
-  std::vector<std::uint8_t> credits;   // sender's view of free space downstream
-  std::vector<std::uint8_t> route;     // static routes: output port mask
+  // Per channel. The few bytes a hop touches are packed together (one cache line covers a
+  // router's channels): random router order makes one array per field cost a miss each.
+  struct ChanMeta {
+    std::uint8_t head = 0, size = 0;
+    std::uint8_t credits = 0;  // sender's view of free space downstream
+    std::uint8_t route = 0;    // static routes: output port mask
+  };
+  std::vector<Wavelet> q;       // ring buffers, depth entries per channel
+  std::vector<ChanMeta> cm;
   // Per router.
-  std::vector<std::uint64_t> nonempty;  // 2 words per router: channels with a wavelet
-  std::vector<std::uint8_t> rr;         // round-robin pointer over its channels
-  std::vector<std::uint8_t> in_active;
+  struct RouterMeta {
+    std::uint64_t nonempty[2] = {0, 0};  // channels with a wavelet
+    std::uint16_t x = 0, y = 0, shard = 0;
+    std::uint8_t rr = 0;                 // round-robin pointer over its channels
+    std::uint8_t in_active = 0;
+  };
+  std::vector<RouterMeta> rm;
   std::vector<std::uint32_t> link_count;  // 4 per router: sends per output link in window
   std::vector<std::uint16_t> shard_of_row;
+  std::vector<std::uint8_t> ch_port, ch_color;  // per channel slot in a router
+  std::int32_t delta[4] = {0, 1, 0, -1};        // router index step per output port
   std::vector<std::uint8_t> color_xy;     // per colour slot
   // Per PE: programs.
   std::vector<Program> programs;
@@ -81,13 +92,13 @@ struct Engine::State {
   std::uint32_t ch(std::uint32_t r, int port, int c) const {
     return r * static_cast<std::uint32_t>(nch) + static_cast<std::uint32_t>(port * C + c);
   }
-  Shard& shard_of(std::uint32_t r) { return shards[shard_of_row[r / static_cast<std::uint32_t>(W)]]; }
+  Shard& shard_of(std::uint32_t r) { return shards[rm[r].shard]; }
   bool in_window(std::int64_t t) const {
     return traffic_on && t >= traffic.warmup && t < traffic.gen_end();
   }
   void activate(Shard& sh, std::uint32_t r) {
-    if (!in_active[r]) {
-      in_active[r] = 1;
+    if (!rm[r].in_active) {
+      rm[r].in_active = 1;
       sh.active.push_back(r);
     }
   }
@@ -97,22 +108,22 @@ struct Engine::State {
       sh.pe_next.push_back(pe);
     }
   }
-  void push_queue(std::uint32_t c, const Wavelet& w) {
-    const std::uint32_t tail = (head[c] + size[c]) % static_cast<std::uint32_t>(depth);
-    q[static_cast<std::size_t>(c) * depth + tail] = w;
-    ++size[c];
-    const std::uint32_t r = c / static_cast<std::uint32_t>(nch);
-    const std::uint32_t bit = c % static_cast<std::uint32_t>(nch);
-    nonempty[2 * r + bit / 64] |= 1ull << (bit % 64);
+  void push_queue(std::uint32_t r, std::uint32_t c, const Wavelet& w) {
+    std::uint32_t tail = cm[c].head + cm[c].size;
+    if (tail >= static_cast<std::uint32_t>(depth)) tail -= static_cast<std::uint32_t>(depth);
+    q[static_cast<std::size_t>(c) * static_cast<std::size_t>(depth) + tail] = w;
+    ++cm[c].size;
+    const std::uint32_t bit = c - r * static_cast<std::uint32_t>(nch);
+    rm[r].nonempty[bit / 64] |= 1ull << (bit % 64);
   }
   void schedule_arrival(std::uint32_t r_dst, std::uint32_t c, const Wavelet& w, std::int64_t t) {
     Shard& sh = shard_of(r_dst);
-    sh.arrivals[static_cast<std::size_t>(t) & wheel_mask].push_back({c, w});
+    sh.arrivals[static_cast<std::size_t>(t) & wheel_mask].push_back({c, r_dst, w});
     ++sh.pending;
   }
   void schedule_credit(std::uint32_t r_src, std::uint32_t c, std::int64_t t) {
     Shard& sh = shard_of(r_src);
-    sh.credits[static_cast<std::size_t>(t) & wheel_mask].push_back(c);
+    sh.credit_wheel[static_cast<std::size_t>(t) & wheel_mask].push_back(c);
     ++sh.pending;
   }
   void schedule_timer(Shard& sh, std::uint32_t pe, std::int64_t now, std::int64_t when) {
@@ -123,12 +134,7 @@ struct Engine::State {
   }
   // Neighbour router through `port` (N/E/S/W); caller checks has_neighbour.
   std::uint32_t neighbour(std::uint32_t r, int port) const {
-    switch (port) {
-      case kNorth: return r - static_cast<std::uint32_t>(W);
-      case kEast: return r + 1;
-      case kSouth: return r + static_cast<std::uint32_t>(W);
-      default: return r - 1;
-    }
+    return static_cast<std::uint32_t>(static_cast<std::int32_t>(r) + delta[port]);
   }
   bool has_neighbour(std::uint32_t r, int port) const {
     const int x = static_cast<int>(r % static_cast<std::uint32_t>(W));

@@ -20,9 +20,9 @@ void Engine::State::step_pe(Shard& sh, std::uint32_t pe, std::int64_t t) {
     if (ob_size[pe]) {
       const std::uint32_t slot = ob + ob_head[pe];
       const std::uint32_t rc = ch(pe, kRamp, ob_color[slot]);
-      if (credits[rc]) {
-        --credits[rc];
-        push_queue(rc, Wavelet{static_cast<std::uint32_t>(t), ob_count[slot] == 1 ? kLastFlag : 0u});
+      if (cm[rc].credits) {
+        --cm[rc].credits;
+        push_queue(pe, rc, Wavelet{static_cast<std::uint32_t>(t), ob_count[slot] == 1 ? kLastFlag : 0u});
         activate(sh, pe);
         ++sh.c.created;
         sh.c.last_progress = t;
@@ -143,9 +143,9 @@ bool Engine::State::step_traffic(Shard& sh, std::uint32_t pe, std::int64_t t) {
   }
   if (rem[pe] > 0) {
     const std::uint32_t rc = ch(pe, kRamp, cur_color[pe]);
-    if (credits[rc]) {
-      --credits[rc];
-      push_queue(rc, Wavelet{cur_gen[pe], cur_dest[pe] | (rem[pe] == 1 ? kLastFlag : 0u)});
+    if (cm[rc].credits) {
+      --cm[rc].credits;
+      push_queue(pe, rc, Wavelet{cur_gen[pe], cur_dest[pe] | (rem[pe] == 1 ? kLastFlag : 0u)});
       activate(sh, pe);
       ++sh.c.created;
       sh.c.last_progress = t;

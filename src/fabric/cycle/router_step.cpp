@@ -25,12 +25,12 @@ inline std::uint8_t xy_mask(int x, int y, std::uint32_t tag) {
 void Engine::State::cycle(Shard& sh, std::int64_t t) {
   const std::size_t slot = static_cast<std::size_t>(t) & wheel_mask;
   // Credits first: a slot freed L cycles ago is usable from this cycle on.
-  auto& cr = sh.credits[slot];
-  for (std::uint32_t c : cr) ++credits[c];
+  auto& cr = sh.credit_wheel[slot];
+  for (std::uint32_t c : cr) ++cm[c].credits;
   auto& ar = sh.arrivals[slot];
   for (const Arrival& a : ar) {
-    push_queue(a.ch, a.w);
-    activate(sh, a.ch / static_cast<std::uint32_t>(nch));
+    push_queue(a.r, a.ch, a.w);
+    activate(sh, a.r);
   }
   sh.pending -= cr.size() + ar.size();
   cr.clear();
@@ -69,20 +69,23 @@ void Engine::State::cycle(Shard& sh, std::int64_t t) {
   for (std::size_t i = 0; i < sh.active.size(); ++i) {
     const std::uint32_t r = sh.active[i];
     step_router(sh, r, t);
-    if (nonempty[2 * r] | nonempty[2 * r + 1]) sh.active[keep++] = r;
-    else in_active[r] = 0;
+    RouterMeta& m = rm[r];
+    if (m.nonempty[0] | m.nonempty[1]) sh.active[keep++] = r;
+    else m.in_active = 0;
   }
   sh.active.resize(keep);
 }
 
 void Engine::State::step_router(Shard& sh, std::uint32_t r, std::int64_t t) {
-  const int x = static_cast<int>(r % static_cast<std::uint32_t>(W));
-  const int y = static_cast<int>(r / static_cast<std::uint32_t>(W));
+  RouterMeta& m = rm[r];
+  const int x = m.x;
+  const int y = m.y;
   const int L = cfg.hop_latency;
   const bool window = in_window(t);
   std::uint8_t busy = 0;
-  const std::uint64_t snap[2] = {nonempty[2 * r], nonempty[2 * r + 1]};
-  const int start = rr[r];
+  const std::uint64_t snap[2] = {m.nonempty[0], m.nonempty[1]};
+  const int start = m.rr;
+  const auto unch = static_cast<std::uint32_t>(nch);
   // Two passes over the set bits: channels >= rr first, then those below (round robin).
   for (int pass = 0; pass < 2; ++pass) {
     for (int wd = 0; wd < 2; ++wd) {
@@ -98,32 +101,33 @@ void Engine::State::step_router(Shard& sh, std::uint32_t r, std::int64_t t) {
       while (bits) {
         const int idx = base + std::countr_zero(bits);
         bits &= bits - 1;
-        const int p = idx / C;
-        const int c = idx % C;
-        const std::uint32_t chn = r * static_cast<std::uint32_t>(nch) + static_cast<std::uint32_t>(idx);
-        const Wavelet w = q[static_cast<std::size_t>(chn) * depth + head[chn]];
-        const std::uint8_t mask = color_xy[c] ? xy_mask(x, y, w.tag) : route[chn];
+        const int p = ch_port[static_cast<std::size_t>(idx)];
+        const int c = ch_color[static_cast<std::size_t>(idx)];
+        const std::uint32_t chn = r * unch + static_cast<std::uint32_t>(idx);
+        ChanMeta& own = cm[chn];
+        const Wavelet w = q[static_cast<std::size_t>(chn) * static_cast<std::size_t>(depth) + own.head];
+        const std::uint8_t mask = color_xy[static_cast<std::size_t>(c)] ? xy_mask(x, y, w.tag) : own.route;
         if (mask == 0)
           throw SimError("cycle engine: a wavelet arrived on a port with no route (set_route)");
         if (mask & busy) continue;
+        const std::uint8_t fw = fwd[r * static_cast<std::uint32_t>(C) + static_cast<std::uint32_t>(c)];
         bool ok = true;
         for (int o = 0; o < 4 && ok; ++o)
-          if ((mask & port_bit(o)) && credits[ch(neighbour(r, o), opposite(o), c)] == 0) ok = false;
-        if (ok && (mask & port_bit(kRamp)) && fwd[r * static_cast<std::uint32_t>(C) + c] &&
-            credits[ch(r, kRamp, fwd[r * static_cast<std::uint32_t>(C) + c] - 1)] == 0)
-          ok = false;
+          if ((mask & port_bit(o)) && cm[neighbour(r, o) * unch + static_cast<std::uint32_t>(opposite(o) * C + c)].credits == 0)
+            ok = false;
+        if (ok && (mask & port_bit(kRamp)) && fw && cm[ch(r, kRamp, fw - 1)].credits == 0) ok = false;
         if (!ok) continue;
         // Commit: pop, return the credit upstream, send every copy.
-        if (++head[chn] == depth) head[chn] = 0;
-        if (--size[chn] == 0) nonempty[2 * r + static_cast<std::uint32_t>(idx / 64)] &= ~(1ull << (idx % 64));
-        if (p == kRamp) ++credits[chn];
+        if (++own.head == depth) own.head = 0;
+        if (--own.size == 0) m.nonempty[idx / 64] &= ~(1ull << (idx % 64));
+        if (p == kRamp) ++own.credits;
         else schedule_credit(neighbour(r, p), chn, t + L);
         int copies = 0;
         for (int o = 0; o < 4; ++o) {
           if (!(mask & port_bit(o))) continue;
           const std::uint32_t nb = neighbour(r, o);
-          const std::uint32_t dch = ch(nb, opposite(o), c);
-          --credits[dch];
+          const std::uint32_t dch = nb * unch + static_cast<std::uint32_t>(opposite(o) * C + c);
+          --cm[dch].credits;
           const bool turn = p != kRamp && o != opposite(p);
           schedule_arrival(nb, dch, w, t + L + (turn ? cfg.turn_penalty : 0));
           ++copies;
@@ -140,7 +144,7 @@ void Engine::State::step_router(Shard& sh, std::uint32_t r, std::int64_t t) {
         sh.c.created += static_cast<std::uint64_t>(copies - 1);
         sh.c.last_progress = t;
         busy |= mask;
-        rr[r] = static_cast<std::uint8_t>((idx + 1) % nch);
+        m.rr = static_cast<std::uint8_t>(idx + 1 == nch ? 0 : idx + 1);
         if (busy == 0x1f) return;
       }
     }
@@ -154,7 +158,7 @@ void Engine::State::deliver(Shard& sh, std::uint32_t r, int c, const Wavelet& w,
   if (fwd[pc_idx]) {
     // Data task: re-send on the forward colour (the router checked the RAMP credit).
     const std::uint32_t rc = ch(r, kRamp, fwd[pc_idx] - 1);
-    --credits[rc];
+    --cm[rc].credits;
     schedule_arrival(r, rc, w, t + cfg.forward_delay);
     ++sh.c.created;
     return;

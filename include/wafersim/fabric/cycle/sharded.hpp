@@ -1,0 +1,33 @@
+#pragma once
+// The cycle engine's shards stepped by SystemC threads with temporal decoupling: each shard
+// thread advances its band of rows a quantum of cycles (integer local clock) per wait(); a
+// controller synchronises the quanta and checks idleness and deadlock between them. Results
+// are identical to Engine::run for any shard count and quantum (<= hop latency).
+// No SystemC in this header: the implementation is in src/system/fabric_sc.cpp.
+#include <cstdint>
+#include <memory>
+
+#include "wafersim/fabric/cycle/run.hpp"
+
+namespace wafersim::cycle {
+
+// SystemC elaborates once per process: create every runner before the first advance().
+class ShardedRunner {
+ public:
+  ShardedRunner(Engine& engine, int quantum);
+  ~ShardedRunner();
+  ShardedRunner(const ShardedRunner&) = delete;
+  ShardedRunner& operator=(const ShardedRunner&) = delete;
+  // Like Engine::run(until, quantum, stop_when_idle); rethrows SimError from the threads.
+  void advance(std::int64_t until, bool stop_when_idle);
+  std::uint64_t quanta() const;  // synchronisations so far
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// A whole synthetic-traffic run through SystemC shard threads (once per process).
+TrafficResult run_traffic_sharded(const TrafficRunConfig& cfg);
+
+}  // namespace wafersim::cycle

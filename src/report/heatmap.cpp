@@ -1,0 +1,187 @@
+#include "wafersim/report/heatmap.hpp"
+
+#include <fmt/format.h>
+#include <png.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <stdexcept>
+
+#include "wafersim/report/report.hpp"
+
+namespace wafersim {
+
+namespace {
+
+struct Rgb {
+  unsigned char r, g, b;
+};
+
+// Viridis, sampled at 9 points and interpolated: perceptually uniform and readable in grey.
+Rgb colour(double t) {
+  static constexpr std::array<std::array<double, 3>, 9> k = {{{68, 1, 84}, {71, 44, 122}, {59, 81, 139},
+                                                              {44, 113, 142}, {33, 144, 141}, {39, 173, 129},
+                                                              {92, 200, 99}, {170, 220, 50}, {253, 231, 37}}};
+  if (std::isnan(t)) return {200, 200, 200};
+  t = std::clamp(t, 0.0, 1.0) * 8.0;
+  const int i = std::min(7, static_cast<int>(t));
+  const double f = t - i;
+  auto mix = [&](int c) {
+    return static_cast<unsigned char>(std::lround(k[static_cast<std::size_t>(i)][static_cast<std::size_t>(c)] * (1 - f) +
+                                                  k[static_cast<std::size_t>(i) + 1][static_cast<std::size_t>(c)] * f));
+  };
+  return {mix(0), mix(1), mix(2)};
+}
+
+void validate(const Heatmap& h) {
+  if (h.width < 1 || h.height < 1 || h.values.size() != static_cast<std::size_t>(h.width) * static_cast<std::size_t>(h.height))
+    throw std::invalid_argument(fmt::format("heatmap '{}': {} values for a {} x {} grid", h.title, h.values.size(),
+                                            h.width, h.height));
+}
+
+// Max-pooled grid of at most `limit` cells per side.
+struct Pooled {
+  int w = 0, h = 0, f = 1;
+  std::vector<double> v;
+};
+Pooled pool(const Heatmap& h, int limit) {
+  Pooled p;
+  p.f = std::max(1, (std::max(h.width, h.height) + limit - 1) / limit);
+  p.w = (h.width + p.f - 1) / p.f;
+  p.h = (h.height + p.f - 1) / p.f;
+  p.v.assign(static_cast<std::size_t>(p.w) * static_cast<std::size_t>(p.h), std::nan(""));
+  for (int y = 0; y < h.height; ++y)
+    for (int x = 0; x < h.width; ++x) {
+      const double v = h.values[static_cast<std::size_t>(y) * static_cast<std::size_t>(h.width) + static_cast<std::size_t>(x)];
+      if (std::isnan(v)) continue;
+      double& d = p.v[static_cast<std::size_t>(y / p.f) * static_cast<std::size_t>(p.w) + static_cast<std::size_t>(x / p.f)];
+      d = std::isnan(d) ? v : std::max(d, v);
+    }
+  return p;
+}
+
+std::pair<double, double> range(const Heatmap& h) {
+  if (h.min < h.max) return {h.min, h.max};
+  double lo = INFINITY, hi = -INFINITY;
+  for (double v : h.values)
+    if (!std::isnan(v)) {
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+  if (!(lo <= hi)) return {0, 1};
+  if (lo == hi) hi = lo + 1;
+  return {lo, hi};
+}
+
+std::string escape(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    if (c == '<') o += "&lt;";
+    else if (c == '>') o += "&gt;";
+    else if (c == '&') o += "&amp;";
+    else o += c;
+  }
+  return o;
+}
+
+}  // namespace
+
+std::string heatmap_svg(const Heatmap& h) {
+  validate(h);
+  const Pooled p = pool(h, 256);
+  const auto [lo, hi] = range(h);
+  const int cell = std::max(1, 768 / std::max(p.w, p.h));
+  const int gw = p.w * cell, gh = p.h * cell;
+  const int W = gw + 140, Hh = gh + 60;
+  std::string s = fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" font-family=\"sans-serif\" "
+      "font-size=\"12\">\n<text x=\"10\" y=\"20\" font-size=\"14\">{}</text>\n",
+      W, Hh, escape(h.title));
+  s += fmt::format("<text x=\"10\" y=\"{}\">{} x {} cells{}</text>\n", Hh - 8, h.width, h.height,
+                   p.f > 1 ? fmt::format(", max over {} x {} blocks", p.f, p.f) : "");
+  s += "<g transform=\"translate(10,30)\" shape-rendering=\"crispEdges\">\n";
+  for (int y = 0; y < p.h; ++y)
+    for (int x = 0; x < p.w; ++x) {
+      const double v = p.v[static_cast<std::size_t>(y) * static_cast<std::size_t>(p.w) + static_cast<std::size_t>(x)];
+      const Rgb c = colour(std::isnan(v) ? v : (v - lo) / (hi - lo));
+      s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#{:02x}{:02x}{:02x}\"/>\n", x * cell,
+                       y * cell, cell, cell, c.r, c.g, c.b);
+    }
+  s += "</g>\n";
+  // Legend: a vertical colour bar with its range.
+  const int lx = gw + 30, ly = 30, lh = std::max(100, gh);
+  for (int i = 0; i < 64; ++i) {
+    const Rgb c = colour(1.0 - i / 63.0);
+    s += fmt::format("<rect x=\"{}\" y=\"{:.2f}\" width=\"16\" height=\"{:.2f}\" fill=\"#{:02x}{:02x}{:02x}\"/>\n", lx,
+                     ly + i * lh / 64.0, lh / 64.0 + 0.5, c.r, c.g, c.b);
+  }
+  s += fmt::format("<text x=\"{}\" y=\"{}\">{:.3g}</text>\n", lx + 20, ly + 10, hi);
+  s += fmt::format("<text x=\"{}\" y=\"{}\">{:.3g}</text>\n", lx + 20, ly + lh, lo);
+  s += fmt::format("<text x=\"{}\" y=\"{}\" transform=\"rotate(90 {} {})\">{}</text>\n", lx + 60, ly, lx + 60, ly,
+                   escape(h.legend));
+  s += "</svg>\n";
+  return s;
+}
+
+std::string heatmap_png(const Heatmap& h) {
+  validate(h);
+  const Pooled p = pool(h, 1000);
+  const auto [lo, hi] = range(h);
+  const int cell = std::max(1, 512 / std::max(p.w, p.h));
+  const int gw = p.w * cell, gh = p.h * cell;
+  const int bar = 24, gap = 10;
+  const int W = gw + gap + bar, H = gh;
+  std::vector<unsigned char> img(static_cast<std::size_t>(W) * static_cast<std::size_t>(H) * 3, 255);
+  auto put = [&](int x, int y, Rgb c) {
+    unsigned char* px = &img[(static_cast<std::size_t>(y) * static_cast<std::size_t>(W) + static_cast<std::size_t>(x)) * 3];
+    px[0] = c.r;
+    px[1] = c.g;
+    px[2] = c.b;
+  };
+  for (int y = 0; y < gh; ++y)
+    for (int x = 0; x < gw; ++x) {
+      const double v = p.v[static_cast<std::size_t>(y / cell) * static_cast<std::size_t>(p.w) + static_cast<std::size_t>(x / cell)];
+      put(x, y, colour(std::isnan(v) ? v : (v - lo) / (hi - lo)));
+    }
+  for (int y = 0; y < H; ++y)  // colour bar: top = max
+    for (int x = gw + gap; x < W; ++x) put(x, y, colour(H > 1 ? 1.0 - static_cast<double>(y) / (H - 1) : 1.0));
+
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+  png_infop info = png ? png_create_info_struct(png) : nullptr;
+  if (!png || !info) throw std::runtime_error("libpng: out of memory");
+  std::string out;
+  if (setjmp(png_jmpbuf(png))) {
+    png_destroy_write_struct(&png, &info);
+    throw std::runtime_error("libpng: encoding failed");
+  }
+  png_set_write_fn(
+      png, &out,
+      [](png_structp ps, png_bytep data, png_size_t n) {
+        static_cast<std::string*>(png_get_io_ptr(ps))->append(reinterpret_cast<const char*>(data), n);
+      },
+      nullptr);
+  png_set_IHDR(png, info, static_cast<png_uint_32>(W), static_cast<png_uint_32>(H), 8, PNG_COLOR_TYPE_RGB,
+               PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  // The legend PNG cannot render text: title, label and range go in text chunks.
+  std::string title = h.title, legend = h.legend, scale = fmt::format("{:.6g} .. {:.6g} (colour bar: bottom .. top)", lo, hi);
+  png_text text[3] = {};
+  text[0].compression = text[1].compression = text[2].compression = PNG_TEXT_COMPRESSION_NONE;
+  text[0].key = const_cast<char*>("Title");
+  text[0].text = title.data();
+  text[1].key = const_cast<char*>("Description");
+  text[1].text = legend.data();
+  text[2].key = const_cast<char*>("Comment");
+  text[2].text = scale.data();
+  png_set_text(png, info, text, 3);
+  png_write_info(png, info);
+  for (int y = 0; y < H; ++y) png_write_row(png, &img[static_cast<std::size_t>(y) * static_cast<std::size_t>(W) * 3]);
+  png_write_end(png, nullptr);
+  png_destroy_write_struct(&png, &info);
+  return out;
+}
+
+void write_heatmap_svg(const std::string& path, const Heatmap& h) { write_file_atomic(path, heatmap_svg(h)); }
+void write_heatmap_png(const std::string& path, const Heatmap& h) { write_file_atomic(path, heatmap_png(h)); }
+
+}  // namespace wafersim
