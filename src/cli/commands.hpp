@@ -13,5 +13,6 @@ Runner add_run_command(CLI::App& app);     // run_cmd.cpp
 Runner add_params_command(CLI::App& app);  // run_cmd.cpp
 Runner add_fabric_command(CLI::App& app);  // fabric_cmd.cpp (cycle-level fabric engine)
 Runner add_graph_command(CLI::App& app);   // graph_cmd.cpp (inspect a model's LayerGraph)
+Runner add_map_command(CLI::App& app);     // map_cmd.cpp (pipelined placement and its picture)
 
 }  // namespace wafersim::cli

@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   runners[params] = cli::add_params_command(*params);
   auto* fabric = app.add_subcommand("fabric", "Cycle-level fabric simulation with synthetic traffic");
   runners[fabric] = cli::add_fabric_command(*fabric);
+  auto* map = app.add_subcommand("map", "Place a model in pipelined mode; print and draw the regions");
+  runners[map] = cli::add_map_command(*map);
   auto* graph = app.add_subcommand("graph", "Print a model's LayerGraph (text, dot or json)");
   runners[graph] = cli::add_graph_command(*graph);
 

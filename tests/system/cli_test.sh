@@ -122,6 +122,15 @@ for key in '"mode": "pipelined"' '"stages"' '"placement_strategy"' '"max_link_ut
   if grep -q "$key" "$tmp/p1.json"; then ok; else bad "pipelined JSON lacks $key"; fi
 done
 
+# --- map: text summary and pictures
+expect 0 "placement" map --model "$root/models/bert-large.yaml" --svg "$tmp/place.svg" --png "$tmp/place.png"
+if grep -q "<svg" "$tmp/place.svg" && grep -q "block23" "$tmp/place.svg"; then ok; else bad "placement SVG lacks the regions"; fi
+if [ "$(head -c 8 "$tmp/place.png" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ]; then ok; else bad "placement PNG is not a PNG"; fi
+expect 0 "block0" map --model "$root/models/bert-large.yaml"
+expect 2 "does not fit" map --model "$root/models/gptj-6b.yaml" --png "$tmp/nofit.png"
+if [ ! -e "$tmp/nofit.png" ]; then ok; else bad "map wrote a PNG for a model that does not fit"; fi
+expect 2 "--png" map --model "$root/models/tiny-gpt.yaml" --png "$tmp/no/dir/x.png"
+
 # --- a model that does not fit
 expect 2 "does not fit" run --system "$root/configs/small-wafer.yaml" --model "$root/models/gptj-6b.yaml" --batch 1
 

@@ -1,0 +1,43 @@
+#pragma once
+// A small RGB raster with rectangle fills and a built-in 5x7 digit font, and a PNG encoder
+// (libpng). Shared by the placement picture and the heatmaps.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace wafersim {
+
+struct Rgb {
+  std::uint8_t r = 0, g = 0, b = 0;
+};
+
+class Raster {
+ public:
+  Raster(int width, int height, Rgb background = {255, 255, 255});
+  int width() const { return width_; }
+  int height() const { return height_; }
+  void set(int x, int y, Rgb c);
+  void fill_rect(int x, int y, int w, int h, Rgb c);
+  void outline_rect(int x, int y, int w, int h, Rgb c);
+  // Draws decimal digits with a 5x7 font scaled by `scale`, top-left at (x, y).
+  void draw_number(int x, int y, long long value, int scale, Rgb c);
+  static int number_width(long long value, int scale);
+  const std::vector<std::uint8_t>& pixels() const { return px_; }
+
+ private:
+  int width_;
+  int height_;
+  std::vector<std::uint8_t> px_;
+};
+
+// PNG file bytes of an RGB buffer (width * height * 3); `title` goes in a tEXt chunk.
+std::string encode_png_rgb(int width, int height, const std::vector<std::uint8_t>& rgb,
+                           const std::string& title);
+inline std::string encode_png(const Raster& r, const std::string& title) {
+  return encode_png_rgb(r.width(), r.height(), r.pixels(), title);
+}
+
+// A categorical colour for item i (distinct neighbours, deterministic).
+Rgb category_colour(int i);
+
+}  // namespace wafersim
