@@ -83,7 +83,9 @@ bool Engine::State::run_program(Shard& sh, std::uint32_t pe, std::int64_t t) {
         break;
       }
       case OpCode::compute: {
-        const auto cycles = static_cast<std::int64_t>(std::llround(in.n * (1.0 - cfg.sparsity)));
+        // color2 = 1: fixed cost (op setup), not reduced by skipping zero operands.
+        const auto cycles = in.color2 ? static_cast<std::int64_t>(in.n)
+                                      : static_cast<std::int64_t>(std::llround(in.n * (1.0 - cfg.sparsity)));
         ++pc[pe];
         sh.c.last_progress = t;
         if (cycles > 0) {

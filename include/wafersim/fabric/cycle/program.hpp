@@ -29,6 +29,7 @@ struct Instr {
 inline Instr send(int color, std::uint32_t n) { return {OpCode::send, static_cast<std::uint8_t>(color), 0, n}; }
 inline Instr recv(int color, std::uint32_t n) { return {OpCode::recv, static_cast<std::uint8_t>(color), 0, n}; }
 inline Instr compute(std::uint32_t cycles) { return {OpCode::compute, 0, 0, cycles}; }
+inline Instr fixed_compute(std::uint32_t cycles) { return {OpCode::compute, 0, 1, cycles}; }  // not sparsity-scaled
 inline Instr forward(int in, int out) {
   return {OpCode::forward, static_cast<std::uint8_t>(in), static_cast<std::uint8_t>(out), 0};
 }

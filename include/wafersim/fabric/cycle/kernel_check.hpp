@@ -1,0 +1,49 @@
+#pragma once
+// Kernel cross-check: the GEMM kernels the approx cost model times (kernel_cost.hpp) compiled
+// into PE task programs and run on the cycle engine, kernel by kernel.
+//
+// Mapping (the approx model's): output-stationary SUMMA-like on an r x c region; per K step
+// each PE receives its left-operand slice broadcast along its row (colour 0, from the west
+// edge) and its right-operand slice broadcast down its column (colour 1, from the north
+// edge), then runs one FMAC op (compute from the SIMD width, issue efficiency and SRAM ports,
+// plus op setup). Weight gradients then reduce their partial tiles down each column through
+// a forwarding chain (colour 2). Long kernels run `max_steps` K steps and twice as few, and
+// extrapolate linearly (exact once the pipeline is periodic).
+#include <string>
+#include <vector>
+
+#include "wafersim/compile/kernel_cost.hpp"
+#include "wafersim/graph/model_spec.hpp"
+#include "wafersim/spec/system_spec.hpp"
+
+namespace wafersim::cycle {
+
+struct KernelCheck {
+  std::string name;           // op name
+  std::string pass;           // forward | grad_input | grad_weight
+  double approx_cycles = 0;
+  double cycle_cycles = 0;    // cycle-level engine (extrapolated when `extrapolated`)
+  double ratio = 0;           // cycle / approx
+  bool extrapolated = false;
+  std::string note;           // why they disagree (when |ratio - 1| > 2%) or what bounds it
+};
+
+struct KernelCheckOptions {
+  double samples = 1;   // samples per kernel (the weight-streaming plan's micro-batch)
+  int rows = 0;         // region; 0 = the wafer's usable rectangle
+  int cols = 0;
+  int max_steps = 32;   // K steps simulated before extrapolating (>= 4)
+};
+
+// One GEMM kernel.
+KernelCheck check_gemm(const SystemSpec& spec, DType dtype, const GemmShape& shape, double samples, int rows,
+                       int cols, GemmPass pass, const std::string& name, int max_steps = 32);
+
+// Every distinct GEMM kernel of the model (forward, dX, dW), in graph order.
+std::vector<KernelCheck> cross_check_model(const SystemSpec& spec, const ModelSpec& model,
+                                           const KernelCheckOptions& options = {});
+
+// Text table: kernel, pass, approx, cycle, ratio, note.
+std::string format_kernel_checks(const std::vector<KernelCheck>& checks);
+
+}  // namespace wafersim::cycle
