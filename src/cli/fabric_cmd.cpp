@@ -23,7 +23,7 @@ namespace {
 struct FabricOptions {
   std::string system;
   std::vector<std::string> sets;
-  int width = 0, height = 0;
+  int width = -1, height = -1;  // -1 = not given
   std::string pattern = "uniform";
   double rate = 0.05;
   std::int64_t cycles = 10000;
@@ -85,6 +85,8 @@ int run_fabric(const FabricOptions& o) {
   for (const auto& s : o.sets) ov.push_back(parse_override(s));
   const SystemSpec spec = o.system.empty() ? default_system_spec(ov) : load_system_spec(o.system, ov);
   // Without --system the grid defaults to 32 x 32 (a study mesh); with it, the whole wafer.
+  if (o.width == 0 || o.width < -1 || o.height == 0 || o.height < -1)
+    throw UsageError(fmt::format("--width/--height {} x {}: expected positive sizes", o.width, o.height));
   const int w = o.width > 0 ? o.width : (o.system.empty() ? 32 : spec.wafer.width);
   const int h = o.height > 0 ? o.height : (o.system.empty() ? 32 : spec.wafer.height);
   if (o.cycles < 1) throw UsageError(fmt::format("--cycles {}: expected >= 1", o.cycles));
