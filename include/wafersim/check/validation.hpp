@@ -1,0 +1,42 @@
+#pragma once
+// Validation against published measurements: bench/validation.yaml lists public reference
+// runs (with their sources) as wafersim command lines and the published figure; `validate`
+// simulates each and reports the error.
+#include <string>
+#include <vector>
+
+namespace wafersim {
+
+struct ValidationCase {
+  std::string name;
+  std::string source;       // where the published figure comes from
+  std::vector<std::string> args;
+  std::string metric = "samples_per_s";
+  double published = 0;
+  std::string unit;
+  bool calibration = false; // used to fit a calibration parameter (scripts/calibrate.py)
+  double timeout_s = 300;
+};
+
+struct Validation {
+  std::string file;
+  std::string root;
+  std::vector<ValidationCase> cases;
+};
+
+Validation load_validation(const std::string& path);  // ConfigError on bad input
+
+struct ValidationResult {
+  ValidationCase c;
+  bool ran = false;
+  std::string error_text;
+  double simulated = 0;
+  double error = 0;  // (simulated - published) / published
+};
+
+ValidationResult run_validation_case(const ValidationCase& c, const std::string& root, const std::string& wafersim,
+                                     const std::vector<std::string>& extra_args);
+std::string format_validation_table(const std::vector<ValidationResult>& r, bool markdown);
+std::string format_validation_json(const std::vector<ValidationResult>& r);
+
+}  // namespace wafersim

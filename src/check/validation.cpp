@@ -1,0 +1,145 @@
+#include "wafersim/check/validation.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "wafersim/check/baselines.hpp"
+#include "wafersim/check/subprocess.hpp"
+#include "wafersim/core/error.hpp"
+
+namespace wafersim {
+
+namespace {
+SourceLoc loc(const std::string& f, const YAML::Node& n) {
+  return SourceLoc{f, n.Mark().line + 1, n.Mark().column + 1};
+}
+}  // namespace
+
+Validation load_validation(const std::string& path) {
+  namespace fs = std::filesystem;
+  Validation v;
+  v.file = path;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) throw ConfigError(SourceLoc{path, 0, 0}, "", "is a directory, expected a YAML file");
+  std::ifstream in(path);
+  if (!in) throw ConfigError(SourceLoc{path, 0, 0}, "", "cannot open the validation file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  try {
+    const YAML::Node root = YAML::Load(ss.str());
+    if (!root || !root.IsMap() || !root["cases"] || !root["cases"].IsSequence())
+      throw ConfigError(SourceLoc{path, 0, 0}, "cases", "expected a mapping with a 'cases:' list");
+    const fs::path dir = fs::absolute(fs::path(path)).parent_path();
+    v.root = (root["root"] ? dir / root["root"].Scalar() : dir).lexically_normal().string();
+    const std::set<std::string> allowed = {"name", "source", "args", "metric", "published", "unit", "calibration", "timeout"};
+    for (std::size_t i = 0; i < root["cases"].size(); ++i) {
+      const YAML::Node c = root["cases"][i];
+      const std::string p = "cases[" + std::to_string(i) + "].";
+      if (!c.IsMap()) throw ConfigError(loc(path, c), p, "expected a mapping");
+      for (const auto& kv : c)
+        if (!allowed.count(kv.first.Scalar()))
+          throw ConfigError(loc(path, kv.first), p + kv.first.Scalar(), "unknown key");
+      for (const char* k : {"name", "source", "args", "published"})
+        if (!c[k]) throw ConfigError(loc(path, c), p + k, "missing key");
+      ValidationCase vc;
+      vc.name = c["name"].Scalar();
+      vc.source = c["source"].Scalar();
+      if (!c["args"].IsSequence()) throw ConfigError(loc(path, c["args"]), p + "args", "expected a list of strings");
+      for (const auto& a : c["args"]) vc.args.push_back(a.Scalar());
+      if (c["metric"]) vc.metric = c["metric"].Scalar();
+      vc.published = c["published"].as<double>();
+      if (!(vc.published > 0)) throw ConfigError(loc(path, c["published"]), p + "published", "expected a positive number");
+      if (c["unit"]) vc.unit = c["unit"].Scalar();
+      if (c["calibration"]) vc.calibration = c["calibration"].as<bool>();
+      if (c["timeout"]) vc.timeout_s = c["timeout"].as<double>();
+      v.cases.push_back(std::move(vc));
+    }
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(SourceLoc{path, e.mark.line + 1, e.mark.column + 1}, "", std::string("malformed: ") + e.msg);
+  }
+  if (v.cases.empty()) throw ConfigError(SourceLoc{path, 0, 0}, "cases", "no cases");
+  return v;
+}
+
+ValidationResult run_validation_case(const ValidationCase& c, const std::string& root, const std::string& wafersim,
+                                     const std::vector<std::string>& extra_args) {
+  ValidationResult r;
+  r.c = c;
+  std::vector<std::string> args = c.args;
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  args.push_back("--json");
+  args.push_back("-");
+  const ProcessResult p = run_process(wafersim, args, c.timeout_s, root);
+  if (p.timed_out || p.exit_code != 0) {
+    r.error_text = p.timed_out ? "timed out" : fmt::format("exit {}: {}", p.exit_code, p.err.substr(0, 300));
+    return r;
+  }
+  std::string text;
+  bool is_num = false;
+  double v = 0;
+  if (!json_lookup(p.out, c.metric, text, is_num, v) || !is_num) {
+    r.error_text = "metric " + c.metric + " not in the report";
+    return r;
+  }
+  r.ran = true;
+  r.simulated = v;
+  r.error = (v - c.published) / c.published;
+  return r;
+}
+
+std::string format_validation_table(const std::vector<ValidationResult>& rs, bool md) {
+  std::string o;
+  if (md) o += "| case | published | simulated | error | used for calibration | source |\n|---|---|---|---|---|---|\n";
+  else o += fmt::format("{:<40} {:>12} {:>12} {:>9}  {:<5}  {}\n", "case", "published", "simulated", "error", "calib", "source");
+  double sum = 0, worst = 0;
+  int n = 0;
+  for (const auto& r : rs) {
+    const std::string sim = r.ran ? fmt::format("{:.2f}", r.simulated) : "failed";
+    const std::string err = r.ran ? fmt::format("{:+.1f}%", 100 * r.error) : r.error_text;
+    if (md)
+      o += fmt::format("| {} | {:.2f} {} | {} | {} | {} | {} |\n", r.c.name, r.c.published, r.c.unit, sim, err,
+                       r.c.calibration ? "yes" : "no", r.c.source);
+    else
+      o += fmt::format("{:<40} {:>12.2f} {:>12} {:>9}  {:<5}  {}\n", r.c.name, r.c.published, sim, err,
+                       r.c.calibration ? "yes" : "no", r.c.source);
+    if (r.ran) {
+      sum += std::abs(r.error);
+      worst = std::max(worst, std::abs(r.error));
+      ++n;
+    }
+  }
+  o += fmt::format("\n{}mean absolute error {:.1f}%, max absolute error {:.1f}% over {} case(s)\n", md ? "" : "",
+                   n ? 100 * sum / n : 0.0, 100 * worst, n);
+  return o;
+}
+
+std::string format_validation_json(const std::vector<ValidationResult>& rs) {
+  nlohmann::ordered_json j;
+  j["schema_version"] = 1;
+  auto& cases = j["cases"] = nlohmann::ordered_json::array();
+  double sum = 0, worst = 0;
+  int n = 0;
+  for (const auto& r : rs) {
+    cases.push_back({{"name", r.c.name}, {"source", r.c.source}, {"metric", r.c.metric}, {"published", r.c.published},
+                     {"simulated", r.simulated}, {"error", r.error}, {"ran", r.ran}, {"error_text", r.error_text},
+                     {"calibration", r.c.calibration}});
+    if (r.ran) {
+      sum += std::abs(r.error);
+      worst = std::max(worst, std::abs(r.error));
+      ++n;
+    }
+  }
+  j["mean_abs_error"] = n ? sum / n : 0.0;
+  j["max_abs_error"] = worst;
+  return j.dump(2) + "\n";
+}
+
+}  // namespace wafersim
