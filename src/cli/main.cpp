@@ -33,6 +33,10 @@ int main(int argc, char** argv) {
   runners[validate] = cli::add_validate_command(*validate);
   auto* graph = app.add_subcommand("graph", "Print a model's LayerGraph (text, dot or json)");
   runners[graph] = cli::add_graph_command(*graph);
+  auto* sweep = app.add_subcommand("sweep", "Run a design-space sweep into a SQLite database");
+  runners[sweep] = cli::add_sweep_command(*sweep);
+  auto* merge = app.add_subcommand("merge", "Merge sweep databases (e.g. shards) into one");
+  runners[merge] = cli::add_merge_command(*merge);
 
   try {
     app.parse(argc, argv);

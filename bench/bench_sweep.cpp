@@ -1,0 +1,72 @@
+// Design points per second of a weight-streaming GPT-J sweep, end to end (fork per point,
+// simulate, JSON through a pipe, one SQLite commit per point), with 1 and 2 jobs.
+// Usage: bench_sweep [points=48]
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include "wafersim/sweep/driver.hpp"
+#include "wafersim/sweep/point_runner.hpp"
+
+using namespace wafersim;
+using namespace wafersim::sweep;
+
+namespace wafersim {
+const char* wafersim_version();
+}
+
+namespace {
+double run(const SweepSpec& spec, const PointRunner& runner, const std::vector<Point>& points, int jobs) {
+  const auto db = std::filesystem::temp_directory_path() / fmt::format("bench_sweep_{}_{}.sqlite", ::getpid(), jobs);
+  std::filesystem::remove(db);
+  ResultStore store(db.string());
+  store.prepare(spec);
+  std::vector<std::size_t> todo(points.size());
+  for (std::size_t i = 0; i < todo.size(); ++i) todo[i] = i;
+  std::size_t ok = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  run_forked(
+      todo, [&](std::size_t i) { return runner.run(points[i]); }, {jobs, 0},
+      [&](const PointOutcome& o) {
+        store.record(spec, runner.context(), points[o.index], o, wafersim_version());
+        ok += o.status == "ok" ? 1 : 0;
+      },
+      nullptr);
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db.string() + suffix);
+  if (ok != points.size()) fmt::print("warning: {} of {} points not ok\n", points.size() - ok, points.size());
+  return static_cast<double>(points.size()) / s;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+  const int n = argc > 1 ? std::max(4, std::atoi(argv[1])) : 48;
+  const std::string text = fmt::format(R"(name: bench
+system: configs/cs2.yaml
+model: models/gptj-6b.yaml
+mode: weight-streaming
+batch: 120
+axes:
+  io.port_bandwidth: {{log: {{from: 25 Gb/s, to: 800 Gb/s, points: {}}}}}
+  systems: [1, 2]
+)",
+                                       (n + 1) / 2);
+  const SweepSpec spec = parse_sweep_spec(text, "bench_sweep", WAFERSIM_SOURCE_DIR);
+  const PointRunner runner(spec);
+  const auto points = expand_points(spec, runner.context());
+  fmt::print("bench_sweep: GPT-J 6B weight streaming, {} points (io.port_bandwidth x systems), {} cores\n",
+             points.size(), std::thread::hardware_concurrency());
+  run(spec, runner, points, 1);  // warm the page cache
+  const double one = run(spec, runner, points, 1);
+  const double two = run(spec, runner, points, 2);
+  fmt::print("  --jobs 1: {:7.1f} points/s\n", one);
+  fmt::print("  --jobs 2: {:7.1f} points/s\n", two);
+  fmt::print("  speed-up 1 -> 2 jobs: {:.2f}x (target >= 1.8x); per core: {:.1f} points/s (target >= 100)\n",
+             two / one, one);
+  return 0;
+}

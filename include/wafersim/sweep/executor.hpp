@@ -1,0 +1,44 @@
+#pragma once
+// Runs design points in forked children, one process per point: SystemC elaborates once per
+// process, and a crash, hang or abort loses only that point. The parent never simulates; it
+// forks, reads each child's result through a pipe, enforces the timeout and classifies the
+// outcome. Children die with the parent (PR_SET_PDEATHSIG), so `kill -9` of a sweep leaves
+// no orphans writing nowhere.
+#include <csignal>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace wafersim::sweep {
+
+// ok: report produced; error: bad input or the model does not fit (exit 2, like the CLI);
+// failed: the simulation failed (exit 1 or another code); crashed: killed by a signal;
+// timeout: exceeded --timeout and was killed.
+struct PointOutcome {
+  std::size_t index = 0;
+  std::string status;
+  std::string error;        // message (error/failed) or reason (crashed/timeout)
+  std::string report_json;  // status ok
+  double wall_s = 0;
+};
+
+// Runs in the child: returns the JSON report of point `index` or throws (ConfigError,
+// UsageError, FitError -> error; anything else -> failed).
+using PointWork = std::function<std::string(std::size_t index)>;
+
+struct ExecOptions {
+  int jobs = 1;
+  double timeout_s = 0;  // 0 = none
+};
+
+// Runs every index of `todo`, at most `jobs` at once; `on_done` is called in the parent as
+// each one finishes (completion order). Returns false when `*stop` became non-zero: running
+// children are killed and not reported.
+bool run_forked(const std::vector<std::size_t>& todo, const PointWork& work, const ExecOptions& opt,
+                const std::function<void(const PointOutcome&)>& on_done,
+                const volatile std::sig_atomic_t* stop);
+
+// SIGINT/SIGTERM set the returned flag (no work in the handler); the executor polls it.
+const volatile std::sig_atomic_t* install_stop_handlers();
+
+}  // namespace wafersim::sweep

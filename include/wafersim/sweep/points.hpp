@@ -1,0 +1,47 @@
+#pragma once
+// Expanding a SweepSpec into its design points: grid (cartesian over axes, zip groups move
+// together) or seeded random sampling, then `where:` filtering. Deterministic: the same
+// sweep gives the same points in the same order on every machine.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "wafersim/sweep/sweep_spec.hpp"
+
+namespace wafersim::sweep {
+
+struct Point {
+  std::size_t index = 0;          // position in the sweep's expansion (stable across shards)
+  std::vector<AxisValue> values;  // one per axis, in SweepSpec::axes order
+  std::string key;                // hash of the canonical description (resume, merge)
+};
+
+// Content hashes of the base files enter the key, so editing a config re-runs its points.
+struct PointContext {
+  std::string system_hash;  // of the system file's text ("builtin" for the built-in)
+  std::string model_hash;
+};
+
+std::vector<Point> expand_points(const SweepSpec& spec, const PointContext& ctx = {});
+
+// The canonical description (sorted JSON) and its key (16 hex digits of FNV-1a 64).
+std::string describe_point(const SweepSpec& spec, const PointContext& ctx, const Point& p);
+std::string hash_hex(const std::string& text);
+
+// Effective run options of a point (base values, replaced by run-option axes).
+struct PointRun {
+  std::string mode;
+  int systems = 1, batch = 0, seq = 0, steps = 0;
+  std::vector<std::pair<std::string, std::string>> sets;  // fixed sets, then system axes
+};
+PointRun point_run(const SweepSpec& spec, const Point& p);
+
+// `--shard i/N`: the points whose index % N == i (deterministic, balanced).
+struct Shard {
+  int index = 0;
+  int count = 1;
+};
+Shard parse_shard(const std::string& text);  // "3/16"; UsageError when malformed
+std::vector<Point> shard_points(const std::vector<Point>& points, Shard shard);
+
+}  // namespace wafersim::sweep

@@ -1,0 +1,68 @@
+#pragma once
+// A sweep file (configs/sweeps/*.yaml) parsed and validated once: the base system and model,
+// the run options, the axes to vary and how to combine them. Every error is a ConfigError
+// naming the sweep file, the line and the key path, raised before any point runs.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "wafersim/sweep/expr.hpp"
+
+namespace wafersim::sweep {
+
+// A system parameter path (`pe.sram`) or a run option (`systems`, `batch`, `seq`, `steps`,
+// `mode`).
+enum class AxisKind { system, run };
+
+struct AxisValue {
+  bool is_text = false;
+  double number = 0;   // base units (bytes, Hz, bit/s, s) for unit-typed parameters
+  std::string text;    // string parameters (map.strategy, mode)
+  bool integral = false;  // bytes and int parameters: stored and printed as integers
+  // Canonical form: what goes into the override, the point key and the database.
+  std::string canonical() const;
+};
+
+struct Axis {
+  std::string name;  // "pe.sram" or "systems"
+  AxisKind kind = AxisKind::system;
+  std::string type;  // a ParamInfo type ("bytes", "bandwidth", ...) or "int"/"string"
+  std::vector<AxisValue> values;
+  int line = 0;
+};
+
+struct WhereClause {
+  Expr expr;
+  int line = 0;
+};
+
+struct SweepSpec {
+  std::string file;         // the sweep file as given (for messages)
+  std::string name;         // `name:` or the file's stem
+  std::string system_file;  // resolved against the sweep file's folder; "" = built-in CS-2
+  std::string model_file;   // "" = built-in default model
+  // Run options (the base values; run-option axes replace them per point).
+  std::string mode = "weight-streaming";
+  int systems = 1;
+  int batch = 0;  // 0 = the model file's
+  int seq = 0;
+  int steps = 0;  // 0 = the simulator's default
+  std::vector<std::pair<std::string, std::string>> sets;  // fixed overrides (`set:`)
+  std::vector<Axis> axes;
+  std::vector<std::vector<int>> zip;  // groups of axis indices that move together
+  std::uint64_t random_points = 0;    // 0 = grid (cartesian product)
+  std::uint64_t seed = 1;
+  std::vector<WhereClause> where;
+
+  int axis_index(const std::string& name) const;  // -1 when not an axis
+};
+
+// Reads and validates a sweep file: axis paths against system_params(), every axis value by
+// loading the base system with it, where-expressions against the axis names.
+SweepSpec load_sweep_spec(const std::string& path);
+// `base_dir` resolves the system/model paths; `validate_values` = false skips loading the
+// base system per value (unit tests of the expansion).
+SweepSpec parse_sweep_spec(const std::string& yaml_text, const std::string& display_name,
+                           const std::string& base_dir, bool validate_values = true);
+
+}  // namespace wafersim::sweep

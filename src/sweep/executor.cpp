@@ -1,0 +1,233 @@
+// Process-per-point executor: fork, run the point in the child, read its result through a
+// pipe, classify the exit. The parent only polls pipes and reaps children.
+#include "wafersim/sweep/executor.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <stdexcept>
+
+#include "wafersim/core/error.hpp"
+
+namespace wafersim::sweep {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::size_t kStderrKeep = 2000;  // tail of a child's stderr kept for crash reasons
+
+volatile std::sig_atomic_t g_stop = 0;
+extern "C" void on_stop_signal(int) { g_stop = 1; }
+
+void write_all(int fd, const std::string& s) {
+  std::size_t off = 0;
+  while (off < s.size()) {
+    const ssize_t n = ::write(fd, s.data() + off, s.size() - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    off += static_cast<std::size_t>(n);
+  }
+}
+
+// Child side: never returns. 'J' + report on success, 'E' + message on failure.
+[[noreturn]] void child_main(std::size_t index, const PointWork& work, int result_fd, int err_fd, pid_t parent) {
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) ::_exit(111);  // the parent died before prctl took effect
+  // The parent's stop flag and handlers mean nothing here: Ctrl-C kills a child outright.
+  ::signal(SIGINT, SIG_DFL);
+  ::signal(SIGTERM, SIG_DFL);
+  ::signal(SIGPIPE, SIG_DFL);
+  const int devnull = ::open("/dev/null", O_WRONLY);
+  if (devnull >= 0) ::dup2(devnull, STDOUT_FILENO);
+  ::dup2(err_fd, STDERR_FILENO);
+  int code = 0;
+  std::string out;
+  try {
+    out = "J" + work(index);
+  } catch (const ConfigError& e) {
+    out = std::string("E") + e.what();
+    code = 2;
+  } catch (const UsageError& e) {
+    out = std::string("E") + e.what();
+    code = 2;
+  } catch (const FitError& e) {
+    out = std::string("E") + e.what();
+    code = 2;
+  } catch (const std::exception& e) {
+    out = std::string("E") + e.what();
+    code = 1;
+  } catch (...) {
+    out = "Eunknown exception";
+    code = 1;
+  }
+  write_all(result_fd, out);
+  // _exit: no atexit handlers, no flushing of stdio buffers copied from the parent.
+  ::_exit(code);
+}
+
+struct Child {
+  pid_t pid = -1;
+  std::size_t index = 0;
+  int result_fd = -1;
+  int err_fd = -1;
+  std::string result;
+  std::string err;
+  Clock::time_point start;
+};
+
+void close_fd(int& fd) {
+  if (fd >= 0) ::close(fd);
+  fd = -1;
+}
+
+Child spawn(std::size_t index, const PointWork& work) {
+  int rp[2], ep[2];
+  if (::pipe2(rp, O_CLOEXEC) != 0 || ::pipe2(ep, O_CLOEXEC) != 0)
+    throw std::runtime_error(fmt::format("pipe: {}", std::strerror(errno)));
+  const pid_t parent = ::getpid();
+  Child c;
+  c.index = index;
+  c.start = Clock::now();
+  c.pid = ::fork();
+  if (c.pid < 0) throw std::runtime_error(fmt::format("fork: {}", std::strerror(errno)));
+  if (c.pid == 0) {
+    ::close(rp[0]);
+    ::close(ep[0]);
+    child_main(index, work, rp[1], ep[1], parent);
+  }
+  ::close(rp[1]);
+  ::close(ep[1]);
+  c.result_fd = rp[0];
+  c.err_fd = ep[0];
+  return c;
+}
+
+// Reads what is available; returns false at EOF.
+bool drain(int fd, std::string& into, std::size_t keep) {
+  char buf[65536];
+  const ssize_t n = ::read(fd, buf, sizeof buf);
+  if (n < 0) return errno == EINTR || errno == EAGAIN;
+  if (n == 0) return false;
+  into.append(buf, static_cast<std::size_t>(n));
+  if (keep != 0 && into.size() > 2 * keep) into.erase(0, into.size() - keep);
+  return true;
+}
+
+std::string tail_of(const std::string& err) {
+  std::string t = err.size() > kStderrKeep ? err.substr(err.size() - kStderrKeep) : err;
+  while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.pop_back();
+  return t;
+}
+
+PointOutcome classify(Child& c, int wstatus) {
+  PointOutcome o;
+  o.index = c.index;
+  o.wall_s = std::chrono::duration<double>(Clock::now() - c.start).count();
+  const bool has_result = !c.result.empty();
+  const std::string payload = has_result ? c.result.substr(1) : std::string();
+  if (WIFSIGNALED(wstatus)) {
+    const int sig = WTERMSIG(wstatus);
+    o.status = "crashed";
+    o.error = fmt::format("killed by signal {} ({})", sig, ::strsignal(sig));
+    if (!c.err.empty()) o.error += ": " + tail_of(c.err);
+  } else if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0 && has_result && c.result[0] == 'J') {
+    o.status = "ok";
+    o.report_json = payload;
+  } else {
+    const int code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
+    o.status = code == 2 ? "error" : "failed";
+    if (has_result && c.result[0] == 'E') o.error = payload;
+    else o.error = fmt::format("exit code {}{}", code, c.err.empty() ? "" : ": " + tail_of(c.err));
+  }
+  return o;
+}
+
+void kill_child(Child& c) {
+  ::kill(c.pid, SIGKILL);
+  int st = 0;
+  while (::waitpid(c.pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  close_fd(c.result_fd);
+  close_fd(c.err_fd);
+}
+
+}  // namespace
+
+const volatile std::sig_atomic_t* install_stop_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: poll() returns EINTR and the loop sees the flag at once
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+  return &g_stop;
+}
+
+bool run_forked(const std::vector<std::size_t>& todo, const PointWork& work, const ExecOptions& opt,
+                const std::function<void(const PointOutcome&)>& on_done, const volatile std::sig_atomic_t* stop) {
+  const std::size_t jobs = static_cast<std::size_t>(std::max(1, opt.jobs));
+  std::vector<Child> running;
+  std::size_t next = 0;
+  std::vector<pollfd> fds;
+  const auto stopped = [&] { return stop != nullptr && *stop != 0; };
+  while (next < todo.size() || !running.empty()) {
+    if (stopped()) {
+      for (auto& c : running) kill_child(c);
+      return false;
+    }
+    while (running.size() < jobs && next < todo.size()) running.push_back(spawn(todo[next++], work));
+    fds.clear();
+    for (const auto& c : running) {
+      fds.push_back({c.result_fd, c.result_fd >= 0 ? short(POLLIN) : short(0), 0});
+      fds.push_back({c.err_fd, c.err_fd >= 0 ? short(POLLIN) : short(0), 0});
+    }
+    int wait_ms = 200;  // re-check the stop flag at least this often
+    if (opt.timeout_s > 0) {
+      for (const auto& c : running) {
+        const double left = opt.timeout_s - std::chrono::duration<double>(Clock::now() - c.start).count();
+        wait_ms = std::min(wait_ms, std::max(0, static_cast<int>(left * 1000) + 1));
+      }
+    }
+    const int n = ::poll(fds.data(), fds.size(), wait_ms);
+    if (n < 0 && errno != EINTR) throw std::runtime_error(fmt::format("poll: {}", std::strerror(errno)));
+    for (std::size_t i = 0; i < running.size();) {
+      Child& c = running[i];
+      if (n > 0) {
+        if (c.result_fd >= 0 && fds[2 * i].revents != 0 && !drain(c.result_fd, c.result, 0)) close_fd(c.result_fd);
+        if (c.err_fd >= 0 && fds[2 * i + 1].revents != 0 && !drain(c.err_fd, c.err, kStderrKeep)) close_fd(c.err_fd);
+      }
+      if (c.result_fd < 0 && c.err_fd < 0) {  // both pipes at EOF: the child has exited
+        int st = 0;
+        while (::waitpid(c.pid, &st, 0) < 0 && errno == EINTR) {
+        }
+        const PointOutcome o = classify(c, st);
+        running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
+        fds.erase(fds.begin() + static_cast<std::ptrdiff_t>(2 * i), fds.begin() + static_cast<std::ptrdiff_t>(2 * i + 2));
+        on_done(o);
+        continue;
+      }
+      if (opt.timeout_s > 0 && std::chrono::duration<double>(Clock::now() - c.start).count() > opt.timeout_s) {
+        kill_child(c);
+        PointOutcome o;
+        o.index = c.index;
+        o.status = "timeout";
+        o.error = fmt::format("exceeded --timeout {} s; killed", opt.timeout_s);
+        o.wall_s = std::chrono::duration<double>(Clock::now() - c.start).count();
+        running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
+        fds.erase(fds.begin() + static_cast<std::ptrdiff_t>(2 * i), fds.begin() + static_cast<std::ptrdiff_t>(2 * i + 2));
+        on_done(o);
+        continue;
+      }
+      ++i;
+    }
+  }
+  return !stopped();
+}
+
+}  // namespace wafersim::sweep

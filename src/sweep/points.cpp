@@ -1,0 +1,214 @@
+// Grid / random expansion, where-filtering, canonical descriptions and shards.
+#include "wafersim/sweep/points.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <stdexcept>
+
+#include "wafersim/core/error.hpp"
+
+namespace wafersim::sweep {
+namespace {
+
+// A dimension of the grid: one axis, or a zip group moving together.
+std::vector<std::vector<int>> dimensions(const SweepSpec& s) {
+  std::vector<std::vector<int>> dims;
+  std::vector<bool> zipped(s.axes.size(), false);
+  for (std::size_t i = 0; i < s.axes.size(); ++i) {
+    if (zipped[i]) continue;
+    const auto group = std::find_if(s.zip.begin(), s.zip.end(), [&](const auto& g) {
+      return std::find(g.begin(), g.end(), static_cast<int>(i)) != g.end();
+    });
+    if (group == s.zip.end()) {
+      dims.push_back({static_cast<int>(i)});
+    } else {
+      for (int a : *group) zipped[static_cast<std::size_t>(a)] = true;
+      dims.push_back(*group);
+    }
+  }
+  return dims;
+}
+
+// Grid position -> values; the first axis varies slowest (as nested loops read).
+Point decode(const SweepSpec& s, const std::vector<std::vector<int>>& dims, std::uint64_t n) {
+  Point p;
+  p.values.resize(s.axes.size());
+  for (std::size_t d = dims.size(); d-- > 0;) {
+    const auto len = s.axes[static_cast<std::size_t>(dims[d][0])].values.size();
+    const auto pos = static_cast<std::size_t>(n % len);
+    n /= len;
+    for (int a : dims[d]) p.values[static_cast<std::size_t>(a)] = s.axes[static_cast<std::size_t>(a)].values[pos];
+  }
+  return p;
+}
+
+bool passes(const SweepSpec& s, const Point& p) {
+  const auto lookup = [&](const std::string& name, ExprValue& out) {
+    const int i = s.axis_index(name);
+    if (i >= 0) {
+      const AxisValue& v = p.values[static_cast<std::size_t>(i)];
+      out = v.is_text ? ExprValue(v.text) : ExprValue(v.number);
+      return true;
+    }
+    if (name == "mode") out = s.mode;
+    else if (name == "systems") out = static_cast<double>(s.systems);
+    else if (name == "batch") out = static_cast<double>(s.batch);
+    else if (name == "seq") out = static_cast<double>(s.seq);
+    else if (name == "steps") out = static_cast<double>(s.steps);
+    else return false;
+    return true;
+  };
+  for (const auto& w : s.where) {
+    try {
+      if (!w.expr.test(lookup)) return false;
+    } catch (const std::invalid_argument& e) {
+      throw ConfigError({s.file, w.line, 0}, "where", e.what());
+    }
+  }
+  return true;
+}
+
+// splitmix64: tiny, portable and fully specified, so a seed means the same points everywhere
+// (std:: distributions are implementation-defined).
+struct SplitMix {
+  std::uint64_t state;
+  std::uint64_t next() {
+    std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+  std::uint64_t below(std::uint64_t n) {  // unbiased (rejection)
+    const std::uint64_t limit = UINT64_MAX - UINT64_MAX % n;
+    std::uint64_t r = 0;
+    do r = next();
+    while (r >= limit);
+    return r % n;
+  }
+};
+
+constexpr std::uint64_t kMaxEnumerated = 20'000'000;
+
+}  // namespace
+
+std::string hash_hex(const std::string& text) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return fmt::format("{:016x}", h);
+}
+
+std::vector<Point> expand_points(const SweepSpec& s, const PointContext& ctx) {
+  const auto dims = dimensions(s);
+  std::uint64_t total = 1;
+  for (const auto& d : dims) {
+    const auto len = s.axes[static_cast<std::size_t>(d[0])].values.size();
+    if (total > UINT64_MAX / len) throw ConfigError({s.file, 0, 0}, "axes", "the grid has more than 2^64 points");
+    total *= len;
+  }
+  std::vector<Point> out;
+  if (s.random_points == 0 || total <= kMaxEnumerated) {
+    if (total > kMaxEnumerated)
+      throw ConfigError({s.file, 0, 0}, "axes",
+                        fmt::format("the grid has {} points; sample it with random: N", total));
+    for (std::uint64_t n = 0; n < total; ++n) {
+      Point p = decode(s, dims, n);
+      if (passes(s, p)) out.push_back(std::move(p));
+    }
+    if (s.random_points != 0 && s.random_points < out.size()) {
+      // Floyd's algorithm picks a uniform subset; kept in grid order so the file reads sensibly.
+      SplitMix rng{s.seed};
+      std::set<std::uint64_t> chosen;
+      const std::uint64_t n = out.size();
+      for (std::uint64_t j = n - s.random_points; j < n; ++j) {
+        const std::uint64_t t = rng.below(j + 1);
+        if (!chosen.insert(t).second) chosen.insert(j);
+      }
+      std::vector<Point> picked;
+      for (auto i : chosen) picked.push_back(std::move(out[static_cast<std::size_t>(i)]));
+      out = std::move(picked);
+    }
+  } else {
+    // Too big to enumerate: draw grid positions, keep distinct ones that pass `where`.
+    SplitMix rng{s.seed};
+    std::set<std::uint64_t> seen;
+    for (std::uint64_t tries = 0; out.size() < s.random_points && tries < 100 * s.random_points; ++tries) {
+      const std::uint64_t n = rng.below(total);
+      if (!seen.insert(n).second) continue;
+      Point p = decode(s, dims, n);
+      if (passes(s, p)) out.push_back(std::move(p));
+    }
+  }
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out[i].index = i;
+    out[i].key = hash_hex(describe_point(s, ctx, out[i]));
+  }
+  return out;
+}
+
+PointRun point_run(const SweepSpec& s, const Point& p) {
+  PointRun r{s.mode, s.systems, s.batch, s.seq, s.steps, s.sets};
+  for (std::size_t i = 0; i < s.axes.size(); ++i) {
+    const Axis& a = s.axes[i];
+    const AxisValue& v = p.values[i];
+    if (a.kind == AxisKind::system) {
+      r.sets.emplace_back(a.name, v.canonical());
+      continue;
+    }
+    const int n = static_cast<int>(std::llround(v.number));
+    if (a.name == "mode") r.mode = v.text;
+    else if (a.name == "systems") r.systems = n;
+    else if (a.name == "batch") r.batch = n;
+    else if (a.name == "seq") r.seq = n;
+    else if (a.name == "steps") r.steps = n;
+  }
+  return r;
+}
+
+std::string describe_point(const SweepSpec& s, const PointContext& ctx, const Point& p) {
+  const PointRun r = point_run(s, p);
+  // std::map keys: sorted, so the text (and the key) does not depend on declaration order.
+  nlohmann::json j;
+  j["system"] = ctx.system_hash;
+  j["model"] = ctx.model_hash;
+  j["mode"] = r.mode;
+  j["systems"] = r.systems;
+  j["batch"] = r.batch;
+  j["seq"] = r.seq;
+  j["steps"] = r.steps;
+  nlohmann::json sets = nlohmann::json::object();
+  for (const auto& [path, value] : r.sets) sets[path] = value;  // an axis overrides a fixed set
+  j["set"] = sets;
+  return j.dump();
+}
+
+Shard parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  Shard sh;
+  try {
+    if (slash == std::string::npos) throw std::invalid_argument("no slash");
+    std::size_t u1 = 0, u2 = 0;
+    sh.index = std::stoi(text.substr(0, slash), &u1);
+    sh.count = std::stoi(text.substr(slash + 1), &u2);
+    if (u1 != slash || u2 != text.size() - slash - 1) throw std::invalid_argument("trailing text");
+  } catch (const std::exception&) {
+    throw UsageError(fmt::format("--shard {}: expected i/N such as 3/16", text));
+  }
+  if (sh.count < 1 || sh.index < 0 || sh.index >= sh.count)
+    throw UsageError(fmt::format("--shard {}: need N >= 1 and 0 <= i < N", text));
+  return sh;
+}
+
+std::vector<Point> shard_points(const std::vector<Point>& points, Shard shard) {
+  std::vector<Point> out;
+  for (const auto& p : points)
+    if (p.index % static_cast<std::size_t>(shard.count) == static_cast<std::size_t>(shard.index)) out.push_back(p);
+  return out;
+}
+
+}  // namespace wafersim::sweep

@@ -1,0 +1,302 @@
+// SQLite results store. WAL + synchronous=NORMAL: a committed point survives the process
+// being killed at any moment (only an OS crash/power loss can roll back the last commits, and
+// never corrupts the file). One transaction per point, so a point is either fully stored or
+// absent; the primary key on the point hash makes duplicates impossible.
+#include "wafersim/sweep/store.hpp"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <nlohmann/json.hpp>
+
+#include "wafersim/core/error.hpp"
+
+namespace wafersim::sweep {
+namespace {
+
+std::string quote_ident(const std::string& name) {
+  std::string q = "\"";
+  for (char c : name) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+// Column name -> JSON pointer in the report.
+const std::vector<std::pair<std::string, std::string>>& metric_map() {
+  static const std::vector<std::pair<std::string, std::string>> m = {
+      {"run_mode", "/mode"},
+      {"system", "/system"},
+      {"model", "/model"},
+      {"micro_batch", "/micro_batch"},
+      {"micro_batches", "/micro_batches"},
+      {"tiles", "/tiles"},
+      {"step_time_s", "/step_time_s"},
+      {"samples_per_s", "/samples_per_s"},
+      {"tokens_per_s", "/tokens_per_s"},
+      {"model_flops_per_step", "/model_flops_per_step"},
+      {"model_flops_per_s", "/model_flops_per_s"},
+      {"peak_flops_per_s", "/peak_flops_per_s"},
+      {"mfu", "/mfu"},
+      {"bottleneck", "/bottleneck"},
+      {"bottleneck_reason", "/bottleneck_reason"},
+      {"utilization.compute", "/utilization/compute"},
+      {"utilization.fabric", "/utilization/fabric"},
+      {"utilization.io", "/utilization/io"},
+      {"utilization.memoryx", "/utilization/memoryx"},
+      {"utilization.swarmx", "/utilization/swarmx"},
+      {"utilization.input", "/utilization/input"},
+      {"sram.min", "/sram_per_tile_bytes/min"},
+      {"sram.mean", "/sram_per_tile_bytes/mean"},
+      {"sram.max", "/sram_per_tile_bytes/max"},
+      {"sram.capacity", "/sram_per_tile_bytes/capacity"},
+      {"placement_strategy", "/placement_strategy"},
+      {"max_link_utilization", "/max_link_utilization"},
+  };
+  return m;
+}
+
+// Columns every database has, in order; axis columns are appended per sweep.
+const char* const kSchema = R"(CREATE TABLE IF NOT EXISTS points (
+  key TEXT PRIMARY KEY, sweep TEXT, idx INTEGER, status TEXT NOT NULL, error TEXT,
+  wall_s REAL, version TEXT, mode TEXT, systems INTEGER, batch INTEGER, seq INTEGER, steps INTEGER,
+  point TEXT, report TEXT))";
+
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const std::string& sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s_, nullptr) != SQLITE_OK)
+      throw std::runtime_error(fmt::format("sqlite: {} in: {}", sqlite3_errmsg(db), sql));
+  }
+  ~Stmt() { sqlite3_finalize(s_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  sqlite3_stmt* get() { return s_; }
+  bool step() {
+    const int rc = sqlite3_step(s_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw std::runtime_error(fmt::format("sqlite: {}", sqlite3_errmsg(db_)));
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* s_ = nullptr;
+};
+
+void bind(sqlite3_stmt* s, int i, const Cell& c) {
+  switch (c.type) {
+    case Cell::Type::null: sqlite3_bind_null(s, i); break;
+    case Cell::Type::integer: sqlite3_bind_int64(s, i, c.i); break;
+    case Cell::Type::real: sqlite3_bind_double(s, i, c.d); break;
+    case Cell::Type::text: sqlite3_bind_text(s, i, c.s.c_str(), -1, SQLITE_TRANSIENT); break;
+  }
+}
+
+Cell text(const std::string& s) { Cell c; c.type = Cell::Type::text; c.s = s; return c; }
+Cell integer(long long v) { Cell c; c.type = Cell::Type::integer; c.i = v; return c; }
+Cell real(double v) { Cell c; c.type = Cell::Type::real; c.d = v; return c; }
+
+Cell from_json(const nlohmann::json& j) {
+  if (j.is_string()) return text(j.get<std::string>());
+  if (j.is_number_integer() || j.is_number_unsigned()) return integer(j.get<long long>());
+  if (j.is_number()) return real(j.get<double>());
+  return {};
+}
+
+Cell read_cell(sqlite3_stmt* s, int i) {
+  switch (sqlite3_column_type(s, i)) {
+    case SQLITE_INTEGER: return integer(sqlite3_column_int64(s, i));
+    case SQLITE_FLOAT: return real(sqlite3_column_double(s, i));
+    case SQLITE_TEXT: return text(reinterpret_cast<const char*>(sqlite3_column_text(s, i)));
+    default: return {};
+  }
+}
+
+}  // namespace
+
+std::string Cell::str() const {
+  switch (type) {
+    case Type::integer: return fmt::format("{}", i);
+    case Type::real: return fmt::format("{}", d);
+    case Type::text: return s;
+    default: return "";
+  }
+}
+
+int Table::column(const std::string& name) const {
+  for (std::size_t i = 0; i < columns.size(); ++i)
+    if (columns[i] == name) return static_cast<int>(i);
+  return -1;
+}
+
+const std::vector<std::string>& metric_columns() {
+  static const std::vector<std::string> cols = [] {
+    std::vector<std::string> c;
+    for (const auto& [name, ptr] : metric_map()) c.push_back(name);
+    return c;
+  }();
+  return cols;
+}
+
+ResultStore::ResultStore(const std::string& path) : path_(path) {
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+    const std::string msg = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw UsageError(fmt::format("--db {}: cannot open: {}", path, msg));
+  }
+  sqlite3_busy_timeout(db_, 10000);  // another process (merge, a reader) may hold the lock briefly
+  try {
+    exec("PRAGMA journal_mode=WAL");
+    exec("PRAGMA synchronous=NORMAL");
+    exec(kSchema);
+    std::string sql = "BEGIN";
+    exec(sql);
+    for (const auto& name : metric_columns()) ensure_column(name, "");
+    exec("COMMIT");
+  } catch (const std::runtime_error& e) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw UsageError(fmt::format("--db {}: {}", path, e.what()));
+  }
+}
+
+ResultStore::~ResultStore() { sqlite3_close(db_); }
+
+void ResultStore::exec(const std::string& sql) const {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    const std::string msg = err != nullptr ? err : "unknown";
+    sqlite3_free(err);
+    throw std::runtime_error(fmt::format("sqlite: {} in: {}", msg, sql));
+  }
+}
+
+std::vector<std::string> ResultStore::columns() const {
+  std::vector<std::string> out;
+  Stmt s(db_, "SELECT name FROM pragma_table_info('points') ORDER BY cid");
+  while (s.step()) out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0)));
+  return out;
+}
+
+void ResultStore::ensure_column(const std::string& name, const std::string& type) {
+  for (const auto& c : columns())
+    if (c == name) return;
+  exec(fmt::format("ALTER TABLE points ADD COLUMN {} {}", quote_ident(name), type));
+}
+
+void ResultStore::prepare(const SweepSpec& spec) {
+  exec("BEGIN");
+  for (const auto& a : spec.axes)
+    if (a.kind == AxisKind::system) ensure_column(a.name, a.type == "string" ? "TEXT" : "");
+  exec("COMMIT");
+}
+
+std::set<std::string> ResultStore::finished_keys(bool retry_failed) const {
+  std::set<std::string> keys;
+  Stmt s(db_, retry_failed ? "SELECT key FROM points WHERE status IN ('ok','error')" : "SELECT key FROM points");
+  while (s.step()) keys.emplace(reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0)));
+  return keys;
+}
+
+void ResultStore::record(const SweepSpec& spec, const PointContext& ctx, const Point& point,
+                         const PointOutcome& o, const std::string& version) {
+  const PointRun run = point_run(spec, point);
+  std::vector<std::pair<std::string, Cell>> cells = {
+      {"key", text(point.key)},
+      {"sweep", text(spec.name)},
+      {"idx", integer(static_cast<long long>(point.index))},
+      {"status", text(o.status)},
+      {"error", o.error.empty() ? Cell{} : text(o.error)},
+      {"wall_s", real(o.wall_s)},
+      {"version", text(version)},
+      {"mode", text(run.mode)},
+      {"systems", integer(run.systems)},
+      {"batch", integer(run.batch)},
+      {"seq", integer(run.seq)},
+      {"steps", integer(run.steps)},
+      {"point", text(describe_point(spec, ctx, point))},
+      {"report", o.report_json.empty() ? Cell{} : text(o.report_json)},
+  };
+  for (std::size_t i = 0; i < spec.axes.size(); ++i) {
+    const Axis& a = spec.axes[i];
+    if (a.kind != AxisKind::system) continue;
+    const AxisValue& v = point.values[i];
+    cells.emplace_back(a.name, v.is_text ? text(v.text) : v.integral ? integer(std::llround(v.number)) : real(v.number));
+  }
+  if (!o.report_json.empty()) {
+    const auto j = nlohmann::json::parse(o.report_json, nullptr, false);
+    if (!j.is_discarded()) {
+      for (const auto& [name, ptr] : metric_map()) {
+        const nlohmann::json::json_pointer p(ptr);
+        if (j.contains(p)) cells.emplace_back(name, from_json(j.at(p)));
+      }
+      // The report knows the batch and seq the model file defaulted to.
+      if (j.contains("batch")) cells[9].second = from_json(j["batch"]);
+      if (j.contains("seq")) cells[10].second = from_json(j["seq"]);
+      if (j.contains("steps")) cells[11].second = from_json(j["steps"]);
+    }
+  }
+  std::string names, marks;
+  for (const auto& [name, cell] : cells) {
+    if (!names.empty()) names += ',';
+    names += quote_ident(name);
+    marks += marks.empty() ? "?" : ",?";
+  }
+  Stmt s(db_, fmt::format("INSERT OR REPLACE INTO points ({}) VALUES ({})", names, marks));
+  for (std::size_t i = 0; i < cells.size(); ++i) bind(s.get(), static_cast<int>(i + 1), cells[i].second);
+  s.step();  // autocommit: one transaction per point
+}
+
+Table ResultStore::rows(const std::vector<std::string>& keys, bool with_report) const {
+  Table t;
+  std::string cols;
+  for (const auto& c : columns()) {
+    if (c == "report" && !with_report) continue;
+    t.columns.push_back(c);
+    if (!cols.empty()) cols += ',';
+    cols += quote_ident(c);
+  }
+  std::set<std::string> wanted(keys.begin(), keys.end());
+  Stmt s(db_, fmt::format("SELECT {} FROM points ORDER BY sweep, idx, key", cols));
+  const int key_col = t.column("key");
+  while (s.step()) {
+    std::vector<Cell> row;
+    for (std::size_t i = 0; i < t.columns.size(); ++i) row.push_back(read_cell(s.get(), static_cast<int>(i)));
+    if (!wanted.empty() && wanted.count(row[static_cast<std::size_t>(key_col)].s) == 0) continue;
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+long long ResultStore::merge_from(const std::string& other_path) {
+  ResultStore other(other_path);  // also checks it is a wafersim database and adds base columns
+  const auto other_cols = other.columns();
+  for (const auto& c : other_cols) ensure_column(c, "");
+  std::string quoted;
+  for (char ch : other_path) quoted += ch == '\'' ? std::string("''") : std::string(1, ch);
+  exec(fmt::format("ATTACH DATABASE '{}' AS src", quoted));  // not allowed inside a transaction
+  const auto before = sqlite3_total_changes(db_);
+  try {
+    exec("BEGIN IMMEDIATE");
+    std::string cols;
+    for (const auto& c : other_cols) {
+      if (!cols.empty()) cols += ',';
+      cols += quote_ident(c);
+    }
+    // New keys come in; a stored non-ok row is replaced by an ok row for the same point.
+    exec(fmt::format("INSERT OR IGNORE INTO points ({0}) SELECT {0} FROM src.points", cols));
+    exec(fmt::format(
+        "INSERT OR REPLACE INTO points ({0}) SELECT {0} FROM src.points s WHERE s.status = 'ok' AND "
+        "EXISTS (SELECT 1 FROM main.points m WHERE m.key = s.key AND m.status <> 'ok')",
+        cols));
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_exec(db_, "DETACH DATABASE src", nullptr, nullptr, nullptr);
+    throw;
+  }
+  exec("DETACH DATABASE src");
+  return sqlite3_total_changes(db_) - before;
+}
+
+}  // namespace wafersim::sweep

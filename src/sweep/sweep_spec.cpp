@@ -1,0 +1,252 @@
+// Sweep file parsing. Each key is parsed in exactly one place; every error is a ConfigError
+// naming the sweep file, the line and the key path, raised before any point runs.
+#include "wafersim/sweep/sweep_spec.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <optional>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "axis_values.hpp"
+#include "wafersim/core/error.hpp"
+#include "wafersim/spec/system_spec.hpp"
+
+namespace wafersim::sweep {
+namespace {
+
+const std::set<std::string> kRunOptions = {"systems", "batch", "seq", "steps", "mode"};
+
+class Parser {
+ public:
+  Parser(std::string file, std::string base_dir) : file_(std::move(file)), base_(std::move(base_dir)) {}
+
+  SourceLoc loc(const YAML::Node& n) const {
+    const auto m = n.Mark();
+    if (m.is_null() || m.line < 0) return {file_, 0, 0};
+    return {file_, m.line + 1, m.column + 1};
+  }
+  [[noreturn]] void fail(const YAML::Node& n, const std::string& key, const std::string& what) const {
+    throw ConfigError(loc(n), key, what);
+  }
+  std::string scalar(const YAML::Node& n, const std::string& key) const {
+    if (!n.IsScalar()) fail(n, key, "expected a single value");
+    return n.Scalar();
+  }
+  long long integer(const YAML::Node& n, const std::string& key, long long min) const {
+    const std::string s = scalar(n, key);
+    std::size_t used = 0;
+    long long v = 0;
+    try {
+      v = std::stoll(s, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != s.size() || s.empty()) fail(n, key, fmt::format("expected an integer, got \"{}\"", s));
+    if (v < min) fail(n, key, fmt::format("must be >= {}, got {}", min, v));
+    return v;
+  }
+  std::string path(const YAML::Node& n, const std::string& key) const {
+    const std::string p = scalar(n, key);
+    if (p.empty() || p == "builtin" || p == "built-in") return {};
+    const std::filesystem::path fp(p);
+    const auto resolved = fp.is_absolute() ? fp : std::filesystem::path(base_) / fp;
+    if (!std::filesystem::exists(resolved))
+      fail(n, key, fmt::format("file not found: {} (paths are relative to the sweep file)", resolved.string()));
+    return resolved.lexically_normal().string();
+  }
+
+  SweepSpec parse(const YAML::Node& root, bool validate_values) {
+    SweepSpec s;
+    s.file = file_;
+    s.name = std::filesystem::path(file_).stem().string();
+    if (!root.IsMap()) fail(root, "", "a sweep file is a mapping (system, model, axes, ...)");
+    // Kept until every key is read: axes first, then zip and where that refer to them.
+    std::optional<YAML::Node> axes_node, zip_node, where_node;
+    std::set<std::string> seen;
+    for (const auto& kv : root) {
+      const YAML::Node k = kv.first;
+      const YAML::Node v = kv.second;
+      const std::string key = scalar(k, "");
+      if (!seen.insert(key).second) fail(k, key, "duplicated key");
+      if (key == "name") s.name = scalar(v, key);
+      else if (key == "system") s.system_file = path(v, key);
+      else if (key == "model") s.model_file = path(v, key);
+      else if (key == "mode") s.mode = check_mode(v, key, scalar(v, key));
+      else if (key == "systems") s.systems = static_cast<int>(integer(v, key, 1));
+      else if (key == "batch") s.batch = static_cast<int>(integer(v, key, 1));
+      else if (key == "seq") s.seq = static_cast<int>(integer(v, key, 1));
+      else if (key == "steps") s.steps = static_cast<int>(integer(v, key, 2));
+      else if (key == "set") parse_sets(v, s);
+      else if (key == "axes") axes_node = v;
+      else if (key == "zip") zip_node = v;
+      else if (key == "where") where_node = v;
+      else if (key == "grid") {
+        if (scalar(v, key) != "true") fail(v, key, "grid: true is the default; use random: N to sample");
+      } else if (key == "random") s.random_points = static_cast<std::uint64_t>(integer(v, key, 1));
+      else if (key == "seed") s.seed = static_cast<std::uint64_t>(integer(v, key, 0));
+      else
+        fail(k, key, "unknown key (expected name, system, model, mode, systems, batch, seq, steps, set, axes, "
+                     "grid, random, seed, zip, where)");
+    }
+    if (!axes_node || !axes_node->IsMap() || axes_node->size() == 0)
+      fail(axes_node ? *axes_node : root, "axes", "expected a mapping of at least one axis: path: [values]");
+    for (const auto& kv : *axes_node) parse_axis(kv.first, kv.second, s, validate_values);
+    if (zip_node) parse_zip(*zip_node, s);
+    if (where_node) parse_where(*where_node, s);
+    return s;
+  }
+
+ private:
+  std::string check_mode(const YAML::Node& n, const std::string& key, const std::string& m) const {
+    if (m != "weight-streaming" && m != "pipelined" && m != "auto")
+      fail(n, key, fmt::format("expected weight-streaming, pipelined or auto, got \"{}\"", m));
+    return m;
+  }
+
+  void parse_sets(const YAML::Node& v, SweepSpec& s) const {
+    if (!v.IsMap()) fail(v, "set", "expected a mapping path: value");
+    for (const auto& kv : v) {
+      const std::string p = scalar(kv.first, "set");
+      if (find_param_info(p) == nullptr) fail(kv.first, "set." + p, "unknown system parameter" + param_hint(p));
+      s.sets.emplace_back(p, scalar(kv.second, "set." + p));
+    }
+  }
+
+  void parse_axis(const YAML::Node& k, const YAML::Node& v, SweepSpec& s, bool validate_values) {
+    Axis a;
+    a.name = scalar(k, "axes");
+    a.line = loc(k).line;
+    const std::string key = "axes." + a.name;
+    if (s.axis_index(a.name) >= 0) fail(k, key, "duplicated axis");
+    if (kRunOptions.count(a.name) != 0) {
+      a.kind = AxisKind::run;
+      a.type = a.name == "mode" ? "string" : "int";
+    } else if (const ParamInfo* info = find_param_info(a.name)) {
+      a.type = info->type;
+    } else {
+      fail(k, key, "unknown system parameter or run option" + param_hint(a.name));
+    }
+    AxisValueParser values(a, [&](const YAML::Node& n, const std::string& what) { fail(n, key, what); });
+    values.parse(v);
+    for (std::size_t i = 0; i < a.values.size(); ++i) {
+      const YAML::Node& where = values.node_of(i);
+      if (a.kind == AxisKind::run) {
+        if (a.name == "mode") check_mode(where, key, a.values[i].text);
+        else if (a.values[i].number < (a.name == "steps" ? 2 : 1))
+          fail(where, key, fmt::format("{} must be >= {}, got {}", a.name, a.name == "steps" ? 2 : 1,
+                                       a.values[i].canonical()));
+      } else if (validate_values) {
+        check_against_system(s, a, a.values[i], where, key);
+      }
+    }
+    s.axes.push_back(std::move(a));
+  }
+
+  // Loads the base system with this one value: range checks and cross-checks of the spec
+  // then fail here, naming the sweep line, instead of in every point.
+  void check_against_system(const SweepSpec& s, const Axis& a, const AxisValue& value, const YAML::Node& n,
+                            const std::string& key) const {
+    std::vector<Override> ov;
+    for (const auto& [p, val] : s.sets) ov.push_back({p, val, file_ + " set"});
+    ov.push_back({a.name, value.canonical(), file_});
+    try {
+      if (s.system_file.empty()) default_system_spec(ov);
+      else load_system_spec(s.system_file, ov);
+    } catch (const ConfigError& e) {
+      fail(n, key, fmt::format("value {} rejected: {}", value.canonical(), e.detail()));
+    }
+  }
+
+  void parse_zip(const YAML::Node& v, SweepSpec& s) const {
+    if (!v.IsSequence()) fail(v, "zip", "expected a list of groups: [[axis, axis], ...]");
+    std::set<int> used;
+    for (const auto& group : v) {
+      if (!group.IsSequence() || group.size() < 2) fail(group, "zip", "a zip group lists two or more axes");
+      std::vector<int> g;
+      for (const auto& name_node : group) {
+        const std::string name = scalar(name_node, "zip");
+        const int i = s.axis_index(name);
+        if (i < 0) fail(name_node, "zip." + name, "not an axis of this sweep");
+        if (!used.insert(i).second) fail(name_node, "zip." + name, "axis is in more than one zip group");
+        const auto& first = s.axes[static_cast<std::size_t>(g.empty() ? i : g.front())];
+        if (s.axes[static_cast<std::size_t>(i)].values.size() != first.values.size())
+          fail(name_node, "zip." + name,
+               fmt::format("has {} values but {} has {}: zipped axes move together and need equal lengths",
+                           s.axes[static_cast<std::size_t>(i)].values.size(), first.name, first.values.size()));
+        g.push_back(i);
+      }
+      s.zip.push_back(std::move(g));
+    }
+  }
+
+  void parse_where(const YAML::Node& v, SweepSpec& s) const {
+    std::vector<YAML::Node> items;
+    if (v.IsSequence()) {
+      for (const auto& item : v) items.push_back(item);
+    } else {
+      items.push_back(v);
+    }
+    const auto known = [&](const std::string& name) { return s.axis_index(name) >= 0 || kRunOptions.count(name) != 0; };
+    for (const auto& item : items) {
+      try {
+        s.where.push_back({Expr::parse(scalar(item, "where"), known), loc(item).line});
+      } catch (const std::invalid_argument& e) {
+        fail(item, "where", e.what());
+      }
+    }
+  }
+
+  static const ParamInfo* find_param_info(const std::string& p) {
+    for (const auto& info : system_params())
+      if (info.path == p) return &info;
+    return nullptr;
+  }
+  static std::string param_hint(const std::string& p) {
+    // Suggest the parameters of the same section: the common typo is the leaf name.
+    const std::string section = p.substr(0, p.find('.'));
+    std::string hint;
+    for (const auto& info : system_params())
+      if (info.path.rfind(section + ".", 0) == 0) {
+        if (!hint.empty()) hint += ", ";
+        hint += info.path;
+      }
+    return hint.empty() ? " (see `wafersim params`)" : " (did you mean one of: " + hint + "?)";
+  }
+
+  std::string file_;
+  std::string base_;
+};
+
+}  // namespace
+
+int SweepSpec::axis_index(const std::string& n) const {
+  for (std::size_t i = 0; i < axes.size(); ++i)
+    if (axes[i].name == n) return static_cast<int>(i);
+  return -1;
+}
+
+SweepSpec parse_sweep_spec(const std::string& yaml_text, const std::string& display_name,
+                           const std::string& base_dir, bool validate_values) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError({display_name, e.mark.line + 1, e.mark.column + 1}, "", "invalid YAML: " + e.msg);
+  }
+  return Parser(display_name, base_dir).parse(root, validate_values);
+}
+
+SweepSpec load_sweep_spec(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw UsageError(fmt::format("cannot read sweep file {}", path));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const auto dir = std::filesystem::path(path).parent_path();
+  return parse_sweep_spec(ss.str(), path, dir.empty() ? "." : dir.string());
+}
+
+}  // namespace wafersim::sweep
