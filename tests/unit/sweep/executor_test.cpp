@@ -1,0 +1,154 @@
+// The fork-per-point executor and the SQLite store, with fake points (no SystemC): every
+// way a child can end is classified and recorded, and the sweep goes on.
+#include <catch2/catch.hpp>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <map>
+#include <thread>
+
+#include "wafersim/core/error.hpp"
+#include "wafersim/sweep/driver.hpp"
+#include "wafersim/sweep/executor.hpp"
+#include "wafersim/sweep/point_runner.hpp"
+#include "wafersim/sweep/store.hpp"
+
+using namespace wafersim;
+using namespace wafersim::sweep;
+
+namespace {
+std::string fake_work(std::size_t i) {
+  switch (i) {
+    case 1: throw ConfigError({"m.yaml", 3, 1}, "model.layers", "bad");
+    case 2: throw FitError("does not fit");
+    case 3: std::raise(SIGSEGV); break;
+    case 4: std::this_thread::sleep_for(std::chrono::seconds(30)); break;
+    case 5: ::_exit(7);
+    case 6: throw SimError("invariant broken");
+    default: break;
+  }
+  return R"({"samples_per_s": )" + std::to_string(i) + R"(, "tiles": 10, "bottleneck": "io"})";
+}
+
+std::map<std::size_t, PointOutcome> run_all(int jobs) {
+  std::map<std::size_t, PointOutcome> out;
+  const bool done = run_forked({0, 1, 2, 3, 4, 5, 6, 7}, fake_work, {jobs, 1.0},
+                               [&](const PointOutcome& o) { out[o.index] = o; }, nullptr);
+  CHECK(done);
+  return out;
+}
+
+struct TempDb {
+  std::string path = (std::filesystem::temp_directory_path() / ("unit_sweep_" + std::to_string(::getpid()) + "_" +
+                                                                std::to_string(counter++) + ".sqlite"))
+                         .string();
+  ~TempDb() {
+    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
+  }
+  static inline int counter = 0;
+};
+}  // namespace
+
+TEST_CASE("every child outcome is classified and the others still run", "[sweep]") {
+  for (int jobs : {1, 3}) {
+    const auto out = run_all(jobs);
+    REQUIRE(out.size() == 8);
+    CHECK(out.at(0).status == "ok");
+    CHECK(out.at(0).report_json.find("\"samples_per_s\": 0") != std::string::npos);
+    CHECK(out.at(1).status == "error");
+    CHECK(out.at(1).error == "m.yaml:3:1: key 'model.layers': bad");
+    CHECK(out.at(2).status == "error");
+    CHECK(out.at(2).error == "does not fit");
+    CHECK(out.at(3).status == "crashed");
+    CHECK(out.at(3).error.find("signal 11") != std::string::npos);
+    CHECK(out.at(4).status == "timeout");
+    CHECK(out.at(5).status == "failed");
+    CHECK(out.at(5).error.find("exit code 7") != std::string::npos);
+    CHECK(out.at(6).status == "failed");
+    CHECK(out.at(6).error == "invariant broken");
+    CHECK(out.at(7).status == "ok");
+  }
+}
+
+TEST_CASE("the store keeps one row per point and skips finished ones", "[sweep]") {
+  TempDb db;
+  const SweepSpec spec = parse_sweep_spec("axes:\n  pe.sram: [32 KiB, 48 KiB]\n  systems: [1, 2]\n", "t.yaml",
+                                          WAFERSIM_SOURCE_DIR, false);
+  const auto pts = expand_points(spec);
+  {
+    ResultStore store(db.path);
+    store.prepare(spec);
+    PointOutcome ok{0, "ok", "", R"({"samples_per_s": 12.5, "tiles": 100, "utilization": {"io": 0.5}})", 0.1};
+    PointOutcome bad{1, "crashed", "killed by signal 11", "", 0.2};
+    store.record(spec, {}, pts[0], ok, "test");
+    store.record(spec, {}, pts[1], bad, "test");
+    store.record(spec, {}, pts[0], ok, "test");  // again: replaced, not duplicated
+    CHECK(store.finished_keys(false).size() == 2);
+    CHECK(store.finished_keys(true).size() == 1);
+    const Table t = store.rows({});
+    REQUIRE(t.rows.size() == 2);
+    const auto& row = t.rows[0];
+    CHECK(row[static_cast<std::size_t>(t.column("samples_per_s"))].as_double() == 12.5);
+    CHECK(row[static_cast<std::size_t>(t.column("utilization.io"))].as_double() == 0.5);
+    CHECK(row[static_cast<std::size_t>(t.column("pe.sram"))].i == 32768);
+    CHECK(row[static_cast<std::size_t>(t.column("systems"))].i == 1);
+    CHECK(t.rows[1][static_cast<std::size_t>(t.column("status"))].s == "crashed");
+  }
+  // Merge: an ok row from another database replaces a crashed one; new rows come in.
+  TempDb other;
+  {
+    ResultStore store(other.path);
+    store.prepare(spec);
+    store.record(spec, {}, pts[1], {1, "ok", "", R"({"samples_per_s": 3})", 0.1}, "test");
+    store.record(spec, {}, pts[2], {2, "error", "does not fit", "", 0.1}, "test");
+  }
+  TempDb merged;
+  merge_databases({db.path, other.path}, merged.path);
+  ResultStore m(merged.path);
+  const Table t = m.rows({});
+  REQUIRE(t.rows.size() == 3);
+  CHECK(t.rows[1][static_cast<std::size_t>(t.column("status"))].s == "ok");
+  CHECK(t.rows[2][static_cast<std::size_t>(t.column("error"))].s == "does not fit");
+}
+
+TEST_CASE("Pareto front and CSV", "[sweep]") {
+  Table t;
+  t.columns = {"status", "samples_per_s", "tiles", "name"};
+  const auto row = [](const char* st, double s, long long tiles, const char* name) {
+    std::vector<Cell> r(4);
+    r[0].type = r[3].type = Cell::Type::text;
+    r[0].s = st;
+    r[1].type = Cell::Type::real;
+    r[1].d = s;
+    r[2].type = Cell::Type::integer;
+    r[2].i = tiles;
+    r[3].s = name;
+    return r;
+  };
+  t.rows = {row("ok", 10, 100, "a"), row("ok", 20, 200, "b"), row("ok", 15, 300, "c"), row("error", 99, 1, "d"),
+            row("ok", 20, 150, "e,\"x\"")};
+  const auto front = pareto_front(t, parse_objectives("samples_per_s:max,tiles:min"));
+  CHECK(front == std::vector<std::size_t>{0, 4});
+  const std::string csv = format_csv(t, &front);
+  CHECK(csv.rfind("status,samples_per_s,tiles,name,pareto\n", 0) == 0);
+  CHECK(csv.find("ok,20,150,\"e,\"\"x\"\"\",1\n") != std::string::npos);
+  CHECK_THROWS_AS(parse_objectives("samples_per_s"), UsageError);
+  CHECK_THROWS_AS(parse_objectives("tiles:smallest"), UsageError);
+}
+
+TEST_CASE("a real point runs in a child; the parent never elaborates SystemC", "[sweep]") {
+  const SweepSpec spec = parse_sweep_spec(
+      "system: configs/small-wafer.yaml\nmodel: models/tiny-gpt.yaml\naxes:\n  systems: [1, 2]\n  mode: [weight-streaming]\n",
+      "t.yaml", WAFERSIM_SOURCE_DIR);
+  const PointRunner runner(spec);
+  const auto pts = expand_points(spec, runner.context());
+  std::map<std::size_t, PointOutcome> out;
+  run_forked({0, 1}, [&](std::size_t i) { return runner.run(pts[i]); }, {2, 60},
+             [&](const PointOutcome& o) { out[o.index] = o; }, nullptr);
+  REQUIRE(out.size() == 2);
+  CHECK(out.at(0).status == "ok");
+  CHECK(out.at(1).status == "ok");
+  CHECK(out.at(1).report_json.find("\"systems\": 2") != std::string::npos);
+}

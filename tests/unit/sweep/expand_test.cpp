@@ -1,0 +1,138 @@
+// Sweep-file parsing and point expansion: grid, zip, random, where, shards, keys, errors.
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "wafersim/core/error.hpp"
+#include "wafersim/sweep/points.hpp"
+
+using namespace wafersim;
+using namespace wafersim::sweep;
+
+namespace {
+SweepSpec parse(const std::string& text) { return parse_sweep_spec(text, "t.yaml", WAFERSIM_SOURCE_DIR, false); }
+
+std::string values_of(const Point& p) {
+  std::string s;
+  for (const auto& v : p.values) s += v.canonical() + " ";
+  return s;
+}
+
+ConfigError error_of(const std::string& text, bool validate = false) {
+  try {
+    const auto s = parse_sweep_spec(text, "t.yaml", WAFERSIM_SOURCE_DIR, validate);
+    expand_points(s);
+  } catch (const ConfigError& e) {
+    return e;
+  }
+  FAIL("expected a ConfigError");
+  throw std::logic_error("unreachable");
+}
+}  // namespace
+
+TEST_CASE("grid is the cartesian product, first axis slowest", "[sweep]") {
+  const auto s = parse("axes:\n  pe.sram: [32 KiB, 48 KiB]\n  systems: [1, 2, 4]\n");
+  const auto pts = expand_points(s);
+  REQUIRE(pts.size() == 6);
+  CHECK(values_of(pts[0]) == "32768 1 ");
+  CHECK(values_of(pts[1]) == "32768 2 ");
+  CHECK(values_of(pts[5]) == "49152 4 ");
+  std::set<std::string> keys;
+  for (const auto& p : pts) keys.insert(p.key);
+  CHECK(keys.size() == 6);
+}
+
+TEST_CASE("range and log axes parse units and stay exact", "[sweep]") {
+  const auto s = parse(
+      "axes:\n  pe.sram: {range: {from: 32 KiB, to: 96 KiB, step: 16 KiB}}\n"
+      "  io.port_bandwidth: {log: {from: 10 Gb/s, to: 1 Tb/s, points: 3}}\n");
+  REQUIRE(s.axes[0].values.size() == 5);
+  CHECK(s.axes[0].values.back().canonical() == "98304");
+  REQUIRE(s.axes[1].values.size() == 3);
+  CHECK(s.axes[1].values[1].number == Approx(1e11));
+  CHECK(s.axes[1].values[2].canonical() == "1000000000000");
+}
+
+TEST_CASE("zip moves axes together", "[sweep]") {
+  const auto s = parse("axes:\n  systems: [1, 2, 4]\n  batch: [8, 16, 32]\n  pe.sram: [32 KiB, 48 KiB]\nzip: [[systems, batch]]\n");
+  const auto pts = expand_points(s);
+  REQUIRE(pts.size() == 6);
+  for (const auto& p : pts) CHECK(p.values[1].number == 8 * p.values[0].number);
+}
+
+TEST_CASE("where drops points", "[sweep]") {
+  const auto s = parse(
+      "axes:\n  systems: [1, 2, 4, 8]\n  batch: [8, 64, 512]\nwhere:\n  - systems * batch <= 512\n"
+      "  - batch / systems >= 8 and not (systems == 2 or batch == 64)\n");
+  const auto pts = expand_points(s);
+  for (const auto& p : pts) {
+    const double sys = p.values[0].number, b = p.values[1].number;
+    CHECK(sys * b <= 512);
+    CHECK(b / sys >= 8);
+    CHECK(sys != 2);
+    CHECK(b != 64);
+  }
+  CHECK(pts.size() == 2);  // (1, 8) and (1, 512)
+}
+
+TEST_CASE("where compares text axes", "[sweep]") {
+  const auto s = parse("axes:\n  mode: [weight-streaming, pipelined]\n  systems: [1, 2]\nwhere: mode == 'weight-streaming' or systems == 1\n");
+  CHECK(expand_points(s).size() == 3);
+}
+
+TEST_CASE("random sampling is seeded and a subset of the grid", "[sweep]") {
+  const std::string base = "axes:\n  systems: {range: {from: 1, to: 40, step: 1}}\n  batch: {range: {from: 8, to: 400, step: 8}}\n";
+  const auto a = expand_points(parse(base + "random: 25\nseed: 7\n"));
+  const auto b = expand_points(parse(base + "random: 25\nseed: 7\n"));
+  const auto c = expand_points(parse(base + "random: 25\nseed: 8\n"));
+  REQUIRE(a.size() == 25);
+  std::set<std::string> ka, kc;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    CHECK(a[i].key == b[i].key);
+    ka.insert(a[i].key);
+  }
+  for (const auto& p : c) kc.insert(p.key);
+  CHECK(ka.size() == 25);
+  CHECK(ka != kc);
+}
+
+TEST_CASE("shards partition the points", "[sweep]") {
+  const auto pts = expand_points(parse("axes:\n  systems: {range: {from: 1, to: 10, step: 1}}\n"));
+  std::set<std::string> all;
+  for (int i = 0; i < 3; ++i)
+    for (const auto& p : shard_points(pts, {i, 3})) CHECK(all.insert(p.key).second);
+  CHECK(all.size() == pts.size());
+  CHECK(parse_shard("3/16").index == 3);
+  CHECK_THROWS_AS(parse_shard("16/16"), UsageError);
+  CHECK_THROWS_AS(parse_shard("x"), UsageError);
+}
+
+TEST_CASE("keys depend on the point, not on axis order", "[sweep]") {
+  const auto a = expand_points(parse("axes:\n  systems: [2]\n  pe.sram: [32 KiB]\n"));
+  const auto b = expand_points(parse("axes:\n  pe.sram: [32768]\n  systems: [2]\n"));
+  CHECK(a[0].key == b[0].key);
+  PointContext other{"x", "y"};
+  CHECK(expand_points(parse("axes:\n  systems: [2]\n  pe.sram: [32 KiB]\n"), other)[0].key != a[0].key);
+}
+
+TEST_CASE("bad sweep files name the line and the path", "[sweep]") {
+  auto e = error_of("axes:\n  pe.sramm: [32 KiB]\n");
+  CHECK(e.loc().line == 2);
+  CHECK(e.key() == "axes.pe.sramm");
+  e = error_of("axes:\n  pe.sram: [32 KiB, 48 parsecs]\n");
+  CHECK(e.loc().line == 2);
+  CHECK(std::string(e.what()).find("parsecs") != std::string::npos);
+  e = error_of("axes:\n  systems: [1, 2]\nwhere: sytems > 1\n");
+  CHECK(e.loc().line == 3);
+  CHECK(std::string(e.what()).find("sytems") != std::string::npos);
+  e = error_of("axes:\n  systems: [1, 2]\n  batch: [8]\nzip: [[systems, batch]]\n");
+  CHECK(e.key() == "zip.batch");
+  e = error_of("system: nowhere.yaml\naxes:\n  systems: [1]\n");
+  CHECK(e.loc().line == 1);
+  e = error_of("axes:\n  systems: [0]\n");
+  CHECK(e.key() == "axes.systems");
+  // Validation against the base system: a negative size is rejected by the spec itself.
+  e = error_of("system: configs/cs2.yaml\naxes:\n  pe.clock: [1 GHz, 0 GHz]\n", true);
+  CHECK(e.loc().line == 3);
+  CHECK(e.key() == "axes.pe.clock");
+}
