@@ -40,7 +40,7 @@ Runner add_run_command(CLI::App& app) {
   app.add_option("--seq", a->seq, "Sequence length (default: the model file's)");
   app.add_option("--steps", a->opt.steps, "Training steps to simulate, >= 2 (default: 3; the first is warm-up)");
   app.add_option("--mode", a->opt.mode, "weight-streaming | pipelined | auto")->capture_default_str();
-  app.add_option("--fidelity", a->opt.fidelity, "approx (cycle follows)")->capture_default_str();
+  app.add_option("--fidelity", a->opt.fidelity, "approx, or cycle: also run every GEMM kernel on the cycle-level fabric engine (small wafers)")->capture_default_str();
   app.add_option("--set", a->sets, "Override a system parameter: path.to.key=value (repeatable)");
   app.add_option("--json", a->json, "Write the JSON report to FILE ('-' for stdout)");
   app.add_flag("-q,--quiet", a->quiet, "Print no text report");

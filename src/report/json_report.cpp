@@ -73,6 +73,12 @@ std::string format_json_report(const RunStats& s) {
                         {"bound", st.bound}});
     }
   }
+  if (!s.kernel_checks.empty()) {
+    auto& kc = j["kernel_checks"] = nlohmann::ordered_json::array();
+    for (const auto& k : s.kernel_checks)
+      kc.push_back({{"name", k.name}, {"pass", k.pass}, {"approx_cycles", k.approx_cycles},
+                    {"cycle_cycles", k.cycle_cycles}, {"ratio", k.ratio}, {"agrees", k.agrees}, {"note", k.note}});
+  }
   j["notes"] = s.notes;
   return j.dump(2) + "\n";
 }

@@ -63,6 +63,17 @@ std::string format_text_report(const RunStats& s) {
     }
   }
 
+  if (!s.kernel_checks.empty()) {
+    fmt::format_to(out, "\nKernel cross-check: cycle-level fabric engine vs approx cost model (one sample)\n");
+    std::size_t kw = 6;
+    for (const auto& k : s.kernel_checks) kw = std::max(kw, k.name.size());
+    fmt::format_to(out, "  {:<{}} {:<11} {:>14} {:>14} {:>7}  {}\n", "kernel", kw, "pass", "approx cyc", "cycle cyc",
+                   "ratio", "note");
+    for (const auto& k : s.kernel_checks)
+      fmt::format_to(out, "  {:<{}} {:<11} {:>14.0f} {:>14.0f} {:>7.3f}  {}{}\n", k.name, kw, k.pass, k.approx_cycles,
+                     k.cycle_cycles, k.ratio, k.agrees ? "" : "DISAGREES: ", k.note);
+  }
+
   fmt::format_to(out, "\nPer layer (per step, one CS-2)\n");
   std::size_t w = 5;
   for (const auto& l : s.layers) w = std::max(w, l.name.size());

@@ -12,6 +12,7 @@
 #include "wafersim/system/cluster.hpp"
 #include "wafersim/tile/tile_array.hpp"
 #include "modes.hpp"
+#include "wafersim/fabric/cycle/kernel_check.hpp"
 
 namespace wafersim {
 
@@ -29,8 +30,18 @@ void check_options(const SystemSpec& spec, const ModelSpec& model, const RunOpti
       model.arch.position == PositionEmbedding::learned)
     throw UsageError(fmt::format("--seq {} exceeds the model's learned position embeddings (max_seq {})",
                                  model.training.seq, model.arch.max_seq));
-  if (o.fidelity != "approx")
-    throw UsageError(fmt::format("--fidelity {}: only 'approx' is available in this version", o.fidelity));
+  if (o.fidelity != "approx" && o.fidelity != "cycle")
+    throw UsageError(fmt::format("--fidelity {}: expected approx or cycle", o.fidelity));
+  if (o.fidelity == "cycle") {
+    if (o.mode == "pipelined")
+      throw UsageError("--fidelity cycle cross-checks the weight-streaming kernels; use --mode weight-streaming");
+    constexpr long long kMaxCycleTiles = 256LL * 256;
+    if (spec.wafer.usable.area() > kMaxCycleTiles)
+      throw UsageError(fmt::format(
+          "--fidelity cycle steps every PE and router of the kernels' region cycle by cycle; the usable grid "
+          "has {} tiles (at most {}): use a small wafer such as configs/small-wafer.yaml",
+          spec.wafer.usable.area(), kMaxCycleTiles));
+  }
 }
 
 // The slowest resource on the weight path bounds a stream.
@@ -208,6 +219,27 @@ RunStats simulate_weight_streaming(const SystemSpec& spec, const ModelSpec& mode
 
 }  // namespace detail
 
+namespace {
+// --fidelity cycle: every distinct GEMM kernel of the model run on the cycle-level engine
+// next to the approx cost model (one sample per kernel, on the usable grid).
+void add_kernel_checks(const SystemSpec& spec, const ModelSpec& model, RunStats& st) {
+  cycle::KernelCheckOptions o;
+  o.samples = 1;
+  const auto checks = cycle::cross_check_model(spec, model, o);
+  int off = 0;
+  for (const auto& c : checks) {
+    KernelCheckStats k{c.name, c.pass, c.approx_cycles, c.cycle_cycles, c.ratio, std::abs(c.ratio - 1.0) <= 0.10,
+                       c.note};
+    off += k.agrees ? 0 : 1;
+    st.kernel_checks.push_back(std::move(k));
+  }
+  st.fidelity = "cycle";
+  st.notes.push_back(fmt::format("--fidelity cycle: {} GEMM kernels run on the cycle-level fabric engine; {} agree "
+                                 "with the approx cost model within 10%",
+                                 checks.size(), checks.size() - static_cast<std::size_t>(off)));
+}
+}  // namespace
+
 RunStats simulate(const SystemSpec& spec, const ModelSpec& model, const RunOptions& opt) {
   check_options(spec, model, opt);
   if (opt.mode != "weight-streaming" && opt.mode != "pipelined" && opt.mode != "auto")
@@ -217,6 +249,11 @@ RunStats simulate(const SystemSpec& spec, const ModelSpec& model, const RunOptio
                                  "--mode weight-streaming for data parallel training",
                                  opt.systems));
   const LayerGraph graph = build_model_graph(model);
+  if (opt.fidelity == "cycle") {
+    RunStats st = detail::simulate_weight_streaming(spec, model, graph, opt);
+    add_kernel_checks(spec, model, st);
+    return st;
+  }
   if (opt.mode == "weight-streaming") return detail::simulate_weight_streaming(spec, model, graph, opt);
   if (opt.mode == "pipelined") return detail::simulate_pipelined(spec, model, graph, opt);
   // auto: pipelined when the model fits one wafer, weight streaming otherwise (and say why).
@@ -236,5 +273,7 @@ RunStats simulate(const SystemSpec& spec, const ModelSpec& model, const RunOptio
   st.notes.insert(st.notes.begin(), why);
   return st;
 }
+
+
 
 }  // namespace wafersim

@@ -122,6 +122,12 @@ for key in '"mode": "pipelined"' '"stages"' '"placement_strategy"' '"max_link_ut
   if grep -q "$key" "$tmp/p1.json"; then ok; else bad "pipelined JSON lacks $key"; fi
 done
 
+# --- cycle fidelity: the kernels on the cycle-level engine next to the approx model
+expect 0 "Kernel cross-check" run --system "$root/configs/small-wafer.yaml" --model "$root/models/tiny-gpt.yaml" --fidelity cycle
+expect 2 "small wafer" run --model "$root/models/tiny-gpt.yaml" --fidelity cycle
+expect 2 "--fidelity" run --fidelity exact
+expect 2 "--fidelity cycle" run --system "$root/configs/small-wafer.yaml" --model "$root/models/tiny-gpt.yaml" --fidelity cycle --mode pipelined
+
 # --- map: text summary and pictures
 expect 0 "placement" map --model "$root/models/bert-large.yaml" --svg "$tmp/place.svg" --png "$tmp/place.png"
 if grep -q "<svg" "$tmp/place.svg" && grep -q "block23" "$tmp/place.svg"; then ok; else bad "placement SVG lacks the regions"; fi

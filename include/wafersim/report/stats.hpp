@@ -52,6 +52,17 @@ struct StageStats {
   std::string bound;               // compute | sram | fabric | setup
 };
 
+// A kernel run cycle by cycle on the fabric engine next to the approx cost model (--fidelity cycle).
+struct KernelCheckStats {
+  std::string name;
+  std::string pass;  // forward | grad_input | grad_weight
+  double approx_cycles = 0;
+  double cycle_cycles = 0;
+  double ratio = 0;
+  bool agrees = false;  // within 10%
+  std::string note;
+};
+
 struct StrategyStats {
   std::string name;
   bool feasible = false;
@@ -88,6 +99,7 @@ struct RunStats {
   std::vector<StrategyStats> strategies;
   int bottleneck_stage = -1;
   double max_link_utilization = 0;
+  std::vector<KernelCheckStats> kernel_checks;  // --fidelity cycle
   std::vector<std::string> notes;
 };
 

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Simulator speed figures in one table (medians of several runs), from the benchmarks in
+# bench/. Builds them first. Usage: scripts/bench.sh [--quick]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${WAFERSIM_BUILD_DIR:-$root/build}"
+"$root/scripts/setup.sh"
+"$root/scripts/build.sh" >/dev/null
+reps=9
+[ "${1:-}" = "--quick" ] && reps=3
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+row() { printf '| %-58s | %-26s | %-16s |\n' "$1" "$2" "$3"; }
+echo "wafersim $("$build/wafersim" --version | awk '{print $2}') on $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(date -u +%Y-%m-%d)"
+echo
+row "figure" "value" "target"
+row "----------------------------------------------------------" "--------------------------" "----------------"
+
+"$build/bench/bench_ws_gptj" "$reps" >"$tmp/ws" 2>&1
+row "weight streaming: GPT-J 6B, 2 x CS-2 (plan + SystemC run)" "$(grep 'median simulation' "$tmp/ws" | awk '{print $5, $6}')" "< 50 ms"
+
+"$build/bench/bench_pipelined_bert" "$(( reps < 5 ? reps : 5 ))" >"$tmp/pp" 2>&1
+row "pipelined: BERT-Large, full grid (mapping + simulation)" "$(grep 'median mapping' "$tmp/pp" | awk '{print $5, $6}')" "< 1 s"
+
+if [ -x "$build/bench/bench_sweep" ]; then
+  "$build/bench/bench_sweep" >"$tmp/sw" 2>&1 || true
+  while IFS= read -r line; do row "sweep: ${line%%:*}" "${line#*: }" ""; done < <(grep -E '^(jobs|speedup)' "$tmp/sw" || true)
+fi
+
+if [ -x "$build/bench/bench_fabric" ]; then
+  "$build/bench/bench_fabric" >"$tmp/fab" 2>&1 || true
+  while IFS= read -r line; do
+    name="$(echo "$line" | awk '{print $1, $2, $3}')"
+    rate="$(echo "$line" | grep -o '[0-9.]* M router-cycles/s')"
+    row "cycle fabric: $name" "$rate" ">= 50 M (light)"
+  done < <(grep 'router-cycles/s' "$tmp/fab" || true)
+  row "cycle fabric: peak memory, whole 757 x 996 grid" "$(grep -o 'peak RSS.*' "$tmp/fab" | sed 's/peak RSS //')" "< 2 GB"
+fi
+
+# Peak memory of an approx-fidelity run on the whole grid (GNU time if present, else /proc).
+peak_rss() {
+  "$@" >/dev/null 2>&1 &
+  local pid=$! peak=0 v
+  while kill -0 "$pid" 2>/dev/null; do
+    v=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+    [ -n "$v" ] && [ "$v" -gt "$peak" ] && peak=$v
+    sleep 0.01
+  done
+  wait "$pid" || true
+  echo "$((peak / 1024)) MB"
+}
+row "approx: peak memory, BERT-Large pipelined on the whole grid" "$(peak_rss "$build/wafersim" run --model "$root/models/bert-large.yaml" --mode pipelined -q)" ""
+row "approx: peak memory, GPT-J weight streaming, 2 x CS-2" "$(peak_rss "$build/wafersim" run --model "$root/models/gptj-6b.yaml" --systems 2 -q)" ""
