@@ -8,9 +8,10 @@ PKGS=(
   libsystemc-dev libboost-graph-dev libfmt-dev libspdlog-dev catch2
   libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libpng-dev
   libonnx-dev libprotobuf-dev protobuf-compiler
+  libsqlite3-dev sqlite3 libopenmpi-dev openmpi-bin
 )
-# ccache speeds up rebuilds when available; optional.
-OPTIONAL=(ccache)
+# Optional: ccache speeds up rebuilds; matplotlib draws sweep plots (scripts/plot_sweep.py).
+OPTIONAL=(ccache python3-matplotlib)
 
 missing=()
 for p in "${PKGS[@]}" "${OPTIONAL[@]}"; do

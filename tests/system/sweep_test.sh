@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# System tests of `wafersim sweep` and `wafersim merge`: expansion, failing points, resume,
+# kill -9 in the middle, Ctrl-C, shards + merge, CSV/Pareto, and MPI vs --jobs 1.
+# Usage: sweep_test.sh path/to/wafersim path/to/source-root
+set -uo pipefail
+bin="$(realpath "$1")"
+root="$(realpath "$2")"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+check() { if eval "$1"; then ok; else bad "$2"; fi; }
+q() { sqlite3 "$1" "$2"; }
+
+# --- a small sweep on the 64x64 test wafer: grid x where, with a point that cannot fit
+cat > "$tmp/tiny.yaml" <<YAML
+name: tiny
+system: $root/configs/small-wafer.yaml
+model: $root/models/tiny-gpt.yaml
+mode: pipelined
+axes:
+  pe.sram: [8 KiB, 48 KiB, 64 KiB]
+  batch: [8, 16]
+  mode: [pipelined, weight-streaming]
+where: mode == 'pipelined' or pe.sram >= 48 * 1024
+YAML
+out="$("$bin" sweep "$tmp/tiny.yaml" --db "$tmp/t.sqlite" --jobs 2 --csv "$tmp/t.csv" \
+  --pareto samples_per_s:max,pe.sram:min 2>&1)"
+rc=$?
+check '[ $rc -eq 0 ]' "tiny sweep exit $rc: $out"
+check '[ "$(q "$tmp/t.sqlite" "select count(*) from points")" = 10 ]' "tiny sweep: expected 10 rows"
+check '[ "$(q "$tmp/t.sqlite" "select count(*) from points where status = '"'ok'"'")" = 8 ]' "tiny sweep: expected 8 ok rows"
+err="$(q "$tmp/t.sqlite" "select error from points where status = 'error' limit 1")"
+check 'grep -q "does not fit" <<<"$err"' "failing point lacks its reason: $err"
+check '[ "$(q "$tmp/t.sqlite" "select count(*) from points where status = '"'error'"' and \"pe.sram\" = 8192")" = 2 ]' \
+  "the 8 KiB pipelined points should be the errors"
+check 'grep -q "Pareto front" <<<"$out"' "no Pareto front printed"
+check '[ "$(wc -l < "$tmp/t.csv")" = 11 ] && head -1 "$tmp/t.csv" | grep -q "samples_per_s.*pareto"' "CSV wrong"
+check '[ "$(q "$tmp/t.sqlite" "pragma integrity_check")" = ok ]' "integrity_check"
+check '[ "$(q "$tmp/t.sqlite" "pragma journal_mode")" = wal ]' "journal mode not WAL"
+
+# --- re-run: nothing recomputed
+out="$("$bin" sweep "$tmp/tiny.yaml" --db "$tmp/t.sqlite" 2>&1)"
+check 'grep -q "10 already in the database, 0 to run" <<<"$out"' "re-run recomputed points: $out"
+
+# --- bad sweep files: exit 2 naming line and path, before any point runs
+printf 'system: %s\nmodel: %s\naxes:\n  systems: [1]\n  pe.sramm: [32 KiB]\n' \
+  "$root/configs/small-wafer.yaml" "$root/models/tiny-gpt.yaml" > "$tmp/bad.yaml"
+out="$("$bin" sweep "$tmp/bad.yaml" --db "$tmp/bad.sqlite" 2>&1)"
+rc=$?
+check '[ $rc -eq 2 ] && grep -q "bad.yaml:5:.*pe.sramm" <<<"$out"' "bad axis: exit $rc, $out"
+check '[ ! -e "$tmp/bad.sqlite" ]' "bad sweep created a database"
+printf 'system: %s\naxes:\n  io.port_bandwidth: [100 Gb/s, 12 apples]\n' "$root/configs/cs2.yaml" > "$tmp/bad2.yaml"
+out="$("$bin" sweep "$tmp/bad2.yaml" --db "$tmp/bad.sqlite" 2>&1)"
+rc=$?
+check '[ $rc -eq 2 ] && grep -q "bad2.yaml:3:.*io.port_bandwidth.*apples" <<<"$out"' "bad value: exit $rc, $out"
+out="$("$bin" sweep "$tmp/tiny.yaml" --db "$tmp/x.sqlite" --pareto nosuch:max 2>&1)"
+check '[ $? -eq 2 ] && grep -q "nosuch" <<<"$out"' "bad --pareto column accepted"
+
+# --- timeout: every point killed and recorded, the sweep finishes
+"$bin" sweep "$tmp/tiny.yaml" --db "$tmp/to.sqlite" --timeout 0.001 -q
+check '[ "$(q "$tmp/to.sqlite" "select count(*) from points where status = '"'timeout'"'")" -ge 8 ]' "timeouts not recorded"
+
+# --- GPT-J weight streaming (about 30 ms a point): kill -9 mid-way, then resume
+cat > "$tmp/gptj.yaml" <<YAML
+name: gptj-io
+system: $root/configs/cs2.yaml
+model: $root/models/gptj-6b.yaml
+batch: 120
+axes:
+  io.port_bandwidth: {log: {from: 10 Gb/s, to: 800 Gb/s, points: 30}}
+  systems: [1, 2]
+YAML
+total=60
+"$bin" sweep "$tmp/gptj.yaml" --db "$tmp/k.sqlite" --jobs 2 -q &
+pid=$!
+for _ in $(seq 200); do
+  n="$(q "$tmp/k.sqlite" "select count(*) from points" 2>/dev/null || echo 0)"
+  [ "${n:-0}" -ge 8 ] && break
+  sleep 0.05
+done
+kill -9 "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+sleep 0.2
+killed="$(q "$tmp/k.sqlite" "select count(*) from points")"
+check '[ "$killed" -ge 1 ] && [ "$killed" -lt $total ]' "kill -9 came too late or too early ($killed rows)"
+check '[ "$(q "$tmp/k.sqlite" "pragma integrity_check")" = ok ]' "integrity after kill -9"
+check '! pgrep -f "$tmp/k.sqlite" >/dev/null' "children survived kill -9 of the sweep"
+out="$("$bin" sweep "$tmp/gptj.yaml" --db "$tmp/k.sqlite" --jobs 2 2>&1)"
+check 'grep -q "$killed already in the database" <<<"$out"' "resume did not skip the $killed finished points: $out"
+check '[ "$(q "$tmp/k.sqlite" "select count(*), count(distinct key), sum(status = '"'ok'"') from points")" = "$total|$total|$total" ]' \
+  "after resume: $(q "$tmp/k.sqlite" "select count(*), count(distinct key), sum(status = 'ok') from points")"
+check '[ "$(q "$tmp/k.sqlite" "pragma integrity_check")" = ok ]' "integrity after resume"
+
+# --- SIGINT stops cleanly (exit 130), what finished is kept, a re-run completes
+"$bin" sweep "$tmp/gptj.yaml" --db "$tmp/i.sqlite" --jobs 1 -q &
+pid=$!
+sleep 0.5
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+n="$(q "$tmp/i.sqlite" "select count(*) from points")"
+check '[ $rc -eq 130 ] && [ "$n" -lt $total ]' "SIGINT: exit $rc with $n rows"
+"$bin" sweep "$tmp/gptj.yaml" --db "$tmp/i.sqlite" -q
+check '[ "$(q "$tmp/i.sqlite" "select count(*) from points")" = $total ]' "re-run after SIGINT incomplete"
+
+# Rows without wall time, for comparing databases.
+rows() { q "$1" "select key, sweep, idx, status, error, version, point, report from points order by key"; }
+
+# --- shards + merge give the same rows as one run
+for i in 0 1 2; do "$bin" sweep "$tmp/gptj.yaml" --shard "$i/3" --db "$tmp/s$i.sqlite" -q; done
+"$bin" merge "$tmp/s0.sqlite" "$tmp/s1.sqlite" "$tmp/s2.sqlite" --db "$tmp/merged.sqlite" >/dev/null
+check '[ "$(rows "$tmp/merged.sqlite" | md5sum)" = "$(rows "$tmp/k.sqlite" | md5sum)" ]' "shards + merge differ from one run"
+
+# --- MPI: rank 0 hands out points; same rows as --jobs 1
+if ! command -v mpirun >/dev/null; then
+  echo "SKIP: MPI comparison (mpirun not installed)"
+elif ! ldd "$bin" | grep -q libmpi; then
+  echo "SKIP: MPI comparison (wafersim built without MPI)"
+else
+  "$bin" sweep "$tmp/gptj.yaml" --db "$tmp/j1.sqlite" --jobs 1 -q
+  mpirun --allow-run-as-root --oversubscribe -n 3 "$bin" sweep "$tmp/gptj.yaml" --db "$tmp/mpi.sqlite" -q
+  rc=$?
+  check '[ $rc -eq 0 ]' "mpirun sweep exit $rc"
+  check '[ "$(rows "$tmp/mpi.sqlite" | md5sum)" = "$(rows "$tmp/j1.sqlite" | md5sum)" ]' "MPI rows differ from --jobs 1"
+  check '[ "$(q "$tmp/mpi.sqlite" "select count(*) from points")" = $total ]' "MPI row count"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
