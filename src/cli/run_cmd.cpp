@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "wafersim/core/error.hpp"
 #include "wafersim/frontend/model_loader.hpp"
+#include "wafersim/report/heatmap.hpp"
 #include "wafersim/report/report.hpp"
 #include "wafersim/sim/simulator.hpp"
 #include "wafersim/spec/system_spec.hpp"
@@ -24,7 +25,20 @@ struct RunArgs {
   int seq = 0;
   bool quiet = false;
   LoadOptions load;
+  std::string trace;
+  bool breakdown = false;
+  std::string heatmap;
+  std::string png;
+  std::string svg;
 };
+
+void write_or_usage(const std::string& option, const std::string& path, const std::string& bytes) {
+  try {
+    write_file_atomic(path, bytes);
+  } catch (const std::runtime_error& e) {
+    throw UsageError(fmt::format("{}: {}", option, e.what()));
+  }
+}
 }  // namespace
 
 Runner add_run_command(CLI::App& app) {
@@ -44,6 +58,12 @@ Runner add_run_command(CLI::App& app) {
   app.add_option("--set", a->sets, "Override a system parameter: path.to.key=value (repeatable)");
   app.add_option("--json", a->json, "Write the JSON report to FILE ('-' for stdout)");
   app.add_flag("-q,--quiet", a->quiet, "Print no text report");
+  app.add_option("--trace", a->trace, "Write a timeline trace (Chrome trace / Perfetto JSON) to FILE");
+  app.add_option("--trace-steps", a->opt.trace_steps, "Steps (batches) to trace, from the first (default 2)");
+  app.add_flag("--breakdown", a->breakdown, "Print where the step time goes (per cause, per layer)");
+  app.add_option("--heatmap", a->heatmap, "Wafer heatmap to draw: sram | busy | links (with --png and/or --svg)");
+  app.add_option("--png", a->png, "Write the --heatmap as PNG");
+  app.add_option("--svg", a->svg, "Write the --heatmap as SVG");
   return [a]() {
     std::vector<Override> overrides;
     for (const auto& s : a->sets) overrides.push_back(parse_override(s));
@@ -65,8 +85,36 @@ Runner add_run_command(CLI::App& app) {
                  builtin_model ? "models/gpt2-small.yaml" : a->model,
                  builtin_system ? "configs/cs2.yaml" : a->system,
                  " (pass --system/--model to choose)");
+    if (!a->heatmap.empty() && a->heatmap != "sram" && a->heatmap != "busy" && a->heatmap != "links")
+      throw UsageError(fmt::format("--heatmap {}: expected sram, busy or links", a->heatmap));
+    if (a->heatmap.empty() && (!a->png.empty() || !a->svg.empty()))
+      throw UsageError("--png/--svg draw a wafer heatmap: say which with --heatmap sram|busy|links");
+    if (!a->heatmap.empty() && a->png.empty() && a->svg.empty())
+      throw UsageError("--heatmap: give --png FILE and/or --svg FILE");
+    if (a->opt.trace_steps < 1) throw UsageError("--trace-steps: expected a positive number of steps");
+    a->opt.trace = !a->trace.empty();
+    a->opt.tile_maps = !a->heatmap.empty();
     const RunStats stats = simulate(spec, model, a->opt);
     if (!to_stdout && !a->quiet) fmt::print("{}", format_text_report(stats));
+    if (a->breakdown && !to_stdout) fmt::print("{}", format_breakdown(stats));
+    if (!a->trace.empty()) write_or_usage("--trace", a->trace, stats.trace_json);
+    if (!a->heatmap.empty()) {
+      Heatmap h;
+      h.width = stats.map_width;
+      h.height = stats.map_height;
+      h.values = a->heatmap == "sram" ? stats.map_sram : a->heatmap == "busy" ? stats.map_busy : stats.map_links;
+      h.title = fmt::format("{} on {} ({}): {}", stats.model_name, stats.system_name, stats.mode,
+                            a->heatmap == "sram"   ? "SRAM occupancy per tile"
+                            : a->heatmap == "busy" ? "compute busy fraction per tile"
+                                                   : "busiest link utilization per tile");
+      h.legend = a->heatmap == "sram" ? "fraction of usable SRAM" : a->heatmap == "busy" ? "busy fraction" : "link utilization";
+      // Fractions of capacity on a fixed 0..1 scale; link loads on their own range (they are
+      // often a few percent, which a 0..1 scale would paint uniformly dark).
+      h.min = 0;
+      h.max = a->heatmap == "links" ? 0 : 1;
+      if (!a->png.empty()) write_or_usage("--png", a->png, heatmap_png(h));
+      if (!a->svg.empty()) write_or_usage("--svg", a->svg, heatmap_svg(h));
+    }
     if (!a->json.empty()) {
       const std::string j = format_json_report(stats);
       if (to_stdout) fmt::print("{}", j);

@@ -8,6 +8,24 @@
 
 namespace wafersim {
 
+namespace {
+nlohmann::ordered_json breakdown_json(const Breakdown& b, bool with_upgrade) {
+  nlohmann::ordered_json j = {{"compute_s", b.compute},
+                              {"fabric_s", b.fabric},
+                              {"weight_streaming_s", b.weight_streaming},
+                              {"gradient_reduction_s", b.gradient_reduction},
+                              {"optimizer_s", b.optimizer},
+                              {"input_s", b.input},
+                              {"overhead_s", b.overhead},
+                              {"idle_s", b.idle}};
+  if (with_upgrade) {
+    j["upgrade_first"] = b.upgrade_first;
+    j["reason"] = b.reason;
+  }
+  return j;
+}
+}  // namespace
+
 std::string format_json_report(const RunStats& s) {
   nlohmann::ordered_json j;
   j["schema_version"] = kReportSchemaVersion;
@@ -34,6 +52,7 @@ std::string format_json_report(const RunStats& s) {
   const auto& u = s.utilization;
   j["utilization"] = {{"compute", u.compute}, {"fabric", u.fabric}, {"io", u.io},
                       {"memoryx", u.memoryx}, {"swarmx", u.swarmx}, {"input", u.input}};
+  j["breakdown"] = breakdown_json(s.breakdown, true);
   j["sram_per_tile_bytes"] = {{"min", s.sram.min}, {"mean", s.sram.mean}, {"max", s.sram.max},
                               {"capacity", s.sram.capacity}};
   auto& layers = j["layers"] = nlohmann::ordered_json::array();
@@ -46,7 +65,8 @@ std::string format_json_report(const RunStats& s) {
                       {"grad_stream_s", l.grad_stream_s},
                       {"optimizer_s", l.optimizer_s},
                       {"flops", l.flops},
-                      {"bound", l.bound}});
+                      {"bound", l.bound},
+                      {"breakdown", breakdown_json(l.breakdown, false)}});
   }
   if (!s.stages.empty()) {
     j["placement_strategy"] = s.placement_strategy;

@@ -1,6 +1,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
+#include <vector>
 
 #include "wafersim/core/units.hpp"
 #include "wafersim/report/report.hpp"
@@ -83,6 +85,40 @@ std::string format_text_report(const RunStats& s) {
     fmt::format_to(out, "  {:<{}} {:>12} {:>12} {:>12} {:>12} {:>10} {:>10.2f}  {}\n", l.name, w, l.params,
                    ms(l.forward_s), ms(l.backward_s), ms(l.weight_stream_s), ms(l.optimizer_s),
                    l.flops / 1e12, l.bound);
+  return o;
+}
+
+}  // namespace wafersim
+
+namespace wafersim {
+
+std::string format_breakdown(const RunStats& s) {
+  std::string o;
+  auto out = std::back_inserter(o);
+  const auto& b = s.breakdown;
+  const double step = s.step_time_s;
+  auto p = [&](double v) { return step > 0 ? 100.0 * v / step : 0.0; };
+  fmt::format_to(out, "\nStep time breakdown ({} per step{})\n", format_time(Seconds(step)),
+                 s.mode == "pipelined" ? fmt::format(", bottleneck stage {}", s.bottleneck_stage) : ", CS-2 0");
+  const std::vector<std::pair<const char*, double>> rows = {
+      {"compute", b.compute},   {"fabric", b.fabric}, {"weight streaming", b.weight_streaming},
+      {"gradient reduction", b.gradient_reduction}, {"optimizer", b.optimizer}, {"input", b.input},
+      {"overhead", b.overhead}, {"idle / bubble", b.idle}};
+  for (const auto& [name, v] : rows) {
+    const int bar = static_cast<int>(std::lround(p(v) / 2.5));
+    fmt::format_to(out, "  {:<20} {:>12} {:6.1f}%  {}\n", name, format_time(Seconds(v)), p(v), std::string(static_cast<std::size_t>(std::max(0, bar)), '#'));
+  }
+  fmt::format_to(out, "  upgrade first: {} ({})\n", b.upgrade_first, b.reason);
+  std::size_t w = 5;
+  for (const auto& l : s.layers) w = std::max(w, l.name.size());
+  fmt::format_to(out, "\n  {:<{}} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}  (ms per step)\n", "layer", w, "compute",
+                 "fabric", "weights", "grad red", "optimizer", "input");
+  for (const auto& l : s.layers) {
+    const auto& x = l.breakdown;
+    fmt::format_to(out, "  {:<{}} {:>10.3f} {:>10.3f} {:>10.3f} {:>10.3f} {:>10.3f} {:>10.3f}\n", l.name, w,
+                   x.compute * 1e3, x.fabric * 1e3, x.weight_streaming * 1e3, x.gradient_reduction * 1e3,
+                   x.optimizer * 1e3, x.input * 1e3);
+  }
   return o;
 }
 

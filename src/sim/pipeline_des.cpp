@@ -26,6 +26,7 @@ struct Event {
 
 struct Interval {
   double a, b;
+  long long id = 0;
 };
 double clip(const std::vector<Interval>& iv, double a, double b) {
   double s = 0;
@@ -76,6 +77,17 @@ class Pipeline {
     for (std::size_t l = 0; l < c_.links.size(); ++l)
       r.link_busy_s.push_back(std::max(clip(link_iv_fwd_[l], a, b), clip(link_iv_bwd_[l], a, b)));
     r.events = events_;
+    for (const auto& s : st_) {
+      std::vector<PipeTask> t;
+      t.reserve(s.f_iv.size() + s.b_iv.size() + s.u_iv.size());
+      for (const auto& i : s.f_iv) t.push_back({i.a, i.b, i.id, 0});
+      for (const auto& i : s.b_iv) t.push_back({i.a, i.b, i.id, 1});
+      for (const auto& i : s.u_iv) t.push_back({i.a, i.b, i.id, 2});
+      std::sort(t.begin(), t.end(), [](const PipeTask& x, const PipeTask& y) { return x.t0 < y.t0; });
+      r.tasks.push_back(std::move(t));
+    }
+    for (const auto& w : wait_input_) r.input_waits.push_back({w.a, w.b, w.id, 0});
+    for (const auto& w : input_iv_) r.input_sends.push_back({w.a, w.b, w.id, 0});
     return r;
   }
 
@@ -87,7 +99,7 @@ class Pipeline {
   void request_input(long long i, double now) {
     const double start = std::max(now, input_free_);
     input_free_ = start + c_.input_s;
-    input_iv_.push_back({start, input_free_});
+    input_iv_.push_back({start, input_free_, i});
     push(input_free_ + c_.input_latency_s, Ev::input_done, 0, i);
   }
 
@@ -143,7 +155,7 @@ class Pipeline {
         s.bwd_in_batch = 0;
         s.updating = true;
         s.busy = true;
-        s.u_iv.push_back({now, now + c_.stages[si].update_s});
+        s.u_iv.push_back({now, now + c_.stages[si].update_s, e.sample / c_.batch});
         push(now + c_.stages[si].update_s, Ev::update_done, e.stage, e.sample / c_.batch);
         return;
       }
@@ -160,7 +172,7 @@ class Pipeline {
       const long long i = s.bwd.front();
       s.bwd.pop_front();
       s.busy = true;
-      s.b_iv.push_back({now, now + p.bwd_s});
+      s.b_iv.push_back({now, now + p.bwd_s, i});
       push(now + p.bwd_s, Ev::task_done, stage, i, true);
       return;
     }
@@ -169,10 +181,10 @@ class Pipeline {
       s.fwd.pop_front();
       s.busy = true;
       ++s.admitted;
-      s.f_iv.push_back({now, now + p.fwd_s});
+      s.f_iv.push_back({now, now + p.fwd_s, i});
       push(now + p.fwd_s, Ev::task_done, stage, i, false);
       if (stage == 0) {
-        if (waiting_) wait_input_.push_back({pending_wait_, now});
+        if (waiting_) wait_input_.push_back({pending_wait_, now, i});
         waiting_ = false;
         if (i + c_.input_prefetch < total_) request_input(i + c_.input_prefetch, now);
       }

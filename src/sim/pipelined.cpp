@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "modes.hpp"
+#include "observe.hpp"
 #include "wafersim/core/error.hpp"
 #include "wafersim/fabric/flow.hpp"
 #include "wafersim/map/pipeline_plan.hpp"
@@ -156,6 +157,9 @@ RunStats simulate_pipelined(const SystemSpec& spec, const ModelSpec& model, cons
                                    return t;
                                  }(),
                                  plan.stages.size(), st.tiles, format_bytes(plan.total_bytes)));
+  pipe_breakdown(plan, res, pc.batches - 1, st);
+  if (opt.trace) st.trace_json = pipe_trace(plan, res, pc.batch, opt.trace_steps);
+  if (opt.tile_maps) pipe_tile_maps(spec, tiles, plan, st, st);
   check_invariants(st);
   return st;
 }

@@ -12,6 +12,7 @@
 #include "wafersim/system/cluster.hpp"
 #include "wafersim/tile/tile_array.hpp"
 #include "modes.hpp"
+#include "observe.hpp"
 #include "wafersim/fabric/cycle/kernel_check.hpp"
 
 namespace wafersim {
@@ -213,6 +214,12 @@ RunStats simulate_weight_streaming(const SystemSpec& spec, const ModelSpec& mode
                                    plan.micro_batches, plan.micro_batch, plan.max_micro_batch));
   st.notes.push_back(fmt::format("SwarmX tree: {} node(s) in {} level(s); {} link transactions",
                                  res.swarmx_nodes, res.swarmx_levels, res.transactions));
+  const char* path_name = path.bound == Bound::io        ? "CS-2 I/O bandwidth (io.ports, io.port_bandwidth)"
+                          : path.bound == Bound::swarmx  ? "SwarmX NICs (swarmx.nic_bandwidth, swarmx.lanes)"
+                                                         : "MemoryX bandwidth (memoryx.bandwidth)";
+  ws_breakdown(res, plan, measured, path_name, st);
+  if (opt.trace) st.trace_json = ws_trace(res, plan, opt.trace_steps);
+  if (opt.tile_maps) ws_tile_maps(spec, tiles, st, st);
   check_invariants(st);
   return st;
 }

@@ -28,8 +28,11 @@ struct Cluster {
   std::vector<std::unique_ptr<Link>> links;
   int levels = 0;
 
-  Link& link(const std::string& name, const std::string& kind, const LinkParams& p) {
+  std::vector<std::pair<std::string, std::string>> ends;  // per link: from, to
+
+  Link& link(const std::string& name, const std::string& kind, const LinkParams& p, std::string from, std::string to) {
     links.push_back(std::make_unique<Link>(name.c_str(), kind, p.bytes_per_s, p.latency_s, kLinkDepth));
+    ends.emplace_back(std::move(from), std::move(to));
     return *links.back();
   }
 
@@ -55,24 +58,26 @@ struct Cluster {
       for (int p = 0; p < parents; ++p) {
         const int first = p * f;
         const int last = std::min(count, first + f);
-        swarmx.push_back(std::make_unique<sc::SwarmXNode>(
-            fmt::format("swarmx_l{}_{}", level, p).c_str(), sched, last - first));
+        const std::string node_name = fmt::format("swarmx_l{}_{}", level, p);
+        swarmx.push_back(std::make_unique<sc::SwarmXNode>(node_name.c_str(), sched, last - first));
         sc::SwarmXNode& node = *swarmx.back();
         for (int c = first; c < last; ++c) {
           if (below_is_cs2) {
             sc::Cs2& sys = *cs2[static_cast<std::size_t>(c)];
-            Link& dn = link(fmt::format("io_in_{}", c), "io", cfg.io);
+            const std::string sys_name = fmt::format("cs2_{}", c);
+            Link& dn = link(fmt::format("io_in_{}", c), "io", cfg.io, node_name, sys_name);
             node.down_out.bind(dn.in);
             dn.out.bind(sys.down_in);
-            Link& up = link(fmt::format("io_out_{}", c), "io", cfg.io);
+            Link& up = link(fmt::format("io_out_{}", c), "io", cfg.io, sys_name, node_name);
             sys.up_out.bind(up.in);
             up.out.bind(node.up_in);
           } else {
             sc::SwarmXNode& child = *below_nodes[static_cast<std::size_t>(c)];
-            Link& dn = link(fmt::format("swarmx_down_l{}_{}", level, c), "swarmx", cfg.swarmx);
+            const std::string child_name = child.basename();
+            Link& dn = link(fmt::format("swarmx_down_l{}_{}", level, c), "swarmx", cfg.swarmx, node_name, child_name);
             node.down_out.bind(dn.in);
             dn.out.bind(child.down_in);
-            Link& up = link(fmt::format("swarmx_up_l{}_{}", level, c), "swarmx", cfg.swarmx);
+            Link& up = link(fmt::format("swarmx_up_l{}_{}", level, c), "swarmx", cfg.swarmx, child_name, node_name);
             child.up_out.bind(up.in);
             up.out.bind(node.up_in);
           }
@@ -86,10 +91,11 @@ struct Cluster {
     }
     levels = level;
     memoryx = std::make_unique<sc::MemoryX>("memoryx", sched);
-    Link& dn = link("memoryx_out", "memoryx", cfg.memoryx);
+    const std::string root_name = below_nodes.front()->basename();
+    Link& dn = link("memoryx_out", "memoryx", cfg.memoryx, "memoryx", root_name);
     memoryx->down_out.bind(dn.in);
     dn.out.bind(below_nodes.front()->down_in);
-    Link& up = link("memoryx_in", "memoryx", cfg.memoryx);
+    Link& up = link("memoryx_in", "memoryx", cfg.memoryx, root_name, "memoryx");
     below_nodes.front()->up_out.bind(up.in);
     up.out.bind(memoryx->up_in);
     // Input workers: one module per CS-2 standing for its `input_workers` nodes, on a link
@@ -97,7 +103,8 @@ struct Cluster {
     for (int i = 0; i < n; ++i) {
       workers.push_back(std::make_unique<sc::InputWorker>(fmt::format("input_{}", i).c_str(), sched,
                                                           *cs2[static_cast<std::size_t>(i)]));
-      Link& l = link(fmt::format("input_link_{}", i), "input", cfg.input);
+      Link& l = link(fmt::format("input_link_{}", i), "input", cfg.input, fmt::format("input_{}", i),
+                     fmt::format("cs2_{}", i));
       workers.back()->out.bind(l.in);
       l.out.bind(cs2[static_cast<std::size_t>(i)]->input_in);
     }
@@ -105,6 +112,20 @@ struct Cluster {
 };
 
 }  // namespace
+
+StreamId decode_stream(long long j, int layers, int micro_batches) {
+  StreamId id;
+  const long long per_micro = 2LL * layers;
+  const long long per_step = per_micro * micro_batches;
+  id.step = static_cast<int>(j / per_step);
+  const long long r = j % per_step;
+  id.micro = static_cast<int>(r / per_micro);
+  const long long q = r % per_micro;
+  id.pass = q < layers ? 0 : 1;
+  // Forward runs layers in order, backward in reverse.
+  id.layer = id.pass == 0 ? static_cast<int>(q) : static_cast<int>(per_micro - 1 - q);
+  return id;
+}
 
 ClusterResult run_cluster(const ClusterConfig& cfg) {
   if (cfg.systems < 1 || cfg.steps < 2 || cfg.layers.empty() || cfg.micro_batches < 1)
@@ -135,8 +156,17 @@ ClusterResult run_cluster(const ClusterConfig& cfg) {
   r.swarmx_nodes = static_cast<int>(cluster.swarmx.size());
   r.swarmx_levels = cluster.levels;
   r.transactions = cluster.sched.pool.made();
-  for (const auto& l : cluster.links)
-    r.links.push_back(LinkUse{l->basename(), l->link_kind(), l->busy_in(a, b), l->bytes()});
+  for (std::size_t i = 0; i < cluster.links.size(); ++i) {
+    const auto& l = cluster.links[i];
+    r.links.push_back(LinkUse{l->basename(), l->link_kind(), cluster.ends[i].first, cluster.ends[i].second,
+                              l->busy_in(a, b), l->bytes()});
+    std::vector<Interval> iv;
+    iv.reserve(l->busy().size());
+    for (const auto& [t0, t1] : l->busy()) iv.push_back({t0, t1, 0, 0});
+    r.link_busy.push_back(std::move(iv));
+  }
+  for (const auto& c : cluster.cs2) r.cs2.push_back(c->timeline());
+  r.memoryx = cluster.memoryx->timeline();
   return r;
 }
 

@@ -27,6 +27,7 @@ class Link : public sc_core::sc_module {
   double bytes() const { return bytes_; }
   // Seconds of serialization that fall inside [a, b].
   double busy_in(double a, double b) const;
+  const std::vector<std::pair<double, double>>& busy() const { return busy_; }
 
  private:
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);

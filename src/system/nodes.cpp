@@ -16,25 +16,13 @@ void wait_s(double s) {
 }
 }  // namespace
 
-double overlap(const std::vector<std::pair<double, double>>& iv, double a, double b) {
+double overlap(const std::vector<Interval>& iv, double a, double b) {
   double sum = 0;
-  for (const auto& [s, e] : iv) sum += std::max(0.0, std::min(e, b) - std::max(s, a));
+  for (const auto& i : iv) sum += std::max(0.0, std::min(i.t1, b) - std::max(i.t0, a));
   return sum;
 }
 
-StreamId Schedule::decode(long long j) const {
-  StreamId id;
-  const long long per_step = streams_per_step();
-  const long long per_micro = 2LL * layers();
-  id.step = static_cast<int>(j / per_step);
-  const long long r = j % per_step;
-  id.micro = static_cast<int>(r / per_micro);
-  const long long q = r % per_micro;
-  id.pass = q < layers() ? 0 : 1;
-  // Forward runs layers in order, backward in reverse.
-  id.layer = id.pass == 0 ? static_cast<int>(q) : static_cast<int>(per_micro - 1 - q);
-  return id;
-}
+StreamId Schedule::decode(long long j) const { return decode_stream(j, layers(), cfg->micro_batches); }
 
 long long Schedule::min_consumed() const {
   long long m = std::numeric_limits<long long>::max();
@@ -88,12 +76,14 @@ void MemoryX::stream_thread() {
       while (sched_.updated_step[id.layer] < id.step - 1) wait(sched_.updated_event);
     const double bytes = cfg.layers[id.layer].weight_bytes;
     const int count = chunk_count(bytes, cfg.chunk_bytes);
+    const double t0 = now();
     for (int i = 0; i < count; ++i) {
       auto& p = sched_.pool.make(ChunkKind::weights, j, i, count,
                                  chunk_bytes(bytes, cfg.chunk_bytes, i, count));
       sc_time d = SC_ZERO_TIME;
       down_out->b_transport(p, d);
     }
+    tl_.weight_streams.push_back({t0, now(), j, id.layer});
   }
 }
 
@@ -104,6 +94,7 @@ void MemoryX::receive(tlm::tlm_generic_payload& p, sc_time& /*d*/) {
   // Gradients of earlier micro-batches are accumulated in MemoryX; the update runs once the
   // last micro-batch's gradient (summed over every system by SwarmX) is in.
   if (id.micro != sched_.cfg->micro_batches - 1) return;
+  tl_.grads_in.push_back({now(), now(), id.step, id.layer});
   jobs_.emplace_back(id.step, id.layer);
   job_event_.notify(SC_ZERO_TIME);
 }
@@ -115,13 +106,13 @@ void MemoryX::optimizer_thread() {
     jobs_.pop_front();
     const double start = now();
     wait_s(sched_.cfg->layers[layer].optimizer_s);
-    busy_.emplace_back(start, now());
+    tl_.optimizer.push_back({start, now(), step, layer});
     sched_.updated_step[layer] = step;
     sched_.updated_event.notify(SC_ZERO_TIME);
   }
 }
 
-double MemoryX::optimizer_busy_in(double a, double b) const { return overlap(busy_, a, b); }
+double MemoryX::optimizer_busy_in(double a, double b) const { return overlap(tl_.optimizer, a, b); }
 
 // ---------------------------------------------------------------- CS-2
 Cs2::Cs2(const sc_core::sc_module_name& name, Schedule& sched, int id)
@@ -138,6 +129,7 @@ void Cs2::receive_weights(tlm::tlm_generic_payload& p, sc_time& /*d*/) {
   const ChunkInfo& c = info(p);
   if (c.index == c.count - 1) {
     ++streams_ready_;
+    tl_.weights_ready.push_back(now());
     weights_event_.notify(SC_ZERO_TIME);
   }
 }
@@ -146,6 +138,7 @@ void Cs2::receive_input(tlm::tlm_generic_payload& p, sc_time& /*d*/) {
   const ChunkInfo& c = info(p);
   if (c.index == c.count - 1) {
     ++inputs_ready_;
+    tl_.inputs.push_back({now(), now(), c.stream, 0});
     input_event_.notify(SC_ZERO_TIME);
   }
 }
@@ -154,25 +147,27 @@ void Cs2::compute_thread() {
   const auto& cfg = *sched_.cfg;
   long long j = 0;
   for (int s = 0; s < cfg.steps; ++s) {
+    const double o0 = now();
     wait_s(cfg.step_overhead_s);  // host/runtime work between steps (calibrated)
+    if (now() > o0) tl_.overhead.push_back({o0, now(), s, 0});
     for (int u = 0; u < cfg.micro_batches; ++u) {
       for (int pass = 0; pass < 2; ++pass) {
         for (int k = 0; k < sched_.layers(); ++k, ++j) {
           const int g = pass == 0 ? k : sched_.layers() - 1 - k;
           double t0 = now();
           while (streams_ready_ <= j) wait(weights_event_);
-          if (now() > t0) wait_w_.emplace_back(t0, now());
+          if (now() > t0) tl_.weight_stalls.push_back({t0, now(), j, g});
           if (pass == 0 && g == 0) {
             const long long want = static_cast<long long>(s) * cfg.micro_batches + u;
             t0 = now();
             while (inputs_ready_ <= want) wait(input_event_);
-            if (now() > t0) wait_i_.emplace_back(t0, now());
+            if (now() > t0) tl_.input_stalls.push_back({t0, now(), want, g});
             ++inputs_consumed_;
             input_consumed_event_.notify(SC_ZERO_TIME);
           }
           const double start = now();
           wait_s(pass == 0 ? cfg.layers[g].forward_s : cfg.layers[g].backward_s);
-          busy_.emplace_back(start, now());
+          tl_.kernels.push_back({start, now(), j, g});
           consumed_ = j + 1;
           sched_.consumed_event.notify(SC_ZERO_TIME);
           if (pass == 1) grad_jobs_.write(j);
@@ -191,18 +186,20 @@ void Cs2::grad_thread() {
     const StreamId id = sched_.decode(j);
     const double bytes = cfg.layers[id.layer].grad_bytes;
     const int count = chunk_count(bytes, cfg.chunk_bytes);
+    const double t0 = now();
     for (int i = 0; i < count; ++i) {
       auto& p = sched_.pool.make(ChunkKind::grads, j, i, count,
                                  chunk_bytes(bytes, cfg.chunk_bytes, i, count));
       sc_time d = SC_ZERO_TIME;
       up_out->b_transport(p, d);
     }
+    tl_.grad_streams.push_back({t0, now(), j, id.layer});
   }
 }
 
-double Cs2::busy_in(double a, double b) const { return overlap(busy_, a, b); }
-double Cs2::wait_weights_in(double a, double b) const { return overlap(wait_w_, a, b); }
-double Cs2::wait_input_in(double a, double b) const { return overlap(wait_i_, a, b); }
+double Cs2::busy_in(double a, double b) const { return overlap(tl_.kernels, a, b); }
+double Cs2::wait_weights_in(double a, double b) const { return overlap(tl_.weight_stalls, a, b); }
+double Cs2::wait_input_in(double a, double b) const { return overlap(tl_.input_stalls, a, b); }
 
 // ---------------------------------------------------------------- input workers
 InputWorker::InputWorker(const sc_core::sc_module_name& name, Schedule& sched, Cs2& target)

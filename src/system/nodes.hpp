@@ -18,14 +18,6 @@
 
 namespace wafersim::sc {
 
-// Stream j of a run: step s, micro-batch u, pass (0 forward, 1 backward), layer g.
-struct StreamId {
-  int step = 0;
-  int micro = 0;
-  int pass = 0;
-  int layer = 0;
-};
-
 class Cs2;
 
 // Shared, read-mostly description of the run plus the flow-control state.
@@ -70,6 +62,7 @@ class MemoryX : public sc_core::sc_module {
   MemoryX(const sc_core::sc_module_name& name, Schedule& sched);
   SC_HAS_PROCESS(MemoryX);
   double optimizer_busy_in(double a, double b) const;
+  const MemoryXTimeline& timeline() const { return tl_; }
 
  private:
   void stream_thread();
@@ -78,7 +71,7 @@ class MemoryX : public sc_core::sc_module {
   Schedule& sched_;
   std::deque<std::pair<int, int>> jobs_;  // (step, layer) ready for the optimizer
   sc_core::sc_event job_event_;
-  std::vector<std::pair<double, double>> busy_;
+  MemoryXTimeline tl_;
 };
 
 class Cs2 : public sc_core::sc_module {
@@ -99,6 +92,7 @@ class Cs2 : public sc_core::sc_module {
   double busy_in(double a, double b) const;
   double wait_weights_in(double a, double b) const;
   double wait_input_in(double a, double b) const;
+  const Cs2Timeline& timeline() const { return tl_; }
 
  private:
   void compute_thread();
@@ -118,7 +112,7 @@ class Cs2 : public sc_core::sc_module {
   sc_core::sc_event input_consumed_event_;
   sc_core::sc_fifo<long long> grad_jobs_;
   std::vector<double> step_end_;
-  std::vector<std::pair<double, double>> busy_, wait_w_, wait_i_;
+  Cs2Timeline tl_;
 };
 
 class InputWorker : public sc_core::sc_module {
@@ -133,6 +127,6 @@ class InputWorker : public sc_core::sc_module {
   Cs2& target_;
 };
 
-double overlap(const std::vector<std::pair<double, double>>& iv, double a, double b);
+double overlap(const std::vector<Interval>& iv, double a, double b);
 
 }  // namespace wafersim::sc

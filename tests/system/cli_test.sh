@@ -128,6 +128,24 @@ expect 2 "small wafer" run --model "$root/models/tiny-gpt.yaml" --fidelity cycle
 expect 2 "--fidelity" run --fidelity exact
 expect 2 "--fidelity cycle" run --system "$root/configs/small-wafer.yaml" --model "$root/models/tiny-gpt.yaml" --fidelity cycle --mode pipelined
 
+# --- observability: trace, breakdown, heatmaps
+expect 0 "upgrade first" run --model "$root/models/gptj-6b.yaml" --systems 2 --batch 120 --breakdown --trace "$tmp/trace.json"
+if head -c 40 "$tmp/trace.json" | grep -q traceEvents; then ok; else bad "trace file"; fi
+"$bin" run --model "$root/models/gptj-6b.yaml" --systems 2 --batch 120 --trace "$tmp/trace2.json" -q
+if cmp -s "$tmp/trace.json" "$tmp/trace2.json"; then ok; else bad "trace differs between identical runs"; fi
+expect 0 '"breakdown"' run --model "$root/models/gpt2-small.yaml" --json -
+expect 0 "idle / bubble" run --model "$root/models/bert-large.yaml" --mode pipelined --batch 256 --breakdown
+for h in sram busy links; do
+  expect 0 "samples/s" run --model "$root/models/bert-large.yaml" --mode pipelined --batch 256 --heatmap "$h" --png "$tmp/$h.png" --svg "$tmp/$h.svg"
+  if [ -s "$tmp/$h.png" ] && grep -q "<svg" "$tmp/$h.svg"; then ok; else bad "heatmap $h not written"; fi
+done
+expect 0 "samples/s" run --model "$root/models/gptj-6b.yaml" --heatmap sram --png "$tmp/ws_sram.png"
+expect 2 "--heatmap" run --heatmap temperature --png "$tmp/x.png"
+expect 2 "--heatmap" run --heatmap sram
+expect 2 "--heatmap" run --png "$tmp/y.png"
+expect 2 "--trace-steps" run --trace "$tmp/t.json" --trace-steps 0
+expect 2 "--trace" run --trace "$tmp/no/dir/t.json"
+
 # --- map: text summary and pictures
 expect 0 "placement" map --model "$root/models/bert-large.yaml" --svg "$tmp/place.svg" --png "$tmp/place.png"
 if grep -q "<svg" "$tmp/place.svg" && grep -q "block23" "$tmp/place.svg"; then ok; else bad "placement SVG lacks the regions"; fi

@@ -11,6 +11,8 @@ constexpr int kReportSchemaVersion = 1;
 
 std::string format_text_report(const RunStats& stats);
 std::string format_json_report(const RunStats& stats);  // pretty-printed, trailing newline
+// Where the step time goes, per cause, overall and per layer, and what to upgrade first.
+std::string format_breakdown(const RunStats& stats);
 
 // Writes to a temporary file beside `path` and renames it over, so a crash never leaves a
 // truncated file. Throws std::runtime_error naming the path on failure.

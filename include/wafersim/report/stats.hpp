@@ -15,6 +15,21 @@ struct Utilization {
   double input = 0;     // input-worker links
 };
 
+// Where the step time goes (seconds per step), by cause. In weight streaming the timeline of
+// CS-2 0 is partitioned; in pipelined mode, the bottleneck stage's.
+struct Breakdown {
+  double compute = 0;             // kernels bound by SIMD issue, SRAM ports or op setup
+  double fabric = 0;              // kernels bound by fabric links
+  double weight_streaming = 0;    // waiting for weights to arrive
+  double gradient_reduction = 0;  // waiting for gradients to reach MemoryX (update boundary)
+  double optimizer = 0;           // waiting for the optimizer update (MemoryX or on the wafer)
+  double input = 0;               // waiting for input samples
+  double overhead = 0;            // host/runtime time per step (calibration.step_overhead)
+  double idle = 0;                // pipeline fill/drain and other bubbles
+  std::string upgrade_first;      // the resource to upgrade first
+  std::string reason;
+};
+
 struct LayerStats {
   std::string name;
   std::uint64_t params = 0;
@@ -25,6 +40,8 @@ struct LayerStats {
   double optimizer_s = 0;      // MemoryX update of this layer
   std::string bound;           // compute | fabric | sram | io | memoryx | swarmx
   double flops = 0;            // model FLOPs per step on one system
+  // Step time attributed to this layer (seconds per step; weight streaming: CS-2 0).
+  Breakdown breakdown;
 };
 
 struct SramStats {
@@ -100,7 +117,15 @@ struct RunStats {
   int bottleneck_stage = -1;
   double max_link_utilization = 0;
   std::vector<KernelCheckStats> kernel_checks;  // --fidelity cycle
+  Breakdown breakdown;
   std::vector<std::string> notes;
+
+  // Not part of the JSON report: artifacts for --trace and --heatmap when asked for.
+  std::string trace_json;
+  int map_width = 0, map_height = 0;
+  std::vector<double> map_sram;   // per tile: allocated / capacity
+  std::vector<double> map_busy;   // per tile: fraction of the step computing
+  std::vector<double> map_links;  // per tile: busiest outgoing link utilization
 };
 
 }  // namespace wafersim

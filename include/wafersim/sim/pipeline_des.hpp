@@ -39,6 +39,13 @@ struct PipeStageStats {
   double busy_update_s = 0;
 };
 
+struct PipeTask {
+  double t0 = 0;
+  double t1 = 0;
+  long long sample = 0;  // batch index for updates
+  int kind = 0;          // 0 forward, 1 backward, 2 update
+};
+
 struct PipeResult {
   std::vector<double> batch_end_s;   // when each batch's last update finished
   double window_start_s = 0;         // after the first batch
@@ -48,6 +55,9 @@ struct PipeResult {
   double input_busy_s = 0;
   std::vector<double> link_busy_s;   // per boundary, busier direction
   long long events = 0;
+  std::vector<std::vector<PipeTask>> tasks;  // per stage, in start order (whole run)
+  std::vector<PipeTask> input_waits;         // stage 0 idle waiting for a sample
+  std::vector<PipeTask> input_sends;         // input link busy, per sample
 };
 
 // Throws SimError on a stuck pipeline (no event left with work outstanding).

@@ -15,6 +15,9 @@ struct RunOptions {
   std::string fidelity = "approx";
   int systems = 1;
   int steps = 0;  // 0 = default: enough to reach steady state
+  bool trace = false;      // fill RunStats::trace_json (Chrome trace / Perfetto)
+  int trace_steps = 2;     // steps (batches) traced, from the first
+  bool tile_maps = false;  // fill RunStats::map_* (per-tile SRAM, busy, link utilization)
 };
 
 constexpr int kDefaultSteps = 3;

@@ -39,9 +39,44 @@ struct ClusterConfig {
   double step_overhead_s = 0;
 };
 
+// What happened when, for traces and the step-time breakdown. Times in seconds. A stream id
+// j encodes (step, micro-batch, pass, layer): see decode_stream().
+struct Interval {
+  double t0 = 0;
+  double t1 = 0;
+  long long id = 0;  // stream id (kernels, stalls, streams) or step (optimizer)
+  int layer = 0;
+};
+
+struct Cs2Timeline {
+  std::vector<Interval> kernels;       // id = weight stream consumed
+  std::vector<Interval> weight_stalls; // id = weight stream waited for
+  std::vector<Interval> input_stalls;  // id = micro-batch index
+  std::vector<Interval> grad_streams;  // id = stream whose gradient went out (send start..end)
+  std::vector<Interval> inputs;        // id = micro-batch index (arrival of its last chunk at t1)
+  std::vector<double> weights_ready;   // per stream j: when its last chunk arrived
+  std::vector<Interval> overhead;      // per step: host/runtime time
+};
+
+struct MemoryXTimeline {
+  std::vector<Interval> weight_streams;  // id = stream: first chunk sent .. last chunk sent
+  std::vector<Interval> optimizer;       // id = step, layer = layer
+  std::vector<Interval> grads_in;        // id = step, layer: t1 = last micro-batch's gradient arrived
+};
+
+struct StreamId {
+  int step = 0;
+  int micro = 0;
+  int pass = 0;  // 0 forward, 1 backward
+  int layer = 0;
+};
+StreamId decode_stream(long long j, int layers, int micro_batches);
+
 struct LinkUse {
   std::string name;
   std::string kind;   // memoryx | swarmx | io | input
+  std::string from;   // component sending on it ("memoryx", "swarmx_l0_1", "cs2_3", "input_3")
+  std::string to;
   double busy_s = 0;  // in the measurement window
   double bytes = 0;   // whole run
 };
@@ -58,6 +93,10 @@ struct ClusterResult {
   int swarmx_levels = 0;
   long long transactions = 0;
   std::vector<LinkUse> links;
+  // Full timelines: a few intervals per kernel and stream, cheap to keep.
+  std::vector<Cs2Timeline> cs2;
+  MemoryXTimeline memoryx;
+  std::vector<std::vector<Interval>> link_busy;  // per link in `links` order
 };
 
 // Elaborates and runs the cluster (SystemC: once per process). Throws SimError on deadlock.
