@@ -181,7 +181,9 @@ ModelSpec read_r2(const YamlSection& top, const YAML::Node& root, const std::str
 bool looks_like_modelzoo(const YAML::Node& root) {
   if (!root.IsMap()) return false;
   const YAML::Node m = root["model"];
-  if (root["train_input"] && m && m.IsMap() && m["hidden_size"]) return true;
+  // R1.x: `train_input:` beside a `model:` mapping. (hidden_size is not required here, so a
+  // Model Zoo file that lacks it gets "missing hidden_size", not "format not recognised".)
+  if (root["train_input"] && m && m.IsMap() && !m["layers"]) return true;
   const YAML::Node t = root["trainer"];
   return t && t.IsMap() && t["init"] && t["init"].IsMap() && t["init"]["model"];
 }
@@ -192,7 +194,7 @@ ModelSpec load_modelzoo_text(const std::string& yaml_text, const std::string& fi
     if (!looks_like_modelzoo(root))
       throw ConfigError(SourceLoc{file, 1, 1}, "",
                         "not a Cerebras Model Zoo params file: expected top-level 'train_input:' and 'model:' "
-                        "with 'hidden_size' (R1.x) or 'trainer: init: model:' (R2.x)");
+                        "(R1.x) or 'trainer: init: model:' (R2.x)");
     const YamlSection top = top_section(root, file);
     ModelSpec spec = root["trainer"] ? read_r2(top, root, file) : read_r1(top, file);
     spec.source = file;

@@ -13,6 +13,9 @@ RunStats simulate_pipelined(const SystemSpec& spec, const ModelSpec& model, cons
                             const RunOptions& opt);
 // Model FLOPs per sample of each layer group (2 x FMACs + element ops, no recomputation).
 std::vector<double> group_flops_per_sample(const LayerGraph& graph);
+// Refuses, with an estimate, runs that would need more host memory than is available (exit 2).
+double estimate_host_bytes(const SystemSpec& spec, const ModelSpec& model, const RunOptions& opt);
+void check_resources(const SystemSpec& spec, const ModelSpec& model, const RunOptions& opt);
 // Rejects physically meaningless results (zero or negative time, NaN, utilization > 1).
 void check_invariants(RunStats& st);
 

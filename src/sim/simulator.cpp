@@ -255,6 +255,7 @@ RunStats simulate(const SystemSpec& spec, const ModelSpec& model, const RunOptio
     throw UsageError(fmt::format("--mode pipelined runs on one CS-2 (--systems {} given); use "
                                  "--mode weight-streaming for data parallel training",
                                  opt.systems));
+  detail::check_resources(spec, model, opt);
   const LayerGraph graph = build_model_graph(model);
   if (opt.fidelity == "cycle") {
     RunStats st = detail::simulate_weight_streaming(spec, model, graph, opt);
