@@ -3,6 +3,8 @@
 #include "wafersim/sweep/driver.hpp"
 
 #include <fmt/format.h>
+
+#include <fstream>
 #include <unistd.h>
 
 #include <optional>
@@ -12,6 +14,7 @@
 #include "mpi_driver.hpp"
 #include "progress.hpp"
 #include "wafersim/core/error.hpp"
+#include "wafersim/core/units.hpp"
 #include "wafersim/report/report.hpp"
 #include "wafersim/sweep/point_runner.hpp"
 
@@ -85,6 +88,34 @@ void write_outputs(const ResultStore& store, const std::vector<Point>& points, c
 
 }  // namespace
 
+namespace {
+// Per-point memory limit: what the user said, or an equal share of the memory available now
+// (so one runaway point fails with "out of memory" instead of waking the OOM killer).
+// AddressSanitizer reserves terabytes of address space: no limit in sanitizer builds.
+double memory_limit(const SweepOptions& opt, int jobs) {
+#if defined(__SANITIZE_ADDRESS__)
+  (void)opt;
+  (void)jobs;
+  return 0;
+#else
+  if (!opt.memory_limit.empty()) {
+    if (opt.memory_limit == "0") return 0;
+    try {
+      return static_cast<double>(parse_bytes(opt.memory_limit).value);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(fmt::format("--memory-limit {}: {}", opt.memory_limit, e.what()));
+    }
+  }
+  std::ifstream in("/proc/meminfo");
+  std::string key, unit;
+  double kb = 0;
+  while (in >> key >> kb >> unit)
+    if (key == "MemAvailable:") return std::max(512.0 * 1024 * 1024, kb * 1024.0 / std::max(1, jobs));
+  return 0;
+#endif
+}
+}  // namespace
+
 int run_sweep(const std::string& sweep_file, const SweepOptions& opt) {
   const SweepSpec spec = load_sweep_spec(sweep_file);
   const std::vector<Objective> objectives = opt.pareto.empty() ? std::vector<Objective>{} : parse_objectives(opt.pareto);
@@ -129,7 +160,7 @@ int run_sweep(const std::string& sweep_file, const SweepOptions& opt) {
     progress.update(o, label_of(spec, points[o.index]));
   };
   const bool complete = mpi ? mpi->run_points(todo, work, opt.timeout_s, on_done, stop)
-                            : run_forked(todo, work, {jobs, opt.timeout_s}, on_done, stop);
+                            : run_forked(todo, work, {jobs, opt.timeout_s, memory_limit(opt, jobs)}, on_done, stop);
   progress.finish(!complete);
   if (!complete) {
     // Everything finished is committed; the rest runs on the next invocation.

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <poll.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,8 +37,15 @@ void write_all(int fd, const std::string& s) {
 }
 
 // Child side: never returns. 'J' + report on success, 'E' + message on failure.
-[[noreturn]] void child_main(std::size_t index, const PointWork& work, int result_fd, int err_fd, pid_t parent) {
+[[noreturn]] void child_main(std::size_t index, const PointWork& work, int result_fd, int err_fd, pid_t parent,
+                             double memory_limit) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // A point that needs more memory than its share fails with bad_alloc (recorded as failed,
+  // "out of memory") instead of the OOM killer taking it, or its neighbours, down.
+  if (memory_limit > 0) {
+    const rlimit lim{static_cast<rlim_t>(memory_limit), static_cast<rlim_t>(memory_limit)};
+    ::setrlimit(RLIMIT_AS, &lim);
+  }
   if (::getppid() != parent) ::_exit(111);  // the parent died before prctl took effect
   // The parent's stop flag and handlers mean nothing here: Ctrl-C kills a child outright.
   ::signal(SIGINT, SIG_DFL);
@@ -59,6 +67,10 @@ void write_all(int fd, const std::string& s) {
   } catch (const FitError& e) {
     out = std::string("E") + e.what();
     code = 2;
+  } catch (const std::bad_alloc&) {
+    out = fmt::format("Eout of memory: the point needed more than its limit of {:.0f} MiB (--memory-limit)",
+                      memory_limit / (1024.0 * 1024.0));
+    code = 1;
   } catch (const std::exception& e) {
     out = std::string("E") + e.what();
     code = 1;
@@ -86,7 +98,7 @@ void close_fd(int& fd) {
   fd = -1;
 }
 
-Child spawn(std::size_t index, const PointWork& work) {
+Child spawn(std::size_t index, const PointWork& work, double memory_limit) {
   int rp[2], ep[2];
   if (::pipe2(rp, O_CLOEXEC) != 0 || ::pipe2(ep, O_CLOEXEC) != 0)
     throw std::runtime_error(fmt::format("pipe: {}", std::strerror(errno)));
@@ -99,7 +111,7 @@ Child spawn(std::size_t index, const PointWork& work) {
   if (c.pid == 0) {
     ::close(rp[0]);
     ::close(ep[0]);
-    child_main(index, work, rp[1], ep[1], parent);
+    child_main(index, work, rp[1], ep[1], parent, memory_limit);
   }
   ::close(rp[1]);
   ::close(ep[1]);
@@ -181,7 +193,7 @@ bool run_forked(const std::vector<std::size_t>& todo, const PointWork& work, con
       for (auto& c : running) kill_child(c);
       return false;
     }
-    while (running.size() < jobs && next < todo.size()) running.push_back(spawn(todo[next++], work));
+    while (running.size() < jobs && next < todo.size()) running.push_back(spawn(todo[next++], work, opt.memory_limit_bytes));
     fds.clear();
     for (const auto& c : running) {
       fds.push_back({c.result_fd, c.result_fd >= 0 ? short(POLLIN) : short(0), 0});

@@ -129,5 +129,20 @@ else
   check '[ "$(q "$tmp/mpi.sqlite" "select count(*) from points")" = $total ]' "MPI row count"
 fi
 
+# --- a point that runs out of memory is recorded as failed, and the sweep goes on
+cat >"$tmp/oom.yaml" <<YAML
+name: oom
+system: $root/configs/small-wafer.yaml
+model: $root/models/tiny-gpt.yaml
+axes:
+  wafer.width: [64, 20000]
+  wafer.height: [20000]
+YAML
+"$bin" sweep "$tmp/oom.yaml" --db "$tmp/oom.sqlite" --jobs 1 --memory-limit "1 GiB" -q
+rc=$?
+check '[ $rc -eq 0 ]' "out-of-memory sweep exit $rc"
+check '[ "$(q "$tmp/oom.sqlite" "select count(*) from points where status = '"'"'ok'"'"'")" = 1 ]' "the small point ran"
+check 'q "$tmp/oom.sqlite" "select error from points where status = '"'"'failed'"'"'" | grep -q "out of memory"' "OOM point not recorded as failed: out of memory"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

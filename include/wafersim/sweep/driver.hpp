@@ -24,6 +24,7 @@ struct SweepOptions {
   std::string db;
   int jobs = 0;  // 0 = number of cores
   double timeout_s = 0;
+  std::string memory_limit;  // per point, e.g. "4 GiB"; empty = available memory / jobs; "0" = none
   Shard shard;
   std::string csv;
   std::string pareto;
