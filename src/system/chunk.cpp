@@ -4,8 +4,9 @@ namespace wafersim::sc {
 
 tlm::tlm_generic_payload& PayloadPool::make(ChunkKind kind, long long stream, int index, int count,
                                             double bytes) {
-  auto& p = items_.emplace_back();
-  auto* c = new ChunkInfo;
+  Item& item = items_.emplace_back();
+  auto& p = item.payload;
+  ChunkInfo* c = &item.info;
   c->kind = kind;
   c->stream = stream;
   c->index = index;
@@ -18,7 +19,7 @@ tlm::tlm_generic_payload& PayloadPool::make(ChunkKind kind, long long stream, in
 }
 
 PayloadPool::~PayloadPool() {
-  for (auto& p : items_) p.free_all_extensions();
+  for (auto& item : items_) item.payload.clear_extension(&item.info);
 }
 
 }  // namespace wafersim::sc

@@ -32,7 +32,13 @@ class PayloadPool {
   ~PayloadPool();
 
  private:
-  std::deque<tlm::tlm_generic_payload> items_;
+  // The extension lives beside its payload (no allocation per chunk); the payload only
+  // borrows it, so the destructor detaches it before the payload would delete it.
+  struct Item {
+    tlm::tlm_generic_payload payload;
+    ChunkInfo info;
+  };
+  std::deque<Item> items_;
 };
 
 inline const ChunkInfo& info(const tlm::tlm_generic_payload& p) {

@@ -49,16 +49,17 @@ class TileArray {
 
   // Per-tile busy cycles (compute) accumulated by the simulation.
   void add_busy(const Rect& r, double cycles);
-  double busy(int x, int y) const { return busy_[index(x, y)]; }
+  double busy(int x, int y) const { return busy_.empty() ? 0.0 : busy_[index(x, y)]; }
   const std::vector<std::uint32_t>& allocation() const { return allocated_; }
-  const std::vector<double>& busy_cycles() const { return busy_; }
+  const std::vector<double>& busy_cycles() const { return busy_; }  // empty until add_busy
 
  private:
   int width_;
   int height_;
   std::uint32_t capacity_;
   std::vector<std::uint32_t> allocated_;
-  std::vector<double> busy_;
+  std::vector<double> busy_;  // allocated on first use: most runs never count per-tile busy
+  bool empty_ = true;         // nothing allocated since construction or clear()
 };
 
 }  // namespace wafersim
