@@ -18,32 +18,36 @@ Link::Link(const sc_core::sc_module_name& name, std::string kind, double bytes_p
       kind_(std::move(kind)),
       bytes_per_s_(bytes_per_s),
       latency_(latency_s, SC_SEC),
-      queue_("queue", depth),
+      depth_(depth),
       peq_("peq") {
   in.register_b_transport(this, &Link::b_transport);
-  SC_THREAD(serialize_thread);
   SC_THREAD(deliver_thread);
 }
 
+// The serializer is computed, not a thread: a chunk starts when the link is free
+// (start = max(arrival, end of the previous chunk)) and arrives downstream `latency` after its
+// last byte. At most `depth` chunks may wait for the link; a sender offering more blocks until
+// the oldest waiting one starts (backpressure). Same timing as a FIFO drained by a serializer
+// thread, with two fewer context switches per chunk.
 void Link::b_transport(tlm::tlm_generic_payload& p, sc_time& delay) {
   if (delay != SC_ZERO_TIME) {
     wait(delay);
     delay = SC_ZERO_TIME;
   }
-  queue_.write(&p);  // blocks while the link's buffer is full
-}
-
-void Link::serialize_thread() {
   for (;;) {
-    tlm::tlm_generic_payload* p = queue_.read();
-    const double bytes = info(*p).bytes;
-    const double start = sc_core::sc_time_stamp().to_seconds();
-    const double dur = bytes / bytes_per_s_;
-    if (dur > 0) wait(sc_time(dur, SC_SEC));
-    busy_.emplace_back(start, sc_core::sc_time_stamp().to_seconds());
-    bytes_ += bytes;
-    peq_.notify(*p, latency_);
+    const sc_time now = sc_core::sc_time_stamp();
+    while (!waiting_.empty() && waiting_.front() <= now) waiting_.pop_front();
+    if (static_cast<int>(waiting_.size()) < depth_) break;
+    wait(waiting_.front() - now);
   }
+  const sc_time now = sc_core::sc_time_stamp();
+  const sc_time start = std::max(now, busy_until_);
+  const double bytes = info(p).bytes;
+  busy_until_ = start + sc_time(bytes / bytes_per_s_, SC_SEC);
+  if (start > now) waiting_.push_back(start);
+  busy_.emplace_back(start.to_seconds(), busy_until_.to_seconds());
+  bytes_ += bytes;
+  peq_.notify(p, busy_until_ - now + latency_);
 }
 
 void Link::deliver_thread() {

@@ -3,6 +3,7 @@
 // blocks in b_transport while the queue is full; the link serializes one chunk at a time at
 // its bandwidth and delivers it downstream after its latency (cut-through pipelining across
 // chunks comes from the chunking).
+#include <deque>
 #include <string>
 #include <systemc>
 #include <tlm>
@@ -31,13 +32,14 @@ class Link : public sc_core::sc_module {
 
  private:
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
-  void serialize_thread();
   void deliver_thread();
 
   std::string kind_;
   double bytes_per_s_;
   sc_core::sc_time latency_;
-  sc_core::sc_fifo<tlm::tlm_generic_payload*> queue_;
+  int depth_;
+  sc_core::sc_time busy_until_ = sc_core::SC_ZERO_TIME;
+  std::deque<sc_core::sc_time> waiting_;  // start times of chunks queued for the link
   tlm_utils::peq_with_get<tlm::tlm_generic_payload> peq_;
   std::vector<std::pair<double, double>> busy_;
   double bytes_ = 0;
