@@ -48,13 +48,23 @@ void pipe_breakdown(const PipelinePlan& plan, const PipeResult& res, int measure
     finish_breakdown(x, st.step_time_s, "");
     st.layers[s].breakdown = x;
   }
-  // Overall: the bottleneck stage's time, with stage 0's input starvation (which starves the
-  // whole pipeline) taken out of its idle time.
+  // Overall: the step's critical resource. Usually the bottleneck stage (its compute, fabric
+  // and update; the rest of its time is fill/drain or waiting); when the input link is busier
+  // than that stage, the pipeline is input bound and the step is the input feed plus bubbles;
+  // likewise for the busiest link between stages.
   const auto bs = static_cast<std::size_t>(std::max(0, st.bottleneck_stage));
   Breakdown all = stage_breakdown(plan.stages[bs], res.tasks[bs], a, b, n);
-  for (const auto& w : res.input_waits) all.input += clip(w.t0, w.t1, a, b) / n;
-  const double used = all.compute + all.fabric + all.optimizer;
-  all.input = std::min(all.input, std::max(0.0, st.step_time_s - used));
+  const double stage_busy = all.compute + all.fabric + all.optimizer;
+  const double input_busy = res.input_busy_s / n;
+  double link_busy = 0;
+  for (double l : res.link_busy_s) link_busy = std::max(link_busy, l / n);
+  if (input_busy > stage_busy && input_busy >= link_busy) {
+    all = Breakdown{};
+    all.input = std::min(input_busy, st.step_time_s);
+  } else if (link_busy > stage_busy) {
+    all = Breakdown{};
+    all.fabric = std::min(link_busy, st.step_time_s);
+  }
   finish_breakdown(all, st.step_time_s, "");
   st.breakdown = all;
 }
