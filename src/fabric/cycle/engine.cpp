@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <set>
 
 #include "engine_state.hpp"
@@ -76,6 +77,7 @@ Engine::Engine(FabricConfig cfg) : s_(std::make_unique<State>()) {
   s.link_count.assign(4 * routers, 0);
   s.delta[kNorth] = -s.W;
   s.delta[kSouth] = s.W;
+  for (int o = 0; o < 4; ++o) s.ch_off[o] = s.delta[o] * s.nch + opposite(o) * s.C;
   for (std::size_t r = 0; r < routers; ++r) {
     s.rm[r].x = static_cast<std::uint16_t>(r % static_cast<std::size_t>(s.W));
     s.rm[r].y = static_cast<std::uint16_t>(r / static_cast<std::size_t>(s.W));
@@ -111,6 +113,8 @@ Engine::Engine(FabricConfig cfg) : s_(std::make_unique<State>()) {
     Shard& sh = s.shards[static_cast<std::size_t>(i)];
     sh.y0 = s.H * i / k;
     sh.y1 = s.H * (i + 1) / k;
+    sh.r0 = static_cast<std::uint32_t>(sh.y0 * s.W);
+    sh.r1 = static_cast<std::uint32_t>(sh.y1 * s.W);
     for (int y = sh.y0; y < sh.y1; ++y) {
       s.shard_of_row[static_cast<std::size_t>(y)] = static_cast<std::uint16_t>(i);
       for (int x = 0; x < s.W; ++x) s.rm[static_cast<std::size_t>(y * s.W + x)].shard = static_cast<std::uint16_t>(i);
@@ -174,6 +178,7 @@ void Engine::set_traffic(const TrafficConfig& t) {
   s.traffic_on = true;
   s.traffic = t;
   s.msg_rate = t.rate / t.message_wavelets;
+  s.msg_log1m = s.msg_rate >= 1.0 ? 0.0 : std::log1p(-s.msg_rate);
   const auto n = static_cast<std::size_t>(s.W) * static_cast<std::size_t>(s.H);
   s.is_src.assign(n, 0);
   for (std::uint32_t pe = 0; pe < n; ++pe) s.is_src[pe] = is_source(t, s.W, s.H, pe) ? 1 : 0;

@@ -17,6 +17,7 @@ struct Arrival {
 struct Shard {
   int y0 = 0;  // rows [y0, y1)
   int y1 = 0;
+  std::uint32_t r0 = 0, r1 = 0;  // routers [r0, r1) (= rows [y0, y1))
   std::int64_t now = 0;  // local cycle: every cycle before it has been stepped
   // Timing wheels indexed by cycle & wheel_mask, written by this and neighbouring shards
   // (always at least hop_latency >= quantum cycles ahead of the writer).
@@ -60,6 +61,8 @@ struct Engine::State {
   std::vector<std::uint16_t> shard_of_row;
   std::vector<std::uint8_t> ch_port, ch_color;  // per channel slot in a router
   std::int32_t delta[4] = {0, 1, 0, -1};        // router index step per output port
+  // Per output port: downstream channel = own router's first channel + colour + ch_off[port].
+  std::int32_t ch_off[4] = {0, 0, 0, 0};
   std::vector<std::uint8_t> color_xy;     // per colour slot
   // Per PE: programs.
   std::vector<Program> programs;
@@ -77,6 +80,7 @@ struct Engine::State {
   bool traffic_on = false;
   TrafficConfig traffic;
   double msg_rate = 0;
+  double msg_log1m = 0;  // std::log1p(-msg_rate), for geometric_gap
   std::vector<std::uint8_t> is_src;
   std::vector<std::int64_t> t_next;   // generation cycle of the next unsent message
   std::vector<std::uint32_t> msg_i;   // its index
@@ -116,13 +120,17 @@ struct Engine::State {
     const std::uint32_t bit = c - r * static_cast<std::uint32_t>(nch);
     rm[r].nonempty[bit / 64] |= 1ull << (bit % 64);
   }
-  void schedule_arrival(std::uint32_t r_dst, std::uint32_t c, const Wavelet& w, std::int64_t t) {
-    Shard& sh = shard_of(r_dst);
+  // The shard owning router `r`, from the writer's shard (usually the same one).
+  Shard& shard_for(Shard& from, std::uint32_t r) {
+    return r - from.r0 < from.r1 - from.r0 ? from : shards[rm[r].shard];
+  }
+  void schedule_arrival(Shard& from, std::uint32_t r_dst, std::uint32_t c, const Wavelet& w, std::int64_t t) {
+    Shard& sh = shard_for(from, r_dst);
     sh.arrivals[static_cast<std::size_t>(t) & wheel_mask].push_back({c, r_dst, w});
     ++sh.pending;
   }
-  void schedule_credit(std::uint32_t r_src, std::uint32_t c, std::int64_t t) {
-    Shard& sh = shard_of(r_src);
+  void schedule_credit(Shard& from, std::uint32_t r_src, std::uint32_t c, std::int64_t t) {
+    Shard& sh = shard_for(from, r_src);
     sh.credit_wheel[static_cast<std::size_t>(t) & wheel_mask].push_back(c);
     ++sh.pending;
   }
@@ -149,7 +157,6 @@ struct Engine::State {
   }
 
   void cycle(Shard& sh, std::int64_t t);      // router_step.cpp
-  void step_router(Shard& sh, std::uint32_t r, std::int64_t t);
   void deliver(Shard& sh, std::uint32_t r, int c, const Wavelet& w, std::int64_t t);
   void step_pe(Shard& sh, std::uint32_t pe, std::int64_t t);  // pe_step.cpp
   bool run_program(Shard& sh, std::uint32_t pe, std::int64_t t);

@@ -124,7 +124,7 @@ bool Engine::State::step_traffic(Shard& sh, std::uint32_t pe, std::int64_t t) {
   auto more = [&] { return t_next[pe] < end && (tc.max_messages == 0 || msg_i[pe] < tc.max_messages); };
   auto advance = [&] {
     ++msg_i[pe];
-    t_next[pe] += geometric_gap(msg_rate, hash4(tc.seed, pe, msg_i[pe], kSaltGap));
+    t_next[pe] += geometric_gap(msg_rate, msg_log1m, hash4(tc.seed, pe, msg_i[pe], kSaltGap));
   };
   if (rem[pe] == 0) {
     // Start the oldest generated message (the source queue is implicit: see traffic.hpp).
@@ -168,7 +168,7 @@ void Engine::State::start_sources() {
       continue;
     }
     if (!traffic_on || !is_src[pe]) continue;
-    t_next[pe] = geometric_gap(msg_rate, hash4(traffic.seed, pe, 0, kSaltGap)) - 1;
+    t_next[pe] = geometric_gap(msg_rate, msg_log1m, hash4(traffic.seed, pe, 0, kSaltGap)) - 1;
     if (t_next[pe] < traffic.gen_end()) schedule_timer(sh, pe, 0, t_next[pe]);
   }
 }

@@ -1,5 +1,10 @@
 // The per-cycle hot path: timing wheels, the PE phase and the router phase of one shard.
 // No allocation once the vectors have grown to their working size, no strings, no logging.
+//
+// Speed notes (docs/fabric.md, "Engine"): the router phase runs on a `Hot` copy of the state's
+// array pointers held in registers. ChanMeta fields are bytes, and a byte store may alias
+// anything, so members read through `this` would be reloaded after every credit update.
+// Counters are summed in locals and added to the shard once per cycle.
 #include <bit>
 
 #include "engine_state.hpp"
@@ -9,15 +14,143 @@ namespace wafersim::cycle {
 
 namespace {
 
-// Output port of an XY-routed wavelet at (x, y): X first, then Y, then the RAMP.
-inline std::uint8_t xy_mask(int x, int y, std::uint32_t tag) {
-  const int dx = static_cast<int>(tag & 0xfffu);
-  const int dy = static_cast<int>((tag >> 12) & 0xfffu);
-  if (dx > x) return port_bit(kEast);
-  if (dx < x) return port_bit(kWest);
-  if (dy > y) return port_bit(kSouth);
-  if (dy < y) return port_bit(kNorth);
-  return port_bit(kRamp);
+using ChanMeta = Engine::State::ChanMeta;
+using RouterMeta = Engine::State::RouterMeta;
+
+// Output port of an XY-routed wavelet at (x, y): X first, then Y, then the RAMP. Branch-free:
+// at light load the direction is random, so branches would mispredict on most hops.
+inline std::uint8_t xy_mask(std::uint32_t x, std::uint32_t y, std::uint32_t tag) {
+  const std::uint32_t dx = tag & 0xfffu;
+  const std::uint32_t dy = (tag >> 12) & 0xfffu;
+  // Index: bit 0 east, 1 west, 2 south, 3 north; X wins over Y, nothing set = here.
+  static constexpr std::uint8_t kTable[16] = {
+      port_bit(kRamp),  port_bit(kEast), port_bit(kWest), 0,  // 0..3
+      port_bit(kSouth), port_bit(kEast), port_bit(kWest), 0,  // 4..7
+      port_bit(kNorth), port_bit(kEast), port_bit(kWest), 0,  // 8..11
+      0,                0,               0,               0};
+  const unsigned i = static_cast<unsigned>(dx > x) | static_cast<unsigned>(dx < x) << 1 |
+                     static_cast<unsigned>(dy > y) << 2 | static_cast<unsigned>(dy < y) << 3;
+  return kTable[i];
+}
+
+// What the router phase reads, as locals the compiler may keep in registers.
+struct Hot {
+  ChanMeta* cm;
+  const Wavelet* q;
+  RouterMeta* rm;
+  std::uint32_t* link_count;
+  const std::uint8_t* fwd;
+  const std::uint8_t* ch_port;
+  const std::uint8_t* ch_color;
+  const std::uint8_t* color_xy;
+  std::uint32_t nch, C, depth;
+  std::int32_t ch_off[4];  // downstream channel - (own router's first channel + colour), per port
+  std::uint32_t lat;       // hop latency
+  std::uint32_t turn;      // turn penalty
+  std::uint32_t window;  // 1 inside the measurement window
+  // This shard's routers [r0, r0 + span) and its wheel slots for what this cycle sends.
+  std::uint32_t r0, span;
+  std::vector<Arrival>* arrive;       // at t + hop latency
+  std::vector<Arrival>* arrive_turn;  // at t + hop latency + turn penalty
+  std::vector<std::uint32_t>* credit; // at t + hop latency
+  // Summed per cycle.
+  std::uint64_t moves = 0, extra_copies = 0, pending = 0;
+};
+
+}  // namespace
+
+namespace {
+
+constexpr std::uint8_t kCopies[32] = {  // wavelets a move creates beyond the one it takes: popcount - 1
+    0, 0, 0, 1, 0, 1, 1, 2, 0, 1, 1, 2, 1, 2, 2, 3, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4};
+
+// Tries to move the head of channel `idx` of router r; returns the output ports it took
+// (0 = it stays: outputs busy this cycle or without credit).
+[[gnu::always_inline]] inline std::uint8_t try_move(Engine::State& s, Shard& sh, Hot& h, RouterMeta& m, std::uint32_t r,
+                             std::uint32_t idx, std::uint8_t busy, std::int64_t t) {
+  const std::uint32_t base = r * h.nch;
+  const std::uint32_t c = h.ch_color[idx];
+  const std::uint32_t chn = base + idx;
+  ChanMeta& own = h.cm[chn];
+  const Wavelet w = h.q[static_cast<std::size_t>(chn) * h.depth + own.head];
+  const std::uint8_t mask = h.color_xy[c] ? xy_mask(m.x, m.y, w.tag) : own.route;
+  if (mask == 0) throw SimError("cycle engine: a wavelet arrived on a port with no route (set_route)");
+  if (mask & busy) return 0;
+  const std::uint32_t own_c = base + c;  // + ch_off[o] = the downstream channel through o
+  if (mask & (mask - 1)) {
+    for (int o = 0; o < 4; ++o)
+      if ((mask & port_bit(o)) && h.cm[own_c + static_cast<std::uint32_t>(h.ch_off[o])].credits == 0) return 0;
+  } else if (mask != port_bit(kRamp)) {
+    const int o = std::countr_zero(mask);
+    if (h.cm[own_c + static_cast<std::uint32_t>(h.ch_off[o])].credits == 0) return 0;
+  }
+  if (mask & port_bit(kRamp)) {
+    const std::uint8_t fw = h.fwd[r * h.C + c];
+    if (fw && h.cm[base + kRamp * h.C + (fw - 1u)].credits == 0) return 0;
+  }
+  // Commit: pop, return the credit upstream, send every copy.
+  const std::uint32_t p = h.ch_port[idx];
+  if (++own.head == h.depth) own.head = 0;
+  if (--own.size == 0) m.nonempty[idx >> 6] &= ~(1ull << (idx & 63));
+  if (p == kRamp) ++own.credits;
+  else {
+    const std::uint32_t up = s.neighbour(r, static_cast<int>(p));
+    if (up - h.r0 < h.span) {
+      h.credit->push_back(chn);
+      ++h.pending;
+    } else {
+      s.schedule_credit(sh, up, chn, t + h.lat);
+    }
+  }
+  h.extra_copies += kCopies[mask];
+  std::uint32_t outs = mask & 0xfu;
+  while (outs) {
+    const int o = std::countr_zero(outs);
+    outs &= outs - 1;
+    const std::uint32_t nb = s.neighbour(r, o);
+    const std::uint32_t dch = own_c + static_cast<std::uint32_t>(h.ch_off[o]);
+    --h.cm[dch].credits;
+    const bool turn = p != kRamp && static_cast<int>(p) != opposite(o);
+    if (nb - h.r0 < h.span) {
+      (turn ? h.arrive_turn : h.arrive)->push_back({dch, nb, w});
+      ++h.pending;
+    } else {
+      s.schedule_arrival(sh, nb, dch, w, t + h.lat + (turn ? h.turn : 0u));
+    }
+    ++h.moves;
+    h.link_count[4 * r + static_cast<std::uint32_t>(o)] += h.window;  // branch-free
+  }
+  if (mask & port_bit(kRamp)) s.deliver(sh, r, static_cast<int>(c), w, t);
+  m.rr = static_cast<std::uint8_t>(idx + 1);  // nch (past the last) scans like 0: no wrap needed
+  return mask;
+}
+
+// One router's cycle: round robin over its non-empty (port, colour) queues from `rr`; a head
+// wavelet moves when all its output ports are free this cycle and have credits. Returns
+// whether anything moved.
+inline bool step_router(Engine::State& s, Shard& sh, Hot& h, std::uint32_t r, std::int64_t t) {
+  RouterMeta& m = h.rm[r];
+  const std::uint64_t w0 = m.nonempty[0], w1 = m.nonempty[1];
+  // Light load: one non-empty queue, no arbitration.
+  if (w1 == 0 && (w0 & (w0 - 1)) == 0)
+    return try_move(s, sh, h, m, r, static_cast<std::uint32_t>(std::countr_zero(w0)), 0, t) != 0;
+  // Channels >= rr first, then those below, over the two words of the non-empty mask.
+  const unsigned start = m.rr;
+  const std::uint64_t h0 = start >= 64 ? 0 : w0 & (~0ull << start);
+  const std::uint64_t h1 = start <= 64 ? w1 : w1 & (~0ull << (start - 64));
+  const std::uint64_t order[4] = {h0, h1, w0 & ~h0, w1 & ~h1};
+  std::uint8_t busy = 0;
+  for (int k = 0; k < 4; ++k) {
+    std::uint64_t bits = order[k];
+    const std::uint32_t word = static_cast<std::uint32_t>(k & 1) * 64;
+    while (bits) {
+      const std::uint32_t idx = word + static_cast<std::uint32_t>(std::countr_zero(bits));
+      bits &= bits - 1;
+      busy |= try_move(s, sh, h, m, r, idx, busy, t);
+      if (busy == 0x1f) return true;
+    }
+  }
+  return busy != 0;
 }
 
 }  // namespace
@@ -26,11 +159,31 @@ void Engine::State::cycle(Shard& sh, std::int64_t t) {
   const std::size_t slot = static_cast<std::size_t>(t) & wheel_mask;
   // Credits first: a slot freed L cycles ago is usable from this cycle on.
   auto& cr = sh.credit_wheel[slot];
-  for (std::uint32_t c : cr) ++cm[c].credits;
+  {
+    ChanMeta* const c_m = cm.data();
+    for (std::uint32_t c : cr) ++c_m[c].credits;
+  }
   auto& ar = sh.arrivals[slot];
-  for (const Arrival& a : ar) {
-    push_queue(a.r, a.ch, a.w);
-    activate(sh, a.r);
+  if (!ar.empty()) {
+    ChanMeta* const c_m = cm.data();
+    Wavelet* const qq = q.data();
+    RouterMeta* const r_m = rm.data();
+    const auto un = static_cast<std::uint32_t>(nch);
+    const auto ud = static_cast<std::uint32_t>(depth);
+    for (const Arrival& a : ar) {
+      ChanMeta& m = c_m[a.ch];
+      std::uint32_t tail = m.head + m.size;
+      if (tail >= ud) tail -= ud;
+      qq[static_cast<std::size_t>(a.ch) * ud + tail] = a.w;
+      ++m.size;
+      const std::uint32_t bit = a.ch - a.r * un;
+      RouterMeta& rmr = r_m[a.r];
+      rmr.nonempty[bit >> 6] |= 1ull << (bit & 63);
+      if (!rmr.in_active) {
+        rmr.in_active = 1;
+        sh.active.push_back(a.r);
+      }
+    }
   }
   sh.pending -= cr.size() + ar.size();
   cr.clear();
@@ -65,90 +218,44 @@ void Engine::State::cycle(Shard& sh, std::int64_t t) {
 
   // Router phase. A router only changes its own queues and schedules effects >= 1 cycle
   // ahead, so the order of the active list does not matter.
+  if (sh.active.empty()) return;
+  Hot h{cm.data(), q.data(), rm.data(), link_count.data(), fwd.data(), ch_port.data(), ch_color.data(),
+        color_xy.data(), static_cast<std::uint32_t>(nch), static_cast<std::uint32_t>(C),
+        static_cast<std::uint32_t>(depth), {ch_off[0], ch_off[1], ch_off[2], ch_off[3]},
+        static_cast<std::uint32_t>(cfg.hop_latency), static_cast<std::uint32_t>(cfg.turn_penalty), in_window(t) ? 1u : 0u,
+        sh.r0, sh.r1 - sh.r0, &sh.arrivals[static_cast<std::size_t>(t + cfg.hop_latency) & wheel_mask],
+        &sh.arrivals[static_cast<std::size_t>(t + cfg.hop_latency + cfg.turn_penalty) & wheel_mask],
+        &sh.credit_wheel[static_cast<std::size_t>(t + cfg.hop_latency) & wheel_mask]};
+  std::uint32_t* const act = sh.active.data();
+  const std::size_t n = sh.active.size();
   std::size_t keep = 0;
-  for (std::size_t i = 0; i < sh.active.size(); ++i) {
-    const std::uint32_t r = sh.active[i];
-    step_router(sh, r, t);
-    RouterMeta& m = rm[r];
-    if (m.nonempty[0] | m.nonempty[1]) sh.active[keep++] = r;
+  bool moved = false;
+  // The arrivals loop above touched these routers' lines, but a busy cycle's worth of them
+  // does not stay in L1: fetch a few routers ahead.
+  constexpr std::size_t kAhead = 4;
+  const std::size_t qbytes = static_cast<std::size_t>(nch) * static_cast<std::size_t>(depth) * sizeof(Wavelet);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i + kAhead < n) {
+      const std::uint32_t ra = act[i + kAhead];
+      __builtin_prefetch(h.rm + ra);
+      __builtin_prefetch(h.cm + static_cast<std::size_t>(ra) * h.nch);
+      const char* qa = reinterpret_cast<const char*>(h.q + static_cast<std::size_t>(ra) * h.nch * h.depth);
+      for (std::size_t b = 0; b < qbytes; b += 64) __builtin_prefetch(qa + b);
+    }
+    const std::uint32_t r = act[i];
+    moved |= step_router(*this, sh, h, r, t);
+    RouterMeta& m = h.rm[r];
+    if (m.nonempty[0] | m.nonempty[1]) act[keep++] = r;
     else m.in_active = 0;
   }
   sh.active.resize(keep);
-}
-
-void Engine::State::step_router(Shard& sh, std::uint32_t r, std::int64_t t) {
-  RouterMeta& m = rm[r];
-  const int x = m.x;
-  const int y = m.y;
-  const int L = cfg.hop_latency;
-  const bool window = in_window(t);
-  std::uint8_t busy = 0;
-  const std::uint64_t snap[2] = {m.nonempty[0], m.nonempty[1]};
-  const int start = m.rr;
-  const auto unch = static_cast<std::uint32_t>(nch);
-  // Two passes over the set bits: channels >= rr first, then those below (round robin).
-  for (int pass = 0; pass < 2; ++pass) {
-    for (int wd = 0; wd < 2; ++wd) {
-      std::uint64_t bits = snap[wd];
-      const int base = wd * 64;
-      if (pass == 0) {
-        if (base + 64 <= start) continue;
-        if (start > base) bits &= ~0ull << (start - base);
-      } else {
-        if (base >= start) break;
-        if (start - base < 64) bits &= (1ull << (start - base)) - 1;
-      }
-      while (bits) {
-        const int idx = base + std::countr_zero(bits);
-        bits &= bits - 1;
-        const int p = ch_port[static_cast<std::size_t>(idx)];
-        const int c = ch_color[static_cast<std::size_t>(idx)];
-        const std::uint32_t chn = r * unch + static_cast<std::uint32_t>(idx);
-        ChanMeta& own = cm[chn];
-        const Wavelet w = q[static_cast<std::size_t>(chn) * static_cast<std::size_t>(depth) + own.head];
-        const std::uint8_t mask = color_xy[static_cast<std::size_t>(c)] ? xy_mask(x, y, w.tag) : own.route;
-        if (mask == 0)
-          throw SimError("cycle engine: a wavelet arrived on a port with no route (set_route)");
-        if (mask & busy) continue;
-        const std::uint8_t fw = fwd[r * static_cast<std::uint32_t>(C) + static_cast<std::uint32_t>(c)];
-        bool ok = true;
-        for (int o = 0; o < 4 && ok; ++o)
-          if ((mask & port_bit(o)) && cm[neighbour(r, o) * unch + static_cast<std::uint32_t>(opposite(o) * C + c)].credits == 0)
-            ok = false;
-        if (ok && (mask & port_bit(kRamp)) && fw && cm[ch(r, kRamp, fw - 1)].credits == 0) ok = false;
-        if (!ok) continue;
-        // Commit: pop, return the credit upstream, send every copy.
-        if (++own.head == depth) own.head = 0;
-        if (--own.size == 0) m.nonempty[idx / 64] &= ~(1ull << (idx % 64));
-        if (p == kRamp) ++own.credits;
-        else schedule_credit(neighbour(r, p), chn, t + L);
-        int copies = 0;
-        for (int o = 0; o < 4; ++o) {
-          if (!(mask & port_bit(o))) continue;
-          const std::uint32_t nb = neighbour(r, o);
-          const std::uint32_t dch = nb * unch + static_cast<std::uint32_t>(opposite(o) * C + c);
-          --cm[dch].credits;
-          const bool turn = p != kRamp && o != opposite(p);
-          schedule_arrival(nb, dch, w, t + L + (turn ? cfg.turn_penalty : 0));
-          ++copies;
-          ++sh.c.link_moves;
-          if (window) {
-            ++link_count[4 * r + static_cast<std::uint32_t>(o)];
-            ++sh.c.window_link_moves;
-          }
-        }
-        if (mask & port_bit(kRamp)) {
-          ++copies;
-          deliver(sh, r, c, w, t);
-        }
-        sh.c.created += static_cast<std::uint64_t>(copies - 1);
-        sh.c.last_progress = t;
-        busy |= mask;
-        m.rr = static_cast<std::uint8_t>(idx + 1 == nch ? 0 : idx + 1);
-        if (busy == 0x1f) return;
-      }
-    }
+  if (h.moves) {
+    sh.c.link_moves += h.moves;
+    if (h.window) sh.c.window_link_moves += h.moves;
   }
+  sh.c.created += h.extra_copies;
+  sh.pending += h.pending;
+  if (moved) sh.c.last_progress = t;
 }
 
 void Engine::State::deliver(Shard& sh, std::uint32_t r, int c, const Wavelet& w, std::int64_t t) {
@@ -159,7 +266,7 @@ void Engine::State::deliver(Shard& sh, std::uint32_t r, int c, const Wavelet& w,
     // Data task: re-send on the forward colour (the router checked the RAMP credit).
     const std::uint32_t rc = ch(r, kRamp, fwd[pc_idx] - 1);
     --cm[rc].credits;
-    schedule_arrival(r, rc, w, t + cfg.forward_delay);
+    schedule_arrival(sh, r, rc, w, t + cfg.forward_delay);
     ++sh.c.created;
     return;
   }

@@ -52,12 +52,16 @@ const std::vector<std::string>& pattern_names() {
 
 bool is_point_to_point(Pattern p) { return p != Pattern::row_broadcast && p != Pattern::column_reduce; }
 
-std::int64_t geometric_gap(double rate, std::uint64_t bits) {
+std::int64_t geometric_gap(double rate, double log1m_rate, std::uint64_t bits) {
   if (rate >= 1.0) return 1;
   // u in (0, 1]: the number of Bernoulli(rate) trials up to and including the first success.
   const double u = (static_cast<double>(bits >> 11) + 1.0) * 0x1.0p-53;
-  const double g = std::floor(std::log(u) / std::log1p(-rate));
+  const double g = std::floor(std::log(u) / log1m_rate);
   return 1 + static_cast<std::int64_t>(std::min(g, 1e15));
+}
+
+std::int64_t geometric_gap(double rate, std::uint64_t bits) {
+  return geometric_gap(rate, rate >= 1.0 ? 0.0 : std::log1p(-rate), bits);
 }
 
 std::uint32_t pattern_destination(const TrafficConfig& t, int width, int height, std::uint32_t src,

@@ -58,6 +58,9 @@ constexpr std::uint64_t hash4(std::uint64_t seed, std::uint64_t pe, std::uint64_
 
 // Cycles from one Bernoulli(rate) event to the next (>= 1), from 64 random bits.
 std::int64_t geometric_gap(double rate, std::uint64_t bits);
+// The same with `log1m_rate` = std::log1p(-rate) computed once by the caller (identical
+// results, one logarithm per message instead of two).
+std::int64_t geometric_gap(double rate, double log1m_rate, std::uint64_t bits);
 // Destination of message `i` of source `src` (may equal src: the message is skipped).
 std::uint32_t pattern_destination(const TrafficConfig& t, int width, int height, std::uint32_t src,
                                   std::uint64_t i);
