@@ -5,6 +5,7 @@
 // (so it names neither).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -34,6 +35,7 @@ struct FabricOptions {
   int shards = 1;
   int quantum = 0;
   std::string json, svg, png;
+  std::string scale = "data";  // heatmap colour scale: data | zero | unit
   bool quiet = false;
 };
 
@@ -126,8 +128,16 @@ int run_fabric(const FabricOptions& o) {
     hm.values = r.link_heat;
     hm.title = fmt::format("{} at {}: busiest output link per router", r.pattern, r.rate);
     hm.legend = "link utilization (wavelets/cycle)";
-    hm.min = 0;
-    hm.max = 1;
+    // A light-load run uses a few percent of each link: a fixed 0..1 scale would paint it all
+    // dark. The legend always shows the range the colours span.
+    if (o.scale == "unit") {
+      hm.min = 0;
+      hm.max = 1;
+    } else if (o.scale == "zero") {
+      const double mx = r.link_heat.empty() ? 0.0 : *std::max_element(r.link_heat.begin(), r.link_heat.end());
+      hm.min = 0;
+      hm.max = mx > 0 ? mx : 1;
+    }  // "data": min = max = 0 -> the heatmap spans the data's own min .. max
     if (!o.svg.empty()) write_heatmap_svg(o.svg, hm);
     if (!o.png.empty()) write_heatmap_png(o.png, hm);
   }
@@ -155,6 +165,9 @@ Runner add_fabric_command(CLI::App& app) {
   app.add_option("--json", o->json, "Write the JSON report to FILE ('-' = stdout)");
   app.add_option("--svg", o->svg, "Write a link-utilization heatmap (SVG)");
   app.add_option("--png", o->png, "Write a link-utilization heatmap (PNG)");
+  app.add_option("--scale", o->scale,
+                 "Heatmap colour scale: data (min..max of the run, default), zero (0..max) or unit (0..1)")
+      ->check(CLI::IsMember({"data", "zero", "unit"}));
   app.add_flag("-q,--quiet", o->quiet, "No text report");
   return [o]() { return run_fabric(*o); };
 }

@@ -1,22 +1,18 @@
 #include "wafersim/report/heatmap.hpp"
 
 #include <fmt/format.h>
-#include <png.h>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <stdexcept>
 
+#include "wafersim/report/image.hpp"
 #include "wafersim/report/report.hpp"
 
 namespace wafersim {
 
 namespace {
-
-struct Rgb {
-  unsigned char r, g, b;
-};
 
 // Viridis, sampled at 9 points and interpolated: perceptually uniform and readable in grey.
 Rgb colour(double t) {
@@ -28,7 +24,7 @@ Rgb colour(double t) {
   const int i = std::min(7, static_cast<int>(t));
   const double f = t - i;
   auto mix = [&](int c) {
-    return static_cast<unsigned char>(std::lround(k[static_cast<std::size_t>(i)][static_cast<std::size_t>(c)] * (1 - f) +
+    return static_cast<std::uint8_t>(std::lround(k[static_cast<std::size_t>(i)][static_cast<std::size_t>(c)] * (1 - f) +
                                                   k[static_cast<std::size_t>(i) + 1][static_cast<std::size_t>(c)] * f));
   };
   return {mix(0), mix(1), mix(2)};
@@ -132,53 +128,16 @@ std::string heatmap_png(const Heatmap& h) {
   const int gw = p.w * cell, gh = p.h * cell;
   const int bar = 24, gap = 10;
   const int W = gw + gap + bar, H = gh;
-  std::vector<unsigned char> img(static_cast<std::size_t>(W) * static_cast<std::size_t>(H) * 3, 255);
-  auto put = [&](int x, int y, Rgb c) {
-    unsigned char* px = &img[(static_cast<std::size_t>(y) * static_cast<std::size_t>(W) + static_cast<std::size_t>(x)) * 3];
-    px[0] = c.r;
-    px[1] = c.g;
-    px[2] = c.b;
-  };
-  for (int y = 0; y < gh; ++y)
-    for (int x = 0; x < gw; ++x) {
-      const double v = p.v[static_cast<std::size_t>(y / cell) * static_cast<std::size_t>(p.w) + static_cast<std::size_t>(x / cell)];
-      put(x, y, colour(std::isnan(v) ? v : (v - lo) / (hi - lo)));
+  Raster img(W, H);
+  for (int y = 0; y < p.h; ++y)
+    for (int x = 0; x < p.w; ++x) {
+      const double v = p.v[static_cast<std::size_t>(y) * static_cast<std::size_t>(p.w) + static_cast<std::size_t>(x)];
+      img.fill_rect(x * cell, y * cell, cell, cell, colour(std::isnan(v) ? v : (v - lo) / (hi - lo)));
     }
   for (int y = 0; y < H; ++y)  // colour bar: top = max
-    for (int x = gw + gap; x < W; ++x) put(x, y, colour(H > 1 ? 1.0 - static_cast<double>(y) / (H - 1) : 1.0));
-
-  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
-  png_infop info = png ? png_create_info_struct(png) : nullptr;
-  if (!png || !info) throw std::runtime_error("libpng: out of memory");
-  std::string out;
-  if (setjmp(png_jmpbuf(png))) {
-    png_destroy_write_struct(&png, &info);
-    throw std::runtime_error("libpng: encoding failed");
-  }
-  png_set_write_fn(
-      png, &out,
-      [](png_structp ps, png_bytep data, png_size_t n) {
-        static_cast<std::string*>(png_get_io_ptr(ps))->append(reinterpret_cast<const char*>(data), n);
-      },
-      nullptr);
-  png_set_IHDR(png, info, static_cast<png_uint_32>(W), static_cast<png_uint_32>(H), 8, PNG_COLOR_TYPE_RGB,
-               PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-  // The legend PNG cannot render text: title, label and range go in text chunks.
-  std::string title = h.title, legend = h.legend, scale = fmt::format("{:.6g} .. {:.6g} (colour bar: bottom .. top)", lo, hi);
-  png_text text[3] = {};
-  text[0].compression = text[1].compression = text[2].compression = PNG_TEXT_COMPRESSION_NONE;
-  text[0].key = const_cast<char*>("Title");
-  text[0].text = title.data();
-  text[1].key = const_cast<char*>("Description");
-  text[1].text = legend.data();
-  text[2].key = const_cast<char*>("Comment");
-  text[2].text = scale.data();
-  png_set_text(png, info, text, 3);
-  png_write_info(png, info);
-  for (int y = 0; y < H; ++y) png_write_row(png, &img[static_cast<std::size_t>(y) * static_cast<std::size_t>(W) * 3]);
-  png_write_end(png, nullptr);
-  png_destroy_write_struct(&png, &info);
-  return out;
+    img.fill_rect(gw + gap, y, bar, 1, colour(H > 1 ? 1.0 - static_cast<double>(y) / (H - 1) : 1.0));
+  // The PNG has no room for text: the label and the colour bar's range go in its title.
+  return encode_png(img, fmt::format("{} | {}: colour bar bottom .. top = {:.6g} .. {:.6g}", h.title, h.legend, lo, hi));
 }
 
 void write_heatmap_svg(const std::string& path, const Heatmap& h) { write_file_atomic(path, heatmap_svg(h)); }
