@@ -8,6 +8,22 @@
 
 namespace wafersim::cycle {
 
+// Output port of an XY-routed wavelet at (x, y): X first, then Y, then the RAMP. Branch-free:
+// at light load the direction is random, so branches would mispredict on most hops.
+inline std::uint8_t xy_mask(std::uint32_t x, std::uint32_t y, std::uint32_t tag) {
+  const std::uint32_t dx = tag & 0xfffu;
+  const std::uint32_t dy = (tag >> 12) & 0xfffu;
+  // Index: bit 0 east, 1 west, 2 south, 3 north; X wins over Y, nothing set = here.
+  static constexpr std::uint8_t kTable[16] = {
+      port_bit(kRamp),  port_bit(kEast), port_bit(kWest), 0,  // 0..3
+      port_bit(kSouth), port_bit(kEast), port_bit(kWest), 0,  // 4..7
+      port_bit(kNorth), port_bit(kEast), port_bit(kWest), 0,  // 8..11
+      0,                0,               0,               0};
+  const unsigned i = static_cast<unsigned>(dx > x) | static_cast<unsigned>(dx < x) << 1 |
+                     static_cast<unsigned>(dy > y) << 2 | static_cast<unsigned>(dy < y) << 3;
+  return kTable[i];
+}
+
 struct Arrival {
   std::uint32_t ch;
   std::uint32_t r;  // router of the channel (saves a division on the hot path)
@@ -45,7 +61,9 @@ struct Engine::State {
   struct ChanMeta {
     std::uint8_t head = 0, size = 0;
     std::uint8_t credits = 0;  // sender's view of free space downstream
-    std::uint8_t route = 0;    // static routes: output port mask
+    // Output port mask: the static route, or for an XY colour the head wavelet's port
+    // (cached when a wavelet becomes the head, so a router decides without reading the queue).
+    std::uint8_t route = 0;
   };
   std::vector<Wavelet> q;       // ring buffers, depth entries per channel
   std::vector<ChanMeta> cm;
@@ -116,8 +134,8 @@ struct Engine::State {
     std::uint32_t tail = cm[c].head + cm[c].size;
     if (tail >= static_cast<std::uint32_t>(depth)) tail -= static_cast<std::uint32_t>(depth);
     q[static_cast<std::size_t>(c) * static_cast<std::size_t>(depth) + tail] = w;
-    ++cm[c].size;
     const std::uint32_t bit = c - r * static_cast<std::uint32_t>(nch);
+    if (++cm[c].size == 1 && color_xy[ch_color[bit]]) cm[c].route = xy_mask(rm[r].x, rm[r].y, w.tag);
     rm[r].nonempty[bit / 64] |= 1ull << (bit % 64);
   }
   // The shard owning router `r`, from the writer's shard (usually the same one).

@@ -17,22 +17,6 @@ namespace {
 using ChanMeta = Engine::State::ChanMeta;
 using RouterMeta = Engine::State::RouterMeta;
 
-// Output port of an XY-routed wavelet at (x, y): X first, then Y, then the RAMP. Branch-free:
-// at light load the direction is random, so branches would mispredict on most hops.
-inline std::uint8_t xy_mask(std::uint32_t x, std::uint32_t y, std::uint32_t tag) {
-  const std::uint32_t dx = tag & 0xfffu;
-  const std::uint32_t dy = (tag >> 12) & 0xfffu;
-  // Index: bit 0 east, 1 west, 2 south, 3 north; X wins over Y, nothing set = here.
-  static constexpr std::uint8_t kTable[16] = {
-      port_bit(kRamp),  port_bit(kEast), port_bit(kWest), 0,  // 0..3
-      port_bit(kSouth), port_bit(kEast), port_bit(kWest), 0,  // 4..7
-      port_bit(kNorth), port_bit(kEast), port_bit(kWest), 0,  // 8..11
-      0,                0,               0,               0};
-  const unsigned i = static_cast<unsigned>(dx > x) | static_cast<unsigned>(dx < x) << 1 |
-                     static_cast<unsigned>(dy > y) << 2 | static_cast<unsigned>(dy < y) << 3;
-  return kTable[i];
-}
-
 // What the router phase reads, as locals the compiler may keep in registers.
 struct Hot {
   ChanMeta* cm;
@@ -72,8 +56,7 @@ constexpr std::uint8_t kCopies[32] = {  // wavelets a move creates beyond the on
   const std::uint32_t c = h.ch_color[idx];
   const std::uint32_t chn = base + idx;
   ChanMeta& own = h.cm[chn];
-  const Wavelet w = h.q[static_cast<std::size_t>(chn) * h.depth + own.head];
-  const std::uint8_t mask = h.color_xy[c] ? xy_mask(m.x, m.y, w.tag) : own.route;
+  const std::uint8_t mask = own.route;  // XY colours: the head's port, cached by push
   if (mask == 0) throw SimError("cycle engine: a wavelet arrived on a port with no route (set_route)");
   if (mask & busy) return 0;
   const std::uint32_t own_c = base + c;  // + ch_off[o] = the downstream channel through o
@@ -90,8 +73,10 @@ constexpr std::uint8_t kCopies[32] = {  // wavelets a move creates beyond the on
   }
   // Commit: pop, return the credit upstream, send every copy.
   const std::uint32_t p = h.ch_port[idx];
+  const Wavelet w = h.q[static_cast<std::size_t>(chn) * h.depth + own.head];
   if (++own.head == h.depth) own.head = 0;
   if (--own.size == 0) m.nonempty[idx >> 6] &= ~(1ull << (idx & 63));
+  else if (h.color_xy[c]) own.route = xy_mask(m.x, m.y, h.q[static_cast<std::size_t>(chn) * h.depth + own.head].tag);
   if (p == kRamp) ++own.credits;
   else {
     const std::uint32_t up = s.neighbour(r, static_cast<int>(p));
@@ -170,14 +155,16 @@ void Engine::State::cycle(Shard& sh, std::int64_t t) {
     RouterMeta* const r_m = rm.data();
     const auto un = static_cast<std::uint32_t>(nch);
     const auto ud = static_cast<std::uint32_t>(depth);
+    const std::uint8_t* const chc = ch_color.data();
+    const std::uint8_t* const cxy = color_xy.data();
     for (const Arrival& a : ar) {
       ChanMeta& m = c_m[a.ch];
       std::uint32_t tail = m.head + m.size;
       if (tail >= ud) tail -= ud;
       qq[static_cast<std::size_t>(a.ch) * ud + tail] = a.w;
-      ++m.size;
       const std::uint32_t bit = a.ch - a.r * un;
       RouterMeta& rmr = r_m[a.r];
+      if (++m.size == 1 && cxy[chc[bit]]) m.route = xy_mask(rmr.x, rmr.y, a.w.tag);
       rmr.nonempty[bit >> 6] |= 1ull << (bit & 63);
       if (!rmr.in_active) {
         rmr.in_active = 1;
