@@ -126,8 +126,13 @@ std::string heatmap_png(const Heatmap& h) {
   const auto [lo, hi] = range(h);
   const int cell = std::max(1, 512 / std::max(p.w, p.h));
   const int gw = p.w * cell, gh = p.h * cell;
-  const int bar = 24, gap = 10;
-  const int W = gw + gap + bar, H = gh;
+  const int bar = 24, gap = 10, scale = 2;
+  // Numeric labels beside the colour bar: top (max), middle and bottom (min) of the scale.
+  const std::string top = fmt::format("{:.3g}", hi), mid = fmt::format("{:.3g}", 0.5 * (lo + hi)),
+                    bottom = fmt::format("{:.3g}", lo);
+  const int label_w = 6 + std::max({Raster::text_width(top, scale), Raster::text_width(mid, scale),
+                                    Raster::text_width(bottom, scale)});
+  const int W = gw + gap + bar + label_w, H = std::max(gh, 7 * scale * 3);
   Raster img(W, H);
   for (int y = 0; y < p.h; ++y)
     for (int x = 0; x < p.w; ++x) {
@@ -136,7 +141,12 @@ std::string heatmap_png(const Heatmap& h) {
     }
   for (int y = 0; y < H; ++y)  // colour bar: top = max
     img.fill_rect(gw + gap, y, bar, 1, colour(H > 1 ? 1.0 - static_cast<double>(y) / (H - 1) : 1.0));
-  // The PNG has no room for text: the label and the colour bar's range go in its title.
+  const Rgb ink{20, 20, 20};
+  const int lx = gw + gap + bar + 6;
+  img.draw_text(lx, 0, top, scale, ink);
+  img.draw_text(lx, (H - 7 * scale) / 2, mid, scale, ink);
+  img.draw_text(lx, H - 7 * scale, bottom, scale, ink);
+  // The bar is labelled with numbers; the legend's words and the title go in the PNG's title.
   return encode_png(img, fmt::format("{} | {}: colour bar bottom .. top = {:.6g} .. {:.6g}", h.title, h.legend, lo, hi));
 }
 

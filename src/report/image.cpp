@@ -52,20 +52,45 @@ constexpr std::array<std::array<std::uint8_t, 7>, 10> kDigits = {{
 }};
 }  // namespace
 
-int Raster::number_width(long long value, int scale) {
-  return static_cast<int>(std::to_string(value).size()) * 6 * scale - scale;
+namespace {
+constexpr std::array<std::uint8_t, 7> kDot = {0x00, 0x00, 0x00, 0x00, 0x00, 0x0C, 0x0C};
+constexpr std::array<std::uint8_t, 7> kMinus = {0x00, 0x00, 0x00, 0x1F, 0x00, 0x00, 0x00};
+constexpr std::array<std::uint8_t, 7> kPlus = {0x00, 0x04, 0x04, 0x1F, 0x04, 0x04, 0x00};
+constexpr std::array<std::uint8_t, 7> kE = {0x00, 0x00, 0x0E, 0x11, 0x1F, 0x10, 0x0E};
+constexpr std::array<std::uint8_t, 7> kPercent = {0x18, 0x19, 0x02, 0x04, 0x08, 0x13, 0x03};
+
+const std::array<std::uint8_t, 7>* glyph(char ch) {
+  if (ch >= '0' && ch <= '9') return &kDigits[static_cast<std::size_t>(ch - '0')];
+  switch (ch) {
+    case '.': return &kDot;
+    case '-': return &kMinus;
+    case '+': return &kPlus;
+    case 'e': return &kE;
+    case '%': return &kPercent;
+    default: return nullptr;
+  }
+}
+}  // namespace
+
+int Raster::text_width(const std::string& text, int scale) {
+  return text.empty() ? 0 : static_cast<int>(text.size()) * 6 * scale - scale;
 }
 
-void Raster::draw_number(int x, int y, long long value, int scale, Rgb c) {
-  const std::string s = std::to_string(value);
-  for (std::size_t k = 0; k < s.size(); ++k) {
-    if (s[k] < '0' || s[k] > '9') continue;
-    const auto& g = kDigits[static_cast<std::size_t>(s[k] - '0')];
+void Raster::draw_text(int x, int y, const std::string& text, int scale, Rgb c) {
+  for (std::size_t k = 0; k < text.size(); ++k) {
+    const auto* g = glyph(text[k]);
+    if (!g) continue;
     for (int row = 0; row < 7; ++row)
       for (int col = 0; col < 5; ++col)
-        if (g[static_cast<std::size_t>(row)] & (0x10 >> col))
+        if ((*g)[static_cast<std::size_t>(row)] & (0x10 >> col))
           fill_rect(x + (static_cast<int>(k) * 6 + col) * scale, y + row * scale, scale, scale, c);
   }
+}
+
+int Raster::number_width(long long value, int scale) { return text_width(std::to_string(value), scale); }
+
+void Raster::draw_number(int x, int y, long long value, int scale, Rgb c) {
+  draw_text(x, y, std::to_string(value), scale, c);
 }
 
 std::string encode_png_rgb(int width, int height, const std::vector<std::uint8_t>& rgb, const std::string& title) {

@@ -22,6 +22,10 @@ class Raster {
   // Draws decimal digits with a 5x7 font scaled by `scale`, top-left at (x, y).
   void draw_number(int x, int y, long long value, int scale, Rgb c);
   static int number_width(long long value, int scale);
+  // The same font for numbers as text: digits, '.', '-', '+', 'e' and '%'; other characters
+  // are left blank.
+  void draw_text(int x, int y, const std::string& text, int scale, Rgb c);
+  static int text_width(const std::string& text, int scale);
   const std::vector<std::uint8_t>& pixels() const { return px_; }
 
  private:
