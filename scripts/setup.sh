@@ -10,8 +10,9 @@ PKGS=(
   libonnx-dev libprotobuf-dev protobuf-compiler
   libsqlite3-dev sqlite3 libopenmpi-dev openmpi-bin
 )
-# Optional: ccache speeds up rebuilds; matplotlib draws sweep plots (scripts/plot_sweep.py).
-OPTIONAL=(ccache python3-matplotlib)
+# Optional: ccache speeds up rebuilds; matplotlib draws sweep plots (scripts/plot_sweep.py);
+# clang + its runtime build the libFuzzer targets (scripts/fuzz.sh).
+OPTIONAL=(ccache python3-matplotlib clang libclang-rt-14-dev)
 
 missing=()
 for p in "${PKGS[@]}" "${OPTIONAL[@]}"; do

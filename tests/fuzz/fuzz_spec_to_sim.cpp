@@ -1,0 +1,189 @@
+// libFuzzer target: the spec-to-simulation path without SystemC (SystemC elaborates once per
+// process, so simulate()/run_cluster() cannot run per input). The fuzz bytes pick a small system
+// (applied as `--set` overrides on the built-in cs2.yaml, so the spec passes the real validation)
+// and a small transformer; then the LayerGraph, the weight-streaming plan, the pipelined plan
+// and the pipeline discrete-event simulation run, configured as src/sim/pipelined.cpp does.
+// Invariants: times > 0 and finite, regions disjoint and inside the usable grid, per-tile SRAM
+// within capacity, the batch covered by the micro-batches.
+#include <fmt/format.h>
+#include <fuzzer/FuzzedDataProvider.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "fuzz_common.hpp"
+#include "wafersim/graph/layer_graph.hpp"
+#include "wafersim/map/pipeline_plan.hpp"
+#include "wafersim/map/placement.hpp"
+#include "wafersim/map/ws_plan.hpp"
+#include "wafersim/sim/pipeline_des.hpp"
+#include "wafersim/spec/system_spec.hpp"
+
+using namespace wafersim;
+
+namespace {
+
+std::vector<Override> small_system(FuzzedDataProvider& in) {
+  std::vector<Override> o;
+  const auto set = [&](const char* path, std::string value) { o.push_back({path, std::move(value), "fuzz"}); };
+  const int w = in.ConsumeIntegralInRange(4, 64);
+  const int h = in.ConsumeIntegralInRange(4, 64);
+  const int ux = in.ConsumeIntegralInRange(0, 2);
+  const int uy = in.ConsumeIntegralInRange(0, 2);
+  set("wafer.width", std::to_string(w));
+  set("wafer.height", std::to_string(h));
+  set("wafer.usable.x", std::to_string(ux));
+  set("wafer.usable.y", std::to_string(uy));
+  set("wafer.usable.width", std::to_string(w - ux));
+  set("wafer.usable.height", std::to_string(h - uy));
+  set("wafer.dies_x", "1");
+  set("wafer.dies_y", "1");
+  set("pe.sram", fmt::format("{} B", in.ConsumeIntegralInRange(4 << 10, 64 << 10)));
+  set("pe.sram_reserved", fmt::format("{} B", in.ConsumeIntegralInRange(0, 4 << 10)));
+  set("map.tile_reserve", fmt::format("{} B", in.ConsumeIntegralInRange(0, 1 << 10)));
+  set("pe.clock", fmt::format("{} MHz", in.ConsumeIntegralInRange(100, 3000)));
+  set("pe.fmac_issue_efficiency", fmt::format("{}", in.ConsumeIntegralInRange(5, 100) / 100.0));
+  set("pe.op_setup_cycles", std::to_string(in.ConsumeIntegralInRange(0, 64)));
+  set("pe.sparsity", fmt::format("{}", in.ConsumeIntegralInRange(0, 90) / 100.0));
+  set("router.hop_latency", std::to_string(in.ConsumeIntegralInRange(1, 8)));
+  set("router.wavelets_per_cycle", fmt::format("{}", in.ConsumeIntegralInRange(1, 8) / 4.0));
+  set("io.ports", std::to_string(in.ConsumeIntegralInRange(1, 16)));
+  set("io.port_bandwidth", fmt::format("{} Gb/s", in.ConsumeIntegralInRange(1, 400)));
+  set("memoryx.bandwidth", fmt::format("{} Gb/s", in.ConsumeIntegralInRange(1, 4000)));
+  set("memoryx.capacity", fmt::format("{} MB", in.ConsumeIntegralInRange(1, 1 << 20)));
+  set("swarmx.fanout", std::to_string(in.ConsumeIntegralInRange(2, 16)));
+  set("input.workers", std::to_string(in.ConsumeIntegralInRange(1, 16)));
+  set("input.worker_bandwidth", fmt::format("{} Gb/s", in.ConsumeIntegralInRange(1, 400)));
+  set("calibration.compute_efficiency", fmt::format("{}", in.ConsumeIntegralInRange(10, 100) / 100.0));
+  set("sim.weight_buffers", std::to_string(in.ConsumeIntegralInRange(1, 4)));
+  static const char* const strategies[] = {"auto", "strips", "bisection"};
+  set("map.strategy", strategies[in.ConsumeIntegralInRange(0, 2)]);
+  return o;
+}
+
+ModelSpec small_transformer(FuzzedDataProvider& in) {
+  ModelSpec m;
+  TransformerSpec& a = m.arch;
+  a.name = "fuzz";
+  a.arch = in.ConsumeBool() ? Arch::decoder : Arch::encoder;
+  a.layers = in.ConsumeIntegralInRange(1, 4);
+  a.heads = in.ConsumeIntegralInRange(1, 8);
+  const int head_dim = in.ConsumeIntegralInRange(1, 32);
+  a.hidden = a.heads * head_dim;
+  // kv_heads divides heads (GQA); 0 = same as heads.
+  const int kv_div = in.ConsumeIntegralInRange(0, a.heads);
+  a.kv_heads = kv_div == 0 || a.heads % kv_div != 0 ? 0 : a.heads / kv_div;
+  a.ffn = in.ConsumeIntegralInRange(1, 4 * a.hidden);
+  a.vocab = in.ConsumeIntegralInRange(2, 4096);
+  m.training.seq = in.ConsumeIntegralInRange(8, 128);
+  a.max_seq = m.training.seq + in.ConsumeIntegralInRange(0, 128);
+  a.position = in.ConsumeBool() ? PositionEmbedding::learned : PositionEmbedding::rotary;
+  a.rotary_dim = a.position == PositionEmbedding::rotary ? in.ConsumeIntegralInRange(0, head_dim) : 0;
+  a.norm = in.ConsumeBool() ? NormKind::layernorm : NormKind::rmsnorm;
+  static const ActivationKind acts[] = {ActivationKind::gelu, ActivationKind::relu, ActivationKind::swiglu};
+  a.activation = acts[in.ConsumeIntegralInRange(0, 2)];
+  a.tied_embeddings = in.ConsumeBool();
+  a.bias = in.ConsumeBool();
+  a.parallel_block = a.arch == Arch::decoder && in.ConsumeBool();
+  a.type_vocab = a.arch == Arch::encoder ? in.ConsumeIntegralInRange(0, 2) : 0;
+  m.training.batch = in.ConsumeIntegralInRange(1, 64);
+  static const DType dtypes[] = {DType::fp16, DType::bf16, DType::fp32};
+  m.training.compute = dtypes[in.ConsumeIntegralInRange(0, 2)];
+  static const char* const optimizers[] = {"adamw", "adam", "sgd"};
+  m.training.optimizer = optimizers[in.ConsumeIntegralInRange(0, 2)];
+  m.training.activation_checkpointing = in.ConsumeBool();
+  return m;
+}
+
+void check_cost(const KernelCost& c, const char* what) {
+  fuzz::require(std::isfinite(c.cycles) && c.cycles >= 0, what);
+}
+
+void weight_streaming(const SystemSpec& spec, const ModelSpec& model, const LayerGraph& graph, int systems) {
+  TileArray tiles = TileArray::from_spec(spec);
+  const WsPlan p = plan_weight_streaming(spec, model, graph, systems, tiles);
+  fuzz::require(p.micro_batch >= 1 && p.micro_batch <= p.max_micro_batch, "ws: 1 <= micro_batch <= max");
+  fuzz::require(static_cast<long long>(p.micro_batch) * p.micro_batches >= p.batch_per_system,
+                "ws: micro-batches cover the batch");
+  fuzz::require(p.sram.max <= tiles.capacity(), "ws: per-tile SRAM within capacity");
+  fuzz::require(tiles.summary(spec.wafer.usable).max <= tiles.capacity(), "ws: no tile over capacity");
+  fuzz::require(p.layers.size() == graph.groups().size(), "ws: one compiled layer per group");
+  for (const auto& l : p.layers) {
+    fuzz::require_time(l.fwd_total.cycles, "ws: layer forward cycles > 0 and finite");
+    fuzz::require_time(l.bwd_total.cycles, "ws: layer backward cycles > 0 and finite");
+    for (const auto& k : l.forward) check_cost(k.cost, "ws: forward kernel cycles finite, >= 0");
+    for (const auto& k : l.backward) check_cost(k.cost, "ws: backward kernel cycles finite, >= 0");
+  }
+}
+
+void pipelined(const SystemSpec& spec, const ModelSpec& model, const LayerGraph& graph, int batches) {
+  TileArray tiles = TileArray::from_spec(spec);
+  const PipelinePlan plan = plan_pipelined(spec, model, graph, tiles);
+  fuzz::require(!plan.stages.empty(), "pipe: stages");
+  std::vector<Rect> regions;
+  for (const auto& st : plan.stages) {
+    regions.push_back(st.region);
+    fuzz::require(st.region.area() > 0, "pipe: non-empty region");
+    fuzz::require(rect_inside(st.region, spec.wafer.usable), "pipe: region inside the usable grid");
+    fuzz::require(st.sram.max <= tiles.capacity(), "pipe: stage SRAM within capacity");
+    fuzz::require_time(st.fwd_cycles, "pipe: forward cycles > 0 and finite");
+    fuzz::require_time(st.bwd_cycles, "pipe: backward cycles > 0 and finite");
+    fuzz::require(std::isfinite(st.update_cycles) && st.update_cycles >= 0, "pipe: update cycles finite");
+    fuzz::require(std::isfinite(st.xfer_cycles) && st.xfer_cycles >= 0, "pipe: transfer cycles finite");
+    fuzz::require(st.demand.in_flight >= 1, "pipe: in flight >= 1");
+  }
+  fuzz::require(rects_disjoint(regions), "pipe: regions disjoint");
+  fuzz::require(tiles.summary(spec.wafer.usable).max <= tiles.capacity(), "pipe: no tile over capacity");
+
+  // As src/sim/pipelined.cpp configures the pipeline.
+  const double clock = spec.pe.clock.value;
+  const double eff = spec.calibration.compute_efficiency;
+  const auto sec = [&](double cycles) { return cycles / clock / eff; };
+  PipeConfig pc;
+  for (std::size_t s = 0; s < plan.stages.size(); ++s) {
+    const Stage& st = plan.stages[s];
+    pc.stages.push_back(PipeStage{sec(st.fwd_cycles), sec(st.bwd_cycles), sec(st.update_cycles),
+                                  st.demand.in_flight, st.latency_cycles / clock});
+    if (s + 1 < plan.stages.size())
+      pc.links.push_back(PipeLink{st.xfer_cycles / clock, st.flow_hops * spec.router.hop_latency / clock});
+  }
+  const double in_bw = std::min(bytes_per_second(spec.input.worker_bandwidth) * spec.input.workers,
+                                bytes_per_second(spec.io.total()));
+  pc.input_s = input_bytes_per_sample(model) / in_bw;
+  pc.input_latency_s = spec.input.latency.value;
+  pc.batch = model.training.batch;
+  pc.batches = batches;
+  const PipeResult r = run_pipeline(pc);
+  const double window = r.window_end_s - r.window_start_s;
+  fuzz::require_time(window, "pipe DES: step window > 0 and finite");
+  fuzz::require(r.batch_end_s.size() == static_cast<std::size_t>(batches), "pipe DES: every batch ends");
+  fuzz::require(std::is_sorted(r.batch_end_s.begin(), r.batch_end_s.end()), "pipe DES: batches end in order");
+  const double slack = 1 + 1e-9;
+  for (const auto& s : r.stages) {
+    const double busy = s.busy_fwd_s + s.busy_bwd_s + s.busy_update_s;
+    fuzz::require(std::isfinite(busy) && busy >= 0 && busy <= window * slack, "pipe DES: stage busy within window");
+  }
+  for (double b : r.link_busy_s)
+    fuzz::require(std::isfinite(b) && b >= 0 && b <= window * slack, "pipe DES: link busy within window");
+  fuzz::require(r.input_busy_s >= 0 && r.input_busy_s <= window * slack, "pipe DES: input busy within window");
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  FuzzedDataProvider in(data, size);
+  const std::vector<Override> overrides = small_system(in);
+  const ModelSpec model = small_transformer(in);
+  const int systems = in.ConsumeIntegralInRange(1, 4);
+  const int batches = in.ConsumeIntegralInRange(2, 4);
+  fuzz::guarded([&] {
+    const SystemSpec spec = default_system_spec(overrides);
+    const LayerGraph graph = build_transformer_graph(model.arch, model.training.seq);
+    fuzz::require(graph.total_params() == transformer_params(model.arch), "graph params == closed form");
+    // Each mode on its own: a model that does not fit one mode may still run in the other.
+    fuzz::guarded([&] { weight_streaming(spec, model, graph, systems); });
+    fuzz::guarded([&] { pipelined(spec, model, graph, batches); });
+  });
+  return 0;
+}
