@@ -3,7 +3,8 @@
 // a colour scale and a legend. Large grids (the 757 x 996 wafer) are max-pooled so a hot
 // cell never disappears: at most ~256 cells per side in SVG, ~1000 pixels per side in PNG.
 // Files are written atomically (write_file_atomic). PNGs go through the shared encoder
-// (image.hpp); a PNG cannot show text, so its title chunk carries the legend and the range.
+// (image.hpp); its colour bar has numeric labels and its title chunk carries the legend's
+// words and the range.
 #include <string>
 #include <vector>
 
