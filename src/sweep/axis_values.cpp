@@ -67,8 +67,7 @@ double AxisValueParser::field(const YAML::Node& map, const char* name) {
 
 void AxisValueParser::add(AxisValue v, const YAML::Node& n) {
   if (v.integral) v.number = std::round(v.number);
-  for (const auto& old : axis_.values)  // log ranges over integers repeat small values
-    if (old.canonical() == v.canonical()) return;
+  if (!seen_.insert(v.canonical()).second) return;  // log ranges over integers repeat small values
   axis_.values.push_back(std::move(v));
   nodes_.push_back(n);
 }
@@ -96,11 +95,13 @@ void AxisValueParser::log_range(const YAML::Node& r) {
   const YAML::Node pn = r["points"];
   if (!pn) fail_(r, "missing 'points'");
   long long points = 0;
+  std::size_t used = 0;
   try {
-    points = std::stoll(pn.Scalar());
+    points = std::stoll(pn.Scalar(), &used);
   } catch (const std::exception&) {
-    fail_(pn, "points must be an integer");
+    used = 0;
   }
+  if (used == 0 || used != pn.Scalar().size()) fail_(pn, "points must be an integer");
   if (points < 2 || points > 1000000) fail_(pn, "points must be 2..1000000");
   if (from <= 0 || to <= from) fail_(r, "log ranges need 0 < from < to");
   const bool integral = axis_.type == "bytes" || axis_.type == "int";

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "wafersim/sweep/sweep_spec.hpp"
@@ -33,6 +34,7 @@ class AxisValueParser {
   Axis& axis_;
   Fail fail_;
   std::vector<YAML::Node> nodes_;
+  std::unordered_set<std::string> seen_;  // canonical texts: dedup in O(1), not O(values)
 };
 
 }  // namespace wafersim::sweep

@@ -136,3 +136,13 @@ TEST_CASE("bad sweep files name the line and the path", "[sweep]") {
   CHECK(e.loc().line == 3);
   CHECK(e.key() == "axes.pe.clock");
 }
+
+// Found by tests/fuzz/fuzz_sweep_spec: a log axis with ~200k points hung (quadratic dedup), and
+// "points: 211111!11q" was read as 211111.
+TEST_CASE("large log axes parse in linear time, points must be a whole integer", "[sweep]") {
+  const auto s = parse("axes:\n  io.port_bandwidth: {log: {from: 1 Gb/s, to: 400 Gb/s, points: 200000}}\n");
+  CHECK(s.axes.at(0).values.size() == 200000);
+  const auto e = error_of("axes:\n  io.port_bandwidth: {log: {from: 1 Gb/s, to: 4 Gb/s, points: 3x}}\n");
+  CHECK(e.loc().line == 2);
+  CHECK(std::string(e.what()).find("points must be an integer") != std::string::npos);
+}
