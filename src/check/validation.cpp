@@ -56,10 +56,15 @@ Validation load_validation(const std::string& path) {
       for (const auto& a : c["args"]) vc.args.push_back(a.Scalar());
       if (c["metric"]) vc.metric = c["metric"].Scalar();
       vc.published = c["published"].as<double>();
-      if (!(vc.published > 0)) throw ConfigError(loc(path, c["published"]), p + "published", "expected a positive number");
+      if (!(vc.published > 0) || !std::isfinite(vc.published))
+        throw ConfigError(loc(path, c["published"]), p + "published", "expected a positive number");
       if (c["unit"]) vc.unit = c["unit"].Scalar();
       if (c["calibration"]) vc.calibration = c["calibration"].as<bool>();
-      if (c["timeout"]) vc.timeout_s = c["timeout"].as<double>();
+      if (c["timeout"]) {
+        vc.timeout_s = c["timeout"].as<double>();
+        if (!(vc.timeout_s > 0) || !std::isfinite(vc.timeout_s))
+          throw ConfigError(loc(path, c["timeout"]), p + "timeout", "expected a positive number of seconds");
+      }
       v.cases.push_back(std::move(vc));
     }
   } catch (const YAML::Exception& e) {
