@@ -29,13 +29,13 @@ if [ -x "$build/bench/bench_sweep" ]; then
     line="$(echo "$line" | sed 's/^ *//')"
     case "$line" in
       --jobs*) row "sweep (GPT-J weight streaming): ${line%%:*}" "$(echo "${line#*:}" | sed 's/^ *//')" ">= 100 points/s per core" ;;
-      speed-up*) row "sweep: speed-up 1 -> 2 jobs" "$(echo "$line" | awk '{print $5}')" ">= 1.8x" ;;
+      speed-up*) row "sweep: speed-up 1 -> 2 jobs" "$(echo "$line" | awk '{print $6}')" ">= 1.8x" ;;
     esac
   done < <(grep -E '^ *(--jobs|speed-up)' "$tmp/sw" || true)
 fi
 
 if [ -x "$build/bench/bench_fabric" ]; then
-  "$build/bench/bench_fabric" >"$tmp/fab" 2>&1 || true
+  "$build/bench/bench_fabric" 20000 2000 5 >"$tmp/fab" 2>&1 || true
   while IFS= read -r line; do
     name="$(echo "$line" | awk '{print $1, $2, $3}')"
     rate="$(echo "$line" | grep -o '[0-9.]* M router-cycles/s')"
