@@ -9,6 +9,7 @@ PKGS=(
   libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libpng-dev
   libonnx-dev libprotobuf-dev protobuf-compiler
   libsqlite3-dev sqlite3 libopenmpi-dev openmpi-bin
+  python3   # the system tests edit files with it; scripts/calibrate.py
 )
 # Optional: ccache speeds up rebuilds; matplotlib draws sweep plots (scripts/plot_sweep.py);
 # clang + its runtime build the libFuzzer targets (scripts/fuzz.sh).
