@@ -18,8 +18,8 @@ bool CaseResult::pass() const {
   return std::all_of(metrics.begin(), metrics.end(), [](const MetricResult& m) { return m.pass; });
 }
 
-bool json_lookup(const std::string& text, const std::string& path, std::string& out, bool& is_number, double& number) {
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+namespace {
+bool lookup(const nlohmann::json& j, const std::string& path, std::string& out, bool& is_number, double& number) {
   if (j.is_discarded()) return false;
   const nlohmann::json* cur = &j;
   std::stringstream ss(path);
@@ -59,6 +59,11 @@ bool json_lookup(const std::string& text, const std::string& path, std::string& 
   }
   return true;
 }
+}  // namespace
+
+bool json_lookup(const std::string& text, const std::string& path, std::string& out, bool& is_number, double& number) {
+  return lookup(nlohmann::json::parse(text, nullptr, false), path, out, is_number, number);
+}
 
 CaseResult run_case(const CheckCase& c, const std::string& root, const std::string& wafersim) {
   CaseResult r;
@@ -89,6 +94,7 @@ CaseResult run_case(const CheckCase& c, const std::string& root, const std::stri
       r.determinism_detail = fmt::format("run {} differs from run 1 at byte {}", i + 1, at);
     }
   }
+  const nlohmann::json report = nlohmann::json::parse(outputs.front(), nullptr, false);
   for (const auto& m : c.metrics) {
     MetricResult mr;
     mr.metric = m.path;
@@ -97,7 +103,7 @@ CaseResult run_case(const CheckCase& c, const std::string& root, const std::stri
     std::string now;
     bool is_num = false;
     double v = 0;
-    if (!json_lookup(outputs.front(), m.path, now, is_num, v)) {
+    if (!lookup(report, m.path, now, is_num, v)) {
       mr.verdict = "MISSING";
       mr.now = "-";
       r.metrics.push_back(mr);

@@ -31,17 +31,6 @@ struct ValidateArgs {
   bool markdown = false;
 };
 
-void write_output(const std::string& option, const std::string& path, const std::string& text) {
-  if (path == "-") {
-    fmt::print("{}", text);
-    return;
-  }
-  try {
-    write_file_atomic(path, text);
-  } catch (const std::runtime_error& e) {
-    throw UsageError(fmt::format("{}: {}", option, e.what()));
-  }
-}
 }  // namespace
 
 Runner add_check_command(CLI::App& app) {

@@ -4,10 +4,15 @@
 // (2 = bad input or usage, 1 = simulation failure).
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
 
 namespace wafersim::cli {
 
 using Runner = std::function<int()>;
+
+// Writes an output file atomically ('-' = stdout); a path that cannot be written is a usage
+// error naming the option.
+void write_output(const std::string& option, const std::string& path, const std::string& text);
 
 Runner add_run_command(CLI::App& app);     // run_cmd.cpp
 Runner add_params_command(CLI::App& app);  // run_cmd.cpp

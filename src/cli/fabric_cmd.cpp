@@ -116,11 +116,7 @@ int run_fabric(const FabricOptions& o) {
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   if (!o.quiet && o.json != "-") std::cout << text_report(spec, c, r, secs);
-  if (!o.json.empty()) {
-    const std::string j = json_report(spec, c, r);
-    if (o.json == "-") std::cout << j;
-    else write_file_atomic(o.json, j);
-  }
+  if (!o.json.empty()) write_output("--json", o.json, json_report(spec, c, r));
   if (!o.svg.empty() || !o.png.empty()) {
     Heatmap hm;
     hm.width = r.width;

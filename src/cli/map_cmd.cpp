@@ -26,13 +26,6 @@ struct MapArgs {
   int seq = 0;
 };
 
-void write_or_usage(const std::string& option, const std::string& path, const std::string& bytes) {
-  try {
-    write_file_atomic(path, bytes);
-  } catch (const std::runtime_error& e) {
-    throw UsageError(fmt::format("{}: {}", option, e.what()));
-  }
-}
 }  // namespace
 
 Runner add_map_command(CLI::App& app) {
@@ -56,8 +49,8 @@ Runner add_map_command(CLI::App& app) {
     opt.mode = "pipelined";
     const RunStats stats = simulate(spec, model, opt);
     fmt::print("{}", placement_summary(stats));
-    if (!a->svg.empty()) write_or_usage("--svg", a->svg, placement_svg(stats, spec.wafer.width, spec.wafer.height));
-    if (!a->png.empty()) write_or_usage("--png", a->png, placement_png(stats, spec.wafer.width, spec.wafer.height));
+    if (!a->svg.empty()) write_output("--svg", a->svg, placement_svg(stats, spec.wafer.width, spec.wafer.height));
+    if (!a->png.empty()) write_output("--png", a->png, placement_png(stats, spec.wafer.width, spec.wafer.height));
     return 0;
   };
 }

@@ -32,13 +32,6 @@ struct RunArgs {
   std::string svg;
 };
 
-void write_or_usage(const std::string& option, const std::string& path, const std::string& bytes) {
-  try {
-    write_file_atomic(path, bytes);
-  } catch (const std::runtime_error& e) {
-    throw UsageError(fmt::format("{}: {}", option, e.what()));
-  }
-}
 }  // namespace
 
 Runner add_run_command(CLI::App& app) {
@@ -97,7 +90,7 @@ Runner add_run_command(CLI::App& app) {
     const RunStats stats = simulate(spec, model, a->opt);
     if (!to_stdout && !a->quiet) fmt::print("{}", format_text_report(stats));
     if (a->breakdown && !to_stdout) fmt::print("{}", format_breakdown(stats));
-    if (!a->trace.empty()) write_or_usage("--trace", a->trace, stats.trace_json);
+    if (!a->trace.empty()) write_output("--trace", a->trace, stats.trace_json);
     if (!a->heatmap.empty()) {
       Heatmap h;
       h.width = stats.map_width;
@@ -112,20 +105,10 @@ Runner add_run_command(CLI::App& app) {
       // often a few percent, which a 0..1 scale would paint uniformly dark).
       h.min = 0;
       h.max = a->heatmap == "links" ? 0 : 1;
-      if (!a->png.empty()) write_or_usage("--png", a->png, heatmap_png(h));
-      if (!a->svg.empty()) write_or_usage("--svg", a->svg, heatmap_svg(h));
+      if (!a->png.empty()) write_output("--png", a->png, heatmap_png(h));
+      if (!a->svg.empty()) write_output("--svg", a->svg, heatmap_svg(h));
     }
-    if (!a->json.empty()) {
-      const std::string j = format_json_report(stats);
-      if (to_stdout) fmt::print("{}", j);
-      else {
-        try {
-          write_file_atomic(a->json, j);
-        } catch (const std::runtime_error& e) {
-          throw UsageError(fmt::format("--json: {}", e.what()));
-        }
-      }
-    }
+    if (!a->json.empty()) write_output("--json", a->json, format_json_report(stats));
     return 0;
   };
 }

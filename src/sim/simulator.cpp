@@ -57,11 +57,6 @@ PathInfo weight_path(const ClusterConfig& c, int levels) {
   return p;
 }
 
-int tree_levels(int systems, int fanout) {
-  int levels = 1;
-  for (int n = (systems + fanout - 1) / fanout; n > 1; n = (n + fanout - 1) / fanout) ++levels;
-  return levels;
-}
 
 }  // namespace
 
@@ -180,7 +175,7 @@ RunStats simulate_weight_streaming(const SystemSpec& spec, const ModelSpec& mode
       "{} busy {:.1f}% of the step; wafer stalled {:.1f}% on weight streams, {:.1f}% on input",
       best->name, 100 * best->v, 100 * res.wait_weights_s / window, 100 * res.wait_input_s / window);
 
-  const PathInfo path = weight_path(cc, tree_levels(opt.systems, spec.swarmx.fanout));
+  const PathInfo path = weight_path(cc, res.swarmx_levels);
   const double m = plan.micro_batches;
   const auto flops = group_flops_per_sample(graph);
   for (std::size_t i = 0; i < plan.layers.size(); ++i) {

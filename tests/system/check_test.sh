@@ -1,25 +1,7 @@
 #!/usr/bin/env bash
 # System tests of `wafersim check` and `wafersim validate` on the real binary.
 # Usage: check_test.sh path/to/wafersim path/to/source-root
-set -uo pipefail
-bin="$1"
-root="$2"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-expect() {
-  local code="$1" frag="$2"
-  shift 2
-  local out rc
-  out="$("$bin" "$@" 2>&1)"
-  rc=$?
-  if [ "$rc" -ne "$code" ]; then bad "wafersim $* -> exit $rc, expected $code"; echo "$out" | tail -5; return; fi
-  if ! grep -qF -- "$frag" <<<"$out"; then bad "wafersim $* -> output lacks '$frag'"; echo "$out" | tail -5; return; fi
-  ok
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 
 # A small baselines file of our own (fast cases), rooted at the source tree.
 cat >"$tmp/base.yaml" <<YAML

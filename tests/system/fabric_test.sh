@@ -2,27 +2,7 @@
 # System tests of `wafersim fabric`: the two user commands (fewer cycles), JSON determinism
 # across runs and shard counts, heatmaps, bad options.
 # Usage: fabric_test.sh path/to/wafersim path/to/source-root
-set -uo pipefail
-bin="$1"
-root="$2"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-# expect CODE "fragment" -- args...: exit code and a fragment of stdout+stderr.
-expect() {
-  local code="$1" frag="$2"
-  shift 2
-  local out rc
-  out="$("$bin" "$@" 2>&1)"
-  rc=$?
-  if [ "$rc" -ne "$code" ]; then bad "wafersim $* -> exit $rc, expected $code"; echo "$out" | tail -5; return; fi
-  if ! grep -qF -- "$frag" <<<"$out"; then bad "wafersim $* -> output lacks '$frag'"; echo "$out" | tail -5; return; fi
-  ok
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 
 # --- a 32 x 32 study mesh
 expect 0 "accepted 0.05" fabric --width 32 --height 32 --pattern uniform --rate 0.05 --cycles 4000
