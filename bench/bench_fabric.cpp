@@ -38,11 +38,12 @@ void bench(const char* what, const TrafficRunConfig& c, int repeats) {
   std::sort(wall.begin(), wall.end());
   const double s = cpu[cpu.size() / 2];
   const double rc = static_cast<double>(r.width) * r.height * static_cast<double>(r.cycles);
-  std::printf("%-31s %4d x %-4d %6lld cycles %7.3f s cpu (%7.3f wall) %7.1f M router-cycles/s %6.1f ns/hop"
-              "  accepted %.4f  lat %.1f\n",
-              what, r.width, r.height, static_cast<long long>(r.cycles), s, wall[wall.size() / 2], rc / s / 1e6,
-              s * 1e9 / static_cast<double>(r.counters.link_moves ? r.counters.link_moves : 1), r.accepted,
-              r.latency_avg);
+  std::printf(
+      "%-31s %4d x %-4d %6lld cycles %7.3f s cpu (%7.3f wall) %7.1f M router-cycles/s %6.1f ns/hop"
+      "  accepted %.4f  lat %.1f\n",
+      what, r.width, r.height, static_cast<long long>(r.cycles), s, wall[wall.size() / 2], rc / s / 1e6,
+      s * 1e9 / static_cast<double>(r.counters.link_moves ? r.counters.link_moves : 1), r.accepted,
+      r.latency_avg);
   std::fflush(stdout);
 }
 }  // namespace

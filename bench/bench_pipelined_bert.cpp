@@ -35,8 +35,10 @@ int main(int argc, char** argv) {
     sim.push_back(r[0]);
     sps = r[1];
   }
-  fmt::print("bench_pipelined_bert: BERT-Large, 1 x CS-2 (750 x 994 tiles), batch 1024, MSL 128, pipelined ({} runs)\n",
-             reps);
+  fmt::print(
+      "bench_pipelined_bert: BERT-Large, 1 x CS-2 (750 x 994 tiles), batch 1024, MSL 128, pipelined ({} "
+      "runs)\n",
+      reps);
   fmt::print("  median mapping + simulation    {:8.1f} ms   (target < 1000 ms)\n", 1e3 * bench::median(sim));
   fmt::print("  simulated throughput           {:8.1f} samples/s\n", sps);
   return 0;

@@ -21,7 +21,8 @@ const char* wafersim_version();
 
 namespace {
 double run(const SweepSpec& spec, const PointRunner& runner, const std::vector<Point>& points, int jobs) {
-  const auto db = std::filesystem::temp_directory_path() / fmt::format("bench_sweep_{}_{}.sqlite", ::getpid(), jobs);
+  const auto db =
+      std::filesystem::temp_directory_path() / fmt::format("bench_sweep_{}_{}.sqlite", ::getpid(), jobs);
   std::filesystem::remove(db);
   ResultStore store(db.string());
   store.prepare(spec);

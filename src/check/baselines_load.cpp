@@ -29,7 +29,8 @@ SourceLoc loc(const std::string& file, const YAML::Node& n) {
   return SourceLoc{file, m.line >= 0 ? m.line + 1 : 0, m.column >= 0 ? m.column + 1 : 0};
 }
 
-[[noreturn]] void fail(const std::string& file, const YAML::Node& n, const std::string& key, const std::string& what) {
+[[noreturn]] void fail(const std::string& file, const YAML::Node& n, const std::string& key,
+                       const std::string& what) {
   throw ConfigError(loc(file, n), key, what);
 }
 
@@ -70,11 +71,13 @@ std::vector<std::string> string_list(const std::string& file, const YAML::Node& 
   return out;
 }
 
-MetricCheck parse_metric(const std::string& file, const YAML::Node& key, const YAML::Node& v, const std::string& prefix) {
+MetricCheck parse_metric(const std::string& file, const YAML::Node& key, const YAML::Node& v,
+                         const std::string& prefix) {
   MetricCheck m;
   m.path = key.Scalar();
   const std::string where = prefix + m.path;
-  if (!v.IsMap()) fail(file, v, where, "expected {baseline: VALUE, rel: FRACTION} or {baseline: VALUE, abs: AMOUNT}");
+  if (!v.IsMap())
+    fail(file, v, where, "expected {baseline: VALUE, rel: FRACTION} or {baseline: VALUE, abs: AMOUNT}");
   check_keys(file, v, where + ".", {"baseline", "rel", "abs"});
   const YAML::Node b = v["baseline"];
   if (!b) fail(file, v, where + ".baseline", "missing key");
@@ -93,7 +96,8 @@ MetricCheck parse_metric(const std::string& file, const YAML::Node& key, const Y
   if (v["rel"]) m.rel = number(file, v["rel"], where + ".rel");
   if (v["abs"]) m.abs = number(file, v["abs"], where + ".abs");
   if (m.rel < 0 || m.abs < 0) fail(file, v, where, "tolerances must not be negative");
-  if (!m.text && !v["rel"] && !v["abs"]) fail(file, v, where, "a numeric metric needs a tolerance: rel or abs");
+  if (!m.text && !v["rel"] && !v["abs"])
+    fail(file, v, where, "a numeric metric needs a tolerance: rel or abs");
   return m;
 }
 
@@ -104,7 +108,8 @@ Baselines load_baselines(const std::string& path) {
   Baselines b;
   b.file = path;
   std::error_code ec;
-  if (fs::is_directory(path, ec)) throw ConfigError(SourceLoc{path, 0, 0}, "", "is a directory, expected a baselines YAML file");
+  if (fs::is_directory(path, ec))
+    throw ConfigError(SourceLoc{path, 0, 0}, "", "is a directory, expected a baselines YAML file");
   std::ifstream in(path);
   if (!in) throw ConfigError(SourceLoc{path, 0, 0}, "", "cannot open the baselines file");
   std::stringstream ss;
@@ -116,12 +121,14 @@ Baselines load_baselines(const std::string& path) {
     throw ConfigError(SourceLoc{path, e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax error: " + e.msg);
   }
   try {
-    if (!root || !root.IsMap()) throw ConfigError(SourceLoc{path, 0, 0}, "", "expected a mapping with 'cases:'");
+    if (!root || !root.IsMap())
+      throw ConfigError(SourceLoc{path, 0, 0}, "", "expected a mapping with 'cases:'");
     check_keys(path, root, "", {"root", "cases"});
     const fs::path dir = fs::absolute(fs::path(path)).parent_path();
     b.root = (root["root"] ? (dir / root["root"].Scalar()) : dir).lexically_normal().string();
     const YAML::Node cases = root["cases"];
-    if (!cases || !cases.IsSequence() || cases.size() == 0) fail(path, cases ? cases : root, "cases", "expected a non-empty list of cases");
+    if (!cases || !cases.IsSequence() || cases.size() == 0)
+      fail(path, cases ? cases : root, "cases", "expected a non-empty list of cases");
     std::set<std::string> names;
     for (std::size_t i = 0; i < cases.size(); ++i) {
       const YAML::Node c = cases[i];
@@ -132,7 +139,8 @@ Baselines load_baselines(const std::string& path) {
       cc.line = c.Mark().line + 1;
       if (!c["name"] || !c["name"].IsScalar()) fail(path, c, prefix + "name", "missing or not a string");
       cc.name = c["name"].Scalar();
-      if (!names.insert(cc.name).second) fail(path, c["name"], prefix + "name", "duplicated case name '" + cc.name + "'");
+      if (!names.insert(cc.name).second)
+        fail(path, c["name"], prefix + "name", "duplicated case name '" + cc.name + "'");
       if (!c["args"]) fail(path, c, prefix + "args", "missing key");
       cc.args = string_list(path, c["args"], prefix + "args");
       if (cc.args.empty()) fail(path, c["args"], prefix + "args", "expected at least the subcommand");
@@ -145,20 +153,24 @@ Baselines load_baselines(const std::string& path) {
       }
       if (c["timeout"]) {
         cc.timeout_s = number(path, c["timeout"], prefix + "timeout");
-        if (cc.timeout_s <= 0) fail(path, c["timeout"], prefix + "timeout", "expected a positive number of seconds");
+        if (cc.timeout_s <= 0)
+          fail(path, c["timeout"], prefix + "timeout", "expected a positive number of seconds");
       }
       const YAML::Node m = c["metrics"];
-      if (!m || !m.IsMap() || m.size() == 0) fail(path, m ? m : c, prefix + "metrics", "expected a mapping of metrics");
+      if (!m || !m.IsMap() || m.size() == 0)
+        fail(path, m ? m : c, prefix + "metrics", "expected a mapping of metrics");
       std::set<std::string> seen;
       for (const auto& kv : m) {
         const YAML::Node k = kv.first;
-        if (!seen.insert(k.Scalar()).second) fail(path, k, prefix + "metrics." + k.Scalar(), "duplicated key");
+        if (!seen.insert(k.Scalar()).second)
+          fail(path, k, prefix + "metrics." + k.Scalar(), "duplicated key");
         cc.metrics.push_back(parse_metric(path, k, kv.second, prefix + "metrics."));
       }
       b.cases.push_back(std::move(cc));
     }
   } catch (const YAML::Exception& e) {
-    throw ConfigError(SourceLoc{path, e.mark.line + 1, e.mark.column + 1}, "", std::string("malformed: ") + e.msg);
+    throw ConfigError(SourceLoc{path, e.mark.line + 1, e.mark.column + 1}, "",
+                      std::string("malformed: ") + e.msg);
   }
   return b;
 }

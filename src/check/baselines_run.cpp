@@ -19,7 +19,8 @@ bool CaseResult::pass() const {
 }
 
 namespace {
-bool lookup(const nlohmann::json& j, const std::string& path, std::string& out, bool& is_number, double& number) {
+bool lookup(const nlohmann::json& j, const std::string& path, std::string& out, bool& is_number,
+            double& number) {
   if (j.is_discarded()) return false;
   const nlohmann::json* cur = &j;
   std::stringstream ss(path);
@@ -61,7 +62,8 @@ bool lookup(const nlohmann::json& j, const std::string& path, std::string& out, 
 }
 }  // namespace
 
-bool json_lookup(const std::string& text, const std::string& path, std::string& out, bool& is_number, double& number) {
+bool json_lookup(const std::string& text, const std::string& path, std::string& out, bool& is_number,
+                 double& number) {
   return lookup(nlohmann::json::parse(text, nullptr, false), path, out, is_number, number);
 }
 
@@ -130,25 +132,29 @@ std::string format_check_table(const std::vector<CaseResult>& results) {
     cw = std::max(cw, r.name.size());
     for (const auto& m : r.metrics) mw = std::max(mw, m.metric.size());
   }
-  std::string o = fmt::format("{:<{}}  {:<{}}  {:>16}  {:>16}  {:>9}  {}\n", "case", cw, "metric", mw, "baseline", "now",
-                              "change", "verdict");
+  std::string o = fmt::format("{:<{}}  {:<{}}  {:>16}  {:>16}  {:>9}  {}\n", "case", cw, "metric", mw,
+                              "baseline", "now", "change", "verdict");
   int failed = 0, total = 0;
   for (const auto& r : results) {
     if (!r.ran) {
-      o += fmt::format("{:<{}}  {:<{}}  {:>16}  {:>16}  {:>9}  ERROR: {}\n", r.name, cw, "-", mw, "-", "-", "-", r.error);
+      o += fmt::format("{:<{}}  {:<{}}  {:>16}  {:>16}  {:>9}  ERROR: {}\n", r.name, cw, "-", mw, "-", "-",
+                       "-", r.error);
       ++failed;
       ++total;
       continue;
     }
     for (const auto& m : r.metrics) {
-      o += fmt::format("{:<{}}  {:<{}}  {:>16}  {:>16}  {:>9}  {}\n", r.name, cw, m.metric, mw, m.baseline, m.now,
-                       !m.text && (m.verdict == "ok" || m.verdict == "CHANGED") ? fmt::format("{:+.3f}%", 100 * m.change) : "-",
-                       m.verdict);
+      o += fmt::format(
+          "{:<{}}  {:<{}}  {:>16}  {:>16}  {:>9}  {}\n", r.name, cw, m.metric, mw, m.baseline, m.now,
+          !m.text && (m.verdict == "ok" || m.verdict == "CHANGED") ? fmt::format("{:+.3f}%", 100 * m.change)
+                                                                   : "-",
+          m.verdict);
       ++total;
       failed += m.pass ? 0 : 1;
     }
-    o += fmt::format("{:<{}}  {:<{}}  {:>16}  {:>16}  {:>9}  {}\n", r.name, cw, "determinism", mw, "identical",
-                     r.deterministic ? "identical" : "differs", "-", r.deterministic ? "ok" : "NONDETERMINISTIC: " + r.determinism_detail);
+    o += fmt::format("{:<{}}  {:<{}}  {:>16}  {:>16}  {:>9}  {}\n", r.name, cw, "determinism", mw,
+                     "identical", r.deterministic ? "identical" : "differs", "-",
+                     r.deterministic ? "ok" : "NONDETERMINISTIC: " + r.determinism_detail);
     ++total;
     failed += r.deterministic ? 0 : 1;
   }
@@ -161,11 +167,20 @@ std::string xml(const std::string& s) {
   std::string o;
   for (char c : s) {
     switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
+      case '&':
+        o += "&amp;";
+        break;
+      case '<':
+        o += "&lt;";
+        break;
+      case '>':
+        o += "&gt;";
+        break;
+      case '"':
+        o += "&quot;";
+        break;
+      default:
+        o += c;
     }
   }
   return o;
@@ -178,8 +193,8 @@ std::string format_check_junit(const std::vector<CaseResult>& results) {
   for (const auto& r : results) {
     auto testcase = [&](const std::string& name, bool pass, const std::string& msg) {
       ++tests;
-      body += fmt::format("    <testcase classname=\"wafersim.check.{}\" name=\"{}\" time=\"{:.3f}\"", xml(r.name),
-                          xml(name), r.wall_s);
+      body += fmt::format("    <testcase classname=\"wafersim.check.{}\" name=\"{}\" time=\"{:.3f}\"",
+                          xml(r.name), xml(name), r.wall_s);
       if (pass) {
         body += "/>\n";
       } else {
@@ -192,11 +207,13 @@ std::string format_check_junit(const std::vector<CaseResult>& results) {
       continue;
     }
     for (const auto& m : r.metrics)
-      testcase(m.metric, m.pass, fmt::format("baseline {} now {} ({:+.3f}%)", m.baseline, m.now, 100 * m.change));
+      testcase(m.metric, m.pass,
+               fmt::format("baseline {} now {} ({:+.3f}%)", m.baseline, m.now, 100 * m.change));
     testcase("determinism", r.deterministic, r.determinism_detail);
   }
   return fmt::format(
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"wafersim check\" tests=\"{}\" "
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"wafersim check\" "
+      "tests=\"{}\" "
       "failures=\"{}\">\n{}  </testsuite>\n</testsuites>\n",
       tests, failures, body);
 }
@@ -214,8 +231,12 @@ std::string format_check_json(const std::vector<CaseResult>& results) {
     c["deterministic"] = r.deterministic;
     auto& ms = c["metrics"] = nlohmann::ordered_json::array();
     for (const auto& m : r.metrics)
-      ms.push_back({{"metric", m.metric}, {"baseline", m.baseline}, {"now", m.now}, {"change", m.change},
-                    {"verdict", m.verdict}, {"pass", m.pass}});
+      ms.push_back({{"metric", m.metric},
+                    {"baseline", m.baseline},
+                    {"now", m.now},
+                    {"change", m.change},
+                    {"verdict", m.verdict},
+                    {"pass", m.pass}});
     c["pass"] = r.pass();
     (r.pass() ? passed : failed) += 1;
     cases.push_back(c);

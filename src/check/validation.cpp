@@ -28,7 +28,8 @@ Validation load_validation(const std::string& path) {
   Validation v;
   v.file = path;
   std::error_code ec;
-  if (fs::is_directory(path, ec)) throw ConfigError(SourceLoc{path, 0, 0}, "", "is a directory, expected a YAML file");
+  if (fs::is_directory(path, ec))
+    throw ConfigError(SourceLoc{path, 0, 0}, "", "is a directory, expected a YAML file");
   std::ifstream in(path);
   if (!in) throw ConfigError(SourceLoc{path, 0, 0}, "", "cannot open the validation file");
   std::stringstream ss;
@@ -39,7 +40,8 @@ Validation load_validation(const std::string& path) {
       throw ConfigError(SourceLoc{path, 0, 0}, "cases", "expected a mapping with a 'cases:' list");
     const fs::path dir = fs::absolute(fs::path(path)).parent_path();
     v.root = (root["root"] ? dir / root["root"].Scalar() : dir).lexically_normal().string();
-    const std::set<std::string> allowed = {"name", "source", "args", "metric", "published", "unit", "calibration", "timeout"};
+    const std::set<std::string> allowed = {"name",      "source", "args",        "metric",
+                                           "published", "unit",   "calibration", "timeout"};
     for (std::size_t i = 0; i < root["cases"].size(); ++i) {
       const YAML::Node c = root["cases"][i];
       const std::string p = "cases[" + std::to_string(i) + "].";
@@ -52,7 +54,8 @@ Validation load_validation(const std::string& path) {
       ValidationCase vc;
       vc.name = c["name"].Scalar();
       vc.source = c["source"].Scalar();
-      if (!c["args"].IsSequence()) throw ConfigError(loc(path, c["args"]), p + "args", "expected a list of strings");
+      if (!c["args"].IsSequence())
+        throw ConfigError(loc(path, c["args"]), p + "args", "expected a list of strings");
       for (const auto& a : c["args"]) vc.args.push_back(a.Scalar());
       if (c["metric"]) vc.metric = c["metric"].Scalar();
       vc.published = c["published"].as<double>();
@@ -68,13 +71,15 @@ Validation load_validation(const std::string& path) {
       v.cases.push_back(std::move(vc));
     }
   } catch (const YAML::Exception& e) {
-    throw ConfigError(SourceLoc{path, e.mark.line + 1, e.mark.column + 1}, "", std::string("malformed: ") + e.msg);
+    throw ConfigError(SourceLoc{path, e.mark.line + 1, e.mark.column + 1}, "",
+                      std::string("malformed: ") + e.msg);
   }
   if (v.cases.empty()) throw ConfigError(SourceLoc{path, 0, 0}, "cases", "no cases");
   return v;
 }
 
-ValidationResult run_validation_case(const ValidationCase& c, const std::string& root, const std::string& wafersim,
+ValidationResult run_validation_case(const ValidationCase& c, const std::string& root,
+                                     const std::string& wafersim,
                                      const std::vector<std::string>& extra_args) {
   ValidationResult r;
   r.c = c;
@@ -102,16 +107,20 @@ ValidationResult run_validation_case(const ValidationCase& c, const std::string&
 
 std::string format_validation_table(const std::vector<ValidationResult>& rs, bool md) {
   std::string o;
-  if (md) o += "| case | published | simulated | error | used for calibration | source |\n|---|---|---|---|---|---|\n";
-  else o += fmt::format("{:<40} {:>12} {:>12} {:>9}  {:<5}  {}\n", "case", "published", "simulated", "error", "calib", "source");
+  if (md)
+    o += "| case | published | simulated | error | used for calibration | source "
+         "|\n|---|---|---|---|---|---|\n";
+  else
+    o += fmt::format("{:<40} {:>12} {:>12} {:>9}  {:<5}  {}\n", "case", "published", "simulated", "error",
+                     "calib", "source");
   double sum = 0, worst = 0;
   int n = 0;
   for (const auto& r : rs) {
     const std::string sim = r.ran ? fmt::format("{:.2f}", r.simulated) : "failed";
     const std::string err = r.ran ? fmt::format("{:+.1f}%", 100 * r.error) : r.error_text;
     if (md)
-      o += fmt::format("| {} | {:.2f} {} | {} | {} | {} | {} |\n", r.c.name, r.c.published, r.c.unit, sim, err,
-                       r.c.calibration ? "yes" : "no", r.c.source);
+      o += fmt::format("| {} | {:.2f} {} | {} | {} | {} | {} |\n", r.c.name, r.c.published, r.c.unit, sim,
+                       err, r.c.calibration ? "yes" : "no", r.c.source);
     else
       o += fmt::format("{:<40} {:>12.2f} {:>12} {:>9}  {:<5}  {}\n", r.c.name, r.c.published, sim, err,
                        r.c.calibration ? "yes" : "no", r.c.source);
@@ -121,8 +130,8 @@ std::string format_validation_table(const std::vector<ValidationResult>& rs, boo
       ++n;
     }
   }
-  o += fmt::format("\n{}mean absolute error {:.1f}%, max absolute error {:.1f}% over {} case(s)\n", md ? "" : "",
-                   n ? 100 * sum / n : 0.0, 100 * worst, n);
+  o += fmt::format("\n{}mean absolute error {:.1f}%, max absolute error {:.1f}% over {} case(s)\n",
+                   md ? "" : "", n ? 100 * sum / n : 0.0, 100 * worst, n);
   return o;
 }
 
@@ -133,8 +142,14 @@ std::string format_validation_json(const std::vector<ValidationResult>& rs) {
   double sum = 0, worst = 0;
   int n = 0;
   for (const auto& r : rs) {
-    cases.push_back({{"name", r.c.name}, {"source", r.c.source}, {"metric", r.c.metric}, {"published", r.c.published},
-                     {"simulated", r.simulated}, {"error", r.error}, {"ran", r.ran}, {"error_text", r.error_text},
+    cases.push_back({{"name", r.c.name},
+                     {"source", r.c.source},
+                     {"metric", r.c.metric},
+                     {"published", r.c.published},
+                     {"simulated", r.simulated},
+                     {"error", r.error},
+                     {"ran", r.ran},
+                     {"error_text", r.error_text},
                      {"calibration", r.c.calibration}});
     if (r.ran) {
       sum += std::abs(r.error);

@@ -39,7 +39,8 @@ Runner add_check_command(CLI::App& app) {
   app.add_option("--junit", a->junit, "Write JUnit XML for CI systems");
   app.add_option("--json", a->json, "Write the results as JSON ('-' for stdout)");
   app.add_option("--case", a->only, "Run only this case (repeatable)");
-  app.add_flag("--update", a->update, "Accept the new numbers: rewrite the baseline values and show the diff");
+  app.add_flag("--update", a->update,
+               "Accept the new numbers: rewrite the baseline values and show the diff");
   return [a]() {
     const Baselines b = load_baselines(a->file);
     for (const auto& name : a->only) {
@@ -62,7 +63,8 @@ Runner add_check_command(CLI::App& app) {
     if (a->update) {
       if (!a->only.empty()) throw UsageError("--update rewrites every case: do not combine it with --case");
       for (const auto& r : results)
-        if (!r.ran) throw SimError(fmt::format("--update: case {} did not run ({}); nothing written", r.name, r.error));
+        if (!r.ran)
+          throw SimError(fmt::format("--update: case {} did not run ({}); nothing written", r.name, r.error));
       fmt::print("{}", update_baselines(b, results));
       return 0;
     }
@@ -74,7 +76,8 @@ Runner add_validate_command(CLI::App& app) {
   auto a = std::make_shared<ValidateArgs>();
   app.add_option("file", a->file, "Validation cases (default: bench/validation.yaml of the source tree)");
   app.add_option("--json", a->json, "Write the results as JSON ('-' for stdout)");
-  app.add_option("--set", a->sets, "Override a system parameter in every case (e.g. calibration.compute_efficiency=0.9)");
+  app.add_option("--set", a->sets,
+                 "Override a system parameter in every case (e.g. calibration.compute_efficiency=0.9)");
   app.add_flag("--markdown", a->markdown, "Print the table as Markdown (for docs/validation.md)");
   return [a]() {
     const Validation v = load_validation(a->file);

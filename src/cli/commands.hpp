@@ -14,13 +14,13 @@ using Runner = std::function<int()>;
 // error naming the option.
 void write_output(const std::string& option, const std::string& path, const std::string& text);
 
-Runner add_run_command(CLI::App& app);     // run_cmd.cpp
-Runner add_params_command(CLI::App& app);  // run_cmd.cpp
-Runner add_fabric_command(CLI::App& app);  // fabric_cmd.cpp (cycle-level fabric engine)
-Runner add_graph_command(CLI::App& app);   // graph_cmd.cpp (inspect a model's LayerGraph)
-Runner add_map_command(CLI::App& app);     // map_cmd.cpp (pipelined placement and its picture)
-Runner add_sweep_command(CLI::App& app);   // sweep_cmd.cpp (design-space sweeps, SQLite results)
-Runner add_merge_command(CLI::App& app);   // merge_cmd.cpp (combine sweep databases)
+Runner add_run_command(CLI::App& app);       // run_cmd.cpp
+Runner add_params_command(CLI::App& app);    // run_cmd.cpp
+Runner add_fabric_command(CLI::App& app);    // fabric_cmd.cpp (cycle-level fabric engine)
+Runner add_graph_command(CLI::App& app);     // graph_cmd.cpp (inspect a model's LayerGraph)
+Runner add_map_command(CLI::App& app);       // map_cmd.cpp (pipelined placement and its picture)
+Runner add_sweep_command(CLI::App& app);     // sweep_cmd.cpp (design-space sweeps, SQLite results)
+Runner add_merge_command(CLI::App& app);     // merge_cmd.cpp (combine sweep databases)
 Runner add_check_command(CLI::App& app);     // check_cmd.cpp (timing regression against baselines)
 Runner add_validate_command(CLI::App& app);  // check_cmd.cpp (published measurements vs simulated)
 

@@ -39,48 +39,64 @@ struct FabricOptions {
   bool quiet = false;
 };
 
-std::string json_report(const SystemSpec& spec, const cycle::TrafficRunConfig& c, const cycle::TrafficResult& r) {
+std::string json_report(const SystemSpec& spec, const cycle::TrafficRunConfig& c,
+                        const cycle::TrafficResult& r) {
   nlohmann::ordered_json j;
   j["schema_version"] = kReportSchemaVersion;
   j["command"] = "fabric";
   j["system"] = spec.name;
   j["grid"] = {{"width", r.width}, {"height", r.height}};
-  j["router"] = {{"hop_latency", c.fabric.hop_latency}, {"turn_penalty", c.fabric.turn_penalty},
-                 {"queue_depth", c.fabric.queue_depth}, {"colors_used", cycle::is_point_to_point(c.traffic.pattern) ? c.traffic.xy_colors : 1}};
-  j["traffic"] = {{"pattern", r.pattern}, {"rate", r.rate}, {"message_wavelets", r.message_wavelets},
-                  {"seed", r.seed}, {"sources", r.sources}, {"warmup_cycles", r.warmup}, {"measure_cycles", r.measure}};
+  j["router"] = {{"hop_latency", c.fabric.hop_latency},
+                 {"turn_penalty", c.fabric.turn_penalty},
+                 {"queue_depth", c.fabric.queue_depth},
+                 {"colors_used", cycle::is_point_to_point(c.traffic.pattern) ? c.traffic.xy_colors : 1}};
+  j["traffic"] = {{"pattern", r.pattern},
+                  {"rate", r.rate},
+                  {"message_wavelets", r.message_wavelets},
+                  {"seed", r.seed},
+                  {"sources", r.sources},
+                  {"warmup_cycles", r.warmup},
+                  {"measure_cycles", r.measure}};
   j["cycles"] = r.cycles;
   j["drained"] = r.drained;
   j["offered_wavelets_per_node_cycle"] = r.offered;
   j["accepted_wavelets_per_node_cycle"] = r.accepted;
-  j["latency_cycles"] = {{"messages", r.messages}, {"avg", r.latency_avg}, {"p50", r.latency_p50},
-                         {"p99", r.latency_p99}, {"max", r.latency_max}};
+  j["latency_cycles"] = {{"messages", r.messages},
+                         {"avg", r.latency_avg},
+                         {"p50", r.latency_p50},
+                         {"p99", r.latency_p99},
+                         {"max", r.latency_max}};
   j["link_utilization"] = {{"max", r.link_util_max}, {"mean", r.link_util_mean}};
-  j["wavelets"] = {{"created", r.counters.created}, {"delivered", r.counters.delivered},
-                   {"link_hops", r.counters.link_moves}, {"in_flight_end_of_window", r.in_flight_end_of_window},
+  j["wavelets"] = {{"created", r.counters.created},
+                   {"delivered", r.counters.delivered},
+                   {"link_hops", r.counters.link_moves},
+                   {"in_flight_end_of_window", r.in_flight_end_of_window},
                    {"in_flight_end", r.in_flight_end}};
   return j.dump(2) + "\n";
 }
 
-std::string text_report(const SystemSpec& spec, const cycle::TrafficRunConfig& c, const cycle::TrafficResult& r,
-                        double seconds) {
+std::string text_report(const SystemSpec& spec, const cycle::TrafficRunConfig& c,
+                        const cycle::TrafficResult& r, double seconds) {
   std::string s;
-  s += fmt::format("Fabric: {} x {} routers ({}), hop {} cycles, turn +{}, queues {} per colour\n", r.width, r.height,
-                   spec.name, c.fabric.hop_latency, c.fabric.turn_penalty, c.fabric.queue_depth);
-  s += fmt::format("Traffic: {} at {} wavelets/source/cycle, {}-wavelet messages, {} source(s), seed {}\n", r.pattern,
-                   r.rate, r.message_wavelets, r.sources, r.seed);
-  s += fmt::format("Phases: warm-up {} + measurement {} cycles, {} cycles simulated ({})\n", r.warmup, r.measure,
-                   r.cycles, r.drained ? "drained" : "NOT drained: saturated");
+  s += fmt::format("Fabric: {} x {} routers ({}), hop {} cycles, turn +{}, queues {} per colour\n", r.width,
+                   r.height, spec.name, c.fabric.hop_latency, c.fabric.turn_penalty, c.fabric.queue_depth);
+  s += fmt::format("Traffic: {} at {} wavelets/source/cycle, {}-wavelet messages, {} source(s), seed {}\n",
+                   r.pattern, r.rate, r.message_wavelets, r.sources, r.seed);
+  s += fmt::format("Phases: warm-up {} + measurement {} cycles, {} cycles simulated ({})\n", r.warmup,
+                   r.measure, r.cycles, r.drained ? "drained" : "NOT drained: saturated");
   // Broadcasts and reductions deliver one injected wavelet at many PEs: accepted can exceed offered.
-  s += fmt::format("Throughput: offered {:.4f} (injected per node), accepted {:.4f} (delivered per node) "
-                   "wavelets/node/cycle\n", r.offered, r.accepted);
-  s += fmt::format("Latency (cycles, {} messages): avg {:.2f}, p50 {}, p99 {}, max {}\n", r.messages, r.latency_avg,
-                   r.latency_p50, r.latency_p99, r.latency_max);
+  s += fmt::format(
+      "Throughput: offered {:.4f} (injected per node), accepted {:.4f} (delivered per node) "
+      "wavelets/node/cycle\n",
+      r.offered, r.accepted);
+  s += fmt::format("Latency (cycles, {} messages): avg {:.2f}, p50 {}, p99 {}, max {}\n", r.messages,
+                   r.latency_avg, r.latency_p50, r.latency_p99, r.latency_max);
   s += fmt::format("Link utilization: max {:.3f}, mean {:.3f}\n", r.link_util_max, r.link_util_mean);
-  s += fmt::format("Wavelets: {} created, {} delivered, {} in flight at end of window, {} at end\n", r.counters.created,
-                   r.counters.delivered, r.in_flight_end_of_window, r.in_flight_end);
+  s += fmt::format("Wavelets: {} created, {} delivered, {} in flight at end of window, {} at end\n",
+                   r.counters.created, r.counters.delivered, r.in_flight_end_of_window, r.in_flight_end);
   const double rc = static_cast<double>(r.width) * r.height * static_cast<double>(r.cycles);
-  s += fmt::format("Host: {:.2f} s, {:.1f} M router-cycles/s\n", seconds, seconds > 0 ? rc / seconds / 1e6 : 0.0);
+  s += fmt::format("Host: {:.2f} s, {:.1f} M router-cycles/s\n", seconds,
+                   seconds > 0 ? rc / seconds / 1e6 : 0.0);
   return s;
 }
 
@@ -95,14 +111,17 @@ int run_fabric(const FabricOptions& o) {
   const int h = o.height > 0 ? o.height : (o.system.empty() ? 32 : spec.wafer.height);
   if (o.cycles < 1) throw UsageError(fmt::format("--cycles {}: expected >= 1", o.cycles));
   if (o.colors < 1 || o.colors > spec.router.colors)
-    throw UsageError(fmt::format("--colors {}: expected 1..{} (router.colors)", o.colors, spec.router.colors));
-  if (o.shards < 1 || o.shards > h) throw UsageError(fmt::format("--shards {}: expected 1..{} (rows)", o.shards, h));
+    throw UsageError(
+        fmt::format("--colors {}: expected 1..{} (router.colors)", o.colors, spec.router.colors));
+  if (o.shards < 1 || o.shards > h)
+    throw UsageError(fmt::format("--shards {}: expected 1..{} (rows)", o.shards, h));
   cycle::TrafficRunConfig c;
   c.fabric = cycle::fabric_config_from_spec(spec, w, h);
   c.fabric.shards = o.shards;
   c.quantum = o.quantum > 0 ? o.quantum : c.fabric.hop_latency;
   if (c.quantum > c.fabric.hop_latency)
-    throw UsageError(fmt::format("--quantum {}: expected 1..{} (router.hop_latency)", c.quantum, c.fabric.hop_latency));
+    throw UsageError(
+        fmt::format("--quantum {}: expected 1..{} (router.hop_latency)", c.quantum, c.fabric.hop_latency));
   c.traffic.pattern = cycle::parse_pattern(o.pattern);
   c.traffic.rate = o.rate;
   c.traffic.message_wavelets = o.message_wavelets;
@@ -148,16 +167,20 @@ Runner add_fabric_command(CLI::App& app) {
   app.add_option("--set", o->sets, "Override a config value: path=value (repeatable)");
   app.add_option("--width", o->width, "Routers per row (default 32, or the wafer's)");
   app.add_option("--height", o->height, "Rows (default 32, or the wafer's)");
-  app.add_option("--pattern", o->pattern,
-                 "uniform | transpose | bit-complement | hotspot | nearest-neighbour | row-broadcast | column-reduce");
+  app.add_option(
+      "--pattern", o->pattern,
+      "uniform | transpose | bit-complement | hotspot | nearest-neighbour | row-broadcast | column-reduce");
   app.add_option("--rate", o->rate, "Offered wavelets per source PE per cycle (Bernoulli), 0 < rate <= 1");
-  app.add_option("--cycles", o->cycles, "Measurement window in cycles (generation stops after it; then drain)");
+  app.add_option("--cycles", o->cycles,
+                 "Measurement window in cycles (generation stops after it; then drain)");
   app.add_option("--warmup", o->warmup, "Warm-up cycles before the window (default min(1000, cycles/10))");
   app.add_option("--seed", o->seed, "Random seed (deterministic)");
   app.add_option("--message-wavelets", o->message_wavelets, "Wavelets per message");
   app.add_option("--colors", o->colors, "Colours point-to-point traffic spreads over (virtual channels)");
-  app.add_option("--shards", o->shards, "Horizontal shards stepped by SystemC threads (results do not change)");
-  app.add_option("--quantum", o->quantum, "Cycles per shard synchronisation, 1..hop latency (default: hop latency)");
+  app.add_option("--shards", o->shards,
+                 "Horizontal shards stepped by SystemC threads (results do not change)");
+  app.add_option("--quantum", o->quantum,
+                 "Cycles per shard synchronisation, 1..hop latency (default: hop latency)");
   app.add_option("--json", o->json, "Write the JSON report to FILE ('-' = stdout)");
   app.add_option("--svg", o->svg, "Write a link-utilization heatmap (SVG)");
   app.add_option("--png", o->png, "Write a link-utilization heatmap (PNG)");

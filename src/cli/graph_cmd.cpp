@@ -35,7 +35,8 @@ std::string text_graph(const ModelSpec& m, const LayerGraph& g) {
 }
 
 std::string dot_graph(const ModelSpec& m, const LayerGraph& g) {
-  std::string o = fmt::format("digraph \"{}\" {{\n  rankdir=TB;\n  node [shape=box, fontsize=10];\n", m.arch.name);
+  std::string o =
+      fmt::format("digraph \"{}\" {{\n  rankdir=TB;\n  node [shape=box, fontsize=10];\n", m.arch.name);
   const auto& gr = g.graph();
   for (auto [v, vend] = boost::vertices(gr); v != vend; ++v)
     o += fmt::format("  n{} [label=\"{}\\n{}\"];\n", *v, gr[*v].name, to_string(gr[*v].kind));
@@ -52,8 +53,12 @@ std::string json_graph(const ModelSpec& m, const LayerGraph& g) {
   auto& ops = j["ops"] = nlohmann::ordered_json::array();
   for (OpId id : g.topo_order()) {
     const Op& op = g.op(id);
-    ops.push_back({{"name", op.name}, {"kind", to_string(op.kind)}, {"layer", op.layer},
-                   {"params", op.params}, {"fwd_fmacs", op.fwd_fmacs}, {"bwd_fmacs", op.bwd_fmacs},
+    ops.push_back({{"name", op.name},
+                   {"kind", to_string(op.kind)},
+                   {"layer", op.layer},
+                   {"params", op.params},
+                   {"fwd_fmacs", op.fwd_fmacs},
+                   {"bwd_fmacs", op.bwd_fmacs},
                    {"out_elems", op.out_elems}});
   }
   auto& edges = j["edges"] = nlohmann::ordered_json::array();
@@ -76,9 +81,12 @@ Runner add_graph_command(CLI::App& app) {
     if (a->seq < 0) throw UsageError("--seq: expected a positive number");
     if (a->seq > 0) m.training.seq = a->seq;
     const LayerGraph g = build_model_graph(m);
-    if (a->format == "text") fmt::print("{}", text_graph(m, g));
-    else if (a->format == "dot") fmt::print("{}", dot_graph(m, g));
-    else fmt::print("{}", json_graph(m, g));
+    if (a->format == "text")
+      fmt::print("{}", text_graph(m, g));
+    else if (a->format == "dot")
+      fmt::print("{}", dot_graph(m, g));
+    else
+      fmt::print("{}", json_graph(m, g));
     return 0;
   };
 }

@@ -1,6 +1,7 @@
 // wafersim: command-line entry point.
-#include <cstdlib>
 #include <fmt/format.h>
+
+#include <cstdlib>
 #include <iostream>
 #include <map>
 
@@ -29,7 +30,8 @@ int main(int argc, char** argv) {
   runners[map] = cli::add_map_command(*map);
   auto* check = app.add_subcommand("check", "Rerun the baseline cases; exit 1 if a timing number moved");
   runners[check] = cli::add_check_command(*check);
-  auto* validate = app.add_subcommand("validate", "Simulate the published reference runs and report the error");
+  auto* validate =
+      app.add_subcommand("validate", "Simulate the published reference runs and report the error");
   runners[validate] = cli::add_validate_command(*validate);
   auto* graph = app.add_subcommand("graph", "Print a model's LayerGraph (text, dot or json)");
   runners[graph] = cli::add_graph_command(*graph);

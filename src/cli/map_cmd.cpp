@@ -40,7 +40,8 @@ Runner add_map_command(CLI::App& app) {
   return [a]() {
     std::vector<Override> overrides;
     for (const auto& s : a->sets) overrides.push_back(parse_override(s));
-    const SystemSpec spec = a->system.empty() ? default_system_spec(overrides) : load_system_spec(a->system, overrides);
+    const SystemSpec spec =
+        a->system.empty() ? default_system_spec(overrides) : load_system_spec(a->system, overrides);
     ModelSpec model = a->model.empty() ? default_model() : load_model(a->model);
     if (a->batch < 0 || a->seq < 0) throw UsageError("--batch/--seq: expected positive numbers");
     if (a->batch > 0) model.training.batch = a->batch;
@@ -49,8 +50,10 @@ Runner add_map_command(CLI::App& app) {
     opt.mode = "pipelined";
     const RunStats stats = simulate(spec, model, opt);
     fmt::print("{}", placement_summary(stats));
-    if (!a->svg.empty()) write_output("--svg", a->svg, placement_svg(stats, spec.wafer.width, spec.wafer.height));
-    if (!a->png.empty()) write_output("--png", a->png, placement_png(stats, spec.wafer.width, spec.wafer.height));
+    if (!a->svg.empty())
+      write_output("--svg", a->svg, placement_svg(stats, spec.wafer.width, spec.wafer.height));
+    if (!a->png.empty())
+      write_output("--png", a->png, placement_png(stats, spec.wafer.width, spec.wafer.height));
     return 0;
   };
 }

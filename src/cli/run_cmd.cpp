@@ -38,23 +38,29 @@ Runner add_run_command(CLI::App& app) {
   auto a = std::make_shared<RunArgs>();
   app.add_option("--system", a->system, "System config YAML (default: built-in configs/cs2.yaml)");
   app.add_option("--model", a->model, "Model file (default: built-in models/gpt2-small.yaml)");
-  app.add_option("--model-format", a->load.format, "Model file format: auto | native | modelzoo | huggingface | onnx")
+  app.add_option("--model-format", a->load.format,
+                 "Model file format: auto | native | modelzoo | huggingface | onnx")
       ->capture_default_str();
   app.add_flag("--allow-unmodelled", a->load.allow_unmodelled,
                "ONNX: run ops the simulator does not model at zero cost (warns per op type)");
   app.add_option("--systems", a->opt.systems, "Number of CS-2 systems (data parallel), 1..192");
   app.add_option("--batch", a->batch, "Global batch in sequences (default: the model file's)");
   app.add_option("--seq", a->seq, "Sequence length (default: the model file's)");
-  app.add_option("--steps", a->opt.steps, "Training steps to simulate, >= 2 (default: 3; the first is warm-up)");
+  app.add_option("--steps", a->opt.steps,
+                 "Training steps to simulate, >= 2 (default: 3; the first is warm-up)");
   app.add_option("--mode", a->opt.mode, "weight-streaming | pipelined | auto")->capture_default_str();
-  app.add_option("--fidelity", a->opt.fidelity, "approx, or cycle: also run every GEMM kernel on the cycle-level fabric engine (small wafers)")->capture_default_str();
+  app.add_option(
+         "--fidelity", a->opt.fidelity,
+         "approx, or cycle: also run every GEMM kernel on the cycle-level fabric engine (small wafers)")
+      ->capture_default_str();
   app.add_option("--set", a->sets, "Override a system parameter: path.to.key=value (repeatable)");
   app.add_option("--json", a->json, "Write the JSON report to FILE ('-' for stdout)");
   app.add_flag("-q,--quiet", a->quiet, "Print no text report");
   app.add_option("--trace", a->trace, "Write a timeline trace (Chrome trace / Perfetto JSON) to FILE");
   app.add_option("--trace-steps", a->opt.trace_steps, "Steps (batches) to trace, from the first (default 2)");
   app.add_flag("--breakdown", a->breakdown, "Print where the step time goes (per cause, per layer)");
-  app.add_option("--heatmap", a->heatmap, "Wafer heatmap to draw: sram | busy | links (with --png and/or --svg)");
+  app.add_option("--heatmap", a->heatmap,
+                 "Wafer heatmap to draw: sram | busy | links (with --png and/or --svg)");
   app.add_option("--png", a->png, "Write the --heatmap as PNG");
   app.add_option("--svg", a->svg, "Write the --heatmap as SVG");
   return [a]() {
@@ -62,7 +68,8 @@ Runner add_run_command(CLI::App& app) {
     for (const auto& s : a->sets) overrides.push_back(parse_override(s));
     const bool builtin_system = a->system.empty();
     const bool builtin_model = a->model.empty();
-    const SystemSpec spec = builtin_system ? default_system_spec(overrides) : load_system_spec(a->system, overrides);
+    const SystemSpec spec =
+        builtin_system ? default_system_spec(overrides) : load_system_spec(a->system, overrides);
     ModelSpec model = builtin_model ? default_model() : load_model(a->model, a->load);
     if (a->batch != 0) {
       if (a->batch < 0) throw UsageError(fmt::format("--batch {}: expected a positive number", a->batch));
@@ -76,8 +83,7 @@ Runner add_run_command(CLI::App& app) {
     if ((builtin_system || builtin_model) && !to_stdout && !a->quiet)
       fmt::print("wafersim: running the built-in default: {} on {}{}\n",
                  builtin_model ? "models/gpt2-small.yaml" : a->model,
-                 builtin_system ? "configs/cs2.yaml" : a->system,
-                 " (pass --system/--model to choose)");
+                 builtin_system ? "configs/cs2.yaml" : a->system, " (pass --system/--model to choose)");
     if (!a->heatmap.empty() && a->heatmap != "sram" && a->heatmap != "busy" && a->heatmap != "links")
       throw UsageError(fmt::format("--heatmap {}: expected sram, busy or links", a->heatmap));
     if (a->heatmap.empty() && (!a->png.empty() || !a->svg.empty()))
@@ -95,12 +101,16 @@ Runner add_run_command(CLI::App& app) {
       Heatmap h;
       h.width = stats.map_width;
       h.height = stats.map_height;
-      h.values = a->heatmap == "sram" ? stats.map_sram : a->heatmap == "busy" ? stats.map_busy : stats.map_links;
+      h.values = a->heatmap == "sram"   ? stats.map_sram
+                 : a->heatmap == "busy" ? stats.map_busy
+                                        : stats.map_links;
       h.title = fmt::format("{} on {} ({}): {}", stats.model_name, stats.system_name, stats.mode,
                             a->heatmap == "sram"   ? "SRAM occupancy per tile"
                             : a->heatmap == "busy" ? "compute busy fraction per tile"
                                                    : "busiest link utilization per tile");
-      h.legend = a->heatmap == "sram" ? "fraction of usable SRAM" : a->heatmap == "busy" ? "busy fraction" : "link utilization";
+      h.legend = a->heatmap == "sram"   ? "fraction of usable SRAM"
+                 : a->heatmap == "busy" ? "busy fraction"
+                                        : "link utilization";
       // Fractions of capacity on a fixed 0..1 scale; link loads on their own range (they are
       // often a few percent, which a 0..1 scale would paint uniformly dark).
       h.min = 0;

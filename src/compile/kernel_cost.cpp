@@ -7,16 +7,26 @@ namespace wafersim {
 
 const char* to_string(Bound b) {
   switch (b) {
-    case Bound::compute: return "compute";
-    case Bound::sram: return "sram";
-    case Bound::fabric: return "fabric";
-    case Bound::setup: return "setup";
-    case Bound::io: return "io";
-    case Bound::memoryx: return "memoryx";
-    case Bound::swarmx: return "swarmx";
-    case Bound::input: return "input";
-    case Bound::optimizer: return "optimizer";
-    case Bound::none: return "none";
+    case Bound::compute:
+      return "compute";
+    case Bound::sram:
+      return "sram";
+    case Bound::fabric:
+      return "fabric";
+    case Bound::setup:
+      return "setup";
+    case Bound::io:
+      return "io";
+    case Bound::memoryx:
+      return "memoryx";
+    case Bound::swarmx:
+      return "swarmx";
+    case Bound::input:
+      return "input";
+    case Bound::optimizer:
+      return "optimizer";
+    case Bound::none:
+      return "none";
   }
   return "none";
 }
@@ -65,11 +75,12 @@ Bound pick(double compute, double sram, double fabric, double setup) {
 }
 }  // namespace
 
-KernelCost KernelCostModel::gemm(const GemmShape& shape, double samples, int rows, int cols,
-                                 GemmPass pass, GemmMapping mapping) const {
+KernelCost KernelCostModel::gemm(const GemmShape& shape, double samples, int rows, int cols, GemmPass pass,
+                                 GemmMapping mapping) const {
   KernelCost c;
   if (shape.fmacs() <= 0 || samples <= 0 || rows <= 0 || cols <= 0) return c;
-  if (mapping == GemmMapping::weight_stationary) return gemm_weight_stationary(shape, samples, rows, cols, pass);
+  if (mapping == GemmMapping::weight_stationary)
+    return gemm_weight_stationary(shape, samples, rows, cols, pass);
   // Problem as seen by the kernel: all samples and GEMM instances stacked along M.
   double big_m = samples * shape.count * shape.m;
   double k = shape.k;
@@ -119,8 +130,8 @@ KernelCost KernelCostModel::gemm(const GemmShape& shape, double samples, int row
   return c;
 }
 
-KernelCost KernelCostModel::gemm_weight_stationary(const GemmShape& shape, double samples, int rows,
-                                                   int cols, GemmPass pass) const {
+KernelCost KernelCostModel::gemm_weight_stationary(const GemmShape& shape, double samples, int rows, int cols,
+                                                   GemmPass pass) const {
   KernelCost c;
   const double tokens = samples * shape.count * shape.m;
   double k = shape.k;  // input features per token

@@ -8,8 +8,8 @@ namespace {
 
 bool is_gemm(OpKind k) {
   // A convolution runs as an implicit GEMM (m = output pixels, k = C_in*kh*kw/groups).
-  return k == OpKind::matmul || k == OpKind::attn_scores || k == OpKind::attn_context ||
-         k == OpKind::conv || k == OpKind::batch_matmul;
+  return k == OpKind::matmul || k == OpKind::attn_scores || k == OpKind::attn_context || k == OpKind::conv ||
+         k == OpKind::batch_matmul;
 }
 bool reduces_rows(OpKind k) {
   return k == OpKind::norm || k == OpKind::softmax || k == OpKind::loss || k == OpKind::pool;
@@ -64,9 +64,8 @@ Bound dominant(const KernelCost& c) {
 
 }  // namespace
 
-CompiledLayer lower_layer(const LayerGraph& graph, const LayerGroup& group,
-                          const KernelCostModel& model, const TrainingSpec& training,
-                          double samples, int rows, int cols, ExecMode mode) {
+CompiledLayer lower_layer(const LayerGraph& graph, const LayerGroup& group, const KernelCostModel& model,
+                          const TrainingSpec& training, double samples, int rows, int cols, ExecMode mode) {
   CompiledLayer L;
   L.index = group.index;
   L.name = group.name;
@@ -112,8 +111,8 @@ CompiledLayer lower_layer(const LayerGraph& graph, const LayerGroup& group,
 }
 
 std::vector<CompiledLayer> lower_layers(const LayerGraph& graph, const KernelCostModel& model,
-                                        const TrainingSpec& training, double samples, int rows,
-                                        int cols, ExecMode mode) {
+                                        const TrainingSpec& training, double samples, int rows, int cols,
+                                        ExecMode mode) {
   std::vector<CompiledLayer> out;
   for (const auto& g : graph.groups())
     out.push_back(lower_layer(graph, g, model, training, samples, rows, cols, mode));

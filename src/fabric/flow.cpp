@@ -76,13 +76,15 @@ RegionFlow plan_region_flow(const Rect& from, const Rect& to) {
     const int dx = to.x >= from.x + from.w ? to.x : to.x + to.w - 1;
     f.lanes = std::max(1, std::min(from.h, to.h));
     for (int i = 0; i < f.lanes; ++i)
-      f.routes.push_back({Tile{sx, spread(from.y, from.h, f.lanes, i)}, Tile{dx, spread(to.y, to.h, f.lanes, i)}});
+      f.routes.push_back(
+          {Tile{sx, spread(from.y, from.h, f.lanes, i)}, Tile{dx, spread(to.y, to.h, f.lanes, i)}});
   } else {
     const int sy = to.y >= from.y + from.h ? from.y + from.h - 1 : from.y;
     const int dy = to.y >= from.y + from.h ? to.y : to.y + to.h - 1;
     f.lanes = std::max(1, std::min(from.w, to.w));
     for (int i = 0; i < f.lanes; ++i)
-      f.routes.push_back({Tile{spread(from.x, from.w, f.lanes, i), sy}, Tile{spread(to.x, to.w, f.lanes, i), dy}});
+      f.routes.push_back(
+          {Tile{spread(from.x, from.w, f.lanes, i), sy}, Tile{spread(to.x, to.w, f.lanes, i), dy}});
   }
   for (const auto& [a, b] : f.routes)
     f.max_hops = std::max(f.max_hops, std::abs(a.x - b.x) + std::abs(a.y - b.y));

@@ -17,7 +17,8 @@ using nlohmann::json;
 
 class JsonConfig {
  public:
-  JsonConfig(const json& j, const std::string& text, std::string file) : j_(j), text_(text), file_(std::move(file)) {}
+  JsonConfig(const json& j, const std::string& text, std::string file)
+      : j_(j), text_(text), file_(std::move(file)) {}
 
   bool has(const char* key) const { return j_.contains(key) && !j_.at(key).is_null(); }
 
@@ -57,7 +58,8 @@ class JsonConfig {
   int line_of(const char* key) const {
     const auto pos = text_.find("\"" + std::string(key) + "\"");
     if (pos == std::string::npos) return 0;
-    return 1 + static_cast<int>(std::count(text_.begin(), text_.begin() + static_cast<std::ptrdiff_t>(pos), '\n'));
+    return 1 + static_cast<int>(
+                   std::count(text_.begin(), text_.begin() + static_cast<std::ptrdiff_t>(pos), '\n'));
   }
 
   const json& j_;
@@ -150,21 +152,29 @@ ModelSpec parse(const std::string& text, const std::string& file) {
     j = json::parse(text);
   } catch (const json::parse_error& e) {
     const auto upto = std::min<std::size_t>(e.byte, text.size());
-    const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(upto), '\n'));
+    const int line = 1 + static_cast<int>(std::count(text.begin(),
+                                                     text.begin() + static_cast<std::ptrdiff_t>(upto), '\n'));
     throw ConfigError(SourceLoc{file, line, 0}, "", std::string("JSON syntax error: ") + e.what());
   }
-  if (!j.is_object()) throw ConfigError(SourceLoc{file, 1, 0}, "", "expected a JSON object (a HuggingFace config.json)");
+  if (!j.is_object())
+    throw ConfigError(SourceLoc{file, 1, 0}, "", "expected a JSON object (a HuggingFace config.json)");
   const JsonConfig c(j, text, file);
   if (!c.has("model_type"))
     c.fail("model_type", "missing required key; supported model types: " + std::string(supported_types));
   const std::string type = c.text("model_type", "");
   TransformerSpec a;
-  if (type == "gpt2") a = gpt2_like(c, false);
-  else if (type == "gptj") a = gpt2_like(c, true);
-  else if (type == "gpt_neox") a = neox(c);
-  else if (type == "llama" || type == "mistral") a = llama(c);
-  else if (type == "bert") a = bert(c);
-  else c.fail("model_type", "model type '" + type + "' is not supported; supported: " + supported_types);
+  if (type == "gpt2")
+    a = gpt2_like(c, false);
+  else if (type == "gptj")
+    a = gpt2_like(c, true);
+  else if (type == "gpt_neox")
+    a = neox(c);
+  else if (type == "llama" || type == "mistral")
+    a = llama(c);
+  else if (type == "bert")
+    a = bert(c);
+  else
+    c.fail("model_type", "model type '" + type + "' is not supported; supported: " + supported_types);
   if (a.hidden % a.heads != 0) c.fail("num_attention_heads", "must divide the hidden size");
   if (a.kv_heads == 0) a.kv_heads = a.heads;
   if (a.heads % a.kv_heads != 0) c.fail("num_key_value_heads", "must divide num_attention_heads");

@@ -20,26 +20,34 @@ namespace {
 struct Family {
   const char* name;
   Arch arch;
-  bool parallel;          // GPT-J / GPT-NeoX: attention and FFN read the same input
-  bool tied;              // share_embedding_weights default
-  bool bias;              // use_*_bias default
+  bool parallel;  // GPT-J / GPT-NeoX: attention and FFN read the same input
+  bool tied;      // share_embedding_weights default
+  bool bias;      // use_*_bias default
   NormKind norm;
   ActivationKind act;
   PositionEmbedding pos;
 };
 
 constexpr Family families[] = {
-    {"gpt2", Arch::decoder, false, true, true, NormKind::layernorm, ActivationKind::gelu, PositionEmbedding::learned},
-    {"gpt3", Arch::decoder, false, true, true, NormKind::layernorm, ActivationKind::gelu, PositionEmbedding::learned},
-    {"gptj", Arch::decoder, true, false, true, NormKind::layernorm, ActivationKind::gelu, PositionEmbedding::rotary},
-    {"gpt_neox", Arch::decoder, true, false, true, NormKind::layernorm, ActivationKind::gelu, PositionEmbedding::rotary},
-    {"llama", Arch::decoder, false, false, false, NormKind::rmsnorm, ActivationKind::swiglu, PositionEmbedding::rotary},
-    {"mistral", Arch::decoder, false, false, false, NormKind::rmsnorm, ActivationKind::swiglu, PositionEmbedding::rotary},
-    {"bert", Arch::encoder, false, true, true, NormKind::layernorm, ActivationKind::gelu, PositionEmbedding::learned},
+    {"gpt2", Arch::decoder, false, true, true, NormKind::layernorm, ActivationKind::gelu,
+     PositionEmbedding::learned},
+    {"gpt3", Arch::decoder, false, true, true, NormKind::layernorm, ActivationKind::gelu,
+     PositionEmbedding::learned},
+    {"gptj", Arch::decoder, true, false, true, NormKind::layernorm, ActivationKind::gelu,
+     PositionEmbedding::rotary},
+    {"gpt_neox", Arch::decoder, true, false, true, NormKind::layernorm, ActivationKind::gelu,
+     PositionEmbedding::rotary},
+    {"llama", Arch::decoder, false, false, false, NormKind::rmsnorm, ActivationKind::swiglu,
+     PositionEmbedding::rotary},
+    {"mistral", Arch::decoder, false, false, false, NormKind::rmsnorm, ActivationKind::swiglu,
+     PositionEmbedding::rotary},
+    {"bert", Arch::encoder, false, true, true, NormKind::layernorm, ActivationKind::gelu,
+     PositionEmbedding::learned},
 };
 
 std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   std::replace(s.begin(), s.end(), '-', '_');
   return s;
 }
@@ -54,7 +62,8 @@ const Family& family_of(const YamlSection& m, const std::string& fallback) {
   m.fail("name", "model '" + name + "' is not supported; supported: " + list);
 }
 
-TransformerSpec read_model(const YamlSection& m, const Family& fam, const std::string& name, int vocab_fallback) {
+TransformerSpec read_model(const YamlSection& m, const Family& fam, const std::string& name,
+                           int vocab_fallback) {
   TransformerSpec a;
   a.name = name;
   a.arch = fam.arch;
@@ -65,11 +74,14 @@ TransformerSpec read_model(const YamlSection& m, const Family& fam, const std::s
   a.ffn = m.positive_int("filter_size");
   a.vocab = vocab_fallback > 0 ? m.positive_int("vocab_size", vocab_fallback) : m.positive_int("vocab_size");
   a.max_seq = m.positive_int("max_position_embeddings");
-  a.position = m.choice("position_embedding_type",
-                        {{"learned", PositionEmbedding::learned}, {"rotary", PositionEmbedding::rotary}}, fam.pos);
+  a.position =
+      m.choice("position_embedding_type",
+               {{"learned", PositionEmbedding::learned}, {"rotary", PositionEmbedding::rotary}}, fam.pos);
   a.rotary_dim = a.position == PositionEmbedding::rotary ? m.non_negative_int("rotary_dim", 0) : 0;
-  a.norm = m.choice("norm_type", {{"layernorm", NormKind::layernorm}, {"rmsnorm", NormKind::rmsnorm}}, fam.norm);
-  const char* act_key = m.has("nonlinearity") || !m.has("encoder_nonlinearity") ? "nonlinearity" : "encoder_nonlinearity";
+  a.norm =
+      m.choice("norm_type", {{"layernorm", NormKind::layernorm}, {"rmsnorm", NormKind::rmsnorm}}, fam.norm);
+  const char* act_key =
+      m.has("nonlinearity") || !m.has("encoder_nonlinearity") ? "nonlinearity" : "encoder_nonlinearity";
   a.activation = m.choice(act_key,
                           {{"gelu", ActivationKind::gelu},
                            {"gelu_new", ActivationKind::gelu},
@@ -156,8 +168,8 @@ ModelSpec read_r2(const YamlSection& top, const YAML::Node& root, const std::str
   spec.arch = read_model(m, family_of(m, ""), stem_of(file), 0);
   // R2.x: batch_size is global and divided across the systems (num_csx, or --systems).
   spec.training.batch = loader.positive_int("batch_size");
-  spec.training.seq = loader.positive_int(
-      "max_sequence_length", m.positive_int("max_sequence_length", spec.arch.max_seq));
+  spec.training.seq =
+      loader.positive_int("max_sequence_length", m.positive_int("max_sequence_length", spec.arch.max_seq));
   std::string fp16_type;
   if (init.has("precision")) {
     const YamlSection p = init.section("precision");
@@ -192,16 +204,18 @@ ModelSpec load_modelzoo_text(const std::string& yaml_text, const std::string& fi
   try {
     const YAML::Node root = YAML::Load(yaml_text);
     if (!looks_like_modelzoo(root))
-      throw ConfigError(SourceLoc{file, 1, 1}, "",
-                        "not a Cerebras Model Zoo params file: expected top-level 'train_input:' and 'model:' "
-                        "(R1.x) or 'trainer: init: model:' (R2.x)");
+      throw ConfigError(
+          SourceLoc{file, 1, 1}, "",
+          "not a Cerebras Model Zoo params file: expected top-level 'train_input:' and 'model:' "
+          "(R1.x) or 'trainer: init: model:' (R2.x)");
     const YamlSection top = top_section(root, file);
     ModelSpec spec = root["trainer"] ? read_r2(top, root, file) : read_r1(top, file);
     spec.source = file;
     if (spec.arch.position == PositionEmbedding::learned && spec.training.seq > spec.arch.max_seq)
       throw ConfigError(SourceLoc{file, 0, 0}, "max_sequence_length",
-                        "sequence length " + std::to_string(spec.training.seq) + " exceeds max_position_embeddings " +
-                            std::to_string(spec.arch.max_seq) + " (learned position embeddings)");
+                        "sequence length " + std::to_string(spec.training.seq) +
+                            " exceeds max_position_embeddings " + std::to_string(spec.arch.max_seq) +
+                            " (learned position embeddings)");
     return spec;
   } catch (const ConfigError&) {
     throw;
@@ -210,7 +224,8 @@ ModelSpec load_modelzoo_text(const std::string& yaml_text, const std::string& fi
   } catch (const YAML::Exception& e) {
     throw ConfigError(to_loc(file, e.mark), "", "cannot read YAML: " + e.msg);
   } catch (const std::exception& e) {
-    throw ConfigError(SourceLoc{file, 0, 0}, "", std::string("unexpected error while reading the model: ") + e.what());
+    throw ConfigError(SourceLoc{file, 0, 0}, "",
+                      std::string("unexpected error while reading the model: ") + e.what());
   }
 }
 

@@ -37,7 +37,8 @@ class Builder {
   LayerGraph build() {
     for (int i : topo_nodes()) visit(g_.node(i), i);
     if (graph_.num_ops() == 0)
-      throw ConfigError(SourceLoc{file_, 0, 0}, "graph", "the graph has no compute ops (only constants and views)");
+      throw ConfigError(SourceLoc{file_, 0, 0}, "graph",
+                        "the graph has no compute ops (only constants and views)");
     return std::move(graph_);
   }
 
@@ -134,11 +135,13 @@ class Builder {
   }
 
   void unmodelled(const onnx::NodeProto& n, int index) {
-
     const std::string type = (n.domain().empty() ? "" : n.domain() + ".") + n.op_type();
     if (!allow_)
-      fail(n, index, "op type '" + type + "' is not modelled by wafersim (--allow-unmodelled runs it at zero cost); "
-                     "supported ops: " + supported_op_list());
+      fail(n, index,
+           "op type '" + type +
+               "' is not modelled by wafersim (--allow-unmodelled runs it at zero cost); "
+               "supported ops: " +
+               supported_op_list());
     if (warned_.insert(type).second)
       spdlog::warn("{}: op type '{}' is not modelled; its nodes run at zero cost (first: {})", file_, type,
                    label(n, index));
@@ -184,8 +187,9 @@ class Builder {
     for (int i = 0; i < n.output_size(); ++i)
       if (i == 0 || n.op_type() == "Split") out += elems(n.output(i));
     const bool weighted_gemm =
-        rule.cat == Cat::conv || (rule.cat == Cat::gemm && (shapes_.weights.count(n.input(0)) ||
-                                                            (n.input_size() > 1 && shapes_.weights.count(n.input(1))))) ||
+        rule.cat == Cat::conv ||
+        (rule.cat == Cat::gemm &&
+         (shapes_.weights.count(n.input(0)) || (n.input_size() > 1 && shapes_.weights.count(n.input(1))))) ||
         (n.op_type() == "Gather" && shapes_.weights.count(n.input(0)));
     if (weighted_gemm) {
       if (layer_has_weights_) ++layer_;
@@ -243,7 +247,7 @@ class Builder {
         int acts = 0;
         for (const auto& i : n.input()) acts += is_activation(i) ? 1 : 0;
         op.kind = (n.op_type() == "Add" || n.op_type() == "Sum") && acts >= 2 ? OpKind::residual
-                                                                                : OpKind::elementwise;
+                                                                              : OpKind::elementwise;
         break;
       }
       case Cat::movement:

@@ -6,13 +6,13 @@
 namespace wafersim::frontend::onnx_fe {
 
 enum class Cat {
-  constant,    // produces a constant (Constant, Shape, Size): not part of the compute graph
-  view,        // reshapes without moving data (Reshape, Flatten, ...): aliases its input
-  conv,        // implicit GEMM
-  gemm,        // Gemm / MatMul: a weight matmul when one operand is an initializer
-  pool,        // windowed pooling
-  global_pool, // pooling over all spatial positions
-  norm,        // BatchNormalization / LayerNormalization / InstanceNormalization
+  constant,     // produces a constant (Constant, Shape, Size): not part of the compute graph
+  view,         // reshapes without moving data (Reshape, Flatten, ...): aliases its input
+  conv,         // implicit GEMM
+  gemm,         // Gemm / MatMul: a weight matmul when one operand is an initializer
+  pool,         // windowed pooling
+  global_pool,  // pooling over all spatial positions
+  norm,         // BatchNormalization / LayerNormalization / InstanceNormalization
   softmax,
   activation,  // unary nonlinearity
   binary,      // arithmetic elementwise

@@ -130,17 +130,44 @@ bool window_shape(const onnx::NodeProto& n, const Dims& x, const Dims* w, Dims& 
 }
 
 bool same_as_input(const std::string& op) {
-  static const std::unordered_set<std::string> ops = {
-      "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Gelu", "Erf", "HardSigmoid", "HardSwish", "Softplus", "Elu",
-      "Selu", "Clip", "Sqrt", "Reciprocal", "Neg", "Exp", "Log", "Abs", "Softmax", "LogSoftmax",
-      "BatchNormalization", "LayerNormalization", "InstanceNormalization", "Identity", "Dropout", "Cast",
-      "Not", "Floor", "Ceil", "Round", "Sign"};
+  static const std::unordered_set<std::string> ops = {"Relu",
+                                                      "LeakyRelu",
+                                                      "Sigmoid",
+                                                      "Tanh",
+                                                      "Gelu",
+                                                      "Erf",
+                                                      "HardSigmoid",
+                                                      "HardSwish",
+                                                      "Softplus",
+                                                      "Elu",
+                                                      "Selu",
+                                                      "Clip",
+                                                      "Sqrt",
+                                                      "Reciprocal",
+                                                      "Neg",
+                                                      "Exp",
+                                                      "Log",
+                                                      "Abs",
+                                                      "Softmax",
+                                                      "LogSoftmax",
+                                                      "BatchNormalization",
+                                                      "LayerNormalization",
+                                                      "InstanceNormalization",
+                                                      "Identity",
+                                                      "Dropout",
+                                                      "Cast",
+                                                      "Not",
+                                                      "Floor",
+                                                      "Ceil",
+                                                      "Round",
+                                                      "Sign"};
   return ops.count(op) > 0;
 }
 
 bool broadcasting(const std::string& op) {
-  static const std::unordered_set<std::string> ops = {"Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sum",
-                                                      "Where", "Equal", "Less", "Greater", "And", "Or", "Mod"};
+  static const std::unordered_set<std::string> ops = {"Add",  "Sub",     "Mul", "Div",   "Pow",
+                                                      "Max",  "Min",     "Sum", "Where", "Equal",
+                                                      "Less", "Greater", "And", "Or",    "Mod"};
   return ops.count(op) > 0;
 }
 
@@ -166,7 +193,8 @@ bool derive(const onnx::NodeProto& n, const ShapeTable& t, Dims& out) {
   if (op == "MaxPool" || op == "AveragePool") return a->size() >= 3 && window_shape(n, *a, nullptr, out);
   if (op == "GlobalAveragePool" || op == "GlobalMaxPool") {
     out = *a;
-    std::fill(out.begin() + std::min<std::ptrdiff_t>(2, static_cast<std::ptrdiff_t>(out.size())), out.end(), 1);
+    std::fill(out.begin() + std::min<std::ptrdiff_t>(2, static_cast<std::ptrdiff_t>(out.size())), out.end(),
+              1);
     return true;
   }
   if (op == "Gemm") {
@@ -197,8 +225,10 @@ bool derive(const onnx::NodeProto& n, const ShapeTable& t, Dims& out) {
     int infer = -1;
     for (std::size_t i = 0; i < out.size(); ++i) {
       if (out[i] == 0 && i < a->size()) out[i] = (*a)[i];
-      if (out[i] == -1) infer = static_cast<int>(i);
-      else known *= std::max<std::int64_t>(out[i], 1);
+      if (out[i] == -1)
+        infer = static_cast<int>(i);
+      else
+        known *= std::max<std::int64_t>(out[i], 1);
     }
     if (infer >= 0) out[static_cast<std::size_t>(infer)] = static_cast<std::int64_t>(product(*a)) / known;
     return true;
@@ -295,7 +325,8 @@ void fold_int_values(const onnx::NodeProto& n, ShapeTable& t) {
     const TensorInfo* in = n.input_size() > 0 ? t.find(n.input(0)) : nullptr;
     if (!in) return;
     const auto rank = static_cast<std::int64_t>(in->dims.size());
-    const std::int64_t start = std::clamp(norm_axis(attr_int(n, "start", 0), in->dims.size()), std::int64_t{0}, rank);
+    const std::int64_t start =
+        std::clamp(norm_axis(attr_int(n, "start", 0), in->dims.size()), std::int64_t{0}, rank);
     const std::int64_t end = std::clamp(norm_axis(attr_int(n, "end", rank), in->dims.size()), start, rank);
     out.assign(in->dims.begin() + start, in->dims.begin() + end);
   } else if (op == "Gather") {

@@ -22,9 +22,9 @@ struct TensorInfo {
 };
 
 struct ShapeTable {
-  std::unordered_map<std::string, TensorInfo> tensors;     // every tensor with a known shape
-  std::unordered_map<std::string, Dims> int_values;        // small int64 constants (Reshape shapes)
-  std::unordered_set<std::string> weights;                 // initializer names
+  std::unordered_map<std::string, TensorInfo> tensors;  // every tensor with a known shape
+  std::unordered_map<std::string, Dims> int_values;     // small int64 constants (Reshape shapes)
+  std::unordered_set<std::string> weights;              // initializer names
 
   const TensorInfo* find(const std::string& name) const;
   bool known(const std::string& name) const { return find(name) != nullptr; }

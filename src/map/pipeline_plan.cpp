@@ -16,7 +16,7 @@ namespace wafersim {
 double pipelined_bytes_per_param(const TrainingSpec& t) {
   const double working = dtype_bytes(t.compute);
   const double master = t.compute == DType::fp32 ? 0.0 : dtype_bytes(t.master);
-  const double grad = 4.0;  // fp32 gradient accumulator over the batch
+  const double grad = 4.0;                                    // fp32 gradient accumulator over the batch
   const double optimizer = t.optimizer == "sgd" ? 0.0 : 8.0;  // Adam: m and v in fp32
   return working + master + grad + optimizer;
 }
@@ -46,8 +46,7 @@ std::vector<StageDemand> pipeline_demands(const LayerGraph& graph, const KernelC
     }
     d.state_bytes = weights * per_param;
     d.act_bytes_per_sample = saved * vbytes;
-    d.out_bytes_per_sample =
-        s + 1 < n ? groups[static_cast<std::size_t>(s) + 1].input_elems * vbytes : 0.0;
+    d.out_bytes_per_sample = s + 1 < n ? groups[static_cast<std::size_t>(s) + 1].input_elems * vbytes : 0.0;
     // Samples between this stage's forward and its backward with one-forward-one-backward
     // scheduling: one per later stage, plus the one being worked on.
     d.in_flight = n - s;
@@ -72,7 +71,11 @@ class StageCost {
  public:
   StageCost(const LayerGraph& graph, const KernelCostModel& cost, const TrainingSpec& training,
             const std::vector<StageDemand>& demands, double capacity)
-      : graph_(graph), cost_(cost), training_(training), demands_(demands), groups_(graph.groups()),
+      : graph_(graph),
+        cost_(cost),
+        training_(training),
+        demands_(demands),
+        groups_(graph.groups()),
         capacity_(capacity) {}
 
   CompiledLayer lower(std::size_t s, const Rect& r) const {
@@ -87,7 +90,8 @@ class StageCost {
       const Rect& r = regions[s];
       const bool fits = max_share(demands_[s].total_bytes(), static_cast<double>(r.area())) <= capacity_;
       const CompiledLayer l = lower(s, r);
-      const double c = l.fwd_total.cycles - l.fwd_total.fill_cycles + l.bwd_total.cycles - l.bwd_total.fill_cycles;
+      const double c =
+          l.fwd_total.cycles - l.fwd_total.fill_cycles + l.bwd_total.cycles - l.bwd_total.fill_cycles;
       e.cycles.push_back(c);
       e.fits.push_back(fits);
       e.feasible = e.feasible && fits;
@@ -142,8 +146,10 @@ SearchOutcome search(const PlacementStrategy& strat, const Rect& grid, const Sta
     for (double c : e.cycles) mean += c;
     mean /= static_cast<double>(n);
     for (std::size_t s = 0; s < n; ++s) {
-      if (!e.fits[s]) w[s] *= 1.5;
-      else if (mean > 0) w[s] *= std::pow(std::max(e.cycles[s], 1.0) / mean, 0.6);
+      if (!e.fits[s])
+        w[s] *= 1.5;
+      else if (mean > 0)
+        w[s] *= std::pow(std::max(e.cycles[s], 1.0) / mean, 0.6);
     }
   }
   return best;
@@ -178,8 +184,10 @@ PipelinePlan plan_pipelined(const SystemSpec& spec, const ModelSpec& model, cons
   if (static_cast<long long>(demands.size()) > grid.area()) throw not_fit("more layers than tiles");
 
   std::vector<std::string> names;
-  if (spec.map.strategy == "auto") names = placement_strategy_names();
-  else if (make_placement_strategy(spec.map.strategy)) names = {spec.map.strategy};
+  if (spec.map.strategy == "auto")
+    names = placement_strategy_names();
+  else if (make_placement_strategy(spec.map.strategy))
+    names = {spec.map.strategy};
   else
     throw UsageError(fmt::format("map.strategy '{}': expected auto, {}", spec.map.strategy,
                                  fmt::join(placement_strategy_names(), ", ")));
@@ -190,7 +198,8 @@ PipelinePlan plan_pipelined(const SystemSpec& spec, const ModelSpec& model, cons
     const auto strat = make_placement_strategy(name);
     SearchOutcome o = search(*strat, grid, stage_cost, demands, cap);
     plan.tried.push_back(o.result);
-    if (o.result.feasible && (!best.result.feasible || o.result.max_stage_cycles < best.result.max_stage_cycles))
+    if (o.result.feasible &&
+        (!best.result.feasible || o.result.max_stage_cycles < best.result.max_stage_cycles))
       best = std::move(o);
   }
   if (!best.result.feasible) throw not_fit("no placement gives every layer enough SRAM on its region");
@@ -216,14 +225,15 @@ PipelinePlan plan_pipelined(const SystemSpec& spec, const ModelSpec& model, cons
     st.demand = demands[s];
     st.region = best.regions[s];
     if (!tiles.allocate_spread(st.region, static_cast<std::uint64_t>(std::ceil(st.demand.total_bytes()))))
-      throw SimError(fmt::format("pipelined plan: stage {} overflows a tile after the fit check", st.demand.name));
+      throw SimError(
+          fmt::format("pipelined plan: stage {} overflows a tile after the fit check", st.demand.name));
     st.sram = tiles.summary(st.region);
     st.layer = stage_cost.lower(s, st.region);
     st.fwd_cycles = st.layer.fwd_total.cycles - st.layer.fwd_total.fill_cycles;
     st.bwd_cycles = st.layer.bwd_total.cycles - st.layer.bwd_total.fill_cycles;
     st.latency_cycles = st.layer.fwd_total.fill_cycles;
     st.bound = st.layer.bwd_total.cycles >= st.layer.fwd_total.cycles ? st.layer.bwd_total.bound
-                                                                        : st.layer.fwd_total.bound;
+                                                                      : st.layer.fwd_total.bound;
     const double params_per_tile =
         std::ceil(static_cast<double>(st.demand.params) / static_cast<double>(st.region.area()));
     st.update_cycles = params_per_tile * opt_ops / spec.pe.simd.fp32_add + spec.pe.op_setup_cycles * opt_ops;
@@ -253,8 +263,9 @@ PipelinePlan plan_pipelined(const SystemSpec& spec, const ModelSpec& model, cons
     double round_trip = plan.stages[s].fwd_cycles + plan.stages[s].bwd_cycles;
     for (std::size_t t = s; t + 1 < plan.stages.size(); ++t) {
       const Stage& nx = plan.stages[t + 1];
-      round_trip += nx.fwd_cycles + nx.bwd_cycles +
-                    2.0 * (plan.stages[t].xfer_cycles + plan.stages[t].flow_hops * hop + plan.stages[t].latency_cycles);
+      round_trip +=
+          nx.fwd_cycles + nx.bwd_cycles +
+          2.0 * (plan.stages[t].xfer_cycles + plan.stages[t].flow_hops * hop + plan.stages[t].latency_cycles);
     }
     Stage& st = plan.stages[s];
     const int want = static_cast<int>(std::ceil(round_trip / std::max(plan.max_stage_cycles, 1.0))) + 1;

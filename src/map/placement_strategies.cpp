@@ -78,7 +78,8 @@ class StripsStrategy final : public PlacementStrategy {
   std::string name() const override { return "strips"; }
   std::string description() const override { return "serpentine bands of vertical strips"; }
 
-  std::optional<std::vector<Rect>> place(const Rect& grid, const std::vector<double>& weights) const override {
+  std::optional<std::vector<Rect>> place(const Rect& grid,
+                                         const std::vector<double>& weights) const override {
     const int n = static_cast<int>(weights.size());
     if (n == 0) return std::vector<Rect>{};
     int bands = static_cast<int>(std::lround(std::sqrt(static_cast<double>(grid.h) * n / grid.w)));
@@ -102,7 +103,8 @@ class StripsStrategy final : public PlacementStrategy {
       cut = std::clamp(cut, first[static_cast<std::size_t>(k) - 1] + 1, n - (bands - k));
     }
     for (int k = 0; k < bands; ++k)
-      if (first[static_cast<std::size_t>(k) + 1] - first[static_cast<std::size_t>(k)] > grid.w) return std::nullopt;
+      if (first[static_cast<std::size_t>(k) + 1] - first[static_cast<std::size_t>(k)] > grid.w)
+        return std::nullopt;
     std::vector<double> band_w(static_cast<std::size_t>(bands), 0.0);
     for (int k = 0; k < bands; ++k)
       for (int i = first[static_cast<std::size_t>(k)]; i < first[static_cast<std::size_t>(k) + 1]; ++i)
@@ -143,7 +145,8 @@ class BisectionStrategy final : public PlacementStrategy {
   std::string name() const override { return "bisection"; }
   std::string description() const override { return "recursive bisection of the grid"; }
 
-  std::optional<std::vector<Rect>> place(const Rect& grid, const std::vector<double>& weights) const override {
+  std::optional<std::vector<Rect>> place(const Rect& grid,
+                                         const std::vector<double>& weights) const override {
     std::vector<Rect> out(weights.size());
     if (weights.empty()) return out;
     if (!split(grid, weights, 0, static_cast<int>(weights.size()), Side::none, Side::none, out))

@@ -23,16 +23,16 @@ double max_share(double bytes, double tiles) { return std::ceil(std::ceil(bytes 
 
 }  // namespace
 
-WsPlan plan_weight_streaming(const SystemSpec& spec, const ModelSpec& model,
-                             const LayerGraph& graph, int systems, TileArray& tiles) {
+WsPlan plan_weight_streaming(const SystemSpec& spec, const ModelSpec& model, const LayerGraph& graph,
+                             int systems, TileArray& tiles) {
   WsPlan p;
   p.systems = systems;
   p.batch = model.training.batch;
   p.seq = model.training.seq;
   p.region = spec.wafer.usable;
   if (p.batch < systems)
-    throw UsageError(fmt::format("--batch {} is smaller than --systems {}: every CS-2 needs at least one sample",
-                                 p.batch, systems));
+    throw UsageError(fmt::format(
+        "--batch {} is smaller than --systems {}: every CS-2 needs at least one sample", p.batch, systems));
   p.batch_per_system = (p.batch + systems - 1) / systems;
   p.input_bytes_per_sample = input_bytes_per_sample(model);
 
@@ -41,10 +41,10 @@ WsPlan plan_weight_streaming(const SystemSpec& spec, const ModelSpec& model,
       dtype_bytes(model.training.master) * (model.training.optimizer == "sgd" ? 1.0 : 3.0);
   const double memx_need = static_cast<double>(graph.total_params()) * state_per_param;
   if (memx_need > static_cast<double>(spec.memoryx.capacity.value))
-    throw FitError(fmt::format("{} needs {:.3g} GB of MemoryX for master weights and optimizer state; "
-                               "memoryx.capacity is {:.3g} GB",
-                               model.arch.name, memx_need / 1e9,
-                               static_cast<double>(spec.memoryx.capacity.value) / 1e9));
+    throw FitError(fmt::format(
+        "{} needs {:.3g} GB of MemoryX for master weights and optimizer state; "
+        "memoryx.capacity is {:.3g} GB",
+        model.arch.name, memx_need / 1e9, static_cast<double>(spec.memoryx.capacity.value) / 1e9));
 
   // Footprint per sample from a one-sample lowering (memory figures do not depend on it).
   const KernelCostModel cost(spec, model.training.compute);
@@ -68,7 +68,8 @@ WsPlan plan_weight_streaming(const SystemSpec& spec, const ModelSpec& model,
   const double cap = tiles.capacity();
   const double wbuf = spec.sim.weight_buffers * max_weights;
   auto fits = [&](double mb) {
-    return max_share(wbuf, n) + max_share(ckpt_per_sample * mb, n) + max_share(work_per_sample * mb, n) <= cap;
+    return max_share(wbuf, n) + max_share(ckpt_per_sample * mb, n) + max_share(work_per_sample * mb, n) <=
+           cap;
   };
   if (!fits(1.0)) {
     throw FitError(fmt::format(
@@ -82,7 +83,10 @@ WsPlan plan_weight_streaming(const SystemSpec& spec, const ModelSpec& model,
   int hi = p.batch_per_system;
   while (lo < hi) {
     const int mid = lo + (hi - lo + 1) / 2;
-    if (fits(mid)) lo = mid; else hi = mid - 1;
+    if (fits(mid))
+      lo = mid;
+    else
+      hi = mid - 1;
   }
   p.max_micro_batch = lo;
   p.micro_batches = (p.batch_per_system + lo - 1) / lo;

@@ -16,24 +16,32 @@ namespace {
 
 // Viridis, sampled at 9 points and interpolated: perceptually uniform and readable in grey.
 Rgb colour(double t) {
-  static constexpr std::array<std::array<double, 3>, 9> k = {{{68, 1, 84}, {71, 44, 122}, {59, 81, 139},
-                                                              {44, 113, 142}, {33, 144, 141}, {39, 173, 129},
-                                                              {92, 200, 99}, {170, 220, 50}, {253, 231, 37}}};
+  static constexpr std::array<std::array<double, 3>, 9> k = {{{68, 1, 84},
+                                                              {71, 44, 122},
+                                                              {59, 81, 139},
+                                                              {44, 113, 142},
+                                                              {33, 144, 141},
+                                                              {39, 173, 129},
+                                                              {92, 200, 99},
+                                                              {170, 220, 50},
+                                                              {253, 231, 37}}};
   if (std::isnan(t)) return {200, 200, 200};
   t = std::clamp(t, 0.0, 1.0) * 8.0;
   const int i = std::min(7, static_cast<int>(t));
   const double f = t - i;
   auto mix = [&](int c) {
-    return static_cast<std::uint8_t>(std::lround(k[static_cast<std::size_t>(i)][static_cast<std::size_t>(c)] * (1 - f) +
-                                                  k[static_cast<std::size_t>(i) + 1][static_cast<std::size_t>(c)] * f));
+    return static_cast<std::uint8_t>(
+        std::lround(k[static_cast<std::size_t>(i)][static_cast<std::size_t>(c)] * (1 - f) +
+                    k[static_cast<std::size_t>(i) + 1][static_cast<std::size_t>(c)] * f));
   };
   return {mix(0), mix(1), mix(2)};
 }
 
 void validate(const Heatmap& h) {
-  if (h.width < 1 || h.height < 1 || h.values.size() != static_cast<std::size_t>(h.width) * static_cast<std::size_t>(h.height))
-    throw std::invalid_argument(fmt::format("heatmap '{}': {} values for a {} x {} grid", h.title, h.values.size(),
-                                            h.width, h.height));
+  if (h.width < 1 || h.height < 1 ||
+      h.values.size() != static_cast<std::size_t>(h.width) * static_cast<std::size_t>(h.height))
+    throw std::invalid_argument(fmt::format("heatmap '{}': {} values for a {} x {} grid", h.title,
+                                            h.values.size(), h.width, h.height));
 }
 
 // Max-pooled grid of at most `limit` cells per side.
@@ -49,9 +57,11 @@ Pooled pool(const Heatmap& h, int limit) {
   p.v.assign(static_cast<std::size_t>(p.w) * static_cast<std::size_t>(p.h), std::nan(""));
   for (int y = 0; y < h.height; ++y)
     for (int x = 0; x < h.width; ++x) {
-      const double v = h.values[static_cast<std::size_t>(y) * static_cast<std::size_t>(h.width) + static_cast<std::size_t>(x)];
+      const double v = h.values[static_cast<std::size_t>(y) * static_cast<std::size_t>(h.width) +
+                                static_cast<std::size_t>(x)];
       if (std::isnan(v)) continue;
-      double& d = p.v[static_cast<std::size_t>(y / p.f) * static_cast<std::size_t>(p.w) + static_cast<std::size_t>(x / p.f)];
+      double& d = p.v[static_cast<std::size_t>(y / p.f) * static_cast<std::size_t>(p.w) +
+                      static_cast<std::size_t>(x / p.f)];
       d = std::isnan(d) ? v : std::max(d, v);
     }
   return p;
@@ -73,10 +83,14 @@ std::pair<double, double> range(const Heatmap& h) {
 std::string escape(const std::string& s) {
   std::string o;
   for (char c : s) {
-    if (c == '<') o += "&lt;";
-    else if (c == '>') o += "&gt;";
-    else if (c == '&') o += "&amp;";
-    else o += c;
+    if (c == '<')
+      o += "&lt;";
+    else if (c == '>')
+      o += "&gt;";
+    else if (c == '&')
+      o += "&amp;";
+    else
+      o += c;
   }
   return o;
 }
@@ -99,23 +113,25 @@ std::string heatmap_svg(const Heatmap& h) {
   s += "<g transform=\"translate(10,30)\" shape-rendering=\"crispEdges\">\n";
   for (int y = 0; y < p.h; ++y)
     for (int x = 0; x < p.w; ++x) {
-      const double v = p.v[static_cast<std::size_t>(y) * static_cast<std::size_t>(p.w) + static_cast<std::size_t>(x)];
+      const double v =
+          p.v[static_cast<std::size_t>(y) * static_cast<std::size_t>(p.w) + static_cast<std::size_t>(x)];
       const Rgb c = colour(std::isnan(v) ? v : (v - lo) / (hi - lo));
-      s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#{:02x}{:02x}{:02x}\"/>\n", x * cell,
-                       y * cell, cell, cell, c.r, c.g, c.b);
+      s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#{:02x}{:02x}{:02x}\"/>\n",
+                       x * cell, y * cell, cell, cell, c.r, c.g, c.b);
     }
   s += "</g>\n";
   // Legend: a vertical colour bar with its range.
   const int lx = gw + 30, ly = 30, lh = std::max(100, gh);
   for (int i = 0; i < 64; ++i) {
     const Rgb c = colour(1.0 - i / 63.0);
-    s += fmt::format("<rect x=\"{}\" y=\"{:.2f}\" width=\"16\" height=\"{:.2f}\" fill=\"#{:02x}{:02x}{:02x}\"/>\n", lx,
-                     ly + i * lh / 64.0, lh / 64.0 + 0.5, c.r, c.g, c.b);
+    s += fmt::format(
+        "<rect x=\"{}\" y=\"{:.2f}\" width=\"16\" height=\"{:.2f}\" fill=\"#{:02x}{:02x}{:02x}\"/>\n", lx,
+        ly + i * lh / 64.0, lh / 64.0 + 0.5, c.r, c.g, c.b);
   }
   s += fmt::format("<text x=\"{}\" y=\"{}\">{:.3g}</text>\n", lx + 20, ly + 10, hi);
   s += fmt::format("<text x=\"{}\" y=\"{}\">{:.3g}</text>\n", lx + 20, ly + lh, lo);
-  s += fmt::format("<text x=\"{}\" y=\"{}\" transform=\"rotate(90 {} {})\">{}</text>\n", lx + 60, ly, lx + 60, ly,
-                   escape(h.legend));
+  s += fmt::format("<text x=\"{}\" y=\"{}\" transform=\"rotate(90 {} {})\">{}</text>\n", lx + 60, ly, lx + 60,
+                   ly, escape(h.legend));
   s += "</svg>\n";
   return s;
 }
@@ -136,7 +152,8 @@ std::string heatmap_png(const Heatmap& h) {
   Raster img(W, H);
   for (int y = 0; y < p.h; ++y)
     for (int x = 0; x < p.w; ++x) {
-      const double v = p.v[static_cast<std::size_t>(y) * static_cast<std::size_t>(p.w) + static_cast<std::size_t>(x)];
+      const double v =
+          p.v[static_cast<std::size_t>(y) * static_cast<std::size_t>(p.w) + static_cast<std::size_t>(x)];
       img.fill_rect(x * cell, y * cell, cell, cell, colour(std::isnan(v) ? v : (v - lo) / (hi - lo)));
     }
   for (int y = 0; y < H; ++y)  // colour bar: top = max
@@ -147,7 +164,8 @@ std::string heatmap_png(const Heatmap& h) {
   img.draw_text(lx, (H - 7 * scale) / 2, mid, scale, ink);
   img.draw_text(lx, H - 7 * scale, bottom, scale, ink);
   // The bar is labelled with numbers; the legend's words and the title go in the PNG's title.
-  return encode_png(img, fmt::format("{} | {}: colour bar bottom .. top = {:.6g} .. {:.6g}", h.title, h.legend, lo, hi));
+  return encode_png(
+      img, fmt::format("{} | {}: colour bar bottom .. top = {:.6g} .. {:.6g}", h.title, h.legend, lo, hi));
 }
 
 void write_heatmap_svg(const std::string& path, const Heatmap& h) { write_file_atomic(path, heatmap_svg(h)); }

@@ -12,7 +12,8 @@
 namespace wafersim {
 
 Raster::Raster(int width, int height, Rgb bg)
-    : width_(std::max(1, width)), height_(std::max(1, height)),
+    : width_(std::max(1, width)),
+      height_(std::max(1, height)),
       px_(static_cast<std::size_t>(width_) * static_cast<std::size_t>(height_) * 3) {
   for (std::size_t i = 0; i < px_.size(); i += 3) {
     px_[i] = bg.r;
@@ -23,7 +24,8 @@ Raster::Raster(int width, int height, Rgb bg)
 
 void Raster::set(int x, int y, Rgb c) {
   if (x < 0 || y < 0 || x >= width_ || y >= height_) return;
-  const std::size_t i = (static_cast<std::size_t>(y) * static_cast<std::size_t>(width_) + static_cast<std::size_t>(x)) * 3;
+  const std::size_t i =
+      (static_cast<std::size_t>(y) * static_cast<std::size_t>(width_) + static_cast<std::size_t>(x)) * 3;
   px_[i] = c.r;
   px_[i + 1] = c.g;
   px_[i + 2] = c.b;
@@ -44,11 +46,16 @@ void Raster::outline_rect(int x, int y, int w, int h, Rgb c) {
 namespace {
 // 5x7 digits, one byte per row, bit 4 = leftmost column.
 constexpr std::array<std::array<std::uint8_t, 7>, 10> kDigits = {{
-    {0x0E, 0x11, 0x13, 0x15, 0x19, 0x11, 0x0E}, {0x04, 0x0C, 0x04, 0x04, 0x04, 0x04, 0x0E},
-    {0x0E, 0x11, 0x01, 0x02, 0x04, 0x08, 0x1F}, {0x1F, 0x02, 0x04, 0x02, 0x01, 0x11, 0x0E},
-    {0x02, 0x06, 0x0A, 0x12, 0x1F, 0x02, 0x02}, {0x1F, 0x10, 0x1E, 0x01, 0x01, 0x11, 0x0E},
-    {0x06, 0x08, 0x10, 0x1E, 0x11, 0x11, 0x0E}, {0x1F, 0x01, 0x02, 0x04, 0x08, 0x08, 0x08},
-    {0x0E, 0x11, 0x11, 0x0E, 0x11, 0x11, 0x0E}, {0x0E, 0x11, 0x11, 0x0F, 0x01, 0x02, 0x0C},
+    {0x0E, 0x11, 0x13, 0x15, 0x19, 0x11, 0x0E},
+    {0x04, 0x0C, 0x04, 0x04, 0x04, 0x04, 0x0E},
+    {0x0E, 0x11, 0x01, 0x02, 0x04, 0x08, 0x1F},
+    {0x1F, 0x02, 0x04, 0x02, 0x01, 0x11, 0x0E},
+    {0x02, 0x06, 0x0A, 0x12, 0x1F, 0x02, 0x02},
+    {0x1F, 0x10, 0x1E, 0x01, 0x01, 0x11, 0x0E},
+    {0x06, 0x08, 0x10, 0x1E, 0x11, 0x11, 0x0E},
+    {0x1F, 0x01, 0x02, 0x04, 0x08, 0x08, 0x08},
+    {0x0E, 0x11, 0x11, 0x0E, 0x11, 0x11, 0x0E},
+    {0x0E, 0x11, 0x11, 0x0F, 0x01, 0x02, 0x0C},
 }};
 }  // namespace
 
@@ -62,12 +69,18 @@ constexpr std::array<std::uint8_t, 7> kPercent = {0x18, 0x19, 0x02, 0x04, 0x08, 
 const std::array<std::uint8_t, 7>* glyph(char ch) {
   if (ch >= '0' && ch <= '9') return &kDigits[static_cast<std::size_t>(ch - '0')];
   switch (ch) {
-    case '.': return &kDot;
-    case '-': return &kMinus;
-    case '+': return &kPlus;
-    case 'e': return &kE;
-    case '%': return &kPercent;
-    default: return nullptr;
+    case '.':
+      return &kDot;
+    case '-':
+      return &kMinus;
+    case '+':
+      return &kPlus;
+    case 'e':
+      return &kE;
+    case '%':
+      return &kPercent;
+    default:
+      return nullptr;
   }
 }
 }  // namespace
@@ -93,8 +106,10 @@ void Raster::draw_number(int x, int y, long long value, int scale, Rgb c) {
   draw_text(x, y, std::to_string(value), scale, c);
 }
 
-std::string encode_png_rgb(int width, int height, const std::vector<std::uint8_t>& rgb, const std::string& title) {
-  if (width < 1 || height < 1 || rgb.size() != static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3)
+std::string encode_png_rgb(int width, int height, const std::vector<std::uint8_t>& rgb,
+                           const std::string& title) {
+  if (width < 1 || height < 1 ||
+      rgb.size() != static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3)
     throw std::invalid_argument("encode_png_rgb: buffer does not match the size");
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
   png_infop info = png ? png_create_info_struct(png) : nullptr;
@@ -113,8 +128,8 @@ std::string encode_png_rgb(int width, int height, const std::vector<std::uint8_t
         static_cast<std::string*>(png_get_io_ptr(ps))->append(reinterpret_cast<const char*>(data), n);
       },
       nullptr);
-  png_set_IHDR(png, info, static_cast<png_uint_32>(width), static_cast<png_uint_32>(height), 8, PNG_COLOR_TYPE_RGB,
-               PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  png_set_IHDR(png, info, static_cast<png_uint_32>(width), static_cast<png_uint_32>(height), 8,
+               PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
   std::string key = "Title";
   std::string text = title;
   png_text t{};
@@ -124,7 +139,8 @@ std::string encode_png_rgb(int width, int height, const std::vector<std::uint8_t
   png_set_text(png, info, &t, 1);
   png_write_info(png, info);
   for (int y = 0; y < height; ++y)
-    png_write_row(png, const_cast<png_bytep>(&rgb[static_cast<std::size_t>(y) * static_cast<std::size_t>(width) * 3]));
+    png_write_row(
+        png, const_cast<png_bytep>(&rgb[static_cast<std::size_t>(y) * static_cast<std::size_t>(width) * 3]));
   png_write_end(png, nullptr);
   png_destroy_write_struct(&png, &info);
   return out;
@@ -138,12 +154,30 @@ Rgb category_colour(int i) {
   const double x = c * (1 - std::abs(std::fmod(h, 2.0) - 1));
   double r = 0, g = 0, b = 0;
   switch (static_cast<int>(h)) {
-    case 0: r = c; g = x; break;
-    case 1: r = x; g = c; break;
-    case 2: g = c; b = x; break;
-    case 3: g = x; b = c; break;
-    case 4: r = x; b = c; break;
-    default: r = c; b = x; break;
+    case 0:
+      r = c;
+      g = x;
+      break;
+    case 1:
+      r = x;
+      g = c;
+      break;
+    case 2:
+      g = c;
+      b = x;
+      break;
+    case 3:
+      g = x;
+      b = c;
+      break;
+    case 4:
+      r = x;
+      b = c;
+      break;
+    default:
+      r = c;
+      b = x;
+      break;
   }
   const double m = v - c;
   auto u8 = [](double f) { return static_cast<std::uint8_t>(std::clamp(std::lround(f * 255.0), 0L, 255L)); };

@@ -1,8 +1,9 @@
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
-#include <unistd.h>
 
 #include "wafersim/report/report.hpp"
 
@@ -53,8 +54,8 @@ std::string format_json_report(const RunStats& s) {
   j["utilization"] = {{"compute", u.compute}, {"fabric", u.fabric}, {"io", u.io},
                       {"memoryx", u.memoryx}, {"swarmx", u.swarmx}, {"input", u.input}};
   j["breakdown"] = breakdown_json(s.breakdown, true);
-  j["sram_per_tile_bytes"] = {{"min", s.sram.min}, {"mean", s.sram.mean}, {"max", s.sram.max},
-                              {"capacity", s.sram.capacity}};
+  j["sram_per_tile_bytes"] = {
+      {"min", s.sram.min}, {"mean", s.sram.mean}, {"max", s.sram.max}, {"capacity", s.sram.capacity}};
   auto& layers = j["layers"] = nlohmann::ordered_json::array();
   for (const auto& l : s.layers) {
     layers.push_back({{"name", l.name},
@@ -77,27 +78,33 @@ std::string format_json_report(const RunStats& s) {
     j["max_link_utilization"] = s.max_link_utilization;
     auto& stages = j["stages"] = nlohmann::ordered_json::array();
     for (const auto& st : s.stages) {
-      stages.push_back({{"name", st.name},
-                        {"region", {{"x", st.x}, {"y", st.y}, {"w", st.w}, {"h", st.h}}},
-                        {"tiles", st.tiles},
-                        {"params", st.params},
-                        {"sram_per_tile_bytes", {{"min", st.sram.min}, {"mean", st.sram.mean}, {"max", st.sram.max}}},
-                        {"forward_s", st.forward_s},
-                        {"backward_s", st.backward_s},
-                        {"stage_time_s", st.stage_time_s},
-                        {"update_s", st.update_s},
-                        {"busy", st.busy},
-                        {"xfer_s", st.xfer_s},
-                        {"flow_lanes", st.flow_lanes},
-                        {"in_flight", st.in_flight},
-                        {"bound", st.bound}});
+      stages.push_back(
+          {{"name", st.name},
+           {"region", {{"x", st.x}, {"y", st.y}, {"w", st.w}, {"h", st.h}}},
+           {"tiles", st.tiles},
+           {"params", st.params},
+           {"sram_per_tile_bytes", {{"min", st.sram.min}, {"mean", st.sram.mean}, {"max", st.sram.max}}},
+           {"forward_s", st.forward_s},
+           {"backward_s", st.backward_s},
+           {"stage_time_s", st.stage_time_s},
+           {"update_s", st.update_s},
+           {"busy", st.busy},
+           {"xfer_s", st.xfer_s},
+           {"flow_lanes", st.flow_lanes},
+           {"in_flight", st.in_flight},
+           {"bound", st.bound}});
     }
   }
   if (!s.kernel_checks.empty()) {
     auto& kc = j["kernel_checks"] = nlohmann::ordered_json::array();
     for (const auto& k : s.kernel_checks)
-      kc.push_back({{"name", k.name}, {"pass", k.pass}, {"approx_cycles", k.approx_cycles},
-                    {"cycle_cycles", k.cycle_cycles}, {"ratio", k.ratio}, {"agrees", k.agrees}, {"note", k.note}});
+      kc.push_back({{"name", k.name},
+                    {"pass", k.pass},
+                    {"approx_cycles", k.approx_cycles},
+                    {"cycle_cycles", k.cycle_cycles},
+                    {"ratio", k.ratio},
+                    {"agrees", k.agrees},
+                    {"note", k.note}});
   }
   j["notes"] = s.notes;
   return j.dump(2) + "\n";

@@ -16,11 +16,20 @@ std::string xml_escape(const std::string& s) {
   std::string o;
   for (char ch : s) {
     switch (ch) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += ch;
+      case '&':
+        o += "&amp;";
+        break;
+      case '<':
+        o += "&lt;";
+        break;
+      case '>':
+        o += "&gt;";
+        break;
+      case '"':
+        o += "&quot;";
+        break;
+      default:
+        o += ch;
     }
   }
   return o;
@@ -46,7 +55,8 @@ std::string placement_svg(const RunStats& s, int ww, int wh) {
     const double chars = static_cast<double>(std::max<std::size_t>(st.name.size(), 1));
     const double size = std::clamp(std::min(st.w / (0.62 * chars), st.h * 0.5), 4.0, 28.0);
     o += fmt::format(
-        "<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"{:.1f}\" text-anchor=\"middle\" dominant-baseline=\"middle\">{}</text>\n",
+        "<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"{:.1f}\" text-anchor=\"middle\" "
+        "dominant-baseline=\"middle\">{}</text>\n",
         st.x + st.w / 2.0, st.y + st.h / 2.0, size, xml_escape(st.name));
   }
   // The pipeline's path: consecutive region centres.
@@ -56,10 +66,12 @@ std::string placement_svg(const RunStats& s, int ww, int wh) {
     o += "\"/>\n";
   }
   o += fmt::format(
-      "<text x=\"6\" y=\"{}\" font-size=\"14\">{}: {} stages, placement {}, {:.0f} samples/s, bottleneck stage {} "
+      "<text x=\"6\" y=\"{}\" font-size=\"14\">{}: {} stages, placement {}, {:.0f} samples/s, bottleneck "
+      "stage {} "
       "({})</text>\n",
       wh + 26, xml_escape(s.model_name), s.stages.size(), xml_escape(s.placement_strategy), s.samples_per_s,
-      s.bottleneck_stage, s.bottleneck_stage >= 0 ? xml_escape(s.stages[static_cast<std::size_t>(s.bottleneck_stage)].name) : "");
+      s.bottleneck_stage,
+      s.bottleneck_stage >= 0 ? xml_escape(s.stages[static_cast<std::size_t>(s.bottleneck_stage)].name) : "");
   return o + "</svg>\n";
 }
 
@@ -72,29 +84,31 @@ std::string placement_png(const RunStats& s, int ww, int wh) {
     // Stage number, as large as fits.
     const auto idx = static_cast<long long>(i);
     int scale = 1;
-    while (Raster::number_width(idx, scale + 1) <= st.w - 4 && 7 * (scale + 1) <= st.h - 4 && scale < 8) ++scale;
+    while (Raster::number_width(idx, scale + 1) <= st.w - 4 && 7 * (scale + 1) <= st.h - 4 && scale < 8)
+      ++scale;
     if (Raster::number_width(idx, scale) <= st.w - 2 && 7 * scale <= st.h - 2)
-      r.draw_number(st.x + (st.w - Raster::number_width(idx, scale)) / 2, st.y + (st.h - 7 * scale) / 2, idx, scale,
-                    {20, 20, 20});
+      r.draw_number(st.x + (st.w - Raster::number_width(idx, scale)) / 2, st.y + (st.h - 7 * scale) / 2, idx,
+                    scale, {20, 20, 20});
   }
   return encode_png(r, fmt::format("{} pipelined placement ({})", s.model_name, s.placement_strategy));
 }
 
 std::string placement_summary(const RunStats& s) {
-  std::string o = fmt::format("{} on {}: {} stages, placement {} (", s.model_name, s.system_name, s.stages.size(),
-                              s.placement_strategy);
+  std::string o = fmt::format("{} on {}: {} stages, placement {} (", s.model_name, s.system_name,
+                              s.stages.size(), s.placement_strategy);
   for (std::size_t i = 0; i < s.strategies.size(); ++i)
     o += fmt::format("{}{}: {}", i ? ", " : "", s.strategies[i].name,
-                     s.strategies[i].feasible ? fmt::format("{:.2f} us/sample slowest stage", s.strategies[i].max_stage_s * 1e6)
-                                              : std::string("infeasible"));
+                     s.strategies[i].feasible
+                         ? fmt::format("{:.2f} us/sample slowest stage", s.strategies[i].max_stage_s * 1e6)
+                         : std::string("infeasible"));
   o += ")\n";
-  o += fmt::format("{:>3}  {:<12} {:>5} {:>5} {:>5} {:>5} {:>8} {:>11} {:>11} {:>10}  {}\n", "#", "layer", "x", "y", "w",
-                   "h", "tiles", "SRAM/tile", "us/sample", "params", "bound");
+  o += fmt::format("{:>3}  {:<12} {:>5} {:>5} {:>5} {:>5} {:>8} {:>11} {:>11} {:>10}  {}\n", "#", "layer",
+                   "x", "y", "w", "h", "tiles", "SRAM/tile", "us/sample", "params", "bound");
   for (std::size_t i = 0; i < s.stages.size(); ++i) {
     const auto& st = s.stages[i];
-    o += fmt::format("{:>3}  {:<12} {:>5} {:>5} {:>5} {:>5} {:>8} {:>11} {:>11.2f} {:>10}  {}\n", i, st.name, st.x, st.y,
-                     st.w, st.h, st.tiles, format_bytes(static_cast<double>(st.sram.max)), st.stage_time_s * 1e6,
-                     st.params, st.bound);
+    o += fmt::format("{:>3}  {:<12} {:>5} {:>5} {:>5} {:>5} {:>8} {:>11} {:>11.2f} {:>10}  {}\n", i, st.name,
+                     st.x, st.y, st.w, st.h, st.tiles, format_bytes(static_cast<double>(st.sram.max)),
+                     st.stage_time_s * 1e6, st.params, st.bound);
   }
   return o;
 }

@@ -37,9 +37,9 @@ std::string format_text_report(const RunStats& s) {
   fmt::format_to(out, "  tokens/s         {:>14.0f}\n", s.tokens_per_s);
   fmt::format_to(out, "  model FLOP/s     {:>14}  ({} of peak {})\n", si(s.model_flops_per_s, "FLOP/s"),
                  pct(s.mfu), si(s.peak_flops_per_s, "FLOP/s"));
-  fmt::format_to(out, "  SRAM per tile    min {} / mean {} / max {} of {}\n", format_bytes(double(s.sram.min)),
-                 format_bytes(s.sram.mean), format_bytes(double(s.sram.max)),
-                 format_bytes(double(s.sram.capacity)));
+  fmt::format_to(out, "  SRAM per tile    min {} / mean {} / max {} of {}\n",
+                 format_bytes(double(s.sram.min)), format_bytes(s.sram.mean),
+                 format_bytes(double(s.sram.max)), format_bytes(double(s.sram.capacity)));
   const auto& u = s.utilization;
   fmt::format_to(out, "\nUtilization\n");
   fmt::format_to(out, "  compute {}  fabric {}  io {}  memoryx {}  swarmx {}  input {}\n", pct(u.compute),
@@ -47,8 +47,8 @@ std::string format_text_report(const RunStats& s) {
   fmt::format_to(out, "\nBottleneck: {} ({})\n", s.bottleneck, s.bottleneck_reason);
 
   if (!s.stages.empty()) {
-    fmt::format_to(out, "\nPipeline stages (placement: {}; max mesh link utilization {})\n", s.placement_strategy,
-                   pct(s.max_link_utilization));
+    fmt::format_to(out, "\nPipeline stages (placement: {}; max mesh link utilization {})\n",
+                   s.placement_strategy, pct(s.max_link_utilization));
     std::size_t sw = 5;
     for (const auto& st : s.stages) sw = std::max(sw, st.name.size());
     fmt::format_to(out, "  {:>3} {:<{}} {:>17} {:>7} {:>26} {:>9} {:>7} {:>6}  {}\n", "#", "stage", sw,
@@ -66,21 +66,22 @@ std::string format_text_report(const RunStats& s) {
   }
 
   if (!s.kernel_checks.empty()) {
-    fmt::format_to(out, "\nKernel cross-check: cycle-level fabric engine vs approx cost model (one sample)\n");
+    fmt::format_to(out,
+                   "\nKernel cross-check: cycle-level fabric engine vs approx cost model (one sample)\n");
     std::size_t kw = 6;
     for (const auto& k : s.kernel_checks) kw = std::max(kw, k.name.size());
-    fmt::format_to(out, "  {:<{}} {:<11} {:>14} {:>14} {:>7}  {}\n", "kernel", kw, "pass", "approx cyc", "cycle cyc",
-                   "ratio", "note");
+    fmt::format_to(out, "  {:<{}} {:<11} {:>14} {:>14} {:>7}  {}\n", "kernel", kw, "pass", "approx cyc",
+                   "cycle cyc", "ratio", "note");
     for (const auto& k : s.kernel_checks)
-      fmt::format_to(out, "  {:<{}} {:<11} {:>14.0f} {:>14.0f} {:>7.3f}  {}{}\n", k.name, kw, k.pass, k.approx_cycles,
-                     k.cycle_cycles, k.ratio, k.agrees ? "" : "DISAGREES: ", k.note);
+      fmt::format_to(out, "  {:<{}} {:<11} {:>14.0f} {:>14.0f} {:>7.3f}  {}{}\n", k.name, kw, k.pass,
+                     k.approx_cycles, k.cycle_cycles, k.ratio, k.agrees ? "" : "DISAGREES: ", k.note);
   }
 
   fmt::format_to(out, "\nPer layer (per step, one CS-2)\n");
   std::size_t w = 5;
   for (const auto& l : s.layers) w = std::max(w, l.name.size());
-  fmt::format_to(out, "  {:<{}} {:>12} {:>12} {:>12} {:>12} {:>10}  {}\n", "layer", w, "params",
-                 "fwd ms", "bwd ms", "weights ms", "optim ms", "TFLOP", "bound");
+  fmt::format_to(out, "  {:<{}} {:>12} {:>12} {:>12} {:>12} {:>10}  {}\n", "layer", w, "params", "fwd ms",
+                 "bwd ms", "weights ms", "optim ms", "TFLOP", "bound");
   for (const auto& l : s.layers)
     fmt::format_to(out, "  {:<{}} {:>12} {:>12} {:>12} {:>12} {:>10} {:>10.2f}  {}\n", l.name, w, l.params,
                    ms(l.forward_s), ms(l.backward_s), ms(l.weight_stream_s), ms(l.optimizer_s),
@@ -98,21 +99,27 @@ std::string format_breakdown(const RunStats& s) {
   const auto& b = s.breakdown;
   const double step = s.step_time_s;
   auto p = [&](double v) { return step > 0 ? 100.0 * v / step : 0.0; };
-  fmt::format_to(out, "\nStep time breakdown ({} per step{})\n", format_time(Seconds(step)),
-                 s.mode == "pipelined" ? fmt::format(", bottleneck stage {}", s.bottleneck_stage) : ", CS-2 0");
-  const std::vector<std::pair<const char*, double>> rows = {
-      {"compute", b.compute},   {"fabric", b.fabric}, {"weight streaming", b.weight_streaming},
-      {"gradient reduction", b.gradient_reduction}, {"optimizer", b.optimizer}, {"input", b.input},
-      {"overhead", b.overhead}, {"idle / bubble", b.idle}};
+  fmt::format_to(
+      out, "\nStep time breakdown ({} per step{})\n", format_time(Seconds(step)),
+      s.mode == "pipelined" ? fmt::format(", bottleneck stage {}", s.bottleneck_stage) : ", CS-2 0");
+  const std::vector<std::pair<const char*, double>> rows = {{"compute", b.compute},
+                                                            {"fabric", b.fabric},
+                                                            {"weight streaming", b.weight_streaming},
+                                                            {"gradient reduction", b.gradient_reduction},
+                                                            {"optimizer", b.optimizer},
+                                                            {"input", b.input},
+                                                            {"overhead", b.overhead},
+                                                            {"idle / bubble", b.idle}};
   for (const auto& [name, v] : rows) {
     const int bar = static_cast<int>(std::lround(p(v) / 2.5));
-    fmt::format_to(out, "  {:<20} {:>12} {:6.1f}%  {}\n", name, format_time(Seconds(v)), p(v), std::string(static_cast<std::size_t>(std::max(0, bar)), '#'));
+    fmt::format_to(out, "  {:<20} {:>12} {:6.1f}%  {}\n", name, format_time(Seconds(v)), p(v),
+                   std::string(static_cast<std::size_t>(std::max(0, bar)), '#'));
   }
   fmt::format_to(out, "  upgrade first: {} ({})\n", b.upgrade_first, b.reason);
   std::size_t w = 5;
   for (const auto& l : s.layers) w = std::max(w, l.name.size());
-  fmt::format_to(out, "\n  {:<{}} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}  (ms per step)\n", "layer", w, "compute",
-                 "fabric", "weights", "grad red", "optimizer", "input");
+  fmt::format_to(out, "\n  {:<{}} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}  (ms per step)\n", "layer", w,
+                 "compute", "fabric", "weights", "grad red", "optimizer", "input");
   for (const auto& l : s.layers) {
     const auto& x = l.breakdown;
     fmt::format_to(out, "  {:<{}} {:>10.3f} {:>10.3f} {:>10.3f} {:>10.3f} {:>10.3f} {:>10.3f}\n", l.name, w,

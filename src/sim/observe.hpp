@@ -15,14 +15,14 @@ std::string upgrade_for(const std::string& cause, const std::string& weight_path
 // Sets idle (the rest of the step), upgrade_first and reason.
 void finish_breakdown(Breakdown& b, double step_s, const std::string& weight_path);
 
-void ws_breakdown(const ClusterResult& res, const WsPlan& plan, int measured_steps, const std::string& weight_path,
-                  RunStats& st);
+void ws_breakdown(const ClusterResult& res, const WsPlan& plan, int measured_steps,
+                  const std::string& weight_path, RunStats& st);
 std::string ws_trace(const ClusterResult& res, const WsPlan& plan, int trace_steps);
 void ws_tile_maps(const SystemSpec& spec, const TileArray& tiles, const RunStats& st, RunStats& out);
 
 void pipe_breakdown(const PipelinePlan& plan, const PipeResult& res, int measured_batches, RunStats& st);
 std::string pipe_trace(const PipelinePlan& plan, const PipeResult& res, int batch, int trace_steps);
-void pipe_tile_maps(const SystemSpec& spec, const TileArray& tiles, const PipelinePlan& plan, const RunStats& st,
-                    RunStats& out);
+void pipe_tile_maps(const SystemSpec& spec, const TileArray& tiles, const PipelinePlan& plan,
+                    const RunStats& st, RunStats& out);
 
 }  // namespace wafersim::detail

@@ -11,7 +11,9 @@
 namespace wafersim::detail {
 
 namespace {
-double clip(double t0, double t1, double a, double b) { return std::max(0.0, std::min(t1, b) - std::max(t0, a)); }
+double clip(double t0, double t1, double a, double b) {
+  return std::max(0.0, std::min(t1, b) - std::max(t0, a));
+}
 
 double fabric_fraction(const Stage& s) {
   double fab = 0, all = 0;
@@ -28,7 +30,8 @@ Breakdown stage_breakdown(const Stage& s, const std::vector<PipeTask>& tasks, do
   const double ff = fabric_fraction(s);
   for (const auto& t : tasks) {
     const double d = clip(t.t0, t.t1, a, b) / n;
-    if (t.kind == 2) x.optimizer += d;
+    if (t.kind == 2)
+      x.optimizer += d;
     else {
       x.fabric += d * ff;
       x.compute += d * (1 - ff);
@@ -77,16 +80,21 @@ std::string pipe_trace(const PipelinePlan& plan, const PipeResult& res, int batc
   const int wafer = tw.process("CS-2 0 wafer (pipelined)", 1);
   std::vector<int> tids;
   for (std::size_t s = 0; s < plan.stages.size(); ++s)
-    tids.push_back(tw.thread(wafer, fmt::format("stage {} {}", s, plan.stages[s].demand.name), static_cast<int>(s)));
+    tids.push_back(
+        tw.thread(wafer, fmt::format("stage {} {}", s, plan.stages[s].demand.name), static_cast<int>(s)));
   constexpr long long kFlowSamples = 4;  // arrows for the first samples of each batch only
   for (std::size_t s = 0; s < plan.stages.size(); ++s) {
     const std::string& name = plan.stages[s].demand.name;
     for (const auto& t : res.tasks[s]) {
       if (t.t0 >= t_end) continue;
       const char* kind = t.kind == 0 ? "fwd" : t.kind == 1 ? "bwd" : "update";
-      tw.slice(wafer, tids[s], t.kind == 2 ? fmt::format("update {}", name) : fmt::format("{} {}", name, kind),
-               t.kind == 0 ? "forward" : t.kind == 1 ? "backward" : "update", t.t0, t.t1,
-               t.kind == 2 ? fmt::format(R"("batch": {})", t.sample) : fmt::format(R"("sample": {})", t.sample));
+      tw.slice(
+          wafer, tids[s], t.kind == 2 ? fmt::format("update {}", name) : fmt::format("{} {}", name, kind),
+          t.kind == 0   ? "forward"
+          : t.kind == 1 ? "backward"
+                        : "update",
+          t.t0, t.t1,
+          t.kind == 2 ? fmt::format(R"("batch": {})", t.sample) : fmt::format(R"("sample": {})", t.sample));
     }
   }
   // Activation arrows stage to stage for the first samples of each traced batch.
@@ -97,21 +105,23 @@ std::string pipe_trace(const PipelinePlan& plan, const PipeResult& res, int batc
       const auto it = std::find_if(next.begin(), next.end(),
                                    [&](const PipeTask& x) { return x.kind == 0 && x.sample == t.sample; });
       if (it != next.end() && it->t0 < t_end)
-        tw.flow("activation", wafer, tids[s], 0.5 * (t.t0 + t.t1), wafer, tids[s + 1], 0.5 * (it->t0 + it->t1));
+        tw.flow("activation", wafer, tids[s], 0.5 * (t.t0 + t.t1), wafer, tids[s + 1],
+                0.5 * (it->t0 + it->t1));
     }
   }
   const int in = tw.process("input workers 0", 2);
   const int in_t = tw.thread(in, "samples", 1);
   const int wait_t = tw.thread(in, "stage 0 starved", 2);
   for (const auto& t : res.input_sends)
-    if (t.t0 < t_end) tw.slice(in, in_t, "sample", "input", t.t0, t.t1, fmt::format(R"("sample": {})", t.sample));
+    if (t.t0 < t_end)
+      tw.slice(in, in_t, "sample", "input", t.t0, t.t1, fmt::format(R"("sample": {})", t.sample));
   for (const auto& t : res.input_waits)
     if (t.t0 < t_end) tw.slice(in, wait_t, "waiting for input", "stall", t.t0, t.t1);
   return tw.json();
 }
 
-void pipe_tile_maps(const SystemSpec& spec, const TileArray& tiles, const PipelinePlan& plan, const RunStats& st,
-                    RunStats& out) {
+void pipe_tile_maps(const SystemSpec& spec, const TileArray& tiles, const PipelinePlan& plan,
+                    const RunStats& st, RunStats& out) {
   const int w = spec.wafer.width, h = spec.wafer.height;
   out.map_width = w;
   out.map_height = h;
@@ -133,7 +143,8 @@ void pipe_tile_maps(const SystemSpec& spec, const TileArray& tiles, const Pipeli
   const double link_bw = link_bytes_per_cycle(spec.router) * spec.pe.clock.value;
   const auto loads = plan.links.per_tile_max();
   for (std::size_t i = 0; i < n && i < loads.size(); ++i)
-    if (!std::isnan(out.map_busy[i]) || loads[i] > 0) out.map_links[i] = loads[i] * st.samples_per_s / link_bw;
+    if (!std::isnan(out.map_busy[i]) || loads[i] > 0)
+      out.map_links[i] = loads[i] * st.samples_per_s / link_bw;
 }
 
 }  // namespace wafersim::detail

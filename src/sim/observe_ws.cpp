@@ -13,7 +13,9 @@ namespace wafersim::detail {
 
 namespace {
 
-double clip(double t0, double t1, double a, double b) { return std::max(0.0, std::min(t1, b) - std::max(t0, a)); }
+double clip(double t0, double t1, double a, double b) {
+  return std::max(0.0, std::min(t1, b) - std::max(t0, a));
+}
 
 // Fraction of a layer pass's kernel cycles that are fabric bound.
 double fabric_fraction(const std::vector<Kernel>& ks) {
@@ -40,21 +42,26 @@ std::string upgrade_for(const std::string& cause, const std::string& weight_path
 }
 
 void finish_breakdown(Breakdown& b, double step_s, const std::string& weight_path) {
-  const double used = b.compute + b.fabric + b.weight_streaming + b.gradient_reduction + b.optimizer + b.input +
-                      b.overhead;
+  const double used =
+      b.compute + b.fabric + b.weight_streaming + b.gradient_reduction + b.optimizer + b.input + b.overhead;
   b.idle = std::max(0.0, step_s - used);
-  const std::vector<std::pair<const char*, double>> causes = {
-      {"compute", b.compute},     {"fabric", b.fabric}, {"weight streaming", b.weight_streaming},
-      {"gradient reduction", b.gradient_reduction}, {"optimizer", b.optimizer}, {"input", b.input},
-      {"overhead", b.overhead},   {"idle", b.idle}};
+  const std::vector<std::pair<const char*, double>> causes = {{"compute", b.compute},
+                                                              {"fabric", b.fabric},
+                                                              {"weight streaming", b.weight_streaming},
+                                                              {"gradient reduction", b.gradient_reduction},
+                                                              {"optimizer", b.optimizer},
+                                                              {"input", b.input},
+                                                              {"overhead", b.overhead},
+                                                              {"idle", b.idle}};
   const auto best = std::max_element(causes.begin(), causes.end(),
                                      [](const auto& x, const auto& y) { return x.second < y.second; });
   b.upgrade_first = upgrade_for(best->first, weight_path);
-  b.reason = fmt::format("{} takes {:.1f}% of the step", best->first, step_s > 0 ? 100 * best->second / step_s : 0.0);
+  b.reason = fmt::format("{} takes {:.1f}% of the step", best->first,
+                         step_s > 0 ? 100 * best->second / step_s : 0.0);
 }
 
-void ws_breakdown(const ClusterResult& res, const WsPlan& plan, int measured_steps, const std::string& weight_path,
-                  RunStats& st) {
+void ws_breakdown(const ClusterResult& res, const WsPlan& plan, int measured_steps,
+                  const std::string& weight_path, RunStats& st) {
   const double a = res.window_start_s, b = res.window_end_s;
   const auto& tl = res.cs2.front();
   const int layers = static_cast<int>(plan.layers.size());
@@ -101,9 +108,9 @@ void ws_breakdown(const ClusterResult& res, const WsPlan& plan, int measured_ste
   for (const auto& o : tl.overhead) add(all, &Breakdown::overhead, clip(o.t0, o.t1, a, b));
   const double n = measured_steps;
   auto scale = [n](Breakdown& x) {
-    for (double Breakdown::*f : {&Breakdown::compute, &Breakdown::fabric, &Breakdown::weight_streaming,
-                                 &Breakdown::gradient_reduction, &Breakdown::optimizer, &Breakdown::input,
-                                 &Breakdown::overhead})
+    for (double Breakdown::*f :
+         {&Breakdown::compute, &Breakdown::fabric, &Breakdown::weight_streaming,
+          &Breakdown::gradient_reduction, &Breakdown::optimizer, &Breakdown::input, &Breakdown::overhead})
       x.*f /= n;
   };
   scale(all);
@@ -123,13 +130,16 @@ std::vector<Interval> merged(const std::vector<Interval>& iv, double t_end) {
   std::vector<Interval> out;
   for (const auto& i : iv) {
     if (i.t0 >= t_end) break;
-    if (!out.empty() && i.t0 - out.back().t1 < 1e-9) out.back().t1 = i.t1;
-    else out.push_back(i);
+    if (!out.empty() && i.t0 - out.back().t1 < 1e-9)
+      out.back().t1 = i.t1;
+    else
+      out.push_back(i);
   }
   return out;
 }
 
-void counters(TraceWriter& tw, int pid, const std::string& name, const std::vector<Interval>& iv, double t_end) {
+void counters(TraceWriter& tw, int pid, const std::string& name, const std::vector<Interval>& iv,
+              double t_end) {
   constexpr int kBuckets = 200;
   const double w = t_end / kBuckets;
   if (w <= 0) return;
@@ -168,9 +178,10 @@ std::string ws_trace(const ClusterResult& res, const WsPlan& plan, int trace_ste
   for (const auto& w : res.memoryx.weight_streams) {
     if (w.t0 >= t_end) break;
     const StreamId id = decode_stream(w.id, layers, plan.micro_batches);
-    tw.slice(mx, mx_w, fmt::format("{} {} weights", lname(id.layer), pass_name(id.pass)), "weights", w.t0, w.t1,
-             fmt::format(R"("step": {}, "micro": {}, "stream": {})", id.step, id.micro, w.id));
-    if (static_cast<std::size_t>(w.id) < stream_mid.size()) stream_mid[static_cast<std::size_t>(w.id)] = 0.5 * (w.t0 + w.t1);
+    tw.slice(mx, mx_w, fmt::format("{} {} weights", lname(id.layer), pass_name(id.pass)), "weights", w.t0,
+             w.t1, fmt::format(R"("step": {}, "micro": {}, "stream": {})", id.step, id.micro, w.id));
+    if (static_cast<std::size_t>(w.id) < stream_mid.size())
+      stream_mid[static_cast<std::size_t>(w.id)] = 0.5 * (w.t0 + w.t1);
   }
   if (const int li = link_index("memoryx_in"); li >= 0)
     for (const auto& i : merged(res.link_busy[static_cast<std::size_t>(li)], t_end))
@@ -193,7 +204,8 @@ std::string ws_trace(const ClusterResult& res, const WsPlan& plan, int trace_ste
     const int pid = node_pid[l.from];
     const bool up = l.to == "memoryx" || l.name.find("_up_") != std::string::npos;
     const int tid = tw.thread(pid, fmt::format("{} to {}", up ? "reduce" : "broadcast", l.to), up ? 2 : 1);
-    for (const auto& iv : merged(res.link_busy[i], t_end)) tw.slice(pid, tid, up ? "reduce" : "broadcast", "swarmx", iv.t0, iv.t1);
+    for (const auto& iv : merged(res.link_busy[i], t_end))
+      tw.slice(pid, tid, up ? "reduce" : "broadcast", "swarmx", iv.t0, iv.t1);
   }
 
   // CS-2s: wafer (kernels, stalls), I/O ports, input workers.
@@ -205,14 +217,16 @@ std::string ws_trace(const ClusterResult& res, const WsPlan& plan, int trace_ste
     for (const auto& kr : tl.kernels) {
       if (kr.t0 >= t_end) break;
       const StreamId id = decode_stream(kr.id, layers, plan.micro_batches);
-      tw.slice(wafer, kt, fmt::format("{} {}", lname(id.layer), pass_name(id.pass)), id.pass == 0 ? "forward" : "backward",
-               kr.t0, kr.t1, fmt::format(R"("step": {}, "micro": {}, "layer": "{}")", id.step, id.micro, lname(id.layer)));
+      tw.slice(wafer, kt, fmt::format("{} {}", lname(id.layer), pass_name(id.pass)),
+               id.pass == 0 ? "forward" : "backward", kr.t0, kr.t1,
+               fmt::format(R"("step": {}, "micro": {}, "layer": "{}")", id.step, id.micro, lname(id.layer)));
       const auto j = static_cast<std::size_t>(kr.id);
       if (j < stream_mid.size() && stream_mid[j] >= 0)
         tw.flow("weights", mx, mx_w, stream_mid[j], wafer, kt, 0.5 * (kr.t0 + kr.t1));
     }
     for (const auto& w : tl.weight_stalls)
-      if (w.t0 < t_end) tw.slice(wafer, st, fmt::format("wait weights {}", lname(w.layer)), "stall", w.t0, w.t1);
+      if (w.t0 < t_end)
+        tw.slice(wafer, st, fmt::format("wait weights {}", lname(w.layer)), "stall", w.t0, w.t1);
     for (const auto& w : tl.input_stalls)
       if (w.t0 < t_end) tw.slice(wafer, st, "wait input", "stall", w.t0, w.t1);
     const int io = tw.process(fmt::format("CS-2 {} I/O ports", c), 101 + 3 * static_cast<int>(c));

@@ -37,9 +37,9 @@ double clip(const std::vector<Interval>& iv, double a, double b) {
 struct StageState {
   bool busy = false;
   bool updating = false;
-  int batch = 0;                 // batch whose forwards it admits
-  long long admitted = 0;        // forwards started
-  long long retired = 0;         // backwards finished
+  int batch = 0;           // batch whose forwards it admits
+  long long admitted = 0;  // forwards started
+  long long retired = 0;   // backwards finished
   long long bwd_in_batch = 0;
   std::deque<long long> fwd, bwd;
   std::vector<Interval> f_iv, b_iv, u_iv;
@@ -71,7 +71,8 @@ class Pipeline {
     r.window_start_s = batch_end_.front();
     r.window_end_s = batch_end_.back();
     const double a = r.window_start_s, b = r.window_end_s;
-    for (const auto& s : st_) r.stages.push_back({clip(s.f_iv, a, b), clip(s.b_iv, a, b), clip(s.u_iv, a, b)});
+    for (const auto& s : st_)
+      r.stages.push_back({clip(s.f_iv, a, b), clip(s.b_iv, a, b), clip(s.u_iv, a, b)});
     r.stage0_wait_input_s = clip(wait_input_, a, b);
     r.input_busy_s = clip(input_iv_, a, b);
     for (std::size_t l = 0; l < c_.links.size(); ++l)
@@ -124,7 +125,9 @@ class Pipeline {
         st_[static_cast<std::size_t>(e.stage)].bwd.push_back(e.sample);
         try_start(e.stage, now);
         break;
-      case Ev::task_done: finish_task(e, now); break;
+      case Ev::task_done:
+        finish_task(e, now);
+        break;
       case Ev::update_done: {
         auto& s = st_[static_cast<std::size_t>(e.stage)];
         s.updating = false;
@@ -145,8 +148,10 @@ class Pipeline {
     const int last = static_cast<int>(st_.size()) - 1;
     const double lat = c_.stages[si].latency_s;
     if (!e.backward) {
-      if (e.stage < last) push(transfer(si, false, now) + lat, Ev::fwd_ready, e.stage + 1, e.sample);
-      else push(now + lat, Ev::bwd_ready, e.stage, e.sample, true);
+      if (e.stage < last)
+        push(transfer(si, false, now) + lat, Ev::fwd_ready, e.stage + 1, e.sample);
+      else
+        push(now + lat, Ev::bwd_ready, e.stage, e.sample, true);
     } else {
       ++s.retired;
       if (e.stage > 0) push(transfer(si - 1, true, now) + lat, Ev::bwd_ready, e.stage - 1, e.sample, true);

@@ -144,19 +144,21 @@ RunStats simulate_pipelined(const SystemSpec& spec, const ModelSpec& model, cons
       st.bottleneck_stage, worst.name, 100 * worst.busy, worst.bound, 100 * boundary, 100 * u.input,
       100 * starve);
   if (starve > 0.05)
-    st.notes.push_back(fmt::format("input workers starve the pipeline: stage 0 waits for samples {:.1f}% "
-                                   "of the step (raise input.workers or input.worker_bandwidth)",
-                                   100 * starve));
-  st.notes.push_back(fmt::format("placement: {} (tried: {}); {} stages on {} tiles; model footprint {}",
-                                 plan.strategy, [&] {
-                                   std::string t;
-                                   for (const auto& s : st.strategies)
-                                     t += fmt::format("{}{} {}", t.empty() ? "" : ", ", s.name,
-                                                      s.feasible ? fmt::format("{:.3f} ms/sample", s.max_stage_s * 1e3)
-                                                                 : std::string("infeasible"));
-                                   return t;
-                                 }(),
-                                 plan.stages.size(), st.tiles, format_bytes(plan.total_bytes)));
+    st.notes.push_back(
+        fmt::format("input workers starve the pipeline: stage 0 waits for samples {:.1f}% "
+                    "of the step (raise input.workers or input.worker_bandwidth)",
+                    100 * starve));
+  st.notes.push_back(fmt::format(
+      "placement: {} (tried: {}); {} stages on {} tiles; model footprint {}", plan.strategy,
+      [&] {
+        std::string t;
+        for (const auto& s : st.strategies)
+          t += fmt::format(
+              "{}{} {}", t.empty() ? "" : ", ", s.name,
+              s.feasible ? fmt::format("{:.3f} ms/sample", s.max_stage_s * 1e3) : std::string("infeasible"));
+        return t;
+      }(),
+      plan.stages.size(), st.tiles, format_bytes(plan.total_bytes)));
   pipe_breakdown(plan, res, pc.batches - 1, st);
   if (opt.trace) st.trace_json = pipe_trace(plan, res, pc.batch, opt.trace_steps);
   if (opt.tile_maps) pipe_tile_maps(spec, tiles, plan, st, st);

@@ -5,15 +5,15 @@
 #include <algorithm>
 #include <cmath>
 
+#include "modes.hpp"
+#include "observe.hpp"
 #include "wafersim/compile/kernel_cost.hpp"
 #include "wafersim/core/error.hpp"
+#include "wafersim/fabric/cycle/kernel_check.hpp"
 #include "wafersim/graph/layer_graph.hpp"
 #include "wafersim/map/ws_plan.hpp"
 #include "wafersim/system/cluster.hpp"
 #include "wafersim/tile/tile_array.hpp"
-#include "modes.hpp"
-#include "observe.hpp"
-#include "wafersim/fabric/cycle/kernel_check.hpp"
 
 namespace wafersim {
 
@@ -21,8 +21,8 @@ namespace {
 
 void check_options(const SystemSpec& spec, const ModelSpec& model, const RunOptions& o) {
   if (o.systems < 1 || o.systems > spec.swarmx.max_systems)
-    throw UsageError(fmt::format("--systems {}: expected 1..{} (swarmx.max_systems)", o.systems,
-                                 spec.swarmx.max_systems));
+    throw UsageError(
+        fmt::format("--systems {}: expected 1..{} (swarmx.max_systems)", o.systems, spec.swarmx.max_systems));
   if (o.steps != 0 && (o.steps < 2 || o.steps > 1000))
     throw UsageError(fmt::format("--steps {}: expected 2..1000 (the first step is warm-up)", o.steps));
   if (model.training.batch < 1) throw UsageError("--batch: expected a positive number of sequences");
@@ -35,7 +35,8 @@ void check_options(const SystemSpec& spec, const ModelSpec& model, const RunOpti
     throw UsageError(fmt::format("--fidelity {}: expected approx or cycle", o.fidelity));
   if (o.fidelity == "cycle") {
     if (o.mode == "pipelined")
-      throw UsageError("--fidelity cycle cross-checks the weight-streaming kernels; use --mode weight-streaming");
+      throw UsageError(
+          "--fidelity cycle cross-checks the weight-streaming kernels; use --mode weight-streaming");
     constexpr long long kMaxCycleTiles = 256LL * 256;
     if (spec.wafer.usable.area() > kMaxCycleTiles)
       throw UsageError(fmt::format(
@@ -57,9 +58,7 @@ PathInfo weight_path(const ClusterConfig& c, int levels) {
   return p;
 }
 
-
 }  // namespace
-
 
 namespace detail {
 
@@ -111,7 +110,8 @@ RunStats simulate_weight_streaming(const SystemSpec& spec, const ModelSpec& mode
   }
   cc.input_bytes_per_micro = plan.input_bytes_per_sample * plan.micro_batch;
   cc.memoryx = {bytes_per_second(spec.memoryx.bandwidth), spec.memoryx.latency.value};
-  cc.swarmx = {bytes_per_second(spec.swarmx.nic_bandwidth) * spec.swarmx.lanes, spec.swarmx.level_latency.value};
+  cc.swarmx = {bytes_per_second(spec.swarmx.nic_bandwidth) * spec.swarmx.lanes,
+               spec.swarmx.level_latency.value};
   cc.io = {bytes_per_second(spec.io.total()), spec.io.latency.value};
   cc.input = {bytes_per_second(spec.input.worker_bandwidth) * spec.input.workers, spec.input.latency.value};
   cc.input_workers = spec.input.workers;
@@ -140,8 +140,8 @@ RunStats simulate_weight_streaming(const SystemSpec& spec, const ModelSpec& mode
   st.tokens_per_s = st.samples_per_s * st.seq;
   st.model_flops_per_step = graph.training_flops_per_sample() * st.batch;
   st.model_flops_per_s = st.model_flops_per_step / st.step_time_s;
-  st.peak_flops_per_s = static_cast<double>(st.tiles) * cost.peak_flops_per_pe_cycle() *
-                        spec.pe.clock.value * opt.systems;
+  st.peak_flops_per_s =
+      static_cast<double>(st.tiles) * cost.peak_flops_per_pe_cycle() * spec.pe.clock.value * opt.systems;
   st.mfu = st.model_flops_per_s / st.peak_flops_per_s;
 
   // Utilization over the measurement window.
@@ -156,24 +156,34 @@ RunStats simulate_weight_streaming(const SystemSpec& spec, const ModelSpec& mode
   u.fabric = cycles > 0 ? u.compute * fabric_cycles / cycles : 0;
   for (const auto& l : res.links) {
     const double f = l.busy_s / window;
-    if (l.kind == "io") u.io = std::max(u.io, f);
-    else if (l.kind == "swarmx") u.swarmx = std::max(u.swarmx, f);
-    else if (l.kind == "memoryx") u.memoryx = std::max(u.memoryx, f);
-    else if (l.kind == "input") u.input = std::max(u.input, f);
+    if (l.kind == "io")
+      u.io = std::max(u.io, f);
+    else if (l.kind == "swarmx")
+      u.swarmx = std::max(u.swarmx, f);
+    else if (l.kind == "memoryx")
+      u.memoryx = std::max(u.memoryx, f);
+    else if (l.kind == "input")
+      u.input = std::max(u.input, f);
   }
   u.memoryx = std::max(u.memoryx, res.optimizer_busy_s / window);
 
   // Overall bottleneck: the busiest resource; the wafer's share split by kernel bound.
-  struct Cand { const char* name; double v; };
+  struct Cand {
+    const char* name;
+    double v;
+  };
   const bool fabric_bound = fabric_cycles > 0.5 * cycles;
-  std::vector<Cand> cands = {{fabric_bound ? "fabric" : "compute", u.compute}, {"io", u.io},
-                             {"memoryx", u.memoryx}, {"swarmx", u.swarmx}, {"input", u.input}};
-  const auto best = std::max_element(cands.begin(), cands.end(),
-                                     [](const Cand& a, const Cand& b) { return a.v < b.v; });
+  std::vector<Cand> cands = {{fabric_bound ? "fabric" : "compute", u.compute},
+                             {"io", u.io},
+                             {"memoryx", u.memoryx},
+                             {"swarmx", u.swarmx},
+                             {"input", u.input}};
+  const auto best =
+      std::max_element(cands.begin(), cands.end(), [](const Cand& a, const Cand& b) { return a.v < b.v; });
   st.bottleneck = best->name;
   st.bottleneck_reason = fmt::format(
-      "{} busy {:.1f}% of the step; wafer stalled {:.1f}% on weight streams, {:.1f}% on input",
-      best->name, 100 * best->v, 100 * res.wait_weights_s / window, 100 * res.wait_input_s / window);
+      "{} busy {:.1f}% of the step; wafer stalled {:.1f}% on weight streams, {:.1f}% on input", best->name,
+      100 * best->v, 100 * res.wait_weights_s / window, 100 * res.wait_input_s / window);
 
   const PathInfo path = weight_path(cc, res.swarmx_levels);
   const double m = plan.micro_batches;
@@ -202,16 +212,16 @@ RunStats simulate_weight_streaming(const SystemSpec& spec, const ModelSpec& mode
   }
   st.sram = {plan.sram.min, plan.sram.mean, plan.sram.max, tiles.capacity()};
   if (plan.micro_batches == 1)
-    st.notes.push_back(fmt::format("one micro-batch of {} samples per CS-2 (the whole share fits)",
-                                   plan.micro_batch));
+    st.notes.push_back(
+        fmt::format("one micro-batch of {} samples per CS-2 (the whole share fits)", plan.micro_batch));
   else
     st.notes.push_back(fmt::format("{} micro-batches of {} samples per CS-2 (at most {} fit at once)",
                                    plan.micro_batches, plan.micro_batch, plan.max_micro_batch));
   st.notes.push_back(fmt::format("SwarmX tree: {} node(s) in {} level(s); {} link transactions",
                                  res.swarmx_nodes, res.swarmx_levels, res.transactions));
-  const char* path_name = path.bound == Bound::io        ? "CS-2 I/O bandwidth (io.ports, io.port_bandwidth)"
-                          : path.bound == Bound::swarmx  ? "SwarmX NICs (swarmx.nic_bandwidth, swarmx.lanes)"
-                                                         : "MemoryX bandwidth (memoryx.bandwidth)";
+  const char* path_name = path.bound == Bound::io       ? "CS-2 I/O bandwidth (io.ports, io.port_bandwidth)"
+                          : path.bound == Bound::swarmx ? "SwarmX NICs (swarmx.nic_bandwidth, swarmx.lanes)"
+                                                        : "MemoryX bandwidth (memoryx.bandwidth)";
   ws_breakdown(res, plan, measured, path_name, st);
   if (opt.trace) st.trace_json = ws_trace(res, plan, opt.trace_steps);
   if (opt.tile_maps) ws_tile_maps(spec, tiles, st, st);
@@ -230,15 +240,16 @@ void add_kernel_checks(const SystemSpec& spec, const ModelSpec& model, RunStats&
   const auto checks = cycle::cross_check_model(spec, model, o);
   int off = 0;
   for (const auto& c : checks) {
-    KernelCheckStats k{c.name, c.pass, c.approx_cycles, c.cycle_cycles, c.ratio, std::abs(c.ratio - 1.0) <= 0.10,
-                       c.note};
+    KernelCheckStats k{
+        c.name, c.pass, c.approx_cycles, c.cycle_cycles, c.ratio, std::abs(c.ratio - 1.0) <= 0.10, c.note};
     off += k.agrees ? 0 : 1;
     st.kernel_checks.push_back(std::move(k));
   }
   st.fidelity = "cycle";
-  st.notes.push_back(fmt::format("--fidelity cycle: {} GEMM kernels run on the cycle-level fabric engine; {} agree "
-                                 "with the approx cost model within 10%",
-                                 checks.size(), checks.size() - static_cast<std::size_t>(off)));
+  st.notes.push_back(
+      fmt::format("--fidelity cycle: {} GEMM kernels run on the cycle-level fabric engine; {} agree "
+                  "with the approx cost model within 10%",
+                  checks.size(), checks.size() - static_cast<std::size_t>(off)));
 }
 }  // namespace
 
@@ -247,9 +258,10 @@ RunStats simulate(const SystemSpec& spec, const ModelSpec& model, const RunOptio
   if (opt.mode != "weight-streaming" && opt.mode != "pipelined" && opt.mode != "auto")
     throw UsageError(fmt::format("--mode {}: expected weight-streaming, pipelined or auto", opt.mode));
   if (opt.mode == "pipelined" && opt.systems > 1)
-    throw UsageError(fmt::format("--mode pipelined runs on one CS-2 (--systems {} given); use "
-                                 "--mode weight-streaming for data parallel training",
-                                 opt.systems));
+    throw UsageError(
+        fmt::format("--mode pipelined runs on one CS-2 (--systems {} given); use "
+                    "--mode weight-streaming for data parallel training",
+                    opt.systems));
   detail::check_resources(spec, model, opt);
   const LayerGraph graph = build_model_graph(model);
   if (opt.fidelity == "cycle") {
@@ -262,7 +274,8 @@ RunStats simulate(const SystemSpec& spec, const ModelSpec& model, const RunOptio
   // auto: pipelined when the model fits one wafer, weight streaming otherwise (and say why).
   std::string why;
   if (opt.systems > 1) {
-    why = fmt::format("--mode auto: {} systems need weight streaming (pipelined runs on one CS-2)", opt.systems);
+    why = fmt::format("--mode auto: {} systems need weight streaming (pipelined runs on one CS-2)",
+                      opt.systems);
   } else {
     try {
       RunStats st = detail::simulate_pipelined(spec, model, graph, opt);
@@ -276,7 +289,5 @@ RunStats simulate(const SystemSpec& spec, const ModelSpec& model, const RunOptio
   st.notes.insert(st.notes.begin(), why);
   return st;
 }
-
-
 
 }  // namespace wafersim

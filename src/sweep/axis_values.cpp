@@ -33,7 +33,8 @@ AxisValue parse_axis_value(const std::string& type, const std::string& text) {
     v.number = parse_time(text).value;
   } else if (type == "int") {
     v.number = parse_number(text);
-    if (v.number != std::round(v.number)) throw std::invalid_argument(fmt::format("expected an integer, got \"{}\"", text));
+    if (v.number != std::round(v.number))
+      throw std::invalid_argument(fmt::format("expected an integer, got \"{}\"", text));
     v.integral = true;
   } else {
     v.number = parse_number(text);
@@ -131,9 +132,12 @@ void AxisValueParser::parse(const YAML::Node& v) {
       return;
     }
     if (!body.IsMap()) fail_(body, fmt::format("{} takes a mapping", kind));
-    if (kind == "range") range(body);
-    else if (kind == "log") log_range(body);
-    else fail_(v, fmt::format("unknown '{}'; expected values, range or log", kind));
+    if (kind == "range")
+      range(body);
+    else if (kind == "log")
+      log_range(body);
+    else
+      fail_(v, fmt::format("unknown '{}'; expected values, range or log", kind));
   } else {
     fail_(v, "expected a list of values, range: {from, to, step} or log: {from, to, points}");
   }

@@ -3,10 +3,9 @@
 #include "wafersim/sweep/driver.hpp"
 
 #include <fmt/format.h>
-
-#include <fstream>
 #include <unistd.h>
 
+#include <fstream>
 #include <optional>
 #include <set>
 #include <thread>
@@ -27,7 +26,8 @@ namespace {
 
 std::string label_of(const SweepSpec& spec, const Point& p) {
   std::string s = fmt::format("#{}", p.index);
-  for (std::size_t i = 0; i < spec.axes.size(); ++i) s += fmt::format(" {}={}", spec.axes[i].name, p.values[i].canonical());
+  for (std::size_t i = 0; i < spec.axes.size(); ++i)
+    s += fmt::format(" {}={}", spec.axes[i].name, p.values[i].canonical());
   return s;
 }
 
@@ -118,7 +118,8 @@ double memory_limit(const SweepOptions& opt, int jobs) {
 
 int run_sweep(const std::string& sweep_file, const SweepOptions& opt) {
   const SweepSpec spec = load_sweep_spec(sweep_file);
-  const std::vector<Objective> objectives = opt.pareto.empty() ? std::vector<Objective>{} : parse_objectives(opt.pareto);
+  const std::vector<Objective> objectives =
+      opt.pareto.empty() ? std::vector<Objective>{} : parse_objectives(opt.pareto);
   check_objectives(spec, objectives);
   if (opt.db.empty() && !opt.dry_run) throw UsageError("sweep: --db FILE is required (the results database)");
   if (opt.timeout_s < 0) throw UsageError("--timeout: must be >= 0");
@@ -131,16 +132,19 @@ int run_sweep(const std::string& sweep_file, const SweepOptions& opt) {
     return 0;
   }
   const PointWork work = [&](std::size_t i) { return runner.run(points[i]); };
-  const int jobs = opt.jobs > 0 ? opt.jobs : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  const int jobs =
+      opt.jobs > 0 ? opt.jobs : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
 
   std::optional<MpiSession> mpi;
   if (mpi_launched()) {
     if (!mpi_built())
-      throw UsageError("started under mpirun, but this wafersim was built without MPI "
-                       "(install libopenmpi-dev and rebuild, or use --shard i/N and merge)");
+      throw UsageError(
+          "started under mpirun, but this wafersim was built without MPI "
+          "(install libopenmpi-dev and rebuild, or use --shard i/N and merge)");
     mpi.emplace();
     if (mpi->rank() != 0) {  // workers never open the database
-      mpi->run_points({}, work, opt.timeout_s, [](const PointOutcome&) {}, nullptr);
+      mpi->run_points(
+          {}, work, opt.timeout_s, [](const PointOutcome&) {}, nullptr);
       return 0;
     }
   }
@@ -159,8 +163,9 @@ int run_sweep(const std::string& sweep_file, const SweepOptions& opt) {
     store.record(spec, runner.context(), points[o.index], o, version);  // committed now
     progress.update(o, label_of(spec, points[o.index]));
   };
-  const bool complete = mpi ? mpi->run_points(todo, work, opt.timeout_s, on_done, stop)
-                            : run_forked(todo, work, {jobs, opt.timeout_s, memory_limit(opt, jobs)}, on_done, stop);
+  const bool complete =
+      mpi ? mpi->run_points(todo, work, opt.timeout_s, on_done, stop)
+          : run_forked(todo, work, {jobs, opt.timeout_s, memory_limit(opt, jobs)}, on_done, stop);
   progress.finish(!complete);
   if (!complete) {
     // Everything finished is committed; the rest runs on the next invocation.

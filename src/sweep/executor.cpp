@@ -37,8 +37,8 @@ void write_all(int fd, const std::string& s) {
 }
 
 // Child side: never returns. 'J' + report on success, 'E' + message on failure.
-[[noreturn]] void child_main(std::size_t index, const PointWork& work, int result_fd, int err_fd, pid_t parent,
-                             double memory_limit) {
+[[noreturn]] void child_main(std::size_t index, const PointWork& work, int result_fd, int err_fd,
+                             pid_t parent, double memory_limit) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   // A point that needs more memory than its share fails with bad_alloc (recorded as failed,
   // "out of memory") instead of the OOM killer taking it, or its neighbours, down.
@@ -154,8 +154,10 @@ PointOutcome classify(Child& c, int wstatus) {
   } else {
     const int code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
     o.status = code == 2 ? "error" : "failed";
-    if (has_result && c.result[0] == 'E') o.error = payload;
-    else o.error = fmt::format("exit code {}{}", code, c.err.empty() ? "" : ": " + tail_of(c.err));
+    if (has_result && c.result[0] == 'E')
+      o.error = payload;
+    else
+      o.error = fmt::format("exit code {}{}", code, c.err.empty() ? "" : ": " + tail_of(c.err));
   }
   return o;
 }
@@ -182,7 +184,8 @@ const volatile std::sig_atomic_t* install_stop_handlers() {
 }
 
 bool run_forked(const std::vector<std::size_t>& todo, const PointWork& work, const ExecOptions& opt,
-                const std::function<void(const PointOutcome&)>& on_done, const volatile std::sig_atomic_t* stop) {
+                const std::function<void(const PointOutcome&)>& on_done,
+                const volatile std::sig_atomic_t* stop) {
   const std::size_t jobs = static_cast<std::size_t>(std::max(1, opt.jobs));
   std::vector<Child> running;
   std::size_t next = 0;
@@ -193,7 +196,8 @@ bool run_forked(const std::vector<std::size_t>& todo, const PointWork& work, con
       for (auto& c : running) kill_child(c);
       return false;
     }
-    while (running.size() < jobs && next < todo.size()) running.push_back(spawn(todo[next++], work, opt.memory_limit_bytes));
+    while (running.size() < jobs && next < todo.size())
+      running.push_back(spawn(todo[next++], work, opt.memory_limit_bytes));
     fds.clear();
     for (const auto& c : running) {
       fds.push_back({c.result_fd, c.result_fd >= 0 ? short(POLLIN) : short(0), 0});
@@ -211,8 +215,10 @@ bool run_forked(const std::vector<std::size_t>& todo, const PointWork& work, con
     for (std::size_t i = 0; i < running.size();) {
       Child& c = running[i];
       if (n > 0) {
-        if (c.result_fd >= 0 && fds[2 * i].revents != 0 && !drain(c.result_fd, c.result, 0)) close_fd(c.result_fd);
-        if (c.err_fd >= 0 && fds[2 * i + 1].revents != 0 && !drain(c.err_fd, c.err, kStderrKeep)) close_fd(c.err_fd);
+        if (c.result_fd >= 0 && fds[2 * i].revents != 0 && !drain(c.result_fd, c.result, 0))
+          close_fd(c.result_fd);
+        if (c.err_fd >= 0 && fds[2 * i + 1].revents != 0 && !drain(c.err_fd, c.err, kStderrKeep))
+          close_fd(c.err_fd);
       }
       if (c.result_fd < 0 && c.err_fd < 0) {  // both pipes at EOF: the child has exited
         int st = 0;
@@ -220,11 +226,13 @@ bool run_forked(const std::vector<std::size_t>& todo, const PointWork& work, con
         }
         const PointOutcome o = classify(c, st);
         running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
-        fds.erase(fds.begin() + static_cast<std::ptrdiff_t>(2 * i), fds.begin() + static_cast<std::ptrdiff_t>(2 * i + 2));
+        fds.erase(fds.begin() + static_cast<std::ptrdiff_t>(2 * i),
+                  fds.begin() + static_cast<std::ptrdiff_t>(2 * i + 2));
         on_done(o);
         continue;
       }
-      if (opt.timeout_s > 0 && std::chrono::duration<double>(Clock::now() - c.start).count() > opt.timeout_s) {
+      if (opt.timeout_s > 0 &&
+          std::chrono::duration<double>(Clock::now() - c.start).count() > opt.timeout_s) {
         kill_child(c);
         PointOutcome o;
         o.index = c.index;
@@ -232,7 +240,8 @@ bool run_forked(const std::vector<std::size_t>& todo, const PointWork& work, con
         o.error = fmt::format("exceeded --timeout {} s; killed", opt.timeout_s);
         o.wall_s = std::chrono::duration<double>(Clock::now() - c.start).count();
         running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
-        fds.erase(fds.begin() + static_cast<std::ptrdiff_t>(2 * i), fds.begin() + static_cast<std::ptrdiff_t>(2 * i + 2));
+        fds.erase(fds.begin() + static_cast<std::ptrdiff_t>(2 * i),
+                  fds.begin() + static_cast<std::ptrdiff_t>(2 * i + 2));
         on_done(o);
         continue;
       }

@@ -14,13 +14,15 @@ std::vector<Objective> parse_objectives(const std::string& text) {
   std::size_t start = 0;
   while (start <= text.size()) {
     const auto comma = text.find(',', start);
-    const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const std::string item =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     const auto colon = item.rfind(':');
     const std::string dir = colon == std::string::npos ? "" : item.substr(colon + 1);
     if (colon == std::string::npos || colon == 0 || (dir != "max" && dir != "min"))
-      throw UsageError(fmt::format("--pareto {}: expected column:max|min[,column:max|min...], e.g. "
-                                   "samples_per_s:max,tiles:min",
-                                   text));
+      throw UsageError(
+          fmt::format("--pareto {}: expected column:max|min[,column:max|min...], e.g. "
+                      "samples_per_s:max,tiles:min",
+                      text));
     out.push_back({item.substr(0, colon), dir == "max"});
     if (comma == std::string::npos) break;
     start = comma + 1;

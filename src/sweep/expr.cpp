@@ -37,7 +37,8 @@ class ExprParser {
     // Words must end at a word boundary ("and" is not the start of "android").
     if (std::isalpha(static_cast<unsigned char>(t[0])) != 0) {
       const std::size_t end = pos_ + t.size();
-      if (end < text().size() && (std::isalnum(static_cast<unsigned char>(text()[end])) != 0 || text()[end] == '_'))
+      if (end < text().size() &&
+          (std::isalnum(static_cast<unsigned char>(text()[end])) != 0 || text()[end] == '_'))
         return false;
     }
     pos_ += t.size();
@@ -80,17 +81,23 @@ class ExprParser {
   int parse_sum() {
     int l = parse_product();
     for (;;) {
-      if (accept("+")) l = add(Op::add, l, parse_product());
-      else if (accept("-")) l = add(Op::sub, l, parse_product());
-      else return l;
+      if (accept("+"))
+        l = add(Op::add, l, parse_product());
+      else if (accept("-"))
+        l = add(Op::sub, l, parse_product());
+      else
+        return l;
     }
   }
   int parse_product() {
     int l = parse_unary();
     for (;;) {
-      if (accept("*")) l = add(Op::mul, l, parse_unary());
-      else if (accept("/")) l = add(Op::div, l, parse_unary());
-      else return l;
+      if (accept("*"))
+        l = add(Op::mul, l, parse_unary());
+      else if (accept("/"))
+        l = add(Op::div, l, parse_unary());
+      else
+        return l;
     }
   }
   int parse_unary() {
@@ -133,7 +140,8 @@ class ExprParser {
                                      text()[end] == '_' || text()[end] == '.'))
         ++end;
       const std::string name = text().substr(pos_, end - pos_);
-      if (!known_(name)) fail(fmt::format("unknown name '{}' (use an axis or systems, batch, seq, steps, mode)", name));
+      if (!known_(name))
+        fail(fmt::format("unknown name '{}' (use an axis or systems, batch, seq, steps, mode)", name));
       pos_ = end;
       const int n = add(Op::var, -1, -1);
       e_.nodes_[static_cast<std::size_t>(n)].str = name;
@@ -175,7 +183,8 @@ ExprValue Expr::eval_node(int i, const ExprLookup& lookup) const {
       return n.str;
     case Op::var: {
       ExprValue v;
-      if (!lookup(n.str, v)) throw std::invalid_argument(fmt::format("where \"{}\": unknown name '{}'", text_, n.str));
+      if (!lookup(n.str, v))
+        throw std::invalid_argument(fmt::format("where \"{}\": unknown name '{}'", text_, n.str));
       return v;
     }
     case Op::neg:
@@ -199,17 +208,25 @@ ExprValue Expr::eval_node(int i, const ExprLookup& lookup) const {
   const double a = number_of(eval_node(n.lhs, lookup), text_);
   const double b = number_of(eval_node(n.rhs, lookup), text_);
   switch (n.op) {
-    case Op::add: return a + b;
-    case Op::sub: return a - b;
-    case Op::mul: return a * b;
+    case Op::add:
+      return a + b;
+    case Op::sub:
+      return a - b;
+    case Op::mul:
+      return a * b;
     case Op::div:
       if (b == 0) throw std::invalid_argument(fmt::format("where \"{}\": division by zero", text_));
       return a / b;
-    case Op::lt: return a < b ? 1.0 : 0.0;
-    case Op::le: return a <= b ? 1.0 : 0.0;
-    case Op::gt: return a > b ? 1.0 : 0.0;
-    case Op::ge: return a >= b ? 1.0 : 0.0;
-    default: return 0.0;
+    case Op::lt:
+      return a < b ? 1.0 : 0.0;
+    case Op::le:
+      return a <= b ? 1.0 : 0.0;
+    case Op::gt:
+      return a > b ? 1.0 : 0.0;
+    case Op::ge:
+      return a >= b ? 1.0 : 0.0;
+    default:
+      return 0.0;
   }
 }
 

@@ -27,7 +27,9 @@ namespace {
 enum Tag : int { kReady = 1, kResult = 2, kAssign = 3, kStop = 4 };
 
 std::string encode(const PointOutcome& o) {
-  return nlohmann::json{{"i", o.index}, {"s", o.status}, {"e", o.error}, {"r", o.report_json}, {"w", o.wall_s}}.dump();
+  return nlohmann::json{
+      {"i", o.index}, {"s", o.status}, {"e", o.error}, {"r", o.report_json}, {"w", o.wall_s}}
+      .dump();
 }
 PointOutcome decode(const std::string& text) {
   const auto j = nlohmann::json::parse(text);
@@ -51,7 +53,10 @@ MpiSession::MpiSession() {
 
 MpiSession::~MpiSession() { MPI_Finalize(); }
 
-void MpiSession::abort(int code) { MPI_Abort(MPI_COMM_WORLD, code); std::_Exit(code); }
+void MpiSession::abort(int code) {
+  MPI_Abort(MPI_COMM_WORLD, code);
+  std::_Exit(code);
+}
 
 bool MpiSession::run_points(const std::vector<std::size_t>& todo, const PointWork& work, double timeout_s,
                             const std::function<void(const PointOutcome&)>& on_done,
@@ -65,8 +70,9 @@ bool MpiSession::run_points(const std::vector<std::size_t>& todo, const PointWor
       MPI_Recv(&index, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_ANY_TAG, MPI_COMM_WORLD, &st);
       if (st.MPI_TAG == kStop) return true;
       PointOutcome out;
-      run_forked({static_cast<std::size_t>(index)}, work, {1, timeout_s},
-                 [&](const PointOutcome& o) { out = o; }, nullptr);
+      run_forked(
+          {static_cast<std::size_t>(index)}, work, {1, timeout_s}, [&](const PointOutcome& o) { out = o; },
+          nullptr);
       const std::string msg = encode(out);
       MPI_Send(msg.data(), static_cast<int>(msg.size()), MPI_CHAR, 0, kResult, MPI_COMM_WORLD);
     }
@@ -110,7 +116,8 @@ MpiSession::MpiSession() { throw std::logic_error("wafersim was built without MP
 MpiSession::~MpiSession() = default;
 void MpiSession::abort(int code) { std::_Exit(code); }
 bool MpiSession::run_points(const std::vector<std::size_t>&, const PointWork&, double,
-                            const std::function<void(const PointOutcome&)>&, const volatile std::sig_atomic_t*) {
+                            const std::function<void(const PointOutcome&)>&,
+                            const volatile std::sig_atomic_t*) {
   throw std::logic_error("wafersim was built without MPI");
 }
 

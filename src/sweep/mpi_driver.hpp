@@ -25,7 +25,8 @@ class MpiSession {
   // Rank 0: hands out `todo`, calls `on_done` per result; returns false when stopped.
   // Other ranks: run what they are handed until told to stop (`todo` is ignored).
   bool run_points(const std::vector<std::size_t>& todo, const PointWork& work, double timeout_s,
-                  const std::function<void(const PointOutcome&)>& on_done, const volatile std::sig_atomic_t* stop);
+                  const std::function<void(const PointOutcome&)>& on_done,
+                  const volatile std::sig_atomic_t* stop);
   [[noreturn]] void abort(int code);
 
  private:

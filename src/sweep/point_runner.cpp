@@ -46,8 +46,8 @@ std::string PointRunner::run(const Point& point) const {
   const PointRun r = point_run(spec_, point);
   std::vector<Override> ov;
   for (const auto& [p, v] : r.sets) ov.push_back({p, v, fmt::format("{} point {}", spec_.file, point.index)});
-  const SystemSpec sys =
-      system_text_.empty() ? default_system_spec(ov) : load_system_spec_text(system_text_, spec_.system_file, ov);
+  const SystemSpec sys = system_text_.empty() ? default_system_spec(ov)
+                                              : load_system_spec_text(system_text_, spec_.system_file, ov);
   ModelSpec model = model_;
   if (r.batch > 0) model.training.batch = r.batch;
   if (r.seq > 0) model.training.seq = r.seq;

@@ -40,7 +40,8 @@ Point decode(const SweepSpec& s, const std::vector<std::vector<int>>& dims, std:
     const auto len = s.axes[static_cast<std::size_t>(dims[d][0])].values.size();
     const auto pos = static_cast<std::size_t>(n % len);
     n /= len;
-    for (int a : dims[d]) p.values[static_cast<std::size_t>(a)] = s.axes[static_cast<std::size_t>(a)].values[pos];
+    for (int a : dims[d])
+      p.values[static_cast<std::size_t>(a)] = s.axes[static_cast<std::size_t>(a)].values[pos];
   }
   return p;
 }
@@ -53,12 +54,18 @@ bool passes(const SweepSpec& s, const Point& p) {
       out = v.is_text ? ExprValue(v.text) : ExprValue(v.number);
       return true;
     }
-    if (name == "mode") out = s.mode;
-    else if (name == "systems") out = static_cast<double>(s.systems);
-    else if (name == "batch") out = static_cast<double>(s.batch);
-    else if (name == "seq") out = static_cast<double>(s.seq);
-    else if (name == "steps") out = static_cast<double>(s.steps);
-    else return false;
+    if (name == "mode")
+      out = s.mode;
+    else if (name == "systems")
+      out = static_cast<double>(s.systems);
+    else if (name == "batch")
+      out = static_cast<double>(s.batch);
+    else if (name == "seq")
+      out = static_cast<double>(s.seq);
+    else if (name == "steps")
+      out = static_cast<double>(s.steps);
+    else
+      return false;
     return true;
   };
   for (const auto& w : s.where) {
@@ -108,7 +115,8 @@ std::vector<Point> expand_points(const SweepSpec& s, const PointContext& ctx) {
   std::uint64_t total = 1;
   for (const auto& d : dims) {
     const auto len = s.axes[static_cast<std::size_t>(d[0])].values.size();
-    if (total > UINT64_MAX / len) throw ConfigError({s.file, 0, 0}, "axes", "the grid has more than 2^64 points");
+    if (total > UINT64_MAX / len)
+      throw ConfigError({s.file, 0, 0}, "axes", "the grid has more than 2^64 points");
     total *= len;
   }
   std::vector<Point> out;
@@ -161,11 +169,16 @@ PointRun point_run(const SweepSpec& s, const Point& p) {
       continue;
     }
     const int n = static_cast<int>(std::llround(v.number));
-    if (a.name == "mode") r.mode = v.text;
-    else if (a.name == "systems") r.systems = n;
-    else if (a.name == "batch") r.batch = n;
-    else if (a.name == "seq") r.seq = n;
-    else if (a.name == "steps") r.steps = n;
+    if (a.name == "mode")
+      r.mode = v.text;
+    else if (a.name == "systems")
+      r.systems = n;
+    else if (a.name == "batch")
+      r.batch = n;
+    else if (a.name == "seq")
+      r.seq = n;
+    else if (a.name == "steps")
+      r.steps = n;
   }
   return r;
 }
@@ -207,7 +220,8 @@ Shard parse_shard(const std::string& text) {
 std::vector<Point> shard_points(const std::vector<Point>& points, Shard shard) {
   std::vector<Point> out;
   for (const auto& p : points)
-    if (p.index % static_cast<std::size_t>(shard.count) == static_cast<std::size_t>(shard.index)) out.push_back(p);
+    if (p.index % static_cast<std::size_t>(shard.count) == static_cast<std::size_t>(shard.index))
+      out.push_back(p);
   return out;
 }
 

@@ -6,17 +6,23 @@
 namespace wafersim::sweep {
 
 Progress::Progress(std::size_t total, std::size_t skipped, bool enabled)
-    : total_(total), skipped_(skipped), enabled_(enabled), tty_(::isatty(STDERR_FILENO) != 0),
-      start_(Clock::now()), last_print_(start_) {
+    : total_(total),
+      skipped_(skipped),
+      enabled_(enabled),
+      tty_(::isatty(STDERR_FILENO) != 0),
+      start_(Clock::now()),
+      last_print_(start_) {
   if (!enabled_) return;
-  fmt::print(stderr, "sweep: {} points, {} already in the database, {} to run\n", total_ + skipped_, skipped_, total_);
+  fmt::print(stderr, "sweep: {} points, {} already in the database, {} to run\n", total_ + skipped_, skipped_,
+             total_);
 }
 
 std::string Progress::line() const {
   const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
   const double rate = elapsed > 0 ? static_cast<double>(done_) / elapsed : 0;
   const double eta = rate > 0 ? static_cast<double>(total_ - done_) / rate : 0;
-  return fmt::format("{}/{} done, {} failed, {:.1f} points/s, ETA {:.0f} s", done_, total_, failed_, rate, eta);
+  return fmt::format("{}/{} done, {} failed, {:.1f} points/s, ETA {:.0f} s", done_, total_, failed_, rate,
+                     eta);
 }
 
 void Progress::update(const PointOutcome& o, const std::string& label) {

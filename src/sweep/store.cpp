@@ -84,16 +84,39 @@ class Stmt {
 
 void bind(sqlite3_stmt* s, int i, const Cell& c) {
   switch (c.type) {
-    case Cell::Type::null: sqlite3_bind_null(s, i); break;
-    case Cell::Type::integer: sqlite3_bind_int64(s, i, c.i); break;
-    case Cell::Type::real: sqlite3_bind_double(s, i, c.d); break;
-    case Cell::Type::text: sqlite3_bind_text(s, i, c.s.c_str(), -1, SQLITE_TRANSIENT); break;
+    case Cell::Type::null:
+      sqlite3_bind_null(s, i);
+      break;
+    case Cell::Type::integer:
+      sqlite3_bind_int64(s, i, c.i);
+      break;
+    case Cell::Type::real:
+      sqlite3_bind_double(s, i, c.d);
+      break;
+    case Cell::Type::text:
+      sqlite3_bind_text(s, i, c.s.c_str(), -1, SQLITE_TRANSIENT);
+      break;
   }
 }
 
-Cell text(const std::string& s) { Cell c; c.type = Cell::Type::text; c.s = s; return c; }
-Cell integer(long long v) { Cell c; c.type = Cell::Type::integer; c.i = v; return c; }
-Cell real(double v) { Cell c; c.type = Cell::Type::real; c.d = v; return c; }
+Cell text(const std::string& s) {
+  Cell c;
+  c.type = Cell::Type::text;
+  c.s = s;
+  return c;
+}
+Cell integer(long long v) {
+  Cell c;
+  c.type = Cell::Type::integer;
+  c.i = v;
+  return c;
+}
+Cell real(double v) {
+  Cell c;
+  c.type = Cell::Type::real;
+  c.d = v;
+  return c;
+}
 
 Cell from_json(const nlohmann::json& j) {
   if (j.is_string()) return text(j.get<std::string>());
@@ -104,10 +127,14 @@ Cell from_json(const nlohmann::json& j) {
 
 Cell read_cell(sqlite3_stmt* s, int i) {
   switch (sqlite3_column_type(s, i)) {
-    case SQLITE_INTEGER: return integer(sqlite3_column_int64(s, i));
-    case SQLITE_FLOAT: return real(sqlite3_column_double(s, i));
-    case SQLITE_TEXT: return text(reinterpret_cast<const char*>(sqlite3_column_text(s, i)));
-    default: return {};
+    case SQLITE_INTEGER:
+      return integer(sqlite3_column_int64(s, i));
+    case SQLITE_FLOAT:
+      return real(sqlite3_column_double(s, i));
+    case SQLITE_TEXT:
+      return text(reinterpret_cast<const char*>(sqlite3_column_text(s, i)));
+    default:
+      return {};
   }
 }
 
@@ -115,10 +142,14 @@ Cell read_cell(sqlite3_stmt* s, int i) {
 
 std::string Cell::str() const {
   switch (type) {
-    case Type::integer: return fmt::format("{}", i);
-    case Type::real: return fmt::format("{}", d);
-    case Type::text: return s;
-    default: return "";
+    case Type::integer:
+      return fmt::format("{}", i);
+    case Type::real:
+      return fmt::format("{}", d);
+    case Type::text:
+      return s;
+    default:
+      return "";
   }
 }
 
@@ -193,7 +224,8 @@ void ResultStore::prepare(const SweepSpec& spec) {
 
 std::set<std::string> ResultStore::finished_keys(bool retry_failed) const {
   std::set<std::string> keys;
-  Stmt s(db_, retry_failed ? "SELECT key FROM points WHERE status IN ('ok','error')" : "SELECT key FROM points");
+  Stmt s(db_,
+         retry_failed ? "SELECT key FROM points WHERE status IN ('ok','error')" : "SELECT key FROM points");
   while (s.step()) keys.emplace(reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0)));
   return keys;
 }
@@ -221,7 +253,9 @@ void ResultStore::record(const SweepSpec& spec, const PointContext& ctx, const P
     const Axis& a = spec.axes[i];
     if (a.kind != AxisKind::system) continue;
     const AxisValue& v = point.values[i];
-    cells.emplace_back(a.name, v.is_text ? text(v.text) : v.integral ? integer(std::llround(v.number)) : real(v.number));
+    cells.emplace_back(a.name, v.is_text    ? text(v.text)
+                               : v.integral ? integer(std::llround(v.number))
+                                            : real(v.number));
   }
   if (!o.report_json.empty()) {
     const auto j = nlohmann::json::parse(o.report_json, nullptr, false);

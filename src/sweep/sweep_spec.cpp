@@ -6,8 +6,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
-#include <optional>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -55,7 +55,8 @@ class Parser {
     const std::filesystem::path fp(p);
     const auto resolved = fp.is_absolute() ? fp : std::filesystem::path(base_) / fp;
     if (!std::filesystem::exists(resolved))
-      fail(n, key, fmt::format("file not found: {} (paths are relative to the sweep file)", resolved.string()));
+      fail(n, key,
+           fmt::format("file not found: {} (paths are relative to the sweep file)", resolved.string()));
     return resolved.lexically_normal().string();
   }
 
@@ -72,25 +73,40 @@ class Parser {
       const YAML::Node v = kv.second;
       const std::string key = scalar(k, "");
       if (!seen.insert(key).second) fail(k, key, "duplicated key");
-      if (key == "name") s.name = scalar(v, key);
-      else if (key == "system") s.system_file = path(v, key);
-      else if (key == "model") s.model_file = path(v, key);
-      else if (key == "mode") s.mode = check_mode(v, key, scalar(v, key));
-      else if (key == "systems") s.systems = static_cast<int>(integer(v, key, 1));
-      else if (key == "batch") s.batch = static_cast<int>(integer(v, key, 1));
-      else if (key == "seq") s.seq = static_cast<int>(integer(v, key, 1));
-      else if (key == "steps") s.steps = static_cast<int>(integer(v, key, 2));
-      else if (key == "set") parse_sets(v, s);
-      else if (key == "axes") axes_node = v;
-      else if (key == "zip") zip_node = v;
-      else if (key == "where") where_node = v;
+      if (key == "name")
+        s.name = scalar(v, key);
+      else if (key == "system")
+        s.system_file = path(v, key);
+      else if (key == "model")
+        s.model_file = path(v, key);
+      else if (key == "mode")
+        s.mode = check_mode(v, key, scalar(v, key));
+      else if (key == "systems")
+        s.systems = static_cast<int>(integer(v, key, 1));
+      else if (key == "batch")
+        s.batch = static_cast<int>(integer(v, key, 1));
+      else if (key == "seq")
+        s.seq = static_cast<int>(integer(v, key, 1));
+      else if (key == "steps")
+        s.steps = static_cast<int>(integer(v, key, 2));
+      else if (key == "set")
+        parse_sets(v, s);
+      else if (key == "axes")
+        axes_node = v;
+      else if (key == "zip")
+        zip_node = v;
+      else if (key == "where")
+        where_node = v;
       else if (key == "grid") {
         if (scalar(v, key) != "true") fail(v, key, "grid: true is the default; use random: N to sample");
-      } else if (key == "random") s.random_points = static_cast<std::uint64_t>(integer(v, key, 1));
-      else if (key == "seed") s.seed = static_cast<std::uint64_t>(integer(v, key, 0));
+      } else if (key == "random")
+        s.random_points = static_cast<std::uint64_t>(integer(v, key, 1));
+      else if (key == "seed")
+        s.seed = static_cast<std::uint64_t>(integer(v, key, 0));
       else
-        fail(k, key, "unknown key (expected name, system, model, mode, systems, batch, seq, steps, set, axes, "
-                     "grid, random, seed, zip, where)");
+        fail(k, key,
+             "unknown key (expected name, system, model, mode, systems, batch, seq, steps, set, axes, "
+             "grid, random, seed, zip, where)");
     }
     if (!axes_node || !axes_node->IsMap() || axes_node->size() == 0)
       fail(axes_node ? *axes_node : root, "axes", "expected a mapping of at least one axis: path: [values]");
@@ -111,7 +127,8 @@ class Parser {
     if (!v.IsMap()) fail(v, "set", "expected a mapping path: value");
     for (const auto& kv : v) {
       const std::string p = scalar(kv.first, "set");
-      if (find_param_info(p) == nullptr) fail(kv.first, "set." + p, "unknown system parameter" + param_hint(p));
+      if (find_param_info(p) == nullptr)
+        fail(kv.first, "set." + p, "unknown system parameter" + param_hint(p));
       s.sets.emplace_back(p, scalar(kv.second, "set." + p));
     }
   }
@@ -135,10 +152,12 @@ class Parser {
     for (std::size_t i = 0; i < a.values.size(); ++i) {
       const YAML::Node& where = values.node_of(i);
       if (a.kind == AxisKind::run) {
-        if (a.name == "mode") check_mode(where, key, a.values[i].text);
+        if (a.name == "mode")
+          check_mode(where, key, a.values[i].text);
         else if (a.values[i].number < (a.name == "steps" ? 2 : 1))
-          fail(where, key, fmt::format("{} must be >= {}, got {}", a.name, a.name == "steps" ? 2 : 1,
-                                       a.values[i].canonical()));
+          fail(where, key,
+               fmt::format("{} must be >= {}, got {}", a.name, a.name == "steps" ? 2 : 1,
+                           a.values[i].canonical()));
       } else if (validate_values) {
         check_against_system(s, a, a.values[i], where, key);
       }
@@ -154,8 +173,10 @@ class Parser {
     for (const auto& [p, val] : s.sets) ov.push_back({p, val, file_ + " set"});
     ov.push_back({a.name, value.canonical(), file_});
     try {
-      if (s.system_file.empty()) default_system_spec(ov);
-      else load_system_spec(s.system_file, ov);
+      if (s.system_file.empty())
+        default_system_spec(ov);
+      else
+        load_system_spec(s.system_file, ov);
     } catch (const ConfigError& e) {
       fail(n, key, fmt::format("value {} rejected: {}", value.canonical(), e.detail()));
     }
@@ -176,7 +197,8 @@ class Parser {
         if (s.axes[static_cast<std::size_t>(i)].values.size() != first.values.size())
           fail(name_node, "zip." + name,
                fmt::format("has {} values but {} has {}: zipped axes move together and need equal lengths",
-                           s.axes[static_cast<std::size_t>(i)].values.size(), first.name, first.values.size()));
+                           s.axes[static_cast<std::size_t>(i)].values.size(), first.name,
+                           first.values.size()));
         g.push_back(i);
       }
       s.zip.push_back(std::move(g));
@@ -190,7 +212,9 @@ class Parser {
     } else {
       items.push_back(v);
     }
-    const auto known = [&](const std::string& name) { return s.axis_index(name) >= 0 || kRunOptions.count(name) != 0; };
+    const auto known = [&](const std::string& name) {
+      return s.axis_index(name) >= 0 || kRunOptions.count(name) != 0;
+    };
     for (const auto& item : items) {
       try {
         s.where.push_back({Expr::parse(scalar(item, "where"), known), loc(item).line});

@@ -19,9 +19,7 @@ struct ChunkInfo : tlm::tlm_extension<ChunkInfo> {
   int count = 1;         // chunks in the stream
   double bytes = 0;
   tlm::tlm_extension_base* clone() const override { return new ChunkInfo(*this); }
-  void copy_from(const tlm::tlm_extension_base& o) override {
-    *this = static_cast<const ChunkInfo&>(o);
-  }
+  void copy_from(const tlm::tlm_extension_base& o) override { *this = static_cast<const ChunkInfo&>(o); }
 };
 
 // Owns every payload of a run; payloads are immutable once sent (a broadcast shares one).
@@ -41,9 +39,7 @@ class PayloadPool {
   std::deque<Item> items_;
 };
 
-inline const ChunkInfo& info(const tlm::tlm_generic_payload& p) {
-  return *p.get_extension<ChunkInfo>();
-}
+inline const ChunkInfo& info(const tlm::tlm_generic_payload& p) { return *p.get_extension<ChunkInfo>(); }
 
 // A stream is cut into chunks of `chunk` bytes, at most kMaxChunks of them (larger chunks
 // for huge streams keep the event count bounded).

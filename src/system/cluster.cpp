@@ -1,6 +1,8 @@
 // Elaboration of the cluster: MemoryX -> SwarmX tree -> CS-2s (weights, broadcast), CS-2s ->
 // SwarmX tree -> MemoryX (gradients, reduced), input workers -> CS-2s. Then sc_start and
 // collection of the statistics over the measurement window (every step after the first).
+#include "wafersim/system/cluster.hpp"
+
 #include <fmt/format.h>
 
 #include <memory>
@@ -9,7 +11,6 @@
 #include "link.hpp"
 #include "nodes.hpp"
 #include "wafersim/core/error.hpp"
-#include "wafersim/system/cluster.hpp"
 
 namespace wafersim {
 
@@ -30,7 +31,8 @@ struct Cluster {
 
   std::vector<std::pair<std::string, std::string>> ends;  // per link: from, to
 
-  Link& link(const std::string& name, const std::string& kind, const LinkParams& p, std::string from, std::string to) {
+  Link& link(const std::string& name, const std::string& kind, const LinkParams& p, std::string from,
+             std::string to) {
     links.push_back(std::make_unique<Link>(name.c_str(), kind, p.bytes_per_s, p.latency_s, kLinkDepth));
     ends.emplace_back(std::move(from), std::move(to));
     return *links.back();
@@ -74,10 +76,12 @@ struct Cluster {
           } else {
             sc::SwarmXNode& child = *below_nodes[static_cast<std::size_t>(c)];
             const std::string child_name = child.basename();
-            Link& dn = link(fmt::format("swarmx_down_l{}_{}", level, c), "swarmx", cfg.swarmx, node_name, child_name);
+            Link& dn = link(fmt::format("swarmx_down_l{}_{}", level, c), "swarmx", cfg.swarmx, node_name,
+                            child_name);
             node.down_out.bind(dn.in);
             dn.out.bind(child.down_in);
-            Link& up = link(fmt::format("swarmx_up_l{}_{}", level, c), "swarmx", cfg.swarmx, child_name, node_name);
+            Link& up =
+                link(fmt::format("swarmx_up_l{}_{}", level, c), "swarmx", cfg.swarmx, child_name, node_name);
             child.up_out.bind(up.in);
             up.out.bind(node.up_in);
           }
@@ -138,8 +142,8 @@ ClusterResult run_cluster(const ClusterConfig& cfg) {
   ClusterResult r;
   for (const auto& c : cluster.cs2)
     if (!c->finished())
-      throw SimError(fmt::format("cluster deadlock: {} stopped after {} of {} weight streams",
-                                 c->name(), c->consumed(), cluster.sched.total_streams()));
+      throw SimError(fmt::format("cluster deadlock: {} stopped after {} of {} weight streams", c->name(),
+                                 c->consumed(), cluster.sched.total_streams()));
   r.step_end_s.assign(static_cast<std::size_t>(cfg.steps), 0.0);
   for (const auto& c : cluster.cs2)
     for (std::size_t s = 0; s < r.step_end_s.size(); ++s)

@@ -107,7 +107,8 @@ std::uint64_t ShardedRunner::quanta() const { return impl_->mod->quanta; }
 TrafficResult run_traffic_sharded(const TrafficRunConfig& cfg) {
   auto e = make_traffic_engine(cfg);
   ShardedRunner runner(*e, cfg.quantum);
-  return run_traffic_with(*e, cfg, [&runner](Engine&, std::int64_t until, bool stop) { runner.advance(until, stop); });
+  return run_traffic_with(*e, cfg,
+                          [&runner](Engine&, std::int64_t until, bool stop) { runner.advance(until, stop); });
 }
 
 }  // namespace wafersim::cycle

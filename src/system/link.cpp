@@ -6,12 +6,12 @@
 
 namespace wafersim::sc {
 
-using sc_core::sc_time;
 using sc_core::SC_SEC;
+using sc_core::sc_time;
 using sc_core::SC_ZERO_TIME;
 
-Link::Link(const sc_core::sc_module_name& name, std::string kind, double bytes_per_s,
-           double latency_s, int depth)
+Link::Link(const sc_core::sc_module_name& name, std::string kind, double bytes_per_s, double latency_s,
+           int depth)
     : sc_module(name),
       in("in"),
       out("out"),

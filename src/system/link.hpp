@@ -3,13 +3,14 @@
 // blocks in b_transport while the queue is full; the link serializes one chunk at a time at
 // its bandwidth and delivers it downstream after its latency (cut-through pipelining across
 // chunks comes from the chunking).
+#include <tlm_utils/peq_with_get.h>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
 #include <deque>
 #include <string>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/peq_with_get.h>
-#include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/simple_target_socket.h>
 #include <utility>
 #include <vector>
 

@@ -5,8 +5,8 @@
 
 namespace wafersim::sc {
 
-using sc_core::sc_time;
 using sc_core::SC_SEC;
+using sc_core::sc_time;
 using sc_core::SC_ZERO_TIME;
 
 namespace {
@@ -32,8 +32,13 @@ long long Schedule::min_consumed() const {
 
 // ---------------------------------------------------------------- SwarmX
 SwarmXNode::SwarmXNode(const sc_core::sc_module_name& name, Schedule& sched, int children)
-    : sc_module(name), down_in("down_in"), down_out("down_out"), up_in("up_in"), up_out("up_out"),
-      sched_(sched), children_(children) {
+    : sc_module(name),
+      down_in("down_in"),
+      down_out("down_out"),
+      up_in("up_in"),
+      up_out("up_out"),
+      sched_(sched),
+      children_(children) {
   down_in.register_b_transport(this, &SwarmXNode::down);
   up_in.register_b_transport(this, &SwarmXNode::up);
 }
@@ -78,8 +83,8 @@ void MemoryX::stream_thread() {
     const int count = chunk_count(bytes, cfg.chunk_bytes);
     const double t0 = now();
     for (int i = 0; i < count; ++i) {
-      auto& p = sched_.pool.make(ChunkKind::weights, j, i, count,
-                                 chunk_bytes(bytes, cfg.chunk_bytes, i, count));
+      auto& p =
+          sched_.pool.make(ChunkKind::weights, j, i, count, chunk_bytes(bytes, cfg.chunk_bytes, i, count));
       sc_time d = SC_ZERO_TIME;
       down_out->b_transport(p, d);
     }
@@ -116,8 +121,13 @@ double MemoryX::optimizer_busy_in(double a, double b) const { return overlap(tl_
 
 // ---------------------------------------------------------------- CS-2
 Cs2::Cs2(const sc_core::sc_module_name& name, Schedule& sched, int id)
-    : sc_module(name), down_in("down_in"), input_in("input_in"), up_out("up_out"), sched_(sched),
-      id_(id), grad_jobs_("grad_jobs", 1 << 20) {
+    : sc_module(name),
+      down_in("down_in"),
+      input_in("input_in"),
+      up_out("up_out"),
+      sched_(sched),
+      id_(id),
+      grad_jobs_("grad_jobs", 1 << 20) {
   down_in.register_b_transport(this, &Cs2::receive_weights);
   input_in.register_b_transport(this, &Cs2::receive_input);
   step_end_.assign(static_cast<std::size_t>(sched.cfg->steps), 0.0);
@@ -188,8 +198,8 @@ void Cs2::grad_thread() {
     const int count = chunk_count(bytes, cfg.chunk_bytes);
     const double t0 = now();
     for (int i = 0; i < count; ++i) {
-      auto& p = sched_.pool.make(ChunkKind::grads, j, i, count,
-                                 chunk_bytes(bytes, cfg.chunk_bytes, i, count));
+      auto& p =
+          sched_.pool.make(ChunkKind::grads, j, i, count, chunk_bytes(bytes, cfg.chunk_bytes, i, count));
       sc_time d = SC_ZERO_TIME;
       up_out->b_transport(p, d);
     }
@@ -216,8 +226,8 @@ void InputWorker::stream_thread() {
     const double bytes = cfg.input_bytes_per_micro;
     const int count = chunk_count(bytes, cfg.chunk_bytes);
     for (int i = 0; i < count; ++i) {
-      auto& p = sched_.pool.make(ChunkKind::input, m, i, count,
-                                 chunk_bytes(bytes, cfg.chunk_bytes, i, count));
+      auto& p =
+          sched_.pool.make(ChunkKind::input, m, i, count, chunk_bytes(bytes, cfg.chunk_bytes, i, count));
       sc_time d = SC_ZERO_TIME;
       out->b_transport(p, d);
     }

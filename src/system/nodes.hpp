@@ -2,14 +2,15 @@
 // The cluster's components. Each is an sc_module that talks to the others only through
 // Links (TLM-2.0 sockets); the Schedule holds the step's stream order and the few counters
 // that model flow control (weight-buffer credits, optimizer completion).
-#include <deque>
-#include <string>
-#include <systemc>
-#include <tlm>
 #include <tlm_utils/multi_passthrough_initiator_socket.h>
 #include <tlm_utils/multi_passthrough_target_socket.h>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
+
+#include <deque>
+#include <string>
+#include <systemc>
+#include <tlm>
 #include <unordered_map>
 #include <vector>
 
@@ -30,11 +31,11 @@ struct Schedule {
   StreamId decode(long long j) const;
 
   std::vector<Cs2*> systems;
-  sc_core::sc_event consumed_event;     // some CS-2 finished a kernel
-  long long min_consumed() const;       // weight streams every CS-2 has consumed
-  std::vector<int> updated_step;        // per layer: last step whose update is applied (-1)
+  sc_core::sc_event consumed_event;  // some CS-2 finished a kernel
+  long long min_consumed() const;    // weight streams every CS-2 has consumed
+  std::vector<int> updated_step;     // per layer: last step whose update is applied (-1)
   sc_core::sc_event updated_event;
-  double window_start = 0;              // set when every CS-2 finished step 0
+  double window_start = 0;  // set when every CS-2 finished step 0
 };
 
 class SwarmXNode : public sc_core::sc_module {

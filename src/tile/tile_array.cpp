@@ -25,10 +25,10 @@ namespace {
 // first `extra` tiles take one granule more than the others (the way a compiler splits a
 // tensor).
 struct Spread {
-  std::uint64_t extra = 0;      // tiles that get `big`
-  std::uint32_t big = 0;        // bytes on each of the first `extra` tiles
-  std::uint32_t small = 0;      // bytes on each of the rest
-  bool too_big = false;         // a share does not even fit an empty tile
+  std::uint64_t extra = 0;  // tiles that get `big`
+  std::uint32_t big = 0;    // bytes on each of the first `extra` tiles
+  std::uint32_t small = 0;  // bytes on each of the rest
+  bool too_big = false;     // a share does not even fit an empty tile
 };
 
 Spread spread(const Rect& r, std::uint64_t total_bytes, std::uint32_t granule, std::uint32_t capacity) {
@@ -73,11 +73,12 @@ bool TileArray::allocate_spread(const Rect& r, std::uint64_t total_bytes, std::u
   // Check every tile first (all or nothing), unless nothing is allocated yet.
   if (!empty_) {
     bool fits = true;
-    for_runs(allocated_.data(), width_, r, s, [&](const std::uint32_t* p, std::uint64_t n, std::uint32_t add) {
-      std::uint32_t most = 0;
-      for (std::uint64_t k = 0; k < n; ++k) most = std::max(most, p[k]);
-      fits = fits && most <= capacity_ - add;
-    });
+    for_runs(allocated_.data(), width_, r, s,
+             [&](const std::uint32_t* p, std::uint64_t n, std::uint32_t add) {
+               std::uint32_t most = 0;
+               for (std::uint64_t k = 0; k < n; ++k) most = std::max(most, p[k]);
+               fits = fits && most <= capacity_ - add;
+             });
     if (!fits) return false;
   }
   for_runs(allocated_.data(), width_, r, s, [](std::uint32_t* p, std::uint64_t n, std::uint32_t add) {

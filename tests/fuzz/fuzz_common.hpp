@@ -24,9 +24,7 @@ namespace wafersim::fuzz {
 inline void require(bool ok, std::string_view what) {
   if (!ok) finding(what);
 }
-inline void require_time(double t, std::string_view what) {
-  require(std::isfinite(t) && t > 0, what);
-}
+inline void require_time(double t, std::string_view what) { require(std::isfinite(t) && t > 0, what); }
 
 // Runs `f`; the documented user-facing errors are fine, anything else is a finding.
 template <class F>

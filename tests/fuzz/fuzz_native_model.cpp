@@ -13,7 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fuzz::guarded([&] {
     const ModelSpec m = load_native_model_text(text, "<fuzz>");
     const TransformerSpec& a = m.arch;
-    fuzz::require(a.layers > 0 && a.hidden > 0 && a.heads > 0 && m.training.seq > 0, "loaded model sizes > 0");
+    fuzz::require(a.layers > 0 && a.hidden > 0 && a.heads > 0 && m.training.seq > 0,
+                  "loaded model sizes > 0");
     // Graph building cost grows with layers and seq; keep each input fast.
     if (a.layers <= 16 && m.training.seq <= 4096) {
       const LayerGraph g = build_transformer_graph(a, m.training.seq);

@@ -26,7 +26,9 @@ namespace {
 
 std::vector<Override> small_system(FuzzedDataProvider& in) {
   std::vector<Override> o;
-  const auto set = [&](const char* path, std::string value) { o.push_back({path, std::move(value), "fuzz"}); };
+  const auto set = [&](const char* path, std::string value) {
+    o.push_back({path, std::move(value), "fuzz"});
+  };
   const int w = in.ConsumeIntegralInRange(4, 64);
   const int h = in.ConsumeIntegralInRange(4, 64);
   const int ux = in.ConsumeIntegralInRange(0, 2);
@@ -162,11 +164,13 @@ void pipelined(const SystemSpec& spec, const ModelSpec& model, const LayerGraph&
   const double slack = 1 + 1e-9;
   for (const auto& s : r.stages) {
     const double busy = s.busy_fwd_s + s.busy_bwd_s + s.busy_update_s;
-    fuzz::require(std::isfinite(busy) && busy >= 0 && busy <= window * slack, "pipe DES: stage busy within window");
+    fuzz::require(std::isfinite(busy) && busy >= 0 && busy <= window * slack,
+                  "pipe DES: stage busy within window");
   }
   for (double b : r.link_busy_s)
     fuzz::require(std::isfinite(b) && b >= 0 && b <= window * slack, "pipe DES: link busy within window");
-  fuzz::require(r.input_busy_s >= 0 && r.input_busy_s <= window * slack, "pipe DES: input busy within window");
+  fuzz::require(r.input_busy_s >= 0 && r.input_busy_s <= window * slack,
+                "pipe DES: input busy within window");
 }
 
 }  // namespace

@@ -22,7 +22,8 @@ void check_spec(const SystemSpec& s) {
   fuzz::require(static_cast<long long>(u.y) + u.h <= s.wafer.height, "usable inside the wafer (y)");
   fuzz::require(s.pe.sram.value > s.pe.sram_reserved.value + s.map.tile_reserve.value, "SRAM left for data");
   fuzz::require(std::isfinite(s.pe.clock.value) && s.pe.clock.value > 0, "clock > 0");
-  fuzz::require(std::isfinite(s.io.port_bandwidth.value) && s.io.port_bandwidth.value > 0, "io bandwidth > 0");
+  fuzz::require(std::isfinite(s.io.port_bandwidth.value) && s.io.port_bandwidth.value > 0,
+                "io bandwidth > 0");
   // The tile array of a modest grid must build (bigger ones are the limits checks' business).
   if (static_cast<long long>(s.wafer.width) * s.wafer.height <= 1 << 16) {
     const TileArray t = TileArray::from_spec(s);
@@ -51,8 +52,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   }
   fuzz::guarded([&] {
-    const SystemSpec s = yaml.empty() ? default_system_spec(overrides)
-                                      : load_system_spec_text(yaml, "<fuzz>", overrides);
+    const SystemSpec s =
+        yaml.empty() ? default_system_spec(overrides) : load_system_spec_text(yaml, "<fuzz>", overrides);
     check_spec(s);
   });
   return 0;

@@ -32,7 +32,7 @@ TEST_CASE("I/O-bound weight streaming on a 16-system SwarmX tree", "[sc]") {
   CHECK(r.swarmx_levels == 2);
   const double window = r.window_end_s - r.window_start_s;
   const double step = window / 2;
-  const double one = 1.2e9 / 150e9;  // one layer's weights through a CS-2 port: 8 ms
+  const double one = 1.2e9 / 150e9;    // one layer's weights through a CS-2 port: 8 ms
   const double streams = 2 * 3 * one;  // weights in, both passes
   CHECK(step >= streams);
   // The update boundary: layer 0's gradient out (one stream), its update (1 ms) and its

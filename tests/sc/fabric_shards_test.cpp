@@ -19,7 +19,9 @@ TEST_CASE("sharded SystemC runs are identical for any shard count and quantum", 
   base.traffic.xy_colors = 2;
   const TrafficResult reference = run_traffic(base);
 
-  struct Setup { int shards, quantum; };
+  struct Setup {
+    int shards, quantum;
+  };
   const Setup setups[] = {{1, 1}, {2, 2}, {4, 1}, {4, 2}};
   std::vector<TrafficRunConfig> cfgs;
   std::vector<std::unique_ptr<Engine>> engines;
@@ -34,9 +36,8 @@ TEST_CASE("sharded SystemC runs are identical for any shard count and quantum", 
   }
   for (std::size_t i = 0; i < cfgs.size(); ++i) {
     ShardedRunner& run = *runners[i];
-    const TrafficResult r = run_traffic_with(*engines[i], cfgs[i], [&run](Engine&, std::int64_t u, bool s) {
-      run.advance(u, s);
-    });
+    const TrafficResult r = run_traffic_with(*engines[i], cfgs[i],
+                                             [&run](Engine&, std::int64_t u, bool s) { run.advance(u, s); });
     INFO("shards " << setups[i].shards << " quantum " << setups[i].quantum);
     CHECK(engines[i]->shard_count() == setups[i].shards);
     CHECK(run.quanta() > 0);

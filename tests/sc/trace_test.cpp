@@ -2,7 +2,6 @@
 // kernel once per traced step, pass and micro-batch, flow arrows that start and finish.
 // One SystemC run per process: this file is its own executable.
 #include <catch2/catch.hpp>
-
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -19,7 +18,9 @@ namespace {
 void check_tracks(const json& events) {
   std::map<std::pair<int, int>, std::vector<std::pair<double, double>>> tracks;
   for (const auto& e : events)
-    if (e["ph"] == "X") tracks[{e["pid"].get<int>(), e["tid"].get<int>()}].push_back({e["ts"].get<double>(), e["dur"].get<double>()});
+    if (e["ph"] == "X")
+      tracks[{e["pid"].get<int>(), e["tid"].get<int>()}].push_back(
+          {e["ts"].get<double>(), e["dur"].get<double>()});
   REQUIRE_FALSE(tracks.empty());
   for (const auto& [key, slices] : tracks) {
     INFO("track pid " << key.first << " tid " << key.second);

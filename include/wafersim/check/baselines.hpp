@@ -9,20 +9,20 @@
 namespace wafersim {
 
 struct MetricCheck {
-  std::string path;          // dotted JSON path: "samples_per_s", "utilization.io", "stages.3.busy"
-  bool text = false;         // compared exactly (e.g. "bottleneck")
+  std::string path;   // dotted JSON path: "samples_per_s", "utilization.io", "stages.3.busy"
+  bool text = false;  // compared exactly (e.g. "bottleneck")
   double baseline = 0;
   std::string baseline_text;
-  double rel = 0;            // allowed relative change (0.01 = 1%)
-  double abs = 0;            // allowed absolute change
-  int line = 0;              // of the baseline value in the file (1-based), for --update
+  double rel = 0;  // allowed relative change (0.01 = 1%)
+  double abs = 0;  // allowed absolute change
+  int line = 0;    // of the baseline value in the file (1-based), for --update
   int column = 0;
 };
 
 struct CheckCase {
   std::string name;
-  std::vector<std::string> args;                    // wafersim arguments (JSON to stdout is added)
-  std::vector<std::vector<std::string>> variants;   // extra arguments per run; outputs must match
+  std::vector<std::string> args;                   // wafersim arguments (JSON to stdout is added)
+  std::vector<std::vector<std::string>> variants;  // extra arguments per run; outputs must match
   std::vector<MetricCheck> metrics;
   double timeout_s = 300;
   int line = 0;
@@ -43,7 +43,7 @@ struct MetricResult {
   std::string now;
   double change = 0;  // relative (now - baseline) / |baseline|; 0 for text
   bool pass = false;
-  std::string verdict;  // ok | CHANGED | MISSING
+  std::string verdict;    // ok | CHANGED | MISSING
   std::string new_value;  // for --update
   bool text = false;
 };

@@ -8,7 +8,7 @@
 namespace wafersim {
 
 struct ProcessResult {
-  int exit_code = -1;      // -1 when killed by a signal or the timeout
+  int exit_code = -1;  // -1 when killed by a signal or the timeout
   int signal = 0;
   bool timed_out = false;
   std::string out;

@@ -9,12 +9,12 @@ namespace wafersim {
 
 struct ValidationCase {
   std::string name;
-  std::string source;       // where the published figure comes from
+  std::string source;  // where the published figure comes from
   std::vector<std::string> args;
   std::string metric = "samples_per_s";
   double published = 0;
   std::string unit;
-  bool calibration = false; // used to fit a calibration parameter (scripts/calibrate.py)
+  bool calibration = false;  // used to fit a calibration parameter (scripts/calibrate.py)
   double timeout_s = 300;
 };
 
@@ -34,8 +34,8 @@ struct ValidationResult {
   double error = 0;  // (simulated - published) / published
 };
 
-ValidationResult run_validation_case(const ValidationCase& c, const std::string& root, const std::string& wafersim,
-                                     const std::vector<std::string>& extra_args);
+ValidationResult run_validation_case(const ValidationCase& c, const std::string& root,
+                                     const std::string& wafersim, const std::vector<std::string>& extra_args);
 std::string format_validation_table(const std::vector<ValidationResult>& r, bool markdown);
 std::string format_validation_json(const std::vector<ValidationResult>& r);
 

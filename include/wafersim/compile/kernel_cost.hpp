@@ -62,7 +62,7 @@ class KernelCostModel {
   // `reduce` adds a row reduction (norms, softmax) across the region's width.
   KernelCost elementwise(double elems, double ops_per_elem, int rows, int cols, bool reduce) const;
 
-  double fmac_rate() const { return fmac_per_cycle_; }   // FMAC/cycle/PE at peak SIMD width
+  double fmac_rate() const { return fmac_per_cycle_; }  // FMAC/cycle/PE at peak SIMD width
   double peak_flops_per_pe_cycle() const { return 2.0 * fmac_per_cycle_; }
   double cycles_to_seconds(double cycles) const;
 
@@ -71,10 +71,10 @@ class KernelCostModel {
                                     GemmPass pass) const;
   const SystemSpec& spec_;
   DType dtype_;
-  double fmac_per_cycle_;   // SIMD width for the dtype
-  double elem_per_cycle_;   // elementwise SIMD width
-  double value_bytes_;      // operand bytes
-  double acc_bytes_;        // accumulator bytes
+  double fmac_per_cycle_;  // SIMD width for the dtype
+  double elem_per_cycle_;  // elementwise SIMD width
+  double value_bytes_;     // operand bytes
+  double acc_bytes_;       // accumulator bytes
   double values_per_wavelet_;
 };
 

@@ -9,7 +9,7 @@
 namespace wafersim {
 
 struct Kernel {
-  std::string name;        // op name, "+recompute" for recomputed forward ops
+  std::string name;  // op name, "+recompute" for recomputed forward ops
   OpKind kind = OpKind::matmul;
   KernelCost cost;
 };
@@ -18,12 +18,12 @@ struct CompiledLayer {
   int index = 0;
   std::string name;
   std::uint64_t params = 0;
-  std::vector<Kernel> forward;    // for the compiled number of samples
-  std::vector<Kernel> backward;   // including forward recomputation when checkpointing
+  std::vector<Kernel> forward;   // for the compiled number of samples
+  std::vector<Kernel> backward;  // including forward recomputation when checkpointing
   KernelCost fwd_total;
   KernelCost bwd_total;
-  double weight_bytes = 0;        // streamed in per pass (compute dtype)
-  double grad_bytes = 0;          // streamed out per micro-batch (compute dtype)
+  double weight_bytes = 0;                 // streamed in per pass (compute dtype)
+  double grad_bytes = 0;                   // streamed out per micro-batch (compute dtype)
   double checkpoint_bytes_per_sample = 0;  // kept on the wafer from forward to backward
   double working_bytes_per_sample = 0;     // live while the layer runs its backward
 };
@@ -35,13 +35,12 @@ enum class ExecMode { weight_streaming, pipelined };
 
 // Kernels for `samples` samples of every layer group on a rows x cols rectangle.
 std::vector<CompiledLayer> lower_layers(const LayerGraph& graph, const KernelCostModel& model,
-                                        const TrainingSpec& training, double samples, int rows,
-                                        int cols, ExecMode mode = ExecMode::weight_streaming);
+                                        const TrainingSpec& training, double samples, int rows, int cols,
+                                        ExecMode mode = ExecMode::weight_streaming);
 
 // One layer group only (used by the pipelined mapper when sizing regions).
-CompiledLayer lower_layer(const LayerGraph& graph, const LayerGroup& group,
-                          const KernelCostModel& model, const TrainingSpec& training,
-                          double samples, int rows, int cols,
+CompiledLayer lower_layer(const LayerGraph& graph, const LayerGroup& group, const KernelCostModel& model,
+                          const TrainingSpec& training, double samples, int rows, int cols,
                           ExecMode mode = ExecMode::weight_streaming);
 
 }  // namespace wafersim

@@ -16,8 +16,14 @@ struct Quantity {
   constexpr auto operator<=>(const Quantity&) const = default;
   constexpr Quantity operator+(Quantity o) const { return Quantity(value + o.value); }
   constexpr Quantity operator-(Quantity o) const { return Quantity(value - o.value); }
-  constexpr Quantity& operator+=(Quantity o) { value += o.value; return *this; }
-  constexpr Quantity& operator-=(Quantity o) { value -= o.value; return *this; }
+  constexpr Quantity& operator+=(Quantity o) {
+    value += o.value;
+    return *this;
+  }
+  constexpr Quantity& operator-=(Quantity o) {
+    value -= o.value;
+    return *this;
+  }
   constexpr Quantity operator*(Rep k) const { return Quantity(value * k); }
   constexpr Quantity operator/(Rep k) const { return Quantity(value / k); }
   constexpr double operator/(Quantity o) const {
@@ -32,17 +38,15 @@ struct SecondsTag {};
 struct FlopsTag {};
 struct CyclesTag {};
 
-using Bytes = Quantity<BytesTag, std::uint64_t>;      // memory sizes
-using Hertz = Quantity<HertzTag>;                     // clock frequency
-using BitsPerSecond = Quantity<BitsPerSecondTag>;     // link bandwidth
-using Seconds = Quantity<SecondsTag>;                 // simulated time
-using Flops = Quantity<FlopsTag>;                     // floating-point operations (count)
-using Cycles = Quantity<CyclesTag>;                   // clock cycles (fractional in cost models)
+using Bytes = Quantity<BytesTag, std::uint64_t>;   // memory sizes
+using Hertz = Quantity<HertzTag>;                  // clock frequency
+using BitsPerSecond = Quantity<BitsPerSecondTag>;  // link bandwidth
+using Seconds = Quantity<SecondsTag>;              // simulated time
+using Flops = Quantity<FlopsTag>;                  // floating-point operations (count)
+using Cycles = Quantity<CyclesTag>;                // clock cycles (fractional in cost models)
 
 constexpr Seconds cycles_to_seconds(Cycles c, Hertz f) { return Seconds(c.value / f.value); }
-constexpr Seconds transfer_time(double bytes, BitsPerSecond bw) {
-  return Seconds(bytes * 8.0 / bw.value);
-}
+constexpr Seconds transfer_time(double bytes, BitsPerSecond bw) { return Seconds(bytes * 8.0 / bw.value); }
 constexpr double bytes_per_second(BitsPerSecond bw) { return bw.value / 8.0; }
 
 // Parsers: accept "<number> <unit>" with optional space; a bare number means the base unit

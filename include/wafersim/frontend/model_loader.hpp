@@ -16,8 +16,8 @@ ModelSpec default_model();
 const std::string& builtin_default_model_yaml();
 
 struct LoadOptions {
-  std::string format = "auto";     // auto | native | modelzoo | huggingface | onnx
-  bool allow_unmodelled = false;   // ONNX: run ops the simulator does not model at zero cost
+  std::string format = "auto";    // auto | native | modelzoo | huggingface | onnx
+  bool allow_unmodelled = false;  // ONNX: run ops the simulator does not model at zero cost
 };
 
 // Detects the format from the content (not the extension) unless `options.format` says,

@@ -40,19 +40,19 @@ struct GemmShape {
 };
 
 struct Op {
-  std::string name;            // "block3.attn.qkv"
+  std::string name;  // "block3.attn.qkv"
   OpKind kind = OpKind::matmul;
-  int layer = 0;               // layer group: 0 = embedding, 1..L = blocks, L+1 = head
-  GemmShape gemm;              // zero for non-GEMM ops
-  double fwd_fmacs = 0;        // per sample
-  double bwd_fmacs = 0;        // per sample (dX + dW), excluding recomputation
-  double fwd_elem_ops = 0;     // per sample, elementwise ops (adds, exps, ...)
+  int layer = 0;            // layer group: 0 = embedding, 1..L = blocks, L+1 = head
+  GemmShape gemm;           // zero for non-GEMM ops
+  double fwd_fmacs = 0;     // per sample
+  double bwd_fmacs = 0;     // per sample (dX + dW), excluding recomputation
+  double fwd_elem_ops = 0;  // per sample, elementwise ops (adds, exps, ...)
   double bwd_elem_ops = 0;
-  std::uint64_t params = 0;    // trainable parameters owned by this op
-  double in_elems = 0;         // per sample elements of all activations read (for the
-                               // embedding: its token ids, which no op in the graph produces)
-  double out_elems = 0;        // per sample elements of the output activation
-  double saved_elems = 0;      // per sample elements kept for backward (no checkpointing)
+  std::uint64_t params = 0;  // trainable parameters owned by this op
+  double in_elems = 0;       // per sample elements of all activations read (for the
+                             // embedding: its token ids, which no op in the graph produces)
+  double out_elems = 0;      // per sample elements of the output activation
+  double saved_elems = 0;    // per sample elements kept for backward (no checkpointing)
   bool streams_weights() const { return params > 0; }
 };
 
@@ -67,12 +67,12 @@ using OpId = GraphType::vertex_descriptor;
 // A layer group: what weight streaming runs as one unit (embedding, each block, the head).
 struct LayerGroup {
   int index = 0;
-  std::string name;               // "embedding", "block0", ..., "head"
-  std::vector<OpId> ops;          // in topological order
+  std::string name;       // "embedding", "block0", ..., "head"
+  std::vector<OpId> ops;  // in topological order
   std::uint64_t params = 0;
-  double fwd_fmacs = 0;           // per sample
+  double fwd_fmacs = 0;  // per sample
   double bwd_fmacs = 0;
-  double input_elems = 0;         // per sample activation entering the group (checkpoint)
+  double input_elems = 0;  // per sample activation entering the group (checkpoint)
 };
 
 class LayerGraph {
@@ -84,8 +84,8 @@ class LayerGraph {
   std::size_t num_ops() const { return boost::num_vertices(g_); }
   const Op& op(OpId id) const { return g_[id]; }
 
-  std::vector<OpId> topo_order() const;            // throws SimError on a cycle
-  std::vector<LayerGroup> groups() const;          // ordered by layer index
+  std::vector<OpId> topo_order() const;    // throws SimError on a cycle
+  std::vector<LayerGroup> groups() const;  // ordered by layer index
   std::uint64_t total_params() const;
   double fwd_fmacs_per_sample() const;
   double bwd_fmacs_per_sample() const;

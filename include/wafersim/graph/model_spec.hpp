@@ -23,32 +23,32 @@ const char* to_string(NormKind n);
 const char* to_string(ActivationKind a);
 
 struct TransformerSpec {
-  std::string name;                      // "gptj-6b"
+  std::string name;  // "gptj-6b"
   Arch arch = Arch::decoder;
-  int layers = 0;                        // transformer blocks
-  int hidden = 0;                        // d_model
-  int heads = 0;                         // attention heads
-  int kv_heads = 0;                      // key/value heads (GQA); 0 = same as heads
-  int ffn = 0;                           // FFN inner size
+  int layers = 0;    // transformer blocks
+  int hidden = 0;    // d_model
+  int heads = 0;     // attention heads
+  int kv_heads = 0;  // key/value heads (GQA); 0 = same as heads
+  int ffn = 0;       // FFN inner size
   int vocab = 0;
-  int max_seq = 0;                       // max position embeddings
+  int max_seq = 0;  // max position embeddings
   PositionEmbedding position = PositionEmbedding::learned;
-  int rotary_dim = 0;                    // rotary dims per head (0 = whole head when rotary)
+  int rotary_dim = 0;  // rotary dims per head (0 = whole head when rotary)
   NormKind norm = NormKind::layernorm;
   ActivationKind activation = ActivationKind::gelu;
   bool tied_embeddings = false;
-  bool bias = true;                      // biases on the projections
-  bool parallel_block = false;           // GPT-J style: attention and FFN read the same input
-  int type_vocab = 0;                    // BERT token types (0 = none)
+  bool bias = true;             // biases on the projections
+  bool parallel_block = false;  // GPT-J style: attention and FFN read the same input
+  int type_vocab = 0;           // BERT token types (0 = none)
 };
 
 struct TrainingSpec {
-  int batch = 0;                          // global batch (sequences) per step
-  int seq = 0;                            // sequence length
-  DType compute = DType::fp16;            // activations/weights on the wafer
-  DType master = DType::fp32;             // master weights and optimizer state
-  std::string optimizer = "adamw";        // adamw | adam | sgd
-  bool activation_checkpointing = true;   // keep layer inputs only, recompute in backward
+  int batch = 0;                         // global batch (sequences) per step
+  int seq = 0;                           // sequence length
+  DType compute = DType::fp16;           // activations/weights on the wafer
+  DType master = DType::fp32;            // master weights and optimizer state
+  std::string optimizer = "adamw";       // adamw | adam | sgd
+  bool activation_checkpointing = true;  // keep layer inputs only, recompute in backward
 };
 
 // How the model was described: a transformer the graph builder expands (any `seq`), or a
@@ -57,9 +57,9 @@ enum class ModelKind { transformer, graph };
 
 struct ModelSpec {
   ModelKind kind = ModelKind::transformer;
-  TransformerSpec arch;        // kind == transformer (arch.name is the model name for both)
+  TransformerSpec arch;  // kind == transformer (arch.name is the model name for both)
   TrainingSpec training;
-  std::string source;          // file it came from
+  std::string source;             // file it came from
   std::string format = "native";  // native | modelzoo-r1 | modelzoo-r2 | huggingface | onnx
   // kind == graph: the graph itself, per sample (one image / sequence).
   std::shared_ptr<const LayerGraph> graph;

@@ -29,8 +29,8 @@ struct StageDemand {
 struct Stage {
   StageDemand demand;
   Rect region;
-  CompiledLayer layer;        // one sample on the region (pipelined kernels)
-  double fwd_cycles = 0;      // per sample, steady state (fill overlaps the next sample)
+  CompiledLayer layer;    // one sample on the region (pipelined kernels)
+  double fwd_cycles = 0;  // per sample, steady state (fill overlaps the next sample)
   double bwd_cycles = 0;
   double latency_cycles = 0;  // fill of the stage's kernels
   double update_cycles = 0;   // on-wafer optimizer step, once per batch
@@ -39,7 +39,7 @@ struct Stage {
   // Flow to the next stage: lanes and the transfer time of one sample's activation.
   int flow_lanes = 0;
   int flow_hops = 0;
-  double xfer_cycles = 0;     // serialization on the busiest link of the flow
+  double xfer_cycles = 0;  // serialization on the busiest link of the flow
 };
 
 struct StrategyResult {
@@ -50,14 +50,14 @@ struct StrategyResult {
 };
 
 struct PipelinePlan {
-  std::string strategy;                 // the one used
-  std::vector<StrategyResult> tried;    // every strategy evaluated (auto tries all)
+  std::string strategy;               // the one used
+  std::vector<StrategyResult> tried;  // every strategy evaluated (auto tries all)
   std::vector<Stage> stages;
   int bottleneck_stage = 0;
-  double max_stage_cycles = 0;          // fwd + bwd of the slowest stage
-  LinkLoads links{0, 0};                // bytes per sample on every mesh link
+  double max_stage_cycles = 0;  // fwd + bwd of the slowest stage
+  LinkLoads links{0, 0};        // bytes per sample on every mesh link
   double max_link_bytes_per_sample = 0;
-  double total_bytes = 0;               // the model's footprint on the wafer
+  double total_bytes = 0;  // the model's footprint on the wafer
 };
 
 // Bytes per parameter kept in SRAM in pipelined mode: fp16 working copy + fp32 master +

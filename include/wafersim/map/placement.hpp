@@ -20,7 +20,8 @@ class PlacementStrategy {
   virtual std::string description() const = 0;
   // One rectangle per stage inside `grid`, consecutive stages adjacent, areas roughly
   // proportional to `weights`; nullopt when the grid cannot hold that many stages.
-  virtual std::optional<std::vector<Rect>> place(const Rect& grid, const std::vector<double>& weights) const = 0;
+  virtual std::optional<std::vector<Rect>> place(const Rect& grid,
+                                                 const std::vector<double>& weights) const = 0;
 };
 
 // "strips": serpentine bands of vertical strips; "bisection": recursive bisection.

@@ -15,13 +15,13 @@ namespace wafersim {
 
 struct WsPlan {
   int systems = 1;
-  int batch = 0;              // global
+  int batch = 0;  // global
   int seq = 0;
-  int batch_per_system = 0;   // largest share (the slowest system)
-  int micro_batch = 0;        // samples per micro-batch
-  int micro_batches = 0;      // per step
-  int max_micro_batch = 0;    // largest that fits
-  Rect region;                // the usable rectangle every kernel runs on
+  int batch_per_system = 0;           // largest share (the slowest system)
+  int micro_batch = 0;                // samples per micro-batch
+  int micro_batches = 0;              // per step
+  int max_micro_batch = 0;            // largest that fits
+  Rect region;                        // the usable rectangle every kernel runs on
   std::vector<CompiledLayer> layers;  // compiled for `micro_batch` samples
   // Per-tile SRAM at the peak of a step (weight buffers + checkpoints + working set).
   SramSummary sram;
@@ -36,7 +36,7 @@ double input_bytes_per_sample(const ModelSpec& model);
 
 // Throws FitError when not even one sample fits, UsageError for a batch smaller than the
 // number of systems.
-WsPlan plan_weight_streaming(const SystemSpec& spec, const ModelSpec& model,
-                             const LayerGraph& graph, int systems, TileArray& tiles);
+WsPlan plan_weight_streaming(const SystemSpec& spec, const ModelSpec& model, const LayerGraph& graph,
+                             int systems, TileArray& tiles);
 
 }  // namespace wafersim

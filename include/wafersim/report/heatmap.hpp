@@ -15,8 +15,8 @@ struct Heatmap {
   int height = 0;              // rows
   std::vector<double> values;  // row-major, width * height; NaN = no value (drawn grey)
   std::string title;
-  std::string legend;          // what the colour means, e.g. "link utilization"
-  double min = 0;              // colour scale; when min >= max the data range is used
+  std::string legend;  // what the colour means, e.g. "link utilization"
+  double min = 0;      // colour scale; when min >= max the data range is used
   double max = 0;
 };
 

@@ -7,12 +7,12 @@
 namespace wafersim {
 
 struct Utilization {
-  double compute = 0;   // fraction of the step the wafer runs kernels
-  double fabric = 0;    // fraction of the step the busiest fabric links are busy
-  double io = 0;        // CS-2 I/O ports, busier direction
-  double memoryx = 0;   // MemoryX streams or optimizer, whichever is busier
-  double swarmx = 0;    // busiest SwarmX tree link
-  double input = 0;     // input-worker links
+  double compute = 0;  // fraction of the step the wafer runs kernels
+  double fabric = 0;   // fraction of the step the busiest fabric links are busy
+  double io = 0;       // CS-2 I/O ports, busier direction
+  double memoryx = 0;  // MemoryX streams or optimizer, whichever is busier
+  double swarmx = 0;   // busiest SwarmX tree link
+  double input = 0;    // input-worker links
 };
 
 // Where the step time goes (seconds per step), by cause. In weight streaming the timeline of
@@ -57,16 +57,16 @@ struct StageStats {
   int x = 0, y = 0, w = 0, h = 0;  // region
   long long tiles = 0;
   std::uint64_t params = 0;
-  SramStats sram;                  // per tile on the region
-  double forward_s = 0;            // per sample
+  SramStats sram;        // per tile on the region
+  double forward_s = 0;  // per sample
   double backward_s = 0;
-  double stage_time_s = 0;         // forward + backward per sample
-  double update_s = 0;             // on-wafer optimizer, once per batch
-  double busy = 0;                 // fraction of the step the stage computes
-  double xfer_s = 0;               // per sample to the next stage on the busiest link
+  double stage_time_s = 0;  // forward + backward per sample
+  double update_s = 0;      // on-wafer optimizer, once per batch
+  double busy = 0;          // fraction of the step the stage computes
+  double xfer_s = 0;        // per sample to the next stage on the busiest link
   int flow_lanes = 0;
   int in_flight = 0;
-  std::string bound;               // compute | sram | fabric | setup
+  std::string bound;  // compute | sram | fabric | setup
 };
 
 // A kernel run cycle by cycle on the fabric engine next to the approx cost model (--fidelity cycle).
@@ -87,24 +87,24 @@ struct StrategyStats {
 };
 
 struct RunStats {
-  std::string mode;           // "weight-streaming" | "pipelined"
+  std::string mode;  // "weight-streaming" | "pipelined"
   std::string fidelity = "approx";
   std::string system_name;
   std::string model_name;
   int systems = 1;
   int batch = 0;
   int seq = 0;
-  int steps = 0;              // simulated
+  int steps = 0;  // simulated
   int micro_batch = 0;
   int micro_batches = 0;
-  long long tiles = 0;        // PEs used per system
-  double step_time_s = 0;     // steady state
+  long long tiles = 0;     // PEs used per system
+  double step_time_s = 0;  // steady state
   double samples_per_s = 0;
   double tokens_per_s = 0;
   double model_flops_per_step = 0;  // whole cluster, model FLOPs (no recomputation)
   double model_flops_per_s = 0;
-  double peak_flops_per_s = 0;      // whole cluster
-  double mfu = 0;                   // model FLOP/s over peak
+  double peak_flops_per_s = 0;  // whole cluster
+  double mfu = 0;               // model FLOP/s over peak
   Utilization utilization;
   std::string bottleneck;
   std::string bottleneck_reason;

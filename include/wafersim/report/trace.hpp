@@ -18,7 +18,8 @@ class TraceWriter {
   void counter(int pid, const std::string& name, double t, double value);
   // An arrow from the slice on (pid_from, tid_from) enclosing t_from to the slice on
   // (pid_to, tid_to) that starts at t_to.
-  void flow(const std::string& name, int pid_from, int tid_from, double t_from, int pid_to, int tid_to, double t_to);
+  void flow(const std::string& name, int pid_from, int tid_from, double t_from, int pid_to, int tid_to,
+            double t_to);
   std::string json() const;
   std::size_t events() const { return events_.size(); }
 

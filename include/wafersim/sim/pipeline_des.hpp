@@ -11,7 +11,7 @@
 namespace wafersim {
 
 struct PipeStage {
-  double fwd_s = 0;      // per sample
+  double fwd_s = 0;  // per sample
   double bwd_s = 0;
   double update_s = 0;   // once per batch
   int in_flight = 1;     // admission limit
@@ -28,8 +28,8 @@ struct PipeConfig {
   std::vector<PipeLink> links;  // stages.size() - 1, between s and s + 1 (both directions)
   double input_s = 0;           // input link busy time per sample
   double input_latency_s = 0;
-  int input_prefetch = 4;       // samples the input workers may run ahead of stage 0
-  int batch = 1;                // samples per weight update
+  int input_prefetch = 4;  // samples the input workers may run ahead of stage 0
+  int batch = 1;           // samples per weight update
   int batches = 3;
 };
 
@@ -47,13 +47,13 @@ struct PipeTask {
 };
 
 struct PipeResult {
-  std::vector<double> batch_end_s;   // when each batch's last update finished
-  double window_start_s = 0;         // after the first batch
+  std::vector<double> batch_end_s;  // when each batch's last update finished
+  double window_start_s = 0;        // after the first batch
   double window_end_s = 0;
   std::vector<PipeStageStats> stages;
-  double stage0_wait_input_s = 0;    // stage 0 idle with nothing to do but wait for input
+  double stage0_wait_input_s = 0;  // stage 0 idle with nothing to do but wait for input
   double input_busy_s = 0;
-  std::vector<double> link_busy_s;   // per boundary, busier direction
+  std::vector<double> link_busy_s;  // per boundary, busier direction
   long long events = 0;
   std::vector<std::vector<PipeTask>> tasks;  // per stage, in start order (whole run)
   std::vector<PipeTask> input_waits;         // stage 0 idle waiting for a sample

@@ -14,7 +14,7 @@ struct RunOptions {
   std::string mode = "weight-streaming";  // weight-streaming | pipelined | auto
   std::string fidelity = "approx";
   int systems = 1;
-  int steps = 0;  // 0 = default: enough to reach steady state
+  int steps = 0;           // 0 = default: enough to reach steady state
   bool trace = false;      // fill RunStats::trace_json (Chrome trace / Perfetto)
   int trace_steps = 2;     // steps (batches) traced, from the first
   bool tile_maps = false;  // fill RunStats::map_* (per-tile SRAM, busy, link utilization)

@@ -19,43 +19,43 @@ struct Rect {
 };
 
 struct WaferSpec {
-  int width = 0;        // wafer.width: tiles per row (x)
-  int height = 0;       // wafer.height: tiles per column (y)
-  Rect usable;          // wafer.usable.{x,y,width,height}: rectangle a user program gets
-  int dies_x = 0;       // wafer.dies_x / dies_y: reticle dies (informational)
+  int width = 0;   // wafer.width: tiles per row (x)
+  int height = 0;  // wafer.height: tiles per column (y)
+  Rect usable;     // wafer.usable.{x,y,width,height}: rectangle a user program gets
+  int dies_x = 0;  // wafer.dies_x / dies_y: reticle dies (informational)
   int dies_y = 0;
 };
 
-struct SimdSpec {  // elements per cycle per PE for each operation class (pe.simd.*)
-  double fp16_fmac = 4;       // @fmach: fp16 x fp16 -> fp16
-  double mixed_fmac = 2;      // @fmachs: fp16 x fp16 -> fp32 accumulate
+struct SimdSpec {         // elements per cycle per PE for each operation class (pe.simd.*)
+  double fp16_fmac = 4;   // @fmach: fp16 x fp16 -> fp16
+  double mixed_fmac = 2;  // @fmachs: fp16 x fp16 -> fp32 accumulate
   double fp32_fmac = 1;
-  double fp16_add = 4;        // elementwise fp16 ops
-  double fp32_add = 2;        // elementwise fp32 add/move
+  double fp16_add = 4;  // elementwise fp16 ops
+  double fp32_add = 2;  // elementwise fp32 add/move
 };
 
 struct PeSpec {
-  Bytes sram{0};              // pe.sram: SRAM per PE
-  int sram_banks = 0;         // pe.sram_banks
-  Bytes sram_reserved{0};     // pe.sram_reserved: runtime/code bytes not usable for data
-  Hertz clock{0};             // pe.clock
-  SimdSpec simd;              // pe.simd.*
-  int sram_read_ports = 2;    // pe.sram_read_ports
-  int sram_write_ports = 1;   // pe.sram_write_ports
-  int sram_port_bits = 64;    // pe.sram_port_bits
+  Bytes sram{0};                       // pe.sram: SRAM per PE
+  int sram_banks = 0;                  // pe.sram_banks
+  Bytes sram_reserved{0};              // pe.sram_reserved: runtime/code bytes not usable for data
+  Hertz clock{0};                      // pe.clock
+  SimdSpec simd;                       // pe.simd.*
+  int sram_read_ports = 2;             // pe.sram_read_ports
+  int sram_write_ports = 1;            // pe.sram_write_ports
+  int sram_port_bits = 64;             // pe.sram_port_bits
   double fmac_issue_efficiency = 1.0;  // pe.fmac_issue_efficiency: measured/peak SIMD issue
   double op_setup_cycles = 0;          // pe.op_setup_cycles: per vector (DSD) op
   double sparsity = 0.0;               // pe.sparsity: fraction of zero operands skipped
 };
 
 struct RouterSpec {
-  int ports = 5;                   // router.ports
-  int colors = 24;                 // router.colors
-  int wavelet_bits = 32;           // router.wavelet_bits
-  double wavelets_per_cycle = 1;   // router.wavelets_per_cycle: per link per direction
-  int hop_latency = 2;             // router.hop_latency (cycles)
-  int turn_penalty = 0;            // router.turn_penalty (cycles)
-  int queue_depth = 4;             // router.queue_depth: wavelets per color per input port
+  int ports = 5;                  // router.ports
+  int colors = 24;                // router.colors
+  int wavelet_bits = 32;          // router.wavelet_bits
+  double wavelets_per_cycle = 1;  // router.wavelets_per_cycle: per link per direction
+  int hop_latency = 2;            // router.hop_latency (cycles)
+  int turn_penalty = 0;           // router.turn_penalty (cycles)
+  int queue_depth = 4;            // router.queue_depth: wavelets per color per input port
 };
 
 struct IoSpec {
@@ -73,39 +73,39 @@ struct MemoryXSpec {
 };
 
 struct SwarmXSpec {
-  int fanout = 4;                    // swarmx.fanout: children per node
-  int lanes = 12;                    // swarmx.lanes: parallel trees (one per CS-2 I/O port)
-  BitsPerSecond nic_bandwidth{0};    // swarmx.nic_bandwidth: per node per lane
-  Seconds level_latency{0};          // swarmx.level_latency: per tree level
-  int max_systems = 192;             // swarmx.max_systems
+  int fanout = 4;                  // swarmx.fanout: children per node
+  int lanes = 12;                  // swarmx.lanes: parallel trees (one per CS-2 I/O port)
+  BitsPerSecond nic_bandwidth{0};  // swarmx.nic_bandwidth: per node per lane
+  Seconds level_latency{0};        // swarmx.level_latency: per tree level
+  int max_systems = 192;           // swarmx.max_systems
 };
 
 struct InputSpec {
-  int workers = 0;                        // input.workers: per CS-2
-  BitsPerSecond worker_bandwidth{0};      // input.worker_bandwidth
-  Seconds latency{0};                     // input.latency
+  int workers = 0;                    // input.workers: per CS-2
+  BitsPerSecond worker_bandwidth{0};  // input.worker_bandwidth
+  Seconds latency{0};                 // input.latency
 };
 
 // Global efficiency parameters calibrated against public measurements by
 // scripts/calibrate.py; see docs/validation.md. Never tuned by hand.
 struct CalibrationSpec {
-  double compute_efficiency = 1.0;   // calibration.compute_efficiency: kernel software overhead
-  Seconds step_overhead{0};          // calibration.step_overhead: per training step, host/runtime
+  double compute_efficiency = 1.0;  // calibration.compute_efficiency: kernel software overhead
+  Seconds step_overhead{0};         // calibration.step_overhead: per training step, host/runtime
 };
 
 struct MapSpec {
-  std::string strategy = "auto";     // map.strategy (pipelined placement)
-  Bytes tile_reserve{0};             // map.tile_reserve: per-tile bytes kept free by the mapper
+  std::string strategy = "auto";  // map.strategy (pipelined placement)
+  Bytes tile_reserve{0};          // map.tile_reserve: per-tile bytes kept free by the mapper
 };
 
 struct SimSpec {
-  Bytes stream_chunk{0};             // sim.stream_chunk: granularity of weight/gradient streams
-  int weight_buffers = 2;            // sim.weight_buffers: layers of weights buffered on wafer
+  Bytes stream_chunk{0};   // sim.stream_chunk: granularity of weight/gradient streams
+  int weight_buffers = 2;  // sim.weight_buffers: layers of weights buffered on wafer
 };
 
 struct SystemSpec {
-  std::string name;         // name: e.g. "CS-2"
-  std::string source;       // file the spec came from (for messages)
+  std::string name;    // name: e.g. "CS-2"
+  std::string source;  // file the spec came from (for messages)
   WaferSpec wafer;
   PeSpec pe;
   RouterSpec router;
@@ -141,9 +141,9 @@ const std::string& builtin_cs2_yaml();
 
 // Declared parameters, one source of truth for parsing, validation and `wafersim params`.
 struct ParamInfo {
-  std::string path;         // "pe.sram"
-  std::string type;         // "bytes", "frequency", "bandwidth", "time", "int", "number", "string"
-  std::string description;  // one line
+  std::string path;           // "pe.sram"
+  std::string type;           // "bytes", "frequency", "bandwidth", "time", "int", "number", "string"
+  std::string description;    // one line
   std::string default_value;  // empty when required in a system file
   bool required = false;
 };

@@ -28,8 +28,8 @@ using PointWork = std::function<std::string(std::size_t index)>;
 
 struct ExecOptions {
   int jobs = 1;
-  double timeout_s = 0;               // 0 = none
-  double memory_limit_bytes = 0;      // per point (address space); 0 = none
+  double timeout_s = 0;           // 0 = none
+  double memory_limit_bytes = 0;  // per point (address space); 0 = none
 };
 
 // Runs every index of `todo`, at most `jobs` at once; `on_done` is called in the parent as

@@ -48,8 +48,8 @@ class ResultStore {
   // Keys already stored; with `retry_failed`, crashed/timeout/failed rows are not counted.
   std::set<std::string> finished_keys(bool retry_failed) const;
   // Inserts (or replaces) one point's row in its own transaction.
-  void record(const SweepSpec& spec, const PointContext& ctx, const Point& point,
-              const PointOutcome& outcome, const std::string& version);
+  void record(const SweepSpec& spec, const PointContext& ctx, const Point& point, const PointOutcome& outcome,
+              const std::string& version);
   // Rows for the given keys (all rows when `keys` is empty), ordered by sweep index then key.
   Table rows(const std::vector<std::string>& keys, bool with_report = false) const;
   std::vector<std::string> columns() const;

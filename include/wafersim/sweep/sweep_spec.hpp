@@ -16,8 +16,8 @@ enum class AxisKind { system, run };
 
 struct AxisValue {
   bool is_text = false;
-  double number = 0;   // base units (bytes, Hz, bit/s, s) for unit-typed parameters
-  std::string text;    // string parameters (map.strategy, mode)
+  double number = 0;      // base units (bytes, Hz, bit/s, s) for unit-typed parameters
+  std::string text;       // string parameters (map.strategy, mode)
   bool integral = false;  // bytes and int parameters: stored and printed as integers
   // Canonical form: what goes into the override, the point key and the database.
   std::string canonical() const;
@@ -46,7 +46,7 @@ struct SweepSpec {
   int systems = 1;
   int batch = 0;  // 0 = the model file's
   int seq = 0;
-  int steps = 0;  // 0 = the simulator's default
+  int steps = 0;                                          // 0 = the simulator's default
   std::vector<std::pair<std::string, std::string>> sets;  // fixed overrides (`set:`)
   std::vector<Axis> axes;
   std::vector<std::vector<int>> zip;  // groups of axis indices that move together

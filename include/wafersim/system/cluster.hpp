@@ -14,7 +14,7 @@ struct ClusterLayer {
   double grad_bytes = 0;    // streamed out, per micro-batch
   double forward_s = 0;     // wafer time per micro-batch
   double backward_s = 0;
-  double optimizer_s = 0;   // MemoryX update once per step
+  double optimizer_s = 0;  // MemoryX update once per step
 };
 
 struct LinkParams {
@@ -35,7 +35,7 @@ struct ClusterConfig {
   int input_workers = 1;
   int fanout = 4;
   double chunk_bytes = 32.0 * 1024 * 1024;
-  int weight_buffers = 2;            // weight streams buffered ahead of the kernel
+  int weight_buffers = 2;  // weight streams buffered ahead of the kernel
   double step_overhead_s = 0;
 };
 
@@ -49,13 +49,13 @@ struct Interval {
 };
 
 struct Cs2Timeline {
-  std::vector<Interval> kernels;       // id = weight stream consumed
-  std::vector<Interval> weight_stalls; // id = weight stream waited for
-  std::vector<Interval> input_stalls;  // id = micro-batch index
-  std::vector<Interval> grad_streams;  // id = stream whose gradient went out (send start..end)
-  std::vector<Interval> inputs;        // id = micro-batch index (arrival of its last chunk at t1)
-  std::vector<double> weights_ready;   // per stream j: when its last chunk arrived
-  std::vector<Interval> overhead;      // per step: host/runtime time
+  std::vector<Interval> kernels;        // id = weight stream consumed
+  std::vector<Interval> weight_stalls;  // id = weight stream waited for
+  std::vector<Interval> input_stalls;   // id = micro-batch index
+  std::vector<Interval> grad_streams;   // id = stream whose gradient went out (send start..end)
+  std::vector<Interval> inputs;         // id = micro-batch index (arrival of its last chunk at t1)
+  std::vector<double> weights_ready;    // per stream j: when its last chunk arrived
+  std::vector<Interval> overhead;       // per step: host/runtime time
 };
 
 struct MemoryXTimeline {
@@ -74,21 +74,21 @@ StreamId decode_stream(long long j, int layers, int micro_batches);
 
 struct LinkUse {
   std::string name;
-  std::string kind;   // memoryx | swarmx | io | input
-  std::string from;   // component sending on it ("memoryx", "swarmx_l0_1", "cs2_3", "input_3")
+  std::string kind;  // memoryx | swarmx | io | input
+  std::string from;  // component sending on it ("memoryx", "swarmx_l0_1", "cs2_3", "input_3")
   std::string to;
   double busy_s = 0;  // in the measurement window
   double bytes = 0;   // whole run
 };
 
 struct ClusterResult {
-  std::vector<double> step_end_s;   // when the last CS-2 finished each step
-  double window_start_s = 0;        // measurement window: after the first step
+  std::vector<double> step_end_s;  // when the last CS-2 finished each step
+  double window_start_s = 0;       // measurement window: after the first step
   double window_end_s = 0;
-  double wafer_busy_s = 0;          // CS-2 0 kernel time in the window
-  double wait_weights_s = 0;        // CS-2 0 stalled on weight streams in the window
-  double wait_input_s = 0;          // CS-2 0 stalled on input in the window
-  double optimizer_busy_s = 0;      // MemoryX optimizer in the window
+  double wafer_busy_s = 0;      // CS-2 0 kernel time in the window
+  double wait_weights_s = 0;    // CS-2 0 stalled on weight streams in the window
+  double wait_input_s = 0;      // CS-2 0 stalled on input in the window
+  double optimizer_busy_s = 0;  // MemoryX optimizer in the window
   int swarmx_nodes = 0;
   int swarmx_levels = 0;
   long long transactions = 0;

@@ -34,9 +34,11 @@ Counters& Counters::operator+=(const Counters& o) {
 
 FabricConfig fabric_config_from_spec(const SystemSpec& spec, int width, int height) {
   const RouterSpec& r = spec.router;
-  if (r.ports != 5) throw UsageError(fmt::format("router.ports {}: the cycle engine models 5 (N, E, S, W, RAMP)", r.ports));
+  if (r.ports != 5)
+    throw UsageError(fmt::format("router.ports {}: the cycle engine models 5 (N, E, S, W, RAMP)", r.ports));
   if (r.wavelets_per_cycle != 1.0)
-    throw UsageError("router.wavelets_per_cycle: the cycle engine models exactly 1 wavelet per link per cycle");
+    throw UsageError(
+        "router.wavelets_per_cycle: the cycle engine models exactly 1 wavelet per link per cycle");
   if (r.hop_latency < 1) throw UsageError("router.hop_latency: the cycle engine needs >= 1 cycle per hop");
   FabricConfig c;
   c.width = width;
@@ -52,10 +54,12 @@ FabricConfig fabric_config_from_spec(const SystemSpec& spec, int width, int heig
 Engine::Engine(FabricConfig cfg) : s_(std::make_unique<State>()) {
   State& s = *s_;
   if (cfg.width < 1 || cfg.height < 1 || cfg.width > 4096 || cfg.height > 4096)
-    throw UsageError(fmt::format("fabric grid {} x {}: expected 1..4096 in each dimension", cfg.width, cfg.height));
+    throw UsageError(
+        fmt::format("fabric grid {} x {}: expected 1..4096 in each dimension", cfg.width, cfg.height));
   if (cfg.colors.empty()) cfg.colors.push_back({});
   if (static_cast<int>(cfg.colors.size()) > std::min(cfg.hardware_colors, 24))
-    throw UsageError(fmt::format("{} colours in use: the router has {}", cfg.colors.size(), cfg.hardware_colors));
+    throw UsageError(
+        fmt::format("{} colours in use: the router has {}", cfg.colors.size(), cfg.hardware_colors));
   if (cfg.queue_depth < 1 || cfg.queue_depth > 255) throw UsageError("router.queue_depth: expected 1..255");
   if (cfg.hop_latency < 1 || cfg.turn_penalty < 0 || cfg.forward_delay < 1)
     throw UsageError("cycle engine: hop_latency and forward_delay must be >= 1, turn_penalty >= 0");
@@ -117,7 +121,8 @@ Engine::Engine(FabricConfig cfg) : s_(std::make_unique<State>()) {
     sh.r1 = static_cast<std::uint32_t>(sh.y1 * s.W);
     for (int y = sh.y0; y < sh.y1; ++y) {
       s.shard_of_row[static_cast<std::size_t>(y)] = static_cast<std::uint16_t>(i);
-      for (int x = 0; x < s.W; ++x) s.rm[static_cast<std::size_t>(y * s.W + x)].shard = static_cast<std::uint16_t>(i);
+      for (int x = 0; x < s.W; ++x)
+        s.rm[static_cast<std::size_t>(y * s.W + x)].shard = static_cast<std::uint16_t>(i);
     }
     sh.arrivals.resize(wheel);
     sh.credit_wheel.resize(wheel);
@@ -141,7 +146,8 @@ void Engine::set_route(int x, int y, int color, int in_port, std::uint8_t out_ma
   const auto r = static_cast<std::uint32_t>(y * s.W + x);
   for (int o = 0; o < 4; ++o)
     if ((out_mask & port_bit(o)) && !s.has_neighbour(r, o))
-      throw SimError(fmt::format("set_route: router ({}, {}) colour {} routes off the grid to {}", x, y, color, port_name(o)));
+      throw SimError(fmt::format("set_route: router ({}, {}) colour {} routes off the grid to {}", x, y,
+                                 color, port_name(o)));
   s.cm[s.ch(r, in_port, color)].route = out_mask;
 }
 
@@ -167,7 +173,8 @@ void Engine::set_traffic(const TrafficConfig& t) {
   if (!(t.rate > 0) || t.rate > 1) throw UsageError(fmt::format("--rate {}: expected 0 < rate <= 1", t.rate));
   if (t.message_wavelets < 1 || t.message_wavelets > 65535)
     throw UsageError(fmt::format("--message-wavelets {}: expected 1..65535", t.message_wavelets));
-  if (t.warmup < 0 || t.measure < 1) throw UsageError("--warmup/--cycles: expected warmup >= 0 and cycles >= 1");
+  if (t.warmup < 0 || t.measure < 1)
+    throw UsageError("--warmup/--cycles: expected warmup >= 0 and cycles >= 1");
   if (t.gen_end() >= (std::int64_t{1} << 31)) throw UsageError("--cycles: at most 2^31 cycles");
   const int ncol = is_point_to_point(t.pattern) ? t.xy_colors : 1;
   if (t.color < 0 || ncol < 1 || t.color + ncol > s.C)

@@ -10,9 +10,7 @@
 namespace wafersim::cycle {
 
 namespace {
-bool shard_idle(const Shard& sh) {
-  return sh.active.empty() && sh.pe_next.empty() && sh.pending == 0;
-}
+bool shard_idle(const Shard& sh) { return sh.active.empty() && sh.pe_next.empty() && sh.pending == 0; }
 }  // namespace
 
 void Engine::step_shard(int shard, std::int64_t until) {
@@ -46,8 +44,10 @@ void Engine::start() {
 void Engine::run(std::int64_t until, int quantum, bool stop_when_idle) {
   State& s = *s_;
   if (quantum < 1 || quantum > s.cfg.hop_latency)
-    throw UsageError(fmt::format("--quantum {}: expected 1..{} (the hop latency, the smallest latency "
-                                 "of a link crossing shards)", quantum, s.cfg.hop_latency));
+    throw UsageError(
+        fmt::format("--quantum {}: expected 1..{} (the hop latency, the smallest latency "
+                    "of a link crossing shards)",
+                    quantum, s.cfg.hop_latency));
   start();
   while (now() < until) {
     check_deadlock();
@@ -100,7 +100,8 @@ void Engine::check_deadlock() const {
       any = true;
       const int col = i % s.C;
       colors.insert(s.cfg.colors[static_cast<std::size_t>(col)].id);
-      what += fmt::format(" {}:c{}x{}", port_name(i / s.C), s.cfg.colors[static_cast<std::size_t>(col)].id, s.cm[chn].size);
+      what += fmt::format(" {}:c{}x{}", port_name(i / s.C), s.cfg.colors[static_cast<std::size_t>(col)].id,
+                          s.cm[chn].size);
     }
     if (!any) continue;
     if (++stuck <= 8) routers.push_back(fmt::format("({},{}){}", r % s.W, r / s.W, what));
@@ -117,15 +118,17 @@ void Engine::check_deadlock() const {
       pes += fmt::format(" ({},{}) waits op {} colour {} n {};", r % s.W, r / s.W, static_cast<int>(in.op),
                          s.cfg.colors[in.color].id, in.n);
     }
-    throw SimError(fmt::format("fabric deadlock at cycle {}: {} PE program(s) blocked with no wavelet in "
-                               "flight:{}", t, s.programs_left, pes));
+    throw SimError(
+        fmt::format("fabric deadlock at cycle {}: {} PE program(s) blocked with no wavelet in "
+                    "flight:{}",
+                    t, s.programs_left, pes));
   }
   std::string cl;
   for (int col : colors) cl += fmt::format("{}{}", cl.empty() ? "" : ",", col);
-  throw SimError(fmt::format("fabric deadlock: no wavelet moved for {} cycles (since cycle {}) with {} in "
-                             "flight; stuck colours: {}; {} stuck router(s), first: {}",
-                             t - c.last_progress, c.last_progress, c.created - c.delivered, cl, stuck,
-                             fmt::join(routers, " ")));
+  throw SimError(fmt::format(
+      "fabric deadlock: no wavelet moved for {} cycles (since cycle {}) with {} in "
+      "flight; stuck colours: {}; {} stuck router(s), first: {}",
+      t - c.last_progress, c.last_progress, c.created - c.delivered, cl, stuck, fmt::join(routers, " ")));
 }
 
 Counters Engine::counters() const {

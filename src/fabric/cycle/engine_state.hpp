@@ -14,11 +14,22 @@ inline std::uint8_t xy_mask(std::uint32_t x, std::uint32_t y, std::uint32_t tag)
   const std::uint32_t dx = tag & 0xfffu;
   const std::uint32_t dy = (tag >> 12) & 0xfffu;
   // Index: bit 0 east, 1 west, 2 south, 3 north; X wins over Y, nothing set = here.
-  static constexpr std::uint8_t kTable[16] = {
-      port_bit(kRamp),  port_bit(kEast), port_bit(kWest), 0,  // 0..3
-      port_bit(kSouth), port_bit(kEast), port_bit(kWest), 0,  // 4..7
-      port_bit(kNorth), port_bit(kEast), port_bit(kWest), 0,  // 8..11
-      0,                0,               0,               0};
+  static constexpr std::uint8_t kTable[16] = {port_bit(kRamp),
+                                              port_bit(kEast),
+                                              port_bit(kWest),
+                                              0,  // 0..3
+                                              port_bit(kSouth),
+                                              port_bit(kEast),
+                                              port_bit(kWest),
+                                              0,  // 4..7
+                                              port_bit(kNorth),
+                                              port_bit(kEast),
+                                              port_bit(kWest),
+                                              0,  // 8..11
+                                              0,
+                                              0,
+                                              0,
+                                              0};
   const unsigned i = static_cast<unsigned>(dx > x) | static_cast<unsigned>(dx < x) << 1 |
                      static_cast<unsigned>(dy > y) << 2 | static_cast<unsigned>(dy < y) << 3;
   return kTable[i];
@@ -34,16 +45,16 @@ struct Shard {
   int y0 = 0;  // rows [y0, y1)
   int y1 = 0;
   std::uint32_t r0 = 0, r1 = 0;  // routers [r0, r1) (= rows [y0, y1))
-  std::int64_t now = 0;  // local cycle: every cycle before it has been stepped
+  std::int64_t now = 0;          // local cycle: every cycle before it has been stepped
   // Timing wheels indexed by cycle & wheel_mask, written by this and neighbouring shards
   // (always at least hop_latency >= quantum cycles ahead of the writer).
   std::vector<std::vector<Arrival>> arrivals;
   std::vector<std::vector<std::uint32_t>> credit_wheel;  // channel whose sender gets a credit back
-  std::uint64_t pending = 0;                        // events in both wheels
-  std::vector<std::uint32_t> active;                // routers with queued wavelets
-  std::vector<std::uint32_t> pe_now;                // PEs to step this cycle
-  std::vector<std::uint32_t> pe_next;               // ... and the next one
-  std::vector<std::vector<std::uint32_t>> pe_timer; // PE wake-ups, indexed by cycle & timer mask
+  std::uint64_t pending = 0;                             // events in both wheels
+  std::vector<std::uint32_t> active;                     // routers with queued wavelets
+  std::vector<std::uint32_t> pe_now;                     // PEs to step this cycle
+  std::vector<std::uint32_t> pe_next;                    // ... and the next one
+  std::vector<std::vector<std::uint32_t>> pe_timer;      // PE wake-ups, indexed by cycle & timer mask
   std::uint64_t pe_timers = 0;
   Counters c;
   std::vector<std::uint64_t> hist;  // latency histogram
@@ -65,13 +76,13 @@ struct Engine::State {
     // (cached when a wavelet becomes the head, so a router decides without reading the queue).
     std::uint8_t route = 0;
   };
-  std::vector<Wavelet> q;       // ring buffers, depth entries per channel
+  std::vector<Wavelet> q;  // ring buffers, depth entries per channel
   std::vector<ChanMeta> cm;
   // Per router.
   struct RouterMeta {
     std::uint64_t nonempty[2] = {0, 0};  // channels with a wavelet
     std::uint16_t x = 0, y = 0, shard = 0;
-    std::uint8_t rr = 0;                 // round-robin pointer over its channels
+    std::uint8_t rr = 0;  // round-robin pointer over its channels
     std::uint8_t in_active = 0;
   };
   std::vector<RouterMeta> rm;
@@ -81,7 +92,7 @@ struct Engine::State {
   std::int32_t delta[4] = {0, 1, 0, -1};        // router index step per output port
   // Per output port: downstream channel = own router's first channel + colour + ch_off[port].
   std::int32_t ch_off[4] = {0, 0, 0, 0};
-  std::vector<std::uint8_t> color_xy;     // per colour slot
+  std::vector<std::uint8_t> color_xy;  // per colour slot
   // Per PE: programs.
   std::vector<Program> programs;
   std::vector<std::int32_t> prog;   // -1 = none
@@ -100,9 +111,9 @@ struct Engine::State {
   double msg_rate = 0;
   double msg_log1m = 0;  // std::log1p(-msg_rate), for geometric_gap
   std::vector<std::uint8_t> is_src;
-  std::vector<std::int64_t> t_next;   // generation cycle of the next unsent message
-  std::vector<std::uint32_t> msg_i;   // its index
-  std::vector<std::uint16_t> rem;     // wavelets left of the message being sent
+  std::vector<std::int64_t> t_next;  // generation cycle of the next unsent message
+  std::vector<std::uint32_t> msg_i;  // its index
+  std::vector<std::uint16_t> rem;    // wavelets left of the message being sent
   std::vector<std::uint32_t> cur_dest, cur_gen;
   std::vector<std::uint8_t> cur_color;
   // Per PE: scheduling.
@@ -115,9 +126,7 @@ struct Engine::State {
     return r * static_cast<std::uint32_t>(nch) + static_cast<std::uint32_t>(port * C + c);
   }
   Shard& shard_of(std::uint32_t r) { return shards[rm[r].shard]; }
-  bool in_window(std::int64_t t) const {
-    return traffic_on && t >= traffic.warmup && t < traffic.gen_end();
-  }
+  bool in_window(std::int64_t t) const { return traffic_on && t >= traffic.warmup && t < traffic.gen_end(); }
   void activate(Shard& sh, std::uint32_t r) {
     if (!rm[r].in_active) {
       rm[r].in_active = 1;
@@ -166,15 +175,20 @@ struct Engine::State {
     const int x = static_cast<int>(r % static_cast<std::uint32_t>(W));
     const int y = static_cast<int>(r / static_cast<std::uint32_t>(W));
     switch (port) {
-      case kNorth: return y > 0;
-      case kEast: return x + 1 < W;
-      case kSouth: return y + 1 < H;
-      case kWest: return x > 0;
-      default: return true;
+      case kNorth:
+        return y > 0;
+      case kEast:
+        return x + 1 < W;
+      case kSouth:
+        return y + 1 < H;
+      case kWest:
+        return x > 0;
+      default:
+        return true;
     }
   }
 
-  void cycle(Shard& sh, std::int64_t t);      // router_step.cpp
+  void cycle(Shard& sh, std::int64_t t);  // router_step.cpp
   void deliver(Shard& sh, std::uint32_t r, int c, const Wavelet& w, std::int64_t t);
   void step_pe(Shard& sh, std::uint32_t pe, std::int64_t t);  // pe_step.cpp
   bool run_program(Shard& sh, std::uint32_t pe, std::int64_t t);

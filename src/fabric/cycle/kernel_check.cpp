@@ -17,25 +17,28 @@ namespace {
 
 const char* pass_name(GemmPass p) {
   switch (p) {
-    case GemmPass::forward: return "forward";
-    case GemmPass::grad_input: return "grad_input";
-    case GemmPass::grad_weight: return "grad_weight";
+    case GemmPass::forward:
+      return "forward";
+    case GemmPass::grad_input:
+      return "grad_input";
+    case GemmPass::grad_weight:
+      return "grad_weight";
   }
   return "?";
 }
 
 // What one PE does per K step, from the same formulas as KernelCostModel::gemm.
 struct GemmPlan {
-  int r = 0, c = 0;          // region actually used
-  double k = 0;              // K steps
+  int r = 0, c = 0;            // region actually used
+  double k = 0;                // K steps
   std::uint32_t a = 0, b = 0;  // wavelets per step along the row / down the column
   std::uint32_t compute = 0;   // FMAC op cycles per step (before sparsity)
   std::uint32_t setup = 0;
   double reduce_per_step = 0;  // dW partial-sum wavelets per K step (grad_weight)
 };
 
-GemmPlan plan_gemm(const SystemSpec& spec, DType dtype, const GemmShape& shape, double samples, int rows, int cols,
-                   GemmPass pass) {
+GemmPlan plan_gemm(const SystemSpec& spec, DType dtype, const GemmShape& shape, double samples, int rows,
+                   int cols, GemmPass pass) {
   GemmPlan g;
   const double big_m = samples * shape.count * shape.m;
   double k = shape.k, n = shape.n;
@@ -123,15 +126,20 @@ std::string explain(const SystemSpec& spec, const GemmPlan& g, double ratio) {
   const double per_step = std::max<double>(g.compute, fabric);
   std::string why;
   if (fabric > g.compute)
-    why = fmt::format("fabric-bound ({} wavelets/step > {} compute cycles): approx adds op setup after the "
-                      "transfer, the PE overlaps them; ", fabric, g.compute);
+    why = fmt::format(
+        "fabric-bound ({} wavelets/step > {} compute cycles): approx adds op setup after the "
+        "transfer, the PE overlaps them; ",
+        fabric, g.compute);
   if (g.a + g.b > per_step + g.setup)
-    why += fmt::format("the RAMP delivers row and column slices one wavelet per cycle ({} > step); ", g.a + g.b);
+    why +=
+        fmt::format("the RAMP delivers row and column slices one wavelet per cycle ({} > step); ", g.a + g.b);
   const double fill_approx = (g.r + g.c) * spec.router.hop_latency;
   const double fill_cycle = std::max(g.r, g.c) * spec.router.hop_latency;
   if (std::abs(ratio - 1) > 0.02 && g.k * (g.compute + g.setup) < 20 * fill_approx)
-    why += fmt::format("short kernel: approx fill (r + c) x hop = {:.0f} cycles, broadcasts run in parallel "
-                       "(~max(r, c) x hop = {:.0f}); ", fill_approx, fill_cycle);
+    why += fmt::format(
+        "short kernel: approx fill (r + c) x hop = {:.0f} cycles, broadcasts run in parallel "
+        "(~max(r, c) x hop = {:.0f}); ",
+        fill_approx, fill_cycle);
   if (g.reduce_per_step > 0 && std::abs(ratio - 1) > 0.02)
     why += "dW chain: each PE adds in a data task (+1 cycle per hop) not in approx; ";
   if (std::abs(ratio - 1) > 0.02 && why.empty()) why = "per-step compute rounded up to whole cycles; ";
@@ -176,15 +184,17 @@ std::vector<KernelCheck> cross_check_model(const SystemSpec& spec, const ModelSp
   for (const auto& group : graph.groups())
     for (OpId id : group.ops) {
       const Op& op = graph.op(id);
-      if (op.kind != OpKind::matmul && op.kind != OpKind::attn_scores && op.kind != OpKind::attn_context) continue;
+      if (op.kind != OpKind::matmul && op.kind != OpKind::attn_scores && op.kind != OpKind::attn_context)
+        continue;
       const GemmPass passes[] = {GemmPass::forward, GemmPass::grad_input,
                                  op.params > 0 ? GemmPass::grad_weight : GemmPass::grad_input};
       for (int i = 0; i < 3; ++i) {
         if (i == 2 && passes[2] == GemmPass::grad_input) continue;  // attention: same shape as dX
-        const auto key = std::make_tuple(op.gemm.count, op.gemm.m, op.gemm.k, op.gemm.n, static_cast<int>(passes[i]));
+        const auto key =
+            std::make_tuple(op.gemm.count, op.gemm.m, op.gemm.k, op.gemm.n, static_cast<int>(passes[i]));
         if (!seen.insert(key).second) continue;
-        out.push_back(check_gemm(spec, model.training.compute, op.gemm, o.samples, rows, cols, passes[i], op.name,
-                                 o.max_steps));
+        out.push_back(check_gemm(spec, model.training.compute, op.gemm, o.samples, rows, cols, passes[i],
+                                 op.name, o.max_steps));
       }
     }
   return out;

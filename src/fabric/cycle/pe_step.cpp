@@ -35,8 +35,10 @@ void Engine::State::step_pe(Shard& sh, std::uint32_t pe, std::int64_t t) {
       }
       again = ob_size[pe] > 0;
     }
-    if (again) wake_pe(sh, pe);
-    else if (phase[pe] < 3 && busy_until[pe] > t) schedule_timer(sh, pe, t, busy_until[pe]);
+    if (again)
+      wake_pe(sh, pe);
+    else if (phase[pe] < 3 && busy_until[pe] > t)
+      schedule_timer(sh, pe, t, busy_until[pe]);
     // Otherwise it waits for a delivery (deliver() wakes it) or has finished.
     return;
   }
@@ -137,7 +139,9 @@ bool Engine::State::step_traffic(Shard& sh, std::uint32_t pe, std::int64_t t) {
         cur_dest[pe] = dx | (dy << 12);
         cur_gen[pe] = static_cast<std::uint32_t>(t_next[pe]);
         cur_color[pe] = static_cast<std::uint8_t>(
-            tc.color + (tc.xy_colors > 1 ? hash4(tc.seed, pe, msg_i[pe], kSaltColor) % static_cast<std::uint64_t>(tc.xy_colors) : 0));
+            tc.color + (tc.xy_colors > 1 ? hash4(tc.seed, pe, msg_i[pe], kSaltColor) %
+                                               static_cast<std::uint64_t>(tc.xy_colors)
+                                         : 0));
         ++sh.c.generated_messages;
       }
       advance();
@@ -154,8 +158,10 @@ bool Engine::State::step_traffic(Shard& sh, std::uint32_t pe, std::int64_t t) {
       --rem[pe];
     }
   }
-  if (rem[pe] > 0 || (t_next[pe] <= t + 1 && more())) wake_pe(sh, pe);
-  else if (more()) schedule_timer(sh, pe, t, t_next[pe]);
+  if (rem[pe] > 0 || (t_next[pe] <= t + 1 && more()))
+    wake_pe(sh, pe);
+  else if (more())
+    schedule_timer(sh, pe, t, t_next[pe]);
   return true;
 }
 

@@ -31,12 +31,12 @@ struct Hot {
   std::int32_t ch_off[4];  // downstream channel - (own router's first channel + colour), per port
   std::uint32_t lat;       // hop latency
   std::uint32_t turn;      // turn penalty
-  std::uint32_t window;  // 1 inside the measurement window
+  std::uint32_t window;    // 1 inside the measurement window
   // This shard's routers [r0, r0 + span) and its wheel slots for what this cycle sends.
   std::uint32_t r0, span;
-  std::vector<Arrival>* arrive;       // at t + hop latency
-  std::vector<Arrival>* arrive_turn;  // at t + hop latency + turn penalty
-  std::vector<std::uint32_t>* credit; // at t + hop latency
+  std::vector<Arrival>* arrive;        // at t + hop latency
+  std::vector<Arrival>* arrive_turn;   // at t + hop latency + turn penalty
+  std::vector<std::uint32_t>* credit;  // at t + hop latency
   // Summed per cycle.
   std::uint64_t moves = 0, extra_copies = 0, pending = 0;
 };
@@ -50,8 +50,9 @@ constexpr std::uint8_t kCopies[32] = {  // wavelets a move creates beyond the on
 
 // Tries to move the head of channel `idx` of router r; returns the output ports it took
 // (0 = it stays: outputs busy this cycle or without credit).
-[[gnu::always_inline]] inline std::uint8_t try_move(Engine::State& s, Shard& sh, Hot& h, RouterMeta& m, std::uint32_t r,
-                             std::uint32_t idx, std::uint8_t busy, std::int64_t t) {
+[[gnu::always_inline]] inline std::uint8_t try_move(Engine::State& s, Shard& sh, Hot& h, RouterMeta& m,
+                                                    std::uint32_t r, std::uint32_t idx, std::uint8_t busy,
+                                                    std::int64_t t) {
   const std::uint32_t base = r * h.nch;
   const std::uint32_t c = h.ch_color[idx];
   const std::uint32_t chn = base + idx;
@@ -62,7 +63,8 @@ constexpr std::uint8_t kCopies[32] = {  // wavelets a move creates beyond the on
   const std::uint32_t own_c = base + c;  // + ch_off[o] = the downstream channel through o
   if (mask & (mask - 1)) {
     for (int o = 0; o < 4; ++o)
-      if ((mask & port_bit(o)) && h.cm[own_c + static_cast<std::uint32_t>(h.ch_off[o])].credits == 0) return 0;
+      if ((mask & port_bit(o)) && h.cm[own_c + static_cast<std::uint32_t>(h.ch_off[o])].credits == 0)
+        return 0;
   } else if (mask != port_bit(kRamp)) {
     const int o = std::countr_zero(mask);
     if (h.cm[own_c + static_cast<std::uint32_t>(h.ch_off[o])].credits == 0) return 0;
@@ -75,9 +77,12 @@ constexpr std::uint8_t kCopies[32] = {  // wavelets a move creates beyond the on
   const std::uint32_t p = h.ch_port[idx];
   const Wavelet w = h.q[static_cast<std::size_t>(chn) * h.depth + own.head];
   if (++own.head == h.depth) own.head = 0;
-  if (--own.size == 0) m.nonempty[idx >> 6] &= ~(1ull << (idx & 63));
-  else if (h.color_xy[c]) own.route = xy_mask(m.x, m.y, h.q[static_cast<std::size_t>(chn) * h.depth + own.head].tag);
-  if (p == kRamp) ++own.credits;
+  if (--own.size == 0)
+    m.nonempty[idx >> 6] &= ~(1ull << (idx & 63));
+  else if (h.color_xy[c])
+    own.route = xy_mask(m.x, m.y, h.q[static_cast<std::size_t>(chn) * h.depth + own.head].tag);
+  if (p == kRamp)
+    ++own.credits;
   else {
     const std::uint32_t up = s.neighbour(r, static_cast<int>(p));
     if (up - h.r0 < h.span) {
@@ -206,11 +211,24 @@ void Engine::State::cycle(Shard& sh, std::int64_t t) {
   // Router phase. A router only changes its own queues and schedules effects >= 1 cycle
   // ahead, so the order of the active list does not matter.
   if (sh.active.empty()) return;
-  Hot h{cm.data(), q.data(), rm.data(), link_count.data(), fwd.data(), ch_port.data(), ch_color.data(),
-        color_xy.data(), static_cast<std::uint32_t>(nch), static_cast<std::uint32_t>(C),
-        static_cast<std::uint32_t>(depth), {ch_off[0], ch_off[1], ch_off[2], ch_off[3]},
-        static_cast<std::uint32_t>(cfg.hop_latency), static_cast<std::uint32_t>(cfg.turn_penalty), in_window(t) ? 1u : 0u,
-        sh.r0, sh.r1 - sh.r0, &sh.arrivals[static_cast<std::size_t>(t + cfg.hop_latency) & wheel_mask],
+  Hot h{cm.data(),
+        q.data(),
+        rm.data(),
+        link_count.data(),
+        fwd.data(),
+        ch_port.data(),
+        ch_color.data(),
+        color_xy.data(),
+        static_cast<std::uint32_t>(nch),
+        static_cast<std::uint32_t>(C),
+        static_cast<std::uint32_t>(depth),
+        {ch_off[0], ch_off[1], ch_off[2], ch_off[3]},
+        static_cast<std::uint32_t>(cfg.hop_latency),
+        static_cast<std::uint32_t>(cfg.turn_penalty),
+        in_window(t) ? 1u : 0u,
+        sh.r0,
+        sh.r1 - sh.r0,
+        &sh.arrivals[static_cast<std::size_t>(t + cfg.hop_latency) & wheel_mask],
         &sh.arrivals[static_cast<std::size_t>(t + cfg.hop_latency + cfg.turn_penalty) & wheel_mask],
         &sh.credit_wheel[static_cast<std::size_t>(t + cfg.hop_latency) & wheel_mask]};
   std::uint32_t* const act = sh.active.data();
@@ -220,7 +238,8 @@ void Engine::State::cycle(Shard& sh, std::int64_t t) {
   // The arrivals loop above touched these routers' lines, but a busy cycle's worth of them
   // does not stay in L1: fetch a few routers ahead.
   constexpr std::size_t kAhead = 4;
-  const std::size_t qbytes = static_cast<std::size_t>(nch) * static_cast<std::size_t>(depth) * sizeof(Wavelet);
+  const std::size_t qbytes =
+      static_cast<std::size_t>(nch) * static_cast<std::size_t>(depth) * sizeof(Wavelet);
   for (std::size_t i = 0; i < n; ++i) {
     if (i + kAhead < n) {
       const std::uint32_t ra = act[i + kAhead];
@@ -232,8 +251,10 @@ void Engine::State::cycle(Shard& sh, std::int64_t t) {
     const std::uint32_t r = act[i];
     moved |= step_router(*this, sh, h, r, t);
     RouterMeta& m = h.rm[r];
-    if (m.nonempty[0] | m.nonempty[1]) act[keep++] = r;
-    else m.in_active = 0;
+    if (m.nonempty[0] | m.nonempty[1])
+      act[keep++] = r;
+    else
+      m.in_active = 0;
   }
   sh.active.resize(keep);
   if (h.moves) {

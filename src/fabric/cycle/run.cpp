@@ -24,7 +24,8 @@ std::uint64_t histogram_percentile(const std::vector<std::uint64_t>& h, double p
   for (auto v : h) total += v;
   if (total == 0) return 0;
   // Smallest latency with at least pct% of the messages at or below it (nearest rank).
-  const auto rank = static_cast<std::uint64_t>(std::max(1.0, std::ceil(pct / 100.0 * static_cast<double>(total))));
+  const auto rank =
+      static_cast<std::uint64_t>(std::max(1.0, std::ceil(pct / 100.0 * static_cast<double>(total))));
   std::uint64_t seen = 0;
   for (std::size_t i = 0; i < h.size(); ++i) {
     seen += h[i];
@@ -86,8 +87,8 @@ TrafficResult run_traffic_with(Engine& e, const TrafficRunConfig& cfg, const Adv
         mx = std::max(mx, v);
         local = std::max(local, v);
       }
-      r.link_heat[static_cast<std::size_t>(y) * static_cast<std::size_t>(r.width) + static_cast<std::size_t>(x)] =
-          static_cast<double>(local) / window;
+      r.link_heat[static_cast<std::size_t>(y) * static_cast<std::size_t>(r.width) +
+                  static_cast<std::size_t>(x)] = static_cast<double>(local) / window;
     }
   r.link_util_max = static_cast<double>(mx) / window;
   r.link_util_mean = links ? static_cast<double>(sum) / static_cast<double>(links) / window : 0.0;
@@ -97,7 +98,8 @@ TrafficResult run_traffic_with(Engine& e, const TrafficRunConfig& cfg, const Adv
 TrafficResult run_traffic(const TrafficRunConfig& cfg) {
   auto e = make_traffic_engine(cfg);
   const int q = cfg.quantum;
-  return run_traffic_with(*e, cfg, [q](Engine& en, std::int64_t until, bool stop) { en.run(until, q, stop); });
+  return run_traffic_with(*e, cfg,
+                          [q](Engine& en, std::int64_t until, bool stop) { en.run(until, q, stop); });
 }
 
 }  // namespace wafersim::cycle

@@ -78,9 +78,12 @@ std::uint32_t pattern_destination(const TrafficConfig& t, int width, int height,
     return d >= src ? d + 1 : d;
   };
   switch (t.pattern) {
-    case Pattern::uniform: return uniform();
-    case Pattern::transpose: return (x % h) * w + (y % w);
-    case Pattern::bit_complement: return (h - 1 - y) * w + (w - 1 - x);
+    case Pattern::uniform:
+      return uniform();
+    case Pattern::transpose:
+      return (x % h) * w + (y % w);
+    case Pattern::bit_complement:
+      return (h - 1 - y) * w + (w - 1 - x);
     case Pattern::hotspot: {
       const std::uint64_t hot = hash4(t.seed, src, i, kSaltHot);
       const double u = static_cast<double>(hot >> 11) * 0x1.0p-53;
@@ -96,9 +99,12 @@ std::uint32_t pattern_destination(const TrafficConfig& t, int width, int height,
       if (x > 0) nb[k++] = src - 1;
       return k == 0 ? src : nb[bits % static_cast<std::uint64_t>(k)];
     }
-    case Pattern::row_broadcast: return y * w + (w - 1);
-    case Pattern::column_reduce: return (h - 1) * w + x;
-    case Pattern::fixed: return t.fixed_dst;
+    case Pattern::row_broadcast:
+      return y * w + (w - 1);
+    case Pattern::column_reduce:
+      return (h - 1) * w + x;
+    case Pattern::fixed:
+      return t.fixed_dst;
   }
   return src;
 }
@@ -106,10 +112,14 @@ std::uint32_t pattern_destination(const TrafficConfig& t, int width, int height,
 bool is_source(const TrafficConfig& t, int width, int height, std::uint32_t pe) {
   const auto w = static_cast<std::uint32_t>(width);
   switch (t.pattern) {
-    case Pattern::row_broadcast: return width > 1 && pe % w == 0;
-    case Pattern::column_reduce: return height > 1 && pe / w == 0;
-    case Pattern::fixed: return pe == t.fixed_src;
-    default: return true;
+    case Pattern::row_broadcast:
+      return width > 1 && pe % w == 0;
+    case Pattern::column_reduce:
+      return height > 1 && pe / w == 0;
+    case Pattern::fixed:
+      return pe == t.fixed_src;
+    default:
+      return true;
   }
 }
 

@@ -1,7 +1,8 @@
+#include "wafersim/compile/kernel_cost.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "test_specs.hpp"
-#include "wafersim/compile/kernel_cost.hpp"
 
 using namespace wafersim;
 

@@ -30,13 +30,15 @@ TrafficRunConfig one_message(int w, int h, std::uint32_t src, std::uint32_t dst,
 }  // namespace
 
 TEST_CASE("zero-load latency = hops x hop latency + serialization (+ one turn)", "[fabric]") {
-  struct Case { int sx, sy, dx, dy, n, hop, turn; };
-  const Case cases[] = {{0, 0, 5, 0, 1, 2, 0}, {0, 0, 5, 3, 1, 2, 0}, {7, 7, 0, 0, 4, 2, 0},
+  struct Case {
+    int sx, sy, dx, dy, n, hop, turn;
+  };
+  const Case cases[] = {{0, 0, 5, 0, 1, 2, 0}, {0, 0, 5, 3, 1, 2, 0},  {7, 7, 0, 0, 4, 2, 0},
                         {2, 1, 2, 6, 3, 3, 0}, {0, 0, 5, 3, 2, 2, 20}, {6, 2, 1, 2, 8, 1, 5}};
   for (const auto& k : cases) {
     const int w = 8;
-    auto cfg = one_message(w, 8, static_cast<std::uint32_t>(k.sy * w + k.sx), static_cast<std::uint32_t>(k.dy * w + k.dx),
-                           k.n, k.hop, k.turn);
+    auto cfg = one_message(w, 8, static_cast<std::uint32_t>(k.sy * w + k.sx),
+                           static_cast<std::uint32_t>(k.dy * w + k.dx), k.n, k.hop, k.turn);
     const auto r = run_traffic(cfg);
     const int hops = std::abs(k.dx - k.sx) + std::abs(k.dy - k.sy);
     const int turns = (k.dx != k.sx && k.dy != k.sy) ? 1 : 0;

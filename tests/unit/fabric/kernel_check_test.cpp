@@ -1,8 +1,9 @@
 // Kernel cross-check: GEMM kernels on the cycle engine vs the approx cost model.
+#include "wafersim/fabric/cycle/kernel_check.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "test_specs.hpp"
-#include "wafersim/fabric/cycle/kernel_check.hpp"
 
 using namespace wafersim;
 using namespace wafersim::cycle;

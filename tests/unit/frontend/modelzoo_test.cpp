@@ -76,7 +76,8 @@ TEST_CASE("Model Zoo R2 reads the model family and attention groups", "[frontend
   CHECK(gptj.arch.rotary_dim == 64);
 }
 
-TEST_CASE("Model Zoo keys the simulator needs are required, naming file, line and key", "[frontend][modelzoo]") {
+TEST_CASE("Model Zoo keys the simulator needs are required, naming file, line and key",
+          "[frontend][modelzoo]") {
   const ConfigError e = zoo_error(std::string(r1_head) + "  num_hidden_layers: 2\n  num_heads: 4\n");
   CHECK(e.key() == "model");
   CHECK(e.detail().find("filter_size") != std::string::npos);
@@ -104,6 +105,7 @@ TEST_CASE("YAML that is not a Model Zoo config is refused by name", "[frontend][
 
 TEST_CASE("R2 without a model name lists the supported families", "[frontend][modelzoo]") {
   const ConfigError e = zoo_error(
-      "trainer:\n  init:\n    model:\n      hidden_size: 64\n  fit:\n    train_dataloader:\n      batch_size: 4\n");
+      "trainer:\n  init:\n    model:\n      hidden_size: 64\n  fit:\n    train_dataloader:\n      "
+      "batch_size: 4\n");
   CHECK(e.detail().find("gpt3") != std::string::npos);
 }

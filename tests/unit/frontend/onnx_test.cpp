@@ -26,15 +26,18 @@ class OnnxWriter {
     m_.add_opset_import()->set_version(17);
     m_.mutable_graph()->set_name("torch_jit");
   }
-  OnnxWriter& input(const std::string& name, const std::vector<std::int64_t>& dims, bool symbolic_batch = true) {
+  OnnxWriter& input(const std::string& name, const std::vector<std::int64_t>& dims,
+                    bool symbolic_batch = true) {
     auto* v = m_.mutable_graph()->add_input();
     v->set_name(name);
     auto* t = v->mutable_type()->mutable_tensor_type();
     t->set_elem_type(onnx::TensorProto::FLOAT);
     for (std::size_t i = 0; i < dims.size(); ++i) {
       auto* d = t->mutable_shape()->add_dim();
-      if (i == 0 && symbolic_batch) d->set_dim_param("batch");
-      else d->set_dim_value(dims[i]);
+      if (i == 0 && symbolic_batch)
+        d->set_dim_param("batch");
+      else
+        d->set_dim_value(dims[i]);
     }
     return *this;
   }

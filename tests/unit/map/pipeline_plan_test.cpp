@@ -1,8 +1,9 @@
+#include "wafersim/map/pipeline_plan.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "test_specs.hpp"
 #include "wafersim/core/error.hpp"
-#include "wafersim/map/pipeline_plan.hpp"
 #include "wafersim/map/placement.hpp"
 
 using namespace wafersim;
@@ -28,7 +29,8 @@ ModelSpec bert_like(int layers, int hidden) {
 }
 }  // namespace
 
-TEST_CASE("pipelined plan: disjoint regions inside the grid, per-tile SRAM within capacity", "[map][pipelined]") {
+TEST_CASE("pipelined plan: disjoint regions inside the grid, per-tile SRAM within capacity",
+          "[map][pipelined]") {
   auto spec = test::small_spec(256, 256);
   const auto model = bert_like(6, 512);
   const auto graph = build_transformer_graph(model.arch, model.training.seq);

@@ -1,8 +1,7 @@
-#include <catch2/catch.hpp>
-
-#include <numeric>
-
 #include "wafersim/map/placement.hpp"
+
+#include <catch2/catch.hpp>
+#include <numeric>
 
 using namespace wafersim;
 
@@ -36,7 +35,8 @@ TEST_CASE("every strategy tiles the grid with disjoint adjacent rectangles", "[m
     CHECK(area == grid.area());  // the whole usable grid is used
     int adjacent = 0;
     for (int i = 0; i + 1 < n; ++i)
-      adjacent += rects_adjacent((*regions)[static_cast<std::size_t>(i)], (*regions)[static_cast<std::size_t>(i) + 1]);
+      adjacent += rects_adjacent((*regions)[static_cast<std::size_t>(i)],
+                                 (*regions)[static_cast<std::size_t>(i) + 1]);
     if (name == "strips") {
       CHECK(adjacent == n - 1);  // serpentine: every consecutive pair shares an edge
     } else {
@@ -50,7 +50,8 @@ TEST_CASE("region areas follow the weights", "[map][placement]") {
   for (const auto& name : placement_strategy_names()) {
     const auto regions = make_placement_strategy(name)->place(grid, {1, 3});
     REQUIRE(regions);
-    const double ratio = static_cast<double>((*regions)[1].area()) / static_cast<double>((*regions)[0].area());
+    const double ratio =
+        static_cast<double>((*regions)[1].area()) / static_cast<double>((*regions)[0].area());
     CHECK(ratio == Approx(3.0).epsilon(0.05));
   }
 }

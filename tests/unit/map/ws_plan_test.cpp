@@ -1,8 +1,9 @@
+#include "wafersim/map/ws_plan.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "test_specs.hpp"
 #include "wafersim/core/error.hpp"
-#include "wafersim/map/ws_plan.hpp"
 
 using namespace wafersim;
 
@@ -35,7 +36,7 @@ TEST_CASE("weight-streaming plan splits the batch into micro-batches that fit", 
   CHECK(p.micro_batch >= 1);
   CHECK(p.micro_batch <= p.max_micro_batch);
   CHECK(p.micro_batch * p.micro_batches >= p.batch_per_system);
-  CHECK(p.micro_batches > 1);  // 128 GPT-2 sequences cannot live on 65,536 tiles at once
+  CHECK(p.micro_batches > 1);    // 128 GPT-2 sequences cannot live on 65,536 tiles at once
   CHECK(p.layers.size() == 14);  // embedding, 12 blocks, head
   // The per-tile check: no tile over capacity, and the allocation is what the plan says.
   CHECK(p.sram.max <= tiles.capacity());

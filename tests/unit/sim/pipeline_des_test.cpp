@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "wafersim/sim/pipeline_des.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace wafersim;
 

@@ -1,8 +1,10 @@
 // The fork-per-point executor and the SQLite store, with fake points (no SystemC): every
 // way a child can end is classified and recorded, and the sweep goes on.
-#include <catch2/catch.hpp>
+#include "wafersim/sweep/executor.hpp"
+
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -11,7 +13,6 @@
 
 #include "wafersim/core/error.hpp"
 #include "wafersim/sweep/driver.hpp"
-#include "wafersim/sweep/executor.hpp"
 #include "wafersim/sweep/point_runner.hpp"
 #include "wafersim/sweep/store.hpp"
 
@@ -21,28 +22,38 @@ using namespace wafersim::sweep;
 namespace {
 std::string fake_work(std::size_t i) {
   switch (i) {
-    case 1: throw ConfigError({"m.yaml", 3, 1}, "model.layers", "bad");
-    case 2: throw FitError("does not fit");
-    case 3: std::raise(SIGSEGV); break;
-    case 4: std::this_thread::sleep_for(std::chrono::seconds(30)); break;
-    case 5: ::_exit(7);
-    case 6: throw SimError("invariant broken");
-    default: break;
+    case 1:
+      throw ConfigError({"m.yaml", 3, 1}, "model.layers", "bad");
+    case 2:
+      throw FitError("does not fit");
+    case 3:
+      std::raise(SIGSEGV);
+      break;
+    case 4:
+      std::this_thread::sleep_for(std::chrono::seconds(30));
+      break;
+    case 5:
+      ::_exit(7);
+    case 6:
+      throw SimError("invariant broken");
+    default:
+      break;
   }
   return R"({"samples_per_s": )" + std::to_string(i) + R"(, "tiles": 10, "bottleneck": "io"})";
 }
 
 std::map<std::size_t, PointOutcome> run_all(int jobs) {
   std::map<std::size_t, PointOutcome> out;
-  const bool done = run_forked({0, 1, 2, 3, 4, 5, 6, 7}, fake_work, {jobs, 1.0},
-                               [&](const PointOutcome& o) { out[o.index] = o; }, nullptr);
+  const bool done = run_forked(
+      {0, 1, 2, 3, 4, 5, 6, 7}, fake_work, {jobs, 1.0}, [&](const PointOutcome& o) { out[o.index] = o; },
+      nullptr);
   CHECK(done);
   return out;
 }
 
 struct TempDb {
-  std::string path = (std::filesystem::temp_directory_path() / ("unit_sweep_" + std::to_string(::getpid()) + "_" +
-                                                                std::to_string(counter++) + ".sqlite"))
+  std::string path = (std::filesystem::temp_directory_path() / ("unit_sweep_" + std::to_string(::getpid()) +
+                                                                "_" + std::to_string(counter++) + ".sqlite"))
                          .string();
   ~TempDb() {
     for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
@@ -127,8 +138,8 @@ TEST_CASE("Pareto front and CSV", "[sweep]") {
     r[3].s = name;
     return r;
   };
-  t.rows = {row("ok", 10, 100, "a"), row("ok", 20, 200, "b"), row("ok", 15, 300, "c"), row("error", 99, 1, "d"),
-            row("ok", 20, 150, "e,\"x\"")};
+  t.rows = {row("ok", 10, 100, "a"), row("ok", 20, 200, "b"), row("ok", 15, 300, "c"),
+            row("error", 99, 1, "d"), row("ok", 20, 150, "e,\"x\"")};
   const auto front = pareto_front(t, parse_objectives("samples_per_s:max,tiles:min"));
   CHECK(front == std::vector<std::size_t>{0, 4});
   const std::string csv = format_csv(t, &front);
@@ -140,13 +151,15 @@ TEST_CASE("Pareto front and CSV", "[sweep]") {
 
 TEST_CASE("a real point runs in a child; the parent never elaborates SystemC", "[sweep]") {
   const SweepSpec spec = parse_sweep_spec(
-      "system: configs/small-wafer.yaml\nmodel: models/tiny-gpt.yaml\naxes:\n  systems: [1, 2]\n  mode: [weight-streaming]\n",
+      "system: configs/small-wafer.yaml\nmodel: models/tiny-gpt.yaml\naxes:\n  systems: [1, 2]\n  mode: "
+      "[weight-streaming]\n",
       "t.yaml", WAFERSIM_SOURCE_DIR);
   const PointRunner runner(spec);
   const auto pts = expand_points(spec, runner.context());
   std::map<std::size_t, PointOutcome> out;
-  run_forked({0, 1}, [&](std::size_t i) { return runner.run(pts[i]); }, {2, 60},
-             [&](const PointOutcome& o) { out[o.index] = o; }, nullptr);
+  run_forked(
+      {0, 1}, [&](std::size_t i) { return runner.run(pts[i]); }, {2, 60},
+      [&](const PointOutcome& o) { out[o.index] = o; }, nullptr);
   REQUIRE(out.size() == 2);
   CHECK(out.at(0).status == "ok");
   CHECK(out.at(1).status == "ok");

@@ -1,6 +1,5 @@
 // Sweep-file parsing and point expansion: grid, zip, random, where, shards, keys, errors.
 #include <catch2/catch.hpp>
-
 #include <set>
 
 #include "wafersim/core/error.hpp"
@@ -10,7 +9,9 @@ using namespace wafersim;
 using namespace wafersim::sweep;
 
 namespace {
-SweepSpec parse(const std::string& text) { return parse_sweep_spec(text, "t.yaml", WAFERSIM_SOURCE_DIR, false); }
+SweepSpec parse(const std::string& text) {
+  return parse_sweep_spec(text, "t.yaml", WAFERSIM_SOURCE_DIR, false);
+}
 
 std::string values_of(const Point& p) {
   std::string s;
@@ -54,7 +55,9 @@ TEST_CASE("range and log axes parse units and stay exact", "[sweep]") {
 }
 
 TEST_CASE("zip moves axes together", "[sweep]") {
-  const auto s = parse("axes:\n  systems: [1, 2, 4]\n  batch: [8, 16, 32]\n  pe.sram: [32 KiB, 48 KiB]\nzip: [[systems, batch]]\n");
+  const auto s = parse(
+      "axes:\n  systems: [1, 2, 4]\n  batch: [8, 16, 32]\n  pe.sram: [32 KiB, 48 KiB]\nzip: [[systems, "
+      "batch]]\n");
   const auto pts = expand_points(s);
   REQUIRE(pts.size() == 6);
   for (const auto& p : pts) CHECK(p.values[1].number == 8 * p.values[0].number);
@@ -76,12 +79,16 @@ TEST_CASE("where drops points", "[sweep]") {
 }
 
 TEST_CASE("where compares text axes", "[sweep]") {
-  const auto s = parse("axes:\n  mode: [weight-streaming, pipelined]\n  systems: [1, 2]\nwhere: mode == 'weight-streaming' or systems == 1\n");
+  const auto s = parse(
+      "axes:\n  mode: [weight-streaming, pipelined]\n  systems: [1, 2]\nwhere: mode == 'weight-streaming' or "
+      "systems == 1\n");
   CHECK(expand_points(s).size() == 3);
 }
 
 TEST_CASE("random sampling is seeded and a subset of the grid", "[sweep]") {
-  const std::string base = "axes:\n  systems: {range: {from: 1, to: 40, step: 1}}\n  batch: {range: {from: 8, to: 400, step: 8}}\n";
+  const std::string base =
+      "axes:\n  systems: {range: {from: 1, to: 40, step: 1}}\n  batch: {range: {from: 8, to: 400, step: "
+      "8}}\n";
   const auto a = expand_points(parse(base + "random: 25\nseed: 7\n"));
   const auto b = expand_points(parse(base + "random: 25\nseed: 7\n"));
   const auto c = expand_points(parse(base + "random: 25\nseed: 8\n"));

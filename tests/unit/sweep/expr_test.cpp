@@ -1,8 +1,7 @@
-#include <catch2/catch.hpp>
-
-#include <map>
-
 #include "wafersim/sweep/expr.hpp"
+
+#include <catch2/catch.hpp>
+#include <map>
 
 using namespace wafersim::sweep;
 
@@ -17,7 +16,8 @@ bool eval(const std::string& text, const std::map<std::string, ExprValue>& vars)
 }  // namespace
 
 TEST_CASE("where expressions: arithmetic, precedence, logic", "[sweep]") {
-  const std::map<std::string, ExprValue> v = {{"a", 2.0}, {"b", 3.0}, {"pe.sram", 49152.0}, {"mode", std::string("auto")}};
+  const std::map<std::string, ExprValue> v = {
+      {"a", 2.0}, {"b", 3.0}, {"pe.sram", 49152.0}, {"mode", std::string("auto")}};
   CHECK(eval("a + b * 2 == 8", v));
   CHECK(eval("(a + b) * 2 == 10", v));
   CHECK(eval("-a < 0 and b / a > 1", v));

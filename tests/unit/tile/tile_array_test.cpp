@@ -1,7 +1,8 @@
+#include "wafersim/tile/tile_array.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "test_specs.hpp"
-#include "wafersim/tile/tile_array.hpp"
 
 using namespace wafersim;
 

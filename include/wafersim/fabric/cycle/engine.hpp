@@ -41,15 +41,15 @@ struct ColorConfig {
 struct FabricConfig {
   int width = 0;
   int height = 0;
-  int hop_latency = 2;     // cycles per hop (router.hop_latency), >= 1
-  int turn_penalty = 0;    // extra cycles on a hop that changes dimension (router.turn_penalty)
-  int queue_depth = 4;     // wavelets per colour per input port (router.queue_depth)
-  int hardware_colors = 24;          // router.colors: upper bound on `colors.size()`
-  std::vector<ColorConfig> colors;   // colours in use; queues exist only for these
-  double sparsity = 0.0;   // fraction of Compute cycles skipped (zero operands)
-  int forward_delay = 1;   // cycles a data task takes to re-send an arriving wavelet
+  int hop_latency = 2;                   // cycles per hop (router.hop_latency), >= 1
+  int turn_penalty = 0;                  // extra cycles on a hop that changes dimension (router.turn_penalty)
+  int queue_depth = 4;                   // wavelets per colour per input port (router.queue_depth)
+  int hardware_colors = 24;              // router.colors: upper bound on `colors.size()`
+  std::vector<ColorConfig> colors;       // colours in use; queues exist only for these
+  double sparsity = 0.0;                 // fraction of Compute cycles skipped (zero operands)
+  int forward_delay = 1;                 // cycles a data task takes to re-send an arriving wavelet
   std::int64_t deadlock_cycles = 20000;  // no progress this long with work pending = deadlock
-  int shards = 1;          // horizontal bands of rows, each stepped on its own
+  int shards = 1;                        // horizontal bands of rows, each stepped on its own
 };
 
 // Router geometry and latency from a system spec; throws UsageError for values the engine
@@ -65,13 +65,13 @@ constexpr std::uint32_t kDestMask = (1u << 24) - 1;
 
 // Counters summed over shards; all integers so the sum is independent of the shard split.
 struct Counters {
-  std::uint64_t created = 0;     // wavelets put on the fabric (injections + multicast copies)
-  std::uint64_t delivered = 0;   // wavelets taken off at a RAMP output
-  std::uint64_t link_moves = 0;  // wavelets sent over router-to-router links
-  std::uint64_t sink_wavelets = 0;      // delivered to a traffic sink
+  std::uint64_t created = 0;               // wavelets put on the fabric (injections + multicast copies)
+  std::uint64_t delivered = 0;             // wavelets taken off at a RAMP output
+  std::uint64_t link_moves = 0;            // wavelets sent over router-to-router links
+  std::uint64_t sink_wavelets = 0;         // delivered to a traffic sink
   std::uint64_t window_sink_wavelets = 0;  // ... during the measurement window
   std::uint64_t window_link_moves = 0;
-  std::uint64_t messages = 0;    // measured messages fully delivered (per receiving PE)
+  std::uint64_t messages = 0;  // measured messages fully delivered (per receiving PE)
   std::uint64_t latency_sum = 0;
   std::uint64_t latency_max = 0;
   std::uint64_t generated_messages = 0;  // synthetic messages started at a source

@@ -19,20 +19,20 @@
 namespace wafersim::cycle {
 
 struct KernelCheck {
-  std::string name;           // op name
-  std::string pass;           // forward | grad_input | grad_weight
+  std::string name;  // op name
+  std::string pass;  // forward | grad_input | grad_weight
   double approx_cycles = 0;
-  double cycle_cycles = 0;    // cycle-level engine (extrapolated when `extrapolated`)
-  double ratio = 0;           // cycle / approx
+  double cycle_cycles = 0;  // cycle-level engine (extrapolated when `extrapolated`)
+  double ratio = 0;         // cycle / approx
   bool extrapolated = false;
-  std::string note;           // why they disagree (when |ratio - 1| > 2%) or what bounds it
+  std::string note;  // why they disagree (when |ratio - 1| > 2%) or what bounds it
 };
 
 struct KernelCheckOptions {
-  double samples = 1;   // samples per kernel (the weight-streaming plan's micro-batch)
-  int rows = 0;         // region; 0 = the wafer's usable rectangle
+  double samples = 1;  // samples per kernel (the weight-streaming plan's micro-batch)
+  int rows = 0;        // region; 0 = the wafer's usable rectangle
   int cols = 0;
-  int max_steps = 32;   // K steps simulated before extrapolating (>= 4)
+  int max_steps = 32;  // K steps simulated before extrapolating (>= 4)
 };
 
 // One GEMM kernel.

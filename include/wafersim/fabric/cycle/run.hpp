@@ -13,10 +13,10 @@
 namespace wafersim::cycle {
 
 struct TrafficRunConfig {
-  FabricConfig fabric;             // colours are filled in by make_traffic_engine
+  FabricConfig fabric;  // colours are filled in by make_traffic_engine
   TrafficConfig traffic;
-  std::int64_t drain_limit = 0;    // extra cycles allowed to drain; 0 = 10 x measure + 10000
-  int quantum = 1;                 // cycles per shard synchronisation (<= hop latency)
+  std::int64_t drain_limit = 0;  // extra cycles allowed to drain; 0 = 10 x measure + 10000
+  int quantum = 1;               // cycles per shard synchronisation (<= hop latency)
 };
 
 struct TrafficResult {
@@ -26,19 +26,19 @@ struct TrafficResult {
   int message_wavelets = 1;
   std::uint64_t seed = 0;
   std::int64_t warmup = 0, measure = 0;
-  std::int64_t cycles = 0;          // simulated, including the drain
-  bool drained = false;             // every generated message delivered
+  std::int64_t cycles = 0;  // simulated, including the drain
+  bool drained = false;     // every generated message delivered
   std::uint64_t sources = 0;
-  double offered = 0;               // wavelets per node per cycle offered
-  double accepted = 0;              // wavelets delivered to sinks per node per cycle (window)
-  std::uint64_t messages = 0;       // measured message deliveries
+  double offered = 0;          // wavelets per node per cycle offered
+  double accepted = 0;         // wavelets delivered to sinks per node per cycle (window)
+  std::uint64_t messages = 0;  // measured message deliveries
   double latency_avg = 0;
   std::uint64_t latency_p50 = 0, latency_p99 = 0, latency_max = 0;
   double link_util_max = 0, link_util_mean = 0;  // over existing links, in the window
   std::uint64_t in_flight_end_of_window = 0;
   std::uint64_t in_flight_end = 0;
   Counters counters;
-  std::vector<double> link_heat;    // per router: its busiest output link's utilization
+  std::vector<double> link_heat;  // per router: its busiest output link's utilization
 };
 
 // Builds an engine for the run (colours: `xy_colors` XY colours for point-to-point patterns,

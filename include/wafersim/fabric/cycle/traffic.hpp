@@ -30,14 +30,14 @@ bool is_point_to_point(Pattern p);  // routed XY on a destination (not static mu
 
 struct TrafficConfig {
   Pattern pattern = Pattern::uniform;
-  double rate = 0.05;            // offered wavelets per source PE per cycle (Bernoulli)
-  int message_wavelets = 1;      // wavelets per message
+  double rate = 0.05;        // offered wavelets per source PE per cycle (Bernoulli)
+  int message_wavelets = 1;  // wavelets per message
   std::uint64_t seed = 1;
-  std::int64_t warmup = 0;       // cycles before the measurement window
-  std::int64_t measure = 0;      // measurement window; generation stops at warmup + measure
-  int color = 0;                 // colour slot the traffic uses
-  int xy_colors = 1;             // point-to-point: messages spread over this many XY colours
-                                 // (slots color .. color+xy_colors-1) like virtual channels
+  std::int64_t warmup = 0;   // cycles before the measurement window
+  std::int64_t measure = 0;  // measurement window; generation stops at warmup + measure
+  int color = 0;             // colour slot the traffic uses
+  int xy_colors = 1;         // point-to-point: messages spread over this many XY colours
+                             // (slots color .. color+xy_colors-1) like virtual channels
   double hotspot_fraction = 0.2;
   std::uint32_t fixed_src = 0;
   std::uint32_t fixed_dst = 0;
