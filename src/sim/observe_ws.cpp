@@ -147,7 +147,7 @@ void counters(TraceWriter& tw, int pid, const std::string& name, const std::vect
   for (const auto& i : iv) {
     if (i.t0 >= t_end) break;
     for (int k = std::max(0, static_cast<int>(i.t0 / w)); k < kBuckets && k * w < i.t1; ++k)
-      busy[static_cast<std::size_t>(k)] += clip(i.t0, i.t1, k * w, (k + 1) * w);
+      busy[static_cast<std::size_t>(k)] += i.share * clip(i.t0, i.t1, k * w, (k + 1) * w);
   }
   for (int k = 0; k < kBuckets; ++k) tw.counter(pid, name, k * w, busy[static_cast<std::size_t>(k)] / w);
 }
@@ -185,7 +185,7 @@ std::string ws_trace(const ClusterResult& res, const WsPlan& plan, int trace_ste
   }
   if (const int li = link_index("memoryx_in"); li >= 0)
     for (const auto& i : merged(res.link_busy[static_cast<std::size_t>(li)], t_end))
-      tw.slice(mx, mx_g, "gradient chunks", "gradients", i.t0, i.t1);
+      tw.slice(mx, mx_g, "gradients", "gradients", i.t0, i.t1);
   for (const auto& o : res.memoryx.optimizer)
     if (o.t0 < t_end)
       tw.slice(mx, mx_o, fmt::format("update {}", lname(o.layer)), "update", o.t0, o.t1,

@@ -2,17 +2,11 @@
 
 namespace wafersim::sc {
 
-tlm::tlm_generic_payload& PayloadPool::make(ChunkKind kind, long long stream, int index, int count,
-                                            double bytes) {
+tlm::tlm_generic_payload& PayloadPool::make(const StreamInfo& s) {
   Item& item = items_.emplace_back();
+  item.info = s;
   auto& p = item.payload;
-  ChunkInfo* c = &item.info;
-  c->kind = kind;
-  c->stream = stream;
-  c->index = index;
-  c->count = count;
-  c->bytes = bytes;
-  p.set_extension(c);
+  p.set_extension(&item.info);
   p.set_command(tlm::TLM_WRITE_COMMAND);
   p.set_response_status(tlm::TLM_OK_RESPONSE);
   return p;

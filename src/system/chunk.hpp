@@ -1,10 +1,15 @@
 #pragma once
-// What travels on the cluster's links: a TLM-2.0 generic payload carrying a ChunkInfo
-// extension (the simulated size lives there; no real data moves).
+// What travels on the cluster's links: one TLM-2.0 generic payload per stream (a layer's
+// weights, a layer's gradient, a micro-batch of input) carrying a StreamInfo extension. No
+// real data moves; the extension holds the size and the timing of the stream's last chunk.
+//
+// Streams are flows, pipelined across hops at chunk granularity: a link may start sending a
+// stream once its first chunk has arrived and cannot finish before its last chunk has
+// arrived and been serialized. That is the timing of a stream cut into `chunk`-byte pieces
+// that each hop stores and forwards, with two events per hop instead of two per chunk.
 #include <algorithm>
 #include <cmath>
 #include <deque>
-#include <memory>
 #include <systemc>
 #include <tlm>
 
@@ -12,37 +17,39 @@ namespace wafersim::sc {
 
 enum class ChunkKind { weights, grads, input };
 
-struct ChunkInfo : tlm::tlm_extension<ChunkInfo> {
+struct StreamInfo : tlm::tlm_extension<StreamInfo> {
   ChunkKind kind = ChunkKind::weights;
-  long long stream = 0;  // weight stream / gradient stream / input micro-batch number
-  int index = 0;         // chunk within the stream
-  int count = 1;         // chunks in the stream
-  double bytes = 0;
-  tlm::tlm_extension_base* clone() const override { return new ChunkInfo(*this); }
-  void copy_from(const tlm::tlm_extension_base& o) override { *this = static_cast<const ChunkInfo&>(o); }
+  long long stream = 0;      // weight stream / gradient stream / input micro-batch number
+  double bytes = 0;          // the whole stream
+  double first_chunk = 0;    // bytes of its first chunk (what a hop must hold before sending)
+  double last_chunk = 0;     // bytes of its last chunk
+  sc_core::sc_time last_at;  // when the last chunk is available at the receiving end
+  tlm::tlm_extension_base* clone() const override { return new StreamInfo(*this); }
+  void copy_from(const tlm::tlm_extension_base& o) override { *this = static_cast<const StreamInfo&>(o); }
 };
 
-// Owns every payload of a run; payloads are immutable once sent (a broadcast shares one).
+// Owns every payload of a run; payloads are immutable once sent (a broadcast shares one, and
+// every hop sends a new one with its own timing).
 class PayloadPool {
  public:
-  tlm::tlm_generic_payload& make(ChunkKind kind, long long stream, int index, int count, double bytes);
+  tlm::tlm_generic_payload& make(const StreamInfo& s);
   long long made() const { return static_cast<long long>(items_.size()); }
   ~PayloadPool();
 
  private:
-  // The extension lives beside its payload (no allocation per chunk); the payload only
+  // The extension lives beside its payload (no allocation per stream); the payload only
   // borrows it, so the destructor detaches it before the payload would delete it.
   struct Item {
     tlm::tlm_generic_payload payload;
-    ChunkInfo info;
+    StreamInfo info;
   };
   std::deque<Item> items_;
 };
 
-inline const ChunkInfo& info(const tlm::tlm_generic_payload& p) { return *p.get_extension<ChunkInfo>(); }
+inline const StreamInfo& info(const tlm::tlm_generic_payload& p) { return *p.get_extension<StreamInfo>(); }
 
 // A stream is cut into chunks of `chunk` bytes, at most kMaxChunks of them (larger chunks
-// for huge streams keep the event count bounded).
+// for huge streams, as the runtime would use).
 constexpr int kMaxChunks = 4096;
 inline double effective_chunk(double bytes, double chunk) { return std::max(chunk, bytes / kMaxChunks); }
 inline int chunk_count(double bytes, double chunk) {
@@ -50,10 +57,19 @@ inline int chunk_count(double bytes, double chunk) {
   const double n = std::ceil(bytes / effective_chunk(bytes, chunk));
   return n < 1 ? 1 : static_cast<int>(std::min<double>(n, kMaxChunks));
 }
-inline double chunk_bytes(double bytes, double chunk, int index, int count) {
-  const double c = effective_chunk(bytes, chunk);
-  if (index < count - 1) return c;
-  return std::max(0.0, bytes - c * (count - 1));
+
+// A stream of `bytes` whose data is all available now at its source.
+inline StreamInfo make_stream(ChunkKind kind, long long stream, double bytes, double chunk) {
+  StreamInfo s;
+  s.kind = kind;
+  s.stream = stream;
+  s.bytes = std::max(0.0, bytes);
+  const double c = effective_chunk(s.bytes, chunk);
+  const int n = chunk_count(s.bytes, chunk);
+  s.first_chunk = std::min(c, s.bytes);
+  s.last_chunk = std::max(0.0, s.bytes - c * (n - 1));
+  s.last_at = sc_core::sc_time_stamp();
+  return s;
 }
 
 }  // namespace wafersim::sc

@@ -18,7 +18,7 @@ namespace {
 
 using sc::Link;
 
-constexpr int kLinkDepth = 4;  // chunks buffered at a link's input
+constexpr int kLinkDepth = 4;  // streams waiting at a link's input before its sender blocks
 
 struct Cluster {
   sc::Schedule sched;
@@ -33,7 +33,8 @@ struct Cluster {
 
   Link& link(const std::string& name, const std::string& kind, const LinkParams& p, std::string from,
              std::string to) {
-    links.push_back(std::make_unique<Link>(name.c_str(), kind, p.bytes_per_s, p.latency_s, kLinkDepth));
+    links.push_back(
+        std::make_unique<Link>(name.c_str(), kind, p.bytes_per_s, p.latency_s, kLinkDepth, sched.pool));
     ends.emplace_back(std::move(from), std::move(to));
     return *links.back();
   }
@@ -166,7 +167,7 @@ ClusterResult run_cluster(const ClusterConfig& cfg) {
                               l->busy_in(a, b), l->bytes()});
     std::vector<Interval> iv;
     iv.reserve(l->busy().size());
-    for (const auto& [t0, t1] : l->busy()) iv.push_back({t0, t1, 0, 0});
+    for (const auto& u : l->busy()) iv.push_back({u.t0, u.t1, 0, 0, u.share});
     r.link_busy.push_back(std::move(iv));
   }
   for (const auto& c : cluster.cs2) r.cs2.push_back(c->timeline());

@@ -52,13 +52,16 @@ void SwarmXNode::down(tlm::tlm_generic_payload& p, sc_time& d) {
 }
 
 void SwarmXNode::up(int /*port*/, tlm::tlm_generic_payload& p, sc_time& d) {
-  // Reduce: forward one summed chunk once every child's copy has arrived.
-  const ChunkInfo& c = info(p);
-  const long long key = c.stream * kMaxChunks + c.index;
-  int& n = pending_[key];
-  if (++n < children_) return;
-  pending_.erase(key);
-  up_out->b_transport(p, d);
+  // Reduce: a summed stream leaves once every child's copy has started arriving, and its last
+  // chunk once every child's last chunk is in.
+  const StreamInfo& s = info(p);
+  Pending& n = pending_[s.stream];
+  n.last_at = std::max(n.last_at, s.last_at);
+  if (++n.arrived < children_) return;
+  StreamInfo sum = s;
+  sum.last_at = n.last_at;
+  pending_.erase(s.stream);
+  up_out->b_transport(sched_.pool.make(sum), d);
 }
 
 // ---------------------------------------------------------------- MemoryX
@@ -79,40 +82,39 @@ void MemoryX::stream_thread() {
     // A step's first use of a layer needs the previous step's update (the only bubble).
     if (id.step > 0)
       while (sched_.updated_step[id.layer] < id.step - 1) wait(sched_.updated_event);
-    const double bytes = cfg.layers[id.layer].weight_bytes;
-    const int count = chunk_count(bytes, cfg.chunk_bytes);
     const double t0 = now();
-    for (int i = 0; i < count; ++i) {
-      auto& p =
-          sched_.pool.make(ChunkKind::weights, j, i, count, chunk_bytes(bytes, cfg.chunk_bytes, i, count));
-      sc_time d = SC_ZERO_TIME;
-      down_out->b_transport(p, d);
-    }
-    tl_.weight_streams.push_back({t0, now(), j, id.layer});
+    sc_time d = SC_ZERO_TIME;
+    down_out->b_transport(sched_.pool.make(make_stream(ChunkKind::weights, j,
+                                                       cfg.layers[id.layer].weight_bytes, cfg.chunk_bytes)),
+                          d);
+    // This thread is the link's only sender: the stream starts when the one before it ends.
+    const double start = tl_.weight_streams.empty() ? t0 : std::max(t0, tl_.weight_streams.back().t1);
+    tl_.weight_streams.push_back({start, now() + d.to_seconds(), j, id.layer});
   }
 }
 
 void MemoryX::receive(tlm::tlm_generic_payload& p, sc_time& /*d*/) {
-  const ChunkInfo& c = info(p);
-  if (c.index != c.count - 1) return;  // chunks arrive in order: the last completes the stream
-  const StreamId id = sched_.decode(c.stream);
+  const StreamInfo& s = info(p);
+  const StreamId id = sched_.decode(s.stream);
   // Gradients of earlier micro-batches are accumulated in MemoryX; the update runs once the
   // last micro-batch's gradient (summed over every system by SwarmX) is in.
   if (id.micro != sched_.cfg->micro_batches - 1) return;
-  tl_.grads_in.push_back({now(), now(), id.step, id.layer});
-  jobs_.emplace_back(id.step, id.layer);
+  tl_.grads_in.push_back({s.last_at.to_seconds(), s.last_at.to_seconds(), id.step, id.layer});
+  jobs_.push_back({id.step, id.layer, s.last_at});
   job_event_.notify(SC_ZERO_TIME);
 }
 
 void MemoryX::optimizer_thread() {
   for (;;) {
     while (jobs_.empty()) wait(job_event_);
-    const auto [step, layer] = jobs_.front();
+    const Job job = jobs_.front();
     jobs_.pop_front();
+    const sc_time t = sc_core::sc_time_stamp();
+    if (job.ready > t) wait(job.ready - t);
     const double start = now();
-    wait_s(sched_.cfg->layers[layer].optimizer_s);
-    tl_.optimizer.push_back({start, now(), step, layer});
-    sched_.updated_step[layer] = step;
+    wait_s(sched_.cfg->layers[job.layer].optimizer_s);
+    tl_.optimizer.push_back({start, now(), job.step, job.layer});
+    sched_.updated_step[job.layer] = job.step;
     sched_.updated_event.notify(SC_ZERO_TIME);
   }
 }
@@ -136,22 +138,27 @@ Cs2::Cs2(const sc_core::sc_module_name& name, Schedule& sched, int id)
 }
 
 void Cs2::receive_weights(tlm::tlm_generic_payload& p, sc_time& /*d*/) {
-  const ChunkInfo& c = info(p);
-  if (c.index == c.count - 1) {
-    ++streams_ready_;
-    tl_.weights_ready.push_back(now());
-    weights_event_.notify(SC_ZERO_TIME);
-  }
+  const StreamInfo& s = info(p);
+  weights_at_.push_back(s.last_at);
+  tl_.weights_ready.push_back(s.last_at.to_seconds());
+  weights_event_.notify(SC_ZERO_TIME);
 }
 
 void Cs2::receive_input(tlm::tlm_generic_payload& p, sc_time& /*d*/) {
-  const ChunkInfo& c = info(p);
-  if (c.index == c.count - 1) {
-    ++inputs_ready_;
-    tl_.inputs.push_back({now(), now(), c.stream, 0});
-    input_event_.notify(SC_ZERO_TIME);
-  }
+  const StreamInfo& s = info(p);
+  inputs_at_.push_back(s.last_at);
+  tl_.inputs.push_back({s.last_at.to_seconds(), s.last_at.to_seconds(), s.stream, 0});
+  input_event_.notify(SC_ZERO_TIME);
 }
+
+namespace {
+// Waits until item `k` of `at` has arrived (its first chunk signalled by `ev`) and is complete.
+void wait_arrival(const std::vector<sc_time>& at, std::size_t k, const sc_core::sc_event& ev) {
+  while (at.size() <= k) sc_core::wait(ev);
+  const sc_time t = sc_core::sc_time_stamp();
+  if (at[k] > t) sc_core::wait(at[k] - t);
+}
+}  // namespace
 
 void Cs2::compute_thread() {
   const auto& cfg = *sched_.cfg;
@@ -165,12 +172,12 @@ void Cs2::compute_thread() {
         for (int k = 0; k < sched_.layers(); ++k, ++j) {
           const int g = pass == 0 ? k : sched_.layers() - 1 - k;
           double t0 = now();
-          while (streams_ready_ <= j) wait(weights_event_);
+          wait_arrival(weights_at_, static_cast<std::size_t>(j), weights_event_);
           if (now() > t0) tl_.weight_stalls.push_back({t0, now(), j, g});
           if (pass == 0 && g == 0) {
             const long long want = static_cast<long long>(s) * cfg.micro_batches + u;
             t0 = now();
-            while (inputs_ready_ <= want) wait(input_event_);
+            wait_arrival(inputs_at_, static_cast<std::size_t>(want), input_event_);
             if (now() > t0) tl_.input_stalls.push_back({t0, now(), want, g});
             ++inputs_consumed_;
             input_consumed_event_.notify(SC_ZERO_TIME);
@@ -194,16 +201,13 @@ void Cs2::grad_thread() {
   for (;;) {
     const long long j = grad_jobs_.read();
     const StreamId id = sched_.decode(j);
-    const double bytes = cfg.layers[id.layer].grad_bytes;
-    const int count = chunk_count(bytes, cfg.chunk_bytes);
     const double t0 = now();
-    for (int i = 0; i < count; ++i) {
-      auto& p =
-          sched_.pool.make(ChunkKind::grads, j, i, count, chunk_bytes(bytes, cfg.chunk_bytes, i, count));
-      sc_time d = SC_ZERO_TIME;
-      up_out->b_transport(p, d);
-    }
-    tl_.grad_streams.push_back({t0, now(), j, id.layer});
+    sc_time d = SC_ZERO_TIME;
+    up_out->b_transport(
+        sched_.pool.make(make_stream(ChunkKind::grads, j, cfg.layers[id.layer].grad_bytes, cfg.chunk_bytes)),
+        d);
+    const double start = tl_.grad_streams.empty() ? t0 : std::max(t0, tl_.grad_streams.back().t1);
+    tl_.grad_streams.push_back({start, now() + d.to_seconds(), j, id.layer});
   }
 }
 
@@ -223,14 +227,9 @@ void InputWorker::stream_thread() {
   for (long long m = 0; m < total; ++m) {
     // Two micro-batches of input buffered on the CS-2 side (prefetch).
     while (target_.inputs_consumed() < m - 1) wait(target_.input_consumed_event());
-    const double bytes = cfg.input_bytes_per_micro;
-    const int count = chunk_count(bytes, cfg.chunk_bytes);
-    for (int i = 0; i < count; ++i) {
-      auto& p =
-          sched_.pool.make(ChunkKind::input, m, i, count, chunk_bytes(bytes, cfg.chunk_bytes, i, count));
-      sc_time d = SC_ZERO_TIME;
-      out->b_transport(p, d);
-    }
+    sc_time d = SC_ZERO_TIME;
+    out->b_transport(
+        sched_.pool.make(make_stream(ChunkKind::input, m, cfg.input_bytes_per_micro, cfg.chunk_bytes)), d);
   }
 }
 

@@ -52,7 +52,11 @@ class SwarmXNode : public sc_core::sc_module {
   void up(int port, tlm::tlm_generic_payload& p, sc_core::sc_time& d);
   Schedule& sched_;
   int children_;
-  std::unordered_map<long long, int> pending_;  // gradient chunk -> children arrived
+  struct Pending {
+    int arrived = 0;
+    sc_core::sc_time last_at;  // latest last-chunk arrival among the children so far
+  };
+  std::unordered_map<long long, Pending> pending_;  // gradient stream -> children arrived
 };
 
 class MemoryX : public sc_core::sc_module {
@@ -70,7 +74,11 @@ class MemoryX : public sc_core::sc_module {
   void optimizer_thread();
   void receive(tlm::tlm_generic_payload& p, sc_core::sc_time& d);
   Schedule& sched_;
-  std::deque<std::pair<int, int>> jobs_;  // (step, layer) ready for the optimizer
+  struct Job {
+    int step, layer;
+    sc_core::sc_time ready;  // when the summed gradient has fully arrived
+  };
+  std::deque<Job> jobs_;
   sc_core::sc_event job_event_;
   MemoryXTimeline tl_;
 };
@@ -103,8 +111,8 @@ class Cs2 : public sc_core::sc_module {
 
   Schedule& sched_;
   int id_;
-  long long streams_ready_ = 0;
-  long long inputs_ready_ = 0;
+  std::vector<sc_core::sc_time> weights_at_;  // per weight stream: when it is all on the wafer
+  std::vector<sc_core::sc_time> inputs_at_;   // per micro-batch: when its input is all here
   long long consumed_ = 0;
   long long inputs_consumed_ = 0;
   bool finished_ = false;

@@ -34,8 +34,8 @@ struct ClusterConfig {
   LinkParams input;                  // input workers -> CS-2 (aggregate of the workers)
   int input_workers = 1;
   int fanout = 4;
-  double chunk_bytes = 32.0 * 1024 * 1024;
-  int weight_buffers = 2;  // weight streams buffered ahead of the kernel
+  double chunk_bytes = 32.0 * 1024 * 1024;  // store-and-forward unit of streams at each hop
+  int weight_buffers = 2;                   // weight streams buffered ahead of the kernel
   double step_overhead_s = 0;
 };
 
@@ -46,6 +46,7 @@ struct Interval {
   double t1 = 0;
   long long id = 0;  // stream id (kernels, stalls, streams) or step (optimizer)
   int layer = 0;
+  double share = 1;  // link occupancy: fraction of the link's bandwidth in use
 };
 
 struct Cs2Timeline {
@@ -91,7 +92,7 @@ struct ClusterResult {
   double optimizer_busy_s = 0;  // MemoryX optimizer in the window
   int swarmx_nodes = 0;
   int swarmx_levels = 0;
-  long long transactions = 0;
+  long long transactions = 0;  // streams offered to links and SwarmX reductions
   std::vector<LinkUse> links;
   // Full timelines: a few intervals per kernel and stream, cheap to keep.
   std::vector<Cs2Timeline> cs2;
