@@ -98,9 +98,8 @@ WsPlan plan_weight_streaming(const SystemSpec& spec, const ModelSpec& model, con
   p.working_bytes = work_per_sample * p.micro_batch;
   tiles.clear();
   const auto b = [](double v) { return static_cast<std::uint64_t>(std::ceil(v)); };
-  if (!tiles.allocate_spread(p.region, b(p.weight_buffer_bytes)) ||
-      !tiles.allocate_spread(p.region, b(p.checkpoint_bytes)) ||
-      !tiles.allocate_spread(p.region, b(p.working_bytes)))
+  const std::uint64_t parts[] = {b(p.weight_buffer_bytes), b(p.checkpoint_bytes), b(p.working_bytes)};
+  if (!tiles.allocate_spreads(p.region, parts))
     throw SimError("weight-streaming plan: per-tile allocation failed after the fit check passed");
   p.sram = tiles.summary(p.region);
 

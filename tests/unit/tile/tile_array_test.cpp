@@ -55,3 +55,40 @@ TEST_CASE("busy counters accumulate per tile", "[tile]") {
   CHECK(t.busy(0, 0) == 0.0);
   CHECK(t.busy(2, 2) == 5.0);
 }
+
+TEST_CASE("allocate_spreads equals one allocate_spread per total, tile by tile", "[tile]") {
+  // Odd rect sizes and totals put each spread's remainder boundary mid-row.
+  for (const Rect r : {Rect{1, 2, 7, 5}, Rect{0, 0, 13, 1}, Rect{3, 0, 1, 9}}) {
+    for (const std::vector<std::uint64_t>& totals : {std::vector<std::uint64_t>{70, 38, 6},
+                                                     {0, 1, 2, 3},
+                                                     {35},
+                                                     {18, 18},
+                                                     {1, 3, 5, 7, 9, 11, 13, 15, 17, 19}}) {
+      TileArray one(16, 10, 200), many(16, 10, 200);
+      for (const auto t : totals) REQUIRE(one.allocate_spread(r, t, 2));
+      REQUIRE(many.allocate_spreads(r, totals, 2));
+      for (int y = 0; y < 10; ++y)
+        for (int x = 0; x < 16; ++x) REQUIRE(one.allocated(x, y) == many.allocated(x, y));
+      many.release_spreads(r, totals, 2);
+      CHECK(many.summary(Rect{0, 0, 16, 10}).total == 0u);
+    }
+  }
+}
+
+TEST_CASE("allocate_spreads is all or nothing against what tiles already hold", "[tile]") {
+  TileArray t(3, 3, 100);
+  const Rect r{0, 0, 3, 3};
+  REQUIRE(t.allocate_each(Rect{2, 2, 1, 1}, 95));
+  const std::uint64_t too_much[] = {18, 36};  // 2 + 4 B per tile: tile (2,2) would hold 101
+  CHECK_FALSE(t.allocate_spreads(r, too_much));
+  CHECK(t.summary(r).total == 95u);
+  const std::uint64_t fits[] = {18, 18};  // 4 B per tile: (2,2) holds exactly 99
+  CHECK(t.allocate_spreads(r, fits));
+  CHECK(t.allocated(2, 2) == 99u);
+  CHECK(t.allocated(0, 0) == 4u);
+  // A share bigger than a whole empty tile never fits.
+  TileArray e(2, 1, 10);
+  const std::uint64_t huge[] = {24};
+  CHECK_FALSE(e.allocate_spreads(Rect{0, 0, 2, 1}, huge));
+  CHECK(e.summary(Rect{0, 0, 2, 1}).total == 0u);
+}
