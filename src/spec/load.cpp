@@ -160,8 +160,8 @@ class Loader {
   std::set<std::string> assigned_;
 };
 
-SystemSpec load_impl(const std::string& text, const std::string& name,
-                     const std::vector<Override>& overrides) {
+// Defaults and the file's own keys: everything that does not depend on overrides.
+Loader parse_file(const std::string& text, const std::string& name) {
   Loader loader(name);
   loader.apply_defaults();
   YAML::Node root;
@@ -180,27 +180,59 @@ SystemSpec load_impl(const std::string& text, const std::string& name,
                           " at the top level, got " + kind_of(root));
   }
   loader.walk_map(root, "");
+  return loader;
+}
+
+SystemSpec finish(Loader loader, const std::vector<Override>& overrides) {
   for (const auto& o : overrides) loader.apply_override(o);
   loader.check_required();
-  spec_detail::validate_cross(loader.spec(), loader.locs(), name);
+  spec_detail::validate_cross(loader.spec(), loader.locs(), loader.file());
   return loader.spec();
+}
+
+// yaml-cpp exceptions thrown while walking the tree (they should not be) are still the
+// input's fault.
+template <class F>
+auto guarded(const std::string& name, F&& f) {
+  try {
+    return f();
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(loc_of(name, e.mark), "", "YAML error: " + e.msg);
+  }
 }
 
 }  // namespace
 
-SystemSpec load_system_spec_text(const std::string& yaml_text, const std::string& display_name,
-                                 const std::vector<Override>& overrides) {
-  try {
-    return load_impl(yaml_text, display_name, overrides);
-  } catch (const ConfigError&) {
-    throw;
-  } catch (const YAML::Exception& e) {
-    // Anything yaml-cpp throws while we walk the tree (it should not) is still the input's fault.
-    throw ConfigError(loc_of(display_name, e.mark), "", "YAML error: " + e.msg);
-  }
+struct ParsedSystemSpec::Impl {
+  Loader loader;
+};
+
+ParsedSystemSpec::ParsedSystemSpec(const std::string& yaml_text, const std::string& display_name)
+    : impl_(guarded(display_name,
+                    [&] { return std::make_unique<Impl>(Impl{parse_file(yaml_text, display_name)}); })) {}
+
+ParsedSystemSpec ParsedSystemSpec::builtin() { return ParsedSystemSpec(builtin_cs2_yaml(), kBuiltinName); }
+
+ParsedSystemSpec::~ParsedSystemSpec() = default;
+ParsedSystemSpec::ParsedSystemSpec(const ParsedSystemSpec& o) : impl_(std::make_unique<Impl>(*o.impl_)) {}
+ParsedSystemSpec& ParsedSystemSpec::operator=(const ParsedSystemSpec& o) {
+  impl_ = std::make_unique<Impl>(*o.impl_);
+  return *this;
 }
 
-SystemSpec load_system_spec(const std::string& path, const std::vector<Override>& overrides) {
+SystemSpec ParsedSystemSpec::with(const std::vector<Override>& overrides) const {
+  return guarded(impl_->loader.file(), [&] { return finish(impl_->loader, overrides); });
+}
+
+SystemSpec load_system_spec_text(const std::string& yaml_text, const std::string& display_name,
+                                 const std::vector<Override>& overrides) {
+  return guarded(display_name, [&] { return finish(parse_file(yaml_text, display_name), overrides); });
+}
+
+namespace {
+std::string read_system_file(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const fs::file_status st = fs::status(path, ec);
@@ -216,7 +248,16 @@ SystemSpec load_system_spec(const std::string& path, const std::vector<Override>
   if (!in || in.bad()) {
     throw ConfigError({path, 0, 0}, "", "cannot read system file (permission denied?)");
   }
-  return load_system_spec_text(text.str(), path, overrides);
+  return text.str();
+}
+}  // namespace
+
+SystemSpec load_system_spec(const std::string& path, const std::vector<Override>& overrides) {
+  return load_system_spec_text(read_system_file(path), path, overrides);
+}
+
+ParsedSystemSpec ParsedSystemSpec::from_file(const std::string& path) {
+  return ParsedSystemSpec(read_system_file(path), path);
 }
 
 SystemSpec default_system_spec(const std::vector<Override>& overrides) {

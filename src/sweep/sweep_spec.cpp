@@ -173,10 +173,10 @@ class Parser {
     for (const auto& [p, val] : s.sets) ov.push_back({p, val, file_ + " set"});
     ov.push_back({a.name, value.canonical(), file_});
     try {
-      if (s.system_file.empty())
-        default_system_spec(ov);
-      else
-        load_system_spec(s.system_file, ov);
+      if (!base_system_)  // parsed once for all values of all axes
+        base_system_ =
+            s.system_file.empty() ? ParsedSystemSpec::builtin() : ParsedSystemSpec::from_file(s.system_file);
+      base_system_->with(ov);
     } catch (const ConfigError& e) {
       fail(n, key, fmt::format("value {} rejected: {}", value.canonical(), e.detail()));
     }
@@ -243,6 +243,7 @@ class Parser {
 
   std::string file_;
   std::string base_;
+  mutable std::optional<ParsedSystemSpec> base_system_;
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 // The hardware description of one CS-2 system and its cluster, parsed and validated once
 // from configs/*.yaml into these immutable structs and passed down (never global).
 // The YAML tree mirrors these structs: `pe.sram`, `io.port_bandwidth`, `memoryx.bandwidth`...
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -138,6 +139,24 @@ SystemSpec load_system_spec_text(const std::string& yaml_text, const std::string
 // The built-in default: configs/cs2.yaml compiled into the binary.
 SystemSpec default_system_spec(const std::vector<Override>& overrides = {});
 const std::string& builtin_cs2_yaml();
+
+// A system file parsed once, for many override sets (sweeps): with(ov) gives exactly what
+// load_system_spec_text(text, name, ov) gives, errors included, without re-reading the YAML.
+// The constructor throws the file's own errors (syntax, unknown or mistyped keys).
+class ParsedSystemSpec {
+ public:
+  ParsedSystemSpec(const std::string& yaml_text, const std::string& display_name);
+  static ParsedSystemSpec builtin();                           // the built-in CS-2
+  static ParsedSystemSpec from_file(const std::string& path);  // errors as load_system_spec
+  SystemSpec with(const std::vector<Override>& overrides = {}) const;
+  ~ParsedSystemSpec();
+  ParsedSystemSpec(const ParsedSystemSpec&);
+  ParsedSystemSpec& operator=(const ParsedSystemSpec&);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // Declared parameters, one source of truth for parsing, validation and `wafersim params`.
 struct ParamInfo {

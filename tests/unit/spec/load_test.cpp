@@ -129,3 +129,36 @@ TEST_CASE("optional parameters take their declared defaults", "[spec]") {
   CHECK(s.sim.stream_chunk.value == 32u * 1024 * 1024);
   CHECK(s.sim.weight_buffers == 2);
 }
+
+TEST_CASE("a system parsed once gives what a fresh load gives, for any overrides", "[spec]") {
+  const ParsedSystemSpec parsed = ParsedSystemSpec::from_file(test::cs2_path());
+  const std::vector<std::vector<Override>> sets = {
+      {},
+      {{"pe.sram", "64 KiB", "sweep.yaml"}},
+      {{"io.port_bandwidth", "25 Gb/s", "a"}, {"memoryx.bandwidth", "1 Tb/s", "b"}},
+  };
+  for (const auto& ov : sets) check_same_params(parsed.with(ov), load_system_spec(test::cs2_path(), ov));
+  // Overrides of one call do not leak into the next.
+  check_same_params(parsed.with(), load_system_spec(test::cs2_path()));
+  check_same_params(ParsedSystemSpec::builtin().with(), default_system_spec());
+  // Bad overrides fail with the very same message.
+  for (const std::vector<Override>& bad : {std::vector<Override>{{"pe.sram", "lots", "x.yaml"}},
+                                           std::vector<Override>{{"pe.nope", "1", "x.yaml"}},
+                                           std::vector<Override>{{"wafer.width", "2", "x.yaml"}}}) {
+    std::string fresh, once;
+    try {
+      load_system_spec(test::cs2_path(), bad);
+    } catch (const ConfigError& e) {
+      fresh = e.what();
+    }
+    try {
+      parsed.with(bad);
+    } catch (const ConfigError& e) {
+      once = e.what();
+    }
+    CHECK(!fresh.empty());
+    CHECK(once == fresh);
+  }
+  CHECK_THROWS_AS(ParsedSystemSpec::from_file("/nonexistent/system.yaml"), ConfigError);
+  CHECK_THROWS_AS(ParsedSystemSpec("pe: [", "bad.yaml"), ConfigError);
+}
