@@ -2,6 +2,7 @@
 // simulate, JSON through a pipe, one SQLite commit per point), with 1 and 2 jobs.
 // Usage: bench_sweep [points=48]
 #include <fmt/format.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -20,6 +21,14 @@ const char* wafersim_version();
 }
 
 namespace {
+double cpu_s(int who, bool sys = false) {
+  rusage u{};
+  ::getrusage(who, &u);
+  const timeval& t = sys ? u.ru_stime : u.ru_utime;
+  return static_cast<double>(t.tv_sec) + 1e-6 * static_cast<double>(t.tv_usec) +
+         (sys ? 0.0 : cpu_s(who, true));
+}
+
 double run(const SweepSpec& spec, const PointRunner& runner, const std::vector<Point>& points, int jobs) {
   const auto db =
       std::filesystem::temp_directory_path() / fmt::format("bench_sweep_{}_{}.sqlite", ::getpid(), jobs);
@@ -29,6 +38,8 @@ double run(const SweepSpec& spec, const PointRunner& runner, const std::vector<P
   std::vector<std::size_t> todo(points.size());
   for (std::size_t i = 0; i < todo.size(); ++i) todo[i] = i;
   std::size_t ok = 0;
+  const double self0 = cpu_s(RUSAGE_SELF), kids0 = cpu_s(RUSAGE_CHILDREN),
+               kids_sys0 = cpu_s(RUSAGE_CHILDREN, true);
   const auto t0 = std::chrono::steady_clock::now();
   run_forked(
       todo, [&](std::size_t i) { return runner.run(points[i]); }, {jobs, 0},
@@ -38,6 +49,13 @@ double run(const SweepSpec& spec, const PointRunner& runner, const std::vector<P
       },
       nullptr);
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto np = static_cast<double>(points.size());
+  fmt::print(
+      "  --jobs {}: CPU per point {:.2f} ms in the point's process ({:.2f} ms of it in the kernel), {:.2f} "
+      "ms in "
+      "the sweep's\n",
+      jobs, 1e3 * (cpu_s(RUSAGE_CHILDREN) - kids0) / np,
+      1e3 * (cpu_s(RUSAGE_CHILDREN, true) - kids_sys0) / np, 1e3 * (cpu_s(RUSAGE_SELF) - self0) / np);
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db.string() + suffix);
   if (ok != points.size()) fmt::print("warning: {} of {} points not ok\n", points.size() - ok, points.size());
   return static_cast<double>(points.size()) / s;

@@ -1,3 +1,5 @@
+#include "wafersim/report/json_report.hpp"
+
 #include <unistd.h>
 
 #include <cstdio>
@@ -27,7 +29,7 @@ nlohmann::ordered_json breakdown_json(const Breakdown& b, bool with_upgrade) {
 }
 }  // namespace
 
-std::string format_json_report(const RunStats& s) {
+nlohmann::ordered_json json_report(const RunStats& s) {
   nlohmann::ordered_json j;
   j["schema_version"] = kReportSchemaVersion;
   j["mode"] = s.mode;
@@ -107,8 +109,10 @@ std::string format_json_report(const RunStats& s) {
                     {"note", k.note}});
   }
   j["notes"] = s.notes;
-  return j.dump(2) + "\n";
+  return j;
 }
+
+std::string format_json_report(const RunStats& s) { return json_report(s).dump(2) + "\n"; }
 
 void write_file_atomic(const std::string& path, const std::string& content) {
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -36,7 +37,7 @@ void write_all(int fd, const std::string& s) {
   }
 }
 
-// Child side: never returns. 'J' + report on success, 'E' + message on failure.
+// Child side: never returns. 'J' + metrics line + report on success, 'E' + message on failure.
 [[noreturn]] void child_main(std::size_t index, const PointWork& work, int result_fd, int err_fd,
                              pid_t parent, double memory_limit) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -57,7 +58,13 @@ void write_all(int fd, const std::string& s) {
   int code = 0;
   std::string out;
   try {
-    out = "J" + work(index);
+    const PointResult r = work(index);
+    // 'J', the metrics line (compact JSON never holds a raw newline), then the report.
+    out.reserve(r.metrics.size() + r.report.size() + 2);
+    out += 'J';
+    out += r.metrics;
+    out += '\n';
+    out += r.report;
   } catch (const ConfigError& e) {
     out = std::string("E") + e.what();
     code = 2;
@@ -79,6 +86,9 @@ void write_all(int fd, const std::string& s) {
     code = 1;
   }
   write_all(result_fd, out);
+  // Closing the result pipe now tells the parent the point is done: it starts the next one
+  // while this process is still tearing down its address space.
+  ::close(result_fd);
   // _exit: no atexit handlers, no flushing of stdio buffers copied from the parent.
   ::_exit(code);
 }
@@ -150,7 +160,9 @@ PointOutcome classify(Child& c, int wstatus) {
     if (!c.err.empty()) o.error += ": " + tail_of(c.err);
   } else if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0 && has_result && c.result[0] == 'J') {
     o.status = "ok";
-    o.report_json = payload;
+    const auto nl = payload.find('\n');
+    o.metrics_json = payload.substr(0, nl);
+    o.report_json = nl == std::string::npos ? std::string() : payload.substr(nl + 1);
   } else {
     const int code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
     o.status = code == 2 ? "error" : "failed";
@@ -190,14 +202,26 @@ bool run_forked(const std::vector<std::size_t>& todo, const PointWork& work, con
   std::vector<Child> running;
   std::size_t next = 0;
   std::vector<pollfd> fds;
+  std::vector<PointOutcome> finished;
   const auto stopped = [&] { return stop != nullptr && *stop != 0; };
+  // A child still computing holds a job slot; one that has delivered its result (closed its
+  // result pipe) only has to exit, and the next point starts beside it.
+  const auto busy = [&] {
+    return static_cast<std::size_t>(
+        std::count_if(running.begin(), running.end(), [](const Child& c) { return c.result_fd >= 0; }));
+  };
   while (next < todo.size() || !running.empty()) {
     if (stopped()) {
       for (auto& c : running) kill_child(c);
+      for (const auto& o : finished) on_done(o);  // finished before the stop: keep them
       return false;
     }
-    while (running.size() < jobs && next < todo.size())
+    for (std::size_t b = busy(); b < jobs && next < todo.size(); ++b)
       running.push_back(spawn(todo[next++], work, opt.memory_limit_bytes));
+    // Record what finished only once its replacement runs: the parent's bookkeeping (the
+    // database commit) then overlaps the next point instead of delaying it.
+    for (const auto& o : finished) on_done(o);
+    finished.clear();
     fds.clear();
     for (const auto& c : running) {
       fds.push_back({c.result_fd, c.result_fd >= 0 ? short(POLLIN) : short(0), 0});
@@ -224,11 +248,10 @@ bool run_forked(const std::vector<std::size_t>& todo, const PointWork& work, con
         int st = 0;
         while (::waitpid(c.pid, &st, 0) < 0 && errno == EINTR) {
         }
-        const PointOutcome o = classify(c, st);
+        finished.push_back(classify(c, st));
         running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
         fds.erase(fds.begin() + static_cast<std::ptrdiff_t>(2 * i),
                   fds.begin() + static_cast<std::ptrdiff_t>(2 * i + 2));
-        on_done(o);
         continue;
       }
       if (opt.timeout_s > 0 &&
@@ -239,15 +262,16 @@ bool run_forked(const std::vector<std::size_t>& todo, const PointWork& work, con
         o.status = "timeout";
         o.error = fmt::format("exceeded --timeout {} s; killed", opt.timeout_s);
         o.wall_s = std::chrono::duration<double>(Clock::now() - c.start).count();
+        finished.push_back(std::move(o));
         running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
         fds.erase(fds.begin() + static_cast<std::ptrdiff_t>(2 * i),
                   fds.begin() + static_cast<std::ptrdiff_t>(2 * i + 2));
-        on_done(o);
         continue;
       }
       ++i;
     }
   }
+  for (const auto& o : finished) on_done(o);
   return !stopped();
 }
 

@@ -27,8 +27,8 @@ namespace {
 enum Tag : int { kReady = 1, kResult = 2, kAssign = 3, kStop = 4 };
 
 std::string encode(const PointOutcome& o) {
-  return nlohmann::json{
-      {"i", o.index}, {"s", o.status}, {"e", o.error}, {"r", o.report_json}, {"w", o.wall_s}}
+  return nlohmann::json{{"i", o.index},       {"s", o.status},       {"e", o.error},
+                        {"r", o.report_json}, {"m", o.metrics_json}, {"w", o.wall_s}}
       .dump();
 }
 PointOutcome decode(const std::string& text) {
@@ -38,6 +38,7 @@ PointOutcome decode(const std::string& text) {
   o.status = j.at("s").get<std::string>();
   o.error = j.at("e").get<std::string>();
   o.report_json = j.at("r").get<std::string>();
+  o.metrics_json = j.at("m").get<std::string>();
   o.wall_s = j.at("w").get<double>();
   return o;
 }

@@ -7,9 +7,10 @@
 
 #include "wafersim/core/error.hpp"
 #include "wafersim/frontend/model_loader.hpp"
-#include "wafersim/report/report.hpp"
+#include "wafersim/report/json_report.hpp"
 #include "wafersim/sim/simulator.hpp"
 #include "wafersim/spec/system_spec.hpp"
+#include "wafersim/sweep/store.hpp"
 
 namespace wafersim::sweep {
 namespace {
@@ -20,19 +21,22 @@ std::string read_text(const std::string& path) {
   ss << in.rdbuf();
   return ss.str();
 }
+
+ParsedSystemSpec parse_system(const SweepSpec& spec, PointContext& ctx) {
+  if (spec.system_file.empty()) {
+    ctx.system_hash = hash_hex(builtin_cs2_yaml());
+    return ParsedSystemSpec::builtin();
+  }
+  const std::string text = read_text(spec.system_file);
+  ctx.system_hash = hash_hex(text);
+  return ParsedSystemSpec(text, spec.system_file);
+}
 }  // namespace
 
-PointRunner::PointRunner(const SweepSpec& spec) : spec_(spec) {
+PointRunner::PointRunner(const SweepSpec& spec) : spec_(spec), system_(parse_system(spec, ctx_)) {
   std::vector<Override> base;
   for (const auto& [p, v] : spec.sets) base.push_back({p, v, spec.file + " set"});
-  if (spec.system_file.empty()) {
-    default_system_spec(base);  // validates the fixed sets before any point runs
-    ctx_.system_hash = hash_hex(builtin_cs2_yaml());
-  } else {
-    system_text_ = read_text(spec.system_file);
-    load_system_spec_text(system_text_, spec.system_file, base);
-    ctx_.system_hash = hash_hex(system_text_);
-  }
+  system_.with(base);  // validates the fixed sets before any point runs
   if (spec.model_file.empty()) {
     model_ = default_model();
     ctx_.model_hash = hash_hex(builtin_default_model_yaml());
@@ -42,12 +46,11 @@ PointRunner::PointRunner(const SweepSpec& spec) : spec_(spec) {
   }
 }
 
-std::string PointRunner::run(const Point& point) const {
+PointResult PointRunner::run(const Point& point) const {
   const PointRun r = point_run(spec_, point);
   std::vector<Override> ov;
   for (const auto& [p, v] : r.sets) ov.push_back({p, v, fmt::format("{} point {}", spec_.file, point.index)});
-  const SystemSpec sys = system_text_.empty() ? default_system_spec(ov)
-                                              : load_system_spec_text(system_text_, spec_.system_file, ov);
+  const SystemSpec sys = system_.with(ov);
   ModelSpec model = model_;
   if (r.batch > 0) model.training.batch = r.batch;
   if (r.seq > 0) model.training.seq = r.seq;
@@ -55,7 +58,9 @@ std::string PointRunner::run(const Point& point) const {
   opt.mode = r.mode;
   opt.systems = r.systems;
   opt.steps = r.steps;
-  return format_json_report(simulate(sys, model, opt));
+  const nlohmann::ordered_json report = json_report(simulate(sys, model, opt));
+  // The same text as format_json_report, and the store's columns taken from the value.
+  return PointResult(report.dump(2) + "\n", report_metrics_json(report));
 }
 
 }  // namespace wafersim::sweep

@@ -118,6 +118,19 @@ Cell real(double v) {
   return c;
 }
 
+template <class J>
+nlohmann::json metrics_of(const J& report) {
+  nlohmann::json m = nlohmann::json::object();
+  for (const auto& [name, ptr] : metric_map()) {
+    const typename J::json_pointer p(ptr);
+    if (report.contains(p)) m[name] = report.at(p);
+  }
+  // The report knows the batch and seq the model file defaulted to.
+  for (const char* k : {"batch", "seq", "steps"})
+    if (report.contains(k)) m[k] = report[k];
+  return m;
+}
+
 Cell from_json(const nlohmann::json& j) {
   if (j.is_string()) return text(j.get<std::string>());
   if (j.is_number_integer() || j.is_number_unsigned()) return integer(j.get<long long>());
@@ -139,6 +152,8 @@ Cell read_cell(sqlite3_stmt* s, int i) {
 }
 
 }  // namespace
+
+std::string report_metrics_json(const nlohmann::ordered_json& report) { return metrics_of(report).dump(); }
 
 std::string Cell::str() const {
   switch (type) {
@@ -191,7 +206,10 @@ ResultStore::ResultStore(const std::string& path) : path_(path) {
   }
 }
 
-ResultStore::~ResultStore() { sqlite3_close(db_); }
+ResultStore::~ResultStore() {
+  for (auto& [sql, stmt] : inserts_) sqlite3_finalize(stmt);
+  sqlite3_close(db_);
+}
 
 void ResultStore::exec(const std::string& sql) const {
   char* err = nullptr;
@@ -257,18 +275,19 @@ void ResultStore::record(const SweepSpec& spec, const PointContext& ctx, const P
                                : v.integral ? integer(std::llround(v.number))
                                             : real(v.number));
   }
-  if (!o.report_json.empty()) {
+  nlohmann::json m;
+  if (!o.metrics_json.empty()) {
+    m = nlohmann::json::parse(o.metrics_json, nullptr, false);
+  } else if (!o.report_json.empty()) {
     const auto j = nlohmann::json::parse(o.report_json, nullptr, false);
-    if (!j.is_discarded()) {
-      for (const auto& [name, ptr] : metric_map()) {
-        const nlohmann::json::json_pointer p(ptr);
-        if (j.contains(p)) cells.emplace_back(name, from_json(j.at(p)));
-      }
-      // The report knows the batch and seq the model file defaulted to.
-      if (j.contains("batch")) cells[9].second = from_json(j["batch"]);
-      if (j.contains("seq")) cells[10].second = from_json(j["seq"]);
-      if (j.contains("steps")) cells[11].second = from_json(j["steps"]);
-    }
+    if (!j.is_discarded()) m = metrics_of(j);
+  }
+  if (m.is_object()) {
+    for (const auto& [name, ptr] : metric_map())
+      if (auto it = m.find(name); it != m.end()) cells.emplace_back(name, from_json(*it));
+    if (auto it = m.find("batch"); it != m.end()) cells[9].second = from_json(*it);
+    if (auto it = m.find("seq"); it != m.end()) cells[10].second = from_json(*it);
+    if (auto it = m.find("steps"); it != m.end()) cells[11].second = from_json(*it);
   }
   std::string names, marks;
   for (const auto& [name, cell] : cells) {
@@ -276,9 +295,24 @@ void ResultStore::record(const SweepSpec& spec, const PointContext& ctx, const P
     names += quote_ident(name);
     marks += marks.empty() ? "?" : ",?";
   }
-  Stmt s(db_, fmt::format("INSERT OR REPLACE INTO points ({}) VALUES ({})", names, marks));
-  for (std::size_t i = 0; i < cells.size(); ++i) bind(s.get(), static_cast<int>(i + 1), cells[i].second);
-  s.step();  // autocommit: one transaction per point
+  const std::string sql = fmt::format("INSERT OR REPLACE INTO points ({}) VALUES ({})", names, marks);
+  sqlite3_stmt*& s = inserts_[sql];
+  if (s == nullptr && sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) {
+    const std::string msg = sqlite3_errmsg(db_);
+    sqlite3_finalize(s);
+    inserts_.erase(sql);
+    throw std::runtime_error(fmt::format("sqlite: {} in: {}", msg, sql));
+  }
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s);
+  for (std::size_t i = 0; i < cells.size(); ++i) bind(s, static_cast<int>(i + 1), cells[i].second);
+  // Autocommit: one transaction per point.
+  if (sqlite3_step(s) != SQLITE_DONE) {
+    const std::string msg = sqlite3_errmsg(db_);
+    sqlite3_reset(s);
+    throw std::runtime_error(fmt::format("sqlite: {}", msg));
+  }
+  sqlite3_reset(s);  // releases the statement's hold on the database
 }
 
 Table ResultStore::rows(const std::vector<std::string>& keys, bool with_report) const {

@@ -64,7 +64,8 @@ check '[ $? -eq 2 ] && grep -q "nosuch" <<<"$out"' "bad --pareto column accepted
 "$bin" sweep "$tmp/tiny.yaml" --db "$tmp/to.sqlite" --timeout 0.001 -q
 check '[ "$(q "$tmp/to.sqlite" "select count(*) from points where status = '"'timeout'"'")" -ge 8 ]' "timeouts not recorded"
 
-# --- GPT-J weight streaming (about 30 ms a point): kill -9 mid-way, then resume
+# --- GPT-J weight streaming: 60 points for the comparisons below, and 600 (a few seconds,
+# whatever the machine) to kill -9 mid-way and resume, and to interrupt
 cat > "$tmp/gptj.yaml" <<YAML
 name: gptj-io
 system: $root/configs/cs2.yaml
@@ -74,13 +75,14 @@ axes:
   io.port_bandwidth: {log: {from: 10 Gb/s, to: 800 Gb/s, points: 30}}
   systems: [1, 2]
 YAML
-total=60
-"$bin" sweep "$tmp/gptj.yaml" --db "$tmp/k.sqlite" --jobs 2 -q &
+sed -e 's/points: 30/points: 300/' -e 's/name: gptj-io/name: gptj-io-long/' "$tmp/gptj.yaml" > "$tmp/long.yaml"
+total=600
+"$bin" sweep "$tmp/long.yaml" --db "$tmp/k.sqlite" --jobs 2 -q &
 pid=$!
-for _ in $(seq 200); do
+for _ in $(seq 400); do
   n="$(q "$tmp/k.sqlite" "select count(*) from points" 2>/dev/null || echo 0)"
   [ "${n:-0}" -ge 8 ] && break
-  sleep 0.05
+  sleep 0.02
 done
 kill -9 "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
@@ -89,14 +91,14 @@ killed="$(q "$tmp/k.sqlite" "select count(*) from points")"
 check '[ "$killed" -ge 1 ] && [ "$killed" -lt $total ]' "kill -9 came too late or too early ($killed rows)"
 check '[ "$(q "$tmp/k.sqlite" "pragma integrity_check")" = ok ]' "integrity after kill -9"
 check '! pgrep -f "$tmp/k.sqlite" >/dev/null' "children survived kill -9 of the sweep"
-out="$("$bin" sweep "$tmp/gptj.yaml" --db "$tmp/k.sqlite" --jobs 2 2>&1)"
+out="$("$bin" sweep "$tmp/long.yaml" --db "$tmp/k.sqlite" --jobs 2 2>&1)"
 check 'grep -q "$killed already in the database" <<<"$out"' "resume did not skip the $killed finished points: $out"
 check '[ "$(q "$tmp/k.sqlite" "select count(*), count(distinct key), sum(status = '"'ok'"') from points")" = "$total|$total|$total" ]' \
   "after resume: $(q "$tmp/k.sqlite" "select count(*), count(distinct key), sum(status = 'ok') from points")"
 check '[ "$(q "$tmp/k.sqlite" "pragma integrity_check")" = ok ]' "integrity after resume"
 
 # --- SIGINT stops cleanly (exit 130), what finished is kept, a re-run completes
-"$bin" sweep "$tmp/gptj.yaml" --db "$tmp/i.sqlite" --jobs 1 -q &
+"$bin" sweep "$tmp/long.yaml" --db "$tmp/i.sqlite" --jobs 1 -q &
 pid=$!
 sleep 0.5
 kill -INT "$pid"
@@ -104,8 +106,10 @@ wait "$pid"
 rc=$?
 n="$(q "$tmp/i.sqlite" "select count(*) from points")"
 check '[ $rc -eq 130 ] && [ "$n" -lt $total ]' "SIGINT: exit $rc with $n rows"
-"$bin" sweep "$tmp/gptj.yaml" --db "$tmp/i.sqlite" -q
+"$bin" sweep "$tmp/long.yaml" --db "$tmp/i.sqlite" -q
 check '[ "$(q "$tmp/i.sqlite" "select count(*) from points")" = $total ]' "re-run after SIGINT incomplete"
+total=60
+"$bin" sweep "$tmp/gptj.yaml" --db "$tmp/one.sqlite" --jobs 2 -q
 
 # Rows without wall time, for comparing databases.
 rows() { q "$1" "select key, sweep, idx, status, error, version, point, report from points order by key"; }
@@ -113,7 +117,7 @@ rows() { q "$1" "select key, sweep, idx, status, error, version, point, report f
 # --- shards + merge give the same rows as one run
 for i in 0 1 2; do "$bin" sweep "$tmp/gptj.yaml" --shard "$i/3" --db "$tmp/s$i.sqlite" -q; done
 "$bin" merge "$tmp/s0.sqlite" "$tmp/s1.sqlite" "$tmp/s2.sqlite" --db "$tmp/merged.sqlite" >/dev/null
-check '[ "$(rows "$tmp/merged.sqlite" | md5sum)" = "$(rows "$tmp/k.sqlite" | md5sum)" ]' "shards + merge differ from one run"
+check '[ "$(rows "$tmp/merged.sqlite" | md5sum)" = "$(rows "$tmp/one.sqlite" | md5sum)" ]' "shards + merge differ from one run"
 
 # --- MPI: rank 0 hands out points; same rows as --jobs 1
 if ! command -v mpirun >/dev/null; then

@@ -20,11 +20,22 @@ struct PointOutcome {
   std::string error;        // message (error/failed) or reason (crashed/timeout)
   std::string report_json;  // status ok
   double wall_s = 0;
+  std::string metrics_json;  // status ok: the report's database columns, when the work gave them
 };
 
-// Runs in the child: returns the JSON report of point `index` or throws (ConfigError,
+// What a point's work returns: its JSON report and, optionally, the columns the results
+// store keeps from it as a compact one-line JSON object (extracted in the child, so the
+// parent does not re-parse every report).
+struct PointResult {
+  PointResult(std::string report_json, std::string metrics_json = {})
+      : report(std::move(report_json)), metrics(std::move(metrics_json)) {}
+  std::string report;
+  std::string metrics;
+};
+
+// Runs in the child: returns the result of point `index` or throws (ConfigError,
 // UsageError, FitError -> error; anything else -> failed).
-using PointWork = std::function<std::string(std::size_t index)>;
+using PointWork = std::function<PointResult(std::size_t index)>;
 
 struct ExecOptions {
   int jobs = 1;

@@ -1,10 +1,12 @@
 #pragma once
 // What a child needs to run one design point, loaded once in the parent before any fork:
-// the system file's text (each point re-parses it with its overrides, so validation is the
-// same as `wafersim run --set`) and the model (copied into the child by fork).
+// the parsed system file (each point applies its overrides to it, validated exactly as
+// `wafersim run --set` would) and the model (copied into the child by fork).
 #include <string>
 
 #include "wafersim/graph/model_spec.hpp"
+#include "wafersim/spec/system_spec.hpp"
+#include "wafersim/sweep/executor.hpp"
 #include "wafersim/sweep/points.hpp"
 
 namespace wafersim::sweep {
@@ -14,15 +16,15 @@ class PointRunner {
   // Throws ConfigError/UsageError naming the file when the base system or model is bad.
   explicit PointRunner(const SweepSpec& spec);
   const PointContext& context() const { return ctx_; }
-  // Simulates the point and returns its JSON report. Call only in a forked child: SystemC
-  // elaborates once per process.
-  std::string run(const Point& point) const;
+  // Simulates the point and returns its JSON report and database columns. Call only in a
+  // forked child: SystemC elaborates once per process.
+  PointResult run(const Point& point) const;
 
  private:
   const SweepSpec& spec_;
-  std::string system_text_;  // empty = built-in CS-2
+  PointContext ctx_;  // before system_: parsing the system fills in its hash
+  ParsedSystemSpec system_;
   ModelSpec model_;
-  PointContext ctx_;
 };
 
 }  // namespace wafersim::sweep

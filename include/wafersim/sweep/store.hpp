@@ -4,6 +4,7 @@
 // kill -9) between commits loses nothing committed and never corrupts the file.
 #include <map>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <set>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "wafersim/sweep/points.hpp"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace wafersim::sweep {
 
@@ -34,6 +36,9 @@ struct Table {
 
 // Report metrics copied into columns (utilization.* and sram.* flattened with dots).
 const std::vector<std::string>& metric_columns();
+// Those columns of one report (plus the batch, seq and steps it ran with) as a compact JSON
+// object: what a point's process hands the store instead of the store parsing the report.
+std::string report_metrics_json(const nlohmann::ordered_json& report);
 
 class ResultStore {
  public:
@@ -63,6 +68,7 @@ class ResultStore {
   void ensure_column(const std::string& name, const std::string& type);
   sqlite3* db_ = nullptr;
   std::string path_;
+  std::map<std::string, sqlite3_stmt*> inserts_;  // prepared once per column list
 };
 
 }  // namespace wafersim::sweep

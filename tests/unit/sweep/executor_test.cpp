@@ -164,4 +164,26 @@ TEST_CASE("a real point runs in a child; the parent never elaborates SystemC", "
   CHECK(out.at(0).status == "ok");
   CHECK(out.at(1).status == "ok");
   CHECK(out.at(1).report_json.find("\"systems\": 2") != std::string::npos);
+  CHECK(out.at(1).report_json.find("\"systems\": 2") != std::string::npos);
+  // The child hands over the report's columns; storing them gives the very row that
+  // extracting them from the report in the parent gives.
+  REQUIRE(!out.at(1).metrics_json.empty());
+  CHECK(out.at(1).metrics_json.find('\n') == std::string::npos);
+  TempDb with, without;
+  PointOutcome bare = out.at(1);
+  bare.metrics_json.clear();
+  ResultStore a(with.path), b(without.path);
+  a.prepare(spec);
+  b.prepare(spec);
+  a.record(spec, runner.context(), pts[1], out.at(1), "test");
+  b.record(spec, runner.context(), pts[1], bare, "test");
+  const Table ta = a.rows({}, true), tb = b.rows({}, true);
+  REQUIRE(ta.columns == tb.columns);
+  REQUIRE(ta.rows.size() == 1);
+  REQUIRE(tb.rows.size() == 1);
+  for (std::size_t c = 0; c < ta.columns.size(); ++c) {
+    CAPTURE(ta.columns[c]);
+    CHECK(ta.rows[0][c].str() == tb.rows[0][c].str());
+  }
+  CHECK(ta.rows[0][static_cast<std::size_t>(ta.column("samples_per_s"))].as_double() > 0);
 }

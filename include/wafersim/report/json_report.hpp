@@ -1,0 +1,13 @@
+#pragma once
+// The JSON report as a value, for callers that read fields of it without printing and
+// re-parsing it (a sweep point extracts its database columns this way).
+#include <nlohmann/json.hpp>
+
+#include "wafersim/report/stats.hpp"
+
+namespace wafersim {
+
+// What format_json_report prints (it is json_report(stats).dump(2) plus a newline).
+nlohmann::ordered_json json_report(const RunStats& stats);
+
+}  // namespace wafersim
