@@ -18,8 +18,6 @@ namespace {
 
 using sc::Link;
 
-constexpr int kLinkDepth = 4;  // streams waiting at a link's input before its sender blocks
-
 struct Cluster {
   sc::Schedule sched;
   std::unique_ptr<sc::MemoryX> memoryx;
@@ -33,8 +31,7 @@ struct Cluster {
 
   Link& link(const std::string& name, const std::string& kind, const LinkParams& p, std::string from,
              std::string to) {
-    links.push_back(
-        std::make_unique<Link>(name.c_str(), kind, p.bytes_per_s, p.latency_s, kLinkDepth, sched.pool));
+    links.push_back(std::make_unique<Link>(name.c_str(), kind, p.bytes_per_s, p.latency_s, sched.pool));
     ends.emplace_back(std::move(from), std::move(to));
     return *links.back();
   }

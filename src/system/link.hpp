@@ -1,17 +1,18 @@
 #pragma once
-// A one-direction link with bandwidth, latency and a bounded queue (backpressure): a sender
-// blocks in b_transport while `depth` streams wait for the link; the link sends one stream at
-// a time at its bandwidth, pipelined with the hop before it at chunk granularity (see
-// chunk.hpp), and hands it downstream when its first chunk has crossed.
-#include <tlm_utils/peq_with_get.h>
+// A one-direction link with bandwidth and latency, loosely timed (TLM-2.0 LT with temporal
+// decoupling): b_transport receives a stream whose first chunk arrives `delay` after the
+// caller's time, computes when the link sends it (FIFO behind earlier streams, pipelined with
+// the hop before it at chunk granularity: see chunk.hpp) and passes it on at once, annotated
+// with its first chunk's arrival downstream. No process, no event: a stream costs one
+// function call per hop. Every link has exactly one sender, which offers streams in time
+// order, so computing ahead never reorders anything. Flow control is per stream, where the
+// cluster has it (weight-buffer credits, input prefetch), not per link.
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
-#include <deque>
 #include <string>
 #include <systemc>
 #include <tlm>
-#include <utility>
 #include <vector>
 
 #include "chunk.hpp"
@@ -23,9 +24,8 @@ class Link : public sc_core::sc_module {
   tlm_utils::simple_target_socket<Link> in;
   tlm_utils::simple_initiator_socket<Link> out;
 
-  Link(const sc_core::sc_module_name& name, std::string kind, double bytes_per_s, double latency_s, int depth,
+  Link(const sc_core::sc_module_name& name, std::string kind, double bytes_per_s, double latency_s,
        PayloadPool& pool);
-  SC_HAS_PROCESS(Link);
 
   const std::string& link_kind() const { return kind_; }
   double bytes() const { return bytes_; }
@@ -40,15 +40,11 @@ class Link : public sc_core::sc_module {
 
  private:
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
-  void deliver_thread();
 
   std::string kind_;
   double bytes_per_s_;
   sc_core::sc_time latency_;
-  int depth_;
   sc_core::sc_time busy_until_ = sc_core::SC_ZERO_TIME;
-  std::deque<sc_core::sc_time> waiting_;  // start times of streams queued for the link
-  tlm_utils::peq_with_get<tlm::tlm_generic_payload> peq_;
   PayloadPool& pool_;
   std::vector<Busy> busy_;
   double bytes_ = 0;

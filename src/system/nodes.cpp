@@ -52,16 +52,20 @@ void SwarmXNode::down(tlm::tlm_generic_payload& p, sc_time& d) {
 }
 
 void SwarmXNode::up(int /*port*/, tlm::tlm_generic_payload& p, sc_time& d) {
-  // Reduce: a summed stream leaves once every child's copy has started arriving, and its last
-  // chunk once every child's last chunk is in.
+  // Reduce: a summed stream leaves once every child's first chunk is in, and its last chunk
+  // once every child's last chunk is in. Children call in their own time order (loosely
+  // timed), so arrival times come from the annotations, not from when the calls happen.
   const StreamInfo& s = info(p);
+  const sc_time now = sc_core::sc_time_stamp();
   Pending& n = pending_[s.stream];
+  n.first_at = std::max(n.first_at, now + d);
   n.last_at = std::max(n.last_at, s.last_at);
   if (++n.arrived < children_) return;
   StreamInfo sum = s;
   sum.last_at = n.last_at;
+  sc_time fwd = n.first_at - now;
   pending_.erase(s.stream);
-  up_out->b_transport(sched_.pool.make(sum), d);
+  up_out->b_transport(sched_.pool.make(sum), fwd);
 }
 
 // ---------------------------------------------------------------- MemoryX

@@ -54,7 +54,8 @@ class SwarmXNode : public sc_core::sc_module {
   int children_;
   struct Pending {
     int arrived = 0;
-    sc_core::sc_time last_at;  // latest last-chunk arrival among the children so far
+    sc_core::sc_time first_at;  // latest first-chunk arrival among the children so far
+    sc_core::sc_time last_at;   // latest last-chunk arrival among the children so far
   };
   std::unordered_map<long long, Pending> pending_;  // gradient stream -> children arrived
 };
