@@ -9,7 +9,6 @@
 // that each hop stores and forwards, with two events per hop instead of two per chunk.
 #include <algorithm>
 #include <cmath>
-#include <deque>
 #include <systemc>
 #include <tlm>
 
@@ -28,22 +27,30 @@ struct StreamInfo : tlm::tlm_extension<StreamInfo> {
   void copy_from(const tlm::tlm_extension_base& o) override { *this = static_cast<const StreamInfo&>(o); }
 };
 
-// Owns every payload of a run; payloads are immutable once sent (a broadcast shares one, and
-// every hop sends a new one with its own timing).
-class PayloadPool {
+// The payload a sender (a link, MemoryX, a CS-2, a SwarmX node, an input worker) fills for
+// each stream it sends. Calls are synchronous (loosely timed) and nobody keeps a payload once
+// b_transport returns, so one reusable payload per sender is enough: no allocation per
+// stream. Counts the transactions in `sent`, shared by all senders of a run.
+class Outbox {
  public:
-  tlm::tlm_generic_payload& make(const StreamInfo& s);
-  long long made() const { return static_cast<long long>(items_.size()); }
-  ~PayloadPool();
+  explicit Outbox(long long& sent) : sent_(sent) {
+    payload_.set_extension(&info_);  // borrowed: detached again in the destructor
+    payload_.set_command(tlm::TLM_WRITE_COMMAND);
+    payload_.set_response_status(tlm::TLM_OK_RESPONSE);
+  }
+  ~Outbox() { payload_.clear_extension(&info_); }
+  Outbox(const Outbox&) = delete;
+  Outbox& operator=(const Outbox&) = delete;
+  tlm::tlm_generic_payload& load(const StreamInfo& s) {
+    info_ = s;
+    ++sent_;
+    return payload_;
+  }
 
  private:
-  // The extension lives beside its payload (no allocation per stream); the payload only
-  // borrows it, so the destructor detaches it before the payload would delete it.
-  struct Item {
-    tlm::tlm_generic_payload payload;
-    StreamInfo info;
-  };
-  std::deque<Item> items_;
+  tlm::tlm_generic_payload payload_;
+  StreamInfo info_;
+  long long& sent_;
 };
 
 inline const StreamInfo& info(const tlm::tlm_generic_payload& p) { return *p.get_extension<StreamInfo>(); }

@@ -31,7 +31,7 @@ struct Cluster {
 
   Link& link(const std::string& name, const std::string& kind, const LinkParams& p, std::string from,
              std::string to) {
-    links.push_back(std::make_unique<Link>(name.c_str(), kind, p.bytes_per_s, p.latency_s, sched.pool));
+    links.push_back(std::make_unique<Link>(name.c_str(), kind, p.bytes_per_s, p.latency_s, sched.transactions));
     ends.emplace_back(std::move(from), std::move(to));
     return *links.back();
   }
@@ -157,7 +157,7 @@ ClusterResult run_cluster(const ClusterConfig& cfg) {
   r.optimizer_busy_s = cluster.memoryx->optimizer_busy_in(a, b);
   r.swarmx_nodes = static_cast<int>(cluster.swarmx.size());
   r.swarmx_levels = cluster.levels;
-  r.transactions = cluster.sched.pool.made();
+  r.transactions = cluster.sched.transactions;
   for (std::size_t i = 0; i < cluster.links.size(); ++i) {
     const auto& l = cluster.links[i];
     r.links.push_back(LinkUse{l->basename(), l->link_kind(), cluster.ends[i].first, cluster.ends[i].second,

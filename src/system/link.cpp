@@ -9,14 +9,14 @@ using sc_core::sc_time;
 using sc_core::SC_ZERO_TIME;
 
 Link::Link(const sc_core::sc_module_name& name, std::string kind, double bytes_per_s, double latency_s,
-           PayloadPool& pool)
+           long long& transactions)
     : sc_module(name),
       in("in"),
       out("out"),
       kind_(std::move(kind)),
       bytes_per_s_(bytes_per_s),
       latency_(latency_s, SC_SEC),
-      pool_(pool) {
+      outbox_(transactions) {
   in.register_b_transport(this, &Link::b_transport);
 }
 
@@ -41,7 +41,7 @@ void Link::b_transport(tlm::tlm_generic_payload& p, sc_time& delay) {
   StreamInfo next = s;
   next.last_at = end + latency_;
   sc_time d = start - now + sc_time(s.first_chunk / bytes_per_s_, SC_SEC) + latency_;
-  out->b_transport(pool_.make(next), d);
+  out->b_transport(outbox_.load(next), d);
   delay = end - now;
 }
 

@@ -25,7 +25,7 @@ class Link : public sc_core::sc_module {
   tlm_utils::simple_initiator_socket<Link> out;
 
   Link(const sc_core::sc_module_name& name, std::string kind, double bytes_per_s, double latency_s,
-       PayloadPool& pool);
+       long long& transactions);
 
   const std::string& link_kind() const { return kind_; }
   double bytes() const { return bytes_; }
@@ -45,7 +45,7 @@ class Link : public sc_core::sc_module {
   double bytes_per_s_;
   sc_core::sc_time latency_;
   sc_core::sc_time busy_until_ = sc_core::SC_ZERO_TIME;
-  PayloadPool& pool_;
+  Outbox outbox_;
   std::vector<Busy> busy_;
   double bytes_ = 0;
 };

@@ -65,7 +65,7 @@ void SwarmXNode::up(int /*port*/, tlm::tlm_generic_payload& p, sc_time& d) {
   sum.last_at = n.last_at;
   sc_time fwd = n.first_at - now;
   pending_.erase(s.stream);
-  up_out->b_transport(sched_.pool.make(sum), fwd);
+  up_out->b_transport(outbox_.load(sum), fwd);
 }
 
 // ---------------------------------------------------------------- MemoryX
@@ -88,7 +88,7 @@ void MemoryX::stream_thread() {
       while (sched_.updated_step[id.layer] < id.step - 1) wait(sched_.updated_event);
     const double t0 = now();
     sc_time d = SC_ZERO_TIME;
-    down_out->b_transport(sched_.pool.make(make_stream(ChunkKind::weights, j,
+    down_out->b_transport(outbox_.load(make_stream(ChunkKind::weights, j,
                                                        cfg.layers[id.layer].weight_bytes, cfg.chunk_bytes)),
                           d);
     // This thread is the link's only sender: the stream starts when the one before it ends.
@@ -208,7 +208,7 @@ void Cs2::grad_thread() {
     const double t0 = now();
     sc_time d = SC_ZERO_TIME;
     up_out->b_transport(
-        sched_.pool.make(make_stream(ChunkKind::grads, j, cfg.layers[id.layer].grad_bytes, cfg.chunk_bytes)),
+        outbox_.load(make_stream(ChunkKind::grads, j, cfg.layers[id.layer].grad_bytes, cfg.chunk_bytes)),
         d);
     const double start = tl_.grad_streams.empty() ? t0 : std::max(t0, tl_.grad_streams.back().t1);
     tl_.grad_streams.push_back({start, now() + d.to_seconds(), j, id.layer});
@@ -233,7 +233,7 @@ void InputWorker::stream_thread() {
     while (target_.inputs_consumed() < m - 1) wait(target_.input_consumed_event());
     sc_time d = SC_ZERO_TIME;
     out->b_transport(
-        sched_.pool.make(make_stream(ChunkKind::input, m, cfg.input_bytes_per_micro, cfg.chunk_bytes)), d);
+        outbox_.load(make_stream(ChunkKind::input, m, cfg.input_bytes_per_micro, cfg.chunk_bytes)), d);
   }
 }
 

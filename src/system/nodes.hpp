@@ -24,7 +24,7 @@ class Cs2;
 // Shared, read-mostly description of the run plus the flow-control state.
 struct Schedule {
   const ClusterConfig* cfg = nullptr;
-  PayloadPool pool;
+  long long transactions = 0;  // streams sent, over every hop
   int layers() const { return static_cast<int>(cfg->layers.size()); }
   long long streams_per_step() const { return 2LL * cfg->micro_batches * layers(); }
   long long total_streams() const { return streams_per_step() * cfg->steps; }
@@ -51,6 +51,7 @@ class SwarmXNode : public sc_core::sc_module {
   void down(tlm::tlm_generic_payload& p, sc_core::sc_time& d);
   void up(int port, tlm::tlm_generic_payload& p, sc_core::sc_time& d);
   Schedule& sched_;
+  Outbox outbox_{sched_.transactions};
   int children_;
   struct Pending {
     int arrived = 0;
@@ -75,6 +76,7 @@ class MemoryX : public sc_core::sc_module {
   void optimizer_thread();
   void receive(tlm::tlm_generic_payload& p, sc_core::sc_time& d);
   Schedule& sched_;
+  Outbox outbox_{sched_.transactions};
   struct Job {
     int step, layer;
     sc_core::sc_time ready;  // when the summed gradient has fully arrived
@@ -111,6 +113,7 @@ class Cs2 : public sc_core::sc_module {
   void receive_input(tlm::tlm_generic_payload& p, sc_core::sc_time& d);
 
   Schedule& sched_;
+  Outbox outbox_{sched_.transactions};
   int id_;
   std::vector<sc_core::sc_time> weights_at_;  // per weight stream: when it is all on the wafer
   std::vector<sc_core::sc_time> inputs_at_;   // per micro-batch: when its input is all here
@@ -134,6 +137,7 @@ class InputWorker : public sc_core::sc_module {
  private:
   void stream_thread();
   Schedule& sched_;
+  Outbox outbox_{sched_.transactions};
   Cs2& target_;
 };
 
