@@ -3,10 +3,14 @@
 // weights, a layer's gradient, a micro-batch of input) carrying a StreamInfo extension. No
 // real data moves; the extension holds the size and the timing of the stream's last chunk.
 //
-// Streams are flows, pipelined across hops at chunk granularity: a link may start sending a
-// stream once its first chunk has arrived and cannot finish before its last chunk has
-// arrived and been serialized. That is the timing of a stream cut into `chunk`-byte pieces
-// that each hop stores and forwards, with two events per hop instead of two per chunk.
+// Streams are pipelined across hops at chunk granularity: a stream is cut into `chunk`-byte
+// pieces (the last one partial) that each hop stores and forwards in order. Its timing at a
+// hop is carried by three arrival times: of its first chunk (the call's annotated delay), of
+// its last full chunk and of its last chunk. That is exact, not an approximation: chunk k
+// leaves a link at max over j <= k of (arrival of j + bytes of chunks j..k / bandwidth), and
+// when the gaps between arrivals never shrink (true at the source, kept by every FIFO link
+// and by taking the latest of several children in a reduction) that maximum is reached at
+// j = 0 or at the last full chunk, or, for the partial last chunk, at itself.
 #include <algorithm>
 #include <cmath>
 #include <systemc>
@@ -18,11 +22,13 @@ enum class ChunkKind { weights, grads, input };
 
 struct StreamInfo : tlm::tlm_extension<StreamInfo> {
   ChunkKind kind = ChunkKind::weights;
-  long long stream = 0;      // weight stream / gradient stream / input micro-batch number
-  double bytes = 0;          // the whole stream
-  double first_chunk = 0;    // bytes of its first chunk (what a hop must hold before sending)
-  double last_chunk = 0;     // bytes of its last chunk
-  sc_core::sc_time last_at;  // when the last chunk is available at the receiving end
+  long long stream = 0;           // weight stream / gradient stream / input micro-batch number
+  double bytes = 0;               // the whole stream
+  int chunks = 1;                 // pieces it is cut into
+  double chunk = 0;               // bytes of each piece but the last
+  double last_chunk = 0;          // bytes of the last piece (all of it when chunks == 1)
+  sc_core::sc_time last_full_at;  // arrival of the last full piece here (chunks >= 2)
+  sc_core::sc_time last_at;       // arrival of the last piece here
   tlm::tlm_extension_base* clone() const override { return new StreamInfo(*this); }
   void copy_from(const tlm::tlm_extension_base& o) override { *this = static_cast<const StreamInfo&>(o); }
 };
@@ -72,10 +78,10 @@ inline StreamInfo make_stream(ChunkKind kind, long long stream, double bytes, do
   s.stream = stream;
   s.bytes = std::max(0.0, bytes);
   const double c = effective_chunk(s.bytes, chunk);
-  const int n = chunk_count(s.bytes, chunk);
-  s.first_chunk = std::min(c, s.bytes);
-  s.last_chunk = std::max(0.0, s.bytes - c * (n - 1));
-  s.last_at = sc_core::sc_time_stamp();
+  s.chunks = chunk_count(s.bytes, chunk);
+  s.chunk = s.chunks > 1 ? c : s.bytes;
+  s.last_chunk = std::max(0.0, s.bytes - c * (s.chunks - 1));
+  s.last_full_at = s.last_at = sc_core::sc_time_stamp();
   return s;
 }
 

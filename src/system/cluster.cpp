@@ -31,7 +31,8 @@ struct Cluster {
 
   Link& link(const std::string& name, const std::string& kind, const LinkParams& p, std::string from,
              std::string to) {
-    links.push_back(std::make_unique<Link>(name.c_str(), kind, p.bytes_per_s, p.latency_s, sched.transactions));
+    links.push_back(
+        std::make_unique<Link>(name.c_str(), kind, p.bytes_per_s, p.latency_s, sched.transactions));
     ends.emplace_back(std::move(from), std::move(to));
     return *links.back();
   }

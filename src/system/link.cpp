@@ -20,27 +20,38 @@ Link::Link(const sc_core::sc_module_name& name, std::string kind, double bytes_p
   in.register_b_transport(this, &Link::b_transport);
 }
 
-// A stream whose first chunk is here at `arrive` (= now + delay) and whose last chunk is here
-// at `last_at` starts when the link is free (start = max(arrive, end of the previous stream))
-// and ends when all its bytes are sent and its last chunk, once arrived, has been serialized:
-//   end = max(start + bytes / bandwidth, last_at + last_chunk / bandwidth).
-// Downstream its first chunk is there `latency` after crossing the link, its last `latency`
-// after `end`. On return `delay` says when the link will have taken the last byte.
+// A stream whose first chunk is here at `arrive` (= now + delay) starts when the link is
+// free: start = max(arrive, end of the previous stream). Its chunks leave in order, each once
+// it has arrived and the one before it has left (see chunk.hpp for why three arrival times
+// give the exact departure times):
+//   last full chunk leaves at  full = max(start + (bytes - last_chunk) / bw, last_full_at + chunk / bw)
+//   last chunk leaves at       end  = max(full, last_at) + last_chunk / bw
+// Downstream each is there `latency` later, the first chunk at start + chunk / bw + latency.
+// On return `delay` says when the link will have taken the last byte.
 void Link::b_transport(tlm::tlm_generic_payload& p, sc_time& delay) {
   const sc_time now = sc_core::sc_time_stamp();
   const sc_time arrive = now + delay;
   const StreamInfo& s = info(p);
+  const auto secs = [&](double bytes) { return sc_time(bytes / bytes_per_s_, SC_SEC); };
   const sc_time start = std::max(arrive, busy_until_);
-  const sc_time send(s.bytes / bytes_per_s_, SC_SEC);
-  const sc_time end =
-      std::max(start + send, std::max(s.last_at, arrive) + sc_time(s.last_chunk / bytes_per_s_, SC_SEC));
+  StreamInfo next = s;
+  sc_time end;
+  if (s.chunks > 1) {
+    const sc_time full =
+        std::max(start + secs(s.bytes - s.last_chunk), std::max(s.last_full_at, arrive) + secs(s.chunk));
+    end = std::max(full, s.last_at) + secs(s.last_chunk);
+    next.last_full_at = full + latency_;
+  } else {
+    end = std::max(start, s.last_at) + secs(s.bytes);
+    next.last_full_at = end + latency_;
+  }
+  next.last_at = end + latency_;
   busy_until_ = end;
+  const sc_time send = secs(s.bytes);
   const double t0 = start.to_seconds(), t1 = end.to_seconds();
   busy_.push_back({t0, t1, t1 > t0 ? std::min(1.0, send.to_seconds() / (t1 - t0)) : 1.0});
   bytes_ += s.bytes;
-  StreamInfo next = s;
-  next.last_at = end + latency_;
-  sc_time d = start - now + sc_time(s.first_chunk / bytes_per_s_, SC_SEC) + latency_;
+  sc_time d = start - now + secs(s.chunk) + latency_;
   out->b_transport(outbox_.load(next), d);
   delay = end - now;
 }

@@ -52,16 +52,18 @@ void SwarmXNode::down(tlm::tlm_generic_payload& p, sc_time& d) {
 }
 
 void SwarmXNode::up(int /*port*/, tlm::tlm_generic_payload& p, sc_time& d) {
-  // Reduce: a summed stream leaves once every child's first chunk is in, and its last chunk
-  // once every child's last chunk is in. Children call in their own time order (loosely
+  // Reduce: chunk k of the sum leaves once every child's chunk k is in: the latest first,
+  // last full and last arrivals (chunk.hpp). Children call in their own time order (loosely
   // timed), so arrival times come from the annotations, not from when the calls happen.
   const StreamInfo& s = info(p);
   const sc_time now = sc_core::sc_time_stamp();
   Pending& n = pending_[s.stream];
   n.first_at = std::max(n.first_at, now + d);
+  n.last_full_at = std::max(n.last_full_at, s.last_full_at);
   n.last_at = std::max(n.last_at, s.last_at);
   if (++n.arrived < children_) return;
   StreamInfo sum = s;
+  sum.last_full_at = n.last_full_at;
   sum.last_at = n.last_at;
   sc_time fwd = n.first_at - now;
   pending_.erase(s.stream);
@@ -88,9 +90,9 @@ void MemoryX::stream_thread() {
       while (sched_.updated_step[id.layer] < id.step - 1) wait(sched_.updated_event);
     const double t0 = now();
     sc_time d = SC_ZERO_TIME;
-    down_out->b_transport(outbox_.load(make_stream(ChunkKind::weights, j,
-                                                       cfg.layers[id.layer].weight_bytes, cfg.chunk_bytes)),
-                          d);
+    down_out->b_transport(
+        outbox_.load(make_stream(ChunkKind::weights, j, cfg.layers[id.layer].weight_bytes, cfg.chunk_bytes)),
+        d);
     // This thread is the link's only sender: the stream starts when the one before it ends.
     const double start = tl_.weight_streams.empty() ? t0 : std::max(t0, tl_.weight_streams.back().t1);
     tl_.weight_streams.push_back({start, now() + d.to_seconds(), j, id.layer});
@@ -208,8 +210,7 @@ void Cs2::grad_thread() {
     const double t0 = now();
     sc_time d = SC_ZERO_TIME;
     up_out->b_transport(
-        outbox_.load(make_stream(ChunkKind::grads, j, cfg.layers[id.layer].grad_bytes, cfg.chunk_bytes)),
-        d);
+        outbox_.load(make_stream(ChunkKind::grads, j, cfg.layers[id.layer].grad_bytes, cfg.chunk_bytes)), d);
     const double start = tl_.grad_streams.empty() ? t0 : std::max(t0, tl_.grad_streams.back().t1);
     tl_.grad_streams.push_back({start, now() + d.to_seconds(), j, id.layer});
   }

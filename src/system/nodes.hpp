@@ -55,8 +55,9 @@ class SwarmXNode : public sc_core::sc_module {
   int children_;
   struct Pending {
     int arrived = 0;
-    sc_core::sc_time first_at;  // latest first-chunk arrival among the children so far
-    sc_core::sc_time last_at;   // latest last-chunk arrival among the children so far
+    sc_core::sc_time first_at;      // latest arrivals among the children so far: first chunk,
+    sc_core::sc_time last_full_at;  // last full chunk
+    sc_core::sc_time last_at;       // and last chunk
   };
   std::unordered_map<long long, Pending> pending_;  // gradient stream -> children arrived
 };
