@@ -28,7 +28,8 @@ if [ -x "$build/bench/bench_sweep" ]; then
   while IFS= read -r line; do
     line="$(echo "$line" | sed 's/^ *//')"
     case "$line" in
-      --jobs*) row "sweep (GPT-J weight streaming): ${line%%:*}" "$(echo "${line#*:}" | sed 's/^ *//')" ">= 100 points/s per core" ;;
+      --jobs*points/s) row "sweep (GPT-J weight streaming): ${line%%:*}" "$(echo "${line#*:}" | sed 's/^ *//')" ">= 100 points/s per core" ;;
+      --jobs*CPU*) row "sweep: CPU per point, ${line%%:*}" "$(echo "${line#*point }" | awk '{print $1, $2}') child, $(echo "$line" | awk '{print $(NF-4), $(NF-3)}') parent" "" ;;
       speed-up*) row "sweep: speed-up 1 -> 2 jobs" "$(echo "$line" | awk '{print $6}')" ">= 1.8x" ;;
     esac
   done < <(grep -E '^ *(--jobs|speed-up)' "$tmp/sw" || true)
