@@ -29,7 +29,7 @@ if [ -x "$build/bench/bench_sweep" ]; then
     line="$(echo "$line" | sed 's/^ *//')"
     case "$line" in
       --jobs*points/s) row "sweep (GPT-J weight streaming): ${line%%:*}" "$(echo "${line#*:}" | sed 's/^ *//')" ">= 100 points/s per core" ;;
-      --jobs*CPU*) row "sweep: CPU per point, ${line%%:*}" "$(echo "${line#*point }" | awk '{print $1, $2}') child, $(echo "$line" | awk '{print $(NF-4), $(NF-3)}') parent" "" ;;
+      --jobs*CPU*) row "sweep: CPU per point, ${line%%:*}" "$(echo "$line" | sed -E 's/.*CPU per point ([0-9.]+) ms.*, ([0-9.]+) ms in the sweep.*/\1 ms point, \2 ms sweep/')" "" ;;
       speed-up*) row "sweep: speed-up 1 -> 2 jobs" "$(echo "$line" | awk '{print $6}')" ">= 1.8x" ;;
     esac
   done < <(grep -E '^ *(--jobs|speed-up)' "$tmp/sw" || true)
@@ -47,17 +47,12 @@ if [ -x "$build/bench/bench_fabric" ]; then
   row "cycle fabric: peak memory, whole 757 x 996 grid" "$(grep -o 'peak RSS.*' "$tmp/fab" | sed 's/peak RSS //')" "< 2 GB"
 fi
 
-# Peak memory of an approx-fidelity run on the whole grid (GNU time if present, else /proc).
+# Peak memory (max RSS) of an approx-fidelity run on the whole grid, from the kernel's
+# accounting of the finished process (a run can end before any polling would see it).
 peak_rss() {
-  "$@" >/dev/null 2>&1 &
-  local pid=$! peak=0 v
-  while kill -0 "$pid" 2>/dev/null; do
-    v=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
-    [ -n "$v" ] && [ "$v" -gt "$peak" ] && peak=$v
-    sleep 0.01
-  done
-  wait "$pid" || true
-  echo "$((peak / 1024)) MB"
+  python3 -c 'import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024, "MB")' "$@"
 }
 row "approx: peak memory, BERT-Large pipelined on the whole grid" "$(peak_rss "$build/wafersim" run --model "$root/models/bert-large.yaml" --mode pipelined -q)" ""
 row "approx: peak memory, GPT-J weight streaming, 2 x CS-2" "$(peak_rss "$build/wafersim" run --model "$root/models/gptj-6b.yaml" --systems 2 -q)" ""
