@@ -109,7 +109,9 @@ const std::vector<ParamDecl> kParams = {
      "bytes per tile the mapper keeps free (simulator setting, optional)", "0 B"},
 
     {"sim.stream_chunk", WS_FIELD(sim.stream_chunk), kPositive,
-     "unit in which each hop stores and forwards weight, gradient and input streams (simulator setting, optional)", "32 MiB"},
+     "unit in which each hop stores and forwards weight, gradient and input streams (simulator setting, "
+     "optional)",
+     "32 MiB"},
     {"sim.weight_buffers", WS_FIELD(sim.weight_buffers), kPositive,
      "layers of weights buffered on the wafer (simulator setting, optional)", "2"},
 };
