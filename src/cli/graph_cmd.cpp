@@ -17,6 +17,7 @@ struct GraphArgs {
   std::string model;
   std::string format = "text";
   int seq = 0;
+  LoadOptions load;
 };
 
 std::string text_graph(const ModelSpec& m, const LayerGraph& g) {
@@ -72,12 +73,17 @@ std::string json_graph(const ModelSpec& m, const LayerGraph& g) {
 Runner add_graph_command(CLI::App& app) {
   auto a = std::make_shared<GraphArgs>();
   app.add_option("--model", a->model, "Model file (default: built-in models/gpt2-small.yaml)");
+  app.add_option("--model-format", a->load.format,
+                 "Model file format: auto | native | modelzoo | huggingface | onnx")
+      ->capture_default_str();
+  app.add_flag("--allow-unmodelled", a->load.allow_unmodelled,
+               "ONNX: keep ops the simulator does not model, at zero cost (warns per op type)");
   app.add_option("--format", a->format, "text | dot | json")->capture_default_str();
   app.add_option("--seq", a->seq, "Sequence length (default: the model file's)");
   return [a]() {
     if (a->format != "text" && a->format != "dot" && a->format != "json")
       throw UsageError(fmt::format("--format {}: expected text, dot or json", a->format));
-    ModelSpec m = a->model.empty() ? default_model() : load_model(a->model);
+    ModelSpec m = a->model.empty() ? default_model() : load_model(a->model, a->load);
     if (a->seq < 0) throw UsageError("--seq: expected a positive number");
     if (a->seq > 0) m.training.seq = a->seq;
     const LayerGraph g = build_model_graph(m);

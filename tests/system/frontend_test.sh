@@ -21,6 +21,8 @@ cp "$root/tests/fixtures/onnx/tiny_cnn.onnx" "$tmp/cnn.dat"
 expect 0 "tiny_cnn" graph --model "$tmp/cnn.dat"
 expect 2 "cnn.dat" run "${sys[@]}" --model "$tmp/cnn.dat" --model-format huggingface
 expect 2 "--model-format" run "${sys[@]}" --model "$tmp/cnn.dat" --model-format tflite
+expect 0 "tiny_cnn" graph --model "$tmp/cnn.dat" --model-format onnx
+expect 2 "cnn.dat" graph --model "$tmp/cnn.dat" --model-format huggingface
 
 # --- malformed files: exit 2 naming the file
 head -c 300 "$root/tests/fixtures/onnx/tiny_cnn.onnx" >"$tmp/truncated.onnx"
