@@ -1,7 +1,8 @@
 #pragma once
 // What travels on the cluster's links: one TLM-2.0 generic payload per stream (a layer's
 // weights, a layer's gradient, a micro-batch of input) carrying a StreamInfo extension. No
-// real data moves; the extension holds the size and the timing of the stream's last chunk.
+// real data moves; the extension holds the stream's size, how it is chunked and when its last
+// full chunk and its last chunk arrive where the payload is.
 //
 // Streams are pipelined across hops at chunk granularity: a stream is cut into `chunk`-byte
 // pieces (the last one partial) that each hop stores and forwards in order. Its timing at a
