@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "fuzz_common.hpp"
+#include "wafersim/core/error.hpp"
 #include "wafersim/spec/system_spec.hpp"
 #include "wafersim/tile/tile_array.hpp"
 
@@ -51,10 +52,37 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (!ok) return 0;
     }
   }
+  // Loaded in one go, and parsed once then overridden (what sweeps do): the same spec or the
+  // same error message.
+  std::string once_error, fresh_error;
+  bool once_ok = false, fresh_ok = false;
+  SystemSpec once, fresh;
+  try {
+    const ParsedSystemSpec parsed =
+        yaml.empty() ? ParsedSystemSpec::builtin() : ParsedSystemSpec(yaml, "<fuzz>");
+    once = parsed.with(overrides);
+    once_ok = true;
+  } catch (const ConfigError& e) {
+    once_error = e.what();
+  }
   fuzz::guarded([&] {
-    const SystemSpec s =
-        yaml.empty() ? default_system_spec(overrides) : load_system_spec_text(yaml, "<fuzz>", overrides);
-    check_spec(s);
+    try {
+      fresh =
+          yaml.empty() ? default_system_spec(overrides) : load_system_spec_text(yaml, "<fuzz>", overrides);
+      fresh_ok = true;
+    } catch (const ConfigError& e) {
+      fresh_error = e.what();
+      throw;
+    }
+    check_spec(fresh);
   });
+  fuzz::require(once_ok == fresh_ok, "parsed-once and fresh loads agree on success");
+  fuzz::require(once_error == fresh_error, "parsed-once and fresh loads give the same error");
+  if (once_ok) {
+    fuzz::require(once.wafer.usable == fresh.wafer.usable && once.pe.sram.value == fresh.pe.sram.value &&
+                      once.io.port_bandwidth.value == fresh.io.port_bandwidth.value &&
+                      once.name == fresh.name && once.source == fresh.source,
+                  "parsed-once and fresh loads give the same spec");
+  }
   return 0;
 }
