@@ -100,8 +100,11 @@ std::string format_csv(const Table& t, const std::vector<std::size_t>* pareto) {
 long long merge_databases(const std::vector<std::string>& sources, const std::string& dest) {
   if (sources.empty()) throw UsageError("merge: name at least one database to merge");
   for (const auto& s : sources) {
-    if (!std::filesystem::exists(s)) throw UsageError(fmt::format("merge: {}: no such file", s));
-    if (std::filesystem::exists(dest) && std::filesystem::equivalent(s, dest))
+    std::error_code ec;
+    if (!std::filesystem::exists(s, ec))
+      throw UsageError(ec ? fmt::format("merge: {}: {}", s, ec.message())
+                          : fmt::format("merge: {}: no such file", s));
+    if (std::filesystem::exists(dest, ec) && std::filesystem::equivalent(s, dest, ec))
       throw UsageError(fmt::format("merge: {} is the destination itself", s));
   }
   ResultStore out(dest);

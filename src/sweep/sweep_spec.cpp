@@ -5,8 +5,10 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -36,7 +38,8 @@ class Parser {
     if (!n.IsScalar()) fail(n, key, "expected a single value");
     return n.Scalar();
   }
-  long long integer(const YAML::Node& n, const std::string& key, long long min) const {
+  long long integer(const YAML::Node& n, const std::string& key, long long min,
+                    long long max = std::numeric_limits<int>::max()) const {
     const std::string s = scalar(n, key);
     std::size_t used = 0;
     long long v = 0;
@@ -47,6 +50,7 @@ class Parser {
     }
     if (used != s.size() || s.empty()) fail(n, key, fmt::format("expected an integer, got \"{}\"", s));
     if (v < min) fail(n, key, fmt::format("must be >= {}, got {}", min, v));
+    if (v > max) fail(n, key, fmt::format("must be <= {}, got {}", max, v));
     return v;
   }
   std::string path(const YAML::Node& n, const std::string& key) const {
@@ -54,9 +58,11 @@ class Parser {
     if (p.empty() || p == "builtin" || p == "built-in") return {};
     const std::filesystem::path fp(p);
     const auto resolved = fp.is_absolute() ? fp : std::filesystem::path(base_) / fp;
-    if (!std::filesystem::exists(resolved))
+    std::error_code ec;
+    if (!std::filesystem::exists(resolved, ec))
       fail(n, key,
-           fmt::format("file not found: {} (paths are relative to the sweep file)", resolved.string()));
+           ec ? fmt::format("cannot access {}: {}", resolved.string(), ec.message())
+              : fmt::format("file not found: {} (paths are relative to the sweep file)", resolved.string()));
     return resolved.lexically_normal().string();
   }
 
@@ -100,9 +106,10 @@ class Parser {
       else if (key == "grid") {
         if (scalar(v, key) != "true") fail(v, key, "grid: true is the default; use random: N to sample");
       } else if (key == "random")
-        s.random_points = static_cast<std::uint64_t>(integer(v, key, 1));
+        s.random_points =
+            static_cast<std::uint64_t>(integer(v, key, 1, std::numeric_limits<long long>::max()));
       else if (key == "seed")
-        s.seed = static_cast<std::uint64_t>(integer(v, key, 0));
+        s.seed = static_cast<std::uint64_t>(integer(v, key, 0, std::numeric_limits<long long>::max()));
       else
         fail(k, key,
              "unknown key (expected name, system, model, mode, systems, batch, seq, steps, set, axes, "
@@ -154,10 +161,11 @@ class Parser {
       if (a.kind == AxisKind::run) {
         if (a.name == "mode")
           check_mode(where, key, a.values[i].text);
-        else if (a.values[i].number < (a.name == "steps" ? 2 : 1))
+        else if (const double x = a.values[i].number, lo = a.name == "steps" ? 2 : 1;
+                 !(x >= lo) || x > std::numeric_limits<int>::max() || x != std::floor(x))
           fail(where, key,
-               fmt::format("{} must be >= {}, got {}", a.name, a.name == "steps" ? 2 : 1,
-                           a.values[i].canonical()));
+               fmt::format("{} must be a whole number from {} to {}, got {}", a.name, lo,
+                           std::numeric_limits<int>::max(), a.values[i].canonical()));
       } else if (validate_values) {
         check_against_system(s, a, a.values[i], where, key);
       }

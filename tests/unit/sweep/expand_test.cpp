@@ -153,3 +153,23 @@ TEST_CASE("large log axes parse in linear time, points must be a whole integer",
   CHECK(e.loc().line == 2);
   CHECK(std::string(e.what()).find("points must be an integer") != std::string::npos);
 }
+
+// Found by tests/fuzz/fuzz_sweep_spec (corpus crash-*): run-option values beyond an int
+// wrapped to nonsense points, and an over-long file path escaped as a std::filesystem error.
+TEST_CASE("run options must fit an int; unreadable paths are config errors", "[sweep]") {
+  auto e = error_of("axes:\n  systems: [1, 12147483648]\n");
+  CHECK(e.loc().line == 2);
+  CHECK(e.key() == "axes.systems");
+  CHECK(std::string(e.what()).find("whole number from 1 to 2147483647") != std::string::npos);
+  e = error_of("axes:\n  systems: [1, 5555555555555555555555555555555555555555]\n");
+  CHECK(e.key() == "axes.systems");
+  e = error_of("batch: 99999999999\naxes:\n  systems: [1]\n");
+  CHECK(e.loc().line == 1);
+  CHECK(std::string(e.what()).find("<= 2147483647") != std::string::npos);
+  const auto s = parse("axes:\n  systems: [1, 2147483647]\n");
+  CHECK(point_run(s, expand_points(s)[1]).systems == 2147483647);
+  e = error_of("system: " + std::string(5000, 'x') + ".yaml\naxes:\n  systems: [1]\n");
+  CHECK(e.loc().line == 1);
+  CHECK(e.key() == "system");
+  CHECK(std::string(e.what()).find("cannot access") != std::string::npos);
+}
