@@ -1,8 +1,9 @@
 #pragma once
 // The SystemC model of a weight-streaming cluster: MemoryX, a SwarmX broadcast/reduce tree,
 // N CS-2 systems and their input workers, all connected by TLM-2.0 loosely-timed links with
-// bandwidth, latency and backpressure. This header has no SystemC in it: the simulator facade
-// fills a ClusterConfig from the plan and gets a ClusterResult back.
+// bandwidth and latency that carry whole streams pipelined at chunk granularity (flow
+// control per stream: weight-buffer credits, input prefetch). This header has no SystemC in
+// it: the simulator facade fills a ClusterConfig from the plan and gets a ClusterResult back.
 #include <string>
 #include <vector>
 
