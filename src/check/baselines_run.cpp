@@ -9,6 +9,7 @@
 
 #include "wafersim/check/baselines.hpp"
 #include "wafersim/check/subprocess.hpp"
+#include "wafersim/report/escape.hpp"
 #include "wafersim/report/report.hpp"
 
 namespace wafersim {
@@ -162,31 +163,6 @@ std::string format_check_table(const std::vector<CaseResult>& results) {
   return o;
 }
 
-namespace {
-std::string xml(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        o += "&amp;";
-        break;
-      case '<':
-        o += "&lt;";
-        break;
-      case '>':
-        o += "&gt;";
-        break;
-      case '"':
-        o += "&quot;";
-        break;
-      default:
-        o += c;
-    }
-  }
-  return o;
-}
-}  // namespace
-
 std::string format_check_junit(const std::vector<CaseResult>& results) {
   int tests = 0, failures = 0;
   std::string body;
@@ -194,12 +170,12 @@ std::string format_check_junit(const std::vector<CaseResult>& results) {
     auto testcase = [&](const std::string& name, bool pass, const std::string& msg) {
       ++tests;
       body += fmt::format("    <testcase classname=\"wafersim.check.{}\" name=\"{}\" time=\"{:.3f}\"",
-                          xml(r.name), xml(name), r.wall_s);
+                          xml_escape(r.name), xml_escape(name), r.wall_s);
       if (pass) {
         body += "/>\n";
       } else {
         ++failures;
-        body += fmt::format("><failure message=\"{}\"/></testcase>\n", xml(msg));
+        body += fmt::format("><failure message=\"{}\"/></testcase>\n", xml_escape(msg));
       }
     };
     if (!r.ran) {

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "wafersim/report/escape.hpp"
 #include "wafersim/report/image.hpp"
 #include "wafersim/report/report.hpp"
 
@@ -80,21 +81,6 @@ std::pair<double, double> range(const Heatmap& h) {
   return {lo, hi};
 }
 
-std::string escape(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    if (c == '<')
-      o += "&lt;";
-    else if (c == '>')
-      o += "&gt;";
-    else if (c == '&')
-      o += "&amp;";
-    else
-      o += c;
-  }
-  return o;
-}
-
 }  // namespace
 
 std::string heatmap_svg(const Heatmap& h) {
@@ -107,7 +93,7 @@ std::string heatmap_svg(const Heatmap& h) {
   std::string s = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" font-family=\"sans-serif\" "
       "font-size=\"12\">\n<text x=\"10\" y=\"20\" font-size=\"14\">{}</text>\n",
-      W, Hh, escape(h.title));
+      W, Hh, xml_escape(h.title));
   s += fmt::format("<text x=\"10\" y=\"{}\">{} x {} cells{}</text>\n", Hh - 8, h.width, h.height,
                    p.f > 1 ? fmt::format(", max over {} x {} blocks", p.f, p.f) : "");
   s += "<g transform=\"translate(10,30)\" shape-rendering=\"crispEdges\">\n";
@@ -131,7 +117,7 @@ std::string heatmap_svg(const Heatmap& h) {
   s += fmt::format("<text x=\"{}\" y=\"{}\">{:.3g}</text>\n", lx + 20, ly + 10, hi);
   s += fmt::format("<text x=\"{}\" y=\"{}\">{:.3g}</text>\n", lx + 20, ly + lh, lo);
   s += fmt::format("<text x=\"{}\" y=\"{}\" transform=\"rotate(90 {} {})\">{}</text>\n", lx + 60, ly, lx + 60,
-                   ly, escape(h.legend));
+                   ly, xml_escape(h.legend));
   s += "</svg>\n";
   return s;
 }

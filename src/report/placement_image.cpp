@@ -6,34 +6,13 @@
 #include <cmath>
 
 #include "wafersim/core/units.hpp"
+#include "wafersim/report/escape.hpp"
 #include "wafersim/report/image.hpp"
 
 namespace wafersim {
 
 namespace {
 std::string hex(Rgb c) { return fmt::format("#{:02x}{:02x}{:02x}", c.r, c.g, c.b); }
-std::string xml_escape(const std::string& s) {
-  std::string o;
-  for (char ch : s) {
-    switch (ch) {
-      case '&':
-        o += "&amp;";
-        break;
-      case '<':
-        o += "&lt;";
-        break;
-      case '>':
-        o += "&gt;";
-        break;
-      case '"':
-        o += "&quot;";
-        break;
-      default:
-        o += ch;
-    }
-  }
-  return o;
-}
 }  // namespace
 
 std::string placement_svg(const RunStats& s, int ww, int wh) {

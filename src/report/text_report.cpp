@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 #include <vector>
 
 #include "wafersim/core/units.hpp"
@@ -102,16 +103,9 @@ std::string format_breakdown(const RunStats& s) {
   fmt::format_to(
       out, "\nStep time breakdown ({} per step{})\n", format_time(Seconds(step)),
       s.mode == "pipelined" ? fmt::format(", bottleneck stage {}", s.bottleneck_stage) : ", CS-2 0");
-  const std::vector<std::pair<const char*, double>> rows = {{"compute", b.compute},
-                                                            {"fabric", b.fabric},
-                                                            {"weight streaming", b.weight_streaming},
-                                                            {"gradient reduction", b.gradient_reduction},
-                                                            {"optimizer", b.optimizer},
-                                                            {"input", b.input},
-                                                            {"overhead", b.overhead},
-                                                            {"idle / bubble", b.idle}};
-  for (const auto& [name, v] : rows) {
+  for (const auto& [cause, v] : b.causes()) {
     const int bar = static_cast<int>(std::lround(p(v) / 2.5));
+    const std::string_view name = std::string_view(cause) == "idle" ? "idle / bubble" : cause;
     fmt::format_to(out, "  {:<20} {:>12} {:6.1f}%  {}\n", name, format_time(Seconds(v)), p(v),
                    std::string(static_cast<std::size_t>(std::max(0, bar)), '#'));
   }

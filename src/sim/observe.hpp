@@ -18,6 +18,8 @@ void finish_breakdown(Breakdown& b, double step_s, const std::string& weight_pat
 void ws_breakdown(const ClusterResult& res, const WsPlan& plan, int measured_steps,
                   const std::string& weight_path, RunStats& st);
 std::string ws_trace(const ClusterResult& res, const WsPlan& plan, int trace_steps);
+// Sizes the per-tile maps of `out` to the whole grid, every tile "no data" (NaN).
+void init_tile_maps(const SystemSpec& spec, RunStats& out);
 void ws_tile_maps(const SystemSpec& spec, const TileArray& tiles, const RunStats& st, RunStats& out);
 
 void pipe_breakdown(const PipelinePlan& plan, const PipeResult& res, int measured_batches, RunStats& st);

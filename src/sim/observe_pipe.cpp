@@ -122,13 +122,7 @@ std::string pipe_trace(const PipelinePlan& plan, const PipeResult& res, int batc
 
 void pipe_tile_maps(const SystemSpec& spec, const TileArray& tiles, const PipelinePlan& plan,
                     const RunStats& st, RunStats& out) {
-  const int w = spec.wafer.width, h = spec.wafer.height;
-  out.map_width = w;
-  out.map_height = h;
-  const auto n = static_cast<std::size_t>(w) * static_cast<std::size_t>(h);
-  out.map_sram.assign(n, std::nan(""));
-  out.map_busy.assign(n, std::nan(""));
-  out.map_links.assign(n, std::nan(""));
+  init_tile_maps(spec, out);
   const double cap = tiles.capacity();
   for (std::size_t s = 0; s < plan.stages.size(); ++s) {
     const Rect& r = plan.stages[s].region;
@@ -142,7 +136,7 @@ void pipe_tile_maps(const SystemSpec& spec, const TileArray& tiles, const Pipeli
   // Link utilization from the flow model: bytes per sample x samples/s over the link rate.
   const double link_bw = link_bytes_per_cycle(spec.router) * spec.pe.clock.value;
   const auto loads = plan.links.per_tile_max();
-  for (std::size_t i = 0; i < n && i < loads.size(); ++i)
+  for (std::size_t i = 0; i < out.map_links.size() && i < loads.size(); ++i)
     if (!std::isnan(out.map_busy[i]) || loads[i] > 0)
       out.map_links[i] = loads[i] * st.samples_per_s / link_bw;
 }

@@ -45,14 +45,7 @@ void finish_breakdown(Breakdown& b, double step_s, const std::string& weight_pat
   const double used =
       b.compute + b.fabric + b.weight_streaming + b.gradient_reduction + b.optimizer + b.input + b.overhead;
   b.idle = std::max(0.0, step_s - used);
-  const std::vector<std::pair<const char*, double>> causes = {{"compute", b.compute},
-                                                              {"fabric", b.fabric},
-                                                              {"weight streaming", b.weight_streaming},
-                                                              {"gradient reduction", b.gradient_reduction},
-                                                              {"optimizer", b.optimizer},
-                                                              {"input", b.input},
-                                                              {"overhead", b.overhead},
-                                                              {"idle", b.idle}};
+  const auto causes = b.causes();
   const auto best = std::max_element(causes.begin(), causes.end(),
                                      [](const auto& x, const auto& y) { return x.second < y.second; });
   b.upgrade_first = upgrade_for(best->first, weight_path);
@@ -251,14 +244,17 @@ std::string ws_trace(const ClusterResult& res, const WsPlan& plan, int trace_ste
   return tw.json();
 }
 
-void ws_tile_maps(const SystemSpec& spec, const TileArray& tiles, const RunStats& st, RunStats& out) {
-  const int w = spec.wafer.width, h = spec.wafer.height;
-  out.map_width = w;
-  out.map_height = h;
-  const auto n = static_cast<std::size_t>(w) * static_cast<std::size_t>(h);
+void init_tile_maps(const SystemSpec& spec, RunStats& out) {
+  out.map_width = spec.wafer.width;
+  out.map_height = spec.wafer.height;
+  const auto n = static_cast<std::size_t>(spec.wafer.width) * static_cast<std::size_t>(spec.wafer.height);
   out.map_sram.assign(n, std::nan(""));
   out.map_busy.assign(n, std::nan(""));
   out.map_links.assign(n, std::nan(""));
+}
+
+void ws_tile_maps(const SystemSpec& spec, const TileArray& tiles, const RunStats& st, RunStats& out) {
+  init_tile_maps(spec, out);
   const Rect& u = spec.wafer.usable;
   const double cap = tiles.capacity();
   for (int y = u.y; y < u.y + u.h; ++y)

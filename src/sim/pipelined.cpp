@@ -26,22 +26,8 @@ RunStats simulate_pipelined(const SystemSpec& spec, const ModelSpec& model, cons
   const double eff = spec.calibration.compute_efficiency;
   const auto sec = [&](double cycles) { return cycles / clock / eff; };
 
-  PipeConfig pc;
-  for (std::size_t s = 0; s < plan.stages.size(); ++s) {
-    const Stage& st = plan.stages[s];
-    pc.stages.push_back(PipeStage{sec(st.fwd_cycles), sec(st.bwd_cycles), sec(st.update_cycles),
-                                  st.demand.in_flight, st.latency_cycles / clock});
-    if (s + 1 < plan.stages.size())
-      pc.links.push_back(PipeLink{st.xfer_cycles / clock, st.flow_hops * spec.router.hop_latency / clock});
-  }
   const double in_bytes = input_bytes_per_sample(model);
-  // Input workers send over the CS-2's I/O ports: the slower of the two bounds the feed.
-  const double in_bw = std::min(bytes_per_second(spec.input.worker_bandwidth) * spec.input.workers,
-                                bytes_per_second(spec.io.total()));
-  pc.input_s = in_bytes / in_bw;
-  pc.input_latency_s = spec.input.latency.value;
-  pc.batch = model.training.batch;
-  pc.batches = opt.steps == 0 ? kDefaultSteps : opt.steps;
+  const PipeConfig pc = pipe_config(spec, model, plan, opt.steps == 0 ? kDefaultSteps : opt.steps);
   const PipeResult res = run_pipeline(pc);
 
   RunStats st;

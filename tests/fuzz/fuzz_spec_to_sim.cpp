@@ -138,24 +138,8 @@ void pipelined(const SystemSpec& spec, const ModelSpec& model, const LayerGraph&
   fuzz::require(rects_disjoint(regions), "pipe: regions disjoint");
   fuzz::require(tiles.summary(spec.wafer.usable).max <= tiles.capacity(), "pipe: no tile over capacity");
 
-  // As src/sim/pipelined.cpp configures the pipeline.
-  const double clock = spec.pe.clock.value;
-  const double eff = spec.calibration.compute_efficiency;
-  const auto sec = [&](double cycles) { return cycles / clock / eff; };
-  PipeConfig pc;
-  for (std::size_t s = 0; s < plan.stages.size(); ++s) {
-    const Stage& st = plan.stages[s];
-    pc.stages.push_back(PipeStage{sec(st.fwd_cycles), sec(st.bwd_cycles), sec(st.update_cycles),
-                                  st.demand.in_flight, st.latency_cycles / clock});
-    if (s + 1 < plan.stages.size())
-      pc.links.push_back(PipeLink{st.xfer_cycles / clock, st.flow_hops * spec.router.hop_latency / clock});
-  }
-  const double in_bw = std::min(bytes_per_second(spec.input.worker_bandwidth) * spec.input.workers,
-                                bytes_per_second(spec.io.total()));
-  pc.input_s = input_bytes_per_sample(model) / in_bw;
-  pc.input_latency_s = spec.input.latency.value;
-  pc.batch = model.training.batch;
-  pc.batches = batches;
+  // As the simulator configures the pipeline.
+  const PipeConfig pc = pipe_config(spec, model, plan, batches);
   const PipeResult r = run_pipeline(pc);
   const double window = r.window_end_s - r.window_start_s;
   fuzz::require_time(window, "pipe DES: step window > 0 and finite");

@@ -1,7 +1,9 @@
 #pragma once
 // The results of one run as plain values: what the printers (text, JSON) read. No SystemC.
+#include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace wafersim {
@@ -28,6 +30,17 @@ struct Breakdown {
   double idle = 0;                // pipeline fill/drain and other bubbles
   std::string upgrade_first;      // the resource to upgrade first
   std::string reason;
+  // Every cause with its time, in report order.
+  std::array<std::pair<const char*, double>, 8> causes() const {
+    return {{{"compute", compute},
+             {"fabric", fabric},
+             {"weight streaming", weight_streaming},
+             {"gradient reduction", gradient_reduction},
+             {"optimizer", optimizer},
+             {"input", input},
+             {"overhead", overhead},
+             {"idle", idle}}};
+  }
 };
 
 struct LayerStats {

@@ -33,6 +33,14 @@ struct PipeConfig {
   int batches = 3;
 };
 
+struct SystemSpec;
+struct ModelSpec;
+struct PipelinePlan;
+// The pipeline of a placed model as the simulator runs it: stage times from the plan's cycle
+// counts (calibration.compute_efficiency applied), transfers and fill latencies at the PE
+// clock, and the input fed by the workers through the CS-2's I/O ports (the slower bounds it).
+PipeConfig pipe_config(const SystemSpec& spec, const ModelSpec& model, const PipelinePlan& plan, int batches);
+
 struct PipeStageStats {
   double busy_fwd_s = 0;  // in the measurement window
   double busy_bwd_s = 0;
