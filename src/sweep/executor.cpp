@@ -14,7 +14,9 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
+#include <string_view>
 
 #include "wafersim/core/error.hpp"
 
@@ -22,7 +24,10 @@ namespace wafersim::sweep {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr std::size_t kStderrKeep = 2000;  // tail of a child's stderr kept for crash reasons
+constexpr std::size_t kStderrKeep = 2000;
+constexpr int kDefaultMaxFast =
+    64 * static_cast<int>(sizeof(std::size_t)) /
+    4;  // glibc's DEFAULT_MXFAST  // tail of a child's stderr kept for crash reasons
 
 volatile std::sig_atomic_t g_stop = 0;
 extern "C" void on_stop_signal(int) { g_stop = 1; }
@@ -93,12 +98,32 @@ void write_all(int fd, const std::string& s) {
   ::_exit(code);
 }
 
+// A child's result as read from its pipe. Not zero-filled on growth, and pooled across points,
+// so reading a report writes only the pages the report fills: every page the sweep writes
+// while a point it forked is alive costs it a copy-on-write fault.
+struct ResultBuffer {
+  std::unique_ptr<char[]> data;
+  std::size_t cap = 0;
+  std::size_t len = 0;
+  std::string_view view() const { return {data.get(), len}; }
+  char* space(std::size_t want) {
+    if (cap - len < want) {
+      const std::size_t ncap = std::max(cap * 2, len + want);
+      std::unique_ptr<char[]> n(new char[ncap]);
+      if (len != 0) std::memcpy(n.get(), data.get(), len);
+      data = std::move(n);
+      cap = ncap;
+    }
+    return data.get() + len;
+  }
+};
+
 struct Child {
   pid_t pid = -1;
   std::size_t index = 0;
   int result_fd = -1;
   int err_fd = -1;
-  std::string result;
+  ResultBuffer result;
   std::string err;
   Clock::time_point start;
 };
@@ -108,13 +133,15 @@ void close_fd(int& fd) {
   fd = -1;
 }
 
-Child spawn(std::size_t index, const PointWork& work, double memory_limit) {
+Child spawn(std::size_t index, const PointWork& work, double memory_limit, ResultBuffer buffer) {
   int rp[2], ep[2];
   if (::pipe2(rp, O_CLOEXEC) != 0 || ::pipe2(ep, O_CLOEXEC) != 0)
     throw std::runtime_error(fmt::format("pipe: {}", std::strerror(errno)));
   const pid_t parent = ::getpid();
   Child c;
   c.index = index;
+  c.result = std::move(buffer);
+  c.result.len = 0;
   c.start = Clock::now();
   c.pid = ::fork();
   if (c.pid < 0) throw std::runtime_error(fmt::format("fork: {}", std::strerror(errno)));
@@ -131,13 +158,23 @@ Child spawn(std::size_t index, const PointWork& work, double memory_limit) {
 }
 
 // Reads what is available; returns false at EOF.
+bool drain(int fd, ResultBuffer& into) {
+  constexpr std::size_t kChunk = 65536;
+  const ssize_t n = ::read(fd, into.space(kChunk), kChunk);
+  if (n < 0) return errno == EINTR || errno == EAGAIN;
+  if (n == 0) return false;
+  into.len += static_cast<std::size_t>(n);
+  return true;
+}
+
+// Stderr: usually empty, so a small stack buffer; only its tail is kept.
 bool drain(int fd, std::string& into, std::size_t keep) {
-  char buf[65536];
+  char buf[4096];
   const ssize_t n = ::read(fd, buf, sizeof buf);
   if (n < 0) return errno == EINTR || errno == EAGAIN;
   if (n == 0) return false;
   into.append(buf, static_cast<std::size_t>(n));
-  if (keep != 0 && into.size() > 2 * keep) into.erase(0, into.size() - keep);
+  if (into.size() > 2 * keep) into.erase(0, into.size() - keep);
   return true;
 }
 
@@ -151,23 +188,24 @@ PointOutcome classify(Child& c, int wstatus) {
   PointOutcome o;
   o.index = c.index;
   o.wall_s = std::chrono::duration<double>(Clock::now() - c.start).count();
-  const bool has_result = !c.result.empty();
-  const std::string payload = has_result ? c.result.substr(1) : std::string();
+  const std::string_view result = c.result.view();
+  const bool has_result = !result.empty();
+  const std::string_view payload = has_result ? result.substr(1) : std::string_view();
   if (WIFSIGNALED(wstatus)) {
     const int sig = WTERMSIG(wstatus);
     o.status = "crashed";
     o.error = fmt::format("killed by signal {} ({})", sig, ::strsignal(sig));
     if (!c.err.empty()) o.error += ": " + tail_of(c.err);
-  } else if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0 && has_result && c.result[0] == 'J') {
+  } else if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0 && has_result && result[0] == 'J') {
     o.status = "ok";
     const auto nl = payload.find('\n');
-    o.metrics_json = payload.substr(0, nl);
-    o.report_json = nl == std::string::npos ? std::string() : payload.substr(nl + 1);
+    o.metrics_json = std::string(payload.substr(0, nl));
+    if (nl != std::string_view::npos) o.report_json = std::string(payload.substr(nl + 1));
   } else {
     const int code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
     o.status = code == 2 ? "error" : "failed";
-    if (has_result && c.result[0] == 'E')
-      o.error = payload;
+    if (has_result && result[0] == 'E')
+      o.error = std::string(payload);
     else
       o.error = fmt::format("exit code {}{}", code, c.err.empty() ? "" : ": " + tail_of(c.err));
   }
@@ -203,6 +241,15 @@ bool run_forked(const std::vector<std::size_t>& todo, const PointWork& work, con
   std::size_t next = 0;
   std::vector<pollfd> fds;
   std::vector<PointOutcome> finished;
+  std::vector<ResultBuffer> buffers;  // reused: see ResultBuffer
+  const auto take_buffer = [&] {
+    ResultBuffer b;
+    if (!buffers.empty()) {
+      b = std::move(buffers.back());
+      buffers.pop_back();
+    }
+    return b;
+  };
   const auto stopped = [&] { return stop != nullptr && *stop != 0; };
   // A child still computing holds a job slot; one that has delivered its result (closed its
   // result pipe) only has to exit, and the next point starts beside it.
@@ -217,7 +264,7 @@ bool run_forked(const std::vector<std::size_t>& todo, const PointWork& work, con
       return false;
     }
     for (std::size_t b = busy(); b < jobs && next < todo.size(); ++b)
-      running.push_back(spawn(todo[next++], work, opt.memory_limit_bytes));
+      running.push_back(spawn(todo[next++], work, opt.memory_limit_bytes, take_buffer()));
     // Record what finished only once its replacement runs: the parent's bookkeeping (the
     // database commit) then overlaps the next point instead of delaying it.
     for (const auto& o : finished) on_done(o);
@@ -239,7 +286,7 @@ bool run_forked(const std::vector<std::size_t>& todo, const PointWork& work, con
     for (std::size_t i = 0; i < running.size();) {
       Child& c = running[i];
       if (n > 0) {
-        if (c.result_fd >= 0 && fds[2 * i].revents != 0 && !drain(c.result_fd, c.result, 0))
+        if (c.result_fd >= 0 && fds[2 * i].revents != 0 && !drain(c.result_fd, c.result))
           close_fd(c.result_fd);
         if (c.err_fd >= 0 && fds[2 * i + 1].revents != 0 && !drain(c.err_fd, c.err, kStderrKeep))
           close_fd(c.err_fd);
@@ -249,6 +296,7 @@ bool run_forked(const std::vector<std::size_t>& todo, const PointWork& work, con
         while (::waitpid(c.pid, &st, 0) < 0 && errno == EINTR) {
         }
         finished.push_back(classify(c, st));
+        buffers.push_back(std::move(c.result));
         running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
         fds.erase(fds.begin() + static_cast<std::ptrdiff_t>(2 * i),
                   fds.begin() + static_cast<std::ptrdiff_t>(2 * i + 2));

@@ -44,6 +44,8 @@ PointRunner::PointRunner(const SweepSpec& spec) : spec_(spec), system_(parse_sys
     model_ = load_model(spec.model_file);
     ctx_.model_hash = hash_hex(read_text(spec.model_file));
   }
+  // This process forks every point: keep what each fork copies small.
+  release_systemc_scratch();
 }
 
 PointResult PointRunner::run(const Point& point) const {

@@ -154,7 +154,8 @@ std::vector<Point> expand_points(const SweepSpec& s, const PointContext& ctx) {
   }
   for (std::size_t i = 0; i < out.size(); ++i) {
     out[i].index = i;
-    out[i].key = hash_hex(describe_point(s, ctx, out[i]));
+    out[i].description = describe_point(s, ctx, out[i]);
+    out[i].key = hash_hex(out[i].description);
   }
   return out;
 }

@@ -94,7 +94,8 @@ void bind(sqlite3_stmt* s, int i, const Cell& c) {
       sqlite3_bind_double(s, i, c.d);
       break;
     case Cell::Type::text:
-      sqlite3_bind_text(s, i, c.s.c_str(), -1, SQLITE_TRANSIENT);
+      // The cells outlive the statement's step: SQLite need not copy them.
+      sqlite3_bind_text(s, i, c.s.data(), static_cast<int>(c.s.size()), SQLITE_STATIC);
       break;
   }
 }
@@ -264,8 +265,7 @@ void ResultStore::record(const SweepSpec& spec, const PointContext& ctx, const P
       {"batch", integer(run.batch)},
       {"seq", integer(run.seq)},
       {"steps", integer(run.steps)},
-      {"point", text(describe_point(spec, ctx, point))},
-      {"report", o.report_json.empty() ? Cell{} : text(o.report_json)},
+      {"point", text(point.description.empty() ? describe_point(spec, ctx, point) : point.description)},
   };
   for (std::size_t i = 0; i < spec.axes.size(); ++i) {
     const Axis& a = spec.axes[i];
@@ -295,6 +295,8 @@ void ResultStore::record(const SweepSpec& spec, const PointContext& ctx, const P
     names += quote_ident(name);
     marks += marks.empty() ? "?" : ",?";
   }
+  names += ",report";
+  marks += ",?";
   const std::string sql = fmt::format("INSERT OR REPLACE INTO points ({}) VALUES ({})", names, marks);
   sqlite3_stmt*& s = inserts_[sql];
   if (s == nullptr && sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) {
@@ -306,6 +308,13 @@ void ResultStore::record(const SweepSpec& spec, const PointContext& ctx, const P
   sqlite3_reset(s);
   sqlite3_clear_bindings(s);
   for (std::size_t i = 0; i < cells.size(); ++i) bind(s, static_cast<int>(i + 1), cells[i].second);
+  // The report, the one large value, is bound where it is instead of copied into a cell.
+  const int report_at = static_cast<int>(cells.size()) + 1;
+  if (o.report_json.empty())
+    sqlite3_bind_null(s, report_at);
+  else
+    sqlite3_bind_text(s, report_at, o.report_json.data(), static_cast<int>(o.report_json.size()),
+                      SQLITE_STATIC);
   // Autocommit: one transaction per point.
   if (sqlite3_step(s) != SQLITE_DONE) {
     const std::string msg = sqlite3_errmsg(db_);

@@ -25,4 +25,9 @@ constexpr int kDefaultSteps = 3;
 // Validates the options against the spec (UsageError), plans (FitError), simulates.
 RunStats simulate(const SystemSpec& spec, const ModelSpec& model, const RunOptions& options);
 
+// For a process about to fork many simulations (a sweep): hands memory it holds resident but
+// does not use back to the kernel, so each fork() copies fewer page-table entries. Contents
+// are unchanged. Safe to call any time; does nothing the second time.
+void release_systemc_scratch();
+
 }  // namespace wafersim

@@ -14,6 +14,7 @@ struct Point {
   std::size_t index = 0;          // position in the sweep's expansion (stable across shards)
   std::vector<AxisValue> values;  // one per axis, in SweepSpec::axes order
   std::string key;                // hash of the canonical description (resume, merge)
+  std::string description;        // that description (describe_point), kept for the store
 };
 
 // Content hashes of the base files enter the key, so editing a config re-runs its points.

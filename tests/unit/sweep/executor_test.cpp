@@ -83,6 +83,44 @@ TEST_CASE("every child outcome is classified and the others still run", "[sweep]
   }
 }
 
+TEST_CASE("large reports and stderr floods come through whole, buffers reused", "[sweep]") {
+  // Reports from 10 B to 1 MiB (the pipe holds 64 KiB, the parent reads 64 KiB at a time and
+  // reuses its buffers across points), each with content that tells its index.
+  const auto report = [](std::size_t i) {
+    std::string r(std::size_t{10} << (2 * (i % 9)), static_cast<char>('a' + i % 26));
+    r += std::to_string(i);
+    return r;
+  };
+  std::vector<std::size_t> todo(24);
+  for (std::size_t i = 0; i < todo.size(); ++i) todo[i] = i;
+  std::map<std::size_t, PointOutcome> out;
+  run_forked(
+      todo,
+      [&](std::size_t i) -> PointResult {
+        if (i == 5) {  // 200 KB on stderr, then a crash: only the tail is kept
+          const std::string junk(200000, 'x');
+          ::write(STDERR_FILENO, junk.data(), junk.size());
+          ::write(STDERR_FILENO, "last words\n", 11);
+          std::raise(SIGABRT);
+        }
+        return {report(i), R"({"i": )" + std::to_string(i) + "}"};
+      },
+      {2, 60}, [&](const PointOutcome& o) { out[o.index] = o; }, nullptr);
+  REQUIRE(out.size() == todo.size());
+  for (std::size_t i = 0; i < todo.size(); ++i) {
+    CAPTURE(i);
+    if (i == 5) {
+      CHECK(out.at(i).status == "crashed");
+      CHECK(out.at(i).error.size() < 2200);
+      CHECK(out.at(i).error.find("last words") != std::string::npos);
+      continue;
+    }
+    CHECK(out.at(i).status == "ok");
+    CHECK(out.at(i).report_json == report(i));
+    CHECK(out.at(i).metrics_json == R"({"i": )" + std::to_string(i) + "}");
+  }
+}
+
 TEST_CASE("the store keeps one row per point and skips finished ones", "[sweep]") {
   TempDb db;
   const SweepSpec spec = parse_sweep_spec("axes:\n  pe.sram: [32 KiB, 48 KiB]\n  systems: [1, 2]\n", "t.yaml",
@@ -106,6 +144,13 @@ TEST_CASE("the store keeps one row per point and skips finished ones", "[sweep]"
     CHECK(row[static_cast<std::size_t>(t.column("pe.sram"))].i == 32768);
     CHECK(row[static_cast<std::size_t>(t.column("systems"))].i == 1);
     CHECK(t.rows[1][static_cast<std::size_t>(t.column("status"))].s == "crashed");
+    // The report is stored as given; the point's description is the one its key hashes.
+    const Table full = store.rows({}, true);
+    CHECK(full.rows[0][static_cast<std::size_t>(full.column("report"))].s == ok.report_json);
+    CHECK(full.rows[1][static_cast<std::size_t>(full.column("report"))].type == Cell::Type::null);
+    CHECK(full.rows[0][static_cast<std::size_t>(full.column("point"))].s == pts[0].description);
+    CHECK(pts[0].description == describe_point(spec, {}, pts[0]));
+    CHECK(pts[0].key == hash_hex(pts[0].description));
   }
   // Merge: an ok row from another database replaces a crashed one; new rows come in.
   TempDb other;
