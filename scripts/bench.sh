@@ -31,8 +31,9 @@ if [ -x "$build/bench/bench_sweep" ]; then
       --jobs*points/s) row "sweep (GPT-J weight streaming): ${line%%:*}" "$(echo "${line#*:}" | sed 's/^ *//')" ">= 100 points/s per core" ;;
       --jobs*CPU*) row "sweep: CPU per point, ${line%%:*}" "$(echo "$line" | sed -E 's/.*CPU per point ([0-9.]+) ms.*, ([0-9.]+) ms in the sweep.*/\1 ms point, \2 ms sweep/')" "" ;;
       speed-up*) row "sweep: speed-up 1 -> 2 jobs" "$(echo "$line" | awk '{print $6}')" ">= 1.8x" ;;
+      peer*) row "sweep peer, points that only compute: speed-up" "$(echo "$line" | sed -E 's/.*speed-up ([0-9.]+x).*/\1/')" "(what this machine allows)" ;;
     esac
-  done < <(grep -E '^ *(--jobs|speed-up)' "$tmp/sw" || true)
+  done < <(grep -E '^ *(--jobs|speed-up|peer)' "$tmp/sw" || true)
 fi
 
 if [ -x "$build/bench/bench_fabric" ]; then
