@@ -118,11 +118,11 @@ KernelCost KernelCostModel::gemm(const GemmShape& shape, double samples, int row
   // Broadcast front crosses the region once (pipelined thereafter); one turn at the corner.
   c.fill_cycles = (r + col) * hop + spec_.router.turn_penalty;
   if (pass == GemmPass::grad_weight) {
-    // Partial dW tiles (K x N/C per column) reduced down each column: a chain of R hops,
-    // pipelined, fp32 partial sums on the busiest vertical link.
+    // Partial dW tiles (K x N/C per column) reduced down each column: a chain of R hops, each
+    // PE adding in a data task, pipelined, fp32 partial sums on the busiest vertical link.
     const double values = k * nc;
     const double wavelets = values * acc_bytes_ / (spec_.router.wavelet_bits / 8.0) / link_rate;
-    c.fill_cycles += wavelets + r * hop;
+    c.fill_cycles += wavelets + r * (hop + kDataTaskCycles);
     c.fabric_cycles += wavelets;
   }
   c.cycles = k * step + c.fill_cycles;
@@ -177,7 +177,8 @@ KernelCost KernelCostModel::gemm_weight_stationary(const GemmShape& shape, doubl
   c.sram_cycles = tokens * sram;
   c.fabric_cycles = tokens * fabric;
   c.setup_cycles = tokens * setup;
-  c.fill_cycles = (r + col) * spec_.router.hop_latency + spec_.router.turn_penalty;
+  // The token front crosses the row; partial sums cross the chain, a data task per PE.
+  c.fill_cycles = (r + col) * spec_.router.hop_latency + r * kDataTaskCycles + spec_.router.turn_penalty;
   c.cycles = tokens * (std::max({compute, sram, fabric}) + setup) + c.fill_cycles;
   c.bound = pick(c.compute_cycles, c.sram_cycles, c.fabric_cycles, c.setup_cycles);
   return c;
@@ -199,9 +200,10 @@ KernelCost KernelCostModel::elementwise(double elems, double ops_per_elem, int r
                            per_pe * passes * value_bytes_ / (pe.sram_write_ports * port_bytes));
   c.setup_cycles = passes * pe.op_setup_cycles;
   if (reduce) {
-    // Row statistics (mean/variance, max/sum) reduced and broadcast back along rows.
+    // Row statistics (mean/variance, max/sum) reduced along each row, a data task per PE,
+    // and broadcast back.
     const double hop = spec_.router.hop_latency;
-    c.fill_cycles = 2.0 * cols * hop;
+    c.fill_cycles = cols * (2.0 * hop + kDataTaskCycles);
     c.fabric_cycles = c.fill_cycles;
   }
   c.cycles = std::max(c.compute_cycles, c.sram_cycles) + c.setup_cycles + c.fill_cycles;

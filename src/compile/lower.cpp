@@ -6,11 +6,7 @@ namespace wafersim {
 
 namespace {
 
-bool is_gemm(OpKind k) {
-  // A convolution runs as an implicit GEMM (m = output pixels, k = C_in*kh*kw/groups).
-  return k == OpKind::matmul || k == OpKind::attn_scores || k == OpKind::attn_context || k == OpKind::conv ||
-         k == OpKind::batch_matmul;
-}
+bool is_gemm(OpKind k) { return lowers_to_gemm(k); }
 bool reduces_rows(OpKind k) {
   return k == OpKind::norm || k == OpKind::softmax || k == OpKind::loss || k == OpKind::pool;
 }
@@ -27,10 +23,8 @@ GemmMapping mapping_for(const Op& op, ExecMode mode) {
 KernelCost forward_cost(const Op& op, const KernelCostModel& m, double samples, int rows, int cols,
                         ExecMode mode) {
   if (is_gemm(op.kind)) return m.gemm(op.gemm, samples, rows, cols, GemmPass::forward, mapping_for(op, mode));
-  // Reductions (norm statistics, the loss) read more elements than they write.
-  const double elems = std::max({op.in_elems, op.out_elems, 1.0}) * samples;
-  const double ops = op.fwd_elem_ops * samples / elems;
-  return m.elementwise(elems, ops, rows, cols, reduces_rows(op.kind));
+  const ElementwiseWork w = elementwise_work(op, samples, false);
+  return m.elementwise(w.elems, w.ops_per_elem, rows, cols, w.reduce);
 }
 
 KernelCost backward_cost(const Op& op, const KernelCostModel& m, double samples, int rows, int cols,
@@ -47,9 +41,8 @@ KernelCost backward_cost(const Op& op, const KernelCostModel& m, double samples,
     c.bound = w.bound;
     return c;
   }
-  const double elems = std::max({op.in_elems, op.out_elems, 1.0}) * samples;
-  const double ops = op.bwd_elem_ops * samples / elems;
-  return m.elementwise(elems, ops, rows, cols, reduces_rows(op.kind));
+  const ElementwiseWork w = elementwise_work(op, samples, true);
+  return m.elementwise(w.elems, w.ops_per_elem, rows, cols, w.reduce);
 }
 
 Bound dominant(const KernelCost& c) {
@@ -63,6 +56,21 @@ Bound dominant(const KernelCost& c) {
 }
 
 }  // namespace
+
+bool lowers_to_gemm(OpKind k) {
+  // A convolution runs as an implicit GEMM (m = output pixels, k = C_in*kh*kw/groups).
+  return k == OpKind::matmul || k == OpKind::attn_scores || k == OpKind::attn_context || k == OpKind::conv ||
+         k == OpKind::batch_matmul;
+}
+
+ElementwiseWork elementwise_work(const Op& op, double samples, bool backward) {
+  ElementwiseWork w;
+  // Reductions (norm statistics, the loss) read more elements than they write.
+  w.elems = std::max({op.in_elems, op.out_elems, 1.0}) * samples;
+  w.ops_per_elem = (backward ? op.bwd_elem_ops : op.fwd_elem_ops) * samples / w.elems;
+  w.reduce = reduces_rows(op.kind);
+  return w;
+}
 
 CompiledLayer lower_layer(const LayerGraph& graph, const LayerGroup& group, const KernelCostModel& model,
                           const TrainingSpec& training, double samples, int rows, int cols, ExecMode mode) {

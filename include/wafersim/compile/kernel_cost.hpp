@@ -22,6 +22,13 @@
 
 namespace wafersim {
 
+// Cycles a PE's data task takes to add an arriving partial (a wavelet of a reduction chain) to
+// its own and send the sum on: one per PE along every chain (dW down the columns, row
+// statistics of norms and softmax, partial sums in pipelined mode). The cycle engine's
+// FabricConfig::forward_delay is the same cycle; its kernel cross-check is what showed the
+// chains need it (docs/fabric.md).
+inline constexpr double kDataTaskCycles = 1;
+
 enum class Bound { compute, sram, fabric, setup, io, memoryx, swarmx, input, optimizer, none };
 const char* to_string(Bound b);
 

@@ -33,6 +33,20 @@ struct CompiledLayer {
 // resident and weight-stationary, every activation kept: no recomputation).
 enum class ExecMode { weight_streaming, pipelined };
 
+// Whether an op runs as a GEMM kernel (matmuls, attention, convolutions as implicit GEMMs);
+// every other op runs as an elementwise kernel.
+bool lowers_to_gemm(OpKind kind);
+
+// The elementwise kernel a non-GEMM op lowers to for `samples` samples, forward or backward:
+// its elements, the ops per element, and whether it reduces along rows (norm statistics,
+// softmax, the loss, pooling). The input of KernelCostModel::elementwise.
+struct ElementwiseWork {
+  double elems = 0;
+  double ops_per_elem = 0;
+  bool reduce = false;
+};
+ElementwiseWork elementwise_work(const Op& op, double samples, bool backward);
+
 // Kernels for `samples` samples of every layer group on a rows x cols rectangle.
 std::vector<CompiledLayer> lower_layers(const LayerGraph& graph, const KernelCostModel& model,
                                         const TrainingSpec& training, double samples, int rows, int cols,

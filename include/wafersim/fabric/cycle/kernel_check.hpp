@@ -1,6 +1,6 @@
 #pragma once
-// Kernel cross-check: the GEMM kernels the approx cost model times (kernel_cost.hpp) compiled
-// into PE task programs and run on the cycle engine, kernel by kernel.
+// Kernel cross-check: the kernels the approx cost model times (kernel_cost.hpp) compiled into
+// PE task programs and run on the cycle engine, kernel by kernel -- GEMMs and elementwise ops.
 //
 // Mapping (the approx model's): output-stationary SUMMA-like on an r x c region; per K step
 // each PE receives its left-operand slice broadcast along its row (colour 0, from the west
@@ -9,6 +9,14 @@
 // plus op setup). Weight gradients then reduce their partial tiles down each column through
 // a forwarding chain (colour 2). Long kernels run `max_steps` K steps and twice as few, and
 // extrapolate linearly (exact once the pipeline is periodic).
+//
+// Elementwise kernels (the approx model's mapping): each PE of the r x c region works on its
+// share of the elements (compute or SRAM bound, plus op setup per pass). Row reductions (norm
+// statistics, softmax, the loss, pooling) then combine per-row statistics (two fp32 values)
+// along a data-task chain from the east edge to the west edge (colour 0; each PE adds its own
+// after its compute and re-sends, forward_delay cycles) and broadcast the result back east
+// (colour 1). The mapping is the same in every row and rows do not interact, so one row of c
+// PEs is simulated.
 #include <string>
 #include <vector>
 
@@ -20,7 +28,7 @@ namespace wafersim::cycle {
 
 struct KernelCheck {
   std::string name;  // op name
-  std::string pass;  // forward | grad_input | grad_weight
+  std::string pass;  // GEMMs: forward | grad_input | grad_weight; elementwise: forward | backward
   double approx_cycles = 0;
   double cycle_cycles = 0;  // cycle-level engine (extrapolated when `extrapolated`)
   double ratio = 0;         // cycle / approx
@@ -39,7 +47,13 @@ struct KernelCheckOptions {
 KernelCheck check_gemm(const SystemSpec& spec, DType dtype, const GemmShape& shape, double samples, int rows,
                        int cols, GemmPass pass, const std::string& name, int max_steps = 32);
 
-// Every distinct GEMM kernel of the model (forward, dX, dW), in graph order.
+// One elementwise kernel (`pass` only names it).
+KernelCheck check_elementwise(const SystemSpec& spec, DType dtype, double elems, double ops_per_elem,
+                              bool reduce, int rows, int cols, const std::string& pass,
+                              const std::string& name);
+
+// Every distinct kernel of the model: the GEMMs (forward, dX, dW) in graph order, then the
+// elementwise ops (forward, backward) in graph order.
 std::vector<KernelCheck> cross_check_model(const SystemSpec& spec, const ModelSpec& model,
                                            const KernelCheckOptions& options = {});
 
