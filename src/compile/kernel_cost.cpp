@@ -81,8 +81,48 @@ KernelCost KernelCostModel::gemm(const GemmShape& shape, double samples, int row
   if (shape.fmacs() <= 0 || samples <= 0 || rows <= 0 || cols <= 0) return c;
   if (mapping == GemmMapping::weight_stationary)
     return gemm_weight_stationary(shape, samples, rows, cols, pass);
+  if (mapping == GemmMapping::batched) {
+    const GemmGroups g = batched_groups(shape, samples, rows, cols, pass);
+    c = gemm_output_stationary(g.instances * shape.m, shape, g.rows, g.cols, pass);
+    c.fmacs = samples * shape.fmacs();  // every group runs its share at the same time
+    return c;
+  }
   // Problem as seen by the kernel: all samples and GEMM instances stacked along M.
-  double big_m = samples * shape.count * shape.m;
+  return gemm_output_stationary(samples * shape.count * shape.m, shape, rows, cols, pass);
+}
+
+GemmGroups KernelCostModel::batched_groups(const GemmShape& shape, double samples, int rows, int cols,
+                                           GemmPass pass) const {
+  GemmGroups best{1, rows, cols, samples * shape.count};
+  if (shape.fmacs() <= 0 || samples <= 0 || rows <= 0 || cols <= 0) return best;
+  const double instances = samples * shape.count;
+  const double n = pass == GemmPass::grad_input ? shape.k : shape.n;
+  // Groups narrower than N only trade columns per PE for rows per PE; a few beyond cols / N
+  // catch the rounding.
+  const int most = static_cast<int>(std::min<double>(
+      {instances, static_cast<double>(cols), 2.0 * std::ceil(cols / std::min<double>(n, cols))}));
+  // The fewest cycles without the fill (pipelined stages overlap it with the next sample;
+  // in weight streaming it is small next to the K loop), then the smaller fill.
+  const auto better = [](const KernelCost& a, const KernelCost& b) {
+    const double sa = a.cycles - a.fill_cycles, sb = b.cycles - b.fill_cycles;
+    return sa < sb * (1 - 1e-12) || (sa <= sb * (1 + 1e-12) && a.fill_cycles < b.fill_cycles);
+  };
+  KernelCost best_cost = gemm_output_stationary(instances * shape.m, shape, rows, cols, pass);
+  for (int g = 2; g <= most; ++g) {
+    const int gc = cols / g;
+    const double per = std::ceil(instances / g);
+    const KernelCost c = gemm_output_stationary(per * shape.m, shape, rows, gc, pass);
+    if (better(c, best_cost)) {
+      best_cost = c;
+      best = {g, rows, gc, per};
+    }
+  }
+  return best;
+}
+
+KernelCost KernelCostModel::gemm_output_stationary(double big_m, const GemmShape& shape, int rows, int cols,
+                                                   GemmPass pass) const {
+  KernelCost c;
   double k = shape.k;
   double n = shape.n;
   if (pass == GemmPass::grad_input) std::swap(k, n);  // dX (M x K) = dY (M x N) W^T

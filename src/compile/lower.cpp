@@ -12,12 +12,13 @@ bool reduces_rows(OpKind k) {
 }
 
 GemmMapping mapping_for(const Op& op, ExecMode mode) {
-  // Resident weights stay put in pipelined mode; activation x activation GEMMs (attention)
-  // and everything in weight streaming keep the output stationary.
-  // (A tied LM head owns no parameters but multiplies by a resident copy of the embedding.)
+  // Resident weights stay put in pipelined mode; weight GEMMs in weight streaming keep the
+  // output stationary; activation x activation GEMMs (attention) are batched: output-
+  // stationary, instances side by side. (A tied LM head owns no parameters but multiplies by
+  // a resident copy of the embedding.)
   const bool has_weights = op.params > 0 || op.kind == OpKind::matmul;
-  return mode == ExecMode::pipelined && has_weights ? GemmMapping::weight_stationary
-                                                    : GemmMapping::output_stationary;
+  if (!has_weights) return GemmMapping::batched;  // attention: instances side by side
+  return mode == ExecMode::pipelined ? GemmMapping::weight_stationary : GemmMapping::output_stationary;
 }
 
 KernelCost forward_cost(const Op& op, const KernelCostModel& m, double samples, int rows, int cols,

@@ -118,7 +118,7 @@ struct SearchOutcome {
 };
 
 SearchOutcome search(const PlacementStrategy& strat, const Rect& grid, const StageCost& cost,
-                     const std::vector<StageDemand>& demands, double capacity) {
+                     const std::vector<StageDemand>& demands, double capacity, double step) {
   SearchOutcome best;
   best.result.name = strat.name();
   const std::size_t n = demands.size();
@@ -149,7 +149,7 @@ SearchOutcome search(const PlacementStrategy& strat, const Rect& grid, const Sta
       if (!e.fits[s])
         w[s] *= 1.5;
       else if (mean > 0)
-        w[s] *= std::pow(std::max(e.cycles[s], 1.0) / mean, 0.6);
+        w[s] *= std::pow(std::max(e.cycles[s], 1.0) / mean, step);
     }
   }
   return best;
@@ -195,12 +195,22 @@ PipelinePlan plan_pipelined(const SystemSpec& spec, const ModelSpec& model, cons
   const StageCost stage_cost(graph, cost, model.training, demands, cap);
   SearchOutcome best;
   for (const auto& name : names) {
-    const auto strat = make_placement_strategy(name);
-    SearchOutcome o = search(*strat, grid, stage_cost, demands, cap);
-    plan.tried.push_back(o.result);
-    if (o.result.feasible &&
-        (!best.result.feasible || o.result.max_stage_cycles < best.result.max_stage_cycles))
-      best = std::move(o);
+    // A strategy's variants (strips: band counts) count as one strategy: its best one.
+    SearchOutcome mine;
+    for (int v : placement_strategy_variants(name))
+      for (double step : {0.6, 0.3}) {
+        const auto strat = make_placement_strategy(name, v);
+        SearchOutcome o = search(*strat, grid, stage_cost, demands, cap, step);
+        if (o.result.feasible &&
+            (!mine.result.feasible || o.result.max_stage_cycles < mine.result.max_stage_cycles))
+          mine = std::move(o);
+        else if (!mine.result.feasible && mine.result.name.empty())
+          mine = std::move(o);
+      }
+    plan.tried.push_back(mine.result);
+    if (mine.result.feasible &&
+        (!best.result.feasible || mine.result.max_stage_cycles < best.result.max_stage_cycles))
+      best = std::move(mine);
   }
   if (!best.result.feasible) throw not_fit("no placement gives every layer enough SRAM on its region");
   plan.strategy = best.result.name;

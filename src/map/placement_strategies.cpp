@@ -75,6 +75,9 @@ namespace {
 // region is about square.
 class StripsStrategy final : public PlacementStrategy {
  public:
+  // `band_delta` moves the band count off the square-region choice (the search tries both
+  // neighbours: how a stage's cost depends on its region's shape decides which is best).
+  explicit StripsStrategy(int band_delta = 0) : delta_(band_delta) {}
   std::string name() const override { return "strips"; }
   std::string description() const override { return "serpentine bands of vertical strips"; }
 
@@ -82,7 +85,7 @@ class StripsStrategy final : public PlacementStrategy {
                                          const std::vector<double>& weights) const override {
     const int n = static_cast<int>(weights.size());
     if (n == 0) return std::vector<Rect>{};
-    int bands = static_cast<int>(std::lround(std::sqrt(static_cast<double>(grid.h) * n / grid.w)));
+    int bands = static_cast<int>(std::lround(std::sqrt(static_cast<double>(grid.h) * n / grid.w))) + delta_;
     bands = std::clamp(bands, 1, std::min(n, grid.h));
     while (bands > 1 && (n + bands - 1) / bands > grid.w) --bands;
     if ((n + bands - 1) / bands > grid.w) return std::nullopt;
@@ -133,6 +136,9 @@ class StripsStrategy final : public PlacementStrategy {
     }
     return out;
   }
+
+ private:
+  int delta_;
 };
 
 // Recursive bisection: split the stage sequence where its weight halves, and the rectangle
@@ -211,10 +217,15 @@ class BisectionStrategy final : public PlacementStrategy {
 
 }  // namespace
 
-std::unique_ptr<PlacementStrategy> make_placement_strategy(const std::string& name) {
-  if (name == "strips") return std::make_unique<StripsStrategy>();
-  if (name == "bisection") return std::make_unique<BisectionStrategy>();
+std::unique_ptr<PlacementStrategy> make_placement_strategy(const std::string& name, int variant) {
+  if (name == "strips") return std::make_unique<StripsStrategy>(variant);
+  if (name == "bisection") return variant == 0 ? std::make_unique<BisectionStrategy>() : nullptr;
   return nullptr;
+}
+
+std::vector<int> placement_strategy_variants(const std::string& name) {
+  if (name == "strips") return {0, -1, 1};
+  return {0};
 }
 
 const std::vector<std::string>& placement_strategy_names() {

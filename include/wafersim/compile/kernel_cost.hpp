@@ -56,6 +56,21 @@ enum class GemmPass {
 enum class GemmMapping {
   output_stationary,  // weight streaming: weights flow in, activations/outputs stay
   weight_stationary,  // pipelined: weights stay in SRAM, tokens stream through
+  // Independent instances with activation operands only (attention: one per head and sample):
+  // output-stationary, with the instances spread over column groups side by side -- each
+  // group a narrower output-stationary region running its share of them -- so that a narrow
+  // instance (the context GEMM's N = head dim) does not leave most columns idle.
+  batched,
+};
+
+// The column groups a batched GEMM uses: `groups` groups of rows x cols PEs (the region's
+// columns divided evenly, the remainder idle), each running `instances` instances stacked
+// along M. The group count is the one with the fewest cycles (1 = the plain mapping).
+struct GemmGroups {
+  int groups = 1;
+  int rows = 0;
+  int cols = 0;
+  double instances = 0;
 };
 
 class KernelCostModel {
@@ -68,6 +83,8 @@ class KernelCostModel {
   // Elementwise op: `elems` elements, `ops_per_elem` ops each, spread over the rectangle;
   // `reduce` adds a row reduction (norms, softmax) across the region's width.
   KernelCost elementwise(double elems, double ops_per_elem, int rows, int cols, bool reduce) const;
+  // GemmMapping::batched: how the instances are grouped.
+  GemmGroups batched_groups(const GemmShape& shape, double samples, int rows, int cols, GemmPass pass) const;
 
   double fmac_rate() const { return fmac_per_cycle_; }  // FMAC/cycle/PE at peak SIMD width
   double peak_flops_per_pe_cycle() const { return 2.0 * fmac_per_cycle_; }
@@ -75,6 +92,9 @@ class KernelCostModel {
 
  private:
   KernelCost gemm_weight_stationary(const GemmShape& shape, double samples, int rows, int cols,
+                                    GemmPass pass) const;
+  // Output-stationary on rows x cols with `big_m` rows of the output in all.
+  KernelCost gemm_output_stationary(double big_m, const GemmShape& shape, int rows, int cols,
                                     GemmPass pass) const;
   const SystemSpec& spec_;
   DType dtype_;

@@ -25,7 +25,10 @@ class PlacementStrategy {
 };
 
 // "strips": serpentine bands of vertical strips; "bisection": recursive bisection.
-std::unique_ptr<PlacementStrategy> make_placement_strategy(const std::string& name);
+// `variant` selects one of a strategy's variants (placement_strategy_variants; 0 = the
+// default): strips tries one band fewer and one more than the square-region count.
+std::unique_ptr<PlacementStrategy> make_placement_strategy(const std::string& name, int variant = 0);
+std::vector<int> placement_strategy_variants(const std::string& name);
 const std::vector<std::string>& placement_strategy_names();
 
 // Helpers shared by the strategies and their tests.

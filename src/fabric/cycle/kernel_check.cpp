@@ -38,10 +38,10 @@ struct GemmPlan {
   double reduce_per_step = 0;  // dW partial-sum wavelets per K step (grad_weight)
 };
 
-GemmPlan plan_gemm(const SystemSpec& spec, DType dtype, const GemmShape& shape, double samples, int rows,
+// `big_m` output rows in all on rows x cols (for a batched GEMM: one group's).
+GemmPlan plan_gemm(const SystemSpec& spec, DType dtype, const GemmShape& shape, double big_m, int rows,
                    int cols, GemmPass pass) {
   GemmPlan g;
-  const double big_m = samples * shape.count * shape.m;
   double k = shape.k, n = shape.n;
   if (pass == GemmPass::grad_input) std::swap(k, n);
   const auto& pe = spec.pe;
@@ -238,13 +238,17 @@ KernelCheck check_elementwise(const SystemSpec& spec, DType dtype, double elems,
 }
 
 KernelCheck check_gemm(const SystemSpec& spec, DType dtype, const GemmShape& shape, double samples, int rows,
-                       int cols, GemmPass pass, const std::string& name, int max_steps) {
+                       int cols, GemmPass pass, const std::string& name, int max_steps, GemmMapping mapping) {
   KernelCheck kc;
   kc.name = name;
   kc.pass = pass_name(pass);
   const KernelCostModel model(spec, dtype);
-  kc.approx_cycles = model.gemm(shape, samples, rows, cols, pass).cycles;
-  const GemmPlan g = plan_gemm(spec, dtype, shape, samples, rows, cols, pass);
+  kc.approx_cycles = model.gemm(shape, samples, rows, cols, pass, mapping).cycles;
+  // Batched: the groups are identical and share no links, so one group is simulated.
+  GemmGroups groups{1, rows, cols, samples * shape.count};
+  if (mapping == GemmMapping::batched) groups = model.batched_groups(shape, samples, rows, cols, pass);
+  const GemmPlan g =
+      plan_gemm(spec, dtype, shape, groups.instances * shape.m, groups.rows, groups.cols, pass);
   const auto k = static_cast<std::uint32_t>(std::ceil(g.k));
   const auto s1 = static_cast<std::uint32_t>(std::max(4, max_steps));
   if (k <= s1) {
@@ -258,6 +262,10 @@ KernelCheck check_gemm(const SystemSpec& spec, DType dtype, const GemmShape& sha
   }
   kc.ratio = kc.approx_cycles > 0 ? kc.cycle_cycles / kc.approx_cycles : 0;
   kc.note = explain(spec, g, kc.ratio);
+  if (groups.groups > 1)
+    kc.note = fmt::format("{} groups of {} columns side by side, {:.0f} instances each; ", groups.groups,
+                          groups.cols, groups.instances) +
+              kc.note;
   return kc;
 }
 
@@ -280,8 +288,10 @@ std::vector<KernelCheck> cross_check_model(const SystemSpec& spec, const ModelSp
         const auto key =
             std::make_tuple(op.gemm.count, op.gemm.m, op.gemm.k, op.gemm.n, static_cast<int>(passes[i]));
         if (!seen.insert(key).second) continue;
+        const bool weights = op.params > 0 || op.kind == OpKind::matmul;  // as the lowering decides
         out.push_back(check_gemm(spec, model.training.compute, op.gemm, o.samples, rows, cols, passes[i],
-                                 op.name, o.max_steps));
+                                 op.name, o.max_steps,
+                                 weights ? GemmMapping::output_stationary : GemmMapping::batched));
       }
     }
   std::set<std::tuple<double, double, bool>> seen_elem;

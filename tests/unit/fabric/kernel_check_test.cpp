@@ -71,3 +71,17 @@ TEST_CASE("a model's cross-check covers its elementwise ops, forward and backwar
   CHECK(norms >= 2);  // forward and backward
   CHECK(gemms > 0);
 }
+
+TEST_CASE("batched attention GEMMs agree on the engine, one column group simulated", "[fabric]") {
+  const SystemSpec spec = test::small_spec(64, 32);
+  // 8 heads of a context GEMM (N = head dim 16 on 64 columns): spread over column groups.
+  const GemmShape context{8, 64, 64, 16};
+  const KernelCheck k =
+      check_gemm(spec, DType::fp16, context, 1, 32, 64, GemmPass::forward, "ctx", 16, GemmMapping::batched);
+  INFO("approx " << k.approx_cycles << " cycle " << k.cycle_cycles << " " << k.note);
+  CHECK(k.note.find(" groups of ") != std::string::npos);
+  CHECK(k.ratio == Approx(1.0).epsilon(0.10));
+  // Side by side beats one instance after another on the whole region, on the engine too.
+  const KernelCheck plain = check_gemm(spec, DType::fp16, context, 1, 32, 64, GemmPass::forward, "ctx", 16);
+  CHECK(k.cycle_cycles < plain.cycle_cycles);
+}

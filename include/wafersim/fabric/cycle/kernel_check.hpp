@@ -43,9 +43,10 @@ struct KernelCheckOptions {
   int max_steps = 32;  // K steps simulated before extrapolating (>= 4)
 };
 
-// One GEMM kernel.
+// One GEMM kernel. GemmMapping::batched (attention) simulates one of its column groups.
 KernelCheck check_gemm(const SystemSpec& spec, DType dtype, const GemmShape& shape, double samples, int rows,
-                       int cols, GemmPass pass, const std::string& name, int max_steps = 32);
+                       int cols, GemmPass pass, const std::string& name, int max_steps = 32,
+                       GemmMapping mapping = GemmMapping::output_stationary);
 
 // One elementwise kernel (`pass` only names it).
 KernelCheck check_elementwise(const SystemSpec& spec, DType dtype, double elems, double ops_per_elem,
