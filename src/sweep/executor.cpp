@@ -24,10 +24,7 @@ namespace wafersim::sweep {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr std::size_t kStderrKeep = 2000;
-constexpr int kDefaultMaxFast =
-    64 * static_cast<int>(sizeof(std::size_t)) /
-    4;  // glibc's DEFAULT_MXFAST  // tail of a child's stderr kept for crash reasons
+constexpr std::size_t kStderrKeep = 2000;  // tail of a child's stderr kept for crash reasons
 
 volatile std::sig_atomic_t g_stop = 0;
 extern "C" void on_stop_signal(int) { g_stop = 1; }

@@ -319,9 +319,11 @@ void ResultStore::record(const SweepSpec& spec, const PointContext& ctx, const P
   if (sqlite3_step(s) != SQLITE_DONE) {
     const std::string msg = sqlite3_errmsg(db_);
     sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
     throw std::runtime_error(fmt::format("sqlite: {}", msg));
   }
-  sqlite3_reset(s);  // releases the statement's hold on the database
+  sqlite3_reset(s);           // releases the statement's hold on the database
+  sqlite3_clear_bindings(s);  // the values were bound in place (SQLITE_STATIC): drop the pointers
 }
 
 Table ResultStore::rows(const std::vector<std::string>& keys, bool with_report) const {
