@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "wafersim/compile/lower.hpp"
+#include "wafersim/core/error.hpp"
 #include "wafersim/fabric/cycle/engine.hpp"
 #include "wafersim/graph/layer_graph.hpp"
 
@@ -26,6 +27,17 @@ const char* pass_name(GemmPass p) {
       return "grad_weight";
   }
   return "?";
+}
+
+// A count for a PE program (cycles, wavelets, steps): whole, and within the engine's 32 bits.
+std::uint32_t count32(double v, const char* what) {
+  const double c = std::ceil(v);
+  if (!(c >= 0) || c > 4294967295.0)
+    throw UsageError(
+        fmt::format("--fidelity cycle: a kernel needs {:.3g} {} per PE, more than the cycle "
+                    "engine counts (2^32); use a larger wafer or fewer samples",
+                    v, what));
+  return static_cast<std::uint32_t>(c);
 }
 
 // What one PE does per K step, from the same formulas as KernelCostModel::gemm.
@@ -58,10 +70,10 @@ GemmPlan plan_gemm(const SystemSpec& spec, DType dtype, const GemmShape& shape, 
   const double issue = step / (fmac * pe.fmac_issue_efficiency);
   const double sram = std::max(step * acc_bytes / (pe.sram_read_ports * port_bytes),
                                step * acc_bytes / (pe.sram_write_ports * port_bytes));
-  g.compute = static_cast<std::uint32_t>(std::ceil(std::max(issue, sram)));
-  g.setup = static_cast<std::uint32_t>(std::lround(pe.op_setup_cycles));
-  g.a = static_cast<std::uint32_t>(std::ceil(mr / vpw));
-  g.b = static_cast<std::uint32_t>(std::ceil(nc / vpw));
+  g.compute = count32(std::max(issue, sram), "compute cycles per K step");
+  g.setup = count32(std::round(pe.op_setup_cycles), "setup cycles");
+  g.a = count32(mr / vpw, "row wavelets per K step");
+  g.b = count32(nc / vpw, "column wavelets per K step");
   if (pass == GemmPass::grad_weight) g.reduce_per_step = nc * acc_bytes / (spec.router.wavelet_bits / 8.0);
   return g;
 }
@@ -78,7 +90,7 @@ std::int64_t simulate(const SystemSpec& spec, const GemmPlan& g, std::uint32_t s
       for (int x = 1; x + 1 < C; ++x) e.set_route(x, y, 0, kWest, port_bit(kEast) | port_bit(kRamp));
       e.set_route(C - 1, y, 0, kWest, port_bit(kRamp));
     }
-  const auto reduce = static_cast<std::uint32_t>(std::ceil(g.reduce_per_step * steps));
+  const auto reduce = count32(g.reduce_per_step * steps, "dW wavelets");
   for (int x = 0; x < C; ++x)
     if (R > 1) {
       e.set_route(x, 0, 1, kRamp, port_bit(kSouth));
@@ -159,8 +171,8 @@ struct ElemPlan {
 ElemPlan plan_elementwise(const SystemSpec& spec, const KernelCost& k, bool reduce, int cols) {
   ElemPlan p;
   p.c = cols;
-  p.work = static_cast<std::uint32_t>(std::ceil(std::max(k.compute_cycles, k.sram_cycles)));
-  p.setup = static_cast<std::uint32_t>(std::lround(k.setup_cycles));
+  p.work = count32(std::max(k.compute_cycles, k.sram_cycles), "elementwise cycles");
+  p.setup = count32(std::round(k.setup_cycles), "setup cycles");
   // Two fp32 statistics per row (mean and variance; max and sum).
   if (reduce && cols > 1)
     p.stats = static_cast<std::uint32_t>(std::ceil(2.0 * 32.0 / spec.router.wavelet_bits));
@@ -191,7 +203,8 @@ std::int64_t simulate_elementwise(const SystemSpec& spec, const ElemPlan& p) {
     auto it = ids.find(role);
     if (it == ids.end()) {
       Program prog;
-      prog.pre = {fixed_compute(p.work), fixed_compute(p.setup)};
+      if (p.work > 0) prog.pre.push_back(fixed_compute(p.work));
+      if (p.setup > 0) prog.pre.push_back(fixed_compute(p.setup));
       if (role == 1) prog.post = {recv(0, p.stats), send(1, p.stats)};
       if (role == 2) prog.post = {forward(0, 0), recv(1, p.stats)};
       if (role == 3) prog.post = {send(0, p.stats), recv(1, p.stats)};
@@ -205,8 +218,7 @@ std::int64_t simulate_elementwise(const SystemSpec& spec, const ElemPlan& p) {
   return std::max(e.program_end_cycle(), e.counters().last_activity) + 1;
 }
 
-std::string explain_elementwise(const SystemSpec& spec, const ElemPlan& p, const KernelCost& k,
-                                double ratio) {
+std::string explain_elementwise(const ElemPlan& p, const KernelCost& k, double ratio) {
   if (std::abs(ratio - 1) <= 0.02) return "agrees";
   if (std::abs(ratio - 1) * k.cycles <= 1.0 + 1e-9)
     return "one cycle apart: the engine counts the last cycle";
@@ -215,7 +227,6 @@ std::string explain_elementwise(const SystemSpec& spec, const ElemPlan& p, const
         "short row reduction: approx fill cols x (2 x hop + data task) = {:.0f} cycles; the chain's ends "
         "add RAMP injections and {} statistics wavelets",
         k.fill_cycles, p.stats);
-  (void)spec;
   return "per-PE work rounded up to whole cycles";
 }
 
@@ -233,7 +244,7 @@ KernelCheck check_elementwise(const SystemSpec& spec, DType dtype, double elems,
   const ElemPlan p = plan_elementwise(spec, k, reduce, cols);
   kc.cycle_cycles = static_cast<double>(simulate_elementwise(spec, p));
   kc.ratio = kc.approx_cycles > 0 ? kc.cycle_cycles / kc.approx_cycles : 0;
-  kc.note = explain_elementwise(spec, p, k, kc.ratio);
+  kc.note = explain_elementwise(p, k, kc.ratio);
   return kc;
 }
 
@@ -249,7 +260,7 @@ KernelCheck check_gemm(const SystemSpec& spec, DType dtype, const GemmShape& sha
   if (mapping == GemmMapping::batched) groups = model.batched_groups(shape, samples, rows, cols, pass);
   const GemmPlan g =
       plan_gemm(spec, dtype, shape, groups.instances * shape.m, groups.rows, groups.cols, pass);
-  const auto k = static_cast<std::uint32_t>(std::ceil(g.k));
+  const auto k = count32(g.k, "K steps");
   const auto s1 = static_cast<std::uint32_t>(std::max(4, max_steps));
   if (k <= s1) {
     kc.cycle_cycles = static_cast<double>(simulate(spec, g, k));

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "test_specs.hpp"
+#include "wafersim/core/error.hpp"
 #include "wafersim/fabric/cycle/engine.hpp"
 #include "wafersim/frontend/model_loader.hpp"
 
@@ -84,4 +85,12 @@ TEST_CASE("batched attention GEMMs agree on the engine, one column group simulat
   // Side by side beats one instance after another on the whole region, on the engine too.
   const KernelCheck plain = check_gemm(spec, DType::fp16, context, 1, 32, 64, GemmPass::forward, "ctx", 16);
   CHECK(k.cycle_cycles < plain.cycle_cycles);
+}
+
+TEST_CASE("a kernel too long for the engine's 32-bit counts is a usage error, not a wrap", "[fabric]") {
+  const SystemSpec spec = test::small_spec(4, 4);
+  CHECK_THROWS_AS(check_elementwise(spec, DType::fp16, 1e15, 8, true, 4, 4, "forward", "huge"), UsageError);
+  CHECK_THROWS_AS(
+      check_gemm(spec, DType::fp16, GemmShape{1, 1e7, 1e6, 1e7}, 1, 4, 4, GemmPass::forward, "huge"),
+      UsageError);
 }
