@@ -11,19 +11,10 @@ bool reduces_rows(OpKind k) {
   return k == OpKind::norm || k == OpKind::softmax || k == OpKind::loss || k == OpKind::pool;
 }
 
-GemmMapping mapping_for(const Op& op, ExecMode mode) {
-  // Resident weights stay put in pipelined mode; weight GEMMs in weight streaming keep the
-  // output stationary; activation x activation GEMMs (attention) are batched: output-
-  // stationary, instances side by side. (A tied LM head owns no parameters but multiplies by
-  // a resident copy of the embedding.)
-  const bool has_weights = op.params > 0 || op.kind == OpKind::matmul;
-  if (!has_weights) return GemmMapping::batched;  // attention: instances side by side
-  return mode == ExecMode::pipelined ? GemmMapping::weight_stationary : GemmMapping::output_stationary;
-}
-
 KernelCost forward_cost(const Op& op, const KernelCostModel& m, double samples, int rows, int cols,
                         ExecMode mode) {
-  if (is_gemm(op.kind)) return m.gemm(op.gemm, samples, rows, cols, GemmPass::forward, mapping_for(op, mode));
+  if (is_gemm(op.kind))
+    return m.gemm(op.gemm, samples, rows, cols, GemmPass::forward, gemm_mapping(op, mode));
   const ElementwiseWork w = elementwise_work(op, samples, false);
   return m.elementwise(w.elems, w.ops_per_elem, rows, cols, w.reduce);
 }
@@ -32,7 +23,7 @@ KernelCost backward_cost(const Op& op, const KernelCostModel& m, double samples,
                          ExecMode mode) {
   KernelCost c;
   if (is_gemm(op.kind)) {
-    const GemmMapping map = mapping_for(op, mode);
+    const GemmMapping map = gemm_mapping(op, mode);
     c += m.gemm(op.gemm, samples, rows, cols, GemmPass::grad_input, map);
     // Weight matmuls reduce dW down the columns; attention GEMMs have a second
     // activation gradient of the same size instead.
@@ -57,6 +48,16 @@ Bound dominant(const KernelCost& c) {
 }
 
 }  // namespace
+
+GemmMapping gemm_mapping(const Op& op, ExecMode mode) {
+  // Resident weights stay put in pipelined mode; weight GEMMs in weight streaming keep the
+  // output stationary; activation x activation GEMMs (attention) are batched: output-
+  // stationary, instances side by side. (A tied LM head owns no parameters but multiplies by
+  // a resident copy of the embedding.)
+  const bool has_weights = op.params > 0 || op.kind == OpKind::matmul;
+  if (!has_weights) return GemmMapping::batched;
+  return mode == ExecMode::pipelined ? GemmMapping::weight_stationary : GemmMapping::output_stationary;
+}
 
 bool lowers_to_gemm(OpKind k) {
   // A convolution runs as an implicit GEMM (m = output pixels, k = C_in*kh*kw/groups).

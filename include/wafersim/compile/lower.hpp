@@ -37,6 +37,10 @@ enum class ExecMode { weight_streaming, pipelined };
 // every other op runs as an elementwise kernel.
 bool lowers_to_gemm(OpKind kind);
 
+// How a GEMM op's operands sit on its region in `mode` (weights resident in pipelined mode,
+// streamed in weight streaming; attention batched in both).
+GemmMapping gemm_mapping(const Op& op, ExecMode mode);
+
 // The elementwise kernel a non-GEMM op lowers to for `samples` samples, forward or backward:
 // its elements, the ops per element, and whether it reduces along rows (norm statistics,
 // softmax, the loss, pooling). The input of KernelCostModel::elementwise.

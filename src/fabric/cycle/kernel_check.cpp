@@ -299,10 +299,8 @@ std::vector<KernelCheck> cross_check_model(const SystemSpec& spec, const ModelSp
         const auto key =
             std::make_tuple(op.gemm.count, op.gemm.m, op.gemm.k, op.gemm.n, static_cast<int>(passes[i]));
         if (!seen.insert(key).second) continue;
-        const bool weights = op.params > 0 || op.kind == OpKind::matmul;  // as the lowering decides
         out.push_back(check_gemm(spec, model.training.compute, op.gemm, o.samples, rows, cols, passes[i],
-                                 op.name, o.max_steps,
-                                 weights ? GemmMapping::output_stationary : GemmMapping::batched));
+                                 op.name, o.max_steps, gemm_mapping(op, ExecMode::weight_streaming)));
       }
     }
   std::set<std::tuple<double, double, bool>> seen_elem;
