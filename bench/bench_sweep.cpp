@@ -71,9 +71,8 @@ PointResult compute_only(double cpu_ms, const PointResult& like) {
   return like;
 }
 
-double g_compute_ms = 0;              // > 0: points only compute (the peer)
-const PointResult* g_like = nullptr;  // the report they return
-PointResult g_first_report{""};       // the first GPT-J report a run produced
+double g_compute_ms = 0;         // > 0: points only compute (the peer)
+PointResult g_first_report{""};  // the first GPT-J report a run produced: what the peer returns
 
 Run run(const SweepSpec& spec, const PointRunner& runner, const std::vector<Point>& points, int jobs) {
   const auto db =
@@ -91,7 +90,7 @@ Run run(const SweepSpec& spec, const PointRunner& runner, const std::vector<Poin
   run_forked(
       todo,
       [&](std::size_t i) {
-        return g_compute_ms > 0 ? compute_only(g_compute_ms, *g_like) : runner.run(points[i]);
+        return g_compute_ms > 0 ? compute_only(g_compute_ms, g_first_report) : runner.run(points[i]);
       },
       {jobs, 0},
       [&](const PointOutcome& o) {
@@ -147,14 +146,12 @@ axes:
       points.size(), std::thread::hardware_concurrency(), reps);
   // Warm the page cache; its user CPU per point sets the peer's work.
   const Run warm = run(spec, runner, points, 1);
-  const PointResult like = g_first_report;
   const double compute_ms = warm.child_user;
   // Rounds alternate which job count goes first, so a slow minute on this shared machine
   // hits both alike; the figures are medians over the rounds.
   std::vector<Run> ones, twos, pones, ptwos;
   const auto measure = [&](bool peer, int jobs) {
     g_compute_ms = peer ? compute_ms : 0;
-    g_like = &like;
     return run(spec, runner, points, jobs);
   };
   for (int r = 0; r < reps; ++r) {

@@ -82,8 +82,7 @@ KernelCost KernelCostModel::gemm(const GemmShape& shape, double samples, int row
   if (mapping == GemmMapping::weight_stationary)
     return gemm_weight_stationary(shape, samples, rows, cols, pass);
   if (mapping == GemmMapping::batched) {
-    const GemmGroups g = batched_groups(shape, samples, rows, cols, pass);
-    c = gemm_output_stationary(g.instances * shape.m, shape, g.rows, g.cols, pass);
+    c = best_batched(shape, samples, rows, cols, pass).second;
     c.fmacs = samples * shape.fmacs();  // every group runs its share at the same time
     return c;
   }
@@ -93,9 +92,15 @@ KernelCost KernelCostModel::gemm(const GemmShape& shape, double samples, int row
 
 GemmGroups KernelCostModel::batched_groups(const GemmShape& shape, double samples, int rows, int cols,
                                            GemmPass pass) const {
-  GemmGroups best{1, rows, cols, samples * shape.count};
-  if (shape.fmacs() <= 0 || samples <= 0 || rows <= 0 || cols <= 0) return best;
+  if (shape.fmacs() <= 0 || samples <= 0 || rows <= 0 || cols <= 0)
+    return {1, rows, cols, samples * shape.count};
+  return best_batched(shape, samples, rows, cols, pass).first;
+}
+
+std::pair<GemmGroups, KernelCost> KernelCostModel::best_batched(const GemmShape& shape, double samples,
+                                                                int rows, int cols, GemmPass pass) const {
   const double instances = samples * shape.count;
+  GemmGroups best{1, rows, cols, instances};
   const double n = pass == GemmPass::grad_input ? shape.k : shape.n;
   // Groups narrower than N only trade columns per PE for rows per PE; a few beyond cols / N
   // catch the rounding.
@@ -117,7 +122,7 @@ GemmGroups KernelCostModel::batched_groups(const GemmShape& shape, double sample
       best = {g, rows, gc, per};
     }
   }
-  return best;
+  return {best, best_cost};
 }
 
 KernelCost KernelCostModel::gemm_output_stationary(double big_m, const GemmShape& shape, int rows, int cols,

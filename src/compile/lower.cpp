@@ -6,14 +6,13 @@ namespace wafersim {
 
 namespace {
 
-bool is_gemm(OpKind k) { return lowers_to_gemm(k); }
 bool reduces_rows(OpKind k) {
   return k == OpKind::norm || k == OpKind::softmax || k == OpKind::loss || k == OpKind::pool;
 }
 
 KernelCost forward_cost(const Op& op, const KernelCostModel& m, double samples, int rows, int cols,
                         ExecMode mode) {
-  if (is_gemm(op.kind))
+  if (lowers_to_gemm(op.kind))
     return m.gemm(op.gemm, samples, rows, cols, GemmPass::forward, gemm_mapping(op, mode));
   const ElementwiseWork w = elementwise_work(op, samples, false);
   return m.elementwise(w.elems, w.ops_per_elem, rows, cols, w.reduce);
@@ -22,7 +21,7 @@ KernelCost forward_cost(const Op& op, const KernelCostModel& m, double samples, 
 KernelCost backward_cost(const Op& op, const KernelCostModel& m, double samples, int rows, int cols,
                          ExecMode mode) {
   KernelCost c;
-  if (is_gemm(op.kind)) {
+  if (lowers_to_gemm(op.kind)) {
     const GemmMapping map = gemm_mapping(op, mode);
     c += m.gemm(op.gemm, samples, rows, cols, GemmPass::grad_input, map);
     // Weight matmuls reduce dW down the columns; attention GEMMs have a second

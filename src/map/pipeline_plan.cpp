@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
 
 #include "wafersim/core/error.hpp"
 #include "wafersim/core/units.hpp"
@@ -193,24 +194,21 @@ PipelinePlan plan_pipelined(const SystemSpec& spec, const ModelSpec& model, cons
                                  fmt::join(placement_strategy_names(), ", ")));
 
   const StageCost stage_cost(graph, cost, model.training, demands, cap);
+  const auto better = [](const SearchOutcome& a, const SearchOutcome& b) {
+    return a.result.feasible && (!b.result.feasible || a.result.max_stage_cycles < b.result.max_stage_cycles);
+  };
   SearchOutcome best;
   for (const auto& name : names) {
-    // A strategy's variants (strips: band counts) count as one strategy: its best one.
-    SearchOutcome mine;
+    // A strategy's variants (strips: band counts) and step sizes count as one strategy: its
+    // best run (the first, when none is feasible).
+    std::optional<SearchOutcome> mine;
     for (int v : placement_strategy_variants(name))
       for (double step : {0.6, 0.3}) {
-        const auto strat = make_placement_strategy(name, v);
-        SearchOutcome o = search(*strat, grid, stage_cost, demands, cap, step);
-        if (o.result.feasible &&
-            (!mine.result.feasible || o.result.max_stage_cycles < mine.result.max_stage_cycles))
-          mine = std::move(o);
-        else if (!mine.result.feasible && mine.result.name.empty())
-          mine = std::move(o);
+        SearchOutcome o = search(*make_placement_strategy(name, v), grid, stage_cost, demands, cap, step);
+        if (!mine || better(o, *mine)) mine = std::move(o);
       }
-    plan.tried.push_back(mine.result);
-    if (mine.result.feasible &&
-        (!best.result.feasible || mine.result.max_stage_cycles < best.result.max_stage_cycles))
-      best = std::move(mine);
+    plan.tried.push_back(mine->result);
+    if (better(*mine, best)) best = std::move(*mine);
   }
   if (!best.result.feasible) throw not_fit("no placement gives every layer enough SRAM on its region");
   plan.strategy = best.result.name;

@@ -16,6 +16,7 @@
 // (K/R x N/C) tensor op per token and partial sums flow down a reduction chain. There,
 // `fill_cycles` is latency only: consecutive samples overlap the fill of the next.
 #include <string>
+#include <utility>
 
 #include "wafersim/graph/layer_graph.hpp"
 #include "wafersim/spec/system_spec.hpp"
@@ -93,6 +94,9 @@ class KernelCostModel {
  private:
   KernelCost gemm_weight_stationary(const GemmShape& shape, double samples, int rows, int cols,
                                     GemmPass pass) const;
+  // The batched grouping with the fewest cycles, and its cost (one group's).
+  std::pair<GemmGroups, KernelCost> best_batched(const GemmShape& shape, double samples, int rows, int cols,
+                                                 GemmPass pass) const;
   // Output-stationary on rows x cols with `big_m` rows of the output in all.
   KernelCost gemm_output_stationary(double big_m, const GemmShape& shape, int rows, int cols,
                                     GemmPass pass) const;
