@@ -4,27 +4,21 @@
 #include <fstream>
 #include <string>
 
+#include "temp_dir.hpp"
 #include "wafersim/core/error.hpp"
 #include "wafersim/frontend/model_loader.hpp"
 
 using namespace wafersim;
 
 namespace {
-std::filesystem::path write_temp(const std::string& name, const std::string& text) {
-  const auto p = std::filesystem::temp_directory_path() / ("wafersim_detect_test_" + name);
-  std::ofstream(p, std::ios::binary) << text;
-  return p;
-}
-
 ConfigError load_error(const std::string& name, const std::string& text) {
-  const auto p = write_temp(name, text);
+  const test::TempDir dir;
+  const auto p = dir.write(name, text);
   try {
     load_model(p.string());
   } catch (const ConfigError& e) {
-    std::filesystem::remove(p);
     return e;
   }
-  std::filesystem::remove(p);
   FAIL("expected a ConfigError for " << name);
   throw;  // unreachable
 }
@@ -34,9 +28,9 @@ TEST_CASE("native YAML is detected from content, whatever the file name", "[fron
   const std::string path = std::string(WAFERSIM_SOURCE_DIR) + "/models/bert-large.yaml";
   std::ifstream in(path);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const auto renamed = write_temp("bert.txt", text);
+  const test::TempDir dir;
+  const auto renamed = dir.write("bert.txt", text);
   const ModelSpec m = load_model(renamed.string());
-  std::filesystem::remove(renamed);
   CHECK(m.arch.name == "bert-large");
   CHECK(load_model(path).arch.layers == 24);
 }

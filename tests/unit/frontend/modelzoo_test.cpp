@@ -5,6 +5,7 @@
 #include <fstream>
 #include <string>
 
+#include "temp_dir.hpp"
 #include "wafersim/core/error.hpp"
 #include "wafersim/frontend/model_loader.hpp"
 #include "wafersim/graph/layer_graph.hpp"
@@ -15,15 +16,13 @@ namespace {
 std::string src(const std::string& rel) { return std::string(WAFERSIM_SOURCE_DIR) + "/" + rel; }
 
 ConfigError zoo_error(const std::string& text) {
-  const auto p = std::filesystem::temp_directory_path() / "wafersim_modelzoo_test.yaml";
-  std::ofstream(p) << text;
+  const test::TempDir dir;
+  const auto p = dir.write("wafersim_modelzoo_test.yaml", text);
   try {
     load_model(p.string(), LoadOptions{"modelzoo", false});
   } catch (const ConfigError& e) {
-    std::filesystem::remove(p);
     return e;
   }
-  std::filesystem::remove(p);
   FAIL("expected a ConfigError");
   throw;
 }

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <string>
 
+#include "temp_dir.hpp"
 #include "wafersim/core/error.hpp"
 #include "wafersim/frontend/model_loader.hpp"
 
@@ -64,11 +65,6 @@ void expect_error(const std::string& text, const std::string& key, int line, con
   CHECK(e.detail().find(detail_part) != std::string::npos);
 }
 
-std::filesystem::path temp_file(const std::string& name, const std::string& text) {
-  const auto p = std::filesystem::temp_directory_path() / ("wafersim_frontend_test_" + name);
-  std::ofstream(p, std::ios::binary) << text;
-  return p;
-}
 }  // namespace
 
 TEST_CASE("the good base text loads with defaults filled in", "[frontend]") {
@@ -187,9 +183,9 @@ TEST_CASE("empty, missing, unreadable and directory paths", "[frontend]") {
   expect_error("# only a comment\n", "model", 1, "empty");
   expect_error("- a\n- b\n", "", 1, "mapping");
 
-  const auto empty = temp_file("empty.yaml", "");
+  const test::TempDir dir;
+  const auto empty = dir.write("empty.yaml", "");
   CHECK_THROWS_AS(load_native_model(empty.string()), ConfigError);
-  std::filesystem::remove(empty);
 
   try {
     load_native_model("/nonexistent/wafersim/model.yaml");

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "frontend/frontends.hpp"
+#include "temp_dir.hpp"
 #include "wafersim/core/error.hpp"
 #include "wafersim/frontend/model_loader.hpp"
 #include "wafersim/graph/layer_graph.hpp"
@@ -238,15 +239,11 @@ TEST_CASE("truncated or garbage protobuf is a ConfigError naming the file", "[fr
 }
 
 TEST_CASE("ONNX is detected from the bytes, not the file name", "[frontend][onnx]") {
-  const auto p = std::filesystem::temp_directory_path() / "wafersim_onnx_test_resnet.bin";
-  {
-    std::ofstream out(p, std::ios::binary);
-    out << small_resnet().bytes();
-  }
+  const test::TempDir dir;
+  const auto p = dir.write("wafersim_onnx_test_resnet.bin", small_resnet().bytes());
   const ModelSpec m = load_model(p.string());
   CHECK(m.format == "onnx");
   CHECK(m.arch.name == "wafersim_onnx_test_resnet");
   CHECK_THROWS_AS(load_model(p.string(), LoadOptions{"huggingface", false}), ConfigError);
   CHECK_THROWS_AS(load_model(p.string(), LoadOptions{"tflite", false}), UsageError);
-  std::filesystem::remove(p);
 }

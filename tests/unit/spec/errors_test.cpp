@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "spec_test_util.hpp"
+#include "temp_dir.hpp"
 #include "wafersim/core/error.hpp"
 #include "wafersim/spec/system_spec.hpp"
 
@@ -171,13 +172,12 @@ TEST_CASE("file problems name the file", "[spec][errors]") {
                        }));
   CHECK_THROWS_AS(load_system_spec(""), ConfigError);
 
-  const auto empty = std::filesystem::temp_directory_path() / "wafersim_spec_empty.yaml";
-  std::ofstream(empty).close();
+  const test::TempDir dir;
+  const auto empty = dir.write("empty.yaml", "");
   CHECK_THROWS_MATCHES(load_system_spec(empty.string()), ConfigError,
                        Catch::Matchers::Predicate<ConfigError>([](const ConfigError& e) {
                          return e.detail().find("empty") != std::string::npos;
                        }));
-  std::filesystem::remove(empty);
 }
 
 TEST_CASE("mangled inputs never escape as anything but ConfigError", "[spec][errors]") {

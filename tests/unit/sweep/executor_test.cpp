@@ -11,6 +11,7 @@
 #include <map>
 #include <thread>
 
+#include "temp_dir.hpp"
 #include "wafersim/core/error.hpp"
 #include "wafersim/sweep/driver.hpp"
 #include "wafersim/sweep/point_runner.hpp"
@@ -52,13 +53,8 @@ std::map<std::size_t, PointOutcome> run_all(int jobs) {
 }
 
 struct TempDb {
-  std::string path = (std::filesystem::temp_directory_path() / ("unit_sweep_" + std::to_string(::getpid()) +
-                                                                "_" + std::to_string(counter++) + ".sqlite"))
-                         .string();
-  ~TempDb() {
-    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
-  }
-  static inline int counter = 0;
+  test::TempDir dir;
+  std::string path = dir.file("sweep.sqlite").string();
 };
 }  // namespace
 
