@@ -6,6 +6,7 @@
 #include <string>
 
 #include "commands.hpp"
+#include "model_options.hpp"
 #include "wafersim/core/error.hpp"
 #include "wafersim/frontend/model_loader.hpp"
 #include "wafersim/graph/layer_graph.hpp"
@@ -16,7 +17,7 @@ namespace {
 struct GraphArgs {
   std::string model;
   std::string format = "text";
-  int seq = 0;
+  ModelOverrides over;
   LoadOptions load;
 };
 
@@ -79,13 +80,12 @@ Runner add_graph_command(CLI::App& app) {
   app.add_flag("--allow-unmodelled", a->load.allow_unmodelled,
                "ONNX: keep ops the simulator does not model, at zero cost (warns per op type)");
   app.add_option("--format", a->format, "text | dot | json")->capture_default_str();
-  app.add_option("--seq", a->seq, "Sequence length (default: the model file's)");
+  app.add_option("--seq", a->over.seq, "Sequence length, >= 1 (default: the model file's)");
   return [a]() {
     if (a->format != "text" && a->format != "dot" && a->format != "json")
       throw UsageError(fmt::format("--format {}: expected text, dot or json", a->format));
     ModelSpec m = a->model.empty() ? default_model() : load_model(a->model, a->load);
-    if (a->seq < 0) throw UsageError("--seq: expected a positive number");
-    if (a->seq > 0) m.training.seq = a->seq;
+    apply_model_overrides(m, a->over);
     const LayerGraph g = build_model_graph(m);
     if (a->format == "text")
       fmt::print("{}", text_graph(m, g));

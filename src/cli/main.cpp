@@ -44,8 +44,13 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
     return app.exit(e);
+  } catch (const CLI::ConversionError& e) {
+    // "Could not convert: --seq = 2k": the option and its value, then what it takes.
+    fmt::print(stderr, "wafersim: error: {}: expected a number\nRun with --help for more information.\n",
+               e.what());
+    return 2;
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    fmt::print(stderr, "wafersim: error: {}\nRun with --help for more information.\n", e.what());
     return 2;
   }
   try {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "model_options.hpp"
 #include "wafersim/core/error.hpp"
 #include "wafersim/frontend/model_loader.hpp"
 #include "wafersim/report/placement_image.hpp"
@@ -22,8 +23,7 @@ struct MapArgs {
   std::vector<std::string> sets;
   std::string svg;
   std::string png;
-  int batch = 0;
-  int seq = 0;
+  ModelOverrides over;
 };
 
 }  // namespace
@@ -32,8 +32,7 @@ Runner add_map_command(CLI::App& app) {
   auto a = std::make_shared<MapArgs>();
   app.add_option("--system", a->system, "System config YAML (default: built-in configs/cs2.yaml)");
   app.add_option("--model", a->model, "Model file (default: built-in models/gpt2-small.yaml)");
-  app.add_option("--batch", a->batch, "Global batch (default: the model file's)");
-  app.add_option("--seq", a->seq, "Sequence length (default: the model file's)");
+  add_batch_seq_options(app, a->over);
   app.add_option("--set", a->sets, "Override a system parameter: path.to.key=value (repeatable)");
   app.add_option("--svg", a->svg, "Write the placement picture as SVG (regions labelled by layer)");
   app.add_option("--png", a->png, "Write the placement picture as PNG (regions numbered by stage)");
@@ -43,9 +42,7 @@ Runner add_map_command(CLI::App& app) {
     const SystemSpec spec =
         a->system.empty() ? default_system_spec(overrides) : load_system_spec(a->system, overrides);
     ModelSpec model = a->model.empty() ? default_model() : load_model(a->model);
-    if (a->batch < 0 || a->seq < 0) throw UsageError("--batch/--seq: expected positive numbers");
-    if (a->batch > 0) model.training.batch = a->batch;
-    if (a->seq > 0) model.training.seq = a->seq;
+    apply_model_overrides(model, a->over);
     RunOptions opt;
     opt.mode = "pipelined";
     const RunStats stats = simulate(spec, model, opt);

@@ -1,10 +1,12 @@
 #include <fmt/format.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "commands.hpp"
+#include "model_options.hpp"
 #include "wafersim/core/error.hpp"
 #include "wafersim/frontend/model_loader.hpp"
 #include "wafersim/report/heatmap.hpp"
@@ -21,8 +23,9 @@ struct RunArgs {
   std::vector<std::string> sets;
   std::string json;
   RunOptions opt;
-  int batch = 0;
-  int seq = 0;
+  ModelOverrides over;
+  std::optional<int> systems;
+  std::optional<int> steps;
   bool quiet = false;
   LoadOptions load;
   std::string trace;
@@ -43,11 +46,9 @@ Runner add_run_command(CLI::App& app) {
       ->capture_default_str();
   app.add_flag("--allow-unmodelled", a->load.allow_unmodelled,
                "ONNX: run ops the simulator does not model at zero cost (warns per op type)");
-  app.add_option("--systems", a->opt.systems, "Number of CS-2 systems (data parallel), 1..192");
-  app.add_option("--batch", a->batch, "Global batch in sequences (default: the model file's)");
-  app.add_option("--seq", a->seq, "Sequence length (default: the model file's)");
-  app.add_option("--steps", a->opt.steps,
-                 "Training steps to simulate, >= 2 (default: 3; the first is warm-up)");
+  app.add_option("--systems", a->systems, "Number of CS-2 systems (data parallel), 1..192");
+  add_batch_seq_options(app, a->over);
+  app.add_option("--steps", a->steps, "Training steps to simulate, >= 2 (default: 3; the first is warm-up)");
   app.add_option("--mode", a->opt.mode, "weight-streaming | pipelined | auto")->capture_default_str();
   app.add_option(
          "--fidelity", a->opt.fidelity,
@@ -71,14 +72,12 @@ Runner add_run_command(CLI::App& app) {
     const SystemSpec spec =
         builtin_system ? default_system_spec(overrides) : load_system_spec(a->system, overrides);
     ModelSpec model = builtin_model ? default_model() : load_model(a->model, a->load);
-    if (a->batch != 0) {
-      if (a->batch < 0) throw UsageError(fmt::format("--batch {}: expected a positive number", a->batch));
-      model.training.batch = a->batch;
-    }
-    if (a->seq != 0) {
-      if (a->seq < 0) throw UsageError(fmt::format("--seq {}: expected a positive number", a->seq));
-      model.training.seq = a->seq;
-    }
+    apply_model_overrides(model, a->over);
+    require_positive("--systems", a->systems);
+    if (a->systems) a->opt.systems = *a->systems;
+    if (a->steps && (*a->steps < 2 || *a->steps > 1000))
+      throw UsageError(fmt::format("--steps {}: expected 2..1000 (the first step is warm-up)", *a->steps));
+    if (a->steps) a->opt.steps = *a->steps;
     const bool to_stdout = a->json == "-";
     if ((builtin_system || builtin_model) && !to_stdout && !a->quiet)
       fmt::print("wafersim: running the built-in default: {} on {}{}\n",

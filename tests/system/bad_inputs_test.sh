@@ -17,6 +17,7 @@ while IFS=$'\t' read -r file kind frag; do
   [ -z "$file" ] && continue
   case "$file" in \#*) continue ;; esac
   case "$file" in
+    --*) input="" ;;
     @dir) input="$tmp/a_directory" ;;
     @dangling) input="$tmp/dangling.yaml" ;;
     *) input="$dir/$file" ;;
@@ -30,6 +31,11 @@ while IFS=$'\t' read -r file kind frag; do
     sweep) args=(sweep "$input" --db "$out/results.sqlite" --jobs 1) ;;
     baselines) args=(check "$input" --json "$out/check.json") ;;
     validation) args=(validate "$input" --json "$out/validate.json") ;;
+    # The first column is a bad option of `run` (split into words), the rest a good run.
+    option)
+      read -ra opt <<<"$file"
+      args=(run --system "$root/configs/small-wafer.yaml" --model "$root/models/tiny-gpt.yaml" "${opt[@]}"
+        --json "$out/report.json") ;;
     *) echo "FAIL: unknown kind $kind for $file"; fail=$((fail + 1)); continue ;;
   esac
   msg="$(timeout 120 "$bin" "${args[@]}" 2>&1 </dev/null)"
