@@ -126,6 +126,7 @@ TransformerSpec llama(const JsonConfig& c) {
   a.activation = activation_of(c, "hidden_act", "silu");
   a.tied_embeddings = c.boolean("tie_word_embeddings", false);
   a.bias = c.boolean("attention_bias", false);
+  a.sliding_window = c.positive_int("sliding_window", 0);  // Mistral; null = none
   return a;
 }
 
@@ -189,6 +190,10 @@ ModelSpec parse(const std::string& text, const std::string& file) {
   spec.source = file;
   spec.training.batch = hf_default_batch;
   spec.training.seq = std::min(a.max_seq, hf_default_max_seq);
+  spec.training.seq_source = a.max_seq <= hf_default_max_seq
+                                 ? "max_position_embeddings"
+                                 : "wafersim's default " + std::to_string(hf_default_max_seq) +
+                                       " (max_position_embeddings is " + std::to_string(a.max_seq) + ")";
   spec.training.compute = c.text("torch_dtype", "") == "bfloat16" ? DType::bf16 : DType::fp16;
   return spec;
 }

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "frontends.hpp"
 #include "wafersim/core/error.hpp"
@@ -43,6 +45,37 @@ constexpr Family families[] = {
      PositionEmbedding::rotary},
     {"bert", Arch::encoder, false, true, true, NormKind::layernorm, ActivationKind::gelu,
      PositionEmbedding::learned},
+    // Falcon: parallel attention and MLP on one shared LayerNorm, multi-query attention.
+    {"falcon", Arch::decoder, true, true, false, NormKind::layernorm, ActivationKind::gelu,
+     PositionEmbedding::rotary},
+    // BLOOM, Jais and BTLM: GPT-style decoders with ALiBi position biases.
+    {"bloom", Arch::decoder, false, true, true, NormKind::layernorm, ActivationKind::gelu,
+     PositionEmbedding::alibi},
+    {"jais", Arch::decoder, false, true, true, NormKind::layernorm, ActivationKind::swiglu,
+     PositionEmbedding::alibi},
+    {"btlm", Arch::decoder, false, true, true, NormKind::layernorm, ActivationKind::swiglu,
+     PositionEmbedding::alibi},
+    // StarCoder / SantaCoder: GPT-2 with multi-query attention (num_kv_groups 1 in the file).
+    {"starcoder", Arch::decoder, false, true, true, NormKind::layernorm, ActivationKind::gelu,
+     PositionEmbedding::learned},
+    {"santacoder", Arch::decoder, false, true, true, NormKind::layernorm, ActivationKind::gelu,
+     PositionEmbedding::learned},
+};
+
+// Model Zoo architectures the graph does not model, and why (named in the error).
+struct Unmodelled {
+  const char* name;
+  const char* why;
+};
+constexpr Unmodelled unmodelled[] = {
+    {"mixtral", "mixture-of-experts layers (expert routing) are not modelled"},
+    {"moe", "mixture-of-experts layers (expert routing) are not modelled"},
+    {"dbrx", "mixture-of-experts layers (expert routing) are not modelled"},
+    {"t5", "encoder-decoder models (cross-attention) are not modelled"},
+    {"transformer", "encoder-decoder models (cross-attention) are not modelled"},
+    {"gemma", "attention_inner_dim different from hidden_size is not modelled"},
+    {"gemma2", "attention_inner_dim different from hidden_size and soft-capping are not modelled"},
+    {"bert_classifier", "only BERT pre-training (MLM) is modelled"},
 };
 
 std::string lower(std::string s) {
@@ -52,14 +85,125 @@ std::string lower(std::string s) {
   return s;
 }
 
-const Family& family_of(const YamlSection& m, const std::string& fallback) {
-  const std::string name = m.has("name") ? lower(m.text("name")) : fallback;
-  const std::string key = name == "gptneox" ? "gpt_neox" : name;
-  for (const auto& f : families)
-    if (key == f.name) return f;
+std::string supported_list() {
   std::string list;
   for (const auto& f : families) list += (list.empty() ? "" : ", ") + std::string(f.name);
-  m.fail("name", "model '" + name + "' is not supported; supported: " + list);
+  return list;
+}
+
+// Aliases the Model Zoo uses for a family wafersim models.
+std::string canonical(const std::string& name) {
+  if (name == "gptneox" || name == "neox") return "gpt_neox";
+  if (name == "code_llama" || name == "codellama" || name == "llama2" || name == "llama3") return "llama";
+  if (name == "octocoder" || name == "wizardcoder" || name == "sqlcoder") return "starcoder";
+  return name;
+}
+
+[[noreturn]] void fail_unsupported(const YamlSection& m, const char* key, const std::string& name) {
+  for (const auto& u : unmodelled)
+    if (name == u.name)
+      m.fail(key, "model '" + name + "' is not supported: " + u.why + "; supported: " + supported_list());
+  m.fail(key, "model '" + name + "' is not supported; supported: " + supported_list());
+}
+
+const Family* find_family(const std::string& name) {
+  for (const auto& f : families)
+    if (name == f.name) return &f;
+  return nullptr;
+}
+
+// The family named by `model.name` (R2.x), else guessed from the file's name and its folder
+// (`.../gptj/configs/params_gptj_6B.yaml`): R1.x files and some R2.x files carry no name.
+// The guess is noted in the report.
+const Family& family_of(const YamlSection& m, const std::string& file, const std::string& fallback,
+                        std::vector<std::string>& notes) {
+  if (m.has("name")) {
+    const std::string name = canonical(lower(m.text("name")));
+    if (const Family* f = find_family(name)) return *f;
+    fail_unsupported(m, "name", name);
+  }
+  // Longest names first, so "gpt_neox" is not taken for "gpt2"-like prefixes.
+  static const char* const guesses[][2] = {{"gpt_neox", "gpt_neox"},
+                                           {"gptneox", "gpt_neox"},
+                                           {"neox", "gpt_neox"},
+                                           {"santacoder", "santacoder"},
+                                           {"starcoder", "starcoder"},
+                                           {"octocoder", "starcoder"},
+                                           {"wizardcoder", "starcoder"},
+                                           {"sqlcoder", "starcoder"},
+                                           {"mistral", "mistral"},
+                                           {"falcon", "falcon"},
+                                           {"llama", "llama"},
+                                           {"bloom", "bloom"},
+                                           {"btlm", "btlm"},
+                                           {"jais", "jais"},
+                                           {"gptj", "gptj"},
+                                           {"gpt_j", "gptj"},
+                                           {"gpt2", "gpt2"},
+                                           {"gpt3", "gpt3"},
+                                           {"bert", "bert"}};
+  static const char* const refused[] = {"mixtral", "moe", "t5", "gemma2", "gemma", "dbrx"};
+  const std::filesystem::path path(file);
+  std::string where = lower(path.stem().string());
+  const std::filesystem::path dir = path.parent_path();
+  if (dir.filename() == "configs") where += "/" + lower(dir.parent_path().filename().string());
+  for (const char* r : refused)
+    if (where.find(r) != std::string::npos) fail_unsupported(m, "name", r);
+  for (const auto& g : guesses) {
+    if (where.find(g[0]) != std::string::npos) {
+      notes.push_back(std::string("model family '") + g[1] + "' taken from the file name (no model.name)");
+      return *find_family(g[1]);
+    }
+  }
+  if (fallback.empty()) fail_unsupported(m, "name", "");
+  notes.push_back("model family '" + fallback + "' assumed (no model.name, none in the file name)");
+  return *find_family(fallback);
+}
+
+// `msl2048` / `msl_8k` / `msl128k` in a data directory name (the R1.x convention).
+int msl_in_path(const std::string& path) {
+  const std::string p = lower(path);
+  for (std::size_t at = p.find("msl"); at != std::string::npos; at = p.find("msl", at + 1)) {
+    std::size_t i = at + 3;
+    if (i < p.size() && p[i] == '_') ++i;
+    long long v = 0;
+    std::size_t digits = 0;
+    while (i < p.size() && std::isdigit(static_cast<unsigned char>(p[i])) && digits < 9) {
+      v = v * 10 + (p[i] - '0');
+      ++i;
+      ++digits;
+    }
+    if (digits == 0) continue;
+    if (i < p.size() && p[i] == 'k') v *= 1024;
+    if (v > 0 && v <= (1 << 24)) return static_cast<int>(v);
+  }
+  return 0;
+}
+
+// The sequence length, in order: max_sequence_length, the msl in the data path,
+// max_position_embeddings (the CLI's --seq overrides all three). Sets seq_source.
+void read_seq(const YAML::Node& loader, const YamlSection& section, const std::string& section_path,
+              const TransformerSpec& arch, TrainingSpec& t) {
+  if (section.has("max_sequence_length")) {
+    t.seq = section.positive_int("max_sequence_length");
+    t.seq_source = section_path + ".max_sequence_length";
+    return;
+  }
+  const YAML::Node dirs = loader["data_dir"];
+  std::vector<std::string> paths;
+  if (dirs && dirs.IsScalar()) paths.push_back(dirs.Scalar());
+  if (dirs && dirs.IsSequence())
+    for (const auto& d : dirs)
+      if (d.IsScalar()) paths.push_back(d.Scalar());
+  for (const auto& d : paths) {
+    if (const int msl = msl_in_path(d)) {
+      t.seq = msl;
+      t.seq_source = section_path + ".data_dir (msl" + std::to_string(msl) + ")";
+      return;
+    }
+  }
+  t.seq = arch.max_seq;
+  t.seq_source = "model.max_position_embeddings";
 }
 
 TransformerSpec read_model(const YamlSection& m, const Family& fam, const std::string& name,
@@ -74,12 +218,21 @@ TransformerSpec read_model(const YamlSection& m, const Family& fam, const std::s
   a.ffn = m.positive_int("filter_size");
   a.vocab = vocab_fallback > 0 ? m.positive_int("vocab_size", vocab_fallback) : m.positive_int("vocab_size");
   a.max_seq = m.positive_int("max_position_embeddings");
-  a.position =
-      m.choice("position_embedding_type",
-               {{"learned", PositionEmbedding::learned}, {"rotary", PositionEmbedding::rotary}}, fam.pos);
+  a.position = m.choice("position_embedding_type",
+                        {{"learned", PositionEmbedding::learned},
+                         {"rotary", PositionEmbedding::rotary},
+                         {"alibi", PositionEmbedding::alibi}},
+                        fam.pos);
   a.rotary_dim = a.position == PositionEmbedding::rotary ? m.non_negative_int("rotary_dim", 0) : 0;
-  a.norm =
-      m.choice("norm_type", {{"layernorm", NormKind::layernorm}, {"rmsnorm", NormKind::rmsnorm}}, fam.norm);
+  a.sliding_window = m.non_negative_int("attention_sliding_window_length", 0);  // Mistral
+  // R1.x says `use_rms_norm: True`, R2.x `norm_type: rmsnorm`.
+  const NormKind norm_default =
+      m.boolean("use_rms_norm", fam.norm == NormKind::rmsnorm) ? NormKind::rmsnorm : NormKind::layernorm;
+  a.norm = m.choice("norm_type",
+                    {{"layernorm", NormKind::layernorm},
+                     {"biasless-layernorm", NormKind::layernorm},
+                     {"rmsnorm", NormKind::rmsnorm}},
+                    norm_default);
   const char* act_key =
       m.has("nonlinearity") || !m.has("encoder_nonlinearity") ? "nonlinearity" : "encoder_nonlinearity";
   a.activation = m.choice(act_key,
@@ -87,7 +240,8 @@ TransformerSpec read_model(const YamlSection& m, const Family& fam, const std::s
                            {"gelu_new", ActivationKind::gelu},
                            {"gelu_fast", ActivationKind::gelu},
                            {"relu", ActivationKind::relu},
-                           {"swiglu", ActivationKind::swiglu}},
+                           {"swiglu", ActivationKind::swiglu},
+                           {"geglu", ActivationKind::geglu}},
                           fam.act);
   a.tied_embeddings = m.boolean("share_embedding_weights", fam.tied);
   // wafersim has one bias switch: biases on when any projection has them.
@@ -137,18 +291,37 @@ std::string stem_of(const std::string& file) {
   return s.empty() ? "modelzoo-model" : s;
 }
 
-ModelSpec read_r1(const YamlSection& top, const std::string& file) {
+// R1.x TensorFlow BERT files name a vocabulary file instead of its size. The Google BERT
+// vocabularies have fixed sizes: uncased 30,522 entries, cased 28,996.
+int vocab_from_file_name(const YamlSection& in, std::vector<std::string>& notes) {
+  if (!in.has("vocab_file")) return 0;
+  const std::string v = lower(in.text("vocab_file"));
+  const int size = v.find("uncased") != std::string::npos ? 30522
+                   : v.find("cased") != std::string::npos ? 28996
+                                                          : 0;
+  if (size > 0)
+    notes.push_back("vocab_size " + std::to_string(size) + " from train_input.vocab_file (" +
+                    std::filesystem::path(v).filename().string() + ")");
+  return size;
+}
+
+ModelSpec read_r1(const YamlSection& top, const YAML::Node& root, const std::string& file) {
   const YamlSection in = top.section("train_input");
   const YamlSection m = top.section("model");
-  // R1.x files have no model name: BERT configs are recognised by their BERT-only keys.
-  const bool bert = m.has("encoder_nonlinearity") || m.has("num_segments") || m.has("disable_nsp");
-  const Family& fam = family_of(m, bert ? "bert" : "gpt3");
+  // Encoder-decoder files (T5, the original Transformer) are refused by name.
+  if (m.has("encoder_num_hidden_layers") || m.has("d_model"))
+    fail_unsupported(m, "encoder_num_hidden_layers", "t5");
   ModelSpec spec;
   spec.format = "modelzoo-r1";
-  spec.arch = read_model(m, fam, stem_of(file), in.has("vocab_size") ? in.positive_int("vocab_size") : 0);
+  // R1.x files have no model name: BERT configs are recognised by their BERT-only keys.
+  const bool bert = m.has("encoder_nonlinearity") || m.has("num_segments") || m.has("disable_nsp");
+  const Family& fam = family_of(m, file, bert ? "bert" : "gpt3", spec.notes);
+  int vocab = in.has("vocab_size") ? in.positive_int("vocab_size") : 0;
+  if (vocab == 0 && !m.has("vocab_size")) vocab = vocab_from_file_name(in, spec.notes);
+  spec.arch = read_model(m, fam, stem_of(file), vocab);
   // R1.x weight streaming: batch_size was per CS-2. Taken as the global batch; see docs/models.md.
   spec.training.batch = in.positive_int("batch_size");
-  spec.training.seq = in.positive_int("max_sequence_length");
+  read_seq(root["train_input"], in, "train_input", spec.arch, spec.training);
   spec.training.compute = read_precision(m, "");
   if (top.has("optimizer")) {
     const YamlSection o = top.section("optimizer");
@@ -165,11 +338,14 @@ ModelSpec read_r2(const YamlSection& top, const YAML::Node& root, const std::str
   const YamlSection loader = trainer.section("fit").section("train_dataloader");
   ModelSpec spec;
   spec.format = "modelzoo-r2";
-  spec.arch = read_model(m, family_of(m, ""), stem_of(file), 0);
+  spec.arch = read_model(m, family_of(m, file, "", spec.notes), stem_of(file), 0);
   // R2.x: batch_size is global and divided across the systems (num_csx, or --systems).
   spec.training.batch = loader.positive_int("batch_size");
-  spec.training.seq =
-      loader.positive_int("max_sequence_length", m.positive_int("max_sequence_length", spec.arch.max_seq));
+  const YAML::Node loader_node = root["trainer"]["fit"]["train_dataloader"];
+  if (loader.has("max_sequence_length") || !m.has("max_sequence_length"))
+    read_seq(loader_node, loader, "trainer.fit.train_dataloader", spec.arch, spec.training);
+  else
+    read_seq(loader_node, m, "trainer.init.model", spec.arch, spec.training);
   std::string fp16_type;
   if (init.has("precision")) {
     const YamlSection p = init.section("precision");
@@ -209,7 +385,7 @@ ModelSpec load_modelzoo_text(const std::string& yaml_text, const std::string& fi
           "not a Cerebras Model Zoo params file: expected top-level 'train_input:' and 'model:' "
           "(R1.x) or 'trainer: init: model:' (R2.x)");
     const YamlSection top = top_section(root, file);
-    ModelSpec spec = root["trainer"] ? read_r2(top, root, file) : read_r1(top, file);
+    ModelSpec spec = root["trainer"] ? read_r2(top, root, file) : read_r1(top, root, file);
     spec.source = file;
     if (spec.arch.position == PositionEmbedding::learned && spec.training.seq > spec.arch.max_seq)
       throw ConfigError(SourceLoc{file, 0, 0}, "max_sequence_length",

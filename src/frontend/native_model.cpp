@@ -15,7 +15,7 @@ using frontend::YamlSection;
 TransformerSpec read_architecture(const YamlSection& m) {
   m.check_keys({"name", "arch", "layers", "hidden", "heads", "kv_heads", "ffn", "vocab", "max_seq",
                 "position", "rotary_dim", "norm", "activation", "tied_embeddings", "bias", "parallel_block",
-                "type_vocab"});
+                "type_vocab", "sliding_window"});
   TransformerSpec a;
   a.name = m.text("name");
   a.arch = m.choice("arch", {{"decoder", Arch::decoder}, {"encoder", Arch::encoder}}, Arch::decoder);
@@ -26,20 +26,25 @@ TransformerSpec read_architecture(const YamlSection& m) {
   a.ffn = m.positive_int("ffn");
   a.vocab = m.positive_int("vocab");
   a.max_seq = m.positive_int("max_seq");
-  a.position =
-      m.choice("position", {{"learned", PositionEmbedding::learned}, {"rotary", PositionEmbedding::rotary}},
-               PositionEmbedding::learned);
+  a.position = m.choice("position",
+                        {{"learned", PositionEmbedding::learned},
+                         {"rotary", PositionEmbedding::rotary},
+                         {"alibi", PositionEmbedding::alibi}},
+                        PositionEmbedding::learned);
   a.rotary_dim = m.positive_int("rotary_dim", 0);
   a.norm = m.choice("norm", {{"layernorm", NormKind::layernorm}, {"rmsnorm", NormKind::rmsnorm}},
                     NormKind::layernorm);
-  a.activation = m.choice(
-      "activation",
-      {{"gelu", ActivationKind::gelu}, {"relu", ActivationKind::relu}, {"swiglu", ActivationKind::swiglu}},
-      ActivationKind::gelu);
+  a.activation = m.choice("activation",
+                          {{"gelu", ActivationKind::gelu},
+                           {"relu", ActivationKind::relu},
+                           {"swiglu", ActivationKind::swiglu},
+                           {"geglu", ActivationKind::geglu}},
+                          ActivationKind::gelu);
   a.tied_embeddings = m.boolean("tied_embeddings", false);
   a.bias = m.boolean("bias", true);
   a.parallel_block = m.boolean("parallel_block", false);
   a.type_vocab = m.non_negative_int("type_vocab", 0);
+  a.sliding_window = m.non_negative_int("sliding_window", 0);
 
   // Shapes the graph needs to be whole numbers.
   if (a.hidden % a.heads != 0) {
@@ -62,6 +67,9 @@ TransformerSpec read_architecture(const YamlSection& m) {
   if (a.parallel_block && a.arch == Arch::encoder) {
     m.fail("parallel_block", "parallel attention/FFN blocks are supported for decoders only");
   }
+  if (a.sliding_window > 0 && a.arch == Arch::encoder) {
+    m.fail("sliding_window", "a sliding attention window is supported for decoders only");
+  }
   return a;
 }
 
@@ -70,6 +78,7 @@ TrainingSpec read_training(const YamlSection& t, const TransformerSpec& a) {
   TrainingSpec r;
   r.batch = t.positive_int("batch");
   r.seq = t.positive_int("seq");
+  r.seq_source = "training.seq";
   enum class Precision { mixed_fp16, mixed_bf16, fp32 };
   const Precision p = t.choice("precision",
                                {{"mixed_fp16", Precision::mixed_fp16},

@@ -345,6 +345,7 @@ ModelSpec load(const std::string& bytes, const std::string& file, bool allow) {
   spec.input_bytes_per_sample = b.input_bytes_per_sample();
   spec.training.batch = onnx_default_batch;
   spec.training.seq = 1;  // shapes are fixed in the file; one sample is one input tensor
+  spec.training.seq_source = "the ONNX input shapes";
   return spec;
 }
 

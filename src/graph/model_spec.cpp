@@ -44,6 +44,8 @@ const char* to_string(PositionEmbedding p) {
       return "learned";
     case PositionEmbedding::rotary:
       return "rotary";
+    case PositionEmbedding::alibi:
+      return "alibi";
   }
   return "?";
 }
@@ -66,6 +68,8 @@ const char* to_string(ActivationKind a) {
       return "relu";
     case ActivationKind::swiglu:
       return "swiglu";
+    case ActivationKind::geglu:
+      return "geglu";
   }
   return "?";
 }

@@ -26,7 +26,7 @@ std::uint64_t transformer_params(const TransformerSpec& a) {
   // Block: fused QKV (K and V sized by kv_heads), output projection, FFN with the gated
   // variant's fc1 twice as wide, and one norm per sub-layer (one shared norm in GPT-J blocks).
   const U qkv_n = h + 2 * kv * head_dim;
-  const U fc1_n = a.activation == ActivationKind::swiglu ? 2 * ffn : ffn;
+  const U fc1_n = is_gated(a.activation) ? 2 * ffn : ffn;
   const U norms = a.parallel_block ? 1 : 2;
   const U block =
       norms * norm + (h * qkv_n + b * qkv_n) + (h * h + b * h) + (h * fc1_n + b * fc1_n) + (ffn * h + b * h);

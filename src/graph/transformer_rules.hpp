@@ -22,12 +22,17 @@ inline double activation_ops_per_elem(ActivationKind a) {
       return 1.0;
     case ActivationKind::swiglu:
       return 5.0;
+    case ActivationKind::geglu:  // GELU on the gate (~8) times the up projection (1)
+      return 9.0;
   }
   return 8.0;
 }
 
 // Softmax per score: scale + mask, max, exp, sum, divide.
 inline constexpr double softmax_ops_per_elem = 5.0;
+// ALiBi adds a fixed per-head linear bias to every score before the softmax (one add); it has
+// no weights and no position table.
+inline constexpr double alibi_ops_per_score = 1.0;
 // Rotary per rotated element: two multiplies and an add.
 inline constexpr double rotary_ops_per_elem = 3.0;
 // Cross-entropy per logit: max, subtract, exp, sum (the log and the pick are per token).

@@ -39,6 +39,8 @@ nlohmann::ordered_json json_report(const RunStats& s) {
   j["systems"] = s.systems;
   j["batch"] = s.batch;
   j["seq"] = s.seq;
+  j["seq_source"] = s.seq_source;
+  j["model_notes"] = s.model_notes;
   j["steps"] = s.steps;
   j["micro_batch"] = s.micro_batch;
   j["micro_batches"] = s.micro_batches;

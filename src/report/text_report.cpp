@@ -29,8 +29,9 @@ std::string format_text_report(const RunStats& s) {
   auto out = std::back_inserter(o);
   fmt::format_to(out, "wafersim: {} on {} x {} ({} system{}), {} mode, {} fidelity\n", s.model_name,
                  s.systems, s.system_name, s.systems, s.systems == 1 ? "" : "s", s.mode, s.fidelity);
-  fmt::format_to(out, "  batch {} (global), seq {}, {} step(s) simulated (first is warm-up)\n", s.batch,
-                 s.seq, s.steps);
+  fmt::format_to(out, "  batch {} (global), seq {}{}, {} step(s) simulated (first is warm-up)\n", s.batch,
+                 s.seq, s.seq_source.empty() ? "" : " (from " + s.seq_source + ")", s.steps);
+  for (const auto& n : s.model_notes) fmt::format_to(out, "  model: {}\n", n);
   for (const auto& n : s.notes) fmt::format_to(out, "  {}\n", n);
   fmt::format_to(out, "\nThroughput\n");
   fmt::format_to(out, "  step time        {:>14}\n", format_time(Seconds(s.step_time_s)));

@@ -37,6 +37,8 @@ RunStats simulate_pipelined(const SystemSpec& spec, const ModelSpec& model, cons
   st.systems = 1;
   st.batch = model.training.batch;
   st.seq = model.training.seq;
+  st.seq_source = model.training.seq_source;
+  st.model_notes = model.notes;
   st.steps = pc.batches;
   st.micro_batch = st.batch;
   st.micro_batches = 1;

@@ -129,6 +129,8 @@ RunStats simulate_weight_streaming(const SystemSpec& spec, const ModelSpec& mode
   st.systems = opt.systems;
   st.batch = model.training.batch;
   st.seq = model.training.seq;
+  st.seq_source = model.training.seq_source;
+  st.model_notes = model.notes;
   st.steps = cc.steps;
   st.micro_batch = plan.micro_batch;
   st.micro_batches = plan.micro_batches;

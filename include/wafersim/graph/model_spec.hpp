@@ -4,6 +4,7 @@
 // HuggingFace config.json) fills this; the LayerGraph builder consumes it.
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace wafersim {
 
@@ -11,9 +12,11 @@ class LayerGraph;
 
 enum class DType { fp16, bf16, fp32 };
 enum class Arch { decoder, encoder };
-enum class PositionEmbedding { learned, rotary };
+enum class PositionEmbedding { learned, rotary, alibi };
 enum class NormKind { layernorm, rmsnorm };
-enum class ActivationKind { gelu, relu, swiglu };
+enum class ActivationKind { gelu, relu, swiglu, geglu };
+// Gated activations (SwiGLU, GeGLU) read a gate and an up projection: fc1 is twice as wide.
+inline bool is_gated(ActivationKind a) { return a == ActivationKind::swiglu || a == ActivationKind::geglu; }
 
 int dtype_bytes(DType t);
 const char* to_string(DType t);
@@ -40,11 +43,13 @@ struct TransformerSpec {
   bool bias = true;             // biases on the projections
   bool parallel_block = false;  // GPT-J style: attention and FFN read the same input
   int type_vocab = 0;           // BERT token types (0 = none)
+  int sliding_window = 0;       // keys each query attends to (Mistral); 0 = the whole sequence
 };
 
 struct TrainingSpec {
   int batch = 0;                         // global batch (sequences) per step
   int seq = 0;                           // sequence length
+  std::string seq_source;                // where `seq` came from ("--seq", a key, a data path)
   DType compute = DType::fp16;           // activations/weights on the wafer
   DType master = DType::fp32;            // master weights and optimizer state
   std::string optimizer = "adamw";       // adamw | adam | sgd
@@ -66,6 +71,9 @@ struct ModelSpec {
   // Bytes an input worker sends per sample; 0 = derived from the tokens (int32 ids, labels,
   // mask per token).
   double input_bytes_per_sample = 0;
+  // What the front-end inferred rather than read (family from the file name, a default
+  // vocabulary, ...): printed with the report so a user sees every assumption.
+  std::vector<std::string> notes;
 };
 
 }  // namespace wafersim

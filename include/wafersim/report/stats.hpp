@@ -107,7 +107,9 @@ struct RunStats {
   int systems = 1;
   int batch = 0;
   int seq = 0;
-  int steps = 0;  // simulated
+  std::string seq_source;                // where the sequence length came from
+  std::vector<std::string> model_notes;  // what the model front-end inferred (ModelSpec::notes)
+  int steps = 0;                         // simulated
   int micro_batch = 0;
   int micro_batches = 0;
   long long tiles = 0;     // PEs used per system

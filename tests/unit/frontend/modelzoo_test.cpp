@@ -90,7 +90,7 @@ TEST_CASE("Model Zoo values are checked", "[frontend][modelzoo]") {
                            "  max_position_embeddings: 128\n";
   CHECK(zoo_error(base + "  num_heads: 3\n").key() == "model.num_heads");
   CHECK(zoo_error(base + "  num_heads: four\n").key() == "model.num_heads");
-  CHECK(zoo_error(base + "  num_heads: 4\n  position_embedding_type: alibi\n").key() ==
+  CHECK(zoo_error(base + "  num_heads: 4\n  position_embedding_type: relative\n").key() ==
         "model.position_embedding_type");
   const ConfigError name = zoo_error(base + "  num_heads: 4\n  name: t5\n");
   CHECK(name.detail().find("llama") != std::string::npos);
@@ -107,4 +107,55 @@ TEST_CASE("R2 without a model name lists the supported families", "[frontend][mo
       "trainer:\n  init:\n    model:\n      hidden_size: 64\n  fit:\n    train_dataloader:\n      "
       "batch_size: 4\n");
   CHECK(e.detail().find("gpt3") != std::string::npos);
+}
+
+TEST_CASE("real release files: the sequence length comes from the first source that has it",
+          "[frontend][modelzoo]") {
+  const std::string dir = "tests/fixtures/modelzoo/";
+  // R1.9 GPT-3 XL: no max_sequence_length; .../train_shuffled_msl2048/ in the data path.
+  const ModelSpec r19 = load_model(src(dir + "Release_1.9.1/params_gpt3_xl.yaml"));
+  CHECK(r19.training.seq == 2048);
+  CHECK(r19.training.seq_source == "train_input.data_dir (msl2048)");
+  // R2.10 Mistral: msl_128k in the data path wins over max_position_embeddings.
+  const ModelSpec mistral = load_model(src(dir + "Release_2.10.0/params_mistral_7B_msl128k.yaml"));
+  CHECK(mistral.training.seq == 131072);
+  CHECK(mistral.arch.sliding_window == 4096);
+  CHECK(mistral.arch.kv_heads == 8);
+  // Nothing else: max_position_embeddings.
+  const ModelSpec llama = load_model(src(dir + "Release_1.9.1/params_llama_7b.yaml"));
+  CHECK(llama.training.seq == 2048);
+  CHECK(llama.training.seq_source == "model.max_position_embeddings");
+  // max_sequence_length, where the file has it.
+  const ModelSpec bert = load_model(src(dir + "R_1.6.0/params_bert_large_msl128.yaml"));
+  CHECK(bert.training.seq == 128);
+  CHECK(bert.training.seq_source == "train_input.max_sequence_length");
+}
+
+TEST_CASE("real release files: families the file names only by its path, and their layers",
+          "[frontend][modelzoo]") {
+  const std::string dir = "tests/fixtures/modelzoo/";
+  const ModelSpec falcon = load_model(src(dir + "Release_1.9.1/params_falcon_7b.yaml"));
+  CHECK(falcon.arch.parallel_block);
+  CHECK(falcon.arch.kv_heads == 1);  // multi-query attention
+  const ModelSpec bloom = load_model(src(dir + "Release_1.9.1/params_bloom_7b.yaml"));
+  CHECK(bloom.arch.position == PositionEmbedding::alibi);
+  const ModelSpec starcoder = load_model(src(dir + "Release_2.10.0/params_starcoder_15b.yaml"));
+  CHECK(starcoder.arch.kv_heads == 1);
+  CHECK(starcoder.training.seq == 8192);
+}
+
+TEST_CASE("real release files of unmodelled architectures are refused by name", "[frontend][modelzoo]") {
+  const std::string dir = "tests/fixtures/modelzoo/";
+  for (const char* f : {"R_1.6.0/params_base.yaml", "Release_2.10.0/params_mixtral_8x7b.yaml",
+                        "Release_2.10.0/params_gemma2_9b_msl8k.yaml"}) {
+    INFO(f);
+    try {
+      load_model(src(dir + f));
+      FAIL("expected a ConfigError");
+    } catch (const ConfigError& e) {
+      CHECK(e.detail().find("is not supported") != std::string::npos);
+      CHECK(e.detail().find("supported: gpt2") != std::string::npos);
+      CHECK(e.loc().line > 0);
+    }
+  }
 }
