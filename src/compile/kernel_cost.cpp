@@ -43,6 +43,19 @@ KernelCost& KernelCost::operator+=(const KernelCost& o) {
   return *this;
 }
 
+KernelCost KernelCost::repeated(double n) const {
+  KernelCost c = *this;
+  c.cycles *= n;
+  c.compute_cycles *= n;
+  c.sram_cycles *= n;
+  c.fabric_cycles *= n;
+  c.setup_cycles *= n;
+  c.fill_cycles *= n;
+  c.fmacs *= n;
+  c.elem_ops *= n;
+  return c;
+}
+
 KernelCostModel::KernelCostModel(const SystemSpec& spec, DType compute) : spec_(spec), dtype_(compute) {
   const auto& simd = spec.pe.simd;
   if (compute == DType::fp32) {

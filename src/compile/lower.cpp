@@ -1,6 +1,7 @@
 #include "wafersim/compile/lower.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace wafersim {
 
@@ -8,6 +9,31 @@ namespace {
 
 bool reduces_rows(OpKind k) {
   return k == OpKind::norm || k == OpKind::softmax || k == OpKind::loss || k == OpKind::pool;
+}
+
+Bound dominant(const KernelCost& c);
+
+// Tiled attention (attention_tiling): `waves` waves of one block pair per head each.
+KernelCost tiled_attention(const Op& op, const AttentionTiling& t, const KernelCostModel& m, double samples,
+                           int rows, int cols, bool backward) {
+  KernelCost c;
+  if (op.kind == OpKind::softmax) {
+    for (const ElementwiseWork& w : softmax_wave_work(op, t, samples, backward))
+      c += m.elementwise(w.elems, w.ops_per_elem, rows, cols, w.reduce);
+  } else {
+    const GemmShape w = attention_wave_shape(op, t);
+    const GemmMapping map = GemmMapping::batched;
+    if (backward) {
+      // Scores: dQ and dK, and the scores of the wave recomputed first; context: dP and dV.
+      c += m.gemm(w, samples, rows, cols, GemmPass::grad_input, map);
+      c += m.gemm(w, samples, rows, cols, GemmPass::grad_input, map);
+      if (op.kind == OpKind::attn_scores) c += m.gemm(w, samples, rows, cols, GemmPass::forward, map);
+    } else {
+      c += m.gemm(w, samples, rows, cols, GemmPass::forward, map);
+    }
+  }
+  c.bound = dominant(c);
+  return c.repeated(t.waves);
 }
 
 KernelCost forward_cost(const Op& op, const KernelCostModel& m, double samples, int rows, int cols,
@@ -36,6 +62,18 @@ KernelCost backward_cost(const Op& op, const KernelCostModel& m, double samples,
   return m.elementwise(w.elems, w.ops_per_elem, rows, cols, w.reduce);
 }
 
+// An op as compiled: tiled attention by waves; with tiled attention in the model, every
+// other op block by block over the tokens (`chunks` runs of a chunk's share of the samples).
+KernelCost compiled_cost(const Op& op, const KernelCostModel& m, double samples, int rows, int cols,
+                         ExecMode mode, int chunks, bool backward) {
+  const AttentionTiling t = attention_tiling(op, m.attention_block());
+  if (t.blocks > 1) return tiled_attention(op, t, m, samples, rows, cols, backward);
+  const double per = samples / chunks;
+  const KernelCost c =
+      backward ? backward_cost(op, m, per, rows, cols, mode) : forward_cost(op, m, per, rows, cols, mode);
+  return chunks > 1 ? c.repeated(chunks) : c;
+}
+
 Bound dominant(const KernelCost& c) {
   // The bound of a sequence of kernels: the resource with the most cycles.
   const double m = std::max({c.compute_cycles, c.sram_cycles, c.fabric_cycles, c.setup_cycles});
@@ -47,6 +85,75 @@ Bound dominant(const KernelCost& c) {
 }
 
 }  // namespace
+
+AttentionTiling attention_tiling(const Op& op, int attention_block) {
+  AttentionTiling t;
+  t.block = op.attn_seq;
+  t.key_blocks = 1;
+  if (op.attn_seq <= 0 || attention_block <= 0 || op.attn_seq <= attention_block) return t;
+  t.blocks = static_cast<int>(std::ceil(op.attn_seq / attention_block));
+  t.block = op.attn_seq / t.blocks;
+  // A sliding window of W keys: a block of queries meets the key blocks its windows overlap,
+  // ceil(W / block) + 1 of them (the first and last only partly); the whole sequence otherwise.
+  const double keys = op.attn_keys > 0 ? op.attn_keys : op.attn_seq;
+  t.key_blocks =
+      keys < op.attn_seq ? std::min(t.blocks, static_cast<int>(std::ceil(keys / t.block)) + 1) : t.blocks;
+  t.waves = static_cast<double>(t.blocks) * t.key_blocks;
+  return t;
+}
+
+int sequence_chunks(const LayerGraph& graph, int attention_block) {
+  Op longest;
+  longest.attn_seq = graph.max_attention_seq();
+  return attention_tiling(longest, attention_block).blocks;
+}
+
+GemmShape attention_wave_shape(const Op& op, const AttentionTiling& t) {
+  // Scores: Q block (b x hd) times K block^T (hd x b); context: P block (b x b) times V block.
+  if (op.kind == OpKind::attn_scores) return GemmShape{op.gemm.count, t.block, op.gemm.k, t.block};
+  return GemmShape{op.gemm.count, t.block, t.block, op.gemm.n};
+}
+
+std::vector<ElementwiseWork> softmax_wave_work(const Op& op, const AttentionTiling& t, double samples,
+                                               bool backward) {
+  const double scores = op.attn_heads * t.block * t.block * samples;  // one wave's score block
+  const double fwd_ops = op.fwd_elem_ops / std::max(op.in_elems, 1.0);
+  if (backward) {
+    // P = exp(S - rowstat) recomputed, then dS = P * (dP - D).
+    return {{scores, fwd_ops, true}, {scores, op.bwd_elem_ops / std::max(op.in_elems, 1.0), true}};
+  }
+  // Block max and sum per query row; the running output of each query (head_dim values)
+  // rescaled and the running statistics updated.
+  return {{scores, fwd_ops, true}, {op.attn_heads * t.block * op.attn_head_dim * samples, 2.0, false}};
+}
+
+double working_elems_per_sample(const LayerGraph& graph, const LayerGroup& group, int attention_block) {
+  const double chunks = sequence_chunks(graph, attention_block);
+  double saved = 0;
+  for (OpId id : group.ops) {
+    const Op& op = graph.op(id);
+    const AttentionTiling t = attention_tiling(op, attention_block);
+    if (t.blocks == 1) {
+      saved += op.saved_elems / chunks;
+      continue;
+    }
+    const double q = op.attn_seq * op.attn_heads * op.attn_head_dim;  // Q, or the output
+    switch (op.kind) {
+      case OpKind::attn_scores:  // Q of a block of queries; K whole (every key block is read)
+        saved += q / chunks + (op.saved_elems - q);
+        break;
+      case OpKind::softmax:  // row statistics of a block of queries; one wave's scores and P
+        saved += op.attn_heads * op.attn_seq / chunks + 2.0 * op.attn_heads * t.block * t.block;
+        break;
+      case OpKind::attn_context:  // V whole; the output of a block of queries
+        saved += op.saved_elems + q / chunks;
+        break;
+      default:
+        saved += op.saved_elems / chunks;
+    }
+  }
+  return saved;
+}
 
 GemmMapping gemm_mapping(const Op& op, ExecMode mode) {
   // Resident weights stay put in pipelined mode; weight GEMMs in weight streaming keep the
@@ -91,15 +198,15 @@ CompiledLayer lower_layer(const LayerGraph& graph, const LayerGroup& group, cons
   L.weight_bytes = weight_elems * vbytes;
   L.grad_bytes = L.weight_bytes;
   L.checkpoint_bytes_per_sample = group.input_elems * vbytes;
-  double saved = 0;
+  const int block = model.attention_block();
+  const int chunks = sequence_chunks(graph, block);
   for (OpId id : group.ops) {
     const Op& op = graph.op(id);
-    Kernel f{op.name, op.kind, forward_cost(op, model, samples, rows, cols, mode)};
+    Kernel f{op.name, op.kind, compiled_cost(op, model, samples, rows, cols, mode, chunks, false)};
     L.fwd_total += f.cost;
     L.forward.push_back(f);
-    saved += op.saved_elems;
   }
-  L.working_bytes_per_sample = saved * vbytes;
+  L.working_bytes_per_sample = working_elems_per_sample(graph, group, block) * vbytes;
   if (training.activation_checkpointing && mode == ExecMode::weight_streaming) {
     // Only the layer input was kept: the forward pass runs again before the backward.
     for (const auto& f : L.forward) {
@@ -110,7 +217,7 @@ CompiledLayer lower_layer(const LayerGraph& graph, const LayerGroup& group, cons
   }
   for (auto it = group.ops.rbegin(); it != group.ops.rend(); ++it) {
     const Op& op = graph.op(*it);
-    Kernel b{op.name, op.kind, backward_cost(op, model, samples, rows, cols, mode)};
+    Kernel b{op.name, op.kind, compiled_cost(op, model, samples, rows, cols, mode, chunks, true)};
     L.bwd_total += b.cost;
     L.backward.push_back(std::move(b));
   }

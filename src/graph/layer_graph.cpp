@@ -46,7 +46,10 @@ const char* to_string(OpKind k) {
   return "?";
 }
 
-OpId LayerGraph::add_op(Op op) { return boost::add_vertex(std::move(op), g_); }
+OpId LayerGraph::add_op(Op op) {
+  max_attn_seq_ = std::max(max_attn_seq_, op.attn_seq);
+  return boost::add_vertex(std::move(op), g_);
+}
 
 void LayerGraph::add_edge(OpId from, OpId to, Tensor t) {
   // With vecS storage boost::add_edge silently creates missing vertices; an edge to an op

@@ -2,6 +2,7 @@
 // tensors between them. All figures are per sample (one sequence of `seq` tokens).
 // Conventions: backward of a weight matmul is dX + dW (2x forward FMACs), of an attention GEMM
 // the gradients w.r.t. both operands (also 2x); elementwise backward ~2x forward.
+#include <algorithm>
 #include <string>
 
 #include "transformer_rules.hpp"
@@ -22,7 +23,8 @@ class TransformerBuilder {
         hd_(static_cast<double>(a.hidden / a.heads)),
         ffn_(a.ffn),
         vocab_(a.vocab),
-        rot_dim_(a.position == PositionEmbedding::rotary ? (a.rotary_dim > 0 ? a.rotary_dim : hd_) : 0.0) {}
+        rot_dim_(a.position == PositionEmbedding::rotary ? (a.rotary_dim > 0 ? a.rotary_dim : hd_) : 0.0),
+        keys_(a.sliding_window > 0 ? std::min<double>(seq, a.sliding_window) : seq) {}
 
   LayerGraph build() {
     OpId x = embedding();
@@ -45,6 +47,12 @@ class TransformerBuilder {
   double act() const { return s_ * h_; }  // one hidden-state activation
 
   OpId add(Op op) { return g_.add_op(std::move(op)); }
+  void mark_attention(Op& o) const {
+    o.attn_seq = s_;
+    o.attn_keys = keys_;
+    o.attn_heads = heads_;
+    o.attn_head_dim = hd_;
+  }
   void link(OpId from, OpId to, double elems, const char* what = "out") {
     g_.add_edge(from, to, Tensor{g_.op(from).name + ":" + what, elems});
   }
@@ -117,7 +125,7 @@ class TransformerBuilder {
     const double qkv_n = h_ + 2 * kv_ * hd_;
     const double qk = s_ * (heads_ + kv_) * hd_;
     const double v = s_ * kv_ * hd_;
-    const double scores = heads_ * s_ * s_;
+    const double scores = heads_ * s_ * keys_;  // a sliding window scores only its keys
 
     OpId qkv = add(matmul(p + ".attn.qkv", layer, h_, qkv_n, true, a_.bias));
     link(in, qkv, act());
@@ -131,26 +139,32 @@ class TransformerBuilder {
     }
 
     Op sc = make_op(p + ".attn.scores", OpKind::attn_scores, layer);
-    sc.gemm = GemmShape{heads_, s_, hd_, s_};
+    sc.gemm = GemmShape{heads_, s_, hd_, keys_};
     sc.fwd_fmacs = sc.gemm.fmacs();
     sc.bwd_fmacs = 2 * sc.fwd_fmacs;  // dQ and dK
     sc.in_elems = qk;
     sc.out_elems = scores;
     sc.saved_elems = qk;  // Q and K
+    mark_attention(sc);
     OpId sc_id = add(std::move(sc));
     link(qk_src, sc_id, qk, "qk");
 
-    OpId sm = add(elementwise(p + ".attn.softmax", OpKind::softmax, layer, scores, scores,
-                              rules::softmax_ops_per_elem * scores, scores));  // keeps P
+    const double sm_ops = rules::softmax_ops_per_elem +
+                          (a_.position == PositionEmbedding::alibi ? rules::alibi_ops_per_score : 0);
+    Op smo = elementwise(p + ".attn.softmax", OpKind::softmax, layer, scores, scores, sm_ops * scores,
+                         scores);  // keeps P
+    mark_attention(smo);
+    OpId sm = add(std::move(smo));
     link(sc_id, sm, scores);
 
     Op cx = make_op(p + ".attn.context", OpKind::attn_context, layer);
-    cx.gemm = GemmShape{heads_, s_, s_, hd_};
+    cx.gemm = GemmShape{heads_, s_, keys_, hd_};
     cx.fwd_fmacs = cx.gemm.fmacs();
     cx.bwd_fmacs = 2 * cx.fwd_fmacs;  // dP and dV
     cx.in_elems = scores + v;
     cx.out_elems = act();
     cx.saved_elems = v;  // P is already kept by the softmax
+    mark_attention(cx);
     OpId cx_id = add(std::move(cx));
     link(sm, cx_id, scores);
     link(qkv, cx_id, v, "v");
@@ -161,7 +175,7 @@ class TransformerBuilder {
   }
 
   OpId ffn(const std::string& p, int layer, OpId in) {
-    const bool gated = a_.activation == ActivationKind::swiglu;
+    const bool gated = is_gated(a_.activation);
     const double fc1_n = gated ? 2 * ffn_ : ffn_;  // SwiGLU: gate and up fused
     OpId fc1 = add(matmul(p + ".ffn.fc1", layer, h_, fc1_n, true, a_.bias));
     link(in, fc1, act());
@@ -203,7 +217,7 @@ class TransformerBuilder {
       // Logits are computed for every position, not only the masked ones.
       OpId dense = add(matmul("head.transform", layer, h_, h_, true, a_.bias));
       link(x, dense, act());
-      const ActivationKind k = a_.activation == ActivationKind::swiglu ? ActivationKind::gelu : a_.activation;
+      const ActivationKind k = is_gated(a_.activation) ? ActivationKind::gelu : a_.activation;
       OpId t = add(elementwise("head.transform_act", OpKind::activation, layer, act(), act(),
                                rules::activation_ops_per_elem(k) * act(), act()));
       link(dense, t, act());
@@ -222,7 +236,7 @@ class TransformerBuilder {
   }
 
   const TransformerSpec& a_;
-  double s_, h_, heads_, kv_, hd_, ffn_, vocab_, rot_dim_;
+  double s_, h_, heads_, kv_, hd_, ffn_, vocab_, rot_dim_, keys_;
   LayerGraph g_;
 };
 
@@ -238,6 +252,7 @@ void check_buildable(const TransformerSpec& a, int seq) {
   if (a.heads % kv != 0) fail("kv_heads must divide heads");
   if (a.rotary_dim > a.hidden / a.heads) fail("rotary_dim exceeds the head dimension");
   if (a.arch == Arch::encoder && a.parallel_block) fail("parallel_block is for decoders only");
+  if (a.sliding_window < 0) fail("sliding_window must not be negative");
 }
 
 }  // namespace

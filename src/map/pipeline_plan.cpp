@@ -24,7 +24,6 @@ double pipelined_bytes_per_param(const TrainingSpec& t) {
 
 std::vector<StageDemand> pipeline_demands(const LayerGraph& graph, const KernelCostModel& cost,
                                           const TrainingSpec& training) {
-  (void)cost;
   const auto groups = graph.groups();
   const int n = static_cast<int>(groups.size());
   const double vbytes = dtype_bytes(training.compute);
@@ -36,17 +35,15 @@ std::vector<StageDemand> pipeline_demands(const LayerGraph& graph, const KernelC
     d.name = g.name;
     d.params = g.params;
     double weights = 0;
-    double saved = 0;
     double elem = 0;
     for (OpId id : g.ops) {
       const Op& op = graph.op(id);
       const double used = op.kind == OpKind::matmul ? op.gemm.count * op.gemm.k * op.gemm.n : 0.0;
       weights += std::max(static_cast<double>(op.params), used);  // a tied head keeps a copy
-      saved += op.saved_elems;
       elem += op.fwd_elem_ops + op.bwd_elem_ops;
     }
     d.state_bytes = weights * per_param;
-    d.act_bytes_per_sample = saved * vbytes;
+    d.act_bytes_per_sample = working_elems_per_sample(graph, g, cost.attention_block()) * vbytes;
     d.out_bytes_per_sample = s + 1 < n ? groups[static_cast<std::size_t>(s) + 1].input_elems * vbytes : 0.0;
     // Samples between this stage's forward and its backward with one-forward-one-backward
     // scheduling: one per later stage, plus the one being worked on.

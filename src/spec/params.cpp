@@ -107,6 +107,10 @@ const std::vector<ParamDecl> kParams = {
      "pipelined placement strategy (simulator setting, optional)", "auto"},
     {"map.tile_reserve", WS_FIELD(map.tile_reserve), kNonNegative,
      "bytes per tile the mapper keeps free (simulator setting, optional)", "0 B"},
+    {"map.attention_block", WS_FIELD(map.attention_block), kPositive,
+     "queries and keys per attention tile: longer sequences run attention block by block, flash-style "
+     "(compiler setting, optional)",
+     "2048"},
 
     {"sim.stream_chunk", WS_FIELD(sim.stream_chunk), kPositive,
      "unit in which each hop stores and forwards weight, gradient and input streams (simulator setting, "

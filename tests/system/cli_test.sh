@@ -102,6 +102,7 @@ done
 
 # --- cycle fidelity: the kernels on the cycle-level engine next to the approx model
 expect 0 "Kernel cross-check" run --system "$root/configs/small-wafer.yaml" --model "$root/models/tiny-gpt.yaml" --fidelity cycle
+expect 0 "1 of 16 waves" run --system "$root/configs/small-wafer.yaml" --model "$root/models/tiny-gpt.yaml" --fidelity cycle --seq 256 --set map.attention_block=64
 expect 2 "small wafer" run --model "$root/models/tiny-gpt.yaml" --fidelity cycle
 expect 2 "--fidelity" run --fidelity exact
 expect 2 "--fidelity cycle" run --system "$root/configs/small-wafer.yaml" --model "$root/models/tiny-gpt.yaml" --fidelity cycle --mode pipelined

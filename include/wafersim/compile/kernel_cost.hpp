@@ -44,6 +44,8 @@ struct KernelCost {
   double elem_ops = 0;
   Bound bound = Bound::none;
   KernelCost& operator+=(const KernelCost& o);
+  // `n` runs of the same kernel one after another (every count and cycle figure times n).
+  KernelCost repeated(double n) const;
 };
 
 // What a GEMM kernel does with its operands.
@@ -90,6 +92,7 @@ class KernelCostModel {
   double fmac_rate() const { return fmac_per_cycle_; }  // FMAC/cycle/PE at peak SIMD width
   double peak_flops_per_pe_cycle() const { return 2.0 * fmac_per_cycle_; }
   double cycles_to_seconds(double cycles) const;
+  int attention_block() const { return spec_.map.attention_block; }  // map.attention_block
 
  private:
   KernelCost gemm_weight_stationary(const GemmShape& shape, double samples, int rows, int cols,

@@ -51,6 +51,35 @@ struct ElementwiseWork {
 };
 ElementwiseWork elementwise_work(const Op& op, double samples, bool backward);
 
+// Attention tiled over the sequence (flash-style), when the sequence is longer than
+// map.attention_block: queries and keys are cut into `blocks` blocks of `block` tokens each and
+// the kernel runs `waves` = blocks x key_blocks waves, one (query block, key block) pair of every
+// head per wave (key_blocks = blocks, or fewer with a sliding window). The score block of a wave is the only
+// score storage (no seq x seq matrix); the softmax is online (running max and sum per query, the output
+// rescaled per key block); the backward recomputes the scores and probabilities of each wave from Q, K and
+// the saved row statistics. The other ops of a layer with tiled attention run block by block over the tokens
+// (`blocks` chunks), so their working set is one block's too. blocks == 1: untiled.
+struct AttentionTiling {
+  int blocks = 1;
+  double block = 0;    // tokens per block
+  int key_blocks = 1;  // key blocks each query block meets
+  double waves = 1;
+};
+AttentionTiling attention_tiling(const Op& op, int attention_block);
+// Chunks of tokens the other ops run in: the largest attention_tiling().blocks in the graph.
+int sequence_chunks(const LayerGraph& graph, int attention_block);
+// One wave of a tiled scores or context GEMM (per sample; every head).
+GemmShape attention_wave_shape(const Op& op, const AttentionTiling& t);
+// The elementwise kernels of one wave of a tiled softmax, for `samples` samples. Forward (online
+// softmax): the block's max and sum per query row, then the running output rescaled. Backward:
+// P recomputed from the scores and the saved row statistics, then dS = P * (dP - D).
+std::vector<ElementwiseWork> softmax_wave_work(const Op& op, const AttentionTiling& t, double samples,
+                                               bool backward);
+// Elements (per sample) kept from forward to backward by `group`, as compiled: tiled attention
+// keeps Q, K, V, the output and the softmax row statistics, plus one wave's score block, with
+// the per-token parts of a block of tokens.
+double working_elems_per_sample(const LayerGraph& graph, const LayerGroup& group, int attention_block);
+
 // Kernels for `samples` samples of every layer group on a rows x cols rectangle.
 std::vector<CompiledLayer> lower_layers(const LayerGraph& graph, const KernelCostModel& model,
                                         const TrainingSpec& training, double samples, int rows, int cols,

@@ -53,6 +53,14 @@ struct Op {
                              // embedding: its token ids, which no op in the graph produces)
   double out_elems = 0;      // per sample elements of the output activation
   double saved_elems = 0;    // per sample elements kept for backward (no checkpointing)
+  // Self-attention ops of a transformer (scores, softmax, context): the sequence length the
+  // scores span (queries), the keys each query attends to (the sequence, or a sliding window),
+  // the query heads and the head dimension; 0 for every other op. The lowering tiles these over
+  // the sequence (compile/lower.hpp, attention_tiling).
+  double attn_seq = 0;
+  double attn_keys = 0;
+  double attn_heads = 0;
+  double attn_head_dim = 0;
   bool streams_weights() const { return params > 0; }
 };
 
@@ -94,9 +102,12 @@ class LayerGraph {
   double training_flops_per_sample() const;
   // Longest path in forward FMACs (ops that must run one after another).
   double critical_path_fmacs() const;
+  // The longest sequence an attention op spans (Op::attn_seq), 0 when there is none.
+  double max_attention_seq() const { return max_attn_seq_; }
 
  private:
   GraphType g_;
+  double max_attn_seq_ = 0;
 };
 
 // Builds the transformer's LayerGraph for sequence length `seq`.

@@ -97,6 +97,7 @@ struct CalibrationSpec {
 struct MapSpec {
   std::string strategy = "auto";  // map.strategy (pipelined placement)
   Bytes tile_reserve{0};          // map.tile_reserve: per-tile bytes kept free by the mapper
+  int attention_block = 2048;     // map.attention_block: queries/keys per attention tile
 };
 
 struct SimSpec {

@@ -285,22 +285,34 @@ std::vector<KernelCheck> cross_check_model(const SystemSpec& spec, const ModelSp
   const LayerGraph graph = build_model_graph(model);
   const int rows = o.rows > 0 ? o.rows : spec.wafer.usable.h;
   const int cols = o.cols > 0 ? o.cols : spec.wafer.usable.w;
+  // The kernels as compiled (lower.cpp): tiled attention as one of its waves (every wave is
+  // the same kernel), every other op of a model with tiled attention on one chunk of tokens.
+  const int block = spec.map.attention_block;
+  const double chunk_samples = o.samples / sequence_chunks(graph, block);
   std::vector<KernelCheck> out;
-  std::set<std::tuple<double, double, double, double, int>> seen;  // identical kernels run once
+  std::set<std::tuple<double, double, double, double, double, int>> seen;  // identical kernels run once
   for (const auto& group : graph.groups())
     for (OpId id : group.ops) {
       const Op& op = graph.op(id);
       if (op.kind != OpKind::matmul && op.kind != OpKind::attn_scores && op.kind != OpKind::attn_context)
         continue;
+      const AttentionTiling t = attention_tiling(op, block);
+      const bool tiled = t.blocks > 1;
+      const GemmShape shape = tiled ? attention_wave_shape(op, t) : op.gemm;
+      const double samples = tiled ? o.samples : chunk_samples;
+      const std::string name = tiled ? fmt::format("{} wave", op.name) : op.name;
       const GemmPass passes[] = {GemmPass::forward, GemmPass::grad_input,
                                  op.params > 0 ? GemmPass::grad_weight : GemmPass::grad_input};
       for (int i = 0; i < 3; ++i) {
         if (i == 2 && passes[2] == GemmPass::grad_input) continue;  // attention: same shape as dX
         const auto key =
-            std::make_tuple(op.gemm.count, op.gemm.m, op.gemm.k, op.gemm.n, static_cast<int>(passes[i]));
+            std::make_tuple(shape.count, shape.m, shape.k, shape.n, samples, static_cast<int>(passes[i]));
         if (!seen.insert(key).second) continue;
-        out.push_back(check_gemm(spec, model.training.compute, op.gemm, o.samples, rows, cols, passes[i],
-                                 op.name, o.max_steps, gemm_mapping(op, ExecMode::weight_streaming)));
+        KernelCheck k =
+            check_gemm(spec, model.training.compute, shape, samples, rows, cols, passes[i], name, o.max_steps,
+                       tiled ? GemmMapping::batched : gemm_mapping(op, ExecMode::weight_streaming));
+        if (tiled) k.note = fmt::format("1 of {:.0f} waves; {}", t.waves, k.note);
+        out.push_back(std::move(k));
       }
     }
   std::set<std::tuple<double, double, bool>> seen_elem;
@@ -308,11 +320,21 @@ std::vector<KernelCheck> cross_check_model(const SystemSpec& spec, const ModelSp
     for (OpId id : group.ops) {
       const Op& op = graph.op(id);
       if (lowers_to_gemm(op.kind)) continue;
+      const AttentionTiling t = attention_tiling(op, block);
       for (const bool backward : {false, true}) {
-        const ElementwiseWork w = elementwise_work(op, o.samples, backward);
-        if (!seen_elem.insert(std::make_tuple(w.elems, w.ops_per_elem, w.reduce)).second) continue;
-        out.push_back(check_elementwise(spec, model.training.compute, w.elems, w.ops_per_elem, w.reduce, rows,
-                                        cols, backward ? "backward" : "forward", op.name));
+        std::vector<ElementwiseWork> works;
+        if (t.blocks > 1)
+          works = softmax_wave_work(op, t, o.samples, backward);
+        else
+          works.push_back(elementwise_work(op, chunk_samples, backward));
+        for (const ElementwiseWork& w : works) {
+          if (!seen_elem.insert(std::make_tuple(w.elems, w.ops_per_elem, w.reduce)).second) continue;
+          KernelCheck k = check_elementwise(spec, model.training.compute, w.elems, w.ops_per_elem, w.reduce,
+                                            rows, cols, backward ? "backward" : "forward",
+                                            t.blocks > 1 ? op.name + " wave" : op.name);
+          if (t.blocks > 1) k.note = fmt::format("1 of {:.0f} waves; {}", t.waves, k.note);
+          out.push_back(std::move(k));
+        }
       }
     }
   return out;

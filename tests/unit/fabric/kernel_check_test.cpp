@@ -1,7 +1,9 @@
 // Kernel cross-check: GEMM and elementwise kernels on the cycle engine vs the approx cost model.
 #include "wafersim/fabric/cycle/kernel_check.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cmath>
 
 #include "test_specs.hpp"
 #include "wafersim/core/error.hpp"
@@ -71,6 +73,29 @@ TEST_CASE("a model's cross-check covers its elementwise ops, forward and backwar
   }
   CHECK(norms >= 2);  // forward and backward
   CHECK(gemms > 0);
+}
+
+TEST_CASE("tiled attention is cross-checked wave by wave and agrees within 5%", "[fabric]") {
+  SystemSpec spec = test::small_spec(32, 32);
+  spec.map.attention_block = 64;  // seq 256: 4 blocks of 64 tokens, 16 waves
+  ModelSpec model = load_model(WAFERSIM_SOURCE_DIR "/models/tiny-gpt.yaml");
+  model.training.seq = 256;
+  model.arch.max_seq = 256;
+  const auto checks = cross_check_model(spec, model, {1, 32, 32, 16});
+  int waves = 0, softmax_waves = 0;
+  for (const auto& k : checks) {
+    INFO(k.name << " " << k.pass << ": approx " << k.approx_cycles << " cycle " << k.cycle_cycles << " "
+                << k.note);
+    // Kernels of a few tens of cycles differ by the engine's last cycle; the rest within 5%.
+    CHECK(std::abs(k.cycle_cycles - k.approx_cycles) <= std::max(1.0, 0.05 * k.approx_cycles));
+    if (k.name.find("wave") != std::string::npos) {
+      ++waves;
+      CHECK(k.note.find("1 of 16 waves") != std::string::npos);
+    }
+    if (k.name.find("softmax wave") != std::string::npos) ++softmax_waves;
+  }
+  CHECK(waves >= 4);  // scores (and context) forward and backward, softmax forward and backward
+  CHECK(softmax_waves == 2);
 }
 
 TEST_CASE("batched attention GEMMs agree on the engine, one column group simulated", "[fabric]") {

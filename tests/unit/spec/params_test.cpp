@@ -68,13 +68,14 @@ TEST_CASE("system_params lists every parameter with a description", "[spec][para
                            "calibration.compute_efficiency",
                            "calibration.step_overhead",
                            "map.strategy",
+                           "map.attention_block",
                            "map.tile_reserve",
                            "sim.stream_chunk",
                            "sim.weight_buffers"}) {
     CAPTURE(path);
     CHECK(paths.count(path) == 1);
   }
-  CHECK(paths.size() == 52);
+  CHECK(paths.size() == 53);
 }
 
 TEST_CASE("declared defaults are the values a file without them gets", "[spec][params]") {
