@@ -143,6 +143,8 @@ int run_fabric(const FabricOptions& o) {
     hm.values = r.link_heat;
     hm.title = fmt::format("{} at {}: busiest output link per router", r.pattern, r.rate);
     hm.legend = "link utilization (wavelets/cycle)";
+    hm.x_label = "x (router)";
+    hm.y_label = "y (router)";
     // A light-load run uses a few percent of each link: a fixed 0..1 scale would paint it all
     // dark. The legend always shows the range the colours span.
     if (o.scale == "unit") {

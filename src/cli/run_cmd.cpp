@@ -107,9 +107,9 @@ Runner add_run_command(CLI::App& app) {
                             a->heatmap == "sram"   ? "SRAM occupancy per tile"
                             : a->heatmap == "busy" ? "compute busy fraction per tile"
                                                    : "busiest link utilization per tile");
-      h.legend = a->heatmap == "sram"   ? "fraction of usable SRAM"
-                 : a->heatmap == "busy" ? "busy fraction"
-                                        : "link utilization";
+      h.legend = a->heatmap == "sram"   ? "SRAM used (fraction of usable SRAM per tile)"
+                 : a->heatmap == "busy" ? "compute busy (fraction of the step)"
+                                        : "busiest link (fraction of link bandwidth)";
       // Fractions of capacity on a fixed 0..1 scale; link loads on their own range (they are
       // often a few percent, which a 0..1 scale would paint uniformly dark).
       h.min = 0;

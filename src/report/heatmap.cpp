@@ -89,14 +89,15 @@ std::string heatmap_svg(const Heatmap& h) {
   const auto [lo, hi] = range(h);
   const int cell = std::max(1, 768 / std::max(p.w, p.h));
   const int gw = p.w * cell, gh = p.h * cell;
-  const int W = gw + 140, Hh = gh + 60;
+  const int gx = 60, gy = 36;  // grid origin: room for the y axis and the title
+  const int W = gx + gw + 150, Hh = gy + gh + 70;
   std::string s = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" font-family=\"sans-serif\" "
-      "font-size=\"12\">\n<text x=\"10\" y=\"20\" font-size=\"14\">{}</text>\n",
-      W, Hh, xml_escape(h.title));
-  s += fmt::format("<text x=\"10\" y=\"{}\">{} x {} cells{}</text>\n", Hh - 8, h.width, h.height,
-                   p.f > 1 ? fmt::format(", max over {} x {} blocks", p.f, p.f) : "");
-  s += "<g transform=\"translate(10,30)\" shape-rendering=\"crispEdges\">\n";
+      "font-size=\"12\">\n<title>{}</title>\n<text x=\"10\" y=\"20\" font-size=\"15\">{}</text>\n",
+      W, Hh, xml_escape(h.title), xml_escape(h.title));
+  s += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"11\">{} x {} cells{}</text>\n", gx, Hh - 8, h.width,
+                   h.height, p.f > 1 ? fmt::format(", each pixel the max over {} x {}", p.f, p.f) : "");
+  s += fmt::format("<g transform=\"translate({},{})\" shape-rendering=\"crispEdges\">\n", gx, gy);
   for (int y = 0; y < p.h; ++y)
     for (int x = 0; x < p.w; ++x) {
       const double v =
@@ -105,9 +106,30 @@ std::string heatmap_svg(const Heatmap& h) {
       s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#{:02x}{:02x}{:02x}\"/>\n",
                        x * cell, y * cell, cell, cell, c.r, c.g, c.b);
     }
+  s += fmt::format("<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#333\"/>\n", gw,
+                   gh);
+  // Axes: ticks at the first, middle and last cell, in grid coordinates.
+  for (const int v : {0, (h.width - 1) / 2, h.width - 1}) {
+    const double px = (v + 0.5) * gw / h.width;
+    s += fmt::format(
+        "<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#333\"/><text x=\"{0:.1f}\" "
+        "y=\"{3}\" text-anchor=\"middle\">{4}</text>\n",
+        px, gh, gh + 4, gh + 16, v);
+  }
+  for (const int v : {0, (h.height - 1) / 2, h.height - 1}) {
+    const double py = (v + 0.5) * gh / h.height;
+    s += fmt::format(
+        "<line x1=\"-4\" y1=\"{0:.1f}\" x2=\"0\" y2=\"{0:.1f}\" stroke=\"#333\"/><text x=\"-6\" "
+        "y=\"{0:.1f}\" text-anchor=\"end\" dominant-baseline=\"middle\">{1}</text>\n",
+        py, v);
+  }
+  s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", gw / 2, gh + 32,
+                   xml_escape(h.x_label));
+  s += fmt::format("<text transform=\"translate(-44,{}) rotate(-90)\" text-anchor=\"middle\">{}</text>\n",
+                   gh / 2, xml_escape(h.y_label));
   s += "</g>\n";
-  // Legend: a vertical colour bar with its range.
-  const int lx = gw + 30, ly = 30, lh = std::max(100, gh);
+  // Colour bar: vertical, max at the top, its range and the legend (with unit) beside it.
+  const int lx = gx + gw + 24, ly = gy, lh = std::max(100, gh);
   for (int i = 0; i < 64; ++i) {
     const Rgb c = colour(1.0 - i / 63.0);
     s += fmt::format(
@@ -115,9 +137,10 @@ std::string heatmap_svg(const Heatmap& h) {
         ly + i * lh / 64.0, lh / 64.0 + 0.5, c.r, c.g, c.b);
   }
   s += fmt::format("<text x=\"{}\" y=\"{}\">{:.3g}</text>\n", lx + 20, ly + 10, hi);
+  s += fmt::format("<text x=\"{}\" y=\"{}\">{:.3g}</text>\n", lx + 20, ly + lh / 2 + 4, 0.5 * (lo + hi));
   s += fmt::format("<text x=\"{}\" y=\"{}\">{:.3g}</text>\n", lx + 20, ly + lh, lo);
-  s += fmt::format("<text x=\"{}\" y=\"{}\" transform=\"rotate(90 {} {})\">{}</text>\n", lx + 60, ly, lx + 60,
-                   ly, xml_escape(h.legend));
+  s += fmt::format("<text transform=\"translate({},{}) rotate(90)\" text-anchor=\"middle\">{}</text>\n",
+                   lx + 70, ly + lh / 2, xml_escape(h.legend));
   s += "</svg>\n";
   return s;
 }
@@ -127,31 +150,42 @@ std::string heatmap_png(const Heatmap& h) {
   const Pooled p = pool(h, 1000);
   const auto [lo, hi] = range(h);
   const int cell = std::max(1, 512 / std::max(p.w, p.h));
-  const int gw = p.w * cell, gh = p.h * cell;
-  const int bar = 24, gap = 10, scale = 2;
-  // Numeric labels beside the colour bar: top (max), middle and bottom (min) of the scale.
+  const int scale = 2, th = Raster::text_height(scale);
+  const Rgb ink{20, 20, 20};
+  // Title on top; the grid with its axes; a horizontal colour bar under it with the range
+  // and the legend (what the colour means, with its unit).
+  PlotFrame f;
+  f.x = Raster::axis_margin_left(h.height, scale);
+  f.y = 8 + th + 14;
+  f.w = p.w * cell;
+  f.h = p.h * cell;
+  const int bar_w = std::max(f.w, 240), bar_h = 16;
+  const int bar_y = f.y + f.h + Raster::axis_margin_bottom(scale) + 8;
   const std::string top = fmt::format("{:.3g}", hi), mid = fmt::format("{:.3g}", 0.5 * (lo + hi)),
                     bottom = fmt::format("{:.3g}", lo);
-  const int label_w = 6 + std::max({Raster::text_width(top, scale), Raster::text_width(mid, scale),
-                                    Raster::text_width(bottom, scale)});
-  const int W = gw + gap + bar + label_w, H = std::max(gh, 7 * scale * 3);
+  const int W = std::max({f.x + bar_w + 16, 16 + Raster::text_width(h.title, scale),
+                          f.x + Raster::text_width(h.legend, scale) + 16});
+  const int H = bar_y + bar_h + 6 + th + 8 + th + 10;
   Raster img(W, H);
+  img.draw_text(8, 8, h.title, scale, ink);
   for (int y = 0; y < p.h; ++y)
     for (int x = 0; x < p.w; ++x) {
       const double v =
           p.v[static_cast<std::size_t>(y) * static_cast<std::size_t>(p.w) + static_cast<std::size_t>(x)];
-      img.fill_rect(x * cell, y * cell, cell, cell, colour(std::isnan(v) ? v : (v - lo) / (hi - lo)));
+      img.fill_rect(f.x + x * cell, f.y + y * cell, cell, cell,
+                    colour(std::isnan(v) ? v : (v - lo) / (hi - lo)));
     }
-  for (int y = 0; y < H; ++y)  // colour bar: top = max
-    img.fill_rect(gw + gap, y, bar, 1, colour(H > 1 ? 1.0 - static_cast<double>(y) / (H - 1) : 1.0));
-  const Rgb ink{20, 20, 20};
-  const int lx = gw + gap + bar + 6;
-  img.draw_text(lx, 0, top, scale, ink);
-  img.draw_text(lx, (H - 7 * scale) / 2, mid, scale, ink);
-  img.draw_text(lx, H - 7 * scale, bottom, scale, ink);
-  // The bar is labelled with numbers; the legend's words and the title go in the PNG's title.
+  img.draw_axes(f, h.width, h.height, h.x_label, h.y_label, scale, ink);
+  for (int x = 0; x < bar_w; ++x)  // colour bar: left = min
+    img.fill_rect(f.x + x, bar_y, 1, bar_h, colour(bar_w > 1 ? static_cast<double>(x) / (bar_w - 1) : 1.0));
+  img.outline_rect(f.x - 1, bar_y - 1, bar_w + 2, bar_h + 2, ink);
+  const int ny = bar_y + bar_h + 6;
+  img.draw_text(f.x, ny, bottom, scale, ink);
+  img.draw_text(f.x + (bar_w - Raster::text_width(mid, scale)) / 2, ny, mid, scale, ink);
+  img.draw_text(f.x + bar_w - Raster::text_width(top, scale), ny, top, scale, ink);
+  img.draw_text(f.x, ny + th + 8, h.legend, scale, ink);
   return encode_png(
-      img, fmt::format("{} | {}: colour bar bottom .. top = {:.6g} .. {:.6g}", h.title, h.legend, lo, hi));
+      img, fmt::format("{} | {}: colour bar left .. right = {:.6g} .. {:.6g}", h.title, h.legend, lo, hi));
 }
 
 void write_heatmap_svg(const std::string& path, const Heatmap& h) { write_file_atomic(path, heatmap_svg(h)); }

@@ -11,6 +11,11 @@ struct Rgb {
   std::uint8_t r = 0, g = 0, b = 0;
 };
 
+// Where a plot's grid sits in a raster (pixels).
+struct PlotFrame {
+  int x = 0, y = 0, w = 0, h = 0;
+};
+
 class Raster {
  public:
   Raster(int width, int height, Rgb background = {255, 255, 255});
@@ -22,10 +27,20 @@ class Raster {
   // Draws decimal digits with a 5x7 font scaled by `scale`, top-left at (x, y).
   void draw_number(int x, int y, long long value, int scale, Rgb c);
   static int number_width(long long value, int scale);
-  // The same font for numbers as text: digits, '.', '-', '+', 'e' and '%'; other characters
-  // are left blank.
+  // Text in the same 5x7 font: digits, letters (lower case drawn upper case) and
+  // . - + % : , ( ) / _ = | [ ]; a space or any other character is left blank.
   void draw_text(int x, int y, const std::string& text, int scale, Rgb c);
   static int text_width(const std::string& text, int scale);
+  static int text_height(int scale) { return 7 * scale; }
+  // One character below the other, top at (x, y) (a y-axis label).
+  void draw_text_vertical(int x, int y, const std::string& text, int scale, Rgb c);
+  // A frame around the grid `f`, ticks and numbers at its first, middle and last cell along
+  // each axis (cells 0 .. extent-1), the x label below and the y label down the left edge.
+  void draw_axes(const PlotFrame& f, int x_extent, int y_extent, const std::string& x_label,
+                 const std::string& y_label, int scale, Rgb ink);
+  // Pixels draw_axes needs left of the grid (y label and numbers) and below it.
+  static int axis_margin_left(int y_extent, int scale);
+  static int axis_margin_bottom(int scale) { return 9 + 2 * 7 * scale + 8; }
   const std::vector<std::uint8_t>& pixels() const { return px_; }
 
  private:
