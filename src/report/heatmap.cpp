@@ -136,9 +136,10 @@ std::string heatmap_svg(const Heatmap& h) {
         "<rect x=\"{}\" y=\"{:.2f}\" width=\"16\" height=\"{:.2f}\" fill=\"#{:02x}{:02x}{:02x}\"/>\n", lx,
         ly + i * lh / 64.0, lh / 64.0 + 0.5, c.r, c.g, c.b);
   }
-  s += fmt::format("<text x=\"{}\" y=\"{}\">{:.3g}</text>\n", lx + 20, ly + 10, hi);
-  s += fmt::format("<text x=\"{}\" y=\"{}\">{:.3g}</text>\n", lx + 20, ly + lh / 2 + 4, 0.5 * (lo + hi));
-  s += fmt::format("<text x=\"{}\" y=\"{}\">{:.3g}</text>\n", lx + 20, ly + lh, lo);
+  s += fmt::format("<text class=\"scale-max\" x=\"{}\" y=\"{}\">{:.3g}</text>\n", lx + 20, ly + 10, hi);
+  s += fmt::format("<text class=\"scale-mid\" x=\"{}\" y=\"{}\">{:.3g}</text>\n", lx + 20, ly + lh / 2 + 4,
+                   0.5 * (lo + hi));
+  s += fmt::format("<text class=\"scale-min\" x=\"{}\" y=\"{}\">{:.3g}</text>\n", lx + 20, ly + lh, lo);
   s += fmt::format("<text transform=\"translate({},{}) rotate(90)\" text-anchor=\"middle\">{}</text>\n",
                    lx + 70, ly + lh / 2, xml_escape(h.legend));
   s += "</svg>\n";

@@ -22,10 +22,10 @@ done
 # --- heatmap colour scale: the run's own range by default (a light load is not all dark), 0..1 on request
 "$bin" fabric --width 16 --height 16 --rate 0.02 --cycles 1000 -q --svg "$tmp/d.svg" --png "$tmp/d.png"
 "$bin" fabric --width 16 --height 16 --rate 0.02 --cycles 1000 -q --svg "$tmp/one.svg" --scale unit
-top() { grep -o '<text x="[0-9]*" y="40">[^<]*</text>' "$1" | sed 's/.*>\(.*\)<.*/\1/'; }
+top() { grep -o '<text class="scale-max"[^>]*>[^<]*</text>' "$1" | sed 's/.*>\(.*\)<.*/\1/'; }
 if [ "$(top "$tmp/one.svg")" = "1" ] && [ -n "$(top "$tmp/d.svg")" ] && [ "$(top "$tmp/d.svg")" != "1" ]; then ok
 else bad "heatmap scale: default top $(top "$tmp/d.svg"), unit top $(top "$tmp/one.svg")"; fi
-if grep -aq "colour bar bottom .. top = " "$tmp/d.png"; then ok; else bad "PNG title lacks the colour range"; fi
+if grep -aq "colour bar left .. right = " "$tmp/d.png"; then ok; else bad "PNG title lacks the colour range"; fi
 expect 2 "--scale" fabric --scale nope
 
 # --- the whole CS-2 wafer (757 x 996), a short window
