@@ -80,9 +80,11 @@ Runner add_run_command(CLI::App& app) {
     if (a->steps) a->opt.steps = *a->steps;
     const bool to_stdout = a->json == "-";
     if ((builtin_system || builtin_model) && !to_stdout && !a->quiet)
-      fmt::print("wafersim: running the built-in default: {} on {}{}\n",
+      fmt::print("wafersim: {} on {} (built-in default{}; pass {} to choose)\n",
                  builtin_model ? "models/gpt2-small.yaml" : a->model,
-                 builtin_system ? "configs/cs2.yaml" : a->system, " (pass --system/--model to choose)");
+                 builtin_system ? "configs/cs2.yaml" : a->system,
+                 builtin_system && builtin_model ? "s" : builtin_system ? " system" : " model",
+                 builtin_system && builtin_model ? "--system/--model" : builtin_system ? "--system" : "--model");
     if (!a->heatmap.empty() && a->heatmap != "sram" && a->heatmap != "busy" && a->heatmap != "links")
       throw UsageError(fmt::format("--heatmap {}: expected sram, busy or links", a->heatmap));
     if (a->heatmap.empty() && (!a->png.empty() || !a->svg.empty()))
