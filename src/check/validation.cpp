@@ -40,7 +40,8 @@ Validation load_validation(const std::string& path) {
       throw ConfigError(SourceLoc{path, 0, 0}, "cases", "expected a mapping with a 'cases:' list");
     const fs::path dir = fs::absolute(fs::path(path)).parent_path();
     v.root = (root["root"] ? dir / root["root"].Scalar() : dir).lexically_normal().string();
-    const std::set<std::string> allowed = {"name",      "source", "args",        "metric",
+    const std::set<std::string> allowed = {"name",      "source", "system",      "release",
+                                           "date",      "note",   "args",        "metric",
                                            "published", "unit",   "calibration", "timeout"};
     for (std::size_t i = 0; i < root["cases"].size(); ++i) {
       const YAML::Node c = root["cases"][i];
@@ -54,6 +55,12 @@ Validation load_validation(const std::string& path) {
       ValidationCase vc;
       vc.name = c["name"].Scalar();
       vc.source = c["source"].Scalar();
+      for (auto [key, field] : {std::pair{"system", &vc.system}, std::pair{"release", &vc.release},
+                                std::pair{"date", &vc.date}, std::pair{"note", &vc.note}})
+        if (c[key]) {
+          if (!c[key].IsScalar()) throw ConfigError(loc(path, c[key]), p + key, "expected text");
+          *field = c[key].Scalar();
+        }
       if (!c["args"].IsSequence())
         throw ConfigError(loc(path, c["args"]), p + "args", "expected a list of strings");
       for (const auto& a : c["args"]) vc.args.push_back(a.Scalar());
@@ -105,6 +112,27 @@ ValidationResult run_validation_case(const ValidationCase& c, const std::string&
   return r;
 }
 
+ValidationSummary summarize_validation(const std::vector<ValidationResult>& rs) {
+  ValidationSummary s;
+  std::vector<double> abs_errors;
+  double sum = 0, signed_sum = 0;
+  for (const auto& r : rs)
+    if (r.ran) {
+      abs_errors.push_back(std::abs(r.error));
+      sum += std::abs(r.error);
+      signed_sum += r.error;
+      s.max_abs = std::max(s.max_abs, std::abs(r.error));
+    }
+  s.cases = static_cast<int>(abs_errors.size());
+  if (s.cases == 0) return s;
+  std::sort(abs_errors.begin(), abs_errors.end());
+  const std::size_t n = abs_errors.size();
+  s.median_abs = n % 2 ? abs_errors[n / 2] : 0.5 * (abs_errors[n / 2 - 1] + abs_errors[n / 2]);
+  s.mean_abs = sum / s.cases;
+  s.bias = signed_sum / s.cases;
+  return s;
+}
+
 std::string format_validation_table(const std::vector<ValidationResult>& rs, bool md) {
   std::string o;
   if (md)
@@ -113,8 +141,6 @@ std::string format_validation_table(const std::vector<ValidationResult>& rs, boo
   else
     o += fmt::format("{:<40} {:>12} {:>12} {:>9}  {:<5}  {}\n", "case", "published", "simulated", "error",
                      "calib", "source");
-  double sum = 0, worst = 0;
-  int n = 0;
   for (const auto& r : rs) {
     const std::string sim = r.ran ? fmt::format("{:.2f}", r.simulated) : "failed";
     const std::string err = r.ran ? fmt::format("{:+.1f}%", 100 * r.error) : r.error_text;
@@ -124,14 +150,12 @@ std::string format_validation_table(const std::vector<ValidationResult>& rs, boo
     else
       o += fmt::format("{:<40} {:>12.2f} {:>12} {:>9}  {:<5}  {}\n", r.c.name, r.c.published, sim, err,
                        r.c.calibration ? "yes" : "no", r.c.source);
-    if (r.ran) {
-      sum += std::abs(r.error);
-      worst = std::max(worst, std::abs(r.error));
-      ++n;
-    }
   }
-  o += fmt::format("\n{}mean absolute error {:.1f}%, max absolute error {:.1f}% over {} case(s)\n",
-                   md ? "" : "", n ? 100 * sum / n : 0.0, 100 * worst, n);
+  const ValidationSummary s = summarize_validation(rs);
+  o += fmt::format(
+      "\nover {} case(s): mean absolute error {:.1f}%, median {:.1f}%, max {:.1f}%; bias {:+.1f}% "
+      "(negative: simulated slower than measured)\n",
+      s.cases, 100 * s.mean_abs, 100 * s.median_abs, 100 * s.max_abs, 100 * s.bias);
   return o;
 }
 
@@ -139,11 +163,13 @@ std::string format_validation_json(const std::vector<ValidationResult>& rs) {
   nlohmann::ordered_json j;
   j["schema_version"] = 1;
   auto& cases = j["cases"] = nlohmann::ordered_json::array();
-  double sum = 0, worst = 0;
-  int n = 0;
   for (const auto& r : rs) {
     cases.push_back({{"name", r.c.name},
                      {"source", r.c.source},
+                     {"system", r.c.system},
+                     {"release", r.c.release},
+                     {"date", r.c.date},
+                     {"note", r.c.note},
                      {"metric", r.c.metric},
                      {"published", r.c.published},
                      {"simulated", r.simulated},
@@ -151,14 +177,13 @@ std::string format_validation_json(const std::vector<ValidationResult>& rs) {
                      {"ran", r.ran},
                      {"error_text", r.error_text},
                      {"calibration", r.c.calibration}});
-    if (r.ran) {
-      sum += std::abs(r.error);
-      worst = std::max(worst, std::abs(r.error));
-      ++n;
-    }
   }
-  j["mean_abs_error"] = n ? sum / n : 0.0;
-  j["max_abs_error"] = worst;
+  const ValidationSummary s = summarize_validation(rs);
+  j["cases_ran"] = s.cases;
+  j["mean_abs_error"] = s.mean_abs;
+  j["median_abs_error"] = s.median_abs;
+  j["max_abs_error"] = s.max_abs;
+  j["bias"] = s.bias;
   return j.dump(2) + "\n";
 }
 

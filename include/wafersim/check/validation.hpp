@@ -9,7 +9,11 @@ namespace wafersim {
 
 struct ValidationCase {
   std::string name;
-  std::string source;  // where the published figure comes from
+  std::string source;   // where the published figure comes from
+  std::string system;   // what ran it: "CS-2", "2 x CS-3"
+  std::string release;  // Cerebras software release of the run, as the source gives it
+  std::string date;     // of the run (or the source), YYYY-MM-DD
+  std::string note;     // what the public record leaves ambiguous (MSL, release, mode)
   std::vector<std::string> args;
   std::string metric = "samples_per_s";
   double published = 0;
@@ -36,6 +40,14 @@ struct ValidationResult {
 
 ValidationResult run_validation_case(const ValidationCase& c, const std::string& root,
                                      const std::string& wafersim, const std::vector<std::string>& extra_args);
+// Over the cases that ran: mean, median and max absolute error, and the bias (mean signed
+// error; negative = wafersim slower than measured).
+struct ValidationSummary {
+  int cases = 0;
+  double mean_abs = 0, median_abs = 0, max_abs = 0, bias = 0;
+};
+ValidationSummary summarize_validation(const std::vector<ValidationResult>& r);
+
 std::string format_validation_table(const std::vector<ValidationResult>& r, bool markdown);
 std::string format_validation_json(const std::vector<ValidationResult>& r);
 
