@@ -1,17 +1,24 @@
 #!/usr/bin/env python3
-"""Re-derive wafersim's calibration parameter from the published measurements.
+"""Re-derive wafersim's two calibration parameters from the published measurements, and say
+how well they predict a case they were not fitted on.
 
-The only global efficiency parameter is `calibration.compute_efficiency` (configs/cs2.yaml):
-a factor in (0, 1] on every kernel's time, standing for software overheads the cost model does
-not see. This script finds the value that best fits the cases of bench/validation.yaml marked
-`calibration: true` (least squares on the log of simulated / published), by bisection on the
-monotonic relation between the efficiency and throughput, using `wafersim validate`.
+The global calibration parameters (configs/cs2.yaml, configs/cs3.yaml, docs/configs.md):
+  calibration.compute_efficiency  a factor in (0, 1] on every kernel's time: software overheads
+                                  inside the kernels the cost model does not see;
+  calibration.step_overhead       host/runtime time per training step that does not scale with
+                                  the batch (seconds, >= 0).
+This script fits both to the cases of bench/validation.yaml marked `calibration: true` (or to
+every case with --cases all) by least squares on log(simulated / published): it simulates every
+case once per point of a grid over the two parameters (`wafersim validate --set ...`; 0.6 s a
+point), then picks the best point for the fitted cases. It reports the in-sample errors and the
+**leave-one-out** errors: each case predicted by the parameters fitted on all the other cases.
 
-    scripts/calibrate.py                      # fit and print; nothing is written
-    scripts/calibrate.py --write              # also write the value into configs/cs2.yaml
-    scripts/calibrate.py --cases all          # fit to every case (to see what it would take)
+    scripts/calibrate.py                      # fit the marked cases and print; nothing is written
+    scripts/calibrate.py --cases all          # fit every case (to see what it would take)
+    scripts/calibrate.py --write              # also write the fitted values into the configs
+                                              # the fitted cases use
 
-Standard library only.
+Standard library only; deterministic (a fixed grid, ties broken towards the neutral values).
 """
 import argparse
 import json
@@ -22,69 +29,126 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The grid: efficiency 0.50 .. 1.00 by 0.025; step overhead 0 .. 250 ms (finer near 0).
+EFFICIENCIES = [round(1.0 - 0.025 * i, 3) for i in range(21)]
+OVERHEADS = [0.0, 0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.10, 0.12, 0.15, 0.20, 0.25]
 
 
-def validate(wafersim, efficiency):
+def validate(wafersim, efficiency, overhead):
     out = subprocess.run(
         [wafersim, "validate", os.path.join(ROOT, "bench", "validation.yaml"), "--json", "-",
-         "--set", "calibration.compute_efficiency=%.6f" % efficiency],
+         "--set", "calibration.compute_efficiency=%.6f" % efficiency,
+         "--set", "calibration.step_overhead=%.6f" % overhead],
         check=False, capture_output=True, text=True)
     if out.returncode not in (0, 1):
         sys.exit("wafersim validate failed (exit %d): %s" % (out.returncode, out.stderr.strip()))
     return json.loads(out.stdout)
 
 
-def log_error(report, use_all):
-    cases = [c for c in report["cases"] if c["ran"] and (use_all or c["calibration"])]
-    if not cases:
-        return None, 0
-    # Mean signed log error: > 0 means the simulator is too fast.
-    return sum(math.log(c["simulated"] / c["published"]) for c in cases) / len(cases), len(cases)
+def log_errors(report):
+    """{case name: log(simulated / published)} for the cases that ran."""
+    return {c["name"]: math.log(c["simulated"] / c["published"]) for c in report["cases"] if c["ran"]}
+
+
+def fit(grid, names):
+    """The grid point with the least mean squared log error over `names`; ties: neutral first."""
+    best, best_cost = None, None
+    for point, errs in grid:  # grid order: efficiency 1.0 first, overhead 0 first
+        if any(n not in errs for n in names):
+            continue
+        cost = sum(errs[n] ** 2 for n in names) / len(names)
+        if best_cost is None or cost < best_cost - 1e-12:
+            best, best_cost = point, cost
+    return best
+
+
+def summary(errors):
+    rel = [math.exp(e) - 1 for e in errors]
+    a = sorted(abs(r) for r in rel)
+    n = len(a)
+    median = a[n // 2] if n % 2 else 0.5 * (a[n // 2 - 1] + a[n // 2])
+    return "mean %.1f%%, median %.1f%%, max %.1f%%, bias %+.1f%%" % (
+        100 * sum(a) / n, 100 * median, 100 * a[-1], 100 * sum(rel) / n)
+
+
+def configs_of(report, names, cases_args):
+    paths = set()
+    for name in names:
+        args = cases_args.get(name, [])
+        if "--system" in args:
+            paths.add(os.path.join(ROOT, args[args.index("--system") + 1]))
+    return sorted(paths)
+
+
+def write_value(path, key, value):
+    text = open(path).read()
+    new, count = re.subn(r"(\n\s*%s:\s*)[^\s#]+( s)?" % key, r"\g<1>%s" % value, text)
+    if count != 1:
+        sys.exit("could not find calibration.%s in %s" % (key, path))
+    open(path, "w").write(new)
+
+
+def case_args():
+    """Case name -> args, read from bench/validation.yaml without a YAML library (names and
+    args lines as the file writes them)."""
+    out, name = {}, None
+    for line in open(os.path.join(ROOT, "bench", "validation.yaml")):
+        m = re.match(r"\s*- name:\s*(.+?)\s*$", line)
+        if m:
+            name = m.group(1)
+        m = re.match(r"\s*args:\s*\[(.*)\]\s*$", line)
+        if m and name:
+            out[name] = [a.strip().strip('"') for a in m.group(1).split(",")]
+    return out
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--wafersim", default=os.path.join(ROOT, "build", "wafersim"))
     ap.add_argument("--cases", choices=["calibration", "all"], default="calibration")
-    ap.add_argument("--write", action="store_true", help="write the fitted value into configs/cs2.yaml")
+    ap.add_argument("--write", action="store_true", help="write the fitted values into the configs")
     args = ap.parse_args()
-    use_all = args.cases == "all"
 
-    base = validate(args.wafersim, 1.0)
-    err, n = log_error(base, use_all)
-    if err is None:
+    neutral = validate(args.wafersim, 1.0, 0.0)
+    names = [c["name"] for c in neutral["cases"] if c["ran"] and (args.cases == "all" or c["calibration"])]
+    if not names:
         print("no case in bench/validation.yaml is marked 'calibration: true': nothing to fit.")
-        print("(run with --cases all to see the value a fit to every case would give)")
+        print("(run with --cases all to see what a fit to every case would give)")
         return 0
-    print("fitting calibration.compute_efficiency to %d case(s); at 1.0 the mean log error is %+.3f" % (n, err))
-    if err <= 0:
-        # Even at full efficiency the simulator is slower than the hardware: the best valid
-        # value is the upper bound; the remaining gap is in the cost model, not a fudge factor.
-        fitted = 1.0
-        print("the simulator is already slower than the measurements at 1.0; the fit is clamped to 1.0")
-    else:
-        lo, hi = 0.05, 1.0
-        for _ in range(30):
-            mid = 0.5 * (lo + hi)
-            e, _ = log_error(validate(args.wafersim, mid), use_all)
-            if e > 0:
-                hi = mid
-            else:
-                lo = mid
-        fitted = round(0.5 * (lo + hi), 4)
-    final = validate(args.wafersim, fitted)
-    print("calibration.compute_efficiency = %.4f" % fitted)
-    for c in final["cases"]:
-        print("  %-60s published %10.2f simulated %10.2f error %+6.1f%%%s" % (
-            c["name"], c["published"], c["simulated"], 100 * c["error"], "  (calibration case)" if c["calibration"] else ""))
+    if len(names) < 2:
+        sys.exit("a fit with leave-one-out needs at least two cases; %d selected" % len(names))
+
+    grid = []
+    for e in EFFICIENCIES:
+        for o in OVERHEADS:
+            grid.append(((e, o), log_errors(validate(args.wafersim, e, o))))
+    at = dict(grid)
+
+    eff, over = fit(grid, names)
+    print("fitted on %d case(s): calibration.compute_efficiency = %.3f, calibration.step_overhead = %.3f s"
+          % (len(names), eff, over))
+    print("(grid: efficiency %.2f..%.2f by 0.025, step overhead %s s)" % (
+        EFFICIENCIES[-1], EFFICIENCIES[0], ", ".join("%g" % o for o in OVERHEADS)))
+    print()
+    print("%-66s %9s %9s %9s   %s" % ("case", "neutral", "in-sample", "left out", "fit without it"))
+    neutral_errs = log_errors(neutral)
+    loo = []
+    for n in names:
+        p = fit(grid, [m for m in names if m != n])
+        loo.append(at[p][n])
+        print("%-66s %+8.1f%% %+8.1f%% %+8.1f%%   eff %.3f, overhead %.3f s" % (
+            n[:66], 100 * (math.exp(neutral_errs[n]) - 1), 100 * (math.exp(at[(eff, over)][n]) - 1),
+            100 * (math.exp(at[p][n]) - 1), p[0], p[1]))
+    print()
+    print("neutral (1.0, 0 s): " + summary([neutral_errs[n] for n in names]))
+    print("in-sample:          " + summary([at[(eff, over)][n] for n in names]))
+    print("leave-one-out:      " + summary(loo))
+
     if args.write:
-        path = os.path.join(ROOT, "configs", "cs2.yaml")
-        text = open(path).read()
-        new, count = re.subn(r"(\n\s*compute_efficiency:\s*)[0-9.eE+-]+", r"\g<1>%.4f" % fitted, text)
-        if count != 1:
-            sys.exit("could not find calibration.compute_efficiency in %s" % path)
-        open(path, "w").write(new)
-        print("wrote %s" % path)
+        for path in configs_of(neutral, names, case_args()):
+            write_value(path, "compute_efficiency", "%.3f" % eff)
+            write_value(path, "step_overhead", "%g s" % over)
+            print("wrote %s" % path)
     return 0
 
 
