@@ -83,8 +83,12 @@ Runner add_run_command(CLI::App& app) {
       fmt::print("wafersim: {} on {} (built-in default{}; pass {} to choose)\n",
                  builtin_model ? "models/gpt2-small.yaml" : a->model,
                  builtin_system ? "configs/cs2.yaml" : a->system,
-                 builtin_system && builtin_model ? "s" : builtin_system ? " system" : " model",
-                 builtin_system && builtin_model ? "--system/--model" : builtin_system ? "--system" : "--model");
+                 builtin_system && builtin_model ? "s"
+                 : builtin_system                ? " system"
+                                                 : " model",
+                 builtin_system && builtin_model ? "--system/--model"
+                 : builtin_system                ? "--system"
+                                                 : "--model");
     if (!a->heatmap.empty() && a->heatmap != "sram" && a->heatmap != "busy" && a->heatmap != "links")
       throw UsageError(fmt::format("--heatmap {}: expected sram, busy or links", a->heatmap));
     if (a->heatmap.empty() && (!a->png.empty() || !a->svg.empty()))

@@ -1,8 +1,10 @@
 #pragma once
 // A unique temporary directory per test, removed (with everything in it) when it goes out of
 // scope. Tests run in parallel (ctest -j): never write a fixed name into the temp dir itself.
+#include <stdio.h>
 #include <stdlib.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -14,7 +16,10 @@ namespace wafersim::test {
 class TempDir {
  public:
   TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "wafersim_test_XXXXXX").string();
+    // Under $TMPDIR when set (as mktemp -d), else the C library's temp dir (P_tmpdir).
+    const char* env = std::getenv("TMPDIR");
+    const std::filesystem::path base = env && *env ? env : P_tmpdir;
+    std::string tmpl = (base / "wafersim_test_XXXXXX").string();
     if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + tmpl);
     path_ = tmpl;
   }

@@ -8,7 +8,6 @@ root="$1"
 cd "$root/tests" || exit 2
 hits=$(grep -rnE 'temp_directory_path|"/tmp/|[^$]/tmp/[A-Za-z_]' --include='*.cpp' --include='*.hpp' \
          --include='*.sh' --include='*.py' . |
-       grep -v '^./support/temp_dir.hpp:' |
        grep -v '^./system/temp_names_test.sh:' |
        grep -v '^./fuzz/fuzz_common.hpp:.*getpid' || true)
 # fuzz_common.hpp names its per-process file with the pid on the same statement's next line.
