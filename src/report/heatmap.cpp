@@ -108,25 +108,7 @@ std::string heatmap_svg(const Heatmap& h) {
     }
   s += fmt::format("<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#333\"/>\n", gw,
                    gh);
-  // Axes: ticks at the first, middle and last cell, in grid coordinates.
-  for (const int v : {0, (h.width - 1) / 2, h.width - 1}) {
-    const double px = (v + 0.5) * gw / h.width;
-    s += fmt::format(
-        "<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#333\"/><text x=\"{0:.1f}\" "
-        "y=\"{3}\" text-anchor=\"middle\">{4}</text>\n",
-        px, gh, gh + 4, gh + 16, v);
-  }
-  for (const int v : {0, (h.height - 1) / 2, h.height - 1}) {
-    const double py = (v + 0.5) * gh / h.height;
-    s += fmt::format(
-        "<line x1=\"-4\" y1=\"{0:.1f}\" x2=\"0\" y2=\"{0:.1f}\" stroke=\"#333\"/><text x=\"-6\" "
-        "y=\"{0:.1f}\" text-anchor=\"end\" dominant-baseline=\"middle\">{1}</text>\n",
-        py, v);
-  }
-  s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", gw / 2, gh + 32,
-                   xml_escape(h.x_label));
-  s += fmt::format("<text transform=\"translate(-44,{}) rotate(-90)\" text-anchor=\"middle\">{}</text>\n",
-                   gh / 2, xml_escape(h.y_label));
+  s += svg_axes(gw, gh, h.width, h.height, h.x_label, h.y_label);
   s += "</g>\n";
   // Colour bar: vertical, max at the top, its range and the legend (with unit) beside it.
   const int lx = gx + gw + 24, ly = gy, lh = std::max(100, gh);

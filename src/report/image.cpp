@@ -1,5 +1,6 @@
 #include "wafersim/report/image.hpp"
 
+#include <fmt/format.h>
 #include <png.h>
 
 #include <algorithm>
@@ -8,6 +9,8 @@
 #include <csetjmp>
 #include <stdexcept>
 #include <string>
+
+#include "wafersim/report/escape.hpp"
 
 namespace wafersim {
 
@@ -224,6 +227,30 @@ std::string encode_png_rgb(int width, int height, const std::vector<std::uint8_t
   png_write_end(png, nullptr);
   png_destroy_write_struct(&png, &info);
   return out;
+}
+
+std::string svg_axes(int gw, int gh, int x_extent, int y_extent, const std::string& x_label,
+                     const std::string& y_label) {
+  std::string s;
+  for (const int v : {0, (x_extent - 1) / 2, x_extent - 1}) {
+    const double px = (v + 0.5) * gw / std::max(1, x_extent);
+    s += fmt::format(
+        "<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#333\"/><text x=\"{0:.1f}\" "
+        "y=\"{3}\" text-anchor=\"middle\">{4}</text>\n",
+        px, gh, gh + 4, gh + 16, v);
+  }
+  for (const int v : {0, (y_extent - 1) / 2, y_extent - 1}) {
+    const double py = (v + 0.5) * gh / std::max(1, y_extent);
+    s += fmt::format(
+        "<line x1=\"-4\" y1=\"{0:.1f}\" x2=\"0\" y2=\"{0:.1f}\" stroke=\"#333\"/><text x=\"-6\" "
+        "y=\"{0:.1f}\" text-anchor=\"end\" dominant-baseline=\"middle\">{1}</text>\n",
+        py, v);
+  }
+  s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", gw / 2, gh + 32,
+                   xml_escape(x_label));
+  s += fmt::format("<text transform=\"translate(-44,{}) rotate(-90)\" text-anchor=\"middle\">{}</text>\n",
+                   gh / 2, xml_escape(y_label));
+  return s;
 }
 
 Rgb category_colour(int i) {

@@ -57,20 +57,7 @@ std::string placement_svg(const RunStats& s, int ww, int wh) {
     for (const auto& st : s.stages) o += fmt::format("{:.1f},{:.1f} ", st.x + st.w / 2.0, st.y + st.h / 2.0);
     o += "\"/>\n";
   }
-  // Axes in tile coordinates.
-  for (const int v : {0, (ww - 1) / 2, ww - 1})
-    o += fmt::format(
-        "<line x1=\"{0}.5\" y1=\"{1}\" x2=\"{0}.5\" y2=\"{2}\" stroke=\"#333\"/><text x=\"{0}\" y=\"{3}\" "
-        "text-anchor=\"middle\">{0}</text>\n",
-        v, wh, wh + 4, wh + 16);
-  for (const int v : {0, (wh - 1) / 2, wh - 1})
-    o += fmt::format(
-        "<line x1=\"-4\" y1=\"{0}.5\" x2=\"0\" y2=\"{0}.5\" stroke=\"#333\"/><text x=\"-6\" y=\"{0}\" "
-        "text-anchor=\"end\" dominant-baseline=\"middle\">{0}</text>\n",
-        v);
-  o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">x (tile)</text>\n", ww / 2, wh + 32);
-  o += fmt::format(
-      "<text transform=\"translate(-44,{}) rotate(-90)\" text-anchor=\"middle\">y (tile)</text>\n", wh / 2);
+  o += svg_axes(ww, wh, ww, wh, "x (tile)", "y (tile)");  // one unit per tile
   o += "</g>\n";
   // Legend: stage number, colour, layer, time per sample.
   for (std::size_t i = 0; i < s.stages.size(); ++i) {

@@ -56,6 +56,12 @@ inline std::string encode_png(const Raster& r, const std::string& title) {
   return encode_png_rgb(r.width(), r.height(), r.pixels(), title);
 }
 
+// SVG elements of the same axes as Raster::draw_axes, in the grid's own coordinates (put them
+// inside the grid's translated group): ticks and numbers at the first, middle and last of
+// x_extent x y_extent cells drawn gw x gh units wide, the x label below, the y label rotated.
+std::string svg_axes(int gw, int gh, int x_extent, int y_extent, const std::string& x_label,
+                     const std::string& y_label);
+
 // A categorical colour for item i (distinct neighbours, deterministic).
 Rgb category_colour(int i);
 

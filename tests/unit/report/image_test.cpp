@@ -1,12 +1,13 @@
 // The pictures carry words: the raster font draws letters, and every heatmap and placement
 // picture has its title, axes in grid coordinates, a colour bar with the legend's unit, and
 // the layer names.
+#include "wafersim/report/image.hpp"
+
 #include <catch2/catch.hpp>
 #include <set>
 #include <string>
 
 #include "wafersim/report/heatmap.hpp"
-#include "wafersim/report/image.hpp"
 #include "wafersim/report/placement_image.hpp"
 #include "wafersim/report/stats.hpp"
 
@@ -27,13 +28,13 @@ std::vector<std::uint8_t> drawn(const std::string& text) {
 
 TEST_CASE("the raster font draws every letter, digit and label mark, each distinct", "[report]") {
   const std::string chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-+%:,()/_=|[]";
-  std::set<std::vector<std::uint8_t>> seen;
+  std::set<std::string> seen;  // each glyph's pixels as bytes
   for (char c : chars) {
     INFO(c);
     Raster r(7, 9);
     r.draw_text(1, 1, std::string(1, c), 1, {0, 0, 0});
     CHECK(ink(r) > 0);
-    CHECK(seen.insert(r.pixels()).second);
+    CHECK(seen.insert(std::string(r.pixels().begin(), r.pixels().end())).second);
   }
   CHECK(drawn("sram") == drawn("SRAM"));  // lower case is drawn upper case
   Raster blank(7, 9);
@@ -50,8 +51,9 @@ TEST_CASE("heatmaps carry title, axes, colour bar range and legend with unit", "
   h.title = "tiny on test: SRAM occupancy per tile";
   h.legend = "SRAM used (fraction of usable SRAM per tile)";
   const std::string svg = heatmap_svg(h);
-  for (const char* want : {"<title>tiny on test: SRAM occupancy per tile</title>", ">x (tile)<", ">y (tile)<",
-                           ">SRAM used (fraction of usable SRAM per tile)<", ">39<", ">29<", ">0.75<", ">0.25<"}) {
+  for (const char* want :
+       {"<title>tiny on test: SRAM occupancy per tile</title>", ">x (tile)<", ">y (tile)<",
+        ">SRAM used (fraction of usable SRAM per tile)<", ">39<", ">29<", ">0.75<", ">0.25<"}) {
     INFO(want);
     CHECK(svg.find(want) != std::string::npos);
   }
