@@ -128,6 +128,8 @@ class Loader {
   const std::string& file() const { return file_; }
   const LocMap& locs() const { return locs_; }
   SystemSpec& spec() { return spec_; }
+  const std::vector<ParamRange>& ranges() const { return ranges_; }
+  void set_ranges(std::vector<ParamRange> r) { ranges_ = std::move(r); }
 
  private:
   static SourceLoc value_loc(const YAML::Node& value, const SourceLoc& key_loc) {
@@ -158,6 +160,7 @@ class Loader {
   SystemSpec spec_;
   LocMap locs_;
   std::set<std::string> assigned_;
+  std::vector<ParamRange> ranges_;
 };
 
 // Defaults and the file's own keys: everything that does not depend on overrides.
@@ -180,6 +183,7 @@ Loader parse_file(const std::string& text, const std::string& name) {
                           " at the top level, got " + kind_of(root));
   }
   loader.walk_map(root, "");
+  loader.set_ranges(spec_detail::scan_ranges(text, name, loader.locs(), loader.spec()));
   return loader;
 }
 
@@ -226,6 +230,14 @@ SystemSpec ParsedSystemSpec::with(const std::vector<Override>& overrides) const 
   return guarded(impl_->loader.file(), [&] { return finish(impl_->loader, overrides); });
 }
 
+const std::vector<ParamRange>& ParsedSystemSpec::ranges() const { return impl_->loader.ranges(); }
+
+std::vector<ParamRange> param_ranges_text(const std::string& yaml_text, const std::string& display_name) {
+  return guarded(display_name, [&] { return parse_file(yaml_text, display_name).ranges(); });
+}
+
+std::vector<ParamRange> builtin_param_ranges() { return param_ranges_text(builtin_cs2_yaml(), kBuiltinName); }
+
 SystemSpec load_system_spec_text(const std::string& yaml_text, const std::string& display_name,
                                  const std::vector<Override>& overrides) {
   return guarded(display_name, [&] { return finish(parse_file(yaml_text, display_name), overrides); });
@@ -258,6 +270,10 @@ SystemSpec load_system_spec(const std::string& path, const std::vector<Override>
 
 ParsedSystemSpec ParsedSystemSpec::from_file(const std::string& path) {
   return ParsedSystemSpec(read_system_file(path), path);
+}
+
+std::vector<ParamRange> load_param_ranges(const std::string& path) {
+  return param_ranges_text(read_system_file(path), path);
 }
 
 SystemSpec default_system_spec(const std::vector<Override>& overrides) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "wafersim/core/error.hpp"
+#include "wafersim/spec/param_ranges.hpp"
 #include "wafersim/spec/system_spec.hpp"
 
 namespace wafersim::spec_detail {
@@ -58,6 +59,16 @@ void apply_value(const ParamDecl& decl, std::string_view text, SystemSpec& spec)
 
 // Where each parameter and group was set (file position or "--set"), for cross-check messages.
 using LocMap = std::map<std::string, SourceLoc, std::less<>>;
+
+// The numeric value a parameter holds in `spec`, in base units (throws std::invalid_argument
+// for a string parameter); true when the field is an int or a byte count.
+double numeric_of(const ParamDecl& decl, const SystemSpec& spec);
+bool integer_field(const ParamDecl& decl);
+
+// The `range LO .. HI: reason` comments of a system file's values (param_ranges.hpp), checked
+// against the values `spec` holds after the file was walked.
+std::vector<ParamRange> scan_ranges(const std::string& text, const std::string& file, const LocMap& locs,
+                                    const SystemSpec& spec);
 
 // Cross-parameter checks (usable rect inside the wafer, reserved SRAM < SRAM, ...).
 void validate_cross(const SystemSpec& spec, const LocMap& locs, const std::string& file);

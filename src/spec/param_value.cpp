@@ -152,3 +152,29 @@ std::string did_you_mean(std::string_view path) {
 }
 
 }  // namespace wafersim::spec_detail
+
+namespace wafersim::spec_detail {
+
+double numeric_of(const ParamDecl& decl, const SystemSpec& spec) {
+  // The accessors take a mutable spec; reading through a copy keeps `spec` untouched.
+  SystemSpec s = spec;
+  return std::visit(Overloaded{
+                        [&](Bytes& (*f)(SystemSpec&)) { return static_cast<double>(f(s).value); },
+                        [&](Hertz& (*f)(SystemSpec&)) { return f(s).value; },
+                        [&](BitsPerSecond& (*f)(SystemSpec&)) { return f(s).value; },
+                        [&](Seconds& (*f)(SystemSpec&)) { return f(s).value; },
+                        [&](int& (*f)(SystemSpec&)) { return static_cast<double>(f(s)); },
+                        [&](double& (*f)(SystemSpec&)) { return f(s); },
+                        [&](std::string& (*)(SystemSpec&)) -> double {
+                          throw std::invalid_argument("is a text parameter, not a number");
+                        },
+                    },
+                    decl.field);
+}
+
+bool integer_field(const ParamDecl& decl) {
+  return std::holds_alternative<int& (*)(SystemSpec&)>(decl.field) ||
+         std::holds_alternative<Bytes& (*)(SystemSpec&)>(decl.field);
+}
+
+}  // namespace wafersim::spec_detail

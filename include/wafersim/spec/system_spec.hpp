@@ -144,12 +144,16 @@ const std::string& builtin_cs2_yaml();
 // A system file parsed once, for many override sets (sweeps): with(ov) gives exactly what
 // load_system_spec_text(text, name, ov) gives, errors included, without re-reading the YAML.
 // The constructor throws the file's own errors (syntax, unknown or mistyped keys).
+struct ParamRange;  // wafersim/spec/param_ranges.hpp
+
 class ParsedSystemSpec {
  public:
   ParsedSystemSpec(const std::string& yaml_text, const std::string& display_name);
   static ParsedSystemSpec builtin();                           // the built-in CS-2
   static ParsedSystemSpec from_file(const std::string& path);  // errors as load_system_spec
   SystemSpec with(const std::vector<Override>& overrides = {}) const;
+  // The file's `range LO .. HI: reason` comments (wafersim/spec/param_ranges.hpp).
+  const std::vector<ParamRange>& ranges() const;
   ~ParsedSystemSpec();
   ParsedSystemSpec(const ParsedSystemSpec&);
   ParsedSystemSpec& operator=(const ParsedSystemSpec&);
