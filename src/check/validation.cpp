@@ -87,11 +87,14 @@ Validation load_validation(const std::string& path) {
 
 ValidationResult run_validation_case(const ValidationCase& c, const std::string& root,
                                      const std::string& wafersim,
-                                     const std::vector<std::string>& extra_args) {
+                                     const std::vector<std::string>& extra_args, int uncertainty_samples) {
   ValidationResult r;
   r.c = c;
   std::vector<std::string> args = c.args;
   args.insert(args.end(), extra_args.begin(), extra_args.end());
+  if (uncertainty_samples > 0) {
+    args.insert(args.end(), {"--uncertainty", "--samples", std::to_string(uncertainty_samples)});
+  }
   args.push_back("--json");
   args.push_back("-");
   const ProcessResult p = run_process(wafersim, args, c.timeout_s, root);
@@ -109,6 +112,13 @@ ValidationResult run_validation_case(const ValidationCase& c, const std::string&
   r.ran = true;
   r.simulated = v;
   r.error = (v - c.published) / c.published;
+  double lo = 0, hi = 0;
+  if (uncertainty_samples > 0 && json_lookup(p.out, "uncertainty.low", text, is_num, lo) && is_num &&
+      json_lookup(p.out, "uncertainty.high", text, is_num, hi) && is_num) {
+    r.has_band = true;
+    r.band_lo = lo;
+    r.band_hi = hi;
+  }
   return r;
 }
 
@@ -125,6 +135,18 @@ ValidationSummary summarize_validation(const std::vector<ValidationResult>& rs) 
     }
   s.cases = static_cast<int>(abs_errors.size());
   if (s.cases == 0) return s;
+  std::vector<double> half;
+  for (const auto& r : rs)
+    if (r.ran && r.has_band) {
+      ++s.banded;
+      s.inside += r.inside() ? 1 : 0;
+      half.push_back(0.5 * (r.band_hi - r.band_lo) / r.simulated);
+    }
+  if (!half.empty()) {
+    std::sort(half.begin(), half.end());
+    const std::size_t m = half.size();
+    s.median_half_width = m % 2 ? half[m / 2] : 0.5 * (half[m / 2 - 1] + half[m / 2]);
+  }
   std::sort(abs_errors.begin(), abs_errors.end());
   const std::size_t n = abs_errors.size();
   s.median_abs = n % 2 ? abs_errors[n / 2] : 0.5 * (abs_errors[n / 2 - 1] + abs_errors[n / 2]);
@@ -134,28 +156,37 @@ ValidationSummary summarize_validation(const std::vector<ValidationResult>& rs) 
 }
 
 std::string format_validation_table(const std::vector<ValidationResult>& rs, bool md) {
+  const bool bands = std::any_of(rs.begin(), rs.end(), [](const ValidationResult& r) { return r.has_band; });
   std::string o;
   if (md)
-    o += "| case | published | simulated | error | used for calibration | source "
-         "|\n|---|---|---|---|---|---|\n";
+    o += fmt::format("| case | published | simulated | error |{} used for calibration | source |\n"
+                     "|---|---|---|---|{}---|---|\n",
+                     bands ? " band (5..95%) | in band |" : "", bands ? "---|---|" : "");
   else
-    o += fmt::format("{:<40} {:>12} {:>12} {:>9}  {:<5}  {}\n", "case", "published", "simulated", "error",
-                     "calib", "source");
+    o += fmt::format("{:<40} {:>12} {:>12} {:>9}  {}{:<5}  {}\n", "case", "published", "simulated", "error",
+                     bands ? fmt::format("{:>19} {:<3}  ", "band (5..95%)", "in") : "", "calib", "source");
   for (const auto& r : rs) {
     const std::string sim = r.ran ? fmt::format("{:.2f}", r.simulated) : "failed";
     const std::string err = r.ran ? fmt::format("{:+.1f}%", 100 * r.error) : r.error_text;
+    const std::string band = r.has_band ? fmt::format("{:.2f} .. {:.2f}", r.band_lo, r.band_hi) : "-";
+    const std::string in = r.has_band ? (r.inside() ? "yes" : "no") : "-";
     if (md)
-      o += fmt::format("| {} | {:.2f} {} | {} | {} | {} | {} |\n", r.c.name, r.c.published, r.c.unit, sim,
-                       err, r.c.calibration ? "yes" : "no", r.c.source);
+      o += fmt::format("| {} | {:.2f} {} | {} | {} |{} {} | {} |\n", r.c.name, r.c.published, r.c.unit, sim,
+                       err, bands ? fmt::format(" {} | {} |", band, in) : "", r.c.calibration ? "yes" : "no",
+                       r.c.source);
     else
-      o += fmt::format("{:<40} {:>12.2f} {:>12} {:>9}  {:<5}  {}\n", r.c.name, r.c.published, sim, err,
-                       r.c.calibration ? "yes" : "no", r.c.source);
+      o += fmt::format("{:<40} {:>12.2f} {:>12} {:>9}  {}{:<5}  {}\n", r.c.name, r.c.published, sim, err,
+                       bands ? fmt::format("{:>19} {:<3}  ", band, in) : "", r.c.calibration ? "yes" : "no",
+                       r.c.source);
   }
   const ValidationSummary s = summarize_validation(rs);
   o += fmt::format(
       "\nover {} case(s): mean absolute error {:.1f}%, median {:.1f}%, max {:.1f}%; bias {:+.1f}% "
       "(negative: simulated slower than measured)\n",
       s.cases, 100 * s.mean_abs, 100 * s.median_abs, 100 * s.max_abs, 100 * s.bias);
+  if (s.banded > 0)
+    o += fmt::format("published figure inside its band in {} of {} case(s); median band half-width {:.1f}%\n",
+                     s.inside, s.banded, 100 * s.median_half_width);
   return o;
 }
 
@@ -177,6 +208,10 @@ std::string format_validation_json(const std::vector<ValidationResult>& rs) {
                      {"ran", r.ran},
                      {"error_text", r.error_text},
                      {"calibration", r.c.calibration}});
+    if (r.has_band) {
+      cases.back()["band"] = {r.band_lo, r.band_hi};
+      cases.back()["inside_band"] = r.inside();
+    }
   }
   const ValidationSummary s = summarize_validation(rs);
   j["cases_ran"] = s.cases;
@@ -184,6 +219,11 @@ std::string format_validation_json(const std::vector<ValidationResult>& rs) {
   j["median_abs_error"] = s.median_abs;
   j["max_abs_error"] = s.max_abs;
   j["bias"] = s.bias;
+  if (s.banded > 0) {
+    j["cases_banded"] = s.banded;
+    j["cases_inside_band"] = s.inside;
+    j["median_band_half_width"] = s.median_half_width;
+  }
   return j.dump(2) + "\n";
 }
 

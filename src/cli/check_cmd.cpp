@@ -29,6 +29,8 @@ struct ValidateArgs {
   std::string json;
   std::vector<std::string> sets;
   bool markdown = false;
+  bool uncertainty = false;
+  int samples = 64;
 };
 
 }  // namespace
@@ -79,7 +81,13 @@ Runner add_validate_command(CLI::App& app) {
   app.add_option("--set", a->sets,
                  "Override a system parameter in every case (e.g. calibration.compute_efficiency=0.9)");
   app.add_flag("--markdown", a->markdown, "Print the table as Markdown (for docs/validation.md)");
+  app.add_flag("--uncertainty", a->uncertainty,
+               "Run every case with `run --uncertainty` and add its band and whether the published figure "
+               "is inside it");
+  app.add_option("--samples", a->samples, "--uncertainty: Latin-hypercube samples per case")->capture_default_str();
   return [a]() {
+    if (a->uncertainty && (a->samples < 8 || a->samples > 100000))
+      throw UsageError(fmt::format("--samples {}: expected 8..100000", a->samples));
     const Validation v = load_validation(a->file);
     std::vector<std::string> extra;
     for (const auto& s : a->sets) {
@@ -88,7 +96,7 @@ Runner add_validate_command(CLI::App& app) {
     }
     const std::string exe = self_executable();
     std::vector<ValidationResult> rs;
-    for (const auto& c : v.cases) rs.push_back(run_validation_case(c, v.root, exe, extra));
+    for (const auto& c : v.cases) rs.push_back(run_validation_case(c, v.root, exe, extra, a->uncertainty ? a->samples : 0));
     if (a->json != "-") fmt::print("{}", format_validation_table(rs, a->markdown));
     if (!a->json.empty()) write_output("--json", a->json, format_validation_json(rs));
     for (const auto& r : rs)

@@ -1,6 +1,8 @@
 #include <fmt/format.h>
 
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <thread>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,9 +12,12 @@
 #include "wafersim/core/error.hpp"
 #include "wafersim/frontend/model_loader.hpp"
 #include "wafersim/report/heatmap.hpp"
+#include "wafersim/report/json_report.hpp"
 #include "wafersim/report/report.hpp"
 #include "wafersim/sim/simulator.hpp"
+#include "wafersim/spec/param_ranges.hpp"
 #include "wafersim/spec/system_spec.hpp"
+#include "wafersim/sweep/uncertainty.hpp"
 
 namespace wafersim::cli {
 
@@ -33,6 +38,8 @@ struct RunArgs {
   std::string heatmap;
   std::string png;
   std::string svg;
+  bool uncertainty = false;
+  sweep::UncertaintyOptions unc;
 };
 
 }  // namespace
@@ -64,13 +71,22 @@ Runner add_run_command(CLI::App& app) {
                  "Wafer heatmap to draw: sram | busy | links (with --png and/or --svg)");
   app.add_option("--png", a->png, "Write the --heatmap as PNG");
   app.add_option("--svg", a->svg, "Write the --heatmap as SVG");
+  app.add_flag("--uncertainty", a->uncertainty,
+               "Also give the throughput band the config's `range LO .. HI` values imply, and the "
+               "parameters that move it most (docs/validation.md)");
+  app.add_option("--samples", a->unc.samples, "--uncertainty: Latin-hypercube samples, 8..100000")
+      ->capture_default_str();
+  app.add_option("--seed", a->unc.seed, "--uncertainty: seed of the sampling")->capture_default_str();
+  a->unc.jobs = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  app.add_option("--jobs", a->unc.jobs, "--uncertainty: runs at once (default: the number of cores)");
   return [a]() {
     std::vector<Override> overrides;
     for (const auto& s : a->sets) overrides.push_back(parse_override(s));
     const bool builtin_system = a->system.empty();
     const bool builtin_model = a->model.empty();
-    const SystemSpec spec =
-        builtin_system ? default_system_spec(overrides) : load_system_spec(a->system, overrides);
+    const ParsedSystemSpec parsed =
+        builtin_system ? ParsedSystemSpec::builtin() : ParsedSystemSpec::from_file(a->system);
+    const SystemSpec spec = parsed.with(overrides);
     ModelSpec model = builtin_model ? default_model() : load_model(a->model, a->load);
     apply_model_overrides(model, a->over);
     require_positive("--systems", a->systems);
@@ -98,8 +114,17 @@ Runner add_run_command(CLI::App& app) {
     if (a->opt.trace_steps < 1) throw UsageError("--trace-steps: expected a positive number of steps");
     a->opt.trace = !a->trace.empty();
     a->opt.tile_maps = !a->heatmap.empty();
+    if (a->unc.jobs < 1) throw UsageError(fmt::format("--jobs {}: expected at least 1", a->unc.jobs));
+    // The band's runs are forked before this process elaborates SystemC for its own run.
+    std::optional<sweep::UncertaintyResult> band;
+    if (a->uncertainty) {
+      RunOptions quiet = a->opt;
+      quiet.trace = quiet.tile_maps = false;
+      band = sweep::estimate_uncertainty(parsed, overrides, model, quiet, a->unc);
+    }
     const RunStats stats = simulate(spec, model, a->opt);
     if (!to_stdout && !a->quiet) fmt::print("{}", format_text_report(stats));
+    if (band && !to_stdout && !a->quiet) fmt::print("{}", sweep::format_uncertainty(*band, stats.samples_per_s));
     if (a->breakdown && !to_stdout) fmt::print("{}", format_breakdown(stats));
     if (!a->trace.empty()) write_output("--trace", a->trace, stats.trace_json);
     if (!a->heatmap.empty()) {
@@ -123,7 +148,15 @@ Runner add_run_command(CLI::App& app) {
       if (!a->png.empty()) write_output("--png", a->png, heatmap_png(h));
       if (!a->svg.empty()) write_output("--svg", a->svg, heatmap_svg(h));
     }
-    if (!a->json.empty()) write_output("--json", a->json, format_json_report(stats));
+    if (!a->json.empty()) {
+      if (!band) {
+        write_output("--json", a->json, format_json_report(stats));
+      } else {
+        nlohmann::ordered_json j = json_report(stats);
+        j["uncertainty"] = nlohmann::ordered_json::parse(sweep::uncertainty_json(*band, stats.samples_per_s));
+        write_output("--json", a->json, j.dump(2) + "\n");
+      }
+    }
     return 0;
   };
 }

@@ -36,15 +36,22 @@ struct ValidationResult {
   std::string error_text;
   double simulated = 0;
   double error = 0;  // (simulated - published) / published
+  bool has_band = false;       // ran with --uncertainty: the 5th..95th percentile band
+  double band_lo = 0, band_hi = 0;
+  bool inside() const { return has_band && c.published >= band_lo && c.published <= band_hi; }
 };
 
 ValidationResult run_validation_case(const ValidationCase& c, const std::string& root,
-                                     const std::string& wafersim, const std::vector<std::string>& extra_args);
+                                     const std::string& wafersim, const std::vector<std::string>& extra_args,
+                                     int uncertainty_samples = 0);
+// `uncertainty_samples` > 0 runs the case with `--uncertainty --samples N` and records its band.
 // Over the cases that ran: mean, median and max absolute error, and the bias (mean signed
 // error; negative = wafersim slower than measured).
 struct ValidationSummary {
   int cases = 0;
   double mean_abs = 0, median_abs = 0, max_abs = 0, bias = 0;
+  int banded = 0, inside = 0;    // cases with a band, and how many of them hold the published figure
+  double median_half_width = 0;  // of the bands, as a fraction of the simulated figure
 };
 ValidationSummary summarize_validation(const std::vector<ValidationResult>& r);
 

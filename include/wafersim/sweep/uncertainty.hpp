@@ -1,0 +1,62 @@
+#pragma once
+// `wafersim run --uncertainty`: the throughput interval that the plausible ranges of a system
+// file's unverified and assumed values imply (wafersim/spec/param_ranges.hpp).
+//
+// Two estimates, both run through the sweep engine's forked executor (one process per run:
+// SystemC elaborates once per process):
+// - one at a time: each ranged parameter at its low and its high end, the others at their
+//   values; ranks the parameters by how far they move the result (a tornado table).
+// - sampled: a Latin hypercube over all ranged parameters at once (uniform over each range;
+//   log-uniform when the range spans 4x or more; integers drawn uniformly), with a fixed seed.
+//   The band is the 5th..95th percentile of the sampled throughputs: parameters interact
+//   (a faster clock matters only while compute bounds the step), which one-at-a-time misses.
+// Deterministic: the same inputs, samples and seed give the same numbers at any --jobs.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "wafersim/graph/model_spec.hpp"
+#include "wafersim/sim/simulator.hpp"
+#include "wafersim/spec/param_ranges.hpp"
+#include "wafersim/spec/system_spec.hpp"
+
+namespace wafersim::sweep {
+
+struct UncertaintyOptions {
+  int samples = 64;        // Latin-hypercube samples
+  std::uint64_t seed = 1;  // of the sampling
+  int jobs = 1;            // runs at once
+};
+
+struct ParamEffect {
+  ParamRange range;
+  double at_lo = 0, at_hi = 0;  // samples/s with the parameter at each end (0 when the run failed)
+  std::string lo_error, hi_error;  // why a run failed ("does not fit ..."), empty when it ran
+  double swing() const { return at_hi - at_lo; }
+};
+
+struct UncertaintyResult {
+  std::string metric = "samples_per_s";
+  int samples = 0;                   // requested
+  int samples_ran = 0;               // that gave a result
+  std::vector<std::string> failures;  // distinct reasons of the samples that did not run
+  std::uint64_t seed = 0;
+  double low = 0, median = 0, high = 0;  // 5th, 50th and 95th percentile of the samples
+  double min = 0, max = 0;
+  std::vector<ParamEffect> effects;  // one per ranged parameter, largest |swing| first
+  std::vector<std::string> held;     // ranged parameters fixed by --set (not varied)
+};
+
+// Runs the one-at-a-time and sampled evaluations. `ranges` are the system file's; `base`
+// are the run's --set overrides (a parameter they set is held at that value). Throws
+// UsageError when there is no range to vary or the options are out of bounds.
+UncertaintyResult estimate_uncertainty(const ParsedSystemSpec& system, const std::vector<Override>& base,
+                                       const ModelSpec& model, const RunOptions& run,
+                                       const UncertaintyOptions& opt);
+
+// The text section printed after the run report, given the run's own (nominal) figure.
+std::string format_uncertainty(const UncertaintyResult& u, double nominal);
+// The report's "uncertainty" section, as compact JSON text (the caller inserts it).
+std::string uncertainty_json(const UncertaintyResult& u, double nominal);
+
+}  // namespace wafersim::sweep

@@ -1,0 +1,201 @@
+#include "wafersim/sweep/uncertainty.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <numeric>
+#include <random>
+#include <set>
+
+#include "wafersim/core/error.hpp"
+#include "wafersim/sweep/executor.hpp"
+
+namespace wafersim::sweep {
+namespace {
+
+bool log_scale(const ParamRange& r) { return !r.integer && r.lo > 0 && r.hi / r.lo >= 4; }
+
+// u in [0, 1) -> a value of the range.
+double draw(const ParamRange& r, double u) {
+  if (r.integer) {
+    const double lo = std::ceil(r.lo), hi = std::floor(r.hi);
+    return std::min(hi, lo + std::floor(u * (hi - lo + 1)));
+  }
+  if (log_scale(r)) return std::exp(std::log(r.lo) + u * (std::log(r.hi) - std::log(r.lo)));
+  return r.lo + u * (r.hi - r.lo);
+}
+
+// mt19937_64's output sequence is fixed by the standard (distributions are not): draw from it
+// directly so every platform samples the same points.
+double unit(std::mt19937_64& g) { return static_cast<double>(g() >> 11) * 0x1.0p-53; }
+
+std::vector<std::vector<double>> latin_hypercube(const std::vector<const ParamRange*>& ranges, int n,
+                                                 std::uint64_t seed) {
+  std::mt19937_64 g(seed);
+  std::vector<std::vector<double>> points(static_cast<std::size_t>(n), std::vector<double>(ranges.size()));
+  std::vector<std::size_t> perm(static_cast<std::size_t>(n));
+  for (std::size_t j = 0; j < ranges.size(); ++j) {
+    std::iota(perm.begin(), perm.end(), 0);
+    for (std::size_t i = perm.size(); i > 1; --i) std::swap(perm[i - 1], perm[g() % i]);  // Fisher-Yates
+    for (std::size_t i = 0; i < perm.size(); ++i)
+      points[i][j] = draw(*ranges[j], (static_cast<double>(perm[i]) + unit(g)) / n);
+  }
+  return points;
+}
+
+double percentile(const std::vector<double>& sorted, double q) {
+  if (sorted.empty()) return 0;
+  const double at = q * static_cast<double>(sorted.size() - 1);
+  const auto i = static_cast<std::size_t>(at);
+  if (i + 1 >= sorted.size()) return sorted.back();
+  return sorted[i] + (at - static_cast<double>(i)) * (sorted[i + 1] - sorted[i]);
+}
+
+std::string pct(double v, double nominal) {
+  return nominal > 0 ? fmt::format("{:+.1f}%", 100 * (v / nominal - 1)) : std::string("-");
+}
+
+}  // namespace
+
+UncertaintyResult estimate_uncertainty(const ParsedSystemSpec& system, const std::vector<Override>& base,
+                                       const ModelSpec& model, const RunOptions& run,
+                                       const UncertaintyOptions& opt) {
+  if (opt.samples < 8 || opt.samples > 100000)
+    throw UsageError(fmt::format("--samples {}: expected 8..100000", opt.samples));
+  UncertaintyResult u;
+  u.samples = opt.samples;
+  u.seed = opt.seed;
+  std::set<std::string> fixed;
+  for (const auto& o : base) fixed.insert(o.path);
+  std::vector<const ParamRange*> varied;
+  for (const auto& r : system.ranges()) {
+    if (fixed.count(r.path)) {
+      u.held.push_back(r.path);
+      continue;
+    }
+    varied.push_back(&r);
+  }
+  if (varied.empty())
+    throw UsageError(
+        "--uncertainty: the system file gives no `range LO .. HI: reason` to vary (see docs/configs.md)");
+
+  // Evaluation i: 2j / 2j+1 = parameter j at its low / high end; 2k + s = sample s.
+  const std::size_t k = varied.size();
+  const auto samples = latin_hypercube(varied, opt.samples, opt.seed);
+  const auto overrides_of = [&](std::size_t i) {
+    std::vector<Override> ov = base;
+    if (i < 2 * k) {
+      const ParamRange& r = *varied[i / 2];
+      ov.push_back({r.path, r.value_text(i % 2 ? r.hi : r.lo), "--uncertainty"});
+    } else {
+      for (std::size_t j = 0; j < k; ++j)
+        ov.push_back({varied[j]->path, varied[j]->value_text(samples[i - 2 * k][j]), "--uncertainty"});
+    }
+    return ov;
+  };
+  const PointWork work = [&](std::size_t i) {
+    const RunStats s = simulate(system.with(overrides_of(i)), model, run);
+    return PointResult({}, fmt::format("{:.17g}", s.samples_per_s));
+  };
+  std::vector<std::size_t> todo(2 * k + samples.size());
+  std::iota(todo.begin(), todo.end(), 0);
+  std::vector<double> value(todo.size(), 0);
+  std::vector<std::string> error(todo.size());
+  ExecOptions ex;
+  ex.jobs = opt.jobs;
+  release_systemc_scratch();  // this process forks every run: keep what each fork copies small
+  const bool complete = run_forked(
+      todo, work, ex,
+      [&](const PointOutcome& o) {
+        if (o.status == "ok")
+          value[o.index] = std::stod(o.metrics_json);
+        else
+          error[o.index] = o.error.empty() ? o.status : o.error;
+      },
+      install_stop_handlers());
+  if (!complete) throw SimError("--uncertainty: interrupted");
+
+  for (std::size_t j = 0; j < k; ++j)
+    u.effects.push_back({*varied[j], value[2 * j], value[2 * j + 1], error[2 * j], error[2 * j + 1]});
+  std::stable_sort(u.effects.begin(), u.effects.end(), [](const ParamEffect& a, const ParamEffect& b) {
+    return std::abs(a.swing()) > std::abs(b.swing());
+  });
+  std::vector<double> ran;
+  std::set<std::string> reasons;
+  for (std::size_t i = 2 * k; i < todo.size(); ++i) {
+    if (error[i].empty())
+      ran.push_back(value[i]);
+    else
+      reasons.insert(error[i]);
+  }
+  u.failures.assign(reasons.begin(), reasons.end());
+  u.samples_ran = static_cast<int>(ran.size());
+  if (ran.empty()) throw SimError("--uncertainty: no sample ran: " + u.failures.front());
+  std::sort(ran.begin(), ran.end());
+  u.low = percentile(ran, 0.05);
+  u.median = percentile(ran, 0.5);
+  u.high = percentile(ran, 0.95);
+  u.min = ran.front();
+  u.max = ran.back();
+  return u;
+}
+
+std::string format_uncertainty(const UncertaintyResult& u, double nominal) {
+  std::string o = fmt::format(
+      "\nUncertainty ({} of {} Latin-hypercube samples ran, seed {}; {} ranged parameters):\n"
+      "  {} {:.4g}, band {:.4g} .. {:.4g} ({} .. {}; 5th..95th percentile), sampled {:.4g} .. {:.4g}\n",
+      u.samples_ran, u.samples, u.seed, u.effects.size(), u.metric, nominal, u.low, u.high, pct(u.low, nominal),
+      pct(u.high, nominal), u.min, u.max);
+  for (const auto& f : u.failures) o += fmt::format("  a sample did not run: {}\n", f);
+  o += fmt::format("  one at a time, largest effect first:\n  {:<30} {:<11} {:>22} {:>10} {:>10} {:>8}\n",
+                   "parameter", "source", "range", "at low", "at high", "swing");
+  for (const auto& e : u.effects) {
+    const auto end = [&](double v, const std::string& err) {
+      return err.empty() ? fmt::format("{:.4g}", v) : std::string("failed");
+    };
+    o += fmt::format("  {:<30} {:<11} {:>22} {:>10} {:>10} {:>8}\n", e.range.path, e.range.source,
+                     e.range.lo_text + " .. " + e.range.hi_text, end(e.at_lo, e.lo_error),
+                     end(e.at_hi, e.hi_error),
+                     e.lo_error.empty() && e.hi_error.empty() && nominal > 0
+                         ? fmt::format("{:.1f}%", 100 * std::abs(e.swing()) / nominal)
+                         : std::string("-"));
+  }
+  for (const auto& h : u.held) o += fmt::format("  held at its --set value: {}\n", h);
+  return o;
+}
+
+std::string uncertainty_json(const UncertaintyResult& u, double nominal) {
+  nlohmann::ordered_json j;
+  j["metric"] = u.metric;
+  j["method"] = "latin-hypercube over the config ranges; band = 5th..95th percentile";
+  j["nominal"] = nominal;
+  j["low"] = u.low;
+  j["median"] = u.median;
+  j["high"] = u.high;
+  j["sampled_min"] = u.min;
+  j["sampled_max"] = u.max;
+  j["samples"] = u.samples;
+  j["samples_ran"] = u.samples_ran;
+  j["seed"] = u.seed;
+  j["failures"] = u.failures;
+  auto& params = j["parameters"] = nlohmann::ordered_json::array();
+  for (const auto& e : u.effects) {
+    nlohmann::ordered_json p;
+    p["path"] = e.range.path;
+    p["source"] = e.range.source;
+    p["range"] = {e.range.lo_text, e.range.hi_text};
+    p["reason"] = e.range.reason;
+    p["at_low"] = e.lo_error.empty() ? nlohmann::ordered_json(e.at_lo) : nlohmann::ordered_json(nullptr);
+    p["at_high"] = e.hi_error.empty() ? nlohmann::ordered_json(e.at_hi) : nlohmann::ordered_json(nullptr);
+    if (!e.lo_error.empty()) p["low_error"] = e.lo_error;
+    if (!e.hi_error.empty()) p["high_error"] = e.hi_error;
+    params.push_back(std::move(p));
+  }
+  j["held"] = u.held;
+  return j.dump();
+}
+
+}  // namespace wafersim::sweep
