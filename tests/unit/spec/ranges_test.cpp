@@ -60,7 +60,7 @@ TEST_CASE("integer parameters are rounded when set from a sample", "[spec]") {
   CHECK(s.input.workers == 6);
 }
 
-TEST_CASE("prose that says 'range' is not a range; a malformed one is an error with file:line", "[spec]") {
+TEST_CASE("prose that says 'range' is not a range, and a malformed one is an error with file:line", "[spec]") {
   CHECK(error_of(cs2_with("# P: Cerebras product pages", "# P: the product range of Cerebras")).empty());
   const std::string bad = error_of(cs2_with("hop_latency: 2                 # S:", "hop_latency: 2  # S: x; range 1 to 4; "));
   CHECK(bad.find("x.yaml:") != std::string::npos);

@@ -190,7 +190,7 @@ TEST_CASE("Pareto front and CSV", "[sweep]") {
   CHECK_THROWS_AS(parse_objectives("tiles:smallest"), UsageError);
 }
 
-TEST_CASE("a real point runs in a child; the parent never elaborates SystemC", "[sweep]") {
+TEST_CASE("a real point runs in a child, and the parent never elaborates SystemC", "[sweep]") {
   const SweepSpec spec = parse_sweep_spec(
       "system: configs/small-wafer.yaml\nmodel: models/tiny-gpt.yaml\naxes:\n  systems: [1, 2]\n  mode: "
       "[weight-streaming]\n",

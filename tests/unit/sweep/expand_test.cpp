@@ -156,7 +156,7 @@ TEST_CASE("large log axes parse in linear time, points must be a whole integer",
 
 // Found by tests/fuzz/fuzz_sweep_spec (corpus crash-*): run-option values beyond an int
 // wrapped to nonsense points, and an over-long file path escaped as a std::filesystem error.
-TEST_CASE("run options must fit an int; unreadable paths are config errors", "[sweep]") {
+TEST_CASE("run options must fit an int, and unreadable paths are config errors", "[sweep]") {
   auto e = error_of("axes:\n  systems: [1, 12147483648]\n");
   CHECK(e.loc().line == 2);
   CHECK(e.key() == "axes.systems");
