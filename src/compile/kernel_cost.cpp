@@ -38,6 +38,7 @@ KernelCost& KernelCost::operator+=(const KernelCost& o) {
   fabric_cycles += o.fabric_cycles;
   setup_cycles += o.setup_cycles;
   fill_cycles += o.fill_cycles;
+  group_reduce_cycles += o.group_reduce_cycles;
   fmacs += o.fmacs;
   elem_ops += o.elem_ops;
   return *this;
@@ -51,6 +52,7 @@ KernelCost KernelCost::repeated(double n) const {
   c.fabric_cycles *= n;
   c.setup_cycles *= n;
   c.fill_cycles *= n;
+  c.group_reduce_cycles *= n;
   c.fmacs *= n;
   c.elem_ops *= n;
   return c;
@@ -94,6 +96,7 @@ KernelCost KernelCostModel::gemm(const GemmShape& shape, double samples, int row
   if (shape.fmacs() <= 0 || samples <= 0 || rows <= 0 || cols <= 0) return c;
   if (mapping == GemmMapping::weight_stationary)
     return gemm_weight_stationary(shape, samples, rows, cols, pass);
+  if (mapping == GemmMapping::tiled) return best_tiled(shape, samples, rows, cols, pass).second;
   if (mapping == GemmMapping::batched) {
     c = best_batched(shape, samples, rows, cols, pass).second;
     c.fmacs = samples * shape.fmacs();  // every group runs its share at the same time
@@ -108,6 +111,47 @@ GemmGroups KernelCostModel::batched_groups(const GemmShape& shape, double sample
   if (shape.fmacs() <= 0 || samples <= 0 || rows <= 0 || cols <= 0)
     return {1, rows, cols, samples * shape.count};
   return best_batched(shape, samples, rows, cols, pass).first;
+}
+
+GemmGroups KernelCostModel::tiled_groups(const GemmShape& shape, double samples, int rows, int cols,
+                                         GemmPass pass) const {
+  if (shape.fmacs() <= 0 || samples <= 0 || rows <= 0 || cols <= 0)
+    return {1, rows, cols, samples * shape.count * shape.m};
+  return best_tiled(shape, samples, rows, cols, pass).first;
+}
+
+std::pair<GemmGroups, KernelCost> KernelCostModel::best_tiled(const GemmShape& shape, double samples,
+                                                              int rows, int cols, GemmPass pass) const {
+  const double big_m = samples * shape.count * shape.m;
+  const double n = pass == GemmPass::grad_input ? shape.k : shape.n;
+  GemmGroups best{1, rows, cols, big_m};
+  KernelCost best_cost = gemm_output_stationary(big_m, shape, rows, cols, pass);
+  // Each group needs at least a full column of tokens; groups narrower than N trade columns
+  // per PE for rows per PE, and a few beyond cols / N catch the rounding.
+  const int most = static_cast<int>(std::min<double>({std::floor(big_m / rows), static_cast<double>(cols),
+                                                      2.0 * std::ceil(cols / std::min<double>(n, cols))}));
+  for (int g = 2; g <= most; ++g) {
+    const int gc = cols / g;
+    const double per = std::ceil(big_m / g);
+    KernelCost c = gemm_output_stationary(per, shape, rows, gc, pass);
+    if (pass == GemmPass::grad_weight) {
+      // Each group holds a partial dW (K x N/gc per column); the partials pass along the
+      // rows through the g groups, one more pipelined chain of fp32 sums.
+      const double nc = std::ceil(n / std::min<double>(gc, n));
+      const double wavelets =
+          shape.k * nc * acc_bytes_ / (spec_.router.wavelet_bits / 8.0) / spec_.router.wavelets_per_cycle;
+      c.group_reduce_cycles = wavelets + (g - 1) * gc * spec_.router.hop_latency + g * kDataTaskCycles;
+      c.fill_cycles += c.group_reduce_cycles;
+      c.fabric_cycles += wavelets;
+      c.cycles += c.group_reduce_cycles;
+    }
+    if (c.cycles < best_cost.cycles * (1 - 1e-12)) {
+      best_cost = c;
+      best = {g, rows, gc, per};
+    }
+  }
+  best_cost.fmacs = big_m * shape.k * shape.n;
+  return {best, best_cost};
 }
 
 std::pair<GemmGroups, KernelCost> KernelCostModel::best_batched(const GemmShape& shape, double samples,

@@ -162,7 +162,7 @@ GemmMapping gemm_mapping(const Op& op, ExecMode mode) {
   // a resident copy of the embedding.)
   const bool has_weights = op.params > 0 || op.kind == OpKind::matmul;
   if (!has_weights) return GemmMapping::batched;
-  return mode == ExecMode::pipelined ? GemmMapping::weight_stationary : GemmMapping::output_stationary;
+  return mode == ExecMode::pipelined ? GemmMapping::weight_stationary : GemmMapping::tiled;
 }
 
 bool lowers_to_gemm(OpKind k) {

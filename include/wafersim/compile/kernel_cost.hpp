@@ -34,12 +34,13 @@ enum class Bound { compute, sram, fabric, setup, io, memoryx, swarmx, input, opt
 const char* to_string(Bound b);
 
 struct KernelCost {
-  double cycles = 0;          // total, including fill and setup
-  double compute_cycles = 0;  // SIMD issue
-  double sram_cycles = 0;     // SRAM port occupancy
-  double fabric_cycles = 0;   // wavelets on the busiest link
-  double setup_cycles = 0;    // op setup
-  double fill_cycles = 0;     // pipeline fill/drain + reduction latency
+  double cycles = 0;               // total, including fill and setup
+  double compute_cycles = 0;       // SIMD issue
+  double sram_cycles = 0;          // SRAM port occupancy
+  double fabric_cycles = 0;        // wavelets on the busiest link
+  double setup_cycles = 0;         // op setup
+  double fill_cycles = 0;          // pipeline fill/drain + reduction latency
+  double group_reduce_cycles = 0;  // part of fill_cycles: dW partials summed across column groups
   double fmacs = 0;
   double elem_ops = 0;
   Bound bound = Bound::none;
@@ -64,6 +65,13 @@ enum class GemmMapping {
   // group a narrower output-stationary region running its share of them -- so that a narrow
   // instance (the context GEMM's N = head dim) does not leave most columns idle.
   batched,
+  // Weight streaming's weight GEMMs: output-stationary with the tokens (M) split over column
+  // groups side by side, each group covering all of N with a narrower set of columns. An N
+  // just above the region's width (BERT's 1024, GPT-2's 768 on 750 columns) would otherwise
+  // leave up to half of every PE's accumulator tile idle. The weights reach every group by a
+  // multicast along the rows; dW partials of the groups are summed by one more chain along
+  // the rows (`group_reduce_cycles`).
+  tiled,
 };
 
 // The column groups a batched GEMM uses: `groups` groups of rows x cols PEs (the region's
@@ -88,6 +96,8 @@ class KernelCostModel {
   KernelCost elementwise(double elems, double ops_per_elem, int rows, int cols, bool reduce) const;
   // GemmMapping::batched: how the instances are grouped.
   GemmGroups batched_groups(const GemmShape& shape, double samples, int rows, int cols, GemmPass pass) const;
+  // GemmMapping::tiled: how the tokens are grouped (instances = rows of the output per group).
+  GemmGroups tiled_groups(const GemmShape& shape, double samples, int rows, int cols, GemmPass pass) const;
 
   double fmac_rate() const { return fmac_per_cycle_; }  // FMAC/cycle/PE at peak SIMD width
   double peak_flops_per_pe_cycle() const { return 2.0 * fmac_per_cycle_; }
@@ -100,6 +110,9 @@ class KernelCostModel {
   // The batched grouping with the fewest cycles, and its cost (one group's).
   std::pair<GemmGroups, KernelCost> best_batched(const GemmShape& shape, double samples, int rows, int cols,
                                                  GemmPass pass) const;
+  // The tiled grouping with the fewest cycles, and its cost (dW reduced across the groups).
+  std::pair<GemmGroups, KernelCost> best_tiled(const GemmShape& shape, double samples, int rows, int cols,
+                                               GemmPass pass) const;
   // Output-stationary on rows x cols with `big_m` rows of the output in all.
   KernelCost gemm_output_stationary(double big_m, const GemmShape& shape, int rows, int cols,
                                     GemmPass pass) const;

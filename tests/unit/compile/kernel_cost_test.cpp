@@ -114,3 +114,35 @@ TEST_CASE("batched GEMMs put narrow instances side by side", "[compile]") {
   // One instance: nothing to place side by side.
   CHECK(m.batched_groups(GemmShape{1, 2048, 2048, 128}, 1, rows, cols, GemmPass::forward).groups == 1);
 }
+
+TEST_CASE("tiled weight GEMMs recover the columns an N just above the width wastes", "[compile]") {
+  const SystemSpec spec = test::small_spec(994, 750);
+  const KernelCostModel m(spec, DType::fp16);
+  const int rows = 994, cols = 750;
+  // BERT-Large's attention output projection on 228 sequences of 128 tokens: N = 1024 on 750
+  // columns is 2 output columns per PE, the second only 37% used.
+  const GemmShape proj{1, 128, 1024, 1024};
+  const double samples = 228;
+  for (const GemmPass pass : {GemmPass::forward, GemmPass::grad_input, GemmPass::grad_weight}) {
+    const KernelCost plain = m.gemm(proj, samples, rows, cols, pass, GemmMapping::output_stationary);
+    const KernelCost tiled = m.gemm(proj, samples, rows, cols, pass, GemmMapping::tiled);
+    const GemmGroups g = m.tiled_groups(proj, samples, rows, cols, pass);
+    INFO("pass " << static_cast<int>(pass) << ": " << g.groups << " groups of " << g.cols << " columns");
+    CHECK(tiled.fmacs == Approx(plain.fmacs));
+    CHECK(g.groups > 1);
+    CHECK(g.instances == Approx(std::ceil(samples * 128 / g.groups)));
+    // dW pays for summing the groups' partials, so it gains less.
+    CHECK(tiled.cycles < (pass == GemmPass::grad_weight ? 0.95 : 0.85) * plain.cycles);
+    // dW partials of the groups are summed along the rows; the other passes have none.
+    CHECK((tiled.group_reduce_cycles > 0) == (pass == GemmPass::grad_weight));
+  }
+  // N that fills the columns evenly: the same work per PE, only a shorter broadcast front.
+  const GemmShape even{1, 128, 1024, 1500};
+  const double plain_even =
+      m.gemm(even, samples, rows, cols, GemmPass::forward, GemmMapping::output_stationary).cycles;
+  const double tiled_even = m.gemm(even, samples, rows, cols, GemmPass::forward, GemmMapping::tiled).cycles;
+  CHECK(tiled_even <= plain_even);
+  CHECK(tiled_even > 0.98 * plain_even);
+  // Too few tokens for a second group of full columns: one group.
+  CHECK(m.tiled_groups(proj, 1, rows, cols, GemmPass::forward).groups == 1);
+}
