@@ -322,6 +322,9 @@ ModelSpec read_r1(const YamlSection& top, const YAML::Node& root, const std::str
   // R1.x weight streaming: batch_size was per CS-2. Taken as the global batch; see docs/models.md.
   spec.training.batch = in.positive_int("batch_size");
   read_seq(root["train_input"], in, "train_input", spec.arch, spec.training);
+  // BERT scores only the masked positions it gathers (at most this many per sequence).
+  if (spec.arch.arch == Arch::encoder)
+    spec.arch.mlm_predictions = in.non_negative_int("max_predictions_per_seq", 0);
   spec.training.compute = read_precision(m, "");
   if (top.has("optimizer")) {
     const YamlSection o = top.section("optimizer");
@@ -346,6 +349,8 @@ ModelSpec read_r2(const YamlSection& top, const YAML::Node& root, const std::str
     read_seq(loader_node, loader, "trainer.fit.train_dataloader", spec.arch, spec.training);
   else
     read_seq(loader_node, m, "trainer.init.model", spec.arch, spec.training);
+  if (spec.arch.arch == Arch::encoder)
+    spec.arch.mlm_predictions = loader.non_negative_int("max_predictions_per_seq", 0);
   std::string fp16_type;
   if (init.has("precision")) {
     const YamlSection p = init.section("precision");

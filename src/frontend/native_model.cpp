@@ -15,7 +15,7 @@ using frontend::YamlSection;
 TransformerSpec read_architecture(const YamlSection& m) {
   m.check_keys({"name", "arch", "layers", "hidden", "heads", "kv_heads", "ffn", "vocab", "max_seq",
                 "position", "rotary_dim", "norm", "activation", "tied_embeddings", "bias", "parallel_block",
-                "type_vocab", "sliding_window"});
+                "type_vocab", "sliding_window", "mlm_predictions"});
   TransformerSpec a;
   a.name = m.text("name");
   a.arch = m.choice("arch", {{"decoder", Arch::decoder}, {"encoder", Arch::encoder}}, Arch::decoder);
@@ -45,6 +45,7 @@ TransformerSpec read_architecture(const YamlSection& m) {
   a.parallel_block = m.boolean("parallel_block", false);
   a.type_vocab = m.non_negative_int("type_vocab", 0);
   a.sliding_window = m.non_negative_int("sliding_window", 0);
+  a.mlm_predictions = m.non_negative_int("mlm_predictions", 0);
 
   // Shapes the graph needs to be whole numbers.
   if (a.hidden % a.heads != 0) {
@@ -66,6 +67,9 @@ TransformerSpec read_architecture(const YamlSection& m) {
   }
   if (a.parallel_block && a.arch == Arch::encoder) {
     m.fail("parallel_block", "parallel attention/FFN blocks are supported for decoders only");
+  }
+  if (a.mlm_predictions > 0 && a.arch != Arch::encoder) {
+    m.fail("mlm_predictions", "the masked-LM head is an encoder's (arch: encoder)");
   }
   if (a.sliding_window > 0 && a.arch == Arch::encoder) {
     m.fail("sliding_window", "a sliding attention window is supported for decoders only");
@@ -92,7 +96,13 @@ TrainingSpec read_training(const YamlSection& t, const TransformerSpec& a) {
   r.master = DType::fp32;
   r.optimizer =
       t.choice<std::string>("optimizer", {{"adamw", "adamw"}, {"adam", "adam"}, {"sgd", "sgd"}}, "adamw");
-  r.activation_checkpointing = t.boolean("activation_checkpointing", true);
+  enum class Checkpointing { automatic, on, off };
+  const Checkpointing ck = t.choice(
+      "activation_checkpointing",
+      {{"auto", Checkpointing::automatic}, {"true", Checkpointing::on}, {"false", Checkpointing::off}},
+      Checkpointing::automatic);
+  r.activation_checkpointing_auto = ck == Checkpointing::automatic;
+  r.activation_checkpointing = ck != Checkpointing::off;
   // Learned position tables have no rows beyond max_seq; rotary positions extrapolate.
   if (a.position == PositionEmbedding::learned && r.seq > a.max_seq) {
     t.fail("seq", "seq " + std::to_string(r.seq) + " exceeds model.max_seq " + std::to_string(a.max_seq) +

@@ -212,9 +212,12 @@ class TransformerBuilder {
   }
 
   void head(int layer, OpId x) {
+    // BERT's MLM head scores only the masked positions it gathers (mlm_predictions per
+    // sequence); every op of the head then runs on those rows only.
+    const double all = s_;
+    if (a_.arch == Arch::encoder && a_.mlm_predictions > 0) s_ = std::min<double>(s_, a_.mlm_predictions);
     if (a_.arch == Arch::encoder) {
       // BERT MLM head: dense + activation + norm, then the (tied) vocabulary projection.
-      // Logits are computed for every position, not only the masked ones.
       OpId dense = add(matmul("head.transform", layer, h_, h_, true, a_.bias));
       link(x, dense, act());
       const ActivationKind k = is_gated(a_.activation) ? ActivationKind::gelu : a_.activation;
@@ -233,6 +236,7 @@ class TransformerBuilder {
     OpId loss = add(
         elementwise("head.loss", OpKind::loss, layer, logits, 1, rules::loss_ops_per_elem * logits, logits));
     link(lm, loss, logits, "logits");
+    s_ = all;
   }
 
   const TransformerSpec& a_;
@@ -253,6 +257,7 @@ void check_buildable(const TransformerSpec& a, int seq) {
   if (a.rotary_dim > a.hidden / a.heads) fail("rotary_dim exceeds the head dimension");
   if (a.arch == Arch::encoder && a.parallel_block) fail("parallel_block is for decoders only");
   if (a.sliding_window < 0) fail("sliding_window must not be negative");
+  if (a.mlm_predictions < 0) fail("mlm_predictions must not be negative");
 }
 
 }  // namespace

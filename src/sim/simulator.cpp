@@ -219,6 +219,23 @@ RunStats simulate_weight_streaming(const SystemSpec& spec, const ModelSpec& mode
   else
     st.notes.push_back(fmt::format("{} micro-batches of {} samples per CS-2 (at most {} fit at once)",
                                    plan.micro_batches, plan.micro_batch, plan.max_micro_batch));
+  if (plan.recompute_chosen) {
+    const char* what = plan.recompute ? "recomputed from each layer's input in the backward pass"
+                                      : "all kept for the backward pass (no recomputation)";
+    if (plan.recompute_alternative_s > 0)
+      st.notes.push_back(
+          fmt::format("activations {} (activation_checkpointing auto: est. {:.3g} s of wafer time "
+                      "per step, {:.3g} s the other way)",
+                      what, plan.est_step_s, plan.recompute_alternative_s));
+    else
+      st.notes.push_back(
+          fmt::format("activations {} (activation_checkpointing auto: the other way does not fit)", what));
+  } else {
+    st.notes.push_back(fmt::format("activations {} (activation_checkpointing: {})",
+                                   plan.recompute ? "recomputed from each layer's input in the backward pass"
+                                                  : "all kept for the backward pass",
+                                   plan.recompute ? "true" : "false"));
+  }
   st.notes.push_back(fmt::format("SwarmX tree: {} node(s) in {} level(s); {} link transactions",
                                  res.swarmx_nodes, res.swarmx_levels, res.transactions));
   const char* path_name = path.bound == Bound::io       ? "CS-2 I/O bandwidth (io.ports, io.port_bandwidth)"

@@ -44,16 +44,25 @@ struct TransformerSpec {
   bool parallel_block = false;  // GPT-J style: attention and FFN read the same input
   int type_vocab = 0;           // BERT token types (0 = none)
   int sliding_window = 0;       // keys each query attends to (Mistral); 0 = the whole sequence
+  // Encoder MLM head: positions scored per sequence (BERT gathers the masked positions,
+  // `max_predictions_per_seq`); 0 = every position.
+  int mlm_predictions = 0;
 };
 
 struct TrainingSpec {
-  int batch = 0;                         // global batch (sequences) per step
-  int seq = 0;                           // sequence length
-  std::string seq_source;                // where `seq` came from ("--seq", a key, a data path)
-  DType compute = DType::fp16;           // activations/weights on the wafer
-  DType master = DType::fp32;            // master weights and optimizer state
-  std::string optimizer = "adamw";       // adamw | adam | sgd
-  bool activation_checkpointing = true;  // keep layer inputs only, recompute in backward
+  int batch = 0;                    // global batch (sequences) per step
+  int seq = 0;                      // sequence length
+  std::string seq_source;           // where `seq` came from ("--seq", a key, a data path)
+  DType compute = DType::fp16;      // activations/weights on the wafer
+  DType master = DType::fp32;       // master weights and optimizer state
+  std::string optimizer = "adamw";  // adamw | adam | sgd
+  // Weight streaming: keep only each layer's input and recompute the forward pass in the
+  // backward (true), or keep every activation the backward needs (false). With
+  // `activation_checkpointing_auto` (the default, `auto` in a model file) the planner tries
+  // both and keeps the faster, as the Cerebras compiler searches its micro-batch size; the
+  // flag then says what it chose.
+  bool activation_checkpointing = true;
+  bool activation_checkpointing_auto = true;
 };
 
 // How the model was described: a transformer the graph builder expands (any `seq`), or a

@@ -17,10 +17,17 @@ struct WsPlan {
   int systems = 1;
   int batch = 0;  // global
   int seq = 0;
-  int batch_per_system = 0;           // largest share (the slowest system)
-  int micro_batch = 0;                // samples per micro-batch
-  int micro_batches = 0;              // per step
-  int max_micro_batch = 0;            // largest that fits
+  int batch_per_system = 0;  // largest share (the slowest system)
+  int micro_batch = 0;       // samples per micro-batch
+  int micro_batches = 0;     // per step
+  int max_micro_batch = 0;   // largest that fits
+  // Activations: recomputed from each layer's input in the backward (true) or all kept; with
+  // `recompute_chosen` the planner picked it (the model said `auto`) over the alternative's
+  // estimated step time `recompute_alternative_s` (0 when the alternative does not fit).
+  bool recompute = true;
+  bool recompute_chosen = false;
+  double est_step_s = 0;
+  double recompute_alternative_s = 0;
   Rect region;                        // the usable rectangle every kernel runs on
   std::vector<CompiledLayer> layers;  // compiled for `micro_batch` samples
   // Per-tile SRAM at the peak of a step (weight buffers + checkpoints + working set).

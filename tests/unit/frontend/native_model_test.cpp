@@ -225,3 +225,18 @@ TEST_CASE("odd inputs never raise anything but ConfigError", "[frontend]") {
     }
   }
 }
+
+TEST_CASE("activation_checkpointing is auto, true or false", "[frontend]") {
+  const ModelSpec dflt = load_native_model_text(kGood, "test.yaml");
+  CHECK(dflt.training.activation_checkpointing_auto);
+  const ModelSpec a = load_native_model_text(kGood + "  activation_checkpointing: auto\n", "test.yaml");
+  CHECK(a.training.activation_checkpointing_auto);
+  const ModelSpec on = load_native_model_text(kGood + "  activation_checkpointing: true\n", "test.yaml");
+  CHECK_FALSE(on.training.activation_checkpointing_auto);
+  CHECK(on.training.activation_checkpointing);
+  const ModelSpec off = load_native_model_text(kGood + "  activation_checkpointing: false\n", "test.yaml");
+  CHECK_FALSE(off.training.activation_checkpointing_auto);
+  CHECK_FALSE(off.training.activation_checkpointing);
+  expect_error(kGood + "  activation_checkpointing: sometimes\n", "training.activation_checkpointing", 13,
+               "auto, true, false");
+}

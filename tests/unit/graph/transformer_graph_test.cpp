@@ -89,10 +89,24 @@ TEST_CASE("shipped models: parameters match the closed form and the published co
 TEST_CASE("shipped models: training FLOPs match 6 N s + 12 L s^2 h within 1%", "[graph]") {
   for (const auto& m : kShipped) {
     INFO(m.file);
-    const ModelSpec spec = load_shipped(m.file);
+    ModelSpec spec = load_shipped(m.file);
+    // The closed form scores every position; a BERT head on its masked positions only is
+    // checked against it below.
+    const int predictions = spec.arch.mlm_predictions;
+    spec.arch.mlm_predictions = 0;
     const LayerGraph g = build_transformer_graph(spec.arch, spec.training.seq);
     CHECK(g.training_flops_per_sample() ==
           Approx(closed_form_training_flops(spec.arch, spec.training.seq)).epsilon(0.01));
+    if (predictions > 0) {
+      // Head GEMMs (transform h x h, vocabulary h x V) run on `predictions` rows instead of s.
+      spec.arch.mlm_predictions = predictions;
+      const LayerGraph masked = build_transformer_graph(spec.arch, spec.training.seq);
+      const double h = spec.arch.hidden;
+      const double head_fmacs_per_row = h * h + h * spec.arch.vocab;
+      const double saved = 3.0 * 2.0 * head_fmacs_per_row * (spec.training.seq - predictions);
+      CHECK(masked.training_flops_per_sample() ==
+            Approx(g.training_flops_per_sample() - saved).epsilon(0.001));
+    }
     // Backward FMACs are exactly twice forward in this model (dX + dW, both GEMM operands).
     CHECK(g.bwd_fmacs_per_sample() == Approx(2 * g.fwd_fmacs_per_sample()));
   }
@@ -121,7 +135,8 @@ TEST_CASE("shipped models: layer groups", "[graph]") {
     CHECK(groups[0].fwd_fmacs == 0);
     CHECK(groups[0].input_elems == Approx(s * (a.type_vocab > 0 ? 2 : 1)));  // token (+type) ids
     CHECK(groups[3].input_elems == Approx(s * a.hidden));                    // a block's input
-    CHECK(groups.back().input_elems == Approx(s * a.hidden));
+    const double head_rows = a.mlm_predictions > 0 ? std::min<double>(s, a.mlm_predictions) : s;
+    CHECK(groups.back().input_elems == Approx(head_rows * a.hidden));  // BERT: the masked rows
     // All blocks are alike.
     CHECK(groups[1].params == groups[a.layers].params);
     CHECK(groups[1].fwd_fmacs == Approx(groups[a.layers].fwd_fmacs));

@@ -70,3 +70,29 @@ TEST_CASE("batch smaller than the number of systems is a usage error", "[map]") 
   TileArray tiles = TileArray::from_spec(spec);
   CHECK_THROWS_AS(plan_weight_streaming(spec, model, graph, 4, tiles), UsageError);
 }
+
+TEST_CASE("activation_checkpointing auto keeps the faster of recomputing and keeping", "[map]") {
+  const auto spec = test::small_spec(256, 256);
+  auto model = gpt2_small(64, 256);
+  const auto graph = build_transformer_graph(model.arch, model.training.seq);
+  TileArray tiles = TileArray::from_spec(spec);
+  model.training.activation_checkpointing_auto = false;
+  model.training.activation_checkpointing = true;
+  const WsPlan on = plan_weight_streaming(spec, model, graph, 1, tiles);
+  model.training.activation_checkpointing = false;
+  const WsPlan off = plan_weight_streaming(spec, model, graph, 1, tiles);
+  CHECK(on.recompute);
+  CHECK_FALSE(off.recompute);
+  CHECK_FALSE(on.recompute_chosen);
+  // Recomputing keeps only the layer inputs: larger micro-batches fit.
+  CHECK(on.max_micro_batch > off.max_micro_batch);
+  model.training.activation_checkpointing_auto = true;
+  for (const bool start : {true, false}) {
+    model.training.activation_checkpointing = start;
+    const WsPlan a = plan_weight_streaming(spec, model, graph, 1, tiles);
+    CHECK(a.recompute_chosen);
+    CHECK(a.est_step_s == Approx(std::min(on.est_step_s, off.est_step_s)));
+    CHECK(a.recompute_alternative_s == Approx(std::max(on.est_step_s, off.est_step_s)));
+    CHECK(a.recompute == (on.est_step_s < off.est_step_s));
+  }
+}
