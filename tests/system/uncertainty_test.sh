@@ -27,7 +27,7 @@ if cmp -s "$tmp/a.json" "$tmp/c.json"; then bad "--seed changes nothing"; else o
 expect 2 "--samples 3: expected 8..100000" run --system "$sys" --model "$model" --uncertainty --samples 3
 sed 's/range 850 MHz .. 1.1 GHz:/range 850 MHz to 1.1 GHz;/' "$sys" >"$tmp/bad.yaml"
 expect 2 "bad.yaml:26" run --system "$tmp/bad.yaml" --model "$model"
-sed 's/range 850 MHz .. 1.1 GHz:/range 900 MHz .. 1.1 GHz:/' "$sys" >"$tmp/bad2.yaml"
+sed 's/range 850 MHz .. 1.1 GHz:/range 1.05 GHz .. 1.1 GHz:/' "$sys" >"$tmp/bad2.yaml"
 expect 2 "does not contain the value" run --system "$tmp/bad2.yaml" --model "$model"
 # validate: a band column and the count of published figures inside their band.
 cat >"$tmp/v.yaml" <<YAML

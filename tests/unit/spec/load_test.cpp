@@ -57,7 +57,7 @@ TEST_CASE("configs/cs2.yaml loads with the WSE-2 numbers", "[spec]") {
   CHECK(s.swarmx.max_systems == 192);
   CHECK(s.input.workers == 4);
   CHECK(s.calibration.compute_efficiency == 1.0);
-  CHECK(s.calibration.step_overhead.value == 0.0);
+  CHECK(s.calibration.step_overhead.value == Approx(0.08));  // scripts/calibrate.py --write
   CHECK(s.map.strategy == "auto");
   CHECK(s.map.tile_reserve.value == 0u);
   CHECK(s.sim.stream_chunk.value == 32u * 1024 * 1024);
@@ -88,10 +88,13 @@ TEST_CASE("cs1, cs3 and small-wafer configs load", "[spec]") {
   CHECK(small.wafer.width == 64);
   CHECK(small.wafer.height == 64);
   CHECK(small.wafer.usable == Rect{0, 0, 64, 64});
-  // Everything but the grid is CS-2.
+  // Everything but the grid and the calibration (neutral on the test wafer) is CS-2.
   SystemSpec cs2 = load_system_spec(test::cs2_path());
   cs2.name = small.name;
   cs2.wafer = small.wafer;
+  CHECK(small.calibration.step_overhead.value == 0.0);
+  CHECK(small.calibration.compute_efficiency == 1.0);
+  cs2.calibration = small.calibration;
   check_same_params(cs2, small);
 }
 

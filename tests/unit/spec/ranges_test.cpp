@@ -30,12 +30,13 @@ std::string error_of(const std::string& text) {
 
 TEST_CASE("the shipped configs give ranges in base units with their source class", "[spec]") {
   const auto cs3 = load_param_ranges(WAFERSIM_SOURCE_DIR "/configs/cs3.yaml");
-  const auto clock = std::find_if(cs3.begin(), cs3.end(), [](const ParamRange& r) { return r.path == "pe.clock"; });
+  const auto clock =
+      std::find_if(cs3.begin(), cs3.end(), [](const ParamRange& r) { return r.path == "pe.clock"; });
   REQUIRE(clock != cs3.end());
   CHECK(clock->lo == Approx(850e6));
   CHECK(clock->hi == Approx(1.1e9));
-  CHECK(clock->value == Approx(875e6));
-  CHECK(clock->source == "unverified");
+  CHECK(clock->value == Approx(1.04e9));
+  CHECK(clock->source == "D");
   CHECK(clock->lo_text == "850 MHz");
   CHECK(clock->hi_text == "1.1 GHz");
   CHECK_FALSE(clock->integer);
@@ -51,7 +52,8 @@ TEST_CASE("the shipped configs give ranges in base units with their source class
 
 TEST_CASE("integer parameters are rounded when set from a sample", "[spec]") {
   const auto ranges = builtin_param_ranges();
-  const auto w = std::find_if(ranges.begin(), ranges.end(), [](const ParamRange& r) { return r.path == "input.workers"; });
+  const auto w = std::find_if(ranges.begin(), ranges.end(),
+                              [](const ParamRange& r) { return r.path == "input.workers"; });
   REQUIRE(w != ranges.end());
   CHECK(w->integer);
   CHECK(w->value_text(3.6) == "4");
@@ -60,9 +62,11 @@ TEST_CASE("integer parameters are rounded when set from a sample", "[spec]") {
   CHECK(s.input.workers == 6);
 }
 
-TEST_CASE("prose that says 'range' is not a range, and a malformed one is an error with file:line", "[spec]") {
+TEST_CASE("prose that says 'range' is not a range, and a malformed one is an error with file:line",
+          "[spec]") {
   CHECK(error_of(cs2_with("# P: Cerebras product pages", "# P: the product range of Cerebras")).empty());
-  const std::string bad = error_of(cs2_with("hop_latency: 2                 # S:", "hop_latency: 2  # S: x; range 1 to 4; "));
+  const std::string bad =
+      error_of(cs2_with("hop_latency: 2                 # S:", "hop_latency: 2  # S: x; range 1 to 4; "));
   CHECK(bad.find("x.yaml:") != std::string::npos);
   CHECK(bad.find("router.hop_latency") != std::string::npos);
   CHECK(bad.find("range LO .. HI: reason") != std::string::npos);
