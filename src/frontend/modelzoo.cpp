@@ -45,6 +45,10 @@ constexpr Family families[] = {
      PositionEmbedding::rotary},
     {"bert", Arch::encoder, false, true, true, NormKind::layernorm, ActivationKind::gelu,
      PositionEmbedding::learned},
+    // ESM-2 (protein language model): a BERT-style masked-LM encoder with rotary positions and
+    // pre-LayerNorm blocks (the norm's place does not change the cost model's work).
+    {"esm2", Arch::encoder, false, true, true, NormKind::layernorm, ActivationKind::gelu,
+     PositionEmbedding::rotary},
     // Falcon: parallel attention and MLP on one shared LayerNorm, multi-query attention.
     {"falcon", Arch::decoder, true, true, false, NormKind::layernorm, ActivationKind::gelu,
      PositionEmbedding::rotary},
