@@ -12,10 +12,10 @@
 
 #include "commands.hpp"
 #include "wafersim/core/error.hpp"
-#include "wafersim/fabric/cycle/sharded.hpp"
 #include "wafersim/report/heatmap.hpp"
 #include "wafersim/report/report.hpp"
 #include "wafersim/spec/system_spec.hpp"
+#include "wafersim/system/sharded.hpp"
 
 namespace wafersim::cli {
 

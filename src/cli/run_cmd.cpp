@@ -2,9 +2,9 @@
 
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <thread>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "commands.hpp"
@@ -14,6 +14,7 @@
 #include "wafersim/report/heatmap.hpp"
 #include "wafersim/report/json_report.hpp"
 #include "wafersim/report/report.hpp"
+#include "wafersim/report/trace.hpp"
 #include "wafersim/sim/simulator.hpp"
 #include "wafersim/spec/param_ranges.hpp"
 #include "wafersim/spec/system_spec.hpp"
@@ -124,9 +125,10 @@ Runner add_run_command(CLI::App& app) {
     }
     const RunStats stats = simulate(spec, model, a->opt);
     if (!to_stdout && !a->quiet) fmt::print("{}", format_text_report(stats));
-    if (band && !to_stdout && !a->quiet) fmt::print("{}", sweep::format_uncertainty(*band, stats.samples_per_s));
+    if (band && !to_stdout && !a->quiet)
+      fmt::print("{}", sweep::format_uncertainty(*band, stats.samples_per_s));
     if (a->breakdown && !to_stdout) fmt::print("{}", format_breakdown(stats));
-    if (!a->trace.empty()) write_output("--trace", a->trace, stats.trace_json);
+    if (!a->trace.empty()) write_output("--trace", a->trace, trace_json(stats.timeline));
     if (!a->heatmap.empty()) {
       Heatmap h;
       h.width = stats.map_width;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <variant>
+
 namespace wafersim {
 
 std::string json_escape(const std::string& s) {
@@ -28,57 +30,64 @@ std::string json_escape(const std::string& s) {
 }
 
 namespace {
+
 std::string us(double t) { return fmt::format("{:.3f}", t * 1e6); }
+
+std::string args_body(const std::vector<TimelineArg>& args) {
+  std::string o;
+  for (const auto& a : args) {
+    if (!o.empty()) o += ", ";
+    o += fmt::format(R"("{}": )", json_escape(a.key));
+    if (const auto* n = std::get_if<long long>(&a.value))
+      o += fmt::format("{}", *n);
+    else
+      o += fmt::format(R"("{}")", json_escape(std::get<std::string>(a.value)));
+  }
+  return o;
+}
+
+std::string event_json(const TimelineEvent& e) {
+  using K = TimelineEvent::Kind;
+  switch (e.kind) {
+    case K::process:
+      return fmt::format(R"({{"ph":"M","pid":{},"name":"process_name","args":{{"name":"{}"}}}})", e.pid,
+                         json_escape(e.name)) +
+             ",\n" +
+             fmt::format(R"({{"ph":"M","pid":{},"name":"process_sort_index","args":{{"sort_index":{}}}}})",
+                         e.pid, e.sort_index);
+    case K::thread:
+      return fmt::format(R"({{"ph":"M","pid":{},"tid":{},"name":"thread_name","args":{{"name":"{}"}}}})",
+                         e.pid, e.tid, json_escape(e.name)) +
+             ",\n" +
+             fmt::format(
+                 R"({{"ph":"M","pid":{},"tid":{},"name":"thread_sort_index","args":{{"sort_index":{}}}}})",
+                 e.pid, e.tid, e.sort_index);
+    case K::slice:
+      return fmt::format(
+          R"({{"ph":"X","pid":{},"tid":{},"name":"{}","cat":"{}","ts":{},"dur":{},"args":{{{}}}}})", e.pid,
+          e.tid, json_escape(e.name), json_escape(e.category), us(e.t0), us(e.t1 - e.t0), args_body(e.args));
+    case K::counter:
+      return fmt::format(R"({{"ph":"C","pid":{},"name":"{}","ts":{},"args":{{"value":{:.4f}}}}})", e.pid,
+                         json_escape(e.name), us(e.t0), e.value);
+    case K::flow:
+      return fmt::format(R"({{"ph":"s","id":{},"pid":{},"tid":{},"name":"{}","cat":"flow","ts":{}}})",
+                         e.flow_id, e.pid, e.tid, json_escape(e.name), us(e.t0)) +
+             ",\n" +
+             fmt::format(
+                 R"({{"ph":"f","bp":"e","id":{},"pid":{},"tid":{},"name":"{}","cat":"flow","ts":{}}})",
+                 e.flow_id, e.to_pid, e.to_tid, json_escape(e.name), us(e.t1));
+  }
+  return {};
+}
+
 }  // namespace
 
-int TraceWriter::process(const std::string& name, int sort_index) {
-  const int pid = next_pid_++;
-  next_tid_.resize(static_cast<std::size_t>(pid) + 1, 1);
-  events_.push_back(fmt::format(R"({{"ph":"M","pid":{},"name":"process_name","args":{{"name":"{}"}}}})", pid,
-                                json_escape(name)));
-  events_.push_back(fmt::format(
-      R"({{"ph":"M","pid":{},"name":"process_sort_index","args":{{"sort_index":{}}}}})", pid, sort_index));
-  return pid;
-}
-
-int TraceWriter::thread(int pid, const std::string& name, int sort_index) {
-  const int tid = next_tid_[static_cast<std::size_t>(pid)]++;
-  events_.push_back(
-      fmt::format(R"({{"ph":"M","pid":{},"tid":{},"name":"thread_name","args":{{"name":"{}"}}}})", pid, tid,
-                  json_escape(name)));
-  events_.push_back(
-      fmt::format(R"({{"ph":"M","pid":{},"tid":{},"name":"thread_sort_index","args":{{"sort_index":{}}}}})",
-                  pid, tid, sort_index));
-  return tid;
-}
-
-void TraceWriter::slice(int pid, int tid, const std::string& name, const std::string& category, double t0,
-                        double t1, const std::string& args) {
-  events_.push_back(
-      fmt::format(R"({{"ph":"X","pid":{},"tid":{},"name":"{}","cat":"{}","ts":{},"dur":{},"args":{{{}}}}})",
-                  pid, tid, json_escape(name), json_escape(category), us(t0), us(t1 - t0), args));
-}
-
-void TraceWriter::counter(int pid, const std::string& name, double t, double value) {
-  events_.push_back(fmt::format(R"({{"ph":"C","pid":{},"name":"{}","ts":{},"args":{{"value":{:.4f}}}}})", pid,
-                                json_escape(name), us(t), value));
-}
-
-void TraceWriter::flow(const std::string& name, int pid_from, int tid_from, double t_from, int pid_to,
-                       int tid_to, double t_to) {
-  const int id = next_flow_++;
-  events_.push_back(fmt::format(R"({{"ph":"s","id":{},"pid":{},"tid":{},"name":"{}","cat":"flow","ts":{}}})",
-                                id, pid_from, tid_from, json_escape(name), us(t_from)));
-  events_.push_back(
-      fmt::format(R"({{"ph":"f","bp":"e","id":{},"pid":{},"tid":{},"name":"{}","cat":"flow","ts":{}}})", id,
-                  pid_to, tid_to, json_escape(name), us(t_to)));
-}
-
-std::string TraceWriter::json() const {
+std::string trace_json(const Timeline& timeline) {
   std::string o = "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n";
-  for (std::size_t i = 0; i < events_.size(); ++i) {
-    o += events_[i];
-    o += i + 1 < events_.size() ? ",\n" : "\n";
+  const auto& events = timeline.events();
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    o += event_json(events[i]);
+    o += i + 1 < events.size() ? ",\n" : "\n";
   }
   return o + "]}\n";
 }

@@ -1,7 +1,7 @@
 #pragma once
 // The two execution modes behind `simulate` (private to the sim part).
 #include "wafersim/graph/layer_graph.hpp"
-#include "wafersim/report/stats.hpp"
+#include "wafersim/results/stats.hpp"
 #include "wafersim/sim/simulator.hpp"
 #include "wafersim/spec/system_spec.hpp"
 

@@ -4,7 +4,7 @@
 
 #include "wafersim/map/pipeline_plan.hpp"
 #include "wafersim/map/ws_plan.hpp"
-#include "wafersim/report/stats.hpp"
+#include "wafersim/results/stats.hpp"
 #include "wafersim/sim/pipeline_des.hpp"
 #include "wafersim/system/cluster.hpp"
 #include "wafersim/tile/tile_array.hpp"
@@ -17,13 +17,13 @@ void finish_breakdown(Breakdown& b, double step_s, const std::string& weight_pat
 
 void ws_breakdown(const ClusterResult& res, const WsPlan& plan, int measured_steps,
                   const std::string& weight_path, RunStats& st);
-std::string ws_trace(const ClusterResult& res, const WsPlan& plan, int trace_steps);
+Timeline ws_trace(const ClusterResult& res, const WsPlan& plan, int trace_steps);
 // Sizes the per-tile maps of `out` to the whole grid, every tile "no data" (NaN).
 void init_tile_maps(const SystemSpec& spec, RunStats& out);
 void ws_tile_maps(const SystemSpec& spec, const TileArray& tiles, const RunStats& st, RunStats& out);
 
 void pipe_breakdown(const PipelinePlan& plan, const PipeResult& res, int measured_batches, RunStats& st);
-std::string pipe_trace(const PipelinePlan& plan, const PipeResult& res, int batch, int trace_steps);
+Timeline pipe_trace(const PipelinePlan& plan, const PipeResult& res, int batch, int trace_steps);
 void pipe_tile_maps(const SystemSpec& spec, const TileArray& tiles, const PipelinePlan& plan,
                     const RunStats& st, RunStats& out);
 

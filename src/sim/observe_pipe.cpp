@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "observe.hpp"
-#include "wafersim/report/trace.hpp"
+#include "wafersim/results/timeline.hpp"
 
 namespace wafersim::detail {
 
@@ -72,8 +72,8 @@ void pipe_breakdown(const PipelinePlan& plan, const PipeResult& res, int measure
   st.breakdown = all;
 }
 
-std::string pipe_trace(const PipelinePlan& plan, const PipeResult& res, int batch, int trace_steps) {
-  TraceWriter tw;
+Timeline pipe_trace(const PipelinePlan& plan, const PipeResult& res, int batch, int trace_steps) {
+  Timeline tw;
   const int steps = static_cast<int>(res.batch_end_s.size());
   const int k = std::clamp(trace_steps, 1, steps);
   const double t_end = res.batch_end_s[static_cast<std::size_t>(k - 1)];
@@ -94,7 +94,7 @@ std::string pipe_trace(const PipelinePlan& plan, const PipeResult& res, int batc
           : t.kind == 1 ? "backward"
                         : "update",
           t.t0, t.t1,
-          t.kind == 2 ? fmt::format(R"("batch": {})", t.sample) : fmt::format(R"("sample": {})", t.sample));
+          std::vector<TimelineArg>{{t.kind == 2 ? "batch" : "sample", static_cast<long long>(t.sample)}});
     }
   }
   // Activation arrows stage to stage for the first samples of each traced batch.
@@ -114,10 +114,10 @@ std::string pipe_trace(const PipelinePlan& plan, const PipeResult& res, int batc
   const int wait_t = tw.thread(in, "stage 0 starved", 2);
   for (const auto& t : res.input_sends)
     if (t.t0 < t_end)
-      tw.slice(in, in_t, "sample", "input", t.t0, t.t1, fmt::format(R"("sample": {})", t.sample));
+      tw.slice(in, in_t, "sample", "input", t.t0, t.t1, {{"sample", static_cast<long long>(t.sample)}});
   for (const auto& t : res.input_waits)
     if (t.t0 < t_end) tw.slice(in, wait_t, "waiting for input", "stall", t.t0, t.t1);
-  return tw.json();
+  return tw;
 }
 
 void pipe_tile_maps(const SystemSpec& spec, const TileArray& tiles, const PipelinePlan& plan,

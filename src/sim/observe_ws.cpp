@@ -7,7 +7,7 @@
 #include <map>
 
 #include "observe.hpp"
-#include "wafersim/report/trace.hpp"
+#include "wafersim/results/timeline.hpp"
 
 namespace wafersim::detail {
 
@@ -131,8 +131,7 @@ std::vector<Interval> merged(const std::vector<Interval>& iv, double t_end) {
   return out;
 }
 
-void counters(TraceWriter& tw, int pid, const std::string& name, const std::vector<Interval>& iv,
-              double t_end) {
+void counters(Timeline& tw, int pid, const std::string& name, const std::vector<Interval>& iv, double t_end) {
   constexpr int kBuckets = 200;
   const double w = t_end / kBuckets;
   if (w <= 0) return;
@@ -149,8 +148,8 @@ const char* pass_name(int p) { return p == 0 ? "fwd" : "bwd"; }
 
 }  // namespace
 
-std::string ws_trace(const ClusterResult& res, const WsPlan& plan, int trace_steps) {
-  TraceWriter tw;
+Timeline ws_trace(const ClusterResult& res, const WsPlan& plan, int trace_steps) {
+  Timeline tw;
   const int layers = static_cast<int>(plan.layers.size());
   const int steps = static_cast<int>(res.step_end_s.size());
   const int k = std::clamp(trace_steps, 1, steps);
@@ -172,7 +171,10 @@ std::string ws_trace(const ClusterResult& res, const WsPlan& plan, int trace_ste
     if (w.t0 >= t_end) break;
     const StreamId id = decode_stream(w.id, layers, plan.micro_batches);
     tw.slice(mx, mx_w, fmt::format("{} {} weights", lname(id.layer), pass_name(id.pass)), "weights", w.t0,
-             w.t1, fmt::format(R"("step": {}, "micro": {}, "stream": {})", id.step, id.micro, w.id));
+             w.t1,
+             {{"step", static_cast<long long>(id.step)},
+              {"micro", static_cast<long long>(id.micro)},
+              {"stream", static_cast<long long>(w.id)}});
     if (static_cast<std::size_t>(w.id) < stream_mid.size())
       stream_mid[static_cast<std::size_t>(w.id)] = 0.5 * (w.t0 + w.t1);
   }
@@ -182,7 +184,7 @@ std::string ws_trace(const ClusterResult& res, const WsPlan& plan, int trace_ste
   for (const auto& o : res.memoryx.optimizer)
     if (o.t0 < t_end)
       tw.slice(mx, mx_o, fmt::format("update {}", lname(o.layer)), "update", o.t0, o.t1,
-               fmt::format(R"("step": {})", o.id));
+               {{"step", static_cast<long long>(o.id)}});
   if (const int li = link_index("memoryx_out"); li >= 0)
     counters(tw, mx, "MemoryX out utilization", res.link_busy[static_cast<std::size_t>(li)], t_end);
 
@@ -212,7 +214,9 @@ std::string ws_trace(const ClusterResult& res, const WsPlan& plan, int trace_ste
       const StreamId id = decode_stream(kr.id, layers, plan.micro_batches);
       tw.slice(wafer, kt, fmt::format("{} {}", lname(id.layer), pass_name(id.pass)),
                id.pass == 0 ? "forward" : "backward", kr.t0, kr.t1,
-               fmt::format(R"("step": {}, "micro": {}, "layer": "{}")", id.step, id.micro, lname(id.layer)));
+               {{"step", static_cast<long long>(id.step)},
+                {"micro", static_cast<long long>(id.micro)},
+                {"layer", std::string(lname(id.layer))}});
       const auto j = static_cast<std::size_t>(kr.id);
       if (j < stream_mid.size() && stream_mid[j] >= 0)
         tw.flow("weights", mx, mx_w, stream_mid[j], wafer, kt, 0.5 * (kr.t0 + kr.t1));
@@ -241,7 +245,7 @@ std::string ws_trace(const ClusterResult& res, const WsPlan& plan, int trace_ste
       for (const auto& iv : merged(res.link_busy[static_cast<std::size_t>(li)], t_end))
         tw.slice(in, in_t, "input batch", "input", iv.t0, iv.t1);
   }
-  return tw.json();
+  return tw;
 }
 
 void init_tile_maps(const SystemSpec& spec, RunStats& out) {

@@ -148,7 +148,7 @@ RunStats simulate_pipelined(const SystemSpec& spec, const ModelSpec& model, cons
       }(),
       plan.stages.size(), st.tiles, format_bytes(plan.total_bytes)));
   pipe_breakdown(plan, res, pc.batches - 1, st);
-  if (opt.trace) st.trace_json = pipe_trace(plan, res, pc.batch, opt.trace_steps);
+  if (opt.trace) st.timeline = pipe_trace(plan, res, pc.batch, opt.trace_steps);
   if (opt.tile_maps) pipe_tile_maps(spec, tiles, plan, st, st);
   check_invariants(st);
   return st;

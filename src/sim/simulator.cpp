@@ -9,7 +9,7 @@
 #include "observe.hpp"
 #include "wafersim/compile/kernel_cost.hpp"
 #include "wafersim/core/error.hpp"
-#include "wafersim/fabric/cycle/kernel_check.hpp"
+#include "wafersim/crosscheck/kernel_check.hpp"
 #include "wafersim/graph/layer_graph.hpp"
 #include "wafersim/map/ws_plan.hpp"
 #include "wafersim/system/cluster.hpp"
@@ -242,7 +242,7 @@ RunStats simulate_weight_streaming(const SystemSpec& spec, const ModelSpec& mode
                           : path.bound == Bound::swarmx ? "SwarmX NICs (swarmx.nic_bandwidth, swarmx.lanes)"
                                                         : "MemoryX bandwidth (memoryx.bandwidth)";
   ws_breakdown(res, plan, measured, path_name, st);
-  if (opt.trace) st.trace_json = ws_trace(res, plan, opt.trace_steps);
+  if (opt.trace) st.timeline = ws_trace(res, plan, opt.trace_steps);
   if (opt.tile_maps) ws_tile_maps(spec, tiles, st, st);
   check_invariants(st);
   return st;

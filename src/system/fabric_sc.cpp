@@ -7,7 +7,7 @@
 #include <systemc>
 
 #include "wafersim/core/error.hpp"
-#include "wafersim/fabric/cycle/sharded.hpp"
+#include "wafersim/system/sharded.hpp"
 
 namespace wafersim::cycle {
 

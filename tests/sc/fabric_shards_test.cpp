@@ -2,7 +2,7 @@
 // SystemC elaborates once per process, so every runner is created before the first run.
 #include <catch2/catch.hpp>
 
-#include "wafersim/fabric/cycle/sharded.hpp"
+#include "wafersim/system/sharded.hpp"
 
 using namespace wafersim::cycle;
 

@@ -1,6 +1,8 @@
 // The timeline trace: valid JSON, monotonic and properly nested slices per track, every
 // kernel once per traced step, pass and micro-batch, flow arrows that start and finish.
 // One SystemC run per process: this file is its own executable.
+#include "wafersim/report/trace.hpp"
+
 #include <catch2/catch.hpp>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -57,7 +59,7 @@ TEST_CASE("weight-streaming trace of two CS-2s", "[sc][trace]") {
   opt.trace_steps = 2;
   const RunStats st = simulate(spec, model, opt);
   REQUIRE(st.micro_batches > 1);
-  const json j = json::parse(st.trace_json);
+  const json j = json::parse(trace_json(st.timeline));
   const json& ev = j["traceEvents"];
   check_tracks(ev);
   // Processes: each wafer, its I/O ports, input workers, MemoryX and the SwarmX node(s).
@@ -88,7 +90,7 @@ TEST_CASE("weight-streaming trace of two CS-2s", "[sc][trace]") {
   int flows = 0;
   for (const auto& e : ev) flows += e["ph"] == "s" ? 1 : 0;
   CHECK(flows == 2 * static_cast<int>(st.layers.size()) * 2 * st.micro_batches * opt.trace_steps);
-  CHECK(st.trace_json.size() < 20u * 1024 * 1024);
+  CHECK(trace_json(st.timeline).size() < 20u * 1024 * 1024);
 }
 
 TEST_CASE("pipelined trace", "[sc][trace]") {
@@ -99,7 +101,7 @@ TEST_CASE("pipelined trace", "[sc][trace]") {
   opt.trace = true;
   opt.trace_steps = 1;
   const RunStats st = simulate(spec, model, opt);
-  const json j = json::parse(st.trace_json);
+  const json j = json::parse(trace_json(st.timeline));
   check_tracks(j["traceEvents"]);
   int fwd = 0, bwd = 0, upd = 0;
   for (const auto& e : j["traceEvents"]) {

@@ -3,7 +3,7 @@
 // re-parsing it (a sweep point extracts its database columns this way).
 #include <nlohmann/json.hpp>
 
-#include "wafersim/report/stats.hpp"
+#include "wafersim/results/stats.hpp"
 
 namespace wafersim {
 

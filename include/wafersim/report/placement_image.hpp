@@ -3,7 +3,7 @@
 // (SVG: layer names; PNG: stage numbers, matching the text summary).
 #include <string>
 
-#include "wafersim/report/stats.hpp"
+#include "wafersim/results/stats.hpp"
 
 namespace wafersim {
 

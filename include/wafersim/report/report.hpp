@@ -3,7 +3,7 @@
 // report with a schema version, byte-identical for identical inputs.
 #include <string>
 
-#include "wafersim/report/stats.hpp"
+#include "wafersim/results/stats.hpp"
 
 namespace wafersim {
 

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "wafersim/graph/model_spec.hpp"
-#include "wafersim/report/stats.hpp"
+#include "wafersim/results/stats.hpp"
 #include "wafersim/spec/system_spec.hpp"
 
 namespace wafersim {
@@ -15,7 +15,7 @@ struct RunOptions {
   std::string fidelity = "approx";
   int systems = 1;
   int steps = 0;           // 0 = default: enough to reach steady state
-  bool trace = false;      // fill RunStats::trace_json (Chrome trace / Perfetto)
+  bool trace = false;      // fill RunStats::timeline (report/trace.hpp writes it as Perfetto JSON)
   int trace_steps = 2;     // steps (batches) traced, from the first
   bool tile_maps = false;  // fill RunStats::map_* (per-tile SRAM, busy, link utilization)
 };

@@ -2,28 +2,14 @@
 
 #include <catch2/catch.hpp>
 
+#include "test_models.hpp"
 #include "test_specs.hpp"
 #include "wafersim/core/error.hpp"
 
 using namespace wafersim;
 
 namespace {
-ModelSpec gpt2_small(int batch, int seq) {
-  ModelSpec m;
-  auto& a = m.arch;
-  a.name = "gpt2-small";
-  a.layers = 12;
-  a.hidden = 768;
-  a.heads = 12;
-  a.kv_heads = 12;
-  a.ffn = 3072;
-  a.vocab = 50257;
-  a.max_seq = 1024;
-  a.tied_embeddings = true;
-  m.training.batch = batch;
-  m.training.seq = seq;
-  return m;
-}
+ModelSpec gpt2_small(int batch, int seq) { return test::gpt2_small(batch, seq); }
 }  // namespace
 
 TEST_CASE("weight-streaming plan splits the batch into micro-batches that fit", "[map]") {

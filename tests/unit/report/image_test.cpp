@@ -9,7 +9,7 @@
 
 #include "wafersim/report/heatmap.hpp"
 #include "wafersim/report/placement_image.hpp"
-#include "wafersim/report/stats.hpp"
+#include "wafersim/results/stats.hpp"
 
 using namespace wafersim;
 

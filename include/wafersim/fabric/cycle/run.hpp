@@ -1,7 +1,7 @@
 #pragma once
 // A synthetic-traffic run of the cycle engine: warm-up, measurement window, drain; and the
 // metrics it reports. The same set-up is driven either by a plain loop over shards (here) or
-// by SystemC shard threads (sharded.hpp); both give identical results.
+// by SystemC shard threads (system/sharded.hpp); both give identical results.
 #include <cstdint>
 #include <functional>
 #include <memory>

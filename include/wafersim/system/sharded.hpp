@@ -3,7 +3,8 @@
 // thread advances its band of rows a quantum of cycles (integer local clock) per wait(); a
 // controller synchronises the quanta and checks idleness and deadlock between them. Results
 // are identical to Engine::run for any shard count and quantum (<= hop latency).
-// No SystemC in this header: the implementation is in src/system/fabric_sc.cpp.
+// No SystemC in this header; it lives with its implementation (src/system/fabric_sc.cpp) in
+// the system part, above the fabric.
 #include <cstdint>
 #include <memory>
 

@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "wafersim/results/timeline.hpp"
+
 namespace wafersim {
 
 struct Utilization {
@@ -136,7 +138,7 @@ struct RunStats {
   std::vector<std::string> notes;
 
   // Not part of the JSON report: artifacts for --trace and --heatmap when asked for.
-  std::string trace_json;
+  Timeline timeline;  // report/trace.hpp writes it as Perfetto JSON
   int map_width = 0, map_height = 0;
   std::vector<double> map_sram;   // per tile: allocated / capacity
   std::vector<double> map_busy;   // per tile: fraction of the step computing

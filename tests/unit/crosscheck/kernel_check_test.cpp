@@ -1,14 +1,14 @@
 // Kernel cross-check: GEMM and elementwise kernels on the cycle engine vs the approx cost model.
-#include "wafersim/fabric/cycle/kernel_check.hpp"
+#include "wafersim/crosscheck/kernel_check.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "test_models.hpp"
 #include "test_specs.hpp"
 #include "wafersim/core/error.hpp"
 #include "wafersim/fabric/cycle/engine.hpp"
-#include "wafersim/frontend/model_loader.hpp"
 
 using namespace wafersim;
 using namespace wafersim::cycle;
@@ -61,7 +61,7 @@ TEST_CASE("row reductions: the chain's data tasks are in the approx fill", "[fab
 
 TEST_CASE("a model's cross-check covers its elementwise ops, forward and backward", "[fabric]") {
   const SystemSpec spec = test::small_spec(32, 32);
-  const ModelSpec model = load_model(WAFERSIM_SOURCE_DIR "/models/tiny-gpt.yaml");
+  const ModelSpec model = test::tiny_gpt();
   const auto checks = cross_check_model(spec, model, {1, 32, 32, 16});
   int norms = 0, gemms = 0;
   for (const auto& k : checks) {
@@ -78,7 +78,7 @@ TEST_CASE("a model's cross-check covers its elementwise ops, forward and backwar
 TEST_CASE("tiled attention is cross-checked wave by wave and agrees within 5%", "[fabric]") {
   SystemSpec spec = test::small_spec(32, 32);
   spec.map.attention_block = 64;  // seq 256: 4 blocks of 64 tokens, 16 waves
-  ModelSpec model = load_model(WAFERSIM_SOURCE_DIR "/models/tiny-gpt.yaml");
+  ModelSpec model = test::tiny_gpt();
   model.training.seq = 256;
   model.arch.max_seq = 256;
   const auto checks = cross_check_model(spec, model, {1, 32, 32, 16});

@@ -1,4 +1,4 @@
-#include "wafersim/fabric/cycle/kernel_check.hpp"
+#include "wafersim/crosscheck/kernel_check.hpp"
 
 #include <fmt/format.h>
 
