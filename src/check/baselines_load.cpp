@@ -19,6 +19,7 @@
 
 #include "wafersim/check/baselines.hpp"
 #include "wafersim/core/error.hpp"
+#include "wafersim/core/text.hpp"
 
 namespace wafersim {
 
@@ -26,7 +27,7 @@ namespace {
 
 SourceLoc loc(const std::string& file, const YAML::Node& n) {
   const auto m = n.Mark();
-  return SourceLoc{file, m.line >= 0 ? m.line + 1 : 0, m.column >= 0 ? m.column + 1 : 0};
+  return source_loc(file, m.line, m.column);
 }
 
 [[noreturn]] void fail(const std::string& file, const YAML::Node& n, const std::string& key,
@@ -110,15 +111,12 @@ Baselines load_baselines(const std::string& path) {
   std::error_code ec;
   if (fs::is_directory(path, ec))
     throw ConfigError(SourceLoc{path, 0, 0}, "", "is a directory, expected a baselines YAML file");
-  std::ifstream in(path);
-  if (!in) throw ConfigError(SourceLoc{path, 0, 0}, "", "cannot open the baselines file");
-  std::stringstream ss;
-  ss << in.rdbuf();
+  const std::string text = read_text_file(path, "baselines file");
   YAML::Node root;
   try {
-    root = YAML::Load(ss.str());
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    throw ConfigError(SourceLoc{path, e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax error: " + e.msg);
+    throw ConfigError(source_loc(path, e.mark.line, e.mark.column), "", "YAML syntax error: " + e.msg);
   }
   try {
     if (!root || !root.IsMap())
@@ -169,8 +167,7 @@ Baselines load_baselines(const std::string& path) {
       b.cases.push_back(std::move(cc));
     }
   } catch (const YAML::Exception& e) {
-    throw ConfigError(SourceLoc{path, e.mark.line + 1, e.mark.column + 1}, "",
-                      std::string("malformed: ") + e.msg);
+    throw ConfigError(source_loc(path, e.mark.line, e.mark.column), "", std::string("malformed: ") + e.msg);
   }
   return b;
 }

@@ -14,12 +14,13 @@
 #include "wafersim/check/baselines.hpp"
 #include "wafersim/check/subprocess.hpp"
 #include "wafersim/core/error.hpp"
+#include "wafersim/core/text.hpp"
 
 namespace wafersim {
 
 namespace {
 SourceLoc loc(const std::string& f, const YAML::Node& n) {
-  return SourceLoc{f, n.Mark().line + 1, n.Mark().column + 1};
+  return source_loc(f, n.Mark().line, n.Mark().column);
 }
 }  // namespace
 
@@ -30,12 +31,9 @@ Validation load_validation(const std::string& path) {
   std::error_code ec;
   if (fs::is_directory(path, ec))
     throw ConfigError(SourceLoc{path, 0, 0}, "", "is a directory, expected a YAML file");
-  std::ifstream in(path);
-  if (!in) throw ConfigError(SourceLoc{path, 0, 0}, "", "cannot open the validation file");
-  std::stringstream ss;
-  ss << in.rdbuf();
+  const std::string text = read_text_file(path, "validation file");
   try {
-    const YAML::Node root = YAML::Load(ss.str());
+    const YAML::Node root = YAML::Load(text);
     if (!root || !root.IsMap() || !root["cases"] || !root["cases"].IsSequence())
       throw ConfigError(SourceLoc{path, 0, 0}, "cases", "expected a mapping with a 'cases:' list");
     const fs::path dir = fs::absolute(fs::path(path)).parent_path();
@@ -86,8 +84,8 @@ Validation load_validation(const std::string& path) {
 }
 
 ValidationResult run_validation_case(const ValidationCase& c, const std::string& root,
-                                     const std::string& wafersim,
-                                     const std::vector<std::string>& extra_args, int uncertainty_samples) {
+                                     const std::string& wafersim, const std::vector<std::string>& extra_args,
+                                     int uncertainty_samples) {
   ValidationResult r;
   r.c = c;
   std::vector<std::string> args = c.args;
@@ -159,9 +157,10 @@ std::string format_validation_table(const std::vector<ValidationResult>& rs, boo
   const bool bands = std::any_of(rs.begin(), rs.end(), [](const ValidationResult& r) { return r.has_band; });
   std::string o;
   if (md)
-    o += fmt::format("| case | published | simulated | error |{} used for calibration | source |\n"
-                     "|---|---|---|---|{}---|---|\n",
-                     bands ? " band (5..95%) | in band |" : "", bands ? "---|---|" : "");
+    o += fmt::format(
+        "| case | published | simulated | error |{} used for calibration | source |\n"
+        "|---|---|---|---|{}---|---|\n",
+        bands ? " band (5..95%) | in band |" : "", bands ? "---|---|" : "");
   else
     o += fmt::format("{:<40} {:>12} {:>12} {:>9}  {}{:<5}  {}\n", "case", "published", "simulated", "error",
                      bands ? fmt::format("{:>19} {:<3}  ", "band (5..95%)", "in") : "", "calib", "source");

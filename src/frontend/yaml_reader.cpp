@@ -11,61 +11,10 @@
 namespace wafersim::frontend {
 
 SourceLoc to_loc(const std::string& file, const YAML::Mark& mark) {
-  SourceLoc loc;
-  loc.file = file;
-  loc.line = mark.line >= 0 ? mark.line + 1 : 0;
-  loc.column = mark.line >= 0 && mark.column >= 0 ? mark.column + 1 : 0;
-  return loc;
+  return source_loc(file, mark.line, mark.column);
 }
 
-std::string read_model_file(const std::string& path) {
-  namespace fs = std::filesystem;
-  const SourceLoc loc{path, 0, 0};
-  std::error_code ec;
-  const fs::file_status st = fs::status(path, ec);
-  if (ec || !fs::exists(st)) throw ConfigError(loc, "", "cannot open model file: no such file");
-  if (fs::is_directory(st)) {
-    throw ConfigError(loc, "", "is a directory; expected a model file (e.g. models/gpt2-small.yaml)");
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(loc, "", "cannot open model file for reading (permissions?)");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw ConfigError(loc, "", "error while reading the model file");
-  return text.str();
-}
-
-namespace {
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0u : 1u)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-}  // namespace
-
-std::string closest_match(const std::string& word, const std::vector<std::string>& candidates) {
-  std::string best;
-  std::size_t best_d = std::max<std::size_t>(2, word.size() / 3) + 1;  // beyond: not a typo
-  for (const auto& c : candidates) {
-    // A known key with a suffix or prefix added ("batch_size" for "batch") is also a typo.
-    const bool affix = word.size() > c.size() && (word.starts_with(c) || word.ends_with(c));
-    const std::size_t d = affix ? 1 : edit_distance(word, c);
-    if (d < best_d) {
-      best_d = d;
-      best = c;
-    }
-  }
-  return best;
-}
+std::string read_model_file(const std::string& path) { return read_text_file(path, "model file"); }
 
 YamlSection::YamlSection(YAML::Node node, std::string path, std::string file, YAML::Mark where)
     : node_(std::move(node)), path_(std::move(path)), file_(std::move(file)), where_(where) {}

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "wafersim/core/error.hpp"
+#include "wafersim/core/text.hpp"
 
 namespace wafersim::frontend {
 
@@ -20,8 +21,7 @@ SourceLoc to_loc(const std::string& file, const YAML::Mark& mark);
 // Reads a whole file; a missing, unreadable or directory path is a ConfigError.
 std::string read_model_file(const std::string& path);
 
-// Closest candidate by edit distance, or "" when nothing is plausibly a typo of `word`.
-std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);
+// closest_match (did-you-mean suggestions) is core's (wafersim/core/text.hpp).
 
 class YamlSection {
  public:

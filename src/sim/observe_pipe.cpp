@@ -6,14 +6,13 @@
 #include <cmath>
 
 #include "observe.hpp"
+#include "wafersim/core/interval.hpp"
 #include "wafersim/results/timeline.hpp"
 
 namespace wafersim::detail {
 
 namespace {
-double clip(double t0, double t1, double a, double b) {
-  return std::max(0.0, std::min(t1, b) - std::max(t0, a));
-}
+double clip(double t0, double t1, double a, double b) { return overlap(t0, t1, a, b); }
 
 double fabric_fraction(const Stage& s) {
   double fab = 0, all = 0;

@@ -7,15 +7,14 @@
 #include <map>
 
 #include "observe.hpp"
+#include "wafersim/core/interval.hpp"
 #include "wafersim/results/timeline.hpp"
 
 namespace wafersim::detail {
 
 namespace {
 
-double clip(double t0, double t1, double a, double b) {
-  return std::max(0.0, std::min(t1, b) - std::max(t0, a));
-}
+double clip(double t0, double t1, double a, double b) { return overlap(t0, t1, a, b); }
 
 // Fraction of a layer pass's kernel cycles that are fabric bound.
 double fabric_fraction(const std::vector<Kernel>& ks) {

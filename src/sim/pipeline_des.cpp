@@ -7,6 +7,7 @@
 #include <queue>
 
 #include "wafersim/core/error.hpp"
+#include "wafersim/core/interval.hpp"
 
 namespace wafersim {
 
@@ -24,13 +25,9 @@ struct Event {
   bool operator>(const Event& o) const { return t != o.t ? t > o.t : seq > o.seq; }
 };
 
-struct Interval {
-  double a, b;
-  long long id = 0;
-};
 double clip(const std::vector<Interval>& iv, double a, double b) {
   double s = 0;
-  for (const auto& i : iv) s += std::max(0.0, std::min(i.b, b) - std::max(i.a, a));
+  for (const auto& i : iv) s += overlap(i.t0, i.t1, a, b);
   return s;
 }
 
@@ -81,14 +78,14 @@ class Pipeline {
     for (const auto& s : st_) {
       std::vector<PipeTask> t;
       t.reserve(s.f_iv.size() + s.b_iv.size() + s.u_iv.size());
-      for (const auto& i : s.f_iv) t.push_back({i.a, i.b, i.id, 0});
-      for (const auto& i : s.b_iv) t.push_back({i.a, i.b, i.id, 1});
-      for (const auto& i : s.u_iv) t.push_back({i.a, i.b, i.id, 2});
+      for (const auto& i : s.f_iv) t.push_back({i.t0, i.t1, i.id, 0});
+      for (const auto& i : s.b_iv) t.push_back({i.t0, i.t1, i.id, 1});
+      for (const auto& i : s.u_iv) t.push_back({i.t0, i.t1, i.id, 2});
       std::sort(t.begin(), t.end(), [](const PipeTask& x, const PipeTask& y) { return x.t0 < y.t0; });
       r.tasks.push_back(std::move(t));
     }
-    for (const auto& w : wait_input_) r.input_waits.push_back({w.a, w.b, w.id, 0});
-    for (const auto& w : input_iv_) r.input_sends.push_back({w.a, w.b, w.id, 0});
+    for (const auto& w : wait_input_) r.input_waits.push_back({w.t0, w.t1, w.id, 0});
+    for (const auto& w : input_iv_) r.input_sends.push_back({w.t0, w.t1, w.id, 0});
     return r;
   }
 

@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "spec/param_table.hpp"
+#include "wafersim/core/text.hpp"
 
 namespace wafersim {
 namespace {
@@ -21,8 +22,7 @@ using spec_detail::ParamDecl;
 constexpr const char* kBuiltinName = "<built-in configs/cs2.yaml>";
 
 SourceLoc loc_of(const std::string& file, const YAML::Mark& m) {
-  if (m.is_null() || m.line < 0) return {file, 0, 0};
-  return {file, m.line + 1, m.column + 1};
+  return m.is_null() ? SourceLoc{file, 0, 0} : source_loc(file, m.line, m.column);
 }
 
 std::string kind_of(const YAML::Node& n) {
@@ -243,37 +243,16 @@ SystemSpec load_system_spec_text(const std::string& yaml_text, const std::string
   return guarded(display_name, [&] { return finish(parse_file(yaml_text, display_name), overrides); });
 }
 
-namespace {
-std::string read_system_file(const std::string& path) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const fs::file_status st = fs::status(path, ec);
-  if (path.empty() || !fs::exists(st)) {
-    throw ConfigError({path, 0, 0}, "", "cannot open system file: no such file");
-  }
-  if (fs::is_directory(st)) {
-    throw ConfigError({path, 0, 0}, "", "is a directory, expected a system YAML file");
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  if (in) text << in.rdbuf();
-  if (!in || in.bad()) {
-    throw ConfigError({path, 0, 0}, "", "cannot read system file (permission denied?)");
-  }
-  return text.str();
-}
-}  // namespace
-
 SystemSpec load_system_spec(const std::string& path, const std::vector<Override>& overrides) {
-  return load_system_spec_text(read_system_file(path), path, overrides);
+  return load_system_spec_text(read_text_file(path, "system file"), path, overrides);
 }
 
 ParsedSystemSpec ParsedSystemSpec::from_file(const std::string& path) {
-  return ParsedSystemSpec(read_system_file(path), path);
+  return ParsedSystemSpec(read_text_file(path, "system file"), path);
 }
 
 std::vector<ParamRange> load_param_ranges(const std::string& path) {
-  return param_ranges_text(read_system_file(path), path);
+  return param_ranges_text(read_text_file(path, "system file"), path);
 }
 
 SystemSpec default_system_spec(const std::vector<Override>& overrides) {

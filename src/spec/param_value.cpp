@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "spec/param_table.hpp"
+#include "wafersim/core/text.hpp"
 
 namespace wafersim::spec_detail {
 namespace {
@@ -44,21 +45,6 @@ int parse_int(std::string_view text) {
         fmt::format("expected an integer such as \"12\", got \"{}\"", std::string(text)));
   }
   return static_cast<int>(v);
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
 }
 
 std::string_view last_segment(std::string_view path) {

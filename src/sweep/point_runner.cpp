@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "wafersim/core/error.hpp"
+#include "wafersim/core/text.hpp"
 #include "wafersim/frontend/model_loader.hpp"
 #include "wafersim/report/json_report.hpp"
 #include "wafersim/sim/simulator.hpp"
@@ -14,20 +15,13 @@
 
 namespace wafersim::sweep {
 namespace {
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw UsageError(fmt::format("cannot read {}", path));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 ParsedSystemSpec parse_system(const SweepSpec& spec, PointContext& ctx) {
   if (spec.system_file.empty()) {
     ctx.system_hash = hash_hex(builtin_cs2_yaml());
     return ParsedSystemSpec::builtin();
   }
-  const std::string text = read_text(spec.system_file);
+  const std::string text = read_text_file(spec.system_file, "system file");
   ctx.system_hash = hash_hex(text);
   return ParsedSystemSpec(text, spec.system_file);
 }
@@ -42,7 +36,7 @@ PointRunner::PointRunner(const SweepSpec& spec) : spec_(spec), system_(parse_sys
     ctx_.model_hash = hash_hex(builtin_default_model_yaml());
   } else {
     model_ = load_model(spec.model_file);
-    ctx_.model_hash = hash_hex(read_text(spec.model_file));
+    ctx_.model_hash = hash_hex(read_text_file(spec.model_file, "model file"));
   }
   // This process forks every point: keep what each fork copies small.
   release_systemc_scratch();

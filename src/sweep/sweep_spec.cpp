@@ -15,6 +15,7 @@
 
 #include "axis_values.hpp"
 #include "wafersim/core/error.hpp"
+#include "wafersim/core/text.hpp"
 #include "wafersim/spec/system_spec.hpp"
 
 namespace wafersim::sweep {
@@ -28,8 +29,7 @@ class Parser {
 
   SourceLoc loc(const YAML::Node& n) const {
     const auto m = n.Mark();
-    if (m.is_null() || m.line < 0) return {file_, 0, 0};
-    return {file_, m.line + 1, m.column + 1};
+    return m.is_null() ? SourceLoc{file_, 0, 0} : source_loc(file_, m.line, m.column);
   }
   [[noreturn]] void fail(const YAML::Node& n, const std::string& key, const std::string& what) const {
     throw ConfigError(loc(n), key, what);
@@ -268,18 +268,15 @@ SweepSpec parse_sweep_spec(const std::string& yaml_text, const std::string& disp
   try {
     root = YAML::Load(yaml_text);
   } catch (const YAML::Exception& e) {
-    throw ConfigError({display_name, e.mark.line + 1, e.mark.column + 1}, "", "invalid YAML: " + e.msg);
+    throw ConfigError(source_loc(display_name, e.mark.line, e.mark.column), "", "invalid YAML: " + e.msg);
   }
   return Parser(display_name, base_dir).parse(root, validate_values);
 }
 
 SweepSpec load_sweep_spec(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw UsageError(fmt::format("cannot read sweep file {}", path));
-  std::stringstream ss;
-  ss << in.rdbuf();
+  const std::string text = read_text_file(path, "sweep file");
   const auto dir = std::filesystem::path(path).parent_path();
-  return parse_sweep_spec(ss.str(), path, dir.empty() ? "." : dir.string());
+  return parse_sweep_spec(text, path, dir.empty() ? "." : dir.string());
 }
 
 }  // namespace wafersim::sweep

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "wafersim/core/interval.hpp"
+
 namespace wafersim::sc {
 
 using sc_core::SC_SEC;
@@ -58,7 +60,7 @@ void Link::b_transport(tlm::tlm_generic_payload& p, sc_time& delay) {
 
 double Link::busy_in(double a, double b) const {
   double sum = 0;
-  for (const auto& i : busy_) sum += i.share * std::max(0.0, std::min(i.t1, b) - std::max(i.t0, a));
+  for (const auto& i : busy_) sum += i.share * overlap(i.t0, i.t1, a, b);
   return sum;
 }
 

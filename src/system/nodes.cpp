@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "wafersim/core/interval.hpp"
+
 namespace wafersim::sc {
 
 using sc_core::SC_SEC;
@@ -18,7 +20,7 @@ void wait_s(double s) {
 
 double overlap(const std::vector<Interval>& iv, double a, double b) {
   double sum = 0;
-  for (const auto& i : iv) sum += std::max(0.0, std::min(i.t1, b) - std::max(i.t0, a));
+  for (const auto& i : iv) sum += wafersim::overlap(i.t0, i.t1, a, b);
   return sum;
 }
 

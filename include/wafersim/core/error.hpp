@@ -12,6 +12,13 @@ struct SourceLoc {
   int column = 0;    // 1-based; 0 when unknown
 };
 
+// From a parser's 0-based position (yaml-cpp's Mark: line and column, -1 when unknown): the one
+// conversion every reader uses.
+inline SourceLoc source_loc(const std::string& file, int line0, int column0) {
+  if (line0 < 0) return {file, 0, 0};
+  return {file, line0 + 1, column0 >= 0 ? column0 + 1 : 0};
+}
+
 // Bad input in a file: what() is "file:line:col: key 'a.b.c': detail".
 class ConfigError : public std::runtime_error {
  public:

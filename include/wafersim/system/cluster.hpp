@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "wafersim/core/interval.hpp"
+
 namespace wafersim {
 
 struct ClusterLayer {
@@ -42,13 +44,7 @@ struct ClusterConfig {
 
 // What happened when, for traces and the step-time breakdown. Times in seconds. A stream id
 // j encodes (step, micro-batch, pass, layer): see decode_stream().
-struct Interval {
-  double t0 = 0;
-  double t1 = 0;
-  long long id = 0;  // stream id (kernels, stalls, streams) or step (optimizer)
-  int layer = 0;
-  double share = 1;  // link occupancy: fraction of the link's bandwidth in use
-};
+// Interval (core/interval.hpp): id = stream id (kernels, stalls, streams) or step (optimizer).
 
 struct Cs2Timeline {
   std::vector<Interval> kernels;        // id = weight stream consumed
