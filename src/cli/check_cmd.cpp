@@ -84,7 +84,8 @@ Runner add_validate_command(CLI::App& app) {
   app.add_flag("--uncertainty", a->uncertainty,
                "Run every case with `run --uncertainty` and add its band and whether the published figure "
                "is inside it");
-  app.add_option("--samples", a->samples, "--uncertainty: Latin-hypercube samples per case")->capture_default_str();
+  app.add_option("--samples", a->samples, "--uncertainty: Latin-hypercube samples per case")
+      ->capture_default_str();
   return [a]() {
     if (a->uncertainty && (a->samples < 8 || a->samples > 100000))
       throw UsageError(fmt::format("--samples {}: expected 8..100000", a->samples));
@@ -96,7 +97,8 @@ Runner add_validate_command(CLI::App& app) {
     }
     const std::string exe = self_executable();
     std::vector<ValidationResult> rs;
-    for (const auto& c : v.cases) rs.push_back(run_validation_case(c, v.root, exe, extra, a->uncertainty ? a->samples : 0));
+    for (const auto& c : v.cases)
+      rs.push_back(run_validation_case(c, v.root, exe, extra, a->uncertainty ? a->samples : 0));
     if (a->json != "-") fmt::print("{}", format_validation_table(rs, a->markdown));
     if (!a->json.empty()) write_output("--json", a->json, format_validation_json(rs));
     for (const auto& r : rs)

@@ -15,10 +15,8 @@ namespace wafersim::cli {
 
 namespace {
 struct GraphArgs {
-  std::string model;
+  ModelArgs mdl;
   std::string format = "text";
-  ModelOverrides over;
-  LoadOptions load;
 };
 
 std::string text_graph(const ModelSpec& m, const LayerGraph& g) {
@@ -73,19 +71,12 @@ std::string json_graph(const ModelSpec& m, const LayerGraph& g) {
 
 Runner add_graph_command(CLI::App& app) {
   auto a = std::make_shared<GraphArgs>();
-  app.add_option("--model", a->model, "Model file (default: built-in models/gpt2-small.yaml)");
-  app.add_option("--model-format", a->load.format,
-                 "Model file format: auto | native | modelzoo | huggingface | onnx")
-      ->capture_default_str();
-  app.add_flag("--allow-unmodelled", a->load.allow_unmodelled,
-               "ONNX: keep ops the simulator does not model, at zero cost (warns per op type)");
+  add_model_options(app, a->mdl, /*with_batch=*/false);
   app.add_option("--format", a->format, "text | dot | json")->capture_default_str();
-  app.add_option("--seq", a->over.seq, "Sequence length, >= 1 (default: the model file's)");
   return [a]() {
     if (a->format != "text" && a->format != "dot" && a->format != "json")
       throw UsageError(fmt::format("--format {}: expected text, dot or json", a->format));
-    ModelSpec m = a->model.empty() ? default_model() : load_model(a->model, a->load);
-    apply_model_overrides(m, a->over);
+    const ModelSpec m = a->mdl.spec();
     const LayerGraph g = build_model_graph(m);
     if (a->format == "text")
       fmt::print("{}", text_graph(m, g));

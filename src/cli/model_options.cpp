@@ -6,9 +6,40 @@
 
 namespace wafersim::cli {
 
-void add_batch_seq_options(CLI::App& app, ModelOverrides& o) {
-  app.add_option("--batch", o.batch, "Global batch in sequences, >= 1 (default: the model file's)");
-  app.add_option("--seq", o.seq, "Sequence length, >= 1 (default: the model file's; the report says which)");
+void add_system_options(CLI::App& app, SystemArgs& a) {
+  app.add_option("--system", a.system, "System config YAML (default: built-in configs/cs2.yaml)");
+  app.add_option("--set", a.sets, "Override a system parameter: path.to.key=value (repeatable)");
+}
+
+std::vector<Override> SystemArgs::overrides() const {
+  std::vector<Override> out;
+  for (const auto& s : sets) out.push_back(parse_override(s));
+  return out;
+}
+
+ParsedSystemSpec SystemArgs::parsed() const {
+  return builtin() ? ParsedSystemSpec::builtin() : ParsedSystemSpec::from_file(system);
+}
+
+SystemSpec SystemArgs::spec() const { return parsed().with(overrides()); }
+
+void add_model_options(CLI::App& app, ModelArgs& a, bool with_batch) {
+  app.add_option("--model", a.model, "Model file (default: built-in models/gpt2-small.yaml)");
+  app.add_option("--model-format", a.load.format,
+                 "Model file format: auto | native | modelzoo | huggingface | onnx")
+      ->capture_default_str();
+  app.add_flag("--allow-unmodelled", a.load.allow_unmodelled,
+               "ONNX: run ops the simulator does not model at zero cost (warns per op type)");
+  if (with_batch)
+    app.add_option("--batch", a.over.batch, "Global batch in sequences, >= 1 (default: the model file's)");
+  app.add_option("--seq", a.over.seq,
+                 "Sequence length, >= 1 (default: the model file's; the report says which)");
+}
+
+ModelSpec ModelArgs::spec() const {
+  ModelSpec m = builtin() ? default_model() : load_model(model, load);
+  apply_model_overrides(m, over);
+  return m;
 }
 
 void require_positive(const char* option, const std::optional<int>& v) {

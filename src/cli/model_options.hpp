@@ -1,11 +1,16 @@
 #pragma once
-// Options every model-taking command shares (run, map, graph): --batch and --seq. An option
-// that was not given is absent, not 0: `--batch 0` is a bad value (exit 2 naming it), never
-// "use the model file's".
+// Option groups every command that takes a system or a model shares, declared once so a user
+// learns them once: --system/--set (run, map) and --model/--model-format/--allow-unmodelled/
+// --batch/--seq (run, map, graph). An option that was not given is absent, not 0: `--batch 0`
+// is a bad value (exit 2 naming it), never "use the model file's".
 #include <CLI/CLI.hpp>
 #include <optional>
+#include <string>
+#include <vector>
 
+#include "wafersim/frontend/model_loader.hpp"
 #include "wafersim/graph/model_spec.hpp"
+#include "wafersim/spec/system_spec.hpp"
 
 namespace wafersim::cli {
 
@@ -14,7 +19,26 @@ struct ModelOverrides {
   std::optional<int> seq;
 };
 
-void add_batch_seq_options(CLI::App& app, ModelOverrides& o);
+struct SystemArgs {
+  std::string system;             // empty: the built-in configs/cs2.yaml
+  std::vector<std::string> sets;  // --set path=value
+  bool builtin() const { return system.empty(); }
+  std::vector<Override> overrides() const;
+  ParsedSystemSpec parsed() const;
+  SystemSpec spec() const;  // parsed().with(overrides())
+};
+void add_system_options(CLI::App& app, SystemArgs& a);
+
+struct ModelArgs {
+  std::string model;  // empty: the built-in models/gpt2-small.yaml
+  LoadOptions load;
+  ModelOverrides over;
+  bool builtin() const { return model.empty(); }
+  // The model with --batch/--seq applied (a UsageError names a bad one).
+  ModelSpec spec() const;
+};
+// `with_batch` false for commands that look at one sample (graph).
+void add_model_options(CLI::App& app, ModelArgs& a, bool with_batch = true);
 
 // Checks the given values (a UsageError naming the option) and applies them to the model;
 // --seq becomes the model's seq_source.

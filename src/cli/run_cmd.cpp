@@ -24,16 +24,13 @@ namespace wafersim::cli {
 
 namespace {
 struct RunArgs {
-  std::string system;
-  std::string model;
-  std::vector<std::string> sets;
+  SystemArgs sys;
+  ModelArgs mdl;
   std::string json;
   RunOptions opt;
-  ModelOverrides over;
   std::optional<int> systems;
   std::optional<int> steps;
   bool quiet = false;
-  LoadOptions load;
   std::string trace;
   bool breakdown = false;
   std::string heatmap;
@@ -47,22 +44,15 @@ struct RunArgs {
 
 Runner add_run_command(CLI::App& app) {
   auto a = std::make_shared<RunArgs>();
-  app.add_option("--system", a->system, "System config YAML (default: built-in configs/cs2.yaml)");
-  app.add_option("--model", a->model, "Model file (default: built-in models/gpt2-small.yaml)");
-  app.add_option("--model-format", a->load.format,
-                 "Model file format: auto | native | modelzoo | huggingface | onnx")
-      ->capture_default_str();
-  app.add_flag("--allow-unmodelled", a->load.allow_unmodelled,
-               "ONNX: run ops the simulator does not model at zero cost (warns per op type)");
+  add_system_options(app, a->sys);
+  add_model_options(app, a->mdl);
   app.add_option("--systems", a->systems, "Number of CS-2 systems (data parallel), 1..192");
-  add_batch_seq_options(app, a->over);
   app.add_option("--steps", a->steps, "Training steps to simulate, >= 2 (default: 3; the first is warm-up)");
   app.add_option("--mode", a->opt.mode, "weight-streaming | pipelined | auto")->capture_default_str();
   app.add_option(
          "--fidelity", a->opt.fidelity,
          "approx, or cycle: also run every GEMM kernel on the cycle-level fabric engine (small wafers)")
       ->capture_default_str();
-  app.add_option("--set", a->sets, "Override a system parameter: path.to.key=value (repeatable)");
   app.add_option("--json", a->json, "Write the JSON report to FILE ('-' for stdout)");
   app.add_flag("-q,--quiet", a->quiet, "Print no text report");
   app.add_option("--trace", a->trace, "Write a timeline trace (Chrome trace / Perfetto JSON) to FILE");
@@ -81,15 +71,12 @@ Runner add_run_command(CLI::App& app) {
   a->unc.jobs = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   app.add_option("--jobs", a->unc.jobs, "--uncertainty: runs at once (default: the number of cores)");
   return [a]() {
-    std::vector<Override> overrides;
-    for (const auto& s : a->sets) overrides.push_back(parse_override(s));
-    const bool builtin_system = a->system.empty();
-    const bool builtin_model = a->model.empty();
-    const ParsedSystemSpec parsed =
-        builtin_system ? ParsedSystemSpec::builtin() : ParsedSystemSpec::from_file(a->system);
+    const std::vector<Override> overrides = a->sys.overrides();
+    const bool builtin_system = a->sys.builtin();
+    const bool builtin_model = a->mdl.builtin();
+    const ParsedSystemSpec parsed = a->sys.parsed();
     const SystemSpec spec = parsed.with(overrides);
-    ModelSpec model = builtin_model ? default_model() : load_model(a->model, a->load);
-    apply_model_overrides(model, a->over);
+    const ModelSpec model = a->mdl.spec();
     require_positive("--systems", a->systems);
     if (a->systems) a->opt.systems = *a->systems;
     if (a->steps && (*a->steps < 2 || *a->steps > 1000))
@@ -98,8 +85,8 @@ Runner add_run_command(CLI::App& app) {
     const bool to_stdout = a->json == "-";
     if ((builtin_system || builtin_model) && !to_stdout && !a->quiet)
       fmt::print("wafersim: {} on {} (built-in default{}; pass {} to choose)\n",
-                 builtin_model ? "models/gpt2-small.yaml" : a->model,
-                 builtin_system ? "configs/cs2.yaml" : a->system,
+                 builtin_model ? "models/gpt2-small.yaml" : a->mdl.model,
+                 builtin_system ? "configs/cs2.yaml" : a->sys.system,
                  builtin_system && builtin_model ? "s"
                  : builtin_system                ? " system"
                                                  : " model",

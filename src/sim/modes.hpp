@@ -9,6 +9,8 @@ namespace wafersim::detail {
 
 RunStats simulate_weight_streaming(const SystemSpec& spec, const ModelSpec& model, const LayerGraph& graph,
                                    const RunOptions& opt);
+// The pipelined placement alone (no simulation): what `wafersim map` shows.
+RunStats place_pipelined(const SystemSpec& spec, const ModelSpec& model, const LayerGraph& graph);
 RunStats simulate_pipelined(const SystemSpec& spec, const ModelSpec& model, const LayerGraph& graph,
                             const RunOptions& opt);
 // Model FLOPs per sample of each layer group (2 x FMACs + element ops, no recomputation).

@@ -17,6 +17,62 @@
 
 namespace wafersim::detail {
 
+namespace {
+
+// What the placement alone says of a stage (no simulation): region, SRAM, stage times, bound.
+StageStats stage_of(const Stage& p, std::uint64_t capacity, double clock, double eff) {
+  const auto sec = [&](double cycles) { return cycles / clock / eff; };
+  StageStats ss;
+  ss.name = p.demand.name;
+  ss.x = p.region.x;
+  ss.y = p.region.y;
+  ss.w = p.region.w;
+  ss.h = p.region.h;
+  ss.tiles = p.region.area();
+  ss.params = p.demand.params;
+  ss.sram = {p.sram.min, p.sram.mean, p.sram.max, capacity};
+  ss.forward_s = sec(p.fwd_cycles);
+  ss.backward_s = sec(p.bwd_cycles);
+  ss.stage_time_s = ss.forward_s + ss.backward_s;
+  ss.update_s = sec(p.update_cycles);
+  ss.xfer_s = p.xfer_cycles / clock;
+  ss.flow_lanes = p.flow_lanes;
+  ss.in_flight = p.demand.in_flight;
+  ss.bound = to_string(p.bound);
+  return ss;
+}
+
+void strategies_of(const PipelinePlan& plan, double clock, double eff, RunStats& st) {
+  st.placement_strategy = plan.strategy;
+  for (const auto& t : plan.tried)
+    st.strategies.push_back({t.name, t.feasible, t.feasible ? t.max_stage_cycles / clock / eff : 0.0});
+}
+
+}  // namespace
+
+RunStats place_pipelined(const SystemSpec& spec, const ModelSpec& model, const LayerGraph& graph) {
+  TileArray tiles = TileArray::from_spec(spec);
+  const PipelinePlan plan = plan_pipelined(spec, model, graph, tiles);
+  const double clock = spec.pe.clock.value;
+  const double eff = spec.calibration.compute_efficiency;
+  RunStats st;
+  st.mode = "pipelined";
+  st.system_name = spec.name;
+  st.model_name = model.arch.name;
+  st.systems = 1;
+  st.batch = model.training.batch;
+  st.seq = model.training.seq;
+  st.seq_source = model.training.seq_source;
+  st.model_notes = model.notes;
+  st.tiles = spec.wafer.usable.area();
+  strategies_of(plan, clock, eff, st);
+  for (const Stage& p : plan.stages) st.stages.push_back(stage_of(p, tiles.capacity(), clock, eff));
+  st.bottleneck_stage = plan.bottleneck_stage;
+  const auto whole = tiles.summary(spec.wafer.usable);
+  st.sram = {whole.min, whole.mean, whole.max, tiles.capacity()};
+  return st;
+}
+
 RunStats simulate_pipelined(const SystemSpec& spec, const ModelSpec& model, const LayerGraph& graph,
                             const RunOptions& opt) {
   TileArray tiles = TileArray::from_spec(spec);
@@ -24,7 +80,6 @@ RunStats simulate_pipelined(const SystemSpec& spec, const ModelSpec& model, cons
   const KernelCostModel cost(spec, model.training.compute);
   const double clock = spec.pe.clock.value;
   const double eff = spec.calibration.compute_efficiency;
-  const auto sec = [&](double cycles) { return cycles / clock / eff; };
 
   const double in_bytes = input_bytes_per_sample(model);
   const PipeConfig pc = pipe_config(spec, model, plan, opt.steps == 0 ? kDefaultSteps : opt.steps);
@@ -51,9 +106,7 @@ RunStats simulate_pipelined(const SystemSpec& spec, const ModelSpec& model, cons
   st.model_flops_per_s = st.model_flops_per_step / st.step_time_s;
   st.peak_flops_per_s = static_cast<double>(st.tiles) * cost.peak_flops_per_pe_cycle() * clock;
   st.mfu = st.model_flops_per_s / st.peak_flops_per_s;
-  st.placement_strategy = plan.strategy;
-  for (const auto& t : plan.tried)
-    st.strategies.push_back({t.name, t.feasible, t.feasible ? sec(t.max_stage_cycles) : 0.0});
+  strategies_of(plan, clock, eff, st);
 
   // Per stage and the whole wafer.
   const auto flops = group_flops_per_sample(graph);
@@ -62,24 +115,8 @@ RunStats simulate_pipelined(const SystemSpec& spec, const ModelSpec& model, cons
   for (std::size_t s = 0; s < plan.stages.size(); ++s) {
     const Stage& p = plan.stages[s];
     const auto& r = res.stages[s];
-    StageStats ss;
-    ss.name = p.demand.name;
-    ss.x = p.region.x;
-    ss.y = p.region.y;
-    ss.w = p.region.w;
-    ss.h = p.region.h;
-    ss.tiles = p.region.area();
-    ss.params = p.demand.params;
-    ss.sram = {p.sram.min, p.sram.mean, p.sram.max, tiles.capacity()};
-    ss.forward_s = sec(p.fwd_cycles);
-    ss.backward_s = sec(p.bwd_cycles);
-    ss.stage_time_s = ss.forward_s + ss.backward_s;
-    ss.update_s = sec(p.update_cycles);
+    StageStats ss = stage_of(p, tiles.capacity(), clock, eff);
     ss.busy = (r.busy_fwd_s + r.busy_bwd_s + r.busy_update_s) / window;
-    ss.xfer_s = p.xfer_cycles / clock;
-    ss.flow_lanes = p.flow_lanes;
-    ss.in_flight = p.demand.in_flight;
-    ss.bound = to_string(p.bound);
     busy_tiles += ss.busy * static_cast<double>(ss.tiles);
     if (ss.busy > worst_busy) {
       worst_busy = ss.busy;

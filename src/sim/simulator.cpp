@@ -272,6 +272,14 @@ void add_kernel_checks(const SystemSpec& spec, const ModelSpec& model, RunStats&
 }
 }  // namespace
 
+RunStats place_pipelined(const SystemSpec& spec, const ModelSpec& model) {
+  RunOptions opt;
+  opt.mode = "pipelined";
+  check_options(spec, model, opt);
+  detail::check_resources(spec, model, opt);
+  return detail::place_pipelined(spec, model, build_model_graph(model));
+}
+
 RunStats simulate(const SystemSpec& spec, const ModelSpec& model, const RunOptions& opt) {
   check_options(spec, model, opt);
   if (opt.mode != "weight-streaming" && opt.mode != "pipelined" && opt.mode != "auto")

@@ -25,6 +25,11 @@ constexpr int kDefaultSteps = 3;
 // Validates the options against the spec (UsageError), plans (FitError), simulates.
 RunStats simulate(const SystemSpec& spec, const ModelSpec& model, const RunOptions& options);
 
+// The pipelined placement only, without simulating (`wafersim map`): every stage's region,
+// SRAM, stage time and bound, the strategies tried and the slowest stage. Same checks and
+// errors as simulate() in pipelined mode (UsageError, FitError); no SystemC.
+RunStats place_pipelined(const SystemSpec& spec, const ModelSpec& model);
+
 // For a process about to fork many simulations (a sweep): hands memory it holds resident but
 // does not use back to the kernel, so each fork() copies fewer page-table entries. Contents
 // are unchanged. Safe to call any time; does nothing the second time.
