@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
           model.training.seq = 128;
           const auto t0 = bench::Clock::now();
           RunOptions opt;
-          opt.mode = "pipelined";
+          opt.mode = Mode::pipelined;
           const RunStats st = simulate(spec, model, opt);
           return std::array<double, 2>{bench::seconds_since(t0), st.samples_per_s};
         },

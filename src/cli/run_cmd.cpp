@@ -28,6 +28,8 @@ struct RunArgs {
   ModelArgs mdl;
   std::string json;
   RunOptions opt;
+  std::string mode = "weight-streaming";
+  std::string fidelity = "approx";
   std::optional<int> systems;
   std::optional<int> steps;
   bool quiet = false;
@@ -48,9 +50,9 @@ Runner add_run_command(CLI::App& app) {
   add_model_options(app, a->mdl);
   app.add_option("--systems", a->systems, "Number of CS-2 systems (data parallel), 1..192");
   app.add_option("--steps", a->steps, "Training steps to simulate, >= 2 (default: 3; the first is warm-up)");
-  app.add_option("--mode", a->opt.mode, "weight-streaming | pipelined | auto")->capture_default_str();
+  app.add_option("--mode", a->mode, "weight-streaming | pipelined | auto")->capture_default_str();
   app.add_option(
-         "--fidelity", a->opt.fidelity,
+         "--fidelity", a->fidelity,
          "approx, or cycle: also run every GEMM kernel on the cycle-level fabric engine (small wafers)")
       ->capture_default_str();
   app.add_option("--json", a->json, "Write the JSON report to FILE ('-' for stdout)");
@@ -71,6 +73,8 @@ Runner add_run_command(CLI::App& app) {
   a->unc.jobs = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   app.add_option("--jobs", a->unc.jobs, "--uncertainty: runs at once (default: the number of cores)");
   return [a]() {
+    a->opt.mode = parse_mode(a->mode);
+    a->opt.fidelity = parse_fidelity(a->fidelity);
     const std::vector<Override> overrides = a->sys.overrides();
     const bool builtin_system = a->sys.builtin();
     const bool builtin_model = a->mdl.builtin();

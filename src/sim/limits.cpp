@@ -36,7 +36,7 @@ double estimate_host_bytes(const SystemSpec& spec, const ModelSpec& model, const
   // TileArray: allocation (4 B) and busy counter (8 B) per tile.
   double bytes = tiles * 12.0;
   // Pipelined: flow loads on 4 links per tile (8 B each).
-  if (opt.mode != "weight-streaming") bytes += tiles * 32.0;
+  if (opt.mode != Mode::weight_streaming) bytes += tiles * 32.0;
   // Heatmaps: three per-tile maps of doubles.
   if (opt.tile_maps) bytes += tiles * 24.0;
   // The layer graph: ~20 ops per transformer block, a few hundred bytes each, plus kernels.

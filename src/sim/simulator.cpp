@@ -31,10 +31,8 @@ void check_options(const SystemSpec& spec, const ModelSpec& model, const RunOpti
       model.arch.position == PositionEmbedding::learned)
     throw UsageError(fmt::format("--seq {} exceeds the model's learned position embeddings (max_seq {})",
                                  model.training.seq, model.arch.max_seq));
-  if (o.fidelity != "approx" && o.fidelity != "cycle")
-    throw UsageError(fmt::format("--fidelity {}: expected approx or cycle", o.fidelity));
-  if (o.fidelity == "cycle") {
-    if (o.mode == "pipelined")
+  if (o.fidelity == Fidelity::cycle) {
+    if (o.mode == Mode::pipelined)
       throw UsageError(
           "--fidelity cycle cross-checks the weight-streaming kernels; use --mode weight-streaming");
     constexpr long long kMaxCycleTiles = 256LL * 256;
@@ -272,9 +270,35 @@ void add_kernel_checks(const SystemSpec& spec, const ModelSpec& model, RunStats&
 }
 }  // namespace
 
+const char* to_string(Mode m) {
+  switch (m) {
+    case Mode::weight_streaming:
+      return "weight-streaming";
+    case Mode::pipelined:
+      return "pipelined";
+    case Mode::automatic:
+      return "auto";
+  }
+  return "weight-streaming";
+}
+
+const char* to_string(Fidelity f) { return f == Fidelity::cycle ? "cycle" : "approx"; }
+
+Mode parse_mode(const std::string& text, const std::string& option) {
+  for (const Mode m : {Mode::weight_streaming, Mode::pipelined, Mode::automatic})
+    if (text == to_string(m)) return m;
+  throw UsageError(fmt::format("{} {}: expected weight-streaming, pipelined or auto", option, text));
+}
+
+Fidelity parse_fidelity(const std::string& text, const std::string& option) {
+  for (const Fidelity f : {Fidelity::approx, Fidelity::cycle})
+    if (text == to_string(f)) return f;
+  throw UsageError(fmt::format("{} {}: expected approx or cycle", option, text));
+}
+
 RunStats place_pipelined(const SystemSpec& spec, const ModelSpec& model) {
   RunOptions opt;
-  opt.mode = "pipelined";
+  opt.mode = Mode::pipelined;
   check_options(spec, model, opt);
   detail::check_resources(spec, model, opt);
   return detail::place_pipelined(spec, model, build_model_graph(model));
@@ -282,22 +306,20 @@ RunStats place_pipelined(const SystemSpec& spec, const ModelSpec& model) {
 
 RunStats simulate(const SystemSpec& spec, const ModelSpec& model, const RunOptions& opt) {
   check_options(spec, model, opt);
-  if (opt.mode != "weight-streaming" && opt.mode != "pipelined" && opt.mode != "auto")
-    throw UsageError(fmt::format("--mode {}: expected weight-streaming, pipelined or auto", opt.mode));
-  if (opt.mode == "pipelined" && opt.systems > 1)
+  if (opt.mode == Mode::pipelined && opt.systems > 1)
     throw UsageError(
         fmt::format("--mode pipelined runs on one CS-2 (--systems {} given); use "
                     "--mode weight-streaming for data parallel training",
                     opt.systems));
   detail::check_resources(spec, model, opt);
   const LayerGraph graph = build_model_graph(model);
-  if (opt.fidelity == "cycle") {
+  if (opt.fidelity == Fidelity::cycle) {
     RunStats st = detail::simulate_weight_streaming(spec, model, graph, opt);
     add_kernel_checks(spec, model, st);
     return st;
   }
-  if (opt.mode == "weight-streaming") return detail::simulate_weight_streaming(spec, model, graph, opt);
-  if (opt.mode == "pipelined") return detail::simulate_pipelined(spec, model, graph, opt);
+  if (opt.mode == Mode::weight_streaming) return detail::simulate_weight_streaming(spec, model, graph, opt);
+  if (opt.mode == Mode::pipelined) return detail::simulate_pipelined(spec, model, graph, opt);
   // auto: pipelined when the model fits one wafer, weight streaming otherwise (and say why).
   std::string why;
   if (opt.systems > 1) {

@@ -51,7 +51,7 @@ PointResult PointRunner::run(const Point& point) const {
   if (r.batch > 0) model.training.batch = r.batch;
   if (r.seq > 0) model.training.seq = r.seq;
   RunOptions opt;
-  opt.mode = r.mode;
+  opt.mode = parse_mode(r.mode, "mode");
   opt.systems = r.systems;
   opt.steps = r.steps;
   const nlohmann::ordered_json report = json_report(simulate(sys, model, opt));

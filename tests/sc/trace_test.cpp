@@ -97,7 +97,7 @@ TEST_CASE("pipelined trace", "[sc][trace]") {
   const SystemSpec spec = load_system_spec(WAFERSIM_SOURCE_DIR "/configs/small-wafer.yaml");
   ModelSpec model = load_model(WAFERSIM_SOURCE_DIR "/models/tiny-gpt.yaml");
   RunOptions opt;
-  opt.mode = "pipelined";
+  opt.mode = Mode::pipelined;
   opt.trace = true;
   opt.trace_steps = 1;
   const RunStats st = simulate(spec, model, opt);

@@ -10,9 +10,19 @@
 
 namespace wafersim {
 
+// Execution mode and fidelity at the API; their spellings ("weight-streaming", "pipelined",
+// "auto"; "approx", "cycle") live only at the CLI and YAML edge (parse_mode, parse_fidelity).
+enum class Mode { weight_streaming, pipelined, automatic };
+enum class Fidelity { approx, cycle };
+const char* to_string(Mode m);
+const char* to_string(Fidelity f);
+// A UsageError naming `option` and the allowed spellings for anything else.
+Mode parse_mode(const std::string& text, const std::string& option = "--mode");
+Fidelity parse_fidelity(const std::string& text, const std::string& option = "--fidelity");
+
 struct RunOptions {
-  std::string mode = "weight-streaming";  // weight-streaming | pipelined | auto
-  std::string fidelity = "approx";
+  Mode mode = Mode::weight_streaming;
+  Fidelity fidelity = Fidelity::approx;
   int systems = 1;
   int steps = 0;           // 0 = default: enough to reach steady state
   bool trace = false;      // fill RunStats::timeline (report/trace.hpp writes it as Perfetto JSON)
