@@ -86,12 +86,11 @@ void check_invariants(RunStats& st) {
   }
 }
 
-RunStats simulate_weight_streaming(const SystemSpec& spec, const ModelSpec& model, const LayerGraph& graph,
-                                   const RunOptions& opt) {
-  TileArray tiles = TileArray::from_spec(spec);
-  const WsPlan plan = plan_weight_streaming(spec, model, graph, opt.systems, tiles);
-  const KernelCostModel cost(spec, model.training.compute);
+namespace {
 
+// The cluster the SystemC model runs: the plan's layers timed by the cost model, the links.
+ClusterConfig ws_cluster_config(const SystemSpec& spec, const WsPlan& plan, const KernelCostModel& cost,
+                                const RunOptions& opt) {
   ClusterConfig cc;
   cc.systems = opt.systems;
   cc.steps = opt.steps == 0 ? kDefaultSteps : opt.steps;
@@ -118,33 +117,11 @@ RunStats simulate_weight_streaming(const SystemSpec& spec, const ModelSpec& mode
   cc.weight_buffers = spec.sim.weight_buffers;
   cc.step_overhead_s = spec.calibration.step_overhead.value;
 
-  const ClusterResult res = run_cluster(cc);
+  return cc;
+}
 
-  RunStats st;
-  st.mode = "weight-streaming";
-  st.system_name = spec.name;
-  st.model_name = model.arch.name;
-  st.systems = opt.systems;
-  st.batch = model.training.batch;
-  st.seq = model.training.seq;
-  st.seq_source = model.training.seq_source;
-  st.model_notes = model.notes;
-  st.steps = cc.steps;
-  st.micro_batch = plan.micro_batch;
-  st.micro_batches = plan.micro_batches;
-  st.tiles = plan.region.area();
-  const double window = res.window_end_s - res.window_start_s;
-  const int measured = cc.steps - 1;
-  st.step_time_s = window / measured;
-  st.samples_per_s = st.batch / st.step_time_s;
-  st.tokens_per_s = st.samples_per_s * st.seq;
-  st.model_flops_per_step = graph.training_flops_per_sample() * st.batch;
-  st.model_flops_per_s = st.model_flops_per_step / st.step_time_s;
-  st.peak_flops_per_s =
-      static_cast<double>(st.tiles) * cost.peak_flops_per_pe_cycle() * spec.pe.clock.value * opt.systems;
-  st.mfu = st.model_flops_per_s / st.peak_flops_per_s;
-
-  // Utilization over the measurement window.
+// Utilization over the measurement window and the overall bottleneck.
+void ws_utilization(const WsPlan& plan, const ClusterResult& res, double window, RunStats& st) {
   auto& u = st.utilization;
   u.compute = res.wafer_busy_s / window;
   double fabric_cycles = 0;
@@ -184,7 +161,11 @@ RunStats simulate_weight_streaming(const SystemSpec& spec, const ModelSpec& mode
   st.bottleneck_reason = fmt::format(
       "{} busy {:.1f}% of the step; wafer stalled {:.1f}% on weight streams, {:.1f}% on input", best->name,
       100 * best->v, 100 * res.wait_weights_s / window, 100 * res.wait_input_s / window);
+}
 
+// Per layer: forward, backward, streams and optimizer per step, and what bounds each.
+PathInfo ws_layers(const LayerGraph& graph, const WsPlan& plan, const ClusterConfig& cc,
+                   const ClusterResult& res, RunStats& st) {
   const PathInfo path = weight_path(cc, res.swarmx_levels);
   const double m = plan.micro_batches;
   const auto flops = group_flops_per_sample(graph);
@@ -210,6 +191,45 @@ RunStats simulate_weight_streaming(const SystemSpec& spec, const ModelSpec& mode
     ls.flops = flops[i] * plan.batch_per_system;
     st.layers.push_back(ls);
   }
+  return path;
+}
+
+}  // namespace
+
+RunStats simulate_weight_streaming(const SystemSpec& spec, const ModelSpec& model, const LayerGraph& graph,
+                                   const RunOptions& opt) {
+  TileArray tiles = TileArray::from_spec(spec);
+  const WsPlan plan = plan_weight_streaming(spec, model, graph, opt.systems, tiles);
+  const KernelCostModel cost(spec, model.training.compute);
+  const ClusterConfig cc = ws_cluster_config(spec, plan, cost, opt);
+  const ClusterResult res = run_cluster(cc);
+
+  RunStats st;
+  st.mode = "weight-streaming";
+  st.system_name = spec.name;
+  st.model_name = model.arch.name;
+  st.systems = opt.systems;
+  st.batch = model.training.batch;
+  st.seq = model.training.seq;
+  st.seq_source = model.training.seq_source;
+  st.model_notes = model.notes;
+  st.steps = cc.steps;
+  st.micro_batch = plan.micro_batch;
+  st.micro_batches = plan.micro_batches;
+  st.tiles = plan.region.area();
+  const double window = res.window_end_s - res.window_start_s;
+  const int measured = cc.steps - 1;
+  st.step_time_s = window / measured;
+  st.samples_per_s = st.batch / st.step_time_s;
+  st.tokens_per_s = st.samples_per_s * st.seq;
+  st.model_flops_per_step = graph.training_flops_per_sample() * st.batch;
+  st.model_flops_per_s = st.model_flops_per_step / st.step_time_s;
+  st.peak_flops_per_s =
+      static_cast<double>(st.tiles) * cost.peak_flops_per_pe_cycle() * spec.pe.clock.value * opt.systems;
+  st.mfu = st.model_flops_per_s / st.peak_flops_per_s;
+
+  ws_utilization(plan, res, window, st);
+  const PathInfo path = ws_layers(graph, plan, cc, res, st);
   st.sram = {plan.sram.min, plan.sram.mean, plan.sram.max, tiles.capacity()};
   if (plan.micro_batches == 1)
     st.notes.push_back(
