@@ -76,14 +76,32 @@ ActivationKind activation_of(const JsonConfig& c, const char* key, const std::st
   c.fail(key, "'" + act + "' is not modelled; expected gelu*, relu or silu");
 }
 
-TransformerSpec gpt2_like(const JsonConfig& c, bool gptj) {
+// Where each family's config.json keeps the shapes: one table instead of a hand-written copy
+// per family. GPT-2's `n_inner` may be absent (4 x hidden).
+struct ShapeKeys {
+  const char* layers;
+  const char* hidden;
+  const char* heads;
+  const char* ffn;
+  const char* max_seq;
+};
+constexpr ShapeKeys kGpt2Keys{"n_layer", "n_embd", "n_head", "n_inner", "n_positions"};
+constexpr ShapeKeys kHfKeys{"num_hidden_layers", "hidden_size", "num_attention_heads", "intermediate_size",
+                            "max_position_embeddings"};
+
+TransformerSpec shapes(const JsonConfig& c, const ShapeKeys& k, bool ffn_defaults_to_4h = false) {
   TransformerSpec a;
-  a.layers = c.positive_int("n_layer");
-  a.hidden = c.positive_int("n_embd");
-  a.heads = c.positive_int("n_head");
-  a.ffn = c.positive_int("n_inner", 4 * a.hidden);
+  a.layers = c.positive_int(k.layers);
+  a.hidden = c.positive_int(k.hidden);
+  a.heads = c.positive_int(k.heads);
+  a.ffn = ffn_defaults_to_4h ? c.positive_int(k.ffn, 4 * a.hidden) : c.positive_int(k.ffn);
   a.vocab = c.positive_int("vocab_size");
-  a.max_seq = c.positive_int("n_positions");
+  a.max_seq = c.positive_int(k.max_seq);
+  return a;
+}
+
+TransformerSpec gpt2_like(const JsonConfig& c, bool gptj) {
+  TransformerSpec a = shapes(c, kGpt2Keys, true);
   a.activation = activation_of(c, "activation_function", "gelu_new");
   a.tied_embeddings = c.boolean("tie_word_embeddings", !gptj);
   if (gptj) {
@@ -95,13 +113,7 @@ TransformerSpec gpt2_like(const JsonConfig& c, bool gptj) {
 }
 
 TransformerSpec neox(const JsonConfig& c) {
-  TransformerSpec a;
-  a.layers = c.positive_int("num_hidden_layers");
-  a.hidden = c.positive_int("hidden_size");
-  a.heads = c.positive_int("num_attention_heads");
-  a.ffn = c.positive_int("intermediate_size");
-  a.vocab = c.positive_int("vocab_size");
-  a.max_seq = c.positive_int("max_position_embeddings");
+  TransformerSpec a = shapes(c, kHfKeys);
   a.position = PositionEmbedding::rotary;
   const double pct = c.number("rotary_pct", 1.0);
   if (pct <= 0 || pct > 1) c.fail("rotary_pct", "expected a fraction in (0, 1]");
@@ -113,14 +125,8 @@ TransformerSpec neox(const JsonConfig& c) {
 }
 
 TransformerSpec llama(const JsonConfig& c) {
-  TransformerSpec a;
-  a.layers = c.positive_int("num_hidden_layers");
-  a.hidden = c.positive_int("hidden_size");
-  a.heads = c.positive_int("num_attention_heads");
+  TransformerSpec a = shapes(c, kHfKeys);
   a.kv_heads = c.positive_int("num_key_value_heads", a.heads);
-  a.ffn = c.positive_int("intermediate_size");
-  a.vocab = c.positive_int("vocab_size");
-  a.max_seq = c.positive_int("max_position_embeddings");
   a.position = PositionEmbedding::rotary;
   a.norm = NormKind::rmsnorm;
   a.activation = activation_of(c, "hidden_act", "silu");
@@ -131,14 +137,8 @@ TransformerSpec llama(const JsonConfig& c) {
 }
 
 TransformerSpec bert(const JsonConfig& c) {
-  TransformerSpec a;
+  TransformerSpec a = shapes(c, kHfKeys);
   a.arch = Arch::encoder;
-  a.layers = c.positive_int("num_hidden_layers");
-  a.hidden = c.positive_int("hidden_size");
-  a.heads = c.positive_int("num_attention_heads");
-  a.ffn = c.positive_int("intermediate_size");
-  a.vocab = c.positive_int("vocab_size");
-  a.max_seq = c.positive_int("max_position_embeddings");
   a.type_vocab = c.positive_int("type_vocab_size", 2);
   a.activation = activation_of(c, "hidden_act", "gelu");
   a.tied_embeddings = c.boolean("tie_word_embeddings", true);

@@ -133,13 +133,13 @@ void ws_utilization(const WsPlan& plan, const ClusterResult& res, double window,
   u.fabric = cycles > 0 ? u.compute * fabric_cycles / cycles : 0;
   for (const auto& l : res.links) {
     const double f = l.busy_s / window;
-    if (l.kind == "io")
+    if (l.kind == LinkKind::io)
       u.io = std::max(u.io, f);
-    else if (l.kind == "swarmx")
+    else if (l.kind == LinkKind::swarmx)
       u.swarmx = std::max(u.swarmx, f);
-    else if (l.kind == "memoryx")
+    else if (l.kind == LinkKind::memoryx)
       u.memoryx = std::max(u.memoryx, f);
-    else if (l.kind == "input")
+    else if (l.kind == LinkKind::input)
       u.input = std::max(u.input, f);
   }
   u.memoryx = std::max(u.memoryx, res.optimizer_busy_s / window);

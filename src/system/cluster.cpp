@@ -29,8 +29,7 @@ struct Cluster {
 
   std::vector<std::pair<std::string, std::string>> ends;  // per link: from, to
 
-  Link& link(const std::string& name, const std::string& kind, const LinkParams& p, std::string from,
-             std::string to) {
+  Link& link(const std::string& name, LinkKind kind, const LinkParams& p, std::string from, std::string to) {
     links.push_back(
         std::make_unique<Link>(name.c_str(), kind, p.bytes_per_s, p.latency_s, sched.transactions));
     ends.emplace_back(std::move(from), std::move(to));
@@ -66,21 +65,21 @@ struct Cluster {
           if (below_is_cs2) {
             sc::Cs2& sys = *cs2[static_cast<std::size_t>(c)];
             const std::string sys_name = fmt::format("cs2_{}", c);
-            Link& dn = link(fmt::format("io_in_{}", c), "io", cfg.io, node_name, sys_name);
+            Link& dn = link(fmt::format("io_in_{}", c), LinkKind::io, cfg.io, node_name, sys_name);
             node.down_out.bind(dn.in);
             dn.out.bind(sys.down_in);
-            Link& up = link(fmt::format("io_out_{}", c), "io", cfg.io, sys_name, node_name);
+            Link& up = link(fmt::format("io_out_{}", c), LinkKind::io, cfg.io, sys_name, node_name);
             sys.up_out.bind(up.in);
             up.out.bind(node.up_in);
           } else {
             sc::SwarmXNode& child = *below_nodes[static_cast<std::size_t>(c)];
             const std::string child_name = child.basename();
-            Link& dn = link(fmt::format("swarmx_down_l{}_{}", level, c), "swarmx", cfg.swarmx, node_name,
-                            child_name);
+            Link& dn = link(fmt::format("swarmx_down_l{}_{}", level, c), LinkKind::swarmx, cfg.swarmx,
+                            node_name, child_name);
             node.down_out.bind(dn.in);
             dn.out.bind(child.down_in);
-            Link& up =
-                link(fmt::format("swarmx_up_l{}_{}", level, c), "swarmx", cfg.swarmx, child_name, node_name);
+            Link& up = link(fmt::format("swarmx_up_l{}_{}", level, c), LinkKind::swarmx, cfg.swarmx,
+                            child_name, node_name);
             child.up_out.bind(up.in);
             up.out.bind(node.up_in);
           }
@@ -95,10 +94,10 @@ struct Cluster {
     levels = level;
     memoryx = std::make_unique<sc::MemoryX>("memoryx", sched);
     const std::string root_name = below_nodes.front()->basename();
-    Link& dn = link("memoryx_out", "memoryx", cfg.memoryx, "memoryx", root_name);
+    Link& dn = link("memoryx_out", LinkKind::memoryx, cfg.memoryx, "memoryx", root_name);
     memoryx->down_out.bind(dn.in);
     dn.out.bind(below_nodes.front()->down_in);
-    Link& up = link("memoryx_in", "memoryx", cfg.memoryx, root_name, "memoryx");
+    Link& up = link("memoryx_in", LinkKind::memoryx, cfg.memoryx, root_name, "memoryx");
     below_nodes.front()->up_out.bind(up.in);
     up.out.bind(memoryx->up_in);
     // Input workers: one module per CS-2 standing for its `input_workers` nodes, on a link
@@ -106,7 +105,7 @@ struct Cluster {
     for (int i = 0; i < n; ++i) {
       workers.push_back(std::make_unique<sc::InputWorker>(fmt::format("input_{}", i).c_str(), sched,
                                                           *cs2[static_cast<std::size_t>(i)]));
-      Link& l = link(fmt::format("input_link_{}", i), "input", cfg.input, fmt::format("input_{}", i),
+      Link& l = link(fmt::format("input_link_{}", i), LinkKind::input, cfg.input, fmt::format("input_{}", i),
                      fmt::format("cs2_{}", i));
       workers.back()->out.bind(l.in);
       l.out.bind(cs2[static_cast<std::size_t>(i)]->input_in);

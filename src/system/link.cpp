@@ -10,12 +10,12 @@ using sc_core::SC_SEC;
 using sc_core::sc_time;
 using sc_core::SC_ZERO_TIME;
 
-Link::Link(const sc_core::sc_module_name& name, std::string kind, double bytes_per_s, double latency_s,
+Link::Link(const sc_core::sc_module_name& name, LinkKind kind, double bytes_per_s, double latency_s,
            long long& transactions)
     : sc_module(name),
       in("in"),
       out("out"),
-      kind_(std::move(kind)),
+      kind_(kind),
       bytes_per_s_(bytes_per_s),
       latency_(latency_s, SC_SEC),
       outbox_(transactions) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "chunk.hpp"
+#include "wafersim/system/cluster.hpp"
 
 namespace wafersim::sc {
 
@@ -24,10 +25,10 @@ class Link : public sc_core::sc_module {
   tlm_utils::simple_target_socket<Link> in;
   tlm_utils::simple_initiator_socket<Link> out;
 
-  Link(const sc_core::sc_module_name& name, std::string kind, double bytes_per_s, double latency_s,
+  Link(const sc_core::sc_module_name& name, LinkKind kind, double bytes_per_s, double latency_s,
        long long& transactions);
 
-  const std::string& link_kind() const { return kind_; }
+  LinkKind link_kind() const { return kind_; }
   double bytes() const { return bytes_; }
   // Occupancy of the link by one stream: [t0, t1] at `share` of its bandwidth (below 1 when
   // the hop before it delivers more slowly than this link could send).
@@ -41,7 +42,7 @@ class Link : public sc_core::sc_module {
  private:
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
 
-  std::string kind_;
+  LinkKind kind_;
   double bytes_per_s_;
   sc_core::sc_time latency_;
   sc_core::sc_time busy_until_ = sc_core::SC_ZERO_TIME;

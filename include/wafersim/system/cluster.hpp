@@ -70,9 +70,13 @@ struct StreamId {
 };
 StreamId decode_stream(long long j, int layers, int micro_batches);
 
+// What a link connects: MemoryX to the SwarmX root, SwarmX tree levels, the CS-2 I/O ports,
+// input workers to a CS-2.
+enum class LinkKind { memoryx, swarmx, io, input };
+
 struct LinkUse {
   std::string name;
-  std::string kind;  // memoryx | swarmx | io | input
+  LinkKind kind = LinkKind::io;
   std::string from;  // component sending on it ("memoryx", "swarmx_l0_1", "cs2_3", "input_3")
   std::string to;
   double busy_s = 0;  // in the measurement window
