@@ -96,18 +96,18 @@ class Pipeline {
 
   void request_input(long long i, double now) {
     const double start = std::max(now, input_free_);
-    input_free_ = start + c_.input_s;
+    input_free_ = start + c_.input_s.value;
     input_iv_.push_back({start, input_free_, i});
-    push(input_free_ + c_.input_latency_s, Ev::input_done, 0, i);
+    push(input_free_ + c_.input_latency_s.value, Ev::input_done, 0, i);
   }
 
   // A transfer on boundary l (between l and l+1) in one direction; returns arrival time.
   double transfer(std::size_t l, bool backward, double now) {
     auto& free = backward ? link_free_bwd_[l] : link_free_fwd_[l];
     const double start = std::max(now, free);
-    free = start + c_.links[l].xfer_s;
+    free = start + c_.links[l].xfer_s.value;
     (backward ? link_iv_bwd_ : link_iv_fwd_)[l].push_back({start, free});
-    return free + c_.links[l].latency_s;
+    return free + c_.links[l].latency_s.value;
   }
 
   void handle(const Event& e) {
@@ -143,7 +143,7 @@ class Pipeline {
     auto& s = st_[si];
     s.busy = false;
     const int last = static_cast<int>(st_.size()) - 1;
-    const double lat = c_.stages[si].latency_s;
+    const double lat = c_.stages[si].latency_s.value;
     if (!e.backward) {
       if (e.stage < last)
         push(transfer(si, false, now) + lat, Ev::fwd_ready, e.stage + 1, e.sample);
@@ -157,8 +157,8 @@ class Pipeline {
         s.bwd_in_batch = 0;
         s.updating = true;
         s.busy = true;
-        s.u_iv.push_back({now, now + c_.stages[si].update_s, e.sample / c_.batch});
-        push(now + c_.stages[si].update_s, Ev::update_done, e.stage, e.sample / c_.batch);
+        s.u_iv.push_back({now, now + c_.stages[si].update_s.value, e.sample / c_.batch});
+        push(now + c_.stages[si].update_s.value, Ev::update_done, e.stage, e.sample / c_.batch);
         return;
       }
     }
@@ -174,8 +174,8 @@ class Pipeline {
       const long long i = s.bwd.front();
       s.bwd.pop_front();
       s.busy = true;
-      s.b_iv.push_back({now, now + p.bwd_s, i});
-      push(now + p.bwd_s, Ev::task_done, stage, i, true);
+      s.b_iv.push_back({now, now + p.bwd_s.value, i});
+      push(now + p.bwd_s.value, Ev::task_done, stage, i, true);
       return;
     }
     if (!s.fwd.empty() && s.fwd.front() / c_.batch == s.batch && s.admitted - s.retired < p.in_flight) {
@@ -183,8 +183,8 @@ class Pipeline {
       s.fwd.pop_front();
       s.busy = true;
       ++s.admitted;
-      s.f_iv.push_back({now, now + p.fwd_s, i});
-      push(now + p.fwd_s, Ev::task_done, stage, i, false);
+      s.f_iv.push_back({now, now + p.fwd_s.value, i});
+      push(now + p.fwd_s.value, Ev::task_done, stage, i, false);
       if (stage == 0) {
         if (waiting_) wait_input_.push_back({pending_wait_, now, i});
         waiting_ = false;

@@ -50,9 +50,9 @@ struct PathInfo {
   Bound bound;
 };
 PathInfo weight_path(const ClusterConfig& c, int levels) {
-  PathInfo p{c.memoryx.bytes_per_s, Bound::memoryx};
-  if (levels > 1 && c.swarmx.bytes_per_s < p.bytes_per_s) p = {c.swarmx.bytes_per_s, Bound::swarmx};
-  if (c.io.bytes_per_s < p.bytes_per_s) p = {c.io.bytes_per_s, Bound::io};
+  PathInfo p{c.memoryx.rate.value, Bound::memoryx};
+  if (levels > 1 && c.swarmx.rate.value < p.bytes_per_s) p = {c.swarmx.rate.value, Bound::swarmx};
+  if (c.io.rate.value < p.bytes_per_s) p = {c.io.rate.value, Bound::io};
   return p;
 }
 
@@ -100,22 +100,23 @@ ClusterConfig ws_cluster_config(const SystemSpec& spec, const WsPlan& plan, cons
     cl.name = l.name;
     cl.weight_bytes = l.weight_bytes;
     cl.grad_bytes = l.grad_bytes;
-    cl.forward_s = cost.cycles_to_seconds(l.fwd_total.cycles);
-    cl.backward_s = cost.cycles_to_seconds(l.bwd_total.cycles);
-    cl.optimizer_s = static_cast<double>(l.params) / spec.memoryx.optimizer_rate;
+    cl.forward_s = Seconds(cost.cycles_to_seconds(l.fwd_total.cycles));
+    cl.backward_s = Seconds(cost.cycles_to_seconds(l.bwd_total.cycles));
+    cl.optimizer_s = Seconds(static_cast<double>(l.params) / spec.memoryx.optimizer_rate);
     cc.layers.push_back(cl);
   }
   cc.input_bytes_per_micro = plan.input_bytes_per_sample * plan.micro_batch;
-  cc.memoryx = {bytes_per_second(spec.memoryx.bandwidth), spec.memoryx.latency.value};
-  cc.swarmx = {bytes_per_second(spec.swarmx.nic_bandwidth) * spec.swarmx.lanes,
-               spec.swarmx.level_latency.value};
-  cc.io = {bytes_per_second(spec.io.total()), spec.io.latency.value};
-  cc.input = {bytes_per_second(spec.input.worker_bandwidth) * spec.input.workers, spec.input.latency.value};
+  cc.memoryx = {BytesPerSecond(bytes_per_second(spec.memoryx.bandwidth)), spec.memoryx.latency};
+  cc.swarmx = {BytesPerSecond(bytes_per_second(spec.swarmx.nic_bandwidth) * spec.swarmx.lanes),
+               spec.swarmx.level_latency};
+  cc.io = {BytesPerSecond(bytes_per_second(spec.io.total())), spec.io.latency};
+  cc.input = {BytesPerSecond(bytes_per_second(spec.input.worker_bandwidth) * spec.input.workers),
+              spec.input.latency};
   cc.input_workers = spec.input.workers;
   cc.fanout = spec.swarmx.fanout;
   cc.chunk_bytes = static_cast<double>(spec.sim.stream_chunk.value);
   cc.weight_buffers = spec.sim.weight_buffers;
-  cc.step_overhead_s = spec.calibration.step_overhead.value;
+  cc.step_overhead_s = spec.calibration.step_overhead;
 
   return cc;
 }
@@ -175,11 +176,11 @@ PathInfo ws_layers(const LayerGraph& graph, const WsPlan& plan, const ClusterCon
     LayerStats ls;
     ls.name = l.name;
     ls.params = l.params;
-    ls.forward_s = cl.forward_s * m;
-    ls.backward_s = cl.backward_s * m;
+    ls.forward_s = cl.forward_s.value * m;
+    ls.backward_s = cl.backward_s.value * m;
     ls.weight_stream_s = 2.0 * m * l.weight_bytes / path.bytes_per_s;
     ls.grad_stream_s = m * l.grad_bytes / path.bytes_per_s;
-    ls.optimizer_s = cl.optimizer_s;
+    ls.optimizer_s = cl.optimizer_s.value;
     const double wafer = ls.forward_s + ls.backward_s;
     const double stream = std::max(ls.weight_stream_s, ls.grad_stream_s);
     if (stream > wafer) {

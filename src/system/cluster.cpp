@@ -31,7 +31,7 @@ struct Cluster {
 
   Link& link(const std::string& name, LinkKind kind, const LinkParams& p, std::string from, std::string to) {
     links.push_back(
-        std::make_unique<Link>(name.c_str(), kind, p.bytes_per_s, p.latency_s, sched.transactions));
+        std::make_unique<Link>(name.c_str(), kind, p.rate.value, p.latency.value, sched.transactions));
     ends.emplace_back(std::move(from), std::move(to));
     return *links.back();
   }

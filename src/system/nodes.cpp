@@ -120,7 +120,7 @@ void MemoryX::optimizer_thread() {
     const sc_time t = sc_core::sc_time_stamp();
     if (job.ready > t) wait(job.ready - t);
     const double start = now();
-    wait_s(sched_.cfg->layers[job.layer].optimizer_s);
+    wait_s(sched_.cfg->layers[job.layer].optimizer_s.value);
     tl_.optimizer.push_back({start, now(), job.step, job.layer});
     sched_.updated_step[job.layer] = job.step;
     sched_.updated_event.notify(SC_ZERO_TIME);
@@ -173,7 +173,7 @@ void Cs2::compute_thread() {
   long long j = 0;
   for (int s = 0; s < cfg.steps; ++s) {
     const double o0 = now();
-    wait_s(cfg.step_overhead_s);  // host/runtime work between steps (calibrated)
+    wait_s(cfg.step_overhead_s.value);  // host/runtime work between steps (calibrated)
     if (now() > o0) tl_.overhead.push_back({o0, now(), s, 0});
     for (int u = 0; u < cfg.micro_batches; ++u) {
       for (int pass = 0; pass < 2; ++pass) {
@@ -191,7 +191,7 @@ void Cs2::compute_thread() {
             input_consumed_event_.notify(SC_ZERO_TIME);
           }
           const double start = now();
-          wait_s(pass == 0 ? cfg.layers[g].forward_s : cfg.layers[g].backward_s);
+          wait_s(pass == 0 ? cfg.layers[g].forward_s.value : cfg.layers[g].backward_s.value);
           tl_.kernels.push_back({start, now(), j, g});
           consumed_ = j + 1;
           sched_.consumed_event.notify(SC_ZERO_TIME);

@@ -15,15 +15,15 @@ TEST_CASE("compute-bound weight streaming: step = sum of kernels + update bubble
     l.name = "l" + std::to_string(i);
     l.weight_bytes = 1e6;  // 1 MB: ~7 us at 150 GB/s, hidden behind 1 ms kernels
     l.grad_bytes = 1e6;
-    l.forward_s = 1e-3;
-    l.backward_s = 2e-3;
-    l.optimizer_s = 1e-4;
+    l.forward_s = Seconds(1e-3);
+    l.backward_s = Seconds(2e-3);
+    l.optimizer_s = Seconds(1e-4);
     c.layers.push_back(l);
   }
-  c.memoryx = {150e9, 1e-6};
-  c.swarmx = {150e9, 1e-6};
-  c.io = {150e9, 1e-6};
-  c.input = {50e9, 1e-6};
+  c.memoryx = {BytesPerSecond(150e9), Seconds(1e-6)};
+  c.swarmx = {BytesPerSecond(150e9), Seconds(1e-6)};
+  c.io = {BytesPerSecond(150e9), Seconds(1e-6)};
+  c.input = {BytesPerSecond(50e9), Seconds(1e-6)};
   c.input_bytes_per_micro = 1e5;
   c.chunk_bytes = 1 << 20;
   const ClusterResult r = run_cluster(c);

@@ -16,15 +16,15 @@ TEST_CASE("streams pipeline across hops chunk by chunk", "[sc]") {
   l.name = "l0";
   l.weight_bytes = 101e6;  // ten 10 MB chunks and a last one of 1 MB
   l.grad_bytes = 1e3;
-  l.forward_s = 1e-3;
-  l.backward_s = 1e-3;
-  l.optimizer_s = 1e-6;
+  l.forward_s = Seconds(1e-3);
+  l.backward_s = Seconds(1e-3);
+  l.optimizer_s = Seconds(1e-6);
   c.layers.push_back(l);
   const double lat = 1e-6;
-  c.memoryx = {10e9, lat};  // MemoryX -> SwarmX: 1 ms a chunk
-  c.swarmx = {100e9, lat};
-  c.io = {12.5e9, lat};  // SwarmX -> CS-2: 0.8 ms a chunk, faster than what feeds it
-  c.input = {100e9, lat};
+  c.memoryx = {BytesPerSecond(10e9), Seconds(lat)};  // MemoryX -> SwarmX: 1 ms a chunk
+  c.swarmx = {BytesPerSecond(100e9), Seconds(lat)};
+  c.io = {BytesPerSecond(12.5e9), Seconds(lat)};  // SwarmX -> CS-2: 0.8 ms a chunk, faster than what feeds it
+  c.input = {BytesPerSecond(100e9), Seconds(lat)};
   c.input_bytes_per_micro = 1e3;
   c.chunk_bytes = 10e6;
   const ClusterResult r = run_cluster(c);

@@ -16,15 +16,15 @@ TEST_CASE("I/O-bound weight streaming on a 16-system SwarmX tree", "[sc]") {
     l.name = "l" + std::to_string(i);
     l.weight_bytes = 1.2e9;  // 8 ms on a 150 GB/s port
     l.grad_bytes = 1.2e9;
-    l.forward_s = 1e-3;
-    l.backward_s = 1e-3;
-    l.optimizer_s = 1e-3;
+    l.forward_s = Seconds(1e-3);
+    l.backward_s = Seconds(1e-3);
+    l.optimizer_s = Seconds(1e-3);
     c.layers.push_back(l);
   }
-  c.memoryx = {300e9, 1e-6};
-  c.swarmx = {300e9, 1e-6};
-  c.io = {150e9, 1e-6};  // the slowest link on the path
-  c.input = {50e9, 1e-6};
+  c.memoryx = {BytesPerSecond(300e9), Seconds(1e-6)};
+  c.swarmx = {BytesPerSecond(300e9), Seconds(1e-6)};
+  c.io = {BytesPerSecond(150e9), Seconds(1e-6)};  // the slowest link on the path
+  c.input = {BytesPerSecond(50e9), Seconds(1e-6)};
   c.input_bytes_per_micro = 1e5;
   c.chunk_bytes = 32 << 20;
   const ClusterResult r = run_cluster(c);

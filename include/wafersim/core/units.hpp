@@ -37,13 +37,15 @@ struct BitsPerSecondTag {};
 struct SecondsTag {};
 struct FlopsTag {};
 struct CyclesTag {};
+struct BytesPerSecondTag {};
 
-using Bytes = Quantity<BytesTag, std::uint64_t>;   // memory sizes
-using Hertz = Quantity<HertzTag>;                  // clock frequency
-using BitsPerSecond = Quantity<BitsPerSecondTag>;  // link bandwidth
-using Seconds = Quantity<SecondsTag>;              // simulated time
-using Flops = Quantity<FlopsTag>;                  // floating-point operations (count)
-using Cycles = Quantity<CyclesTag>;                // clock cycles (fractional in cost models)
+using Bytes = Quantity<BytesTag, std::uint64_t>;     // memory sizes
+using Hertz = Quantity<HertzTag>;                    // clock frequency
+using BitsPerSecond = Quantity<BitsPerSecondTag>;    // link bandwidth
+using Seconds = Quantity<SecondsTag>;                // simulated time
+using Flops = Quantity<FlopsTag>;                    // floating-point operations (count)
+using Cycles = Quantity<CyclesTag>;                  // clock cycles (fractional in cost models)
+using BytesPerSecond = Quantity<BytesPerSecondTag>;  // a stream's rate on a link (bytes, not bits)
 
 constexpr Seconds cycles_to_seconds(Cycles c, Hertz f) { return Seconds(c.value / f.value); }
 constexpr Seconds transfer_time(double bytes, BitsPerSecond bw) { return Seconds(bytes * 8.0 / bw.value); }

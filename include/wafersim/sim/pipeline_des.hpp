@@ -8,26 +8,28 @@
 // Plain C++ (no SystemC): unit-testable, deterministic.
 #include <vector>
 
+#include "wafersim/core/units.hpp"
+
 namespace wafersim {
 
 struct PipeStage {
-  double fwd_s = 0;  // per sample
-  double bwd_s = 0;
-  double update_s = 0;   // once per batch
-  int in_flight = 1;     // admission limit
-  double latency_s = 0;  // fill of the stage's kernels (added to what it sends on)
+  Seconds fwd_s;  // per sample
+  Seconds bwd_s;
+  Seconds update_s;   // once per batch
+  int in_flight = 1;  // admission limit
+  Seconds latency_s;  // fill of the stage's kernels (added to what it sends on)
 };
 
 struct PipeLink {
-  double xfer_s = 0;     // busy time per sample (serialization on the busiest link)
-  double latency_s = 0;  // hops x hop latency
+  Seconds xfer_s;     // busy time per sample (serialization on the busiest link)
+  Seconds latency_s;  // hops x hop latency
 };
 
 struct PipeConfig {
   std::vector<PipeStage> stages;
   std::vector<PipeLink> links;  // stages.size() - 1, between s and s + 1 (both directions)
-  double input_s = 0;           // input link busy time per sample
-  double input_latency_s = 0;
+  Seconds input_s;              // input link busy time per sample
+  Seconds input_latency_s;
   int input_prefetch = 4;  // samples the input workers may run ahead of stage 0
   int batch = 1;           // samples per weight update
   int batches = 3;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "wafersim/core/interval.hpp"
+#include "wafersim/core/units.hpp"
 
 namespace wafersim {
 
@@ -15,14 +16,14 @@ struct ClusterLayer {
   std::string name;
   double weight_bytes = 0;  // streamed in, per pass and micro-batch
   double grad_bytes = 0;    // streamed out, per micro-batch
-  double forward_s = 0;     // wafer time per micro-batch
-  double backward_s = 0;
-  double optimizer_s = 0;  // MemoryX update once per step
+  Seconds forward_s;        // wafer time per micro-batch
+  Seconds backward_s;
+  Seconds optimizer_s;  // MemoryX update once per step
 };
 
 struct LinkParams {
-  double bytes_per_s = 0;
-  double latency_s = 0;
+  BytesPerSecond rate;
+  Seconds latency;
 };
 
 struct ClusterConfig {
@@ -39,7 +40,7 @@ struct ClusterConfig {
   int fanout = 4;
   double chunk_bytes = 32.0 * 1024 * 1024;  // store-and-forward unit of streams at each hop
   int weight_buffers = 2;                   // weight streams buffered ahead of the kernel
-  double step_overhead_s = 0;
+  Seconds step_overhead_s;
 };
 
 // What happened when, for traces and the step-time breakdown. Times in seconds. A stream id

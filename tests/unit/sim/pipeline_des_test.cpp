@@ -7,8 +7,9 @@ using namespace wafersim;
 namespace {
 PipeConfig balanced(int stages, double f, double b, int batch) {
   PipeConfig c;
-  for (int s = 0; s < stages; ++s) c.stages.push_back(PipeStage{f, b, 0.0, stages - s, 0.0});
-  c.links.assign(static_cast<std::size_t>(stages - 1), PipeLink{0.0, 0.0});
+  for (int s = 0; s < stages; ++s)
+    c.stages.push_back(PipeStage{Seconds(f), Seconds(b), Seconds(0), stages - s, Seconds(0)});
+  c.links.assign(static_cast<std::size_t>(stages - 1), PipeLink{});
   c.batch = batch;
   c.batches = 3;
   return c;
@@ -29,8 +30,8 @@ TEST_CASE("a balanced pipeline: batch x stage time + fill and drain", "[sim][pip
 
 TEST_CASE("the slowest stage sets the throughput", "[sim][pipeline]") {
   auto c = balanced(4, 1.0, 2.0, 100);
-  c.stages[2].fwd_s = 2.0;
-  c.stages[2].bwd_s = 4.0;
+  c.stages[2].fwd_s = Seconds(2.0);
+  c.stages[2].bwd_s = Seconds(4.0);
   const auto r = run_pipeline(c);
   const double step = (r.window_end_s - r.window_start_s) / 2;
   CHECK(step >= 100 * 6.0);
@@ -41,7 +42,7 @@ TEST_CASE("the slowest stage sets the throughput", "[sim][pipeline]") {
 
 TEST_CASE("a slow input link starves the pipeline and is measured", "[sim][pipeline]") {
   auto c = balanced(3, 1.0, 2.0, 100);
-  c.input_s = 5.0;  // slower than the 3.0 per sample the stages need
+  c.input_s = Seconds(5.0);  // slower than the 3.0 per sample the stages need
   const auto r = run_pipeline(c);
   const double window = r.window_end_s - r.window_start_s;
   CHECK(window / 2 >= 100 * 5.0);
@@ -51,7 +52,7 @@ TEST_CASE("a slow input link starves the pipeline and is measured", "[sim][pipel
 
 TEST_CASE("a slow link between stages bounds the pipeline", "[sim][pipeline]") {
   auto c = balanced(3, 1.0, 2.0, 100);
-  c.links[1].xfer_s = 4.0;
+  c.links[1].xfer_s = Seconds(4.0);
   for (auto& st : c.stages) st.in_flight = 10;  // enough samples in flight to cover the transfers
   const auto r = run_pipeline(c);
   const double window = r.window_end_s - r.window_start_s;
@@ -61,7 +62,7 @@ TEST_CASE("a slow link between stages bounds the pipeline", "[sim][pipeline]") {
 
 TEST_CASE("too few samples in flight leave the stage idle while transfers are under way", "[sim][pipeline]") {
   auto c = balanced(3, 1.0, 2.0, 100);
-  c.links[1].latency_s = 10.0;
+  c.links[1].latency_s = Seconds(10.0);
   const auto tight = run_pipeline(c);
   for (auto& st : c.stages) st.in_flight = 20;
   const auto loose = run_pipeline(c);
@@ -70,7 +71,7 @@ TEST_CASE("too few samples in flight leave the stage idle while transfers are un
 
 TEST_CASE("the weight update runs once per batch per stage", "[sim][pipeline]") {
   auto c = balanced(3, 1.0, 1.0, 10);
-  for (auto& s : c.stages) s.update_s = 7.0;
+  for (auto& s : c.stages) s.update_s = Seconds(7.0);
   const auto r = run_pipeline(c);
   for (const auto& s : r.stages) CHECK(s.busy_update_s == Approx(2 * 7.0));
   REQUIRE(r.batch_end_s.size() == 3);
