@@ -9,6 +9,10 @@ namespace wafersim::detail {
 
 RunStats simulate_weight_streaming(const SystemSpec& spec, const ModelSpec& model, const LayerGraph& graph,
                                    const RunOptions& opt);
+// What every run's report starts with: mode, system, model, systems, batch, seq and where
+// the seq came from, the model's notes.
+RunStats run_header(const SystemSpec& spec, const ModelSpec& model, const char* mode, int systems);
+
 // The pipelined placement alone (no simulation): what `wafersim map` shows.
 RunStats place_pipelined(const SystemSpec& spec, const ModelSpec& model, const LayerGraph& graph);
 RunStats simulate_pipelined(const SystemSpec& spec, const ModelSpec& model, const LayerGraph& graph,

@@ -55,15 +55,7 @@ RunStats place_pipelined(const SystemSpec& spec, const ModelSpec& model, const L
   const PipelinePlan plan = plan_pipelined(spec, model, graph, tiles);
   const double clock = spec.pe.clock.value;
   const double eff = spec.calibration.compute_efficiency;
-  RunStats st;
-  st.mode = "pipelined";
-  st.system_name = spec.name;
-  st.model_name = model.arch.name;
-  st.systems = 1;
-  st.batch = model.training.batch;
-  st.seq = model.training.seq;
-  st.seq_source = model.training.seq_source;
-  st.model_notes = model.notes;
+  RunStats st = run_header(spec, model, "pipelined", 1);
   st.tiles = spec.wafer.usable.area();
   strategies_of(plan, clock, eff, st);
   for (const Stage& p : plan.stages) st.stages.push_back(stage_of(p, tiles.capacity(), clock, eff));
@@ -85,15 +77,7 @@ RunStats simulate_pipelined(const SystemSpec& spec, const ModelSpec& model, cons
   const PipeConfig pc = pipe_config(spec, model, plan, opt.steps == 0 ? kDefaultSteps : opt.steps);
   const PipeResult res = run_pipeline(pc);
 
-  RunStats st;
-  st.mode = "pipelined";
-  st.system_name = spec.name;
-  st.model_name = model.arch.name;
-  st.systems = 1;
-  st.batch = model.training.batch;
-  st.seq = model.training.seq;
-  st.seq_source = model.training.seq_source;
-  st.model_notes = model.notes;
+  RunStats st = run_header(spec, model, "pipelined", 1);
   st.steps = pc.batches;
   st.micro_batch = st.batch;
   st.micro_batches = 1;

@@ -73,6 +73,19 @@ std::vector<double> group_flops_per_sample(const LayerGraph& graph) {
   return out;
 }
 
+RunStats run_header(const SystemSpec& spec, const ModelSpec& model, const char* mode, int systems) {
+  RunStats st;
+  st.mode = mode;
+  st.system_name = spec.name;
+  st.model_name = model.arch.name;
+  st.systems = systems;
+  st.batch = model.training.batch;
+  st.seq = model.training.seq;
+  st.seq_source = model.training.seq_source;
+  st.model_notes = model.notes;
+  return st;
+}
+
 void check_invariants(RunStats& st) {
   auto bad = [](double v) { return !std::isfinite(v) || v <= 0; };
   if (bad(st.step_time_s) || bad(st.samples_per_s) || bad(st.tokens_per_s))
@@ -205,15 +218,7 @@ RunStats simulate_weight_streaming(const SystemSpec& spec, const ModelSpec& mode
   const ClusterConfig cc = ws_cluster_config(spec, plan, cost, opt);
   const ClusterResult res = run_cluster(cc);
 
-  RunStats st;
-  st.mode = "weight-streaming";
-  st.system_name = spec.name;
-  st.model_name = model.arch.name;
-  st.systems = opt.systems;
-  st.batch = model.training.batch;
-  st.seq = model.training.seq;
-  st.seq_source = model.training.seq_source;
-  st.model_notes = model.notes;
+  RunStats st = run_header(spec, model, "weight-streaming", opt.systems);
   st.steps = cc.steps;
   st.micro_batch = plan.micro_batch;
   st.micro_batches = plan.micro_batches;

@@ -3,54 +3,28 @@
 // model files without an upward dependency). Each mirrors a shipped file exactly;
 // tests/unit/frontend/fixture_models_test.cpp loads the file and compares, so the two cannot
 // drift apart.
+#include <string>
+
 #include "wafersim/graph/model_spec.hpp"
 
 namespace wafersim::test {
 
-// models/tiny-gpt.yaml: a 2-layer GPT-style decoder for small wafers.
-inline ModelSpec tiny_gpt() {
+// A GPT-2-style decoder (learned positions, LayerNorm, GELU, tied head, biases), mixed fp16
+// with AdamW: the shape both fixtures below share.
+inline ModelSpec gpt_style(const char* name, int layers, int hidden, int heads, int vocab, int max_seq,
+                           int batch, int seq) {
   ModelSpec m;
-  m.source = "tests/support/test_models.hpp (models/tiny-gpt.yaml)";
+  m.source = std::string("tests/support/test_models.hpp (models/") + name + ".yaml)";
   auto& a = m.arch;
-  a.name = "tiny-gpt";
+  a.name = name;
   a.arch = Arch::decoder;
-  a.layers = 2;
-  a.hidden = 256;
-  a.heads = 4;
-  a.kv_heads = 4;
-  a.ffn = 1024;
-  a.vocab = 1024;
-  a.max_seq = 256;
-  a.position = PositionEmbedding::learned;
-  a.norm = NormKind::layernorm;
-  a.activation = ActivationKind::gelu;
-  a.tied_embeddings = true;
-  a.bias = true;
-  a.parallel_block = false;
-  m.training.batch = 8;
-  m.training.seq = 128;
-  m.training.compute = DType::fp16;
-  m.training.master = DType::fp32;
-  m.training.optimizer = "adamw";
-  m.training.activation_checkpointing = true;
-  m.training.activation_checkpointing_auto = false;
-  return m;
-}
-
-// models/gpt2-small.yaml (GPT-2 small, 124M), with the batch and sequence length given.
-inline ModelSpec gpt2_small(int batch = 8, int seq = 1024) {
-  ModelSpec m;
-  m.source = "tests/support/test_models.hpp (models/gpt2-small.yaml)";
-  auto& a = m.arch;
-  a.name = "gpt2-small";
-  a.arch = Arch::decoder;
-  a.layers = 12;
-  a.hidden = 768;
-  a.heads = 12;
-  a.kv_heads = 12;
-  a.ffn = 3072;
-  a.vocab = 50257;
-  a.max_seq = 1024;
+  a.layers = layers;
+  a.hidden = hidden;
+  a.heads = heads;
+  a.kv_heads = heads;
+  a.ffn = 4 * hidden;
+  a.vocab = vocab;
+  a.max_seq = max_seq;
   a.position = PositionEmbedding::learned;
   a.norm = NormKind::layernorm;
   a.activation = ActivationKind::gelu;
@@ -62,6 +36,20 @@ inline ModelSpec gpt2_small(int batch = 8, int seq = 1024) {
   m.training.compute = DType::fp16;
   m.training.master = DType::fp32;
   m.training.optimizer = "adamw";
+  return m;
+}
+
+// models/tiny-gpt.yaml: a 2-layer GPT-style decoder for small wafers (recomputes, as its file says).
+inline ModelSpec tiny_gpt() {
+  ModelSpec m = gpt_style("tiny-gpt", 2, 256, 4, 1024, 256, 8, 128);
+  m.training.activation_checkpointing = true;
+  m.training.activation_checkpointing_auto = false;
+  return m;
+}
+
+// models/gpt2-small.yaml (GPT-2 small, 124M), with the batch and sequence length given.
+inline ModelSpec gpt2_small(int batch = 8, int seq = 1024) {
+  ModelSpec m = gpt_style("gpt2-small", 12, 768, 12, 50257, 1024, batch, seq);
   m.training.activation_checkpointing_auto = true;
   return m;
 }
