@@ -37,18 +37,18 @@ struct Sizing {
   std::vector<CompiledLayer> layers;
 };
 
+// `probe` is a one-sample lowering: the memory figures per sample do not depend on the sample
+// count or on recomputation, so one probe serves both candidates.
 Sizing size_plan(const SystemSpec& spec, const ModelSpec& model, const LayerGraph& graph,
-                 int batch_per_system, const Rect& region, double cap, bool recompute) {
+                 const std::vector<CompiledLayer>& probe, const KernelCostModel& cost, int batch_per_system,
+                 const Rect& region, double cap, bool recompute) {
   Sizing z;
   z.recompute = recompute;
   TrainingSpec training = model.training;
   training.activation_checkpointing = recompute;
   training.activation_checkpointing_auto = false;
-  // Footprint per sample from a one-sample lowering (memory figures do not depend on it).
-  const KernelCostModel cost(spec, model.training.compute);
   const int rows = region.h;
   const int cols = region.w;
-  const auto probe = lower_layers(graph, cost, training, 1.0, rows, cols);
   double max_weights = 0;
   for (const auto& l : probe) {
     max_weights = std::max(max_weights, l.weight_bytes);
@@ -122,9 +122,13 @@ WsPlan plan_weight_streaming(const SystemSpec& spec, const ModelSpec& model, con
   // layer's input (larger micro-batches): the model's choice, or with `auto` the faster.
   const double cap = tiles.capacity();
   const auto& tr = model.training;
-  Sizing z = size_plan(spec, model, graph, p.batch_per_system, p.region, cap, tr.activation_checkpointing);
+  const KernelCostModel cost(spec, tr.compute);
+  const auto probe = lower_layers(graph, cost, tr, 1.0, p.region.h, p.region.w);
+  Sizing z = size_plan(spec, model, graph, probe, cost, p.batch_per_system, p.region, cap,
+                       tr.activation_checkpointing);
   if (tr.activation_checkpointing_auto) {
-    Sizing other = size_plan(spec, model, graph, p.batch_per_system, p.region, cap, !z.recompute);
+    Sizing other =
+        size_plan(spec, model, graph, probe, cost, p.batch_per_system, p.region, cap, !z.recompute);
     if (other.fits && (!z.fits || other.est_step_s < z.est_step_s * (1 - 1e-9))) std::swap(z, other);
     p.recompute_alternative_s = other.fits ? other.est_step_s : 0;
   }
@@ -143,14 +147,11 @@ WsPlan plan_weight_streaming(const SystemSpec& spec, const ModelSpec& model, con
   p.max_micro_batch = z.max_micro_batch;
   p.micro_batches = z.micro_batches;
   p.micro_batch = z.micro_batch;
-  const double wbuf = z.weight_buffer_bytes;
-  const double ckpt_per_sample = z.ckpt_per_sample;
-  const double work_per_sample = z.work_per_sample;
 
   // Commit the peak allocation on the real tiles: a per-tile check, not only in total.
-  p.weight_buffer_bytes = wbuf;
-  p.checkpoint_bytes = ckpt_per_sample * p.micro_batch;
-  p.working_bytes = work_per_sample * p.micro_batch;
+  p.weight_buffer_bytes = z.weight_buffer_bytes;
+  p.checkpoint_bytes = z.ckpt_per_sample * p.micro_batch;
+  p.working_bytes = z.work_per_sample * p.micro_batch;
   tiles.clear();
   const auto b = [](double v) { return static_cast<std::uint64_t>(std::ceil(v)); };
   const std::uint64_t parts[] = {b(p.weight_buffer_bytes), b(p.checkpoint_bytes), b(p.working_bytes)};

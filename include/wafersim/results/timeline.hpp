@@ -48,6 +48,8 @@ class Timeline {
   bool empty() const { return events_.empty(); }
 
  private:
+  // Appends an event of `kind` on (pid, tid) named `name`; the caller fills the rest.
+  TimelineEvent& add(TimelineEvent::Kind kind, int pid, int tid, const std::string& name);
   int next_pid_ = 1;
   std::vector<int> next_tid_;
   int next_flow_ = 1;
