@@ -10,10 +10,13 @@ PKGS=(
   libonnx-dev libprotobuf-dev protobuf-compiler
   libsqlite3-dev sqlite3 libopenmpi-dev openmpi-bin
   python3   # the system tests edit files with it; scripts/calibrate.py
+  python3-dev pybind11-dev python3-pytest  # the Python module (src/python) and its tests
 )
 # Optional: ccache speeds up rebuilds; matplotlib draws sweep plots (scripts/plot_sweep.py);
 # clang + its runtime build the libFuzzer targets (scripts/fuzz.sh).
-OPTIONAL=(ccache python3-matplotlib clang libclang-rt-14-dev)
+# pandas: ws.sweep()/Result.layers return DataFrames (lists of dicts without it); scipy: the
+# optimizer example (scripts/examples/).
+OPTIONAL=(ccache python3-matplotlib clang libclang-rt-14-dev python3-pandas python3-scipy)
 
 missing=()
 for p in "${PKGS[@]}" "${OPTIONAL[@]}"; do

@@ -2,14 +2,13 @@
 #include <fmt/format.h>
 
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "commands.hpp"
 #include "model_options.hpp"
 #include "wafersim/core/error.hpp"
 #include "wafersim/frontend/model_loader.hpp"
-#include "wafersim/graph/layer_graph.hpp"
+#include "wafersim/graph/graph_format.hpp"
 
 namespace wafersim::cli {
 
@@ -19,54 +18,6 @@ struct GraphArgs {
   std::string format = "text";
 };
 
-std::string text_graph(const ModelSpec& m, const LayerGraph& g) {
-  std::string o;
-  auto out = std::back_inserter(o);
-  fmt::format_to(out, "{}: {} ops, {} parameters, {:.4g} training FLOPs per sample\n", m.arch.name,
-                 g.num_ops(), g.total_params(), g.training_flops_per_sample());
-  fmt::format_to(out, "{:<28} {:<13} {:>6} {:>14} {:>14} {:>14}\n", "op", "kind", "layer", "params",
-                 "fwd FMACs", "out elems");
-  for (OpId id : g.topo_order()) {
-    const Op& op = g.op(id);
-    fmt::format_to(out, "{:<28} {:<13} {:>6} {:>14} {:>14.4g} {:>14.4g}\n", op.name, to_string(op.kind),
-                   op.layer, op.params, op.fwd_fmacs, op.out_elems);
-  }
-  return o;
-}
-
-std::string dot_graph(const ModelSpec& m, const LayerGraph& g) {
-  std::string o =
-      fmt::format("digraph \"{}\" {{\n  rankdir=TB;\n  node [shape=box, fontsize=10];\n", m.arch.name);
-  const auto& gr = g.graph();
-  for (auto [v, vend] = boost::vertices(gr); v != vend; ++v)
-    o += fmt::format("  n{} [label=\"{}\\n{}\"];\n", *v, gr[*v].name, to_string(gr[*v].kind));
-  for (auto [e, eend] = boost::edges(gr); e != eend; ++e)
-    o += fmt::format("  n{} -> n{};\n", boost::source(*e, gr), boost::target(*e, gr));
-  return o + "}\n";
-}
-
-std::string json_graph(const ModelSpec& m, const LayerGraph& g) {
-  nlohmann::ordered_json j;
-  j["model"] = m.arch.name;
-  j["params"] = g.total_params();
-  j["training_flops_per_sample"] = g.training_flops_per_sample();
-  auto& ops = j["ops"] = nlohmann::ordered_json::array();
-  for (OpId id : g.topo_order()) {
-    const Op& op = g.op(id);
-    ops.push_back({{"name", op.name},
-                   {"kind", to_string(op.kind)},
-                   {"layer", op.layer},
-                   {"params", op.params},
-                   {"fwd_fmacs", op.fwd_fmacs},
-                   {"bwd_fmacs", op.bwd_fmacs},
-                   {"out_elems", op.out_elems}});
-  }
-  auto& edges = j["edges"] = nlohmann::ordered_json::array();
-  const auto& gr = g.graph();
-  for (auto [e, eend] = boost::edges(gr); e != eend; ++e)
-    edges.push_back({gr[boost::source(*e, gr)].name, gr[boost::target(*e, gr)].name});
-  return j.dump(2) + "\n";
-}
 }  // namespace
 
 Runner add_graph_command(CLI::App& app) {
@@ -79,11 +30,11 @@ Runner add_graph_command(CLI::App& app) {
     const ModelSpec m = a->mdl.spec();
     const LayerGraph g = build_model_graph(m);
     if (a->format == "text")
-      fmt::print("{}", text_graph(m, g));
+      fmt::print("{}", graph_text(m.arch.name, g));
     else if (a->format == "dot")
-      fmt::print("{}", dot_graph(m, g));
+      fmt::print("{}", graph_dot(m.arch.name, g));
     else
-      fmt::print("{}", json_graph(m, g));
+      fmt::print("{}", graph_json(m.arch.name, g));
     return 0;
   };
 }

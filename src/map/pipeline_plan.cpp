@@ -277,10 +277,10 @@ PipelinePlan plan_pipelined(const SystemSpec& spec, const ModelSpec& model, cons
           2.0 * (plan.stages[t].xfer_cycles + plan.stages[t].flow_hops * hop + plan.stages[t].latency_cycles);
     }
     Stage& st = plan.stages[s];
-    const int need = static_cast<int>(std::ceil(round_trip / std::max(plan.max_stage_cycles, 1.0))) + 1;
-    const int ample = std::max(need, 2 * st.demand.in_flight);
+    const int buffers = static_cast<int>(std::ceil(round_trip / std::max(plan.max_stage_cycles, 1.0))) + 1;
+    const int ample = std::max(buffers, 2 * st.demand.in_flight);
     const auto old_bytes = static_cast<std::uint64_t>(std::ceil(st.demand.total_bytes()));
-    for (const int want : {ample, need}) {
+    for (const int want : {ample, buffers}) {
       if (want <= st.demand.in_flight) break;
       StageDemand more = st.demand;
       more.in_flight = want;

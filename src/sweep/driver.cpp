@@ -66,12 +66,16 @@ void print_pareto(const Table& t, const std::vector<std::size_t>& front, const S
   }
 }
 
-void write_outputs(const ResultStore& store, const std::vector<Point>& points, const SweepSpec& spec,
-                   const SweepOptions& opt, const std::vector<Objective>& objectives) {
-  if (opt.csv.empty() && objectives.empty()) return;
+// This sweep's rows (CSV, Pareto front, run_sweep_rows' result).
+Table sweep_table(const ResultStore& store, const std::vector<Point>& points) {
   std::vector<std::string> keys;
   for (const auto& p : points) keys.push_back(p.key);
-  const Table t = keys.empty() ? Table{} : store.rows(keys);
+  return keys.empty() ? Table{} : store.rows(keys);
+}
+
+void write_outputs(const Table& t, const SweepSpec& spec, const SweepOptions& opt,
+                   const std::vector<Objective>& objectives) {
+  if (opt.csv.empty() && objectives.empty()) return;
   std::optional<std::vector<std::size_t>> front;
   if (!objectives.empty()) {
     front = pareto_front(t, objectives);
@@ -117,6 +121,10 @@ double memory_limit(const SweepOptions& opt, int jobs) {
 }  // namespace
 
 int run_sweep(const std::string& sweep_file, const SweepOptions& opt) {
+  return run_sweep_rows(sweep_file, opt).exit_code;
+}
+
+SweepRun run_sweep_rows(const std::string& sweep_file, const SweepOptions& opt) {
   const SweepSpec spec = load_sweep_spec(sweep_file);
   const std::vector<Objective> objectives =
       opt.pareto.empty() ? std::vector<Objective>{} : parse_objectives(opt.pareto);
@@ -129,7 +137,7 @@ int run_sweep(const std::string& sweep_file, const SweepOptions& opt) {
   if (opt.dry_run) {
     for (const auto& p : points) fmt::print("{} {}\n", p.key, label_of(spec, p));
     fmt::print("{} points\n", points.size());
-    return 0;
+    return {};
   }
   const PointWork work = [&](std::size_t i) { return runner.run(points[i]); };
   const int jobs =
@@ -145,7 +153,7 @@ int run_sweep(const std::string& sweep_file, const SweepOptions& opt) {
     if (mpi->rank() != 0) {  // workers never open the database
       mpi->run_points(
           {}, work, opt.timeout_s, [](const PointOutcome&) {}, nullptr);
-      return 0;
+      return {};
     }
   }
 
@@ -170,10 +178,12 @@ int run_sweep(const std::string& sweep_file, const SweepOptions& opt) {
   if (!complete) {
     // Everything finished is committed; the rest runs on the next invocation.
     if (mpi) mpi->abort(130);
-    return 130;
+    return {130, {}};
   }
-  write_outputs(store, points, spec, opt, objectives);
-  return 0;
+  SweepRun done;
+  done.rows = sweep_table(store, points);
+  write_outputs(done.rows, spec, opt, objectives);
+  return done;
 }
 
 }  // namespace wafersim::sweep

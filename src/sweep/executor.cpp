@@ -221,6 +221,7 @@ void kill_child(Child& c) {
 }  // namespace
 
 const volatile std::sig_atomic_t* install_stop_handlers() {
+  g_stop = 0;  // a second sweep in one process (the Python API) starts unstopped
   struct sigaction sa {};
   sa.sa_handler = on_stop_signal;
   sigemptyset(&sa.sa_mask);

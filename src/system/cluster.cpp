@@ -10,6 +10,7 @@
 
 #include "link.hpp"
 #include "nodes.hpp"
+#include "sc_session.hpp"
 #include "wafersim/core/error.hpp"
 
 namespace wafersim {
@@ -132,8 +133,7 @@ StreamId decode_stream(long long j, int layers, int micro_batches) {
 ClusterResult run_cluster(const ClusterConfig& cfg) {
   if (cfg.systems < 1 || cfg.steps < 2 || cfg.layers.empty() || cfg.micro_batches < 1)
     throw SimError("run_cluster: invalid configuration (need >= 1 system, >= 2 steps, >= 1 layer)");
-  sc_core::sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_DO_NOTHING);
-  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  sc::Session session;  // a kernel context of this run's own; outlives the cluster's modules
   Cluster cluster(cfg);
   sc_core::sc_start();  // runs until no event is left: all steps done, or stuck
 

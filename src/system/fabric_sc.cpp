@@ -6,6 +6,7 @@
 #include <exception>
 #include <systemc>
 
+#include "sc_session.hpp"
 #include "wafersim/core/error.hpp"
 #include "wafersim/system/sharded.hpp"
 
@@ -82,11 +83,11 @@ class FabricShards : public sc_core::sc_module {
 }  // namespace
 
 struct ShardedRunner::Impl {
+  sc::Session session;  // declared first: destroyed after the module
   std::unique_ptr<FabricShards> mod;
 };
 
 ShardedRunner::ShardedRunner(Engine& engine, int quantum) : impl_(std::make_unique<Impl>()) {
-  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   impl_->mod = std::make_unique<FabricShards>(sc_core::sc_gen_unique_name("fabric"), engine, quantum);
 }
 

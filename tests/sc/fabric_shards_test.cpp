@@ -1,7 +1,9 @@
 // SystemC shard threads: identical results for 1, 2 and 4 shards and quanta 1 and 2.
-// SystemC elaborates once per process, so every runner is created before the first run.
+// Each runner is a SystemC simulation of its own, run to the end before the next (a second
+// runner alive at once on the same thread is refused with SimError: tested below).
 #include <catch2/catch.hpp>
 
+#include "wafersim/core/error.hpp"
 #include "wafersim/system/sharded.hpp"
 
 using namespace wafersim::cycle;
@@ -23,23 +25,16 @@ TEST_CASE("sharded SystemC runs are identical for any shard count and quantum", 
     int shards, quantum;
   };
   const Setup setups[] = {{1, 1}, {2, 2}, {4, 1}, {4, 2}};
-  std::vector<TrafficRunConfig> cfgs;
-  std::vector<std::unique_ptr<Engine>> engines;
-  std::vector<std::unique_ptr<ShardedRunner>> runners;
-  for (const auto& s : setups) {
+  for (const auto& setup : setups) {
     TrafficRunConfig c = base;
-    c.fabric.shards = s.shards;
-    c.quantum = s.quantum;
-    cfgs.push_back(c);
-    engines.push_back(make_traffic_engine(c));
-    runners.push_back(std::make_unique<ShardedRunner>(*engines.back(), s.quantum));
-  }
-  for (std::size_t i = 0; i < cfgs.size(); ++i) {
-    ShardedRunner& run = *runners[i];
-    const TrafficResult r = run_traffic_with(*engines[i], cfgs[i],
-                                             [&run](Engine&, std::int64_t u, bool s) { run.advance(u, s); });
-    INFO("shards " << setups[i].shards << " quantum " << setups[i].quantum);
-    CHECK(engines[i]->shard_count() == setups[i].shards);
+    c.fabric.shards = setup.shards;
+    c.quantum = setup.quantum;
+    const auto engine = make_traffic_engine(c);
+    ShardedRunner run(*engine, setup.quantum);
+    const TrafficResult r =
+        run_traffic_with(*engine, c, [&run](Engine&, std::int64_t u, bool s) { run.advance(u, s); });
+    INFO("shards " << setup.shards << " quantum " << setup.quantum);
+    CHECK(engine->shard_count() == setup.shards);
     CHECK(run.quanta() > 0);
     CHECK(r.drained);
     CHECK(r.cycles == reference.cycles);
@@ -49,4 +44,16 @@ TEST_CASE("sharded SystemC runs are identical for any shard count and quantum", 
     CHECK(r.counters.window_link_moves == reference.counters.window_link_moves);
     CHECK(r.link_heat == reference.link_heat);
   }
+}
+
+TEST_CASE("a second SystemC simulation open on the same thread is refused, not a deadlock", "[sc]") {
+  TrafficRunConfig c;
+  c.fabric.width = 4;
+  c.fabric.height = 4;
+  c.traffic.warmup = 10;
+  c.traffic.measure = 100;
+  const auto e1 = make_traffic_engine(c);
+  const auto e2 = make_traffic_engine(c);
+  ShardedRunner first(*e1, 1);
+  CHECK_THROWS_AS(ShardedRunner(*e2, 1), wafersim::SimError);
 }

@@ -1,7 +1,8 @@
 #pragma once
 // Runs a program with arguments, captures its stdout and stderr, with a timeout. Used by
-// `check` and `validate` to run design points through the real wafersim binary (each in its
-// own process: SystemC elaborates once per process).
+// `check` and `validate` to run design points through the real wafersim binary, each in a fresh
+// process: what they guard is what a user's command prints (its bytes, across processes, and
+// its exit code), not only what the library returns.
 #include <string>
 #include <vector>
 

@@ -1,7 +1,10 @@
 #pragma once
 // The simulator facade: Spec + model + options -> plan -> SystemC run -> RunStats.
-// SystemC elaborates once per process, so `simulate` runs at most once per process
-// (sweeps fork one process per design point).
+// Re-entrant: every SystemC run elaborates in a kernel context of its own (system/
+// sc_session.hpp), so `simulate` runs any number of times per process, from any thread, each
+// run's result independent of what ran before (SystemC runs themselves are serialised by a
+// process-wide lock; planning and reporting run in parallel). Sweeps still fork one process
+// per design point for crash isolation, timeouts and memory limits.
 #include <string>
 
 #include "wafersim/graph/model_spec.hpp"
@@ -32,7 +35,8 @@ struct RunOptions {
 
 constexpr int kDefaultSteps = 3;
 
-// Validates the options against the spec (UsageError), plans (FitError), simulates.
+// Validates the options against the spec (UsageError), plans (FitError), simulates
+// (SimError). Thread-safe.
 RunStats simulate(const SystemSpec& spec, const ModelSpec& model, const RunOptions& options);
 
 // The pipelined placement only, without simulating (`wafersim map`): every stage's region,

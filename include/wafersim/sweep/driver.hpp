@@ -33,7 +33,14 @@ struct SweepOptions {
   bool dry_run = false;  // list the points, run nothing
 };
 
-// Returns the exit code: 0 when every point ran (whatever its status), 130 when interrupted.
+// What a sweep leaves: its exit code (0 when every point ran, whatever its status; 130 when
+// interrupted) and this sweep's rows as stored (empty when interrupted or a dry run).
+struct SweepRun {
+  int exit_code = 0;
+  Table rows;
+};
+SweepRun run_sweep_rows(const std::string& sweep_file, const SweepOptions& options);
+// run_sweep_rows(...).exit_code (the CLI).
 int run_sweep(const std::string& sweep_file, const SweepOptions& options);
 
 // `wafersim merge`: copies every row of `sources` into `dest`; returns rows added.

@@ -1,6 +1,8 @@
 #pragma once
-// Runs design points in forked children, one process per point: SystemC elaborates once per
-// process, and a crash, hang or abort loses only that point. The parent never simulates; it
+// Runs design points in forked children, one process per point: a crash, hang or abort loses
+// only that point, a timeout or memory limit applies to it alone, and points run on every core
+// (in one process SystemC runs one simulation at a time). In-process runs are faster per core
+// (docs/performance.md "Python API"); the sweep keeps the fork for this isolation. The parent never simulates; it
 // forks, reads each child's result through a pipe, enforces the timeout and classifies the
 // outcome. Children die with the parent (PR_SET_PDEATHSIG), so `kill -9` of a sweep leaves
 // no orphans writing nowhere.
@@ -51,6 +53,7 @@ bool run_forked(const std::vector<std::size_t>& todo, const PointWork& work, con
                 const volatile std::sig_atomic_t* stop);
 
 // SIGINT/SIGTERM set the returned flag (no work in the handler); the executor polls it.
+// Clears the flag: each sweep starts unstopped. The caller restores its own handlers after.
 const volatile std::sig_atomic_t* install_stop_handlers();
 
 }  // namespace wafersim::sweep

@@ -16,8 +16,8 @@ class PointRunner {
   // Throws ConfigError/UsageError naming the file when the base system or model is bad.
   explicit PointRunner(const SweepSpec& spec);
   const PointContext& context() const { return ctx_; }
-  // Simulates the point and returns its JSON report and database columns. Call only in a
-  // forked child: SystemC elaborates once per process.
+  // Simulates the point and returns its JSON report and database columns (the sweep calls it
+  // in a forked child, for isolation; it is re-entrant).
   PointResult run(const Point& point) const;
 
  private:

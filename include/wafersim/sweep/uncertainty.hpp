@@ -2,8 +2,8 @@
 // `wafersim run --uncertainty`: the throughput interval that the plausible ranges of a system
 // file's unverified and assumed values imply (wafersim/spec/param_ranges.hpp).
 //
-// Two estimates, both run through the sweep engine's forked executor (one process per run:
-// SystemC elaborates once per process):
+// Two estimates, both run through the sweep engine's forked executor (one process per run, so
+// the runs use every core: in one process SystemC runs one simulation at a time):
 // - one at a time: each ranged parameter at its low and its high end, the others at their
 //   values; ranks the parameters by how far they move the result (a tornado table).
 // - sampled: a Latin hypercube over all ranged parameters at once (uniform over each range;

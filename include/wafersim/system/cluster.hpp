@@ -102,7 +102,8 @@ struct ClusterResult {
   std::vector<std::vector<Interval>> link_busy;  // per link in `links` order
 };
 
-// Elaborates and runs the cluster (SystemC: once per process). Throws SimError on deadlock.
+// Elaborates and runs the cluster in a SystemC kernel context of its own (any number of runs
+// per process, one at a time). Throws SimError on deadlock.
 ClusterResult run_cluster(const ClusterConfig& config);
 
 }  // namespace wafersim

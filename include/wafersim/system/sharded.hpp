@@ -12,7 +12,9 @@
 
 namespace wafersim::cycle {
 
-// SystemC elaborates once per process: create every runner before the first advance().
+// A runner is one SystemC simulation in a kernel context of its own (src/system/sc_session.hpp):
+// runners run one after another (a second alive on the same thread throws SimError), any
+// number per process.
 class ShardedRunner {
  public:
   ShardedRunner(Engine& engine, int quantum);
@@ -28,7 +30,7 @@ class ShardedRunner {
   std::unique_ptr<Impl> impl_;
 };
 
-// A whole synthetic-traffic run through SystemC shard threads (once per process).
+// A whole synthetic-traffic run through SystemC shard threads.
 TrafficResult run_traffic_sharded(const TrafficRunConfig& cfg);
 
 }  // namespace wafersim::cycle

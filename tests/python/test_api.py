@@ -1,0 +1,164 @@
+"""The Python API gives the CLI's results, byte for byte, and runs any number of times per process."""
+
+import json
+
+import pytest
+from conftest import assert_ctrl_c_reaches_python, cli_ok, src
+
+# (description, CLI arguments, Python call)
+CASES = [
+    ("built-in defaults", [], lambda ws: ws.run()),
+    (
+        "GPT-J 2 systems, I/O override",
+        ["--system", src("configs/cs2.yaml"), "--model", src("models/gptj-6b.yaml"), "--systems", "2",
+         "--batch", "120", "--set", "io.port_bandwidth=200 Gb/s"],
+        lambda ws: ws.run(
+            ws.System.load(src("configs/cs2.yaml")).with_overrides({"io.port_bandwidth": "200 Gb/s"}),
+            ws.Model.load(src("models/gptj-6b.yaml")), systems=2, batch=120),
+    ),
+    (
+        "BERT-large pipelined",
+        ["--model", src("models/bert-large.yaml"), "--mode", "pipelined"],
+        lambda ws: ws.run(None, src("models/bert-large.yaml"), mode="pipelined"),
+    ),
+    (
+        "CS-3 LLaMA seq override, 4 steps",
+        ["--system", src("configs/cs3.yaml"), "--model", src("models/llama-7b.yaml"), "--seq", "1024",
+         "--steps", "4"],
+        lambda ws: ws.run(src("configs/cs3.yaml"), src("models/llama-7b.yaml"), seq=1024, steps=4),
+    ),
+    (
+        "Model Zoo YAML",
+        ["--model", src("models/modelzoo/params_bert_large.yaml"), "--mode", "auto"],
+        lambda ws: ws.run(None, ws.Model.load(src("models/modelzoo/params_bert_large.yaml")), mode="auto"),
+    ),
+    (
+        "HuggingFace config.json",
+        ["--model", src("models/hf/mistral-7b.json"), "--batch", "64"],
+        lambda ws: ws.run(model=ws.Model.load(src("models/hf/mistral-7b.json")).with_batch(64)),
+    ),
+    (
+        "ONNX graph on the small wafer",
+        ["--system", src("configs/small-wafer.yaml"), "--model", src("tests/fixtures/onnx/tiny_cnn.onnx"),
+         "--batch", "64"],
+        lambda ws: ws.run(src("configs/small-wafer.yaml"), src("tests/fixtures/onnx/tiny_cnn.onnx"), batch=64),
+    ),
+]
+
+
+@pytest.mark.parametrize("name,args,call", CASES, ids=[c[0] for c in CASES])
+def test_report_equals_cli_json(ws, name, args, call):
+    expected = cli_ok("run", *args, "--json", "-")
+    r = call(ws)
+    assert r.to_json().encode() == expected
+    # to_dict() serialized as the CLI does (ws.dumps) gives the same bytes; the values are the CLI's
+    d = r.to_dict()
+    assert ws.dumps(d).encode() == expected
+    assert d == json.loads(expected)
+    assert d["schema_version"] == ws.REPORT_SCHEMA_VERSION
+    assert r.samples_per_s == d["samples_per_s"]
+    assert r.bottleneck == d["bottleneck"]
+    assert r.utilization == d["utilization"]
+
+
+def test_a_b_a_in_one_process_equal_fresh_processes(ws, tmp_path):
+    gptj = ["--model", src("models/gptj-6b.yaml"), "--systems", "2", "--batch", "120"]
+    bert = ["--model", src("models/bert-large.yaml"), "--mode", "pipelined"]
+    fresh_a = cli_ok("run", *gptj, "--json", "-")
+    fresh_b = cli_ok("run", *bert, "--json", "-")
+    trace_file = tmp_path / "a.json"
+    cli_ok("run", *gptj, "--trace", str(trace_file), "-q")
+    m = ws.Model.load(src("models/gptj-6b.yaml"))
+    a1 = ws.run(None, m, systems=2, batch=120, trace=True)
+    b = ws.run(None, src("models/bert-large.yaml"), mode="pipelined")
+    a2 = ws.run(None, m, systems=2, batch=120, trace=True)
+    assert a1.to_json().encode() == fresh_a
+    assert a2.to_json().encode() == fresh_a
+    assert b.to_json().encode() == fresh_b
+    assert a1.trace_json() == a2.trace_json()
+    assert a1.trace_json().encode() == trace_file.read_bytes()
+
+
+def test_many_runs_in_one_process(ws):
+    s = ws.System.builtin()
+    m = ws.Model.builtin()
+    first = ws.run(s, m).to_json()
+    for bw in ("50 Gb/s", "100 Gb/s", "400 Gb/s"):
+        ws.run(s.with_overrides({"io.port_bandwidth": bw}), m, systems=2)
+    for _ in range(200):
+        r = ws.run(s, m)
+    assert r.to_json() == first
+
+
+def test_text_breakdown_and_placement_match_cli(ws, tmp_path):
+    args = ["--model", src("models/bert-large.yaml"), "--mode", "pipelined"]
+    r = ws.run(None, src("models/bert-large.yaml"), mode="pipelined")
+    text = cli_ok("run", *args).decode()
+    assert text.endswith(r.text())
+    assert cli_ok("run", *args, "--breakdown").decode().endswith(r.breakdown())
+    p = ws.place(None, src("models/bert-large.yaml"))
+    assert cli_ok("map", "--model", src("models/bert-large.yaml")).decode() == p.placement()
+    assert len(p.stages) == len(r.to_dict()["stages"])
+
+
+def test_graph_matches_cli(ws):
+    expected = cli_ok("graph", "--model", src("models/gpt2-small.yaml"), "--format", "json")
+    g = ws.graph(src("models/gpt2-small.yaml"))
+    assert json.loads(expected) == g
+    assert ws.Model.load(src("models/gpt2-small.yaml")).graph_json().encode() == expected
+    assert g["params"] > 100_000_000
+
+
+def test_uncertainty_equals_cli(ws):
+    expected = cli_ok("run", "--uncertainty", "--samples", "8", "--jobs", "2", "--json", "-")
+    r = ws.run(uncertainty=True, samples=8, jobs=2)
+    assert r.to_json().encode() == expected
+    band = r.to_dict()["uncertainty"]
+    assert band["low"] <= band["nominal"] <= band["high"]
+    assert band["nominal"] == r.samples_per_s
+    assert_ctrl_c_reaches_python()  # the band's forked runs put Python's handler back
+
+
+def test_tile_maps(ws):
+    r = ws.run(src("configs/small-wafer.yaml"), src("models/tiny-gpt.yaml"), mode="pipelined", tile_maps=True)
+    sram = r.tile_map("sram")
+    assert len(sram) > 0 and len(sram[0]) > 0
+    assert max(max(row) for row in sram) <= 1.0
+    assert max(max(row) for row in sram) > 0
+
+
+def test_objects_are_immutable_values(ws):
+    s = ws.System.builtin()
+    s2 = s.with_overrides({"io.port_bandwidth": "50 Gb/s", "pe.clock": 850e6})
+    assert s.overrides == {}
+    assert s2.overrides == {"io.port_bandwidth": "50 Gb/s", "pe.clock": "850000000.0"}
+    m = ws.Model.builtin()
+    m2 = m.with_batch(32).with_seq(512)
+    assert (m2.batch, m2.seq) == (32, 512)
+    assert m.batch != 32
+    assert "gpt2" in repr(m).lower()
+    assert any(p["path"] == "io.port_bandwidth" for p in ws.params())
+
+
+def test_every_public_function_is_documented(ws):
+    for name in ws.__all__:
+        obj = getattr(ws, name)
+        if callable(obj):
+            assert obj.__doc__ and len(obj.__doc__.strip()) > 20, name
+    for cls in (ws.System, ws.Model, ws.Result):
+        for attr in dir(cls):
+            if attr.startswith("_"):
+                continue
+            member = getattr(cls, attr)
+            if callable(member) and attr not in ("name", "path"):
+                assert member.__doc__, "%s.%s" % (cls.__name__, attr)
+
+
+def test_lists_without_pandas(ws, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas raises ImportError
+    r = ws.run()
+    layers = r.layers
+    assert isinstance(layers, list) and layers and layers[0]["name"]
+    assert layers == r.to_dict()["layers"]
