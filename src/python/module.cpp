@@ -336,6 +336,11 @@ so a bad file or override raises ConfigError/UsageError at once.)")
           R"(A copy with parameters overridden, as `--set path=value` would: {"io.port_bandwidth": "200 Gb/s"}.
 
 Values are strings with units ("48 KiB", "1.1 GHz") or numbers. `wafersim.params()` lists the paths.)")
+      .def(
+          "value", [](const PySystem& s, const std::string& path) { return param_numeric(*s.spec, path); },
+          py::arg("path"),
+          "A numeric parameter's value in base units (Hz, bytes, bit/s, s, or the number), overrides "
+          "applied: value(\"pe.clock\") -> 1.1e9. UsageError for an unknown or non-numeric path.")
       .def_property_readonly(
           "name", [](const PySystem& s) { return s.spec->name; }, "The config's `name`.")
       .def_property_readonly(

@@ -138,6 +138,11 @@ def test_objects_are_immutable_values(ws):
     assert m.batch != 32
     assert "gpt2" in repr(m).lower()
     assert any(p["path"] == "io.port_bandwidth" for p in ws.params())
+    assert s.value("io.port_bandwidth") == 100e9
+    assert s2.value("io.port_bandwidth") == 50e9
+    assert s2.value("pe.clock") == 850e6
+    with pytest.raises(ws.UsageError):
+        s.value("pe.nonexistent")
 
 
 def test_every_public_function_is_documented(ws):
