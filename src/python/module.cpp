@@ -25,6 +25,7 @@
 #include "wafersim/report/placement_image.hpp"
 #include "wafersim/report/report.hpp"
 #include "wafersim/report/trace.hpp"
+#include "wafersim/sim/fabric_study.hpp"
 #include "wafersim/sim/simulator.hpp"
 #include "wafersim/spec/param_ranges.hpp"
 #include "wafersim/spec/system_spec.hpp"
@@ -196,6 +197,27 @@ PyResult run(const PySystem& sys, const PyModel& model, const RunArgs& a, const 
     }
   }
   return {std::move(stats), std::move(json)};
+}
+
+// ---- The cycle-level fabric --------------------------------------------------------------
+
+struct PyFabric {
+  std::shared_ptr<const FabricStudy> study;
+  std::string json;
+};
+
+PyFabric run_fabric(const std::optional<PySystem>& sys, const FabricStudyOptions& o) {
+  FabricStudyOptions opt = o;
+  opt.whole_wafer = sys.has_value();
+  const SystemSpec spec = sys ? *sys->spec : ParsedSystemSpec::builtin().with();
+  auto st = std::make_shared<FabricStudy>();
+  std::string json;
+  {
+    py::gil_scoped_release nogil;
+    *st = run_fabric_study(spec, opt);
+    json = format_fabric_json(*st);
+  }
+  return {std::move(st), std::move(json)};
 }
 
 // ---- Sweeps -------------------------------------------------------------------------------
@@ -476,6 +498,32 @@ allow_unmodelled: ONNX ops the simulator does not model run at zero cost (with a
       .def_readwrite("samples", &UncertaintyArgs::samples)
       .def_readwrite("seed", &UncertaintyArgs::seed)
       .def_readwrite("jobs", &UncertaintyArgs::jobs);
+  py::class_<FabricStudyOptions>(mod, "_FabricArgs")
+      .def(py::init<>())
+      .def_readwrite("width", &FabricStudyOptions::width)
+      .def_readwrite("height", &FabricStudyOptions::height)
+      .def_readwrite("pattern", &FabricStudyOptions::pattern)
+      .def_readwrite("rate", &FabricStudyOptions::rate)
+      .def_readwrite("cycles", &FabricStudyOptions::cycles)
+      .def_readwrite("warmup", &FabricStudyOptions::warmup)
+      .def_readwrite("seed", &FabricStudyOptions::seed)
+      .def_readwrite("message_wavelets", &FabricStudyOptions::message_wavelets)
+      .def_readwrite("colors", &FabricStudyOptions::colors)
+      .def_readwrite("shards", &FabricStudyOptions::shards)
+      .def_readwrite("quantum", &FabricStudyOptions::quantum);
+  py::class_<PyFabric>(mod, "_FabricResult")
+      .def_property_readonly("json", [](const PyFabric& f) { return f.json; })
+      .def("text", [](const PyFabric& f) { return format_fabric_text(*f.study); })
+      .def_property_readonly("accepted", [](const PyFabric& f) { return f.study->result.accepted; })
+      .def_property_readonly("offered", [](const PyFabric& f) { return f.study->result.offered; })
+      .def_property_readonly("latency_avg", [](const PyFabric& f) { return f.study->result.latency_avg; })
+      .def_property_readonly("drained", [](const PyFabric& f) { return f.study->result.drained; })
+      .def_property_readonly("host_s", [](const PyFabric& f) { return f.study->host_s; })
+      .def("link_heat", [](const PyFabric& f) {
+        const auto& r = f.study->result;
+        return py::make_tuple(r.width, r.height, r.link_heat);
+      });
+  mod.def("_fabric", &run_fabric, py::arg("system"), py::arg("args"));
   mod.def("_run", &run, py::arg("system"), py::arg("model"), py::arg("args"), py::arg("uncertainty"));
   mod.def(
       "_place",

@@ -167,3 +167,22 @@ def test_lists_without_pandas(ws, monkeypatch):
     layers = r.layers
     assert isinstance(layers, list) and layers and layers[0]["name"]
     assert layers == r.to_dict()["layers"]
+
+
+def test_fabric_matches_cli(ws):
+    args = ["--width", "16", "--height", "12", "--pattern", "transpose", "--rate", "0.1", "--cycles", "3000"]
+    expected = cli_ok("fabric", *args, "--json", "-")
+    f = ws.fabric(width=16, height=12, pattern="transpose", rate=0.1, cycles=3000)
+    assert f.to_json().encode() == expected
+    assert f.to_dict()["accepted_wavelets_per_node_cycle"] == f.accepted
+    sharded = ws.fabric(width=16, height=12, pattern="transpose", rate=0.1, cycles=3000, shards=3)
+    assert sharded.to_json() == f.to_json()  # SystemC shard threads, in-process, same bytes
+    heat = f.link_heat()
+    assert len(heat) == 12 and len(heat[0]) == 16
+    small = ws.System.load(src("configs/small-wafer.yaml"))
+    whole = ws.fabric(small, cycles=500)
+    assert whole.to_dict()["grid"]["width"] == small.value("wafer.width")
+    with pytest.raises(ws.UsageError):
+        ws.fabric(pattern="sideways")
+    with pytest.raises(ws.UsageError):
+        ws.fabric(cycles=0)

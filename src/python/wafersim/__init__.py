@@ -43,6 +43,8 @@ __all__ = [
     "run",
     "place",
     "graph",
+    "fabric",
+    "FabricResult",
     "sweep",
     "params",
     "dumps",
@@ -269,6 +271,107 @@ def graph(model: ModelLike = None) -> Dict[str, Any]:
     """The layer graph a model produces (`wafersim graph --format json`): model, params,
     training_flops_per_sample, ops (name, kind, layer, params, fwd/bwd FMACs, out_elems), edges."""
     return _json.loads(_model(model).graph_json())
+
+
+class FabricResult:
+    """A synthetic-traffic run of the cycle-level fabric (`wafersim fabric`)."""
+
+    __slots__ = ("_f",)
+
+    def __init__(self, core_result: "_core._FabricResult") -> None:
+        self._f = core_result
+
+    @property
+    def accepted(self) -> float:
+        """Wavelets delivered per node per cycle in the measurement window."""
+        return self._f.accepted
+
+    @property
+    def offered(self) -> float:
+        """Wavelets injected per node per cycle."""
+        return self._f.offered
+
+    @property
+    def latency_avg(self) -> float:
+        """Mean message latency, cycles."""
+        return self._f.latency_avg
+
+    @property
+    def drained(self) -> bool:
+        """Every generated message was delivered (False: saturated)."""
+        return self._f.drained
+
+    @property
+    def host_s(self) -> float:
+        """Wall time of the run (not in the JSON report, which is deterministic)."""
+        return self._f.host_s
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON report as a dict."""
+        return _json.loads(self._f.json)
+
+    def to_json(self) -> str:
+        """The JSON report's text, byte-identical to `wafersim fabric --json`."""
+        return self._f.json
+
+    def text(self) -> str:
+        """The text report `wafersim fabric` prints."""
+        return self._f.text()
+
+    def link_heat(self):
+        """Busiest output link's utilization per router, height x width (numpy array or lists)."""
+        width, height, values = self._f.link_heat()
+        rows = [values[y * width : (y + 1) * width] for y in range(height)]
+        try:
+            import numpy
+        except ImportError:
+            return rows
+        return numpy.array(rows, dtype=float).reshape(height, width)
+
+    def __repr__(self) -> str:
+        return "<wafersim.FabricResult accepted %.4g, latency %.4g cycles%s>" % (
+            self.accepted,
+            self.latency_avg,
+            "" if self.drained else ", saturated",
+        )
+
+
+def fabric(
+    system: Union[System, str, "os.PathLike[str]", None] = None,
+    *,
+    width: Optional[int] = None,
+    height: Optional[int] = None,
+    pattern: str = "uniform",
+    rate: float = 0.05,
+    cycles: int = 10000,
+    warmup: Optional[int] = None,
+    seed: int = 1,
+    message_wavelets: int = 1,
+    colors: int = 4,
+    shards: int = 1,
+    quantum: int = 0,
+) -> FabricResult:
+    """Synthetic traffic on the cycle-level fabric engine (`wafersim fabric`).
+
+    system: None for a 32 x 32 mesh of the built-in CS-2's routers; a System or path for its
+    whole wafer (unless width/height say otherwise). pattern: uniform | transpose |
+    bit-complement | hotspot | nearest-neighbour | row-broadcast | column-reduce. rate: offered
+    wavelets per source per cycle. cycles: measurement window (warmup default min(1000,
+    cycles/10)). shards > 1 steps bands of rows in SystemC threads (results do not change).
+    """
+    a = _core._FabricArgs()
+    a.width = -1 if width is None else width
+    a.height = -1 if height is None else height
+    a.pattern = pattern
+    a.rate = rate
+    a.cycles = cycles
+    a.warmup = -1 if warmup is None else warmup
+    a.seed = seed
+    a.message_wavelets = message_wavelets
+    a.colors = colors
+    a.shards = shards
+    a.quantum = quantum
+    return FabricResult(_core._fabric(None if system is None else _system(system), a))
 
 
 def sweep(
