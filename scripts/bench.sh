@@ -48,6 +48,12 @@ if [ -x "$build/bench/bench_fabric" ]; then
   row "cycle fabric: peak memory, whole 757 x 996 grid" "$(grep -o 'peak RSS.*' "$tmp/fab" | sed 's/peak RSS //')" "< 2 GB"
 fi
 
+if [ -x "$build/bench/bench_infer" ]; then
+  "$build/bench/bench_infer" 20 >"$tmp/inf" 2>&1 || true
+  row "inference: one design point, Llama 3.1 70B on 4 x CS-3" "$(grep 'llama3.1-70b' "$tmp/inf" | awk '{print $5, $6}')" "< 20 ms"
+  row "inference: design points/s, one core" "$(grep -o 'three shapes: [0-9.]*' "$tmp/inf" | awk '{print $3}')" ">= 100"
+fi
+
 if [ -f "$build/python/wafersim/__init__.py" ]; then
   WAFERSIM_BIN="$build/wafersim" PYTHONPATH="$build/python" /usr/bin/python3 "$root/bench/bench_python.py" 96 "$(( reps < 5 ? reps : 5 ))" >"$tmp/py" 2>&1 || true
   row "Python: ws.run loop, GPT-J points (in-process)" "$(grep '^ws.run loop:' "$tmp/py" | awk '{print $3, $4}')" ""

@@ -19,6 +19,7 @@ Runner add_params_command(CLI::App& app);    // run_cmd.cpp
 Runner add_fabric_command(CLI::App& app);    // fabric_cmd.cpp (cycle-level fabric engine)
 Runner add_graph_command(CLI::App& app);     // graph_cmd.cpp (inspect a model's LayerGraph)
 Runner add_map_command(CLI::App& app);       // map_cmd.cpp (pipelined placement and its picture)
+Runner add_infer_command(CLI::App& app);     // infer_cmd.cpp (inference: prefill and decode)
 Runner add_sweep_command(CLI::App& app);     // sweep_cmd.cpp (design-space sweeps, SQLite results)
 Runner add_merge_command(CLI::App& app);     // merge_cmd.cpp (combine sweep databases)
 Runner add_check_command(CLI::App& app);     // check_cmd.cpp (timing regression against baselines)

@@ -28,6 +28,9 @@ int main(int argc, char** argv) {
   runners[fabric] = cli::add_fabric_command(*fabric);
   auto* map = app.add_subcommand("map", "Place a model in pipelined mode; print and draw the regions");
   runners[map] = cli::add_map_command(*map);
+  auto* infer =
+      app.add_subcommand("infer", "Inference: time to first token and tokens/s of a model on 1..N systems");
+  runners[infer] = cli::add_infer_command(*infer);
   auto* check = app.add_subcommand("check", "Rerun the baseline cases; exit 1 if a timing number moved");
   runners[check] = cli::add_check_command(*check);
   auto* validate =

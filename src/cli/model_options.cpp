@@ -23,7 +23,7 @@ ParsedSystemSpec SystemArgs::parsed() const {
 
 SystemSpec SystemArgs::spec() const { return parsed().with(overrides()); }
 
-void add_model_options(CLI::App& app, ModelArgs& a, bool with_batch) {
+void add_model_options(CLI::App& app, ModelArgs& a, bool with_batch, bool with_seq) {
   app.add_option("--model", a.model, "Model file (default: built-in models/gpt2-small.yaml)");
   app.add_option("--model-format", a.load.format,
                  "Model file format: auto | native | modelzoo | huggingface | onnx")
@@ -32,8 +32,9 @@ void add_model_options(CLI::App& app, ModelArgs& a, bool with_batch) {
                "ONNX: run ops the simulator does not model at zero cost (warns per op type)");
   if (with_batch)
     app.add_option("--batch", a.over.batch, "Global batch in sequences, >= 1 (default: the model file's)");
-  app.add_option("--seq", a.over.seq,
-                 "Sequence length, >= 1 (default: the model file's; the report says which)");
+  if (with_seq)
+    app.add_option("--seq", a.over.seq,
+                   "Sequence length, >= 1 (default: the model file's; the report says which)");
 }
 
 ModelSpec ModelArgs::spec() const {

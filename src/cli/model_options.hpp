@@ -37,8 +37,9 @@ struct ModelArgs {
   // The model with --batch/--seq applied (a UsageError names a bad one).
   ModelSpec spec() const;
 };
-// `with_batch` false for commands that look at one sample (graph).
-void add_model_options(CLI::App& app, ModelArgs& a, bool with_batch = true);
+// `with_batch` false for commands that look at one sample (graph); `with_seq` false for
+// commands with lengths of their own (infer: --prompt, --generate).
+void add_model_options(CLI::App& app, ModelArgs& a, bool with_batch = true, bool with_seq = true);
 
 // Checks the given values (a UsageError naming the option) and applies them to the model;
 // --seq becomes the model's seq_source.

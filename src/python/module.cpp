@@ -21,11 +21,13 @@
 #include "wafersim/core/error.hpp"
 #include "wafersim/frontend/model_loader.hpp"
 #include "wafersim/graph/graph_format.hpp"
+#include "wafersim/report/infer_report.hpp"
 #include "wafersim/report/json_report.hpp"
 #include "wafersim/report/placement_image.hpp"
 #include "wafersim/report/report.hpp"
 #include "wafersim/report/trace.hpp"
 #include "wafersim/sim/fabric_study.hpp"
+#include "wafersim/sim/infer.hpp"
 #include "wafersim/sim/simulator.hpp"
 #include "wafersim/spec/param_ranges.hpp"
 #include "wafersim/spec/system_spec.hpp"
@@ -216,6 +218,24 @@ PyFabric run_fabric(const std::optional<PySystem>& sys, const FabricStudyOptions
     py::gil_scoped_release nogil;
     *st = run_fabric_study(spec, opt);
     json = format_fabric_json(*st);
+  }
+  return {std::move(st), std::move(json)};
+}
+
+// ---- Inference ----------------------------------------------------------------------------
+
+struct PyInfer {
+  std::shared_ptr<const InferStats> stats;
+  std::string json;
+};
+
+PyInfer run_infer(const PySystem& sys, const PyModel& model, const InferOptions& o) {
+  auto st = std::make_shared<InferStats>();
+  std::string json;
+  {
+    py::gil_scoped_release nogil;
+    *st = infer(*sys.spec, *model.spec, o);
+    json = format_infer_json(*st);
   }
   return {std::move(st), std::move(json)};
 }
@@ -523,6 +543,27 @@ allow_unmodelled: ONNX ops the simulator does not model run at zero cost (with a
         const auto& r = f.study->result;
         return py::make_tuple(r.width, r.height, r.link_heat);
       });
+  py::class_<InferOptions>(mod, "_InferArgs")
+      .def(py::init<>())
+      .def_readwrite("systems", &InferOptions::systems)
+      .def_readwrite("batch", &InferOptions::batch)
+      .def_readwrite("prompt", &InferOptions::prompt)
+      .def_readwrite("generate", &InferOptions::generate)
+      .def_readwrite("micro_batches", &InferOptions::micro_batches);
+  py::class_<PyInfer>(mod, "_InferResult")
+      .def_property_readonly("json", [](const PyInfer& r) { return r.json; })
+      .def("text", [](const PyInfer& r) { return format_infer_text(*r.stats); })
+      .def("breakdown_text", [](const PyInfer& r) { return format_infer_breakdown(*r.stats); })
+      .def_property_readonly("ttft_s", [](const PyInfer& r) { return r.stats->ttft_s; })
+      .def_property_readonly("tpot_s", [](const PyInfer& r) { return r.stats->tpot_s; })
+      .def_property_readonly("tokens_per_s_per_user",
+                             [](const PyInfer& r) { return r.stats->tokens_per_s_per_user; })
+      .def_property_readonly("tokens_per_s", [](const PyInfer& r) { return r.stats->tokens_per_s; })
+      .def_property_readonly("placement", [](const PyInfer& r) { return r.stats->placement; })
+      .def_property_readonly("decode_bottleneck", [](const PyInfer& r) { return r.stats->decode_bottleneck; })
+      .def_property_readonly("max_context", [](const PyInfer& r) { return r.stats->max_context; })
+      .def_property_readonly("min_systems", [](const PyInfer& r) { return r.stats->min_systems; });
+  mod.def("_infer", &run_infer, py::arg("system"), py::arg("model"), py::arg("args"));
   mod.def("_fabric", &run_fabric, py::arg("system"), py::arg("args"));
   mod.def("_run", &run, py::arg("system"), py::arg("model"), py::arg("args"), py::arg("uncertainty"));
   mod.def(

@@ -186,3 +186,24 @@ def test_fabric_matches_cli(ws):
         ws.fabric(pattern="sideways")
     with pytest.raises(ws.UsageError):
         ws.fabric(cycles=0)
+
+
+def test_infer_matches_cli(ws):
+    args = ["--system", src("configs/cs3.yaml"), "--model", src("models/llama3.1-70b.yaml"), "--systems", "4",
+            "--batch", "8", "--prompt", "2048", "--generate", "128"]
+    expected = cli_ok("infer", *args, "--json", "-")
+    r = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-70b.yaml"), systems=4, batch=8, prompt=2048,
+                 generate=128)
+    assert r.to_json().encode() == expected
+    d = r.to_dict()
+    assert d["command"] == "infer" and d["schema_version"] == ws.REPORT_SCHEMA_VERSION
+    assert r.tokens_per_s == pytest.approx(8 * r.tokens_per_s_per_user)
+    assert r.placement == "sram" and r.min_systems == 4
+    assert len(r.layers) == 82
+    assert cli_ok("infer", *args, "--breakdown").decode().endswith(r.breakdown())
+    streamed = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-70b.yaml"))
+    assert streamed.placement == "memoryx" and streamed.decode_bottleneck == "memoryx"
+    with pytest.raises(ws.UsageError):
+        ws.infer(model=src("models/bert-large.yaml"))
+    with pytest.raises(ws.FitError):
+        ws.infer(src("configs/cs3.yaml"), src("models/llama-7b.yaml"), batch=4096, prompt=1024, generate=1024)

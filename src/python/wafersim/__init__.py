@@ -45,6 +45,8 @@ __all__ = [
     "graph",
     "fabric",
     "FabricResult",
+    "infer",
+    "InferResult",
     "sweep",
     "params",
     "dumps",
@@ -271,6 +273,110 @@ def graph(model: ModelLike = None) -> Dict[str, Any]:
     """The layer graph a model produces (`wafersim graph --format json`): model, params,
     training_flops_per_sample, ops (name, kind, layer, params, fwd/bwd FMACs, out_elems), edges."""
     return _json.loads(_model(model).graph_json())
+
+
+class InferResult:
+    """One inference design point (`wafersim infer`): placement, TTFT, TPOT, tokens/s, bottleneck."""
+
+    __slots__ = ("_r",)
+
+    def __init__(self, core_result: "_core._InferResult") -> None:
+        self._r = core_result
+
+    @property
+    def ttft_s(self) -> float:
+        """Time to first token, seconds (the last micro-batch's requests)."""
+        return self._r.ttft_s
+
+    @property
+    def tpot_s(self) -> float:
+        """Time per output token, seconds."""
+        return self._r.tpot_s
+
+    @property
+    def tokens_per_s_per_user(self) -> float:
+        """Output tokens per second one request sees."""
+        return self._r.tokens_per_s_per_user
+
+    @property
+    def tokens_per_s(self) -> float:
+        """Output tokens per second of the whole batch."""
+        return self._r.tokens_per_s
+
+    @property
+    def placement(self) -> str:
+        """'sram' (weights resident) or 'memoryx' (weights streamed every step)."""
+        return self._r.placement
+
+    @property
+    def decode_bottleneck(self) -> str:
+        """What bounds a decode step: latency, setup/compute/sram/fabric kernels, links, pipeline, memoryx."""
+        return self._r.decode_bottleneck
+
+    @property
+    def max_context(self) -> int:
+        """The longest context whose KV cache fits beside the weights at this batch."""
+        return self._r.max_context
+
+    @property
+    def min_systems(self) -> int:
+        """Systems the weights and KV cache need to stay resident (0: a layer exceeds a wafer)."""
+        return self._r.min_systems
+
+    @property
+    def layers(self):
+        """Per layer group: system, region, SRAM per tile, prefill/decode times (DataFrame or list)."""
+        return _table(self.to_dict()["layers"])
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON report as a dict."""
+        return _json.loads(self._r.json)
+
+    def to_json(self) -> str:
+        """The JSON report's text, byte-identical to `wafersim infer --json`."""
+        return self._r.json
+
+    def text(self) -> str:
+        """The text report `wafersim infer` prints."""
+        return self._r.text()
+
+    def breakdown(self) -> str:
+        """Every layer's placement and times (`wafersim infer --breakdown`)."""
+        return self._r.breakdown_text()
+
+    def __repr__(self) -> str:
+        return "<wafersim.InferResult %.1f tokens/s per user, TTFT %.3g s, decode bound by %s>" % (
+            self.tokens_per_s_per_user,
+            self.ttft_s,
+            self.decode_bottleneck,
+        )
+
+
+def infer(
+    system: SystemLike = None,
+    model: ModelLike = None,
+    *,
+    systems: int = 1,
+    batch: int = 1,
+    prompt: int = 1024,
+    generate: int = 256,
+    micro_batches: int = 0,
+) -> InferResult:
+    """Inference of a decoder model on `systems` systems (`wafersim infer`; docs/inference.md).
+
+    Weights and KV cache resident in SRAM, layers split across the systems in a pipeline (weights
+    streamed from MemoryX when they do not fit: the report says so). batch: concurrent requests;
+    prompt/generate: tokens per request; micro_batches: 0 = min(batch, systems).
+    Raises UsageError for bad arguments or a non-decoder model, FitError when even the KV cache
+    does not fit.
+    """
+    a = _core._InferArgs()
+    a.systems = systems
+    a.batch = batch
+    a.prompt = prompt
+    a.generate = generate
+    a.micro_batches = micro_batches
+    return InferResult(_core._infer(_system(system), _model(model), a))
 
 
 class FabricResult:

@@ -1,0 +1,73 @@
+#pragma once
+// The results of one inference run (`wafersim infer`) as plain values: what the printers read.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace wafersim {
+
+// One layer group (embedding, a transformer block, the head) where it lives and what it costs.
+struct InferLayer {
+  std::string name;
+  int system = 0;                  // which system of the pipeline
+  int x = 0, y = 0, w = 0, h = 0;  // its region on that wafer
+  std::uint64_t params = 0;
+  double weight_bytes = 0;
+  double kv_bytes = 0;       // KV cache of the whole batch at the longest context
+  double sram_per_tile = 0;  // bytes per tile of its region (weights + KV)
+  double prefill_s = 0;      // the whole prompt of one micro-batch through this layer
+  double decode_s = 0;       // one decode step of one micro-batch (the last context)
+  double decode_fill_s = 0;  // of which latency: broadcast, reduction chains, fill
+  std::string decode_bound;  // compute | sram | fabric | setup
+};
+
+struct InferSystem {
+  int index = 0;
+  int first_layer = 0, last_layer = 0;  // layer groups it holds (inclusive)
+  double weight_bytes = 0;
+  double kv_bytes = 0;
+  double capacity_bytes = 0;  // usable SRAM of the wafer
+  long long tiles = 0;        // PEs its regions use
+  double decode_s = 0;        // one decode step of one micro-batch through its layers
+  double prefill_s = 0;       // one micro-batch's prompt through its layers (streamed)
+};
+
+struct InferStats {
+  std::string system_name;
+  std::string model_name;
+  int systems = 1;
+  int batch = 1;          // concurrent requests (sequences)
+  int micro_batches = 1;  // the batch split into micro-batches that fill the pipeline
+  int prompt = 0;         // prompt tokens per request
+  int generate = 0;       // output tokens per request
+  int context = 0;        // prompt + generate: the KV cache's length
+  std::string placement;  // "sram" (weights resident) | "memoryx" (weights streamed)
+  double weight_bytes = 0;
+  double kv_bytes = 0;
+  double kv_bytes_per_token = 0;   // every layer, one sequence
+  double sram_capacity_bytes = 0;  // all systems
+  int max_context = 0;             // longest context that fits at this batch (0: none)
+  int min_systems = 0;             // systems the weights and KV cache need at this batch
+  double ttft_s = 0;               // time to first token
+  double tpot_s = 0;               // time per output token (mean over the generation)
+  double tokens_per_s_per_user = 0;
+  double tokens_per_s = 0;  // aggregate at the batch
+  double request_s = 0;     // one request, first prompt token to last output token
+  // Where a decode step's time goes (seconds per output token of one user).
+  double decode_compute_s = 0;  // kernels' issue/SRAM/fabric time
+  double decode_fill_s = 0;     // kernel latency: broadcasts, reduction chains, fills
+  double decode_link_s = 0;     // activations between systems
+  double decode_memoryx_s = 0;  // weights streamed from MemoryX (fallback only)
+  double decode_wait_s = 0;     // a micro-batch waiting for the pipeline (batch > systems)
+  std::string prefill_bottleneck;
+  std::string decode_bottleneck;
+  std::string decode_reason;
+  double decode_compute_utilization = 0;  // model FLOPs / peak during decode
+  double decode_sram_bandwidth_utilization = 0;
+  double link_utilization = 0;  // inter-system links during decode
+  std::vector<InferSystem> per_system;
+  std::vector<InferLayer> layers;
+  std::vector<std::string> notes;
+};
+
+}  // namespace wafersim

@@ -1,0 +1,26 @@
+#pragma once
+// Inference on the wafer (`wafersim infer`, ws.infer): a decoder transformer's weights and KV
+// cache resident in the SRAM of N systems, its layers split across them in a pipeline (only
+// activations cross between systems), prefill as weight-stationary GEMMs streaming the prompt
+// through the layer regions, decode as GEMVs (MeshGEMV-style: the token's activation broadcast
+// over a layer's region, partial sums reduced along its rows). When the weights do not fit,
+// they stream from MemoryX every decode step (the report says what that costs). docs/inference.md.
+#include "wafersim/graph/model_spec.hpp"
+#include "wafersim/results/infer_stats.hpp"
+#include "wafersim/spec/system_spec.hpp"
+
+namespace wafersim {
+
+struct InferOptions {
+  int systems = 1;        // systems in the layer pipeline
+  int batch = 1;          // concurrent requests
+  int prompt = 0;         // prompt tokens per request; 0: 1024, less if the model's context is shorter
+  int generate = 0;       // output tokens per request; 0: 256, at most a quarter of the context
+  int micro_batches = 0;  // 0: min(batch, systems), the fewest that fill the pipeline
+};
+
+// Validates (UsageError naming the option), places (FitError when even the KV cache does not
+// fit), and times prefill and decode. No SystemC; thread-safe.
+InferStats infer(const SystemSpec& spec, const ModelSpec& model, const InferOptions& options);
+
+}  // namespace wafersim

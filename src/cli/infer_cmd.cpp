@@ -1,0 +1,54 @@
+// `wafersim infer`: inference of a decoder model on 1..N systems (src/sim/infer.cpp,
+// docs/inference.md).
+#include <fmt/format.h>
+
+#include <memory>
+#include <string>
+
+#include "commands.hpp"
+#include "model_options.hpp"
+#include "wafersim/report/infer_report.hpp"
+#include "wafersim/sim/infer.hpp"
+
+namespace wafersim::cli {
+
+namespace {
+struct InferArgs {
+  SystemArgs sys;
+  ModelArgs mdl;
+  InferOptions opt;
+  std::string json;
+  bool quiet = false;
+  bool breakdown = false;
+};
+}  // namespace
+
+Runner add_infer_command(CLI::App& app) {
+  auto a = std::make_shared<InferArgs>();
+  add_system_options(app, a->sys);
+  add_model_options(app, a->mdl, /*with_batch=*/false, /*with_seq=*/false);
+  app.add_option("--systems", a->opt.systems, "Systems the layers are split over (a pipeline)")
+      ->capture_default_str();
+  app.add_option("--batch", a->opt.batch, "Concurrent requests (sequences)")->capture_default_str();
+  app.add_option("--prompt", a->opt.prompt,
+                 "Prompt tokens per request (default 1024, within the model's context)");
+  app.add_option("--generate", a->opt.generate,
+                 "Output tokens per request (default 256, within the model's context)");
+  app.add_option("--micro-batches", a->opt.micro_batches,
+                 "Micro-batches the requests are split into (default: min(batch, systems))");
+  app.add_option("--json", a->json, "Write the JSON report to FILE ('-' for stdout)");
+  app.add_flag("-q,--quiet", a->quiet, "Print no text report");
+  app.add_flag("--breakdown", a->breakdown, "Print every layer: system, region, SRAM per tile, times, bound");
+  return [a]() {
+    const SystemSpec spec = a->sys.spec();
+    const ModelSpec model = a->mdl.spec();
+    const InferStats st = infer(spec, model, a->opt);
+    const bool to_stdout = a->json == "-";
+    if (!to_stdout && !a->quiet) fmt::print("{}", format_infer_text(st));
+    if (a->breakdown && !to_stdout) fmt::print("{}", format_infer_breakdown(st));
+    if (!a->json.empty()) write_output("--json", a->json, format_infer_json(st));
+    return 0;
+  };
+}
+
+}  // namespace wafersim::cli

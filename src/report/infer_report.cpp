@@ -1,0 +1,129 @@
+// Printers of an inference run (infer_report.hpp).
+#include "wafersim/report/infer_report.hpp"
+
+#include <fmt/format.h>
+
+#include <iterator>
+#include <nlohmann/json.hpp>
+
+#include "wafersim/report/report.hpp"
+
+namespace wafersim {
+
+nlohmann::ordered_json infer_json(const InferStats& s) {
+  nlohmann::ordered_json j;
+  j["schema_version"] = kReportSchemaVersion;
+  j["command"] = "infer";
+  j["system"] = s.system_name;
+  j["model"] = s.model_name;
+  j["systems"] = s.systems;
+  j["batch"] = s.batch;
+  j["micro_batches"] = s.micro_batches;
+  j["prompt"] = s.prompt;
+  j["generate"] = s.generate;
+  j["context"] = s.context;
+  j["placement"] = s.placement;
+  j["ttft_s"] = s.ttft_s;
+  j["tpot_s"] = s.tpot_s;
+  j["tokens_per_s_per_user"] = s.tokens_per_s_per_user;
+  j["tokens_per_s"] = s.tokens_per_s;
+  j["request_s"] = s.request_s;
+  j["prefill_bottleneck"] = s.prefill_bottleneck;
+  j["decode_bottleneck"] = s.decode_bottleneck;
+  j["decode_reason"] = s.decode_reason;
+  j["decode"] = {{"kernels_s", s.decode_compute_s},
+                 {"latency_s", s.decode_fill_s},
+                 {"links_s", s.decode_link_s},
+                 {"memoryx_s", s.decode_memoryx_s},
+                 {"pipeline_wait_s", s.decode_wait_s}};
+  j["utilization"] = {{"decode_compute", s.decode_compute_utilization},
+                      {"decode_sram_bandwidth", s.decode_sram_bandwidth_utilization},
+                      {"links", s.link_utilization}};
+  j["memory"] = {{"weight_bytes", s.weight_bytes},
+                 {"kv_bytes", s.kv_bytes},
+                 {"kv_bytes_per_token", s.kv_bytes_per_token},
+                 {"sram_capacity_bytes", s.sram_capacity_bytes},
+                 {"min_systems", s.min_systems},
+                 {"max_context", s.max_context}};
+  auto& sys = j["per_system"] = nlohmann::ordered_json::array();
+  for (const auto& p : s.per_system)
+    sys.push_back({{"system", p.index},
+                   {"layers", {p.first_layer, p.last_layer}},
+                   {"weight_bytes", p.weight_bytes},
+                   {"kv_bytes", p.kv_bytes},
+                   {"capacity_bytes", p.capacity_bytes},
+                   {"tiles", p.tiles},
+                   {"decode_s", p.decode_s},
+                   {"prefill_s", p.prefill_s}});
+  auto& layers = j["layers"] = nlohmann::ordered_json::array();
+  for (const auto& l : s.layers)
+    layers.push_back({{"name", l.name},
+                      {"system", l.system},
+                      {"region", {{"x", l.x}, {"y", l.y}, {"w", l.w}, {"h", l.h}}},
+                      {"params", l.params},
+                      {"weight_bytes", l.weight_bytes},
+                      {"kv_bytes", l.kv_bytes},
+                      {"sram_per_tile", l.sram_per_tile},
+                      {"prefill_s", l.prefill_s},
+                      {"decode_s", l.decode_s},
+                      {"decode_latency_s", l.decode_fill_s},
+                      {"decode_bound", l.decode_bound}});
+  j["notes"] = s.notes;
+  return j;
+}
+
+std::string format_infer_json(const InferStats& s) { return infer_json(s).dump(2) + "\n"; }
+
+std::string format_infer_text(const InferStats& s) {
+  std::string o;
+  auto out = std::back_inserter(o);
+  fmt::format_to(out,
+                 "Inference: {} on {} x {}, {} request(s) in {} micro-batch(es), prompt {} + {} generated\n",
+                 s.model_name, s.systems, s.system_name, s.batch, s.micro_batches, s.prompt, s.generate);
+  fmt::format_to(out, "Placement: {}\n",
+                 s.placement == "sram" ? "weights and KV cache resident in SRAM"
+                                       : "KV cache in SRAM, weights streamed from MemoryX every step");
+  fmt::format_to(out,
+                 "  weights {:.2f} GB, KV cache {:.2f} GB ({:.0f} KiB per token), SRAM {:.2f} GB; needs {} "
+                 "system(s); longest context at this batch {}\n",
+                 s.weight_bytes / 1e9, s.kv_bytes / 1e9, s.kv_bytes_per_token / 1024,
+                 s.sram_capacity_bytes / 1e9, s.min_systems, s.max_context);
+  for (const auto& p : s.per_system)
+    fmt::format_to(out, "  system {}: layers {}..{} ({} .. {}), {:.2f} GB weights + {:.2f} GB KV on {} PEs\n",
+                   p.index, p.first_layer, p.last_layer,
+                   s.layers[static_cast<std::size_t>(p.first_layer)].name,
+                   s.layers[static_cast<std::size_t>(p.last_layer)].name, p.weight_bytes / 1e9,
+                   p.kv_bytes / 1e9, p.tiles);
+  fmt::format_to(out, "Time to first token:   {:10.3f} ms (prefill bound by {})\n", s.ttft_s * 1e3,
+                 s.prefill_bottleneck);
+  fmt::format_to(out, "Time per output token: {:10.3f} ms\n", s.tpot_s * 1e3);
+  fmt::format_to(out, "Output tokens/s:       {:10.1f} per user, {:.1f} aggregate\n", s.tokens_per_s_per_user,
+                 s.tokens_per_s);
+  fmt::format_to(out, "Request:               {:10.3f} s (first prompt token to last output token)\n",
+                 s.request_s);
+  fmt::format_to(out,
+                 "Decode step: kernels {:.1f} us, latency {:.1f} us, links {:.1f} us, MemoryX {:.1f} us, "
+                 "pipeline wait {:.1f} us\n",
+                 s.decode_compute_s * 1e6, s.decode_fill_s * 1e6, s.decode_link_s * 1e6,
+                 s.decode_memoryx_s * 1e6, s.decode_wait_s * 1e6);
+  fmt::format_to(out, "Utilization (decode): compute {:.1f}%, SRAM bandwidth {:.1f}%, links {:.1f}%\n",
+                 100 * s.decode_compute_utilization, 100 * s.decode_sram_bandwidth_utilization,
+                 100 * s.link_utilization);
+  fmt::format_to(out, "Decode bottleneck: {} ({})\n", s.decode_bottleneck, s.decode_reason);
+  for (const auto& n : s.notes) fmt::format_to(out, "Note: {}\n", n);
+  return o;
+}
+
+std::string format_infer_breakdown(const InferStats& s) {
+  std::string o;
+  auto out = std::back_inserter(o);
+  fmt::format_to(out, "{:<12} {:>3} {:>17} {:>12} {:>12} {:>11} {:>11} {:>11} {}\n", "layer", "sys", "region",
+                 "weights MB", "KV MB", "SRAM/tile", "prefill ms", "decode us", "decode bound");
+  for (const auto& l : s.layers)
+    fmt::format_to(out, "{:<12} {:>3} {:>17} {:>12.1f} {:>12.1f} {:>11.0f} {:>11.3f} {:>11.2f} {}\n", l.name,
+                   l.system, fmt::format("{}x{}@({},{})", l.w, l.h, l.x, l.y), l.weight_bytes / 1e6,
+                   l.kv_bytes / 1e6, l.sram_per_tile, l.prefill_s * 1e3, l.decode_s * 1e6, l.decode_bound);
+  return o;
+}
+
+}  // namespace wafersim

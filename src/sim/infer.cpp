@@ -1,0 +1,518 @@
+// Inference: placement of weights and KV cache, prefill and decode timing (infer.hpp).
+//
+// Placement. The layer groups (embedding, blocks, head) are split over the systems in order,
+// balanced by bytes (weights + KV cache). On each wafer every group gets a strip of the usable
+// grid (full height, columns in proportion to its bytes, at least what its bytes need at the
+// per-tile capacity), so its SRAM per tile is about the same as its neighbours' and a decode
+// step reads about the same bytes per PE in every layer.
+//
+// Kernels come from the same cost model training uses (compile/kernel_cost.hpp), on the
+// group's strip: prefill runs each op for the prompt's tokens weight-stationary (the pipelined
+// mode's mapping); decode runs each op for one token per request -- a weight GEMM of M = 1 is
+// a GEMV: the activation broadcast over the strip, each PE's (K/R x N/C) block, partial sums
+// down a reduction chain -- and attention over the KV cache at the step's context length.
+//
+// Pipelining. A decode step of one micro-batch runs through the groups in order (a token needs
+// the previous layer's output), then to the next system over its I/O link; the sampled token
+// returns to the first system for the next step. With m micro-batches in flight each system
+// works on one at a time, so a round (one token for every request) takes
+// max(one micro-batch's trip, m x the busiest system's share). Prefill streams the prompt's
+// tokens through the layers: the first token's trip plus the rest at the slowest layer's rate.
+#include "wafersim/sim/infer.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "wafersim/compile/kernel_cost.hpp"
+#include "wafersim/compile/lower.hpp"
+#include "wafersim/core/error.hpp"
+#include "wafersim/core/units.hpp"
+#include "wafersim/graph/layer_graph.hpp"
+#include "wafersim/tile/tile_array.hpp"
+
+namespace wafersim {
+
+namespace {
+
+constexpr double kWaveletBytes = 4;  // one 32-bit wavelet per link per cycle
+
+struct Group {
+  LayerGroup g;
+  double weight_bytes = 0;
+  double kv_bytes = 0;
+  double bytes() const { return weight_bytes + kv_bytes; }
+};
+
+// One decode step of `samples` requests of the group's ops on rows x cols at context `ctx`.
+KernelCost decode_cost(const LayerGraph& graph, const LayerGroup& group, const KernelCostModel& cost,
+                       double samples, double prompt, double keys, int rows, int cols) {
+  KernelCost total;
+  for (OpId id : group.ops) {
+    const Op& op = graph.op(id);
+    if (op.kind == OpKind::attn_scores || op.kind == OpKind::attn_context) {
+      // One query per request against the KV cache resident beside the layer: a GEMV with the
+      // cache as the stationary matrix, every head side by side (scores: q . K over head_dim
+      // for heads x keys outputs; context: p . V over the keys for heads x head_dim outputs).
+      // The FMACs are the true heads x keys x head_dim; each head's own input vector makes the
+      // broadcast heads times longer than a shared one would be, which the shape leaves out.
+      const double heads = op.gemm.count;
+      const double head_dim = op.kind == OpKind::attn_scores ? op.gemm.k : op.gemm.n;
+      const GemmShape s = op.kind == OpKind::attn_scores ? GemmShape{1, 1, head_dim, heads * keys}
+                                                         : GemmShape{1, 1, keys, heads * head_dim};
+      total += cost.gemm(s, samples, rows, cols, GemmPass::forward, GemmMapping::weight_stationary);
+    } else if (lowers_to_gemm(op.kind)) {
+      const GemmShape s{op.gemm.count, 1, op.gemm.k, op.gemm.n};
+      total += cost.gemm(s, samples, rows, cols, GemmPass::forward, gemm_mapping(op, ExecMode::pipelined));
+    } else if (op.kind == OpKind::softmax) {
+      const ElementwiseWork w = elementwise_work(op, 1, false);
+      const double per_elem = w.elems > 0 ? w.ops_per_elem : 1;
+      total += cost.elementwise(op.attn_heads * keys * samples, per_elem, rows, cols, true);
+    } else {
+      // Every other op works on the new token only: its per-sample work over the prompt's tokens.
+      const ElementwiseWork w = elementwise_work(op, samples / prompt, false);
+      total += cost.elementwise(w.elems, w.ops_per_elem, rows, cols, w.reduce);
+    }
+  }
+  return total;
+}
+
+const char* bound_name(const KernelCost& c) {
+  const double m = std::max({c.compute_cycles, c.sram_cycles, c.fabric_cycles, c.setup_cycles});
+  if (m <= 0) return "none";
+  if (m == c.compute_cycles) return "compute";
+  if (m == c.sram_cycles) return "sram";
+  if (m == c.fabric_cycles) return "fabric";
+  return "setup";
+}
+
+// Contiguous split of the groups over `n` systems minimising the largest system's bytes
+// (binary search on the limit, greedy fill). Returns the first group of every system.
+std::vector<std::size_t> split_groups(const std::vector<Group>& groups, int n) {
+  const double total = std::accumulate(groups.begin(), groups.end(), 0.0,
+                                       [](double a, const Group& g) { return a + g.bytes(); });
+  double biggest = 0;
+  for (const auto& g : groups) biggest = std::max(biggest, g.bytes());
+  const auto fill = [&](double limit) {
+    std::vector<std::size_t> starts{0};
+    double used = 0;
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+      if (used > 0 && used + groups[i].bytes() > limit) {
+        starts.push_back(i);
+        used = 0;
+      }
+      used += groups[i].bytes();
+    }
+    return starts;
+  };
+  double lo = std::max(biggest, total / n), hi = total;
+  for (int it = 0; it < 60 && hi - lo > 1; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    if (static_cast<int>(fill(mid).size()) <= n)
+      hi = mid;
+    else
+      lo = mid;
+  }
+  std::vector<std::size_t> starts = fill(hi);
+  // Fewer groups than systems, or a split that needs fewer systems: the rest stay empty.
+  return starts;
+}
+
+// Columns per group on a wafer `width` wide: in proportion to bytes, at least `need` each.
+std::vector<int> strip_widths(const std::vector<double>& bytes, const std::vector<int>& need, int width) {
+  const std::size_t n = bytes.size();
+  std::vector<int> w(need);
+  int left = width - std::accumulate(need.begin(), need.end(), 0);
+  if (left <= 0) return w;
+  const double total = std::accumulate(bytes.begin(), bytes.end(), 0.0);
+  // Target share of the columns, minus what the minimum already gives; largest remainder.
+  std::vector<double> extra(n, 0.0);
+  for (std::size_t i = 0; i < n; ++i)
+    extra[i] = std::max(0.0, (total > 0 ? bytes[i] / total : 1.0 / static_cast<double>(n)) * width - need[i]);
+  const double extra_total = std::accumulate(extra.begin(), extra.end(), 0.0);
+  std::vector<std::pair<double, std::size_t>> rem;
+  int given = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double share =
+        extra_total > 0 ? extra[i] / extra_total * left : static_cast<double>(left) / static_cast<double>(n);
+    const int whole = static_cast<int>(std::floor(share));
+    w[i] += whole;
+    given += whole;
+    rem.emplace_back(share - whole, i);
+  }
+  std::stable_sort(rem.begin(), rem.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (std::size_t k = 0; given < left && k < rem.size(); ++k, ++given) ++w[rem[k].second];
+  return w;
+}
+
+// Hops between the centres of two regions (XY routing).
+double hops_between(const Rect& a, const Rect& b) {
+  return std::abs((a.x + 0.5 * a.w) - (b.x + 0.5 * b.w)) + std::abs((a.y + 0.5 * a.h) - (b.y + 0.5 * b.h));
+}
+
+// Groups [first, last) in `bands` bands of rows, each band a row of strips (columns in
+// proportion to bytes, at least what the bytes need), consecutive bands running in opposite
+// directions so consecutive layers stay adjacent. Empty when they do not fit.
+std::vector<Rect> band_layout(const std::vector<Group>& groups, std::size_t first, std::size_t last,
+                              int bands, const Rect& usable, double tile_cap) {
+  const std::size_t n = last - first;
+  if (bands < 1 || static_cast<std::size_t>(bands) > n || bands > usable.h) return {};
+  double total = 0;
+  for (std::size_t i = first; i < last; ++i) total += groups[i].bytes();
+  // Band k starts at the first group whose cumulative bytes reach k / bands of the total.
+  std::vector<std::size_t> starts{first};
+  double acc = 0;
+  for (std::size_t i = first; i < last; ++i) {
+    const int k = static_cast<int>(starts.size());
+    if (k < bands && i > starts.back() && acc >= total * k / bands &&
+        last - i >= static_cast<std::size_t>(bands - k))
+      starts.push_back(i);
+    acc += groups[i].bytes();
+  }
+  if (static_cast<int>(starts.size()) != bands) return {};
+  std::vector<Rect> out;
+  int y = usable.y;
+  for (int k = 0; k < bands; ++k) {
+    const int h = usable.h / bands + (k < usable.h % bands ? 1 : 0);
+    const std::size_t b0 = starts[static_cast<std::size_t>(k)];
+    const std::size_t b1 = k + 1 < bands ? starts[static_cast<std::size_t>(k) + 1] : last;
+    std::vector<double> bytes;
+    std::vector<int> need;
+    int need_total = 0;
+    for (std::size_t i = b0; i < b1; ++i) {
+      bytes.push_back(groups[i].bytes());
+      need.push_back(std::max(1, static_cast<int>(std::ceil(groups[i].bytes() / (tile_cap * h)))));
+      need_total += need.back();
+    }
+    if (need_total > usable.w) return {};
+    const std::vector<int> widths = strip_widths(bytes, need, usable.w);
+    std::vector<Rect> band;
+    int x = usable.x;
+    for (const int w : widths) {
+      band.push_back(Rect{x, y, w, h});
+      x += w;
+    }
+    if (k % 2 == 1) {  // right to left: mirror the strips
+      for (auto& r : band) r.x = usable.x + usable.w - (r.x - usable.x) - r.w;
+    }
+    out.insert(out.end(), band.begin(), band.end());
+    y += h;
+  }
+  return out;
+}
+
+std::string gb(double bytes) { return fmt::format("{:.1f} GB", bytes / 1e9); }
+
+}  // namespace
+
+InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferOptions& given) {
+  InferOptions o = given;
+  std::vector<std::string> defaults;
+  const int max_seq = model_in.arch.max_seq > 0 ? model_in.arch.max_seq : 1 << 30;
+  if (o.generate == 0) {
+    o.generate = std::max(1, std::min(256, max_seq / 4));
+    defaults.push_back(fmt::format("--generate {}", o.generate));
+  }
+  if (o.prompt == 0) {
+    o.prompt = std::max(1, std::min(1024, max_seq - o.generate));
+    defaults.push_back(fmt::format("--prompt {}", o.prompt));
+  }
+  if (model_in.kind != ModelKind::transformer || model_in.arch.arch != Arch::decoder)
+    throw UsageError(
+        fmt::format("infer: {} is not a decoder transformer; inference models generate tokens "
+                    "with a decoder (GPT, LLaMA, Mistral)",
+                    model_in.arch.name));
+  if (o.systems < 1 || o.systems > spec.swarmx.max_systems)
+    throw UsageError(fmt::format("--systems {}: expected 1..{}", o.systems, spec.swarmx.max_systems));
+  if (o.batch < 1)
+    throw UsageError(fmt::format("--batch {}: expected a positive number of requests", o.batch));
+  if (o.prompt < 1)
+    throw UsageError(fmt::format("--prompt {}: expected a positive number of tokens", o.prompt));
+  if (o.generate < 1)
+    throw UsageError(fmt::format("--generate {}: expected a positive number of tokens", o.generate));
+  const long long context = static_cast<long long>(o.prompt) + o.generate;
+  if (model_in.arch.max_seq > 0 && context > model_in.arch.max_seq)
+    throw UsageError(
+        fmt::format("--prompt {} + --generate {} = {} tokens exceeds the model's context (max_seq {})",
+                    o.prompt, o.generate, context, model_in.arch.max_seq));
+  if (o.micro_batches < 0 || o.micro_batches > o.batch)
+    throw UsageError(fmt::format("--micro-batches {}: expected 1..--batch ({}), or 0 for automatic",
+                                 o.micro_batches, o.batch));
+
+  ModelSpec model = model_in;
+  model.training.seq = o.prompt;
+  model.training.batch = o.batch;
+  model.training.activation_checkpointing = false;
+  model.training.activation_checkpointing_auto = false;
+  const LayerGraph graph = build_model_graph(model);
+  const KernelCostModel cost(spec, model.training.compute);
+  const double value_bytes = dtype_bytes(model.training.compute);
+  const auto& a = model.arch;
+  const int kv_heads = a.kv_heads > 0 ? a.kv_heads : a.heads;
+  const double head_dim = static_cast<double>(a.hidden) / a.heads;
+  const double window = a.sliding_window > 0
+                            ? std::min<double>(a.sliding_window, static_cast<double>(context))
+                            : static_cast<double>(context);
+  const double kv_token_layer = 2.0 * kv_heads * head_dim * value_bytes;  // K and V
+
+  InferStats st;
+  st.system_name = spec.name;
+  st.model_name = a.name;
+  st.systems = o.systems;
+  st.batch = o.batch;
+  st.prompt = o.prompt;
+  st.generate = o.generate;
+  st.context = static_cast<int>(context);
+  st.micro_batches = o.micro_batches > 0 ? o.micro_batches : std::min(o.batch, o.systems);
+  const int mb = st.micro_batches;
+  const double b = static_cast<double>(o.batch) / mb;  // requests per micro-batch (mean)
+
+  std::vector<Group> groups;
+  int blocks = 0;
+  for (const LayerGroup& g : graph.groups()) {
+    Group x;
+    x.g = g;
+    x.weight_bytes = static_cast<double>(g.params) * value_bytes;
+    bool attention = false;
+    for (OpId id : g.ops) attention = attention || graph.op(id).kind == OpKind::attn_scores;
+    if (attention) {
+      x.kv_bytes = o.batch * window * kv_token_layer;
+      ++blocks;
+    }
+    st.weight_bytes += x.weight_bytes;
+    st.kv_bytes += x.kv_bytes;
+    groups.push_back(std::move(x));
+  }
+  st.kv_bytes_per_token = blocks * kv_token_layer;
+
+  const TileArray tiles = TileArray::from_spec(spec);
+  const Rect usable = spec.wafer.usable;
+  const double tile_cap = tiles.capacity();
+  const double wafer_cap = tile_cap * static_cast<double>(usable.area());
+  st.sram_capacity_bytes = wafer_cap * o.systems;
+  // Systems the weights and cache need at this batch (contiguous layers per system).
+  {
+    int need = 1;
+    double used = 0;
+    bool impossible = false;
+    for (const auto& g : groups) {
+      if (g.bytes() > wafer_cap) impossible = true;
+      if (used + g.bytes() > wafer_cap) {
+        ++need;
+        used = 0;
+      }
+      used += g.bytes();
+    }
+    st.min_systems = impossible ? 0 : need;
+  }
+  {
+    const double room = st.sram_capacity_bytes - st.weight_bytes;
+    const double per_token = o.batch * st.kv_bytes_per_token;
+    st.max_context = room <= 0 ? 0 : static_cast<int>(std::min(room / per_token, 1e9));
+  }
+  const bool resident = st.min_systems > 0 && st.min_systems <= o.systems;
+  st.placement = resident ? "sram" : "memoryx";
+
+  const double hz = spec.pe.clock.value;
+  const double hop = spec.router.hop_latency;
+  const double link_bps = spec.io.total().value / 8;  // bytes/s between consecutive systems
+  const double link_latency = spec.io.latency.value;
+  const double act_bytes = a.hidden * value_bytes;  // one token's activation
+  const double mean_keys = std::min(window, o.prompt + 0.5 * o.generate);
+
+  // Regions: strips per system (resident), or the whole wafer per group (streamed weights).
+  std::vector<std::size_t> starts;
+  if (resident) {
+    starts = split_groups(groups, o.systems);
+  } else {
+    if (st.kv_bytes > st.sram_capacity_bytes)
+      throw FitError(fmt::format(
+          "infer: the KV cache alone ({} for {} requests x {} tokens) exceeds the SRAM of {} system(s) ({}); "
+          "fewer requests, a shorter context or more systems",
+          gb(st.kv_bytes), o.batch, context, o.systems, gb(st.sram_capacity_bytes)));
+    starts.push_back(0);  // one wafer runs every layer in turn, weights streamed in
+  }
+  const int used_systems = static_cast<int>(starts.size());
+  double prefill_first_token_s = 0, prefill_slowest_token_s = 0;
+  double decode_kernels_s = 0, decode_fill_s = 0;
+  double fmacs_per_step = 0;
+  double stage_max_s = 0;
+  KernelCost decode_all;
+  for (int s = 0; s < used_systems; ++s) {
+    InferSystem sys;
+    sys.index = s;
+    const std::size_t first = starts[static_cast<std::size_t>(s)];
+    const std::size_t last = s + 1 < used_systems ? starts[static_cast<std::size_t>(s) + 1] : groups.size();
+    sys.first_layer = static_cast<int>(first);
+    sys.last_layer = static_cast<int>(last) - 1;
+    sys.capacity_bytes = wafer_cap;
+    // Regions: the layout (bands of strips) with the shortest decode trip, or the whole wafer
+    // for every group when the weights stream in.
+    std::vector<Rect> regions;
+    if (resident) {
+      double best = 0;
+      for (int bands : {1, 2, 3, 4, 5, 6, 8, 10, 12, 16}) {
+        std::vector<Rect> r = band_layout(groups, first, last, bands, usable, tile_cap);
+        if (r.empty()) continue;
+        double cycles = 0;
+        for (std::size_t i = first; i < last; ++i) {
+          const Rect& q = r[i - first];
+          cycles += decode_cost(graph, groups[i].g, cost, b, o.prompt, mean_keys, q.h, q.w).cycles;
+          if (i + 1 < last) cycles += hops_between(q, r[i + 1 - first]) * hop;
+        }
+        if (regions.empty() || cycles < best) {
+          best = cycles;
+          regions = std::move(r);
+        }
+      }
+      if (regions.empty())
+        throw SimError(fmt::format("infer: no layout of system {}'s layers fits its wafer", s));
+    } else {
+      regions.assign(last - first, usable);
+    }
+    double stage_s = 0;
+    for (std::size_t i = first; i < last; ++i) {
+      const Group& g = groups[i];
+      const Rect& q = regions[i - first];
+      const int w = q.w;
+      InferLayer L;
+      L.name = g.g.name;
+      L.system = s;
+      L.x = q.x;
+      L.y = q.y;
+      L.w = q.w;
+      L.h = q.h;
+      L.params = g.g.params;
+      L.weight_bytes = g.weight_bytes;
+      L.kv_bytes = g.kv_bytes;
+      L.sram_per_tile = resident ? g.bytes() / static_cast<double>(q.area())
+                                 : g.kv_bytes / static_cast<double>(usable.area());
+      // Prefill: the micro-batch's prompts through this layer, weight-stationary.
+      const CompiledLayer pre = lower_layer(graph, g.g, cost, model.training, b, q.h, w, ExecMode::pipelined);
+      L.prefill_s = cost.cycles_to_seconds(pre.fwd_total.cycles);
+      const double per_token_s = L.prefill_s / o.prompt;
+      prefill_first_token_s += per_token_s + cost.cycles_to_seconds(pre.fwd_total.fill_cycles);
+      prefill_slowest_token_s = std::max(prefill_slowest_token_s, per_token_s);
+      // Decode: one token per request of the micro-batch, at the mean context.
+      const KernelCost dec = decode_cost(graph, g.g, cost, b, o.prompt, mean_keys, q.h, w);
+      L.decode_s = cost.cycles_to_seconds(dec.cycles);
+      L.decode_fill_s = cost.cycles_to_seconds(dec.fill_cycles);
+      L.decode_bound = bound_name(dec);
+      decode_all += dec;
+      fmacs_per_step += dec.fmacs;
+      decode_kernels_s += L.decode_s - L.decode_fill_s;
+      decode_fill_s += L.decode_fill_s;
+      // The activation to the next strip: the distance between strip centres, one hop each.
+      double xfer_s = 0;
+      if (resident && i + 1 < last) {
+        const Rect& next = regions[i + 1 - first];
+        const double lanes = std::min(q.h, next.h);
+        xfer_s = (hops_between(q, next) * hop + std::ceil(act_bytes * b / kWaveletBytes / lanes)) / hz;
+        decode_fill_s += xfer_s;
+      }
+      stage_s += L.decode_s + xfer_s;
+      sys.weight_bytes += g.weight_bytes;
+      sys.kv_bytes += g.kv_bytes;
+      sys.tiles += q.area();
+      sys.decode_s += L.decode_s + xfer_s;
+      sys.prefill_s += L.prefill_s;
+      st.layers.push_back(std::move(L));
+    }
+    stage_max_s = std::max(stage_max_s, stage_s);
+    st.per_system.push_back(sys);
+  }
+
+  // Between systems: one activation per request of the micro-batch, and the sampled token back.
+  const double link_s = used_systems > 1 ? link_latency + act_bytes * b / link_bps : 0;
+  const double return_s = used_systems > 1 ? link_latency : 0;
+  const double trip_s = decode_kernels_s + decode_fill_s + (used_systems - 1) * link_s + return_s;
+  double round_s = std::max(trip_s, mb * stage_max_s);
+  double mx_s = 0;
+  if (!resident) {
+    // Every round streams every weight from MemoryX once (shared by the batch's requests).
+    mx_s = st.weight_bytes / (spec.memoryx.bandwidth.value / 8);
+    round_s = std::max(round_s, mx_s);
+  }
+  st.tpot_s = round_s;
+  st.tokens_per_s_per_user = 1 / round_s;
+  st.tokens_per_s = o.batch / round_s;
+  st.decode_compute_s = decode_kernels_s;
+  st.decode_fill_s = decode_fill_s;
+  st.decode_link_s = (used_systems - 1) * link_s + return_s;
+  st.decode_memoryx_s = std::max(0.0, mx_s - trip_s);
+  const double busy_s = std::max(trip_s, mx_s);
+  st.decode_wait_s = round_s > busy_s * (1 + 1e-9) ? round_s - busy_s : 0.0;
+
+  // Prefill: the first token's trip, then the rest at the slowest layer's per-token rate; the
+  // link between systems streams each token's activation.
+  const double link_token_s = used_systems > 1 ? act_bytes * b / link_bps : 0;
+  const double one_mb_s = prefill_first_token_s + (used_systems - 1) * link_latency +
+                          (o.prompt - 1) * std::max(prefill_slowest_token_s, link_token_s);
+  const double slowest_prefill_stage_s = o.prompt * std::max(prefill_slowest_token_s, link_token_s);
+  st.ttft_s = one_mb_s + (mb - 1) * slowest_prefill_stage_s;  // the last micro-batch's requests
+  if (!resident) st.ttft_s = std::max(st.ttft_s, st.weight_bytes / (spec.memoryx.bandwidth.value / 8));
+  st.request_s = st.ttft_s + (o.generate - 1) * st.tpot_s;
+  st.prefill_bottleneck = prefill_slowest_token_s >= link_token_s ? "compute" : "links";
+  if (!resident) st.prefill_bottleneck = "memoryx";
+
+  // What bounds decode: the largest share of a round.
+  struct Part {
+    const char* name;
+    double s;
+    std::string why;
+  };
+  const std::string kernel_bound = bound_name(decode_all);
+  const Part parts[] = {
+      {"memoryx", st.decode_memoryx_s + (resident ? 0 : std::min(mx_s, trip_s)),
+       fmt::format("weights ({}) stream from MemoryX every step at {:.0f} GB/s: they need {} systems' SRAM "
+                   "(--systems {})",
+                   gb(st.weight_bytes), spec.memoryx.bandwidth.value / 8e9, st.min_systems, st.min_systems)},
+      {"pipeline", st.decode_wait_s, fmt::format("{} micro-batches queue for the busiest system", mb)},
+      {"links", st.decode_link_s,
+       fmt::format("{} activations cross {} system boundaries per token", gb(act_bytes * b),
+                   used_systems - 1)},
+      {"latency", decode_fill_s,
+       "broadcasts and reduction chains across each layer's region (GEMV latency), layer after layer"},
+      {kernel_bound.c_str(), decode_kernels_s,
+       fmt::format("the decode kernels are {}-bound (weights read from SRAM once per token)", kernel_bound)},
+  };
+  const Part* top = &parts[0];
+  for (const auto& p : parts)
+    if (p.s > top->s) top = &p;
+  st.decode_bottleneck = top->name;
+  st.decode_reason = top->why;
+
+  const double peak_flops =
+      cost.peak_flops_per_pe_cycle() * hz * static_cast<double>(usable.area()) * o.systems;
+  st.decode_compute_utilization = 2 * fmacs_per_step * mb / round_s / peak_flops;
+  const double read_bps = spec.pe.sram_read_ports * spec.pe.sram_port_bits / 8.0 * hz;
+  st.decode_sram_bandwidth_utilization = (st.weight_bytes + st.kv_bytes) * (resident ? mb : 1) / round_s /
+                                         (read_bps * static_cast<double>(usable.area()) * o.systems);
+  st.link_utilization = used_systems > 1 ? act_bytes * o.batch / round_s / link_bps : 0;
+
+  if (!defaults.empty())
+    st.notes.push_back(fmt::format("lengths not given: {} (defaults, within the model's context of {})",
+                                   fmt::join(defaults, ", "), model.arch.max_seq));
+  if (!resident)
+    st.notes.push_back(fmt::format(
+        "weights ({}) + KV cache ({}) do not fit the SRAM of {} system(s) ({}): {}; weights stream from "
+        "MemoryX every decode step",
+        gb(st.weight_bytes), gb(st.kv_bytes), o.systems, gb(st.sram_capacity_bytes),
+        st.min_systems > 0 ? fmt::format("--systems {} keeps them resident", st.min_systems)
+                           : std::string("a layer is larger than one wafer's SRAM")));
+  if (used_systems < o.systems)
+    st.notes.push_back(fmt::format("{} of {} systems hold layers (fewer layer groups than systems)",
+                                   used_systems, o.systems));
+  if (a.sliding_window > 0 && a.sliding_window < context)
+    st.notes.push_back(fmt::format("sliding window {}: the KV cache keeps the last {} tokens",
+                                   a.sliding_window, a.sliding_window));
+  if (model.arch.max_seq > 0 && st.max_context > model.arch.max_seq)
+    st.notes.push_back(fmt::format("the SRAM would hold a {}-token context at this batch; the model's is {}",
+                                   st.max_context, model.arch.max_seq));
+  return st;
+}
+
+}  // namespace wafersim

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# System tests of `wafersim infer`: the real binary on the shipped configs and models.
+# Usage: infer_test.sh path/to/wafersim path/to/source-root
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
+
+cs3="$root/configs/cs3.yaml"
+expect 0 "Time to first token" infer --model "$root/models/llama3.1-8b.yaml" --system "$cs3"
+expect 0 "tokens/s" infer --model "$root/models/llama3.1-8b.yaml" --system "$cs3" --prompt 512 --generate 64
+expect 0 "resident in SRAM" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" --systems 4
+expect 0 "streamed from MemoryX" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3"
+expect 0 "--systems 4 keeps them resident" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3"
+expect 0 "block79" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" --systems 4 --breakdown
+expect 0 "tokens/s" infer --model "$root/models/hf/mistral-7b.json" --system "$cs3" --batch 8
+expect 0 "tokens/s" infer --model "$root/models/llama-7b.yaml" --batch 4 --prompt 1024 --generate 512
+expect 0 "tokens/s" infer   # built-in defaults: GPT-2 small on the built-in CS-2
+
+# --- JSON: schema, byte-identical repeats, only JSON on stdout
+"$bin" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" --systems 4 --batch 8 --json "$tmp/a.json" -q
+"$bin" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" --systems 4 --batch 8 --json "$tmp/b.json" -q
+if cmp -s "$tmp/a.json" "$tmp/b.json"; then ok; else bad "infer JSON differs between identical runs"; fi
+for key in schema_version '"command": "infer"' ttft_s tpot_s tokens_per_s_per_user decode_bottleneck per_system \
+  layers kv_bytes max_context placement; do
+  if grep -q "$key" "$tmp/a.json"; then ok; else bad "infer JSON lacks $key"; fi
+done
+out="$("$bin" infer --model "$root/models/llama3.1-8b.yaml" --system "$cs3" --json - 2>/dev/null)"
+if [ "${out:0:1}" = "{" ]; then ok; else bad "infer --json - does not print JSON first"; fi
+
+# --- bad input: exit 2 naming the option or the problem
+expect 2 "--systems 0" infer --systems 0
+expect 2 "--batch 0" infer --batch 0
+expect 2 "--prompt -5" infer --prompt -5
+expect 2 "max_seq" infer --model "$root/models/gpt2-small.yaml" --prompt 1000 --generate 100
+expect 2 "not a decoder" infer --model "$root/models/bert-large.yaml"
+expect 2 "KV cache alone" infer --model "$root/models/llama-7b.yaml" --system "$cs3" --batch 4096 --prompt 1024 --generate 1024
+expect 2 "expected a number" infer --generate many
+expect 2 "nosuch.yaml" infer --model "$tmp/nosuch.yaml"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,160 @@
+// Inference placement and timing (src/sim/infer.cpp): regions inside the grid and disjoint,
+// bytes per tile within capacity, the pipeline over systems, the MemoryX fallback, errors,
+// and the direction every knob moves the result.
+#include "wafersim/sim/infer.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "test_models.hpp"
+#include "wafersim/core/error.hpp"
+#include "wafersim/spec/system_spec.hpp"
+#include "wafersim/tile/tile_array.hpp"
+
+using namespace wafersim;
+
+namespace {
+
+// A Llama-style decoder: GQA, RMSNorm, SwiGLU, rotary, untied head.
+ModelSpec llama_like(int layers, int hidden, int heads, int kv_heads, int ffn) {
+  ModelSpec m = test::gpt_style("llama-like", layers, hidden, heads, 32000, 8192, 1, 1024);
+  m.arch.kv_heads = kv_heads;
+  m.arch.ffn = ffn;
+  m.arch.norm = NormKind::rmsnorm;
+  m.arch.activation = ActivationKind::swiglu;
+  m.arch.position = PositionEmbedding::rotary;
+  m.arch.tied_embeddings = false;
+  m.arch.bias = false;
+  m.training.compute = DType::bf16;
+  return m;
+}
+
+const SystemSpec& cs3() {
+  static const SystemSpec s = load_system_spec(WAFERSIM_SOURCE_DIR "/configs/cs3.yaml");
+  return s;
+}
+
+InferOptions opts(int systems, int batch = 1, int prompt = 1024, int generate = 256) {
+  InferOptions o;
+  o.systems = systems;
+  o.batch = batch;
+  o.prompt = prompt;
+  o.generate = generate;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("resident placement: regions inside the usable grid, disjoint, within SRAM", "[sim][infer]") {
+  const ModelSpec m = llama_like(32, 4096, 32, 8, 14336);  // ~7B
+  const InferStats st = infer(cs3(), m, opts(1, 4));
+  REQUIRE(st.placement == "sram");
+  REQUIRE(st.layers.size() == 34u);  // embedding, 32 blocks, head
+  const Rect u = cs3().wafer.usable;
+  const double cap = TileArray::from_spec(cs3()).capacity();
+  long long area = 0;
+  for (std::size_t i = 0; i < st.layers.size(); ++i) {
+    const auto& a = st.layers[i];
+    INFO(a.name);
+    CHECK(a.x >= u.x);
+    CHECK(a.y >= u.y);
+    CHECK(a.x + a.w <= u.x + u.w);
+    CHECK(a.y + a.h <= u.y + u.h);
+    CHECK(a.sram_per_tile <= cap);
+    CHECK(a.decode_s > 0);
+    CHECK(a.prefill_s >= 0);
+    area += static_cast<long long>(a.w) * a.h;
+    for (std::size_t j = i + 1; j < st.layers.size(); ++j) {
+      const auto& b = st.layers[j];
+      const bool apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+      CHECK(apart);
+    }
+  }
+  CHECK(area <= u.area());
+  CHECK(st.ttft_s > 0);
+  CHECK(st.tpot_s > 0);
+  CHECK(st.tokens_per_s == Approx(4 * st.tokens_per_s_per_user));
+  CHECK(st.request_s == Approx(st.ttft_s + 255 * st.tpot_s));
+  CHECK(st.kv_bytes ==
+        Approx(4.0 * 1280 * 32 * 2 * 8 * 128 * 2));  // batch x context x layers x K,V x kv heads x dim x 2 B
+}
+
+TEST_CASE("layers split over systems in order, each system's bytes within its wafer", "[sim][infer]") {
+  const ModelSpec m = llama_like(80, 8192, 64, 8, 28672);  // ~70B: 140 GB of weights
+  const InferStats one = infer(cs3(), m, opts(1));
+  CHECK(one.placement == "memoryx");  // does not fit one wafer: streamed, with a note
+  CHECK(one.min_systems == 4);
+  REQUIRE_FALSE(one.notes.empty());
+  CHECK(one.notes.front().find("--systems 4") != std::string::npos);
+  CHECK(one.decode_bottleneck == "memoryx");
+
+  const InferStats four = infer(cs3(), m, opts(4));
+  REQUIRE(four.placement == "sram");
+  REQUIRE(four.per_system.size() == 4u);
+  int next = 0;
+  for (const auto& s : four.per_system) {
+    CHECK(s.first_layer == next);
+    CHECK(s.weight_bytes + s.kv_bytes <= s.capacity_bytes);
+    next = s.last_layer + 1;
+  }
+  CHECK(next == static_cast<int>(four.layers.size()));
+  CHECK(four.decode_link_s > 0);  // three boundaries and the token back
+  // Resident weights are far faster than streaming them every step.
+  CHECK(four.tokens_per_s_per_user > 20 * one.tokens_per_s_per_user);
+}
+
+TEST_CASE("what moves the result, and in which direction", "[sim][infer]") {
+  const ModelSpec m = llama_like(32, 4096, 32, 8, 14336);
+  const InferStats base = infer(cs3(), m, opts(1, 1, 1024, 256));
+  // A longer context: more KV cache to read per token, slower decode.
+  const InferStats long_ctx = infer(cs3(), m, opts(1, 1, 6000, 256));
+  CHECK(long_ctx.tpot_s > base.tpot_s);
+  CHECK(long_ctx.ttft_s > base.ttft_s);
+  // A bigger batch: more tokens per second in all, fewer per user.
+  const InferStats batch = infer(cs3(), m, opts(1, 16));
+  CHECK(batch.tokens_per_s > base.tokens_per_s);
+  CHECK(batch.tokens_per_s_per_user <= base.tokens_per_s_per_user);
+  // A faster clock: faster decode.
+  std::vector<Override> ov{{"pe.clock", "1.5 GHz"}};
+  const SystemSpec fast = load_system_spec(WAFERSIM_SOURCE_DIR "/configs/cs3.yaml", ov);
+  CHECK(infer(fast, m, opts(1)).tpot_s < base.tpot_s);
+  // The longest context that fits shrinks with the batch.
+  CHECK(batch.max_context < base.max_context);
+  CHECK(base.max_context > 8192);
+}
+
+TEST_CASE("lengths not given fit the model's context, and the report says so", "[sim][infer]") {
+  ModelSpec m = llama_like(4, 1024, 8, 8, 4096);
+  m.arch.max_seq = 1024;
+  const InferStats st = infer(cs3(), m, opts(1, 1, 0, 0));
+  CHECK(st.generate == 256);
+  CHECK(st.prompt == 768);
+  REQUIRE_FALSE(st.notes.empty());
+  CHECK(st.notes.front().find("--prompt 768") != std::string::npos);
+}
+
+TEST_CASE("deterministic", "[sim][infer]") {
+  const ModelSpec m = llama_like(8, 2048, 16, 4, 5632);
+  const InferStats a = infer(cs3(), m, opts(2, 8));
+  const InferStats b = infer(cs3(), m, opts(2, 8));
+  CHECK(a.tpot_s == b.tpot_s);
+  CHECK(a.ttft_s == b.ttft_s);
+  CHECK(a.micro_batches == 2);
+}
+
+TEST_CASE("bad input: errors that name the option", "[sim][infer]") {
+  const ModelSpec m = llama_like(4, 1024, 8, 8, 4096);
+  CHECK_THROWS_WITH(infer(cs3(), m, opts(0)), Catch::Contains("--systems 0"));
+  CHECK_THROWS_WITH(infer(cs3(), m, opts(1, 0)), Catch::Contains("--batch 0"));
+  CHECK_THROWS_WITH(infer(cs3(), m, opts(1, 1, -1)), Catch::Contains("--prompt -1"));
+  CHECK_THROWS_WITH(infer(cs3(), m, opts(1, 1, 10, -2)), Catch::Contains("--generate -2"));
+  CHECK_THROWS_WITH(infer(cs3(), m, opts(1, 1, 8000, 500)), Catch::Contains("max_seq 8192"));
+  InferOptions mb = opts(1, 2);
+  mb.micro_batches = 3;
+  CHECK_THROWS_AS(infer(cs3(), m, mb), UsageError);
+  ModelSpec enc = m;
+  enc.arch.arch = Arch::encoder;
+  CHECK_THROWS_WITH(infer(cs3(), enc, opts(1)), Catch::Contains("not a decoder"));
+  // A KV cache larger than every wafer's SRAM together is a FitError saying so.
+  CHECK_THROWS_WITH(infer(cs3(), llama_like(32, 4096, 32, 32, 11008), opts(1, 512, 4096, 4000)),
+                    Catch::Contains("KV cache alone"));
+}
