@@ -52,6 +52,9 @@ if [ -x "$build/bench/bench_infer" ]; then
   "$build/bench/bench_infer" 20 >"$tmp/inf" 2>&1 || true
   row "inference: one design point, Llama 3.1 70B on 4 x CS-3" "$(grep 'llama3.1-70b' "$tmp/inf" | awk '{print $5, $6}')" "< 20 ms"
   row "inference: design points/s, one core" "$(grep -o 'three shapes: [0-9.]*' "$tmp/inf" | awk '{print $3}')" ">= 100"
+  # The shipped inference sweep end to end (a fork per point, one SQLite commit per point).
+  "$build/wafersim" sweep "$root/configs/sweeps/inference.yaml" --jobs 1 --db "$tmp/inf.sqlite" >"$tmp/infsw" 2>&1 || true
+  row "inference sweep (configs/sweeps/inference.yaml), --jobs 1" "$(grep -o '([0-9.]* points/s)' "$tmp/infsw" | tr -d '()')" ">= 100 points/s/core"
 fi
 
 if [ -f "$build/python/wafersim/__init__.py" ]; then

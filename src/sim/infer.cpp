@@ -308,13 +308,17 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
     }
     st.min_systems = impossible ? 0 : need;
   }
+  const bool resident = st.min_systems > 0 && st.min_systems <= o.systems;
+  st.placement = resident ? "sram" : "memoryx";
   {
-    const double room = st.sram_capacity_bytes - st.weight_bytes;
+    // Resident weights take their bytes; streamed ones one group's buffer at a time.
+    double weights_in_sram = 0;
+    for (const auto& g : groups) weights_in_sram = std::max(weights_in_sram, g.weight_bytes);
+    if (resident) weights_in_sram = st.weight_bytes;
+    const double room = st.sram_capacity_bytes - weights_in_sram;
     const double per_token = o.batch * st.kv_bytes_per_token;
     st.max_context = room <= 0 ? 0 : static_cast<int>(std::min(room / per_token, 1e9));
   }
-  const bool resident = st.min_systems > 0 && st.min_systems <= o.systems;
-  st.placement = resident ? "sram" : "memoryx";
 
   const double hz = spec.pe.clock.value;
   const double hop = spec.router.hop_latency;

@@ -8,7 +8,9 @@
 #include "wafersim/core/error.hpp"
 #include "wafersim/core/text.hpp"
 #include "wafersim/frontend/model_loader.hpp"
+#include "wafersim/report/infer_report.hpp"
 #include "wafersim/report/json_report.hpp"
+#include "wafersim/sim/infer.hpp"
 #include "wafersim/sim/simulator.hpp"
 #include "wafersim/spec/system_spec.hpp"
 #include "wafersim/sweep/store.hpp"
@@ -47,6 +49,15 @@ PointResult PointRunner::run(const Point& point) const {
   std::vector<Override> ov;
   for (const auto& [p, v] : r.sets) ov.push_back({p, v, fmt::format("{} point {}", spec_.file, point.index)});
   const SystemSpec sys = system_.with(ov);
+  if (r.command == "infer") {
+    InferOptions opt;
+    opt.systems = r.systems;
+    if (r.batch > 0) opt.batch = r.batch;
+    opt.prompt = r.prompt;
+    opt.generate = r.generate;
+    const nlohmann::ordered_json report = infer_json(infer(sys, model_, opt));
+    return PointResult(report.dump(2) + "\n", report_metrics_json(report));
+  }
   ModelSpec model = model_;
   if (r.batch > 0) model.training.batch = r.batch;
   if (r.seq > 0) model.training.seq = r.seq;

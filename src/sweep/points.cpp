@@ -55,7 +55,7 @@ bool passes(const SweepSpec& s, const Point& p) {
       return true;
     }
     if (name == "mode")
-      out = s.mode;
+      out = s.command == "infer" ? std::string("infer") : s.mode;
     else if (name == "systems")
       out = static_cast<double>(s.systems);
     else if (name == "batch")
@@ -64,6 +64,10 @@ bool passes(const SweepSpec& s, const Point& p) {
       out = static_cast<double>(s.seq);
     else if (name == "steps")
       out = static_cast<double>(s.steps);
+    else if (name == "prompt")
+      out = static_cast<double>(s.prompt);
+    else if (name == "generate")
+      out = static_cast<double>(s.generate);
     else
       return false;
     return true;
@@ -161,7 +165,16 @@ std::vector<Point> expand_points(const SweepSpec& s, const PointContext& ctx) {
 }
 
 PointRun point_run(const SweepSpec& s, const Point& p) {
-  PointRun r{s.mode, s.systems, s.batch, s.seq, s.steps, s.sets};
+  PointRun r;
+  r.command = s.command;
+  r.mode = s.command == "infer" ? "infer" : s.mode;
+  r.systems = s.systems;
+  r.batch = s.batch;
+  r.seq = s.seq;
+  r.steps = s.steps;
+  r.prompt = s.prompt;
+  r.generate = s.generate;
+  r.sets = s.sets;
   for (std::size_t i = 0; i < s.axes.size(); ++i) {
     const Axis& a = s.axes[i];
     const AxisValue& v = p.values[i];
@@ -180,6 +193,10 @@ PointRun point_run(const SweepSpec& s, const Point& p) {
       r.seq = n;
     else if (a.name == "steps")
       r.steps = n;
+    else if (a.name == "prompt")
+      r.prompt = n;
+    else if (a.name == "generate")
+      r.generate = n;
   }
   return r;
 }
@@ -195,6 +212,11 @@ std::string describe_point(const SweepSpec& s, const PointContext& ctx, const Po
   j["batch"] = r.batch;
   j["seq"] = r.seq;
   j["steps"] = r.steps;
+  if (r.command == "infer") {  // training points keep the keys they had before inference existed
+    j["command"] = r.command;
+    j["prompt"] = r.prompt;
+    j["generate"] = r.generate;
+  }
   nlohmann::json sets = nlohmann::json::object();
   for (const auto& [path, value] : r.sets) sets[path] = value;  // an axis overrides a fixed set
   j["set"] = sets;

@@ -50,6 +50,21 @@ const std::vector<std::pair<std::string, std::string>>& metric_map() {
       {"sram.capacity", "/sram_per_tile_bytes/capacity"},
       {"placement_strategy", "/placement_strategy"},
       {"max_link_utilization", "/max_link_utilization"},
+      // Inference points (`command: infer`).
+      {"prompt", "/prompt"},
+      {"generate", "/generate"},
+      {"context", "/context"},
+      {"placement", "/placement"},
+      {"ttft_s", "/ttft_s"},
+      {"tpot_s", "/tpot_s"},
+      {"tokens_per_s_per_user", "/tokens_per_s_per_user"},
+      {"prefill_bottleneck", "/prefill_bottleneck"},
+      {"decode_bottleneck", "/decode_bottleneck"},
+      {"utilization.decode_compute", "/utilization/decode_compute"},
+      {"utilization.decode_sram_bandwidth", "/utilization/decode_sram_bandwidth"},
+      {"utilization.links", "/utilization/links"},
+      {"min_systems", "/memory/min_systems"},
+      {"max_context", "/memory/max_context"},
   };
   return m;
 }

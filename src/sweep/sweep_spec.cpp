@@ -21,7 +21,10 @@
 namespace wafersim::sweep {
 namespace {
 
-const std::set<std::string> kRunOptions = {"systems", "batch", "seq", "steps", "mode"};
+const std::set<std::string> kRunOptions = {"systems", "batch", "seq", "steps", "mode", "prompt", "generate"};
+// The run options of each command: the others are errors (they would be silently ignored).
+const std::set<std::string> kTrainOnly = {"seq", "steps", "mode"};
+const std::set<std::string> kInferOnly = {"prompt", "generate"};
 
 class Parser {
  public:
@@ -74,14 +77,21 @@ class Parser {
     // Kept until every key is read: axes first, then zip and where that refer to them.
     std::optional<YAML::Node> axes_node, zip_node, where_node;
     std::set<std::string> seen;
+    // Options set at the top level, checked against the command once every key is read.
+    std::vector<std::pair<std::string, YAML::Node>> options_set;
     for (const auto& kv : root) {
       const YAML::Node k = kv.first;
       const YAML::Node v = kv.second;
       const std::string key = scalar(k, "");
       if (!seen.insert(key).second) fail(k, key, "duplicated key");
+      if (kRunOptions.count(key) != 0) options_set.emplace_back(key, k);
       if (key == "name")
         s.name = scalar(v, key);
-      else if (key == "system")
+      else if (key == "command") {
+        s.command = scalar(v, key);
+        if (s.command != "run" && s.command != "infer")
+          fail(v, key, fmt::format("expected run or infer, got \"{}\"", s.command));
+      } else if (key == "system")
         s.system_file = path(v, key);
       else if (key == "model")
         s.model_file = path(v, key);
@@ -95,6 +105,10 @@ class Parser {
         s.seq = static_cast<int>(integer(v, key, 1));
       else if (key == "steps")
         s.steps = static_cast<int>(integer(v, key, 2));
+      else if (key == "prompt")
+        s.prompt = static_cast<int>(integer(v, key, 1));
+      else if (key == "generate")
+        s.generate = static_cast<int>(integer(v, key, 1));
       else if (key == "set")
         parse_sets(v, s);
       else if (key == "axes")
@@ -112,9 +126,10 @@ class Parser {
         s.seed = static_cast<std::uint64_t>(integer(v, key, 0, std::numeric_limits<long long>::max()));
       else
         fail(k, key,
-             "unknown key (expected name, system, model, mode, systems, batch, seq, steps, set, axes, "
-             "grid, random, seed, zip, where)");
+             "unknown key (expected name, command, system, model, mode, systems, batch, seq, steps, "
+             "prompt, generate, set, axes, grid, random, seed, zip, where)");
     }
+    for (const auto& [name, node] : options_set) check_option_of_command(s, node, name, name);
     if (!axes_node || !axes_node->IsMap() || axes_node->size() == 0)
       fail(axes_node ? *axes_node : root, "axes", "expected a mapping of at least one axis: path: [values]");
     for (const auto& kv : *axes_node) parse_axis(kv.first, kv.second, s, validate_values);
@@ -124,6 +139,18 @@ class Parser {
   }
 
  private:
+  // `seq` in an infer sweep, `prompt` in a training sweep: an error, not a silently ignored value.
+  void check_option_of_command(const SweepSpec& s, const YAML::Node& n, const std::string& key,
+                               const std::string& option) const {
+    if (s.command == "infer" && kTrainOnly.count(option) != 0)
+      fail(n, key,
+           fmt::format("{} is an option of training runs; `command: infer` takes systems, batch, prompt and "
+                       "generate",
+                       option));
+    if (s.command == "run" && kInferOnly.count(option) != 0)
+      fail(n, key, fmt::format("{} is an option of inference: add `command: infer`", option));
+  }
+
   std::string check_mode(const YAML::Node& n, const std::string& key, const std::string& m) const {
     if (m != "weight-streaming" && m != "pipelined" && m != "auto")
       fail(n, key, fmt::format("expected weight-streaming, pipelined or auto, got \"{}\"", m));
@@ -147,6 +174,7 @@ class Parser {
     const std::string key = "axes." + a.name;
     if (s.axis_index(a.name) >= 0) fail(k, key, "duplicated axis");
     if (kRunOptions.count(a.name) != 0) {
+      check_option_of_command(s, k, key, a.name);
       a.kind = AxisKind::run;
       a.type = a.name == "mode" ? "string" : "int";
     } else if (const ParamInfo* info = find_param_info(a.name)) {

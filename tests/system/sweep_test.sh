@@ -67,6 +67,27 @@ check '[ $? -eq 2 ] && grep -q "nosuch" <<<"$out"' "bad --pareto column accepted
 "$bin" sweep "$tmp/tiny.yaml" --db "$tmp/to.sqlite" --timeout 0.001 -q
 check '[ "$(q "$tmp/to.sqlite" "select count(*) from points where status = '"'timeout'"'")" -ge 8 ]' "timeouts not recorded"
 
+# --- inference sweep (the shipped configs/sweeps/inference.yaml): every point's report equals
+# `wafersim infer` for the same options, byte for byte; a KV cache that cannot fit is an error row
+out="$("$bin" sweep "$root/configs/sweeps/inference.yaml" --db "$tmp/inf.sqlite" --jobs 2 \
+  --pareto tokens_per_s_per_user:max,systems:min 2>&1)"
+rc=$?
+check '[ $rc -eq 0 ]' "inference sweep exit $rc: $out"
+check '[ "$(q "$tmp/inf.sqlite" "select count(*), sum(status = '"'ok'"') from points where mode = '"'infer'"'")" = "96|93" ]' \
+  "inference sweep rows: $(q "$tmp/inf.sqlite" "select count(*), sum(status = 'ok') from points")"
+err="$(q "$tmp/inf.sqlite" "select error from points where status = 'error' limit 1")"
+check 'grep -q "KV cache alone" <<<"$err"' "inference error row lacks its reason: $err"
+check '[ "$(q "$tmp/inf.sqlite" "select distinct placement from points where systems = 2 and status = '"'ok'"'")" = memoryx ]' \
+  "70B on 2 CS-3s should stream its weights"
+check '[ "$(q "$tmp/inf.sqlite" "select count(*) from points where systems >= 4 and placement = '"'sram'"' and tokens_per_s_per_user > 0 and ttft_s > 0")" -ge 40 ]' \
+  "inference columns missing"
+check 'grep -q "Pareto front" <<<"$out"' "no Pareto front for the inference sweep"
+q "$tmp/inf.sqlite" "select report from points where systems = 8 and batch = 16 and prompt = 2048 and \"pe.sram\" = 65536" > "$tmp/inf-sweep.json"
+"$bin" infer --system "$root/configs/cs3.yaml" --set pe.sram=65536 --model "$root/models/llama3.1-70b.yaml" \
+  --systems 8 --batch 16 --prompt 2048 --generate 256 --json "$tmp/inf-cli.json" -q
+# (sqlite3 prints a newline after the stored report, which ends with its own)
+check '{ cat "$tmp/inf-cli.json"; echo; } | cmp -s "$tmp/inf-sweep.json" -' "sweep report differs from wafersim infer's"
+
 # --- GPT-J weight streaming: 60 points for the comparisons below, and 600 (a few seconds,
 # whatever the machine) to kill -9 mid-way and resume, and to interrupt
 cat > "$tmp/gptj.yaml" <<YAML

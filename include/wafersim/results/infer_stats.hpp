@@ -46,7 +46,7 @@ struct InferStats {
   double kv_bytes = 0;
   double kv_bytes_per_token = 0;   // every layer, one sequence
   double sram_capacity_bytes = 0;  // all systems
-  int max_context = 0;             // longest context that fits at this batch (0: none)
+  int max_context = 0;             // longest context beside the weights in SRAM (0: none)
   int min_systems = 0;             // systems the weights and KV cache need at this batch
   double ttft_s = 0;               // time to first token
   double tpot_s = 0;               // time per output token (mean over the generation)

@@ -31,8 +31,10 @@ std::string hash_hex(const std::string& text);
 
 // Effective run options of a point (base values, replaced by run-option axes).
 struct PointRun {
-  std::string mode;
+  std::string command;  // "run" or "infer"
+  std::string mode;     // "infer" for inference points (the database's mode column)
   int systems = 1, batch = 0, seq = 0, steps = 0;
+  int prompt = 0, generate = 0;
   std::vector<std::pair<std::string, std::string>> sets;  // fixed sets, then system axes
 };
 PointRun point_run(const SweepSpec& spec, const Point& p);

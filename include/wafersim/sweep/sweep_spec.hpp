@@ -11,7 +11,7 @@
 namespace wafersim::sweep {
 
 // A system parameter path (`pe.sram`) or a run option (`systems`, `batch`, `seq`, `steps`,
-// `mode`).
+// `mode`; for `command: infer` `systems`, `batch`, `prompt`, `generate`).
 enum class AxisKind { system, run };
 
 struct AxisValue {
@@ -41,12 +41,15 @@ struct SweepSpec {
   std::string name;         // `name:` or the file's stem
   std::string system_file;  // resolved against the sweep file's folder; "" = built-in CS-2
   std::string model_file;   // "" = built-in default model
+  // What each point runs: "run" (training, `wafersim run`) or "infer" (`wafersim infer`).
+  std::string command = "run";
   // Run options (the base values; run-option axes replace them per point).
   std::string mode = "weight-streaming";
   int systems = 1;
   int batch = 0;  // 0 = the model file's
   int seq = 0;
   int steps = 0;                                          // 0 = the simulator's default
+  int prompt = 0, generate = 0;                           // infer: 0 = its defaults
   std::vector<std::pair<std::string, std::string>> sets;  // fixed overrides (`set:`)
   std::vector<Axis> axes;
   std::vector<std::vector<int>> zip;  // groups of axis indices that move together

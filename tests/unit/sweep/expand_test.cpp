@@ -173,3 +173,37 @@ TEST_CASE("run options must fit an int, and unreadable paths are config errors",
   CHECK(e.key() == "system");
   CHECK(std::string(e.what()).find("cannot access") != std::string::npos);
 }
+
+TEST_CASE("command: infer takes prompt and generate, and refuses training options", "[sweep]") {
+  const auto s = parse("command: infer\ngenerate: 64\naxes:\n  prompt: [128, 512]\n  systems: [1, 2]\n");
+  CHECK(s.command == "infer");
+  const auto pts = expand_points(s);
+  REQUIRE(pts.size() == 4);
+  const PointRun r = point_run(s, pts[3]);
+  CHECK(r.command == "infer");
+  CHECK(r.mode == "infer");
+  CHECK(r.prompt == 512);
+  CHECK(r.generate == 64);
+  CHECK(r.systems == 2);
+  CHECK(pts[3].description.find("\"prompt\":512") != std::string::npos);
+  // Training points keep the keys they had before `command:` existed (databases resume).
+  const auto t = expand_points(parse("axes:\n  systems: [2]\n"));
+  CHECK(t[0].description.find("command") == std::string::npos);
+  // The same axes as an infer sweep are another point.
+  CHECK(expand_points(parse("command: infer\naxes:\n  systems: [2]\n"))[0].key != t[0].key);
+
+  auto e = error_of("command: infer\naxes:\n  seq: [128]\n");
+  CHECK(e.loc().line == 3);
+  CHECK(e.key() == "axes.seq");
+  CHECK(std::string(e.what()).find("command: infer") != std::string::npos);
+  e = error_of("mode: pipelined\ncommand: infer\naxes:\n  systems: [1]\n");
+  CHECK(e.loc().line == 1);
+  CHECK(e.key() == "mode");
+  e = error_of("axes:\n  prompt: [128]\n");
+  CHECK(e.key() == "axes.prompt");
+  CHECK(std::string(e.what()).find("add `command: infer`") != std::string::npos);
+  e = error_of("command: serve\naxes:\n  systems: [1]\n");
+  CHECK(e.key() == "command");
+  e = error_of("command: infer\naxes:\n  prompt: [0]\n");
+  CHECK(e.key() == "axes.prompt");
+}
