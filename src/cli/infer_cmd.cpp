@@ -20,6 +20,7 @@ struct InferArgs {
   std::string json;
   bool quiet = false;
   bool breakdown = false;
+  std::string fidelity = "approx";
 };
 }  // namespace
 
@@ -36,10 +37,15 @@ Runner add_infer_command(CLI::App& app) {
                  "Output tokens per request (default 256, within the model's context)");
   app.add_option("--micro-batches", a->opt.micro_batches,
                  "Micro-batches the requests are split into (default: min(batch, systems))");
+  app.add_option("--fidelity", a->fidelity,
+                 "approx, or cycle: also run a block's and the head's decode kernels on the cycle-level "
+                 "fabric engine and compare")
+      ->capture_default_str();
   app.add_option("--json", a->json, "Write the JSON report to FILE ('-' for stdout)");
   app.add_flag("-q,--quiet", a->quiet, "Print no text report");
   app.add_flag("--breakdown", a->breakdown, "Print every layer: system, region, SRAM per tile, times, bound");
   return [a]() {
+    a->opt.fidelity = parse_fidelity(a->fidelity);
     const SystemSpec spec = a->sys.spec();
     const ModelSpec model = a->mdl.spec();
     const InferStats st = infer(spec, model, a->opt);

@@ -261,6 +261,7 @@ KernelCost KernelCostModel::gemm_weight_stationary(const GemmShape& shape, doubl
   const double compute = fmac_tok * dense / issue;
   double sram = 0;
   double fabric = 0;
+  double first_token = 0;  // what the first token cannot overlap (below)
   if (pass == GemmPass::grad_weight) {
     // dW[K/R, N/C] += x ⊗ dy: the fp32 gradient accumulator is read and written per FMAC;
     // x arrives along the row, dy down the column.
@@ -272,7 +273,16 @@ KernelCost KernelCostModel::gemm_weight_stationary(const GemmShape& shape, doubl
     // accumulator written; x arrives along the row, fp32 partial sums pass down the chain.
     sram = std::max(fmac_tok * dense * (value_bytes_ + acc_bytes_) / (pe.sram_read_ports * port_bytes),
                     fmac_tok * dense * acc_bytes_ / (pe.sram_write_ports * port_bytes));
-    fabric = std::max(kr / values_per_wavelet_, nc * acc_bytes_ / wavelet_bytes) / link_rate;
+    const double in = kr / values_per_wavelet_ / link_rate;          // the token's slice along the row
+    const double out = nc * acc_bytes_ / wavelet_bytes / link_rate;  // partial sums down the chain
+    fabric = std::max(in, out);
+    // Within one token the input and the partial sums cannot both stream under the FMACs: the
+    // sums are final only after the last input. The PE either takes the whole slice and then
+    // computes while its sums stream out, or computes as the slice arrives and then sends;
+    // the better of the two, beyond the steady state's max(), is paid once (the cycle engine's
+    // decode GEMV runs both: crosscheck/kernel_check.cpp). Later tokens overlap it.
+    const double core = std::max(fmac_tok * dense / issue, sram);
+    first_token = std::min(in + std::max(core, out), std::max(in, core) + out) - std::max({core, in, out});
   }
   const double setup = pe.op_setup_cycles;  // one tensor op per token
   c.compute_cycles = tokens * compute;
@@ -280,7 +290,8 @@ KernelCost KernelCostModel::gemm_weight_stationary(const GemmShape& shape, doubl
   c.fabric_cycles = tokens * fabric;
   c.setup_cycles = tokens * setup;
   // The token front crosses the row; partial sums cross the chain, a data task per PE.
-  c.fill_cycles = (r + col) * spec_.router.hop_latency + r * kDataTaskCycles + spec_.router.turn_penalty;
+  c.fill_cycles =
+      (r + col) * spec_.router.hop_latency + r * kDataTaskCycles + spec_.router.turn_penalty + first_token;
   c.cycles = tokens * (std::max({compute, sram, fabric}) + setup) + c.fill_cycles;
   c.bound = pick(c.compute_cycles, c.sram_cycles, c.fabric_cycles, c.setup_cycles);
   return c;

@@ -165,6 +165,32 @@ GemmMapping gemm_mapping(const Op& op, ExecMode mode) {
   return mode == ExecMode::pipelined ? GemmMapping::weight_stationary : GemmMapping::tiled;
 }
 
+DecodeKernel decode_kernel(const Op& op, double samples, double prompt, double keys) {
+  DecodeKernel d;
+  if (op.kind == OpKind::attn_scores || op.kind == OpKind::attn_context) {
+    // The FMACs are the true heads x keys x head_dim; each head's own input vector makes the
+    // broadcast heads times longer than a shared one would be, which the shape leaves out.
+    const double heads = op.gemm.count;
+    const double head_dim = op.kind == OpKind::attn_scores ? op.gemm.k : op.gemm.n;
+    d.gemm = true;
+    d.shape = op.kind == OpKind::attn_scores ? GemmShape{1, 1, head_dim, heads * keys}
+                                             : GemmShape{1, 1, keys, heads * head_dim};
+    d.mapping = GemmMapping::weight_stationary;
+    d.samples = samples;
+  } else if (lowers_to_gemm(op.kind)) {
+    d.gemm = true;
+    d.shape = GemmShape{op.gemm.count, 1, op.gemm.k, op.gemm.n};
+    d.mapping = gemm_mapping(op, ExecMode::pipelined);
+    d.samples = samples;
+  } else if (op.kind == OpKind::softmax) {
+    const ElementwiseWork w = elementwise_work(op, 1, false);
+    d.work = {op.attn_heads * keys * samples, w.elems > 0 ? w.ops_per_elem : 1, true};
+  } else {
+    d.work = elementwise_work(op, samples / prompt, false);
+  }
+  return d;
+}
+
 bool lowers_to_gemm(OpKind k) {
   // A convolution runs as an implicit GEMM (m = output pixels, k = C_in*kh*kw/groups).
   return k == OpKind::matmul || k == OpKind::attn_scores || k == OpKind::attn_context || k == OpKind::conv ||

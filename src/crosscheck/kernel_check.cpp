@@ -78,6 +78,39 @@ GemmPlan plan_gemm(const SystemSpec& spec, DType dtype, const GemmShape& shape, 
   return g;
 }
 
+// A weight-stationary GEMV (decode), from the same formulas as
+// KernelCostModel::gemm_weight_stationary: R PEs split K (the reduction chain), C split N; a
+// "step" is one token. No column broadcast (b = 0); the partial sums go down the chain.
+GemmPlan plan_gemv(const SystemSpec& spec, DType dtype, const GemmShape& shape, double tokens, int rows,
+                   int cols) {
+  GemmPlan g;
+  const double k = shape.k, n = shape.n;
+  auto tile = [](double a, double b, double r, double col) {
+    return std::ceil(a / std::min(r, a)) * std::ceil(b / std::min(col, b));
+  };
+  const bool transpose = tile(k, n, rows, cols) > tile(k, n, cols, rows);
+  g.r = static_cast<int>(std::min<double>(transpose ? cols : rows, k));
+  g.c = static_cast<int>(std::min<double>(transpose ? rows : cols, n));
+  g.k = tokens;
+  const double kr = std::ceil(k / g.r), nc = std::ceil(n / g.c);
+  const auto& pe = spec.pe;
+  const bool fp32 = dtype == DType::fp32;
+  const double fmac = fp32 ? pe.simd.fp32_fmac : pe.simd.mixed_fmac;
+  const double value_bytes = fp32 ? 4 : 2, acc_bytes = 4;
+  const double vpw = std::max(1.0, spec.router.wavelet_bits / (8.0 * value_bytes));
+  const double port_bytes = pe.sram_port_bits / 8.0;
+  const double fmacs = kr * nc;
+  const double issue = fmacs / (fmac * pe.fmac_issue_efficiency);
+  const double sram = std::max(fmacs * (value_bytes + acc_bytes) / (pe.sram_read_ports * port_bytes),
+                               fmacs * acc_bytes / (pe.sram_write_ports * port_bytes));
+  g.compute = count32(std::max(issue, sram), "compute cycles per token");
+  g.setup = count32(std::round(pe.op_setup_cycles), "setup cycles");
+  g.a = count32(kr / vpw, "row wavelets per token");
+  g.b = 0;
+  g.reduce_per_step = nc * acc_bytes / (spec.router.wavelet_bits / 8.0);
+  return g;
+}
+
 // Runs `steps` K steps of the plan on the engine; returns the cycle the last PE finished.
 std::int64_t simulate(const SystemSpec& spec, const GemmPlan& g, std::uint32_t steps) {
   FabricConfig f = fabric_config_from_spec(spec, g.c, g.r);
@@ -115,15 +148,82 @@ std::int64_t simulate(const SystemSpec& spec, const GemmPlan& g, std::uint32_t s
       if (it == ids.end()) {
         Program p;
         if (row_root && C > 1) p.body.push_back(send(0, g.a));
-        if (col_root && R > 1) p.body.push_back(send(1, g.b));
+        if (col_root && R > 1 && g.b > 0) p.body.push_back(send(1, g.b));
         if (!row_root) p.body.push_back(recv(0, g.a));
-        if (!col_root) p.body.push_back(recv(1, g.b));
+        if (!col_root && g.b > 0) p.body.push_back(recv(1, g.b));
         p.body.push_back(compute(g.compute));
         p.body.push_back(fixed_compute(g.setup));
         p.iterations = steps;
         if (chain == 1) p.post = {send(2, reduce)};
         if (chain == 2) p.post = {forward(2, 2)};
         if (chain == 3) p.post = {recv(2, reduce)};
+        p.post.push_back(wait_sent());
+        it = ids.emplace(role, e.add_program(std::move(p))).first;
+      }
+      e.set_program(x, y, it->second);
+    }
+  e.run(std::int64_t{1} << 40, 1, true);
+  e.check_conservation();
+  return std::max(e.program_end_cycle(), e.counters().last_activity) + 1;
+}
+
+// A decode GEMV on the engine (plan_gemv): per token, the row roots (west edge) send the row's
+// slice of the token east (colour 0); the top PE of each column sends its fp32 partial sums down
+// the column (colour 2), and every PE below adds its own and re-sends as a data task
+// (forward_delay cycles); the bottom PE receives the sums. A PE's block is computed in `chunks`
+// parts in one of two orders, whichever is faster (the approx model charges the better one):
+// over N (the whole slice first, each part's sums sent as soon as computed: the stream overlaps
+// the FMACs) or over K (each part of the slice computed as it lands, the sums sent at the end).
+std::int64_t simulate_gemv(const SystemSpec& spec, const GemmPlan& g, std::uint32_t tokens) {
+  FabricConfig f = fabric_config_from_spec(spec, g.c, g.r);
+  f.colors = {{0, Routing::static_routes}, {2, Routing::static_routes}};
+  Engine e(f);
+  const int R = g.r, C = g.c;
+  for (int y = 0; y < R; ++y)
+    if (C > 1) {
+      e.set_route(0, y, 0, kRamp, port_bit(kEast));
+      for (int x = 1; x + 1 < C; ++x) e.set_route(x, y, 0, kWest, port_bit(kEast) | port_bit(kRamp));
+      e.set_route(C - 1, y, 0, kWest, port_bit(kRamp));
+    }
+  for (int x = 0; x < C; ++x)
+    if (R > 1) {
+      e.set_route(x, 0, 1, kRamp, port_bit(kSouth));
+      for (int y = 1; y + 1 < R; ++y) {
+        e.set_route(x, y, 1, kNorth, port_bit(kRamp));
+        e.set_route(x, y, 1, kRamp, port_bit(kSouth));
+      }
+      e.set_route(x, R - 1, 1, kNorth, port_bit(kRamp));
+    }
+  const std::uint32_t wavelets = count32(g.reduce_per_step, "partial-sum wavelets per token");
+  const double in = g.a, core = g.compute, out = wavelets;
+  const bool over_k = std::max(in, core) + out < in + std::max(core, out);
+  const std::uint32_t chunks =
+      std::max<std::uint32_t>(1, std::min<std::uint32_t>({8, over_k ? g.a : wavelets, g.compute}));
+  std::map<int, int> ids;
+  for (int y = 0; y < R; ++y)
+    for (int x = 0; x < C; ++x) {
+      const bool row_root = x == 0;
+      const int chain = R == 1 ? 0 : (y == 0 ? 1 : (y + 1 == R ? 3 : 2));
+      const int role = (row_root ? 1 : 0) | (chain << 1);
+      auto it = ids.find(role);
+      if (it == ids.end()) {
+        Program p;
+        if (chain == 2) p.pre.push_back(forward(1, 1));
+        if (row_root && C > 1) p.body.push_back(send(0, g.a));
+        if (!row_root && !over_k) p.body.push_back(recv(0, g.a));
+        p.body.push_back(fixed_compute(g.setup));
+        for (std::uint32_t i = 0; i < chunks; ++i) {
+          // Part i of the block: its share of the slice or of the partial sums, and of the cycles.
+          const auto part = [&](std::uint32_t total) {
+            return (total * (i + 1)) / chunks - (total * i) / chunks;
+          };
+          if (over_k && !row_root) p.body.push_back(recv(0, part(g.a)));
+          p.body.push_back(compute(part(g.compute)));
+          if (!over_k && chain == 1) p.body.push_back(send(1, part(wavelets)));
+        }
+        if (over_k && chain == 1) p.body.push_back(send(1, wavelets));
+        if (chain == 3) p.body.push_back(recv(1, wavelets));
+        p.iterations = tokens;
         p.post.push_back(wait_sent());
         it = ids.emplace(role, e.add_program(std::move(p))).first;
       }
@@ -288,6 +388,54 @@ KernelCheck check_gemm(const SystemSpec& spec, DType dtype, const GemmShape& sha
                     approx.group_reduce_cycles > 0 ? " (their dW sum along the rows not simulated)" : "") +
         kc.note;
   return kc;
+}
+
+KernelCheck check_gemv(const SystemSpec& spec, DType dtype, const GemmShape& shape, double samples, int rows,
+                       int cols, const std::string& name) {
+  KernelCheck kc;
+  kc.name = name;
+  kc.pass = "decode";
+  const KernelCostModel model(spec, dtype);
+  const KernelCost approx =
+      model.gemm(shape, samples, rows, cols, GemmPass::forward, GemmMapping::weight_stationary);
+  kc.approx_cycles = approx.cycles;
+  const GemmPlan g = plan_gemv(spec, dtype, shape, samples * shape.count * shape.m, rows, cols);
+  kc.cycle_cycles = static_cast<double>(simulate_gemv(spec, g, count32(g.k, "tokens")));
+  kc.ratio = kc.approx_cycles > 0 ? kc.cycle_cycles / kc.approx_cycles : 0;
+  const double chain = (g.r - 1) * (spec.router.hop_latency + kDataTaskCycles) + std::ceil(g.reduce_per_step);
+  const double row = (g.c - 1) * spec.router.hop_latency + g.a;
+  kc.note = fmt::format(
+      "{} x {} PEs, {:.0f} x {:.0f} weights each; row broadcast {:.0f} + chain {:.0f} cycles{}", g.r, g.c,
+      std::ceil(shape.k / g.r), std::ceil(shape.n / g.c), row, chain,
+      std::abs(kc.ratio - 1) <= 0.02 ? "" : "; approx charges the fill as (r + c) x hop + r x data task");
+  return kc;
+}
+
+std::vector<KernelCheck> cross_check_decode(const SystemSpec& spec, DType dtype, const LayerGraph& graph,
+                                            const LayerGroup& group, double samples, double prompt,
+                                            double keys, int rows, int cols) {
+  std::vector<KernelCheck> out;
+  std::set<std::tuple<bool, double, double, double, double, double, bool>> seen;
+  for (OpId id : group.ops) {
+    const Op& op = graph.op(id);
+    const DecodeKernel d = decode_kernel(op, samples, prompt, keys);
+    const auto key =
+        d.gemm ? std::make_tuple(true, d.shape.count, d.shape.k, d.shape.n, d.samples, 0.0, false)
+               : std::make_tuple(false, d.work.elems, d.work.ops_per_elem, 0.0, 0.0, 0.0, d.work.reduce);
+    if (!seen.insert(key).second) continue;
+    if (!d.gemm) {
+      out.push_back(check_elementwise(spec, dtype, d.work.elems, d.work.ops_per_elem, d.work.reduce, rows,
+                                      cols, "decode", op.name));
+    } else if (d.mapping == GemmMapping::weight_stationary) {
+      out.push_back(check_gemv(spec, dtype, d.shape, d.samples, rows, cols, op.name));
+    } else {
+      KernelCheck k =
+          check_gemm(spec, dtype, d.shape, d.samples, rows, cols, GemmPass::forward, op.name, 32, d.mapping);
+      k.pass = "decode";
+      out.push_back(std::move(k));
+    }
+  }
+  return out;
 }
 
 std::vector<KernelCheck> cross_check_model(const SystemSpec& spec, const ModelSpec& model,

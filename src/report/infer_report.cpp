@@ -6,6 +6,7 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "wafersim/report/json_report.hpp"
 #include "wafersim/report/report.hpp"
 
 namespace wafersim {
@@ -68,6 +69,10 @@ nlohmann::ordered_json infer_json(const InferStats& s) {
                       {"decode_s", l.decode_s},
                       {"decode_latency_s", l.decode_fill_s},
                       {"decode_bound", l.decode_bound}});
+  if (!s.kernel_checks.empty()) {
+    j["fidelity"] = s.fidelity;
+    j["kernel_checks"] = kernel_checks_json(s.kernel_checks);
+  }
   j["notes"] = s.notes;
   return j;
 }
@@ -111,6 +116,9 @@ std::string format_infer_text(const InferStats& s) {
                  100 * s.link_utilization);
   fmt::format_to(out, "Decode bottleneck: {} ({})\n", s.decode_bottleneck, s.decode_reason);
   for (const auto& n : s.notes) fmt::format_to(out, "Note: {}\n", n);
+  if (!s.kernel_checks.empty())
+    o += format_kernel_checks(s.kernel_checks,
+                              "Decode kernel cross-check: cycle-level fabric engine vs approx cost model");
   return o;
 }
 

@@ -29,6 +29,19 @@ nlohmann::ordered_json breakdown_json(const Breakdown& b, bool with_upgrade) {
 }
 }  // namespace
 
+nlohmann::ordered_json kernel_checks_json(const std::vector<KernelCheckStats>& checks) {
+  auto kc = nlohmann::ordered_json::array();
+  for (const auto& k : checks)
+    kc.push_back({{"name", k.name},
+                  {"pass", k.pass},
+                  {"approx_cycles", k.approx_cycles},
+                  {"cycle_cycles", k.cycle_cycles},
+                  {"ratio", k.ratio},
+                  {"agrees", k.agrees},
+                  {"note", k.note}});
+  return kc;
+}
+
 nlohmann::ordered_json json_report(const RunStats& s) {
   nlohmann::ordered_json j;
   j["schema_version"] = kReportSchemaVersion;
@@ -99,17 +112,7 @@ nlohmann::ordered_json json_report(const RunStats& s) {
            {"bound", st.bound}});
     }
   }
-  if (!s.kernel_checks.empty()) {
-    auto& kc = j["kernel_checks"] = nlohmann::ordered_json::array();
-    for (const auto& k : s.kernel_checks)
-      kc.push_back({{"name", k.name},
-                    {"pass", k.pass},
-                    {"approx_cycles", k.approx_cycles},
-                    {"cycle_cycles", k.cycle_cycles},
-                    {"ratio", k.ratio},
-                    {"agrees", k.agrees},
-                    {"note", k.note}});
-  }
+  if (!s.kernel_checks.empty()) j["kernel_checks"] = kernel_checks_json(s.kernel_checks);
   j["notes"] = s.notes;
   return j;
 }

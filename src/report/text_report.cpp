@@ -24,6 +24,20 @@ std::string si(double v, const char* unit) {
 std::string ms(double s) { return fmt::format("{:.3f}", s * 1e3); }
 }  // namespace
 
+std::string format_kernel_checks(const std::vector<KernelCheckStats>& checks, const std::string& title) {
+  std::string o;
+  auto out = std::back_inserter(o);
+  fmt::format_to(out, "\n{}\n", title);
+  std::size_t kw = 6;
+  for (const auto& k : checks) kw = std::max(kw, k.name.size());
+  fmt::format_to(out, "  {:<{}} {:<11} {:>14} {:>14} {:>7}  {}\n", "kernel", kw, "pass", "approx cyc",
+                 "cycle cyc", "ratio", "note");
+  for (const auto& k : checks)
+    fmt::format_to(out, "  {:<{}} {:<11} {:>14.0f} {:>14.0f} {:>7.3f}  {}{}\n", k.name, kw, k.pass,
+                   k.approx_cycles, k.cycle_cycles, k.ratio, k.agrees ? "" : "DISAGREES: ", k.note);
+  return o;
+}
+
 std::string format_text_report(const RunStats& s) {
   std::string o;
   auto out = std::back_inserter(o);
@@ -67,17 +81,9 @@ std::string format_text_report(const RunStats& s) {
     }
   }
 
-  if (!s.kernel_checks.empty()) {
-    fmt::format_to(out,
-                   "\nKernel cross-check: cycle-level fabric engine vs approx cost model (one sample)\n");
-    std::size_t kw = 6;
-    for (const auto& k : s.kernel_checks) kw = std::max(kw, k.name.size());
-    fmt::format_to(out, "  {:<{}} {:<11} {:>14} {:>14} {:>7}  {}\n", "kernel", kw, "pass", "approx cyc",
-                   "cycle cyc", "ratio", "note");
-    for (const auto& k : s.kernel_checks)
-      fmt::format_to(out, "  {:<{}} {:<11} {:>14.0f} {:>14.0f} {:>7.3f}  {}{}\n", k.name, kw, k.pass,
-                     k.approx_cycles, k.cycle_cycles, k.ratio, k.agrees ? "" : "DISAGREES: ", k.note);
-  }
+  if (!s.kernel_checks.empty())
+    o += format_kernel_checks(
+        s.kernel_checks, "Kernel cross-check: cycle-level fabric engine vs approx cost model (one sample)");
 
   fmt::format_to(out, "\nPer layer (per step, one CS-2)\n");
   std::size_t w = 5;

@@ -31,6 +31,7 @@
 #include "wafersim/compile/lower.hpp"
 #include "wafersim/core/error.hpp"
 #include "wafersim/core/units.hpp"
+#include "wafersim/crosscheck/kernel_check.hpp"
 #include "wafersim/graph/layer_graph.hpp"
 #include "wafersim/tile/tile_array.hpp"
 
@@ -47,35 +48,15 @@ struct Group {
   double bytes() const { return weight_bytes + kv_bytes; }
 };
 
-// One decode step of `samples` requests of the group's ops on rows x cols at context `ctx`.
+// One decode step of `samples` requests of the group's ops on rows x cols at context `keys`
+// (compile/lower.hpp decode_kernel: the same kernels the cycle-level cross-check runs).
 KernelCost decode_cost(const LayerGraph& graph, const LayerGroup& group, const KernelCostModel& cost,
                        double samples, double prompt, double keys, int rows, int cols) {
   KernelCost total;
   for (OpId id : group.ops) {
-    const Op& op = graph.op(id);
-    if (op.kind == OpKind::attn_scores || op.kind == OpKind::attn_context) {
-      // One query per request against the KV cache resident beside the layer: a GEMV with the
-      // cache as the stationary matrix, every head side by side (scores: q . K over head_dim
-      // for heads x keys outputs; context: p . V over the keys for heads x head_dim outputs).
-      // The FMACs are the true heads x keys x head_dim; each head's own input vector makes the
-      // broadcast heads times longer than a shared one would be, which the shape leaves out.
-      const double heads = op.gemm.count;
-      const double head_dim = op.kind == OpKind::attn_scores ? op.gemm.k : op.gemm.n;
-      const GemmShape s = op.kind == OpKind::attn_scores ? GemmShape{1, 1, head_dim, heads * keys}
-                                                         : GemmShape{1, 1, keys, heads * head_dim};
-      total += cost.gemm(s, samples, rows, cols, GemmPass::forward, GemmMapping::weight_stationary);
-    } else if (lowers_to_gemm(op.kind)) {
-      const GemmShape s{op.gemm.count, 1, op.gemm.k, op.gemm.n};
-      total += cost.gemm(s, samples, rows, cols, GemmPass::forward, gemm_mapping(op, ExecMode::pipelined));
-    } else if (op.kind == OpKind::softmax) {
-      const ElementwiseWork w = elementwise_work(op, 1, false);
-      const double per_elem = w.elems > 0 ? w.ops_per_elem : 1;
-      total += cost.elementwise(op.attn_heads * keys * samples, per_elem, rows, cols, true);
-    } else {
-      // Every other op works on the new token only: its per-sample work over the prompt's tokens.
-      const ElementwiseWork w = elementwise_work(op, samples / prompt, false);
-      total += cost.elementwise(w.elems, w.ops_per_elem, rows, cols, w.reduce);
-    }
+    const DecodeKernel d = decode_kernel(graph.op(id), samples, prompt, keys);
+    total += d.gemm ? cost.gemm(d.shape, d.samples, rows, cols, GemmPass::forward, d.mapping)
+                    : cost.elementwise(d.work.elems, d.work.ops_per_elem, rows, cols, d.work.reduce);
   }
   return total;
 }
@@ -310,6 +291,10 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   }
   const bool resident = st.min_systems > 0 && st.min_systems <= o.systems;
   st.placement = resident ? "sram" : "memoryx";
+  if (o.fidelity == Fidelity::cycle && !resident)
+    throw UsageError(
+        "--fidelity cycle cross-checks the decode kernels of resident weights; here they stream from MemoryX "
+        "(more --systems keep them resident)");
   {
     // Resident weights take their bytes; streamed ones one group's buffer at a time.
     double weights_in_sram = 0;
@@ -516,6 +501,37 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   if (model.arch.max_seq > 0 && st.max_context > model.arch.max_seq)
     st.notes.push_back(fmt::format("the SRAM would hold a {}-token context at this batch; the model's is {}",
                                    st.max_context, model.arch.max_seq));
+  if (o.fidelity == Fidelity::cycle) {
+    // The first transformer block and the head, each on its own region: the kernels every
+    // other block repeats, and the largest GEMV (the vocabulary projection).
+    std::vector<std::size_t> which;
+    for (std::size_t i = 0; i < groups.size(); ++i)
+      if (groups[i].kv_bytes > 0) {
+        which.push_back(i);
+        break;
+      }
+    if (which.empty() || which.back() + 1 != groups.size()) which.push_back(groups.size() - 1);
+    int off = 0;
+    for (std::size_t i : which) {
+      const InferLayer& L = st.layers[i];
+      for (const auto& c : cycle::cross_check_decode(spec, model.training.compute, graph, groups[i].g, b,
+                                                     o.prompt, mean_keys, L.h, L.w)) {
+        // Within 5%, or two cycles for kernels of a few tens of cycles (whole-cycle rounding).
+        const bool agrees =
+            std::abs(c.ratio - 1.0) <= 0.05 || std::abs(c.cycle_cycles - c.approx_cycles) <= 2;
+        KernelCheckStats k{
+            L.name + " " + c.name, c.pass, c.approx_cycles, c.cycle_cycles, c.ratio, agrees, c.note};
+        off += k.agrees ? 0 : 1;
+        st.kernel_checks.push_back(std::move(k));
+      }
+    }
+    st.fidelity = "cycle";
+    st.notes.push_back(fmt::format(
+        "--fidelity cycle: {} decode kernels of {} run on the cycle-level fabric engine on their regions; {} "
+        "agree with the approx cost model within 5% (or 2 cycles)",
+        st.kernel_checks.size(), which.size() == 1 ? st.layers[which[0]].name : "a block and the head",
+        st.kernel_checks.size() - static_cast<std::size_t>(off)));
+  }
   return st;
 }
 

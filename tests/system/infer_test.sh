@@ -25,6 +25,16 @@ done
 out="$("$bin" infer --model "$root/models/llama3.1-8b.yaml" --system "$cs3" --json - 2>/dev/null)"
 if [ "${out:0:1}" = "{" ]; then ok; else bad "infer --json - does not print JSON first"; fi
 
+# --- --fidelity cycle: a block's and the head's decode kernels on the cycle-level engine
+out="$("$bin" infer --model "$root/models/tiny-gpt.yaml" --system "$root/configs/small-wafer.yaml" \
+  --prompt 64 --generate 32 --fidelity cycle --json "$tmp/cyc.json" 2>&1)"
+if grep -q "Decode kernel cross-check" <<<"$out" && ! grep -q DISAGREES <<<"$out"; then ok; else
+  bad "infer --fidelity cycle: $out"; fi
+if grep -q '"fidelity": "cycle"' "$tmp/cyc.json" && grep -q '"kernel_checks"' "$tmp/cyc.json"; then ok; else
+  bad "infer --fidelity cycle JSON lacks kernel_checks"; fi
+expect 2 "stream from MemoryX" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" --fidelity cycle
+expect 2 "--fidelity" infer --fidelity exact
+
 # --- bad input: exit 2 naming the option or the problem
 expect 2 "--systems 0" infer --systems 0
 expect 2 "--batch 0" infer --batch 0

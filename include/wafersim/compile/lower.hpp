@@ -51,6 +51,22 @@ struct ElementwiseWork {
 };
 ElementwiseWork elementwise_work(const Op& op, double samples, bool backward);
 
+// One op of an inference decode step (wafersim infer): one new token for each of `samples`
+// requests, attention against `keys` cached tokens. A weight GEMM of M = 1 is a GEMV (weight-
+// stationary); attention is a GEMV with the KV cache as the stationary matrix, every head side
+// by side (scores: q . K over head_dim for heads x keys outputs; context: p . V over the keys
+// for heads x head_dim outputs); softmax works on heads x keys scores; every other op on the new
+// token only (its per-sample work over `prompt` tokens, scaled to one). Used by the inference
+// timing and by its cycle-level cross-check, so both run the same kernels.
+struct DecodeKernel {
+  bool gemm = false;
+  GemmShape shape;  // gemm
+  GemmMapping mapping = GemmMapping::weight_stationary;
+  double samples = 0;    // gemm: instances of the shape (requests)
+  ElementwiseWork work;  // elementwise
+};
+DecodeKernel decode_kernel(const Op& op, double samples, double prompt, double keys);
+
 // Attention tiled over the sequence (flash-style), when the sequence is longer than
 // map.attention_block: queries and keys are cut into `blocks` blocks of `block` tokens each and
 // the kernel runs `waves` = blocks x key_blocks waves, one (query block, key block) pair of every

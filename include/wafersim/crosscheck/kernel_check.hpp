@@ -10,6 +10,11 @@
 // a forwarding chain (colour 2). Long kernels run `max_steps` K steps and twice as few, and
 // extrapolate linearly (exact once the pipeline is periodic).
 //
+// Decode GEMVs (inference, weight-stationary): each PE holds its (K/R x N/C) weight block; the
+// token's K/R slice arrives along the row from the west edge (colour 0), the PE runs its FMACs
+// (op setup included), and the fp32 partial sums of its N/C outputs pass down the column through
+// a forwarding chain (colour 2, a data task per PE) to the bottom edge.
+//
 // Elementwise kernels (the approx model's mapping): each PE of the r x c region works on its
 // share of the elements (compute or SRAM bound, plus op setup per pass). Row reductions (norm
 // statistics, softmax, the loss, pooling) then combine per-row statistics (two fp32 values)
@@ -21,6 +26,7 @@
 #include <vector>
 
 #include "wafersim/compile/kernel_cost.hpp"
+#include "wafersim/graph/layer_graph.hpp"
 #include "wafersim/graph/model_spec.hpp"
 #include "wafersim/spec/system_spec.hpp"
 
@@ -47,6 +53,16 @@ struct KernelCheckOptions {
 KernelCheck check_gemm(const SystemSpec& spec, DType dtype, const GemmShape& shape, double samples, int rows,
                        int cols, GemmPass pass, const std::string& name, int max_steps = 32,
                        GemmMapping mapping = GemmMapping::output_stationary);
+
+// One weight-stationary GEMV kernel of a decode step (`samples` tokens, one per request).
+KernelCheck check_gemv(const SystemSpec& spec, DType dtype, const GemmShape& shape, double samples, int rows,
+                       int cols, const std::string& name);
+
+// The kernels of one decode step of a layer group (compile/lower.hpp decode_kernel: what the
+// inference timing charges) on its rows x cols region, identical kernels once, in graph order.
+std::vector<KernelCheck> cross_check_decode(const SystemSpec& spec, DType dtype, const LayerGraph& graph,
+                                            const LayerGroup& group, double samples, double prompt,
+                                            double keys, int rows, int cols);
 
 // One elementwise kernel (`pass` only names it).
 KernelCheck check_elementwise(const SystemSpec& spec, DType dtype, double elems, double ops_per_elem,

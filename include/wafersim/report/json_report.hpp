@@ -9,5 +9,7 @@ namespace wafersim {
 
 // What format_json_report prints (it is json_report(stats).dump(2) plus a newline).
 nlohmann::ordered_json json_report(const RunStats& stats);
+// The "kernel_checks" array of --fidelity cycle (run and infer reports).
+nlohmann::ordered_json kernel_checks_json(const std::vector<KernelCheckStats>& checks);
 
 }  // namespace wafersim

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "wafersim/results/stats.hpp"
+
 namespace wafersim {
 
 // One layer group (embedding, a transformer block, the head) where it lives and what it costs.
@@ -67,6 +69,8 @@ struct InferStats {
   double link_utilization = 0;  // inter-system links during decode
   std::vector<InferSystem> per_system;
   std::vector<InferLayer> layers;
+  std::string fidelity = "approx";              // "cycle": kernel_checks below
+  std::vector<KernelCheckStats> kernel_checks;  // --fidelity cycle: decode kernels on the engine
   std::vector<std::string> notes;
 };
 

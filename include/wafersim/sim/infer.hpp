@@ -7,6 +7,7 @@
 // they stream from MemoryX every decode step (the report says what that costs). docs/inference.md.
 #include "wafersim/graph/model_spec.hpp"
 #include "wafersim/results/infer_stats.hpp"
+#include "wafersim/sim/simulator.hpp"
 #include "wafersim/spec/system_spec.hpp"
 
 namespace wafersim {
@@ -17,6 +18,9 @@ struct InferOptions {
   int prompt = 0;         // prompt tokens per request; 0: 1024, less if the model's context is shorter
   int generate = 0;       // output tokens per request; 0: 256, at most a quarter of the context
   int micro_batches = 0;  // 0: min(batch, systems), the fewest that fill the pipeline
+  // cycle: one decode step's kernels of a transformer block and of the head, on their regions,
+  // also run on the cycle-level fabric engine (InferStats::kernel_checks).
+  Fidelity fidelity = Fidelity::approx;
 };
 
 // Validates (UsageError naming the option), places (FitError when even the KV cache does not

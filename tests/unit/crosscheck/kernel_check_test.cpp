@@ -119,3 +119,45 @@ TEST_CASE("a kernel too long for the engine's 32-bit counts is a usage error, no
       check_gemm(spec, DType::fp16, GemmShape{1, 1e7, 1e6, 1e7}, 1, 4, 4, GemmPass::forward, "huge"),
       UsageError);
 }
+
+TEST_CASE("decode GEMVs agree with the approx model within 5%, and the chain's length shows", "[fabric]") {
+  const SystemSpec spec = test::small_spec(64, 48);
+  // K over the rows (the reduction chain), N over the columns; one token, then four (a batch).
+  for (const GemmShape& s :
+       {GemmShape{1, 1, 1024, 2048}, GemmShape{1, 1, 64, 4096}, GemmShape{1, 1, 4096, 512}})
+    for (double tokens : {1.0, 4.0}) {
+      const KernelCheck k = check_gemv(spec, DType::fp16, s, tokens, 48, 64, "gemv");
+      INFO(s.k << " x " << s.n << ", " << tokens << " token(s): approx " << k.approx_cycles << " cycle "
+               << k.cycle_cycles << " " << k.note);
+      CHECK(k.pass == "decode");
+      CHECK(k.ratio == Approx(1.0).epsilon(0.05));
+    }
+  // Tall thin and short wide regions: the chain's (hop + data task) per PE and the row's hops.
+  for (const auto& [r, c] : {std::pair{48, 8}, std::pair{4, 64}}) {
+    const KernelCheck k = check_gemv(spec, DType::fp16, GemmShape{1, 1, 1024, 256}, 1, r, c, "shape");
+    INFO(r << " x " << c << ": approx " << k.approx_cycles << " cycle " << k.cycle_cycles << " " << k.note);
+    CHECK(k.ratio == Approx(1.0).epsilon(0.05));
+  }
+}
+
+TEST_CASE("a decode step's cross-check covers every op of a block, GEMVs and elementwise", "[fabric]") {
+  const SystemSpec spec = test::small_spec(48, 48);
+  const ModelSpec model = test::tiny_gpt();
+  const LayerGraph graph = build_model_graph(model);
+  const auto groups = graph.groups();
+  const LayerGroup* block = nullptr;
+  for (const auto& g : groups)
+    for (OpId id : g.ops)
+      if (graph.op(id).kind == OpKind::attn_scores && block == nullptr) block = &g;
+  REQUIRE(block != nullptr);
+  const auto checks = cross_check_decode(spec, DType::fp16, graph, *block, 1, 128, 96, 24, 48);
+  int gemvs = 0, elementwise = 0;
+  for (const auto& k : checks) {
+    INFO(k.name << ": approx " << k.approx_cycles << " cycle " << k.cycle_cycles << " " << k.note);
+    CHECK(k.pass == "decode");
+    CHECK(std::abs(k.cycle_cycles - k.approx_cycles) <= std::max(2.0, 0.05 * k.approx_cycles));
+    (k.note.find(" PEs, ") != std::string::npos ? gemvs : elementwise)++;
+  }
+  CHECK(gemvs >= 5);  // qkv (or q, k, v), scores, context, out, the MLP
+  CHECK(elementwise >= 3);
+}
