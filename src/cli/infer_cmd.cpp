@@ -21,6 +21,7 @@ struct InferArgs {
   bool quiet = false;
   bool breakdown = false;
   std::string fidelity = "approx";
+  std::string draft;  // --draft-model
 };
 }  // namespace
 
@@ -37,6 +38,11 @@ Runner add_infer_command(CLI::App& app) {
                  "Output tokens per request (default 256, within the model's context)");
   app.add_option("--micro-batches", a->opt.micro_batches,
                  "Micro-batches the requests are split into (default: min(batch, systems))");
+  app.add_option("--draft-model", a->draft,
+                 "Speculative decoding: the draft model (a file as for --model), resident beside the target");
+  app.add_option("--speculate", a->opt.speculate, "Draft tokens per round (default 4 with --draft-model)");
+  app.add_option("--acceptance", a->opt.acceptance,
+                 "Probability that the target accepts each draft token (default 0.8 with --draft-model)");
   app.add_option("--fidelity", a->fidelity,
                  "approx, or cycle: also run a block's and the head's decode kernels on the cycle-level "
                  "fabric engine and compare")
@@ -48,6 +54,11 @@ Runner add_infer_command(CLI::App& app) {
     a->opt.fidelity = parse_fidelity(a->fidelity);
     const SystemSpec spec = a->sys.spec();
     const ModelSpec model = a->mdl.spec();
+    if (!a->draft.empty()) {
+      LoadOptions lo;
+      lo.allow_unmodelled = a->mdl.load.allow_unmodelled;
+      a->opt.draft = load_model(a->draft, lo);
+    }
     const InferStats st = infer(spec, model, a->opt);
     const bool to_stdout = a->json == "-";
     if (!to_stdout && !a->quiet) fmt::print("{}", format_infer_text(st));

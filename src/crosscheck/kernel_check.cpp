@@ -211,13 +211,15 @@ std::int64_t simulate_gemv(const SystemSpec& spec, const GemmPlan& g, std::uint3
         if (chain == 2) p.pre.push_back(forward(1, 1));
         if (row_root && C > 1) p.body.push_back(send(0, g.a));
         if (!row_root && !over_k) p.body.push_back(recv(0, g.a));
-        p.body.push_back(fixed_compute(g.setup));
+        // The op's setup once its first operands have landed (as the approx model charges it).
+        if (!over_k) p.body.push_back(fixed_compute(g.setup));
         for (std::uint32_t i = 0; i < chunks; ++i) {
           // Part i of the block: its share of the slice or of the partial sums, and of the cycles.
           const auto part = [&](std::uint32_t total) {
             return (total * (i + 1)) / chunks - (total * i) / chunks;
           };
           if (over_k && !row_root) p.body.push_back(recv(0, part(g.a)));
+          if (over_k && i == 0) p.body.push_back(fixed_compute(g.setup));
           p.body.push_back(compute(part(g.compute)));
           if (!over_k && chain == 1) p.body.push_back(send(1, part(wavelets)));
         }

@@ -549,7 +549,12 @@ allow_unmodelled: ONNX ops the simulator does not model run at zero cost (with a
       .def_readwrite("batch", &InferOptions::batch)
       .def_readwrite("prompt", &InferOptions::prompt)
       .def_readwrite("generate", &InferOptions::generate)
-      .def_readwrite("micro_batches", &InferOptions::micro_batches);
+      .def_readwrite("micro_batches", &InferOptions::micro_batches)
+      .def_readwrite("speculate", &InferOptions::speculate)
+      .def_readwrite("acceptance", &InferOptions::acceptance)
+      .def("set_fidelity",
+           [](InferOptions& o, const std::string& f) { o.fidelity = parse_fidelity(f, "fidelity"); })
+      .def("set_draft", [](InferOptions& o, const PyModel& m) { o.draft = *m.spec; });
   py::class_<PyInfer>(mod, "_InferResult")
       .def_property_readonly("json", [](const PyInfer& r) { return r.json; })
       .def("text", [](const PyInfer& r) { return format_infer_text(*r.stats); })

@@ -46,6 +46,13 @@ nlohmann::ordered_json infer_json(const InferStats& s) {
                  {"sram_capacity_bytes", s.sram_capacity_bytes},
                  {"min_systems", s.min_systems},
                  {"max_context", s.max_context}};
+  if (s.speculate > 0)
+    j["speculative"] = {{"draft_model", s.draft_model},
+                        {"speculate", s.speculate},
+                        {"acceptance", s.acceptance},
+                        {"tokens_per_round", s.tokens_per_round},
+                        {"draft_s_per_round", s.draft_s_per_round},
+                        {"verify_s_per_round", s.verify_s_per_round}};
   auto& sys = j["per_system"] = nlohmann::ordered_json::array();
   for (const auto& p : s.per_system)
     sys.push_back({{"system", p.index},

@@ -41,8 +41,19 @@ namespace {
 
 constexpr double kWaveletBytes = 4;  // one 32-bit wavelet per link per cycle
 
+// A model the groups belong to: the target, or the draft of speculative decoding.
+struct Net {
+  const ModelSpec* model = nullptr;
+  const LayerGraph* graph = nullptr;
+  const KernelCostModel* cost = nullptr;
+  double act_bytes = 0;  // one token's activation between layers
+  double mean_keys = 0;  // cached tokens a decode step attends to, on average over the generation
+};
+
 struct Group {
   LayerGroup g;
+  const Net* net = nullptr;
+  bool draft = false;
   double weight_bytes = 0;
   double kv_bytes = 0;
   double bytes() const { return weight_bytes + kv_bytes; }
@@ -223,21 +234,59 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
     throw UsageError(fmt::format("--micro-batches {}: expected 1..--batch ({}), or 0 for automatic",
                                  o.micro_batches, o.batch));
 
-  ModelSpec model = model_in;
-  model.training.seq = o.prompt;
-  model.training.batch = o.batch;
-  model.training.activation_checkpointing = false;
-  model.training.activation_checkpointing_auto = false;
+  const bool speculative = o.draft.has_value();
+  if (!speculative && (o.speculate != 0 || o.acceptance >= 0))
+    throw UsageError("--speculate and --acceptance need a --draft-model (speculative decoding)");
+  if (speculative) {
+    if (o.speculate == 0) o.speculate = 4;
+    if (o.acceptance < 0) o.acceptance = 0.8;
+    if (o.speculate < 1 || o.speculate > 64)
+      throw UsageError(fmt::format("--speculate {}: expected 1..64 draft tokens per round", o.speculate));
+    if (!(o.acceptance <= 1))
+      throw UsageError(fmt::format("--acceptance {}: expected a probability from 0 to 1", o.acceptance));
+    if (o.draft->kind != ModelKind::transformer || o.draft->arch.arch != Arch::decoder)
+      throw UsageError(
+          fmt::format("--draft-model: {} is not a decoder transformer (speculative decoding drafts tokens)",
+                      o.draft->arch.name));
+    if (o.draft->arch.max_seq > 0 && context > o.draft->arch.max_seq)
+      throw UsageError(fmt::format("--draft-model: {} tokens exceed the draft's context (max_seq {})",
+                                   context, o.draft->arch.max_seq));
+  }
+  const int k_spec = speculative ? o.speculate : 0;
+  const double verify_tokens = 1.0 + k_spec;  // tokens per request in one target step
+
+  const auto prepared = [&](const ModelSpec& in) {
+    ModelSpec m = in;
+    m.training.seq = o.prompt;
+    m.training.batch = o.batch;
+    m.training.activation_checkpointing = false;
+    m.training.activation_checkpointing_auto = false;
+    return m;
+  };
+  const ModelSpec model = prepared(model_in);
   const LayerGraph graph = build_model_graph(model);
   const KernelCostModel cost(spec, model.training.compute);
   const double value_bytes = dtype_bytes(model.training.compute);
   const auto& a = model.arch;
-  const int kv_heads = a.kv_heads > 0 ? a.kv_heads : a.heads;
-  const double head_dim = static_cast<double>(a.hidden) / a.heads;
-  const double window = a.sliding_window > 0
-                            ? std::min<double>(a.sliding_window, static_cast<double>(context))
-                            : static_cast<double>(context);
-  const double kv_token_layer = 2.0 * kv_heads * head_dim * value_bytes;  // K and V
+  const auto window_of = [&](const TransformerSpec& ar) {
+    return ar.sliding_window > 0 ? std::min<double>(ar.sliding_window, static_cast<double>(context))
+                                 : static_cast<double>(context);
+  };
+  const double window = window_of(a);
+  const double mean_keys = std::min(window, o.prompt + 0.5 * o.generate);
+  const Net target{&model, &graph, &cost, a.hidden * value_bytes, mean_keys};
+  std::optional<ModelSpec> draft_model;
+  std::optional<LayerGraph> draft_graph;
+  std::optional<KernelCostModel> draft_cost;
+  Net draft;
+  if (speculative) {
+    draft_model = prepared(*o.draft);
+    draft_graph.emplace(build_model_graph(*draft_model));
+    draft_cost.emplace(spec, draft_model->training.compute);
+    draft = {&*draft_model, &*draft_graph, &*draft_cost,
+             static_cast<double>(draft_model->arch.hidden * dtype_bytes(draft_model->training.compute)),
+             std::min(window_of(draft_model->arch), o.prompt + 0.5 * o.generate)};
+  }
 
   InferStats st;
   st.system_name = spec.name;
@@ -251,23 +300,44 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   const int mb = st.micro_batches;
   const double b = static_cast<double>(o.batch) / mb;  // requests per micro-batch (mean)
 
+  // The target's layer groups, then the draft's (resident beside them, after them in the pipeline).
   std::vector<Group> groups;
-  int blocks = 0;
-  for (const LayerGroup& g : graph.groups()) {
-    Group x;
-    x.g = g;
-    x.weight_bytes = static_cast<double>(g.params) * value_bytes;
-    bool attention = false;
-    for (OpId id : g.ops) attention = attention || graph.op(id).kind == OpKind::attn_scores;
-    if (attention) {
-      x.kv_bytes = o.batch * window * kv_token_layer;
-      ++blocks;
+  const auto add_groups = [&](const Net& net, bool is_draft) {
+    const auto& ar = net.model->arch;
+    const double vb = dtype_bytes(net.model->training.compute);
+    const int kvh = ar.kv_heads > 0 ? ar.kv_heads : ar.heads;
+    const double kv_layer = 2.0 * kvh * (static_cast<double>(ar.hidden) / ar.heads) * vb;  // K and V
+    for (const LayerGroup& g : net.graph->groups()) {
+      Group x;
+      x.g = g;
+      x.net = &net;
+      x.draft = is_draft;
+      if (is_draft) x.g.name = "draft." + x.g.name;
+      x.weight_bytes = static_cast<double>(g.params) * vb;
+      bool attention = false;
+      for (OpId id : g.ops) {
+        const Op& op = net.graph->op(id);
+        attention = attention || op.kind == OpKind::attn_scores;
+        // A tied LM head owns no parameters but multiplies by a resident copy of the embedding.
+        if (op.kind == OpKind::matmul && op.params == 0)
+          x.weight_bytes += op.gemm.count * op.gemm.k * op.gemm.n * vb;
+      }
+      if (attention) {
+        x.kv_bytes = o.batch * window_of(ar) * kv_layer;
+        st.kv_bytes_per_token += kv_layer;
+      }
+      st.weight_bytes += x.weight_bytes;
+      st.kv_bytes += x.kv_bytes;
+      groups.push_back(std::move(x));
     }
-    st.weight_bytes += x.weight_bytes;
-    st.kv_bytes += x.kv_bytes;
-    groups.push_back(std::move(x));
-  }
-  st.kv_bytes_per_token = blocks * kv_token_layer;
+  };
+  add_groups(target, false);
+  if (speculative) add_groups(draft, true);
+  // One decode step of a group: the target checks k + 1 tokens per request, the draft makes one.
+  const auto group_decode = [&](const Group& g, int rows, int cols) {
+    return decode_cost(*g.net->graph, g.g, *g.net->cost, g.draft ? b : b * verify_tokens, o.prompt,
+                       g.net->mean_keys, rows, cols);
+  };
 
   const TileArray tiles = TileArray::from_spec(spec);
   const Rect usable = spec.wafer.usable;
@@ -309,11 +379,16 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   const double hop = spec.router.hop_latency;
   const double link_bps = spec.io.total().value / 8;  // bytes/s between consecutive systems
   const double link_latency = spec.io.latency.value;
-  const double act_bytes = a.hidden * value_bytes;  // one token's activation
-  const double mean_keys = std::min(window, o.prompt + 0.5 * o.generate);
+  const double act_bytes = target.act_bytes;
 
   // Regions: strips per system (resident), or the whole wafer per group (streamed weights).
   std::vector<std::size_t> starts;
+  if (speculative && !resident)
+    throw UsageError(fmt::format(
+        "--draft-model: speculative decoding is modelled with resident weights; the target and the draft "
+        "need {} systems' SRAM (--systems {})",
+        st.min_systems > 0 ? std::to_string(st.min_systems) : std::string("more than one wafer per layer of"),
+        st.min_systems));
   if (resident) {
     starts = split_groups(groups, o.systems);
   } else {
@@ -326,8 +401,11 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   }
   const int used_systems = static_cast<int>(starts.size());
   double prefill_first_token_s = 0, prefill_slowest_token_s = 0;
-  double decode_kernels_s = 0, decode_fill_s = 0;
+  double decode_kernels_s = 0, decode_fill_s = 0;  // the target's step (k + 1 tokens when speculating)
+  double draft_kernels_s = 0, draft_fill_s = 0;    // one draft step
+  int target_last_system = 0, draft_first_system = -1, draft_last_system = 0;
   double fmacs_per_step = 0;
+  double read_bytes_per_round = 0;
   double stage_max_s = 0;
   KernelCost decode_all;
   for (int s = 0; s < used_systems; ++s) {
@@ -349,7 +427,8 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
         double cycles = 0;
         for (std::size_t i = first; i < last; ++i) {
           const Rect& q = r[i - first];
-          cycles += decode_cost(graph, groups[i].g, cost, b, o.prompt, mean_keys, q.h, q.w).cycles;
+          // Per round: the target's step once, the draft's k times.
+          cycles += (groups[i].draft ? k_spec : 1) * group_decode(groups[i], q.h, q.w).cycles;
           if (i + 1 < last) cycles += hops_between(q, r[i + 1 - first]) * hop;
         }
         if (regions.empty() || cycles < best) {
@@ -379,34 +458,51 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
       L.kv_bytes = g.kv_bytes;
       L.sram_per_tile = resident ? g.bytes() / static_cast<double>(q.area())
                                  : g.kv_bytes / static_cast<double>(usable.area());
-      // Prefill: the micro-batch's prompts through this layer, weight-stationary.
-      const CompiledLayer pre = lower_layer(graph, g.g, cost, model.training, b, q.h, w, ExecMode::pipelined);
+      // Prefill: the micro-batch's prompts through this layer, weight-stationary. The draft's
+      // runs beside the target's on its own regions (TTFT is the target's).
+      const Net& net = *g.net;
+      const CompiledLayer pre =
+          lower_layer(*net.graph, g.g, *net.cost, net.model->training, b, q.h, w, ExecMode::pipelined);
       L.prefill_s = cost.cycles_to_seconds(pre.fwd_total.cycles);
       const double per_token_s = L.prefill_s / o.prompt;
-      prefill_first_token_s += per_token_s + cost.cycles_to_seconds(pre.fwd_total.fill_cycles);
-      prefill_slowest_token_s = std::max(prefill_slowest_token_s, per_token_s);
-      // Decode: one token per request of the micro-batch, at the mean context.
-      const KernelCost dec = decode_cost(graph, g.g, cost, b, o.prompt, mean_keys, q.h, w);
+      if (!g.draft) {
+        prefill_first_token_s += per_token_s + cost.cycles_to_seconds(pre.fwd_total.fill_cycles);
+        prefill_slowest_token_s = std::max(prefill_slowest_token_s, per_token_s);
+      }
+      // Decode: one step of the micro-batch (the target's over k + 1 tokens per request when
+      // speculating, the draft's over one), at the mean context.
+      const KernelCost dec = group_decode(g, q.h, w);
       L.decode_s = cost.cycles_to_seconds(dec.cycles);
       L.decode_fill_s = cost.cycles_to_seconds(dec.fill_cycles);
       L.decode_bound = bound_name(dec);
+      const double per_round = g.draft ? k_spec : 1;  // steps of this group per round
       decode_all += dec;
-      fmacs_per_step += dec.fmacs;
-      decode_kernels_s += L.decode_s - L.decode_fill_s;
-      decode_fill_s += L.decode_fill_s;
-      // The activation to the next strip: the distance between strip centres, one hop each.
+      fmacs_per_step += per_round * dec.fmacs;
+      read_bytes_per_round += per_round * g.bytes();
+      (g.draft ? draft_kernels_s : decode_kernels_s) += L.decode_s - L.decode_fill_s;
+      (g.draft ? draft_fill_s : decode_fill_s) += L.decode_fill_s;
+      if (g.draft) {
+        if (draft_first_system < 0) draft_first_system = s;
+        draft_last_system = s;
+      } else {
+        target_last_system = s;
+      }
+      // The activation to the next strip of the same model: the distance between strip
+      // centres, one hop each.
       double xfer_s = 0;
-      if (resident && i + 1 < last) {
+      if (resident && i + 1 < last && groups[i + 1].draft == g.draft) {
         const Rect& next = regions[i + 1 - first];
         const double lanes = std::min(q.h, next.h);
-        xfer_s = (hops_between(q, next) * hop + std::ceil(act_bytes * b / kWaveletBytes / lanes)) / hz;
-        decode_fill_s += xfer_s;
+        const double tokens = g.draft ? b : b * verify_tokens;
+        xfer_s =
+            (hops_between(q, next) * hop + std::ceil(net.act_bytes * tokens / kWaveletBytes / lanes)) / hz;
+        (g.draft ? draft_fill_s : decode_fill_s) += xfer_s;
       }
-      stage_s += L.decode_s + xfer_s;
+      stage_s += per_round * (L.decode_s + xfer_s);
       sys.weight_bytes += g.weight_bytes;
       sys.kv_bytes += g.kv_bytes;
       sys.tiles += q.area();
-      sys.decode_s += L.decode_s + xfer_s;
+      sys.decode_s += per_round * (L.decode_s + xfer_s);
       sys.prefill_s += L.prefill_s;
       st.layers.push_back(std::move(L));
     }
@@ -414,10 +510,24 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
     st.per_system.push_back(sys);
   }
 
-  // Between systems: one activation per request of the micro-batch, and the sampled token back.
-  const double link_s = used_systems > 1 ? link_latency + act_bytes * b / link_bps : 0;
-  const double return_s = used_systems > 1 ? link_latency : 0;
-  const double trip_s = decode_kernels_s + decode_fill_s + (used_systems - 1) * link_s + return_s;
+  // Between systems: one activation per request of the micro-batch (k + 1 when the target
+  // checks a draft), and the sampled token back to the first system.
+  const double cross = link_latency + act_bytes * b * verify_tokens / link_bps;
+  double links_s = 0, draft_trip_s = 0;
+  if (!speculative) {
+    links_s = used_systems > 1 ? (used_systems - 1) * cross + link_latency : 0;
+  } else {
+    // The draft's k steps (its own boundaries, its token back to its first system), the target's
+    // boundaries, the verified token to the draft and the draft's tokens to the first system.
+    const int draft_cross = draft_last_system - draft_first_system;
+    const double draft_links_s =
+        draft_cross * (link_latency + draft.act_bytes * b / link_bps) + (draft_cross > 0 ? link_latency : 0);
+    draft_trip_s = draft_kernels_s + draft_fill_s + draft_links_s;
+    links_s = target_last_system * cross + (draft_first_system != target_last_system ? link_latency : 0) +
+              (draft_last_system != 0 ? link_latency : 0) + k_spec * draft_links_s;
+  }
+  const double verify_s = decode_kernels_s + decode_fill_s;
+  const double trip_s = verify_s + k_spec * (draft_kernels_s + draft_fill_s) + links_s;
   double round_s = std::max(trip_s, mb * stage_max_s);
   double mx_s = 0;
   if (!resident) {
@@ -425,20 +535,33 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
     mx_s = st.weight_bytes / (spec.memoryx.bandwidth.value / 8);
     round_s = std::max(round_s, mx_s);
   }
-  st.tpot_s = round_s;
-  st.tokens_per_s_per_user = 1 / round_s;
-  st.tokens_per_s = o.batch / round_s;
-  st.decode_compute_s = decode_kernels_s;
-  st.decode_fill_s = decode_fill_s;
-  st.decode_link_s = (used_systems - 1) * link_s + return_s;
+  // Tokens per round: the accepted run of the draft's k plus the target's own next token.
+  const double alpha = speculative ? o.acceptance : 0;
+  const double per_round = !speculative ? 1.0
+                           : alpha >= 1 ? verify_tokens
+                                        : (1 - std::pow(alpha, verify_tokens)) / (1 - alpha);
+  st.tpot_s = round_s / per_round;
+  st.tokens_per_s_per_user = per_round / round_s;
+  st.tokens_per_s = o.batch * per_round / round_s;
+  st.decode_compute_s = (decode_kernels_s + k_spec * draft_kernels_s) / per_round;
+  st.decode_fill_s = (decode_fill_s + k_spec * draft_fill_s) / per_round;
+  st.decode_link_s = links_s / per_round;
   st.decode_memoryx_s = std::max(0.0, mx_s - trip_s);
   const double busy_s = std::max(trip_s, mx_s);
-  st.decode_wait_s = round_s > busy_s * (1 + 1e-9) ? round_s - busy_s : 0.0;
+  st.decode_wait_s = (round_s > busy_s * (1 + 1e-9) ? round_s - busy_s : 0.0) / per_round;
+  if (speculative) {
+    st.draft_model = draft_model->arch.name;
+    st.speculate = k_spec;
+    st.acceptance = alpha;
+    st.tokens_per_round = per_round;
+    st.draft_s_per_round = k_spec * draft_trip_s;
+    st.verify_s_per_round = verify_s + target_last_system * cross;
+  }
 
   // Prefill: the first token's trip, then the rest at the slowest layer's per-token rate; the
   // link between systems streams each token's activation.
-  const double link_token_s = used_systems > 1 ? act_bytes * b / link_bps : 0;
-  const double one_mb_s = prefill_first_token_s + (used_systems - 1) * link_latency +
+  const double link_token_s = target_last_system > 0 ? act_bytes * b / link_bps : 0;
+  const double one_mb_s = prefill_first_token_s + target_last_system * link_latency +
                           (o.prompt - 1) * std::max(prefill_slowest_token_s, link_token_s);
   const double slowest_prefill_stage_s = o.prompt * std::max(prefill_slowest_token_s, link_token_s);
   st.ttft_s = one_mb_s + (mb - 1) * slowest_prefill_stage_s;  // the last micro-batch's requests
@@ -461,11 +584,11 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
                    gb(st.weight_bytes), spec.memoryx.bandwidth.value / 8e9, st.min_systems, st.min_systems)},
       {"pipeline", st.decode_wait_s, fmt::format("{} micro-batches queue for the busiest system", mb)},
       {"links", st.decode_link_s,
-       fmt::format("{} activations cross {} system boundaries per token", gb(act_bytes * b),
+       fmt::format("{} activations cross {} system boundaries per token", gb(act_bytes * b * verify_tokens),
                    used_systems - 1)},
-      {"latency", decode_fill_s,
+      {"latency", st.decode_fill_s,
        "broadcasts and reduction chains across each layer's region (GEMV latency), layer after layer"},
-      {kernel_bound.c_str(), decode_kernels_s,
+      {kernel_bound.c_str(), st.decode_compute_s,
        fmt::format("the decode kernels are {}-bound (weights read from SRAM once per token)", kernel_bound)},
   };
   const Part* top = &parts[0];
@@ -478,9 +601,9 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
       cost.peak_flops_per_pe_cycle() * hz * static_cast<double>(usable.area()) * o.systems;
   st.decode_compute_utilization = 2 * fmacs_per_step * mb / round_s / peak_flops;
   const double read_bps = spec.pe.sram_read_ports * spec.pe.sram_port_bits / 8.0 * hz;
-  st.decode_sram_bandwidth_utilization = (st.weight_bytes + st.kv_bytes) * (resident ? mb : 1) / round_s /
+  st.decode_sram_bandwidth_utilization = read_bytes_per_round * (resident ? mb : 1) / round_s /
                                          (read_bps * static_cast<double>(usable.area()) * o.systems);
-  st.link_utilization = used_systems > 1 ? act_bytes * o.batch / round_s / link_bps : 0;
+  st.link_utilization = used_systems > 1 ? act_bytes * o.batch * verify_tokens / round_s / link_bps : 0;
 
   if (!defaults.empty())
     st.notes.push_back(fmt::format("lengths not given: {} (defaults, within the model's context of {})",
@@ -495,6 +618,19 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   if (used_systems < o.systems)
     st.notes.push_back(fmt::format("{} of {} systems hold layers (fewer layer groups than systems)",
                                    used_systems, o.systems));
+  if (speculative) {
+    const bool vocab_differs = draft_model->arch.vocab != a.vocab;
+    st.notes.push_back(fmt::format(
+        "speculative decoding: {} drafts {} tokens per round beside the target (acceptance {}): {:.2f} "
+        "tokens "
+        "per round; the draft's {} steps take {:.1f} us, the target's check of {} tokens per request {:.1f} "
+        "us{}",
+        draft_model->arch.name, k_spec, alpha, per_round, k_spec, st.draft_s_per_round * 1e6, k_spec + 1,
+        st.verify_s_per_round * 1e6,
+        vocab_differs ? fmt::format("; the draft's vocabulary ({}) differs from the target's ({})",
+                                    draft_model->arch.vocab, a.vocab)
+                      : std::string()));
+  }
   if (a.sliding_window > 0 && a.sliding_window < context)
     st.notes.push_back(fmt::format("sliding window {}: the KV cache keeps the last {} tokens",
                                    a.sliding_window, a.sliding_window));
@@ -510,12 +646,15 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
         which.push_back(i);
         break;
       }
-    if (which.empty() || which.back() + 1 != groups.size()) which.push_back(groups.size() - 1);
+    std::size_t head = 0;  // the target's last group (the draft's follow it)
+    for (std::size_t i = 0; i < groups.size(); ++i)
+      if (!groups[i].draft) head = i;
+    if (which.empty() || which.back() != head) which.push_back(head);
     int off = 0;
     for (std::size_t i : which) {
       const InferLayer& L = st.layers[i];
-      for (const auto& c : cycle::cross_check_decode(spec, model.training.compute, graph, groups[i].g, b,
-                                                     o.prompt, mean_keys, L.h, L.w)) {
+      for (const auto& c : cycle::cross_check_decode(spec, model.training.compute, graph, groups[i].g,
+                                                     b * verify_tokens, o.prompt, mean_keys, L.h, L.w)) {
         // Within 5%, or two cycles for kernels of a few tens of cycles (whole-cycle rounding).
         const bool agrees =
             std::abs(c.ratio - 1.0) <= 0.05 || std::abs(c.cycle_cycles - c.approx_cycles) <= 2;

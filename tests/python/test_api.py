@@ -207,3 +207,26 @@ def test_infer_matches_cli(ws):
         ws.infer(model=src("models/bert-large.yaml"))
     with pytest.raises(ws.FitError):
         ws.infer(src("configs/cs3.yaml"), src("models/llama-7b.yaml"), batch=4096, prompt=1024, generate=1024)
+
+
+def test_infer_speculative_and_cycle_match_cli(ws):
+    args = ["--system", src("configs/cs3.yaml"), "--model", src("models/llama3.1-8b.yaml"), "--draft-model",
+            src("models/llama3.2-1b.yaml"), "--speculate", "3", "--acceptance", "0.7", "--prompt", "1024",
+            "--generate", "256"]
+    expected = cli_ok("infer", *args, "--json", "-")
+    r = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-8b.yaml"), draft_model=src("models/llama3.2-1b.yaml"),
+                 speculate=3, acceptance=0.7)
+    assert r.to_json().encode() == expected
+    s = r.to_dict()["speculative"]
+    assert s["speculate"] == 3 and s["draft_model"] == "llama3.2-1b"
+    assert s["tokens_per_round"] == pytest.approx((1 - 0.7 ** 4) / 0.3)
+    tiny = ["--system", src("configs/small-wafer.yaml"), "--model", src("models/tiny-gpt.yaml"), "--prompt", "64",
+            "--generate", "32", "--fidelity", "cycle"]
+    c = ws.infer(src("configs/small-wafer.yaml"), src("models/tiny-gpt.yaml"), prompt=64, generate=32,
+                 fidelity="cycle")
+    assert c.to_json().encode() == cli_ok("infer", *tiny, "--json", "-")
+    assert all(k["agrees"] for k in c.to_dict()["kernel_checks"])
+    with pytest.raises(ws.UsageError):
+        ws.infer(speculate=2)
+    with pytest.raises(ws.UsageError):
+        ws.infer(fidelity="exact")

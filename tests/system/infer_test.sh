@@ -34,6 +34,11 @@ if grep -q '"fidelity": "cycle"' "$tmp/cyc.json" && grep -q '"kernel_checks"' "$
   bad "infer --fidelity cycle JSON lacks kernel_checks"; fi
 expect 2 "stream from MemoryX" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" --fidelity cycle
 expect 2 "--fidelity" infer --fidelity exact
+expect 0 "speculative decoding: llama3.2-1b drafts 3 tokens" infer --model "$root/models/llama3.1-8b.yaml" \
+  --system "$cs3" --draft-model "$root/models/llama3.2-1b.yaml" --speculate 3 --acceptance 0.7
+expect 2 "need a --draft-model" infer --speculate 3
+expect 2 "--acceptance 2" infer --draft-model "$root/models/tiny-gpt.yaml" --acceptance 2
+expect 2 "not a decoder" infer --draft-model "$root/models/bert-large.yaml"
 
 # --- bad input: exit 2 naming the option or the problem
 expect 2 "--systems 0" infer --systems 0

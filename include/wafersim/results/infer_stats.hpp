@@ -67,6 +67,14 @@ struct InferStats {
   double decode_compute_utilization = 0;  // model FLOPs / peak during decode
   double decode_sram_bandwidth_utilization = 0;
   double link_utilization = 0;  // inter-system links during decode
+  // Speculative decoding (speculate > 0): the draft model, draft tokens per round, the
+  // acceptance probability, expected tokens per round, and a round's draft and target times.
+  std::string draft_model;
+  int speculate = 0;
+  double acceptance = 0;
+  double tokens_per_round = 1;
+  double draft_s_per_round = 0;
+  double verify_s_per_round = 0;
   std::vector<InferSystem> per_system;
   std::vector<InferLayer> layers;
   std::string fidelity = "approx";              // "cycle": kernel_checks below

@@ -5,6 +5,8 @@
 // through the layer regions, decode as GEMVs (MeshGEMV-style: the token's activation broadcast
 // over a layer's region, partial sums reduced along its rows). When the weights do not fit,
 // they stream from MemoryX every decode step (the report says what that costs). docs/inference.md.
+#include <optional>
+
 #include "wafersim/graph/model_spec.hpp"
 #include "wafersim/results/infer_stats.hpp"
 #include "wafersim/sim/simulator.hpp"
@@ -21,6 +23,13 @@ struct InferOptions {
   // cycle: one decode step's kernels of a transformer block and of the head, on their regions,
   // also run on the cycle-level fabric engine (InferStats::kernel_checks).
   Fidelity fidelity = Fidelity::approx;
+  // Speculative decoding: the draft model, resident beside the target (its layers follow the
+  // target's in the pipeline), proposes `speculate` tokens one after another; the target checks
+  // them in one step of speculate + 1 tokens per request and keeps each with probability
+  // `acceptance` (independently; the expected tokens per round are (1 - a^(k+1)) / (1 - a)).
+  std::optional<ModelSpec> draft;
+  int speculate = 0;       // 0: 4 with a draft
+  double acceptance = -1;  // < 0: 0.8 with a draft
 };
 
 // Validates (UsageError naming the option), places (FitError when even the KV cache does not

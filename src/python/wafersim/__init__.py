@@ -361,12 +361,20 @@ def infer(
     prompt: int = 1024,
     generate: int = 256,
     micro_batches: int = 0,
+    draft_model: ModelLike = None,
+    speculate: int = 0,
+    acceptance: Optional[float] = None,
+    fidelity: str = "approx",
 ) -> InferResult:
     """Inference of a decoder model on `systems` systems (`wafersim infer`; docs/inference.md).
 
     Weights and KV cache resident in SRAM, layers split across the systems in a pipeline (weights
     streamed from MemoryX when they do not fit: the report says so). batch: concurrent requests;
     prompt/generate: tokens per request; micro_batches: 0 = min(batch, systems).
+    draft_model: speculative decoding with this draft (a Model or a path), resident beside the
+    target; speculate: draft tokens per round (0: 4); acceptance: probability that the target
+    keeps each draft token (None: 0.8). fidelity: "cycle" also runs a block's and the head's
+    decode kernels on the cycle-level fabric engine (the report's kernel_checks).
     Raises UsageError for bad arguments or a non-decoder model, FitError when even the KV cache
     does not fit.
     """
@@ -376,6 +384,12 @@ def infer(
     a.prompt = prompt
     a.generate = generate
     a.micro_batches = micro_batches
+    a.speculate = speculate
+    if acceptance is not None:
+        a.acceptance = acceptance
+    a.set_fidelity(fidelity)
+    if draft_model is not None:
+        a.set_draft(_model(draft_model))
     return InferResult(_core._infer(_system(system), _model(model), a))
 
 

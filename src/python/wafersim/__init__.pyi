@@ -151,6 +151,10 @@ def infer(
     prompt: int = 1024,
     generate: int = 256,
     micro_batches: int = 0,
+    draft_model: ModelLike = None,
+    speculate: int = 0,
+    acceptance: Optional[float] = None,
+    fidelity: str = "approx",
 ) -> InferResult: ...
 
 class FabricResult:

@@ -4,6 +4,7 @@
 #include "wafersim/sim/infer.hpp"
 
 #include <catch2/catch.hpp>
+#include <cmath>
 
 #include "test_models.hpp"
 #include "wafersim/core/error.hpp"
@@ -157,4 +158,59 @@ TEST_CASE("bad input: errors that name the option", "[sim][infer]") {
   // A KV cache larger than every wafer's SRAM together is a FitError saying so.
   CHECK_THROWS_WITH(infer(cs3(), llama_like(32, 4096, 32, 32, 11008), opts(1, 512, 4096, 4000)),
                     Catch::Contains("KV cache alone"));
+}
+
+TEST_CASE("speculative decoding: the draft resident beside the target, tokens per round from acceptance",
+          "[sim][infer]") {
+  const ModelSpec target = llama_like(32, 4096, 32, 8, 14336);
+  const ModelSpec draft = llama_like(8, 1024, 8, 8, 4096);
+  const InferStats plain = infer(cs3(), target, opts(1));
+  InferOptions o = opts(1);
+  o.draft = draft;
+  const InferStats sp = infer(cs3(), target, o);
+  CHECK(sp.speculate == 4);  // defaults
+  CHECK(sp.acceptance == Approx(0.8));
+  CHECK(sp.tokens_per_round == Approx((1 - std::pow(0.8, 5)) / 0.2));
+  // The draft's layers follow the target's, and its weights and KV cache are counted.
+  CHECK(sp.layers.back().name == "draft.head");
+  CHECK(sp.weight_bytes > plain.weight_bytes);
+  CHECK(sp.kv_bytes_per_token > plain.kv_bytes_per_token);
+  CHECK(sp.tpot_s ==
+        Approx((sp.draft_s_per_round + sp.verify_s_per_round) / sp.tokens_per_round).epsilon(0.05));
+  // Every draft token accepted: k + 1 tokens per round; none: one (the target's own).
+  o.acceptance = 1;
+  const InferStats all = infer(cs3(), target, o);
+  CHECK(all.tokens_per_round == Approx(5));
+  o.acceptance = 0;
+  const InferStats none = infer(cs3(), target, o);
+  CHECK(none.tokens_per_round == Approx(1));
+  CHECK(none.tpot_s > plain.tpot_s);  // drafting for nothing only costs
+  CHECK(all.tpot_s < none.tpot_s);
+  // The check of k + 1 tokens costs more than one token's step, less than k + 1 steps' latency.
+  CHECK(sp.verify_s_per_round > plain.tpot_s);
+  // Deterministic, and without a draft nothing changes.
+  CHECK(infer(cs3(), target, o).tpot_s == none.tpot_s);
+  CHECK(infer(cs3(), target, opts(1)).tpot_s == plain.tpot_s);
+}
+
+TEST_CASE("speculative decoding: bad options name themselves", "[sim][infer]") {
+  const ModelSpec target = llama_like(4, 1024, 8, 8, 4096);
+  InferOptions o = opts(1);
+  o.speculate = 3;
+  CHECK_THROWS_WITH(infer(cs3(), target, o), Catch::Contains("--draft-model"));
+  o = opts(1);
+  o.draft = llama_like(2, 512, 8, 8, 2048);
+  o.acceptance = 1.5;
+  CHECK_THROWS_WITH(infer(cs3(), target, o), Catch::Contains("--acceptance 1.5"));
+  o.acceptance = 0.5;
+  o.speculate = 100;
+  CHECK_THROWS_WITH(infer(cs3(), target, o), Catch::Contains("--speculate 100"));
+  o.speculate = 2;
+  ModelSpec enc = llama_like(2, 512, 8, 8, 2048);
+  enc.arch.arch = Arch::encoder;
+  o.draft = enc;
+  CHECK_THROWS_WITH(infer(cs3(), target, o), Catch::Contains("not a decoder"));
+  // Weights that must stream from MemoryX: not modelled with a draft.
+  o.draft = llama_like(2, 512, 8, 8, 2048);
+  CHECK_THROWS_WITH(infer(cs3(), llama_like(80, 8192, 64, 8, 28672), o), Catch::Contains("resident"));
 }
