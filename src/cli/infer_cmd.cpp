@@ -7,7 +7,9 @@
 
 #include "commands.hpp"
 #include "model_options.hpp"
+#include "wafersim/core/error.hpp"
 #include "wafersim/report/infer_report.hpp"
+#include "wafersim/report/trace.hpp"
 #include "wafersim/sim/infer.hpp"
 
 namespace wafersim::cli {
@@ -22,6 +24,8 @@ struct InferArgs {
   bool breakdown = false;
   std::string fidelity = "approx";
   std::string draft;  // --draft-model
+  std::string trace;
+  int trace_rounds = 2;
 };
 }  // namespace
 
@@ -47,11 +51,18 @@ Runner add_infer_command(CLI::App& app) {
                  "approx, or cycle: also run a block's and the head's decode kernels on the cycle-level "
                  "fabric engine and compare")
       ->capture_default_str();
+  app.add_option(
+      "--trace", a->trace,
+      "Write a timeline (Chrome trace / Perfetto JSON) of the prefill and the first decode rounds");
+  app.add_option("--trace-rounds", a->trace_rounds, "Decode rounds to trace (default 2)")
+      ->capture_default_str();
   app.add_option("--json", a->json, "Write the JSON report to FILE ('-' for stdout)");
   app.add_flag("-q,--quiet", a->quiet, "Print no text report");
   app.add_flag("--breakdown", a->breakdown, "Print every layer: system, region, SRAM per tile, times, bound");
   return [a]() {
     a->opt.fidelity = parse_fidelity(a->fidelity);
+    if (a->trace_rounds < 1) throw UsageError("--trace-rounds: expected a positive number of rounds");
+    if (!a->trace.empty()) a->opt.trace_rounds = a->trace_rounds;
     const SystemSpec spec = a->sys.spec();
     const ModelSpec model = a->mdl.spec();
     if (!a->draft.empty()) {
@@ -64,6 +75,7 @@ Runner add_infer_command(CLI::App& app) {
     if (!to_stdout && !a->quiet) fmt::print("{}", format_infer_text(st));
     if (a->breakdown && !to_stdout) fmt::print("{}", format_infer_breakdown(st));
     if (!a->json.empty()) write_output("--json", a->json, format_infer_json(st));
+    if (!a->trace.empty()) write_output("--trace", a->trace, trace_json(st.timeline));
     return 0;
   };
 }

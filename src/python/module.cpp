@@ -551,6 +551,7 @@ allow_unmodelled: ONNX ops the simulator does not model run at zero cost (with a
       .def_readwrite("generate", &InferOptions::generate)
       .def_readwrite("micro_batches", &InferOptions::micro_batches)
       .def_readwrite("speculate", &InferOptions::speculate)
+      .def_readwrite("trace_rounds", &InferOptions::trace_rounds)
       .def_readwrite("acceptance", &InferOptions::acceptance)
       .def("set_fidelity",
            [](InferOptions& o, const std::string& f) { o.fidelity = parse_fidelity(f, "fidelity"); })
@@ -559,6 +560,7 @@ allow_unmodelled: ONNX ops the simulator does not model run at zero cost (with a
       .def_property_readonly("json", [](const PyInfer& r) { return r.json; })
       .def("text", [](const PyInfer& r) { return format_infer_text(*r.stats); })
       .def("breakdown_text", [](const PyInfer& r) { return format_infer_breakdown(*r.stats); })
+      .def("trace_json", [](const PyInfer& r) { return trace_json(r.stats->timeline); })
       .def_property_readonly("ttft_s", [](const PyInfer& r) { return r.stats->ttft_s; })
       .def_property_readonly("tpot_s", [](const PyInfer& r) { return r.stats->tpot_s; })
       .def_property_readonly("tokens_per_s_per_user",

@@ -406,6 +406,13 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   int target_last_system = 0, draft_first_system = -1, draft_last_system = 0;
   double fmacs_per_step = 0;
   double read_bytes_per_round = 0;
+  struct TraceStep {  // what the trace replays, per layer group in pipeline order
+    int system;
+    bool draft;
+    std::string name;
+    double decode_s, xfer_s, prefill_token_s, prefill_fill_s;
+  };
+  std::vector<TraceStep> trace_steps;
   double stage_max_s = 0;
   KernelCost decode_all;
   for (int s = 0; s < used_systems; ++s) {
@@ -504,6 +511,8 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
       sys.tiles += q.area();
       sys.decode_s += per_round * (L.decode_s + xfer_s);
       sys.prefill_s += L.prefill_s;
+      trace_steps.push_back({s, g.draft, L.name, L.decode_s, xfer_s, per_token_s,
+                             cost.cycles_to_seconds(pre.fwd_total.fill_cycles)});
       st.layers.push_back(std::move(L));
     }
     stage_max_s = std::max(stage_max_s, stage_s);
@@ -605,6 +614,79 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
                                          (read_bps * static_cast<double>(usable.area()) * o.systems);
   st.link_utilization = used_systems > 1 ? act_bytes * o.batch * verify_tokens / round_s / link_bps : 0;
 
+  if (o.trace_rounds > 0) {
+    // The timeline of the first micro-batch: its prefill (each layer from the first token's
+    // arrival until the prompt's last token leaves, at the slowest layer's rate) and its first
+    // decode rounds, layer after layer, with the crossings between systems as arrows. The walk
+    // adds up the same terms as the round's trip; a round that waits for other micro-batches
+    // starts the next at the round time.
+    Timeline& tl = st.timeline;
+    std::vector<int> pid, t_pre, t_dec, t_draft;
+    for (int s = 0; s < used_systems; ++s) {
+      pid.push_back(tl.process(fmt::format("system {}", s), s));
+      t_pre.push_back(tl.thread(pid.back(), "prefill", 0));
+      t_dec.push_back(tl.thread(pid.back(), "decode", 1));
+      t_draft.push_back(speculative ? tl.thread(pid.back(), "draft", 2) : 0);
+    }
+    const auto ns = [](double s) { return static_cast<long long>(std::llround(s * 1e9)); };
+    double t = 0;
+    int at = 0;
+    const double rest = (o.prompt - 1) * std::max(prefill_slowest_token_s, link_token_s);
+    for (const auto& x : trace_steps) {
+      if (x.draft) continue;
+      if (x.system != at) {
+        tl.flow("activations", pid[at], t_pre[at], t, pid[x.system], t_pre[x.system], t + link_latency);
+        t += link_latency;
+        at = x.system;
+      }
+      const double first_s = x.prefill_token_s + x.prefill_fill_s;
+      tl.slice(pid[at], t_pre[at], x.name, "prefill", t, t + first_s + rest, {{"tokens", o.prompt}});
+      t += first_s;
+    }
+    const auto walk = [&](bool draft_layers, double tokens, const std::vector<int>& track, double& now,
+                          int& sys, const char* category) {
+      const double act = draft_layers ? draft.act_bytes : act_bytes;
+      for (const auto& x : trace_steps) {
+        if (x.draft != draft_layers) continue;
+        if (x.system != sys) {
+          const double hop_s = link_latency + act * b * tokens / link_bps;
+          tl.flow("activations", pid[sys], track[sys], now, pid[x.system], track[x.system], now + hop_s);
+          now += hop_s;
+          sys = x.system;
+        }
+        tl.slice(pid[sys], track[sys], x.name, category, now, now + x.decode_s,
+                 {{"tokens per request", static_cast<long long>(tokens)}, {"ns", ns(x.decode_s)}});
+        now += x.decode_s + x.xfer_s;
+      }
+    };
+    const auto token_to = [&](int from, const std::vector<int>& from_track, int to,
+                              const std::vector<int>& to_track, double& now) {
+      if (from == to) return;
+      tl.flow("token", pid[from], from_track[from], now, pid[to], to_track[to], now + link_latency);
+      now += link_latency;
+    };
+    const int rounds = std::min(o.trace_rounds, o.generate);
+    for (int r = 0; r < rounds; ++r) {
+      const double start = st.ttft_s + r * round_s;
+      double now = start;
+      int sys = 0;
+      if (speculative) {
+        sys = draft_first_system;
+        for (int k = 0; k < k_spec; ++k) {
+          walk(true, 1, t_draft, now, sys, "draft");
+          token_to(sys, t_draft, draft_first_system, t_draft, now);
+          sys = draft_first_system;
+        }
+        token_to(draft_last_system, t_draft, 0, t_dec, now);
+        sys = 0;
+        walk(false, verify_tokens, t_dec, now, sys, "check");
+        token_to(sys, t_dec, draft_first_system, t_draft, now);
+      } else {
+        walk(false, 1, t_dec, now, sys, "decode");
+        token_to(sys, t_dec, 0, t_dec, now);
+      }
+    }
+  }
   if (!defaults.empty())
     st.notes.push_back(fmt::format("lengths not given: {} (defaults, within the model's context of {})",
                                    fmt::join(defaults, ", "), model.arch.max_seq));

@@ -230,3 +230,8 @@ def test_infer_speculative_and_cycle_match_cli(ws):
         ws.infer(speculate=2)
     with pytest.raises(ws.UsageError):
         ws.infer(fidelity="exact")
+    traced = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-70b.yaml"), systems=4, prompt=1024, generate=256,
+                      trace_rounds=2)
+    cli_trace = cli_ok("infer", "--system", src("configs/cs3.yaml"), "--model", src("models/llama3.1-70b.yaml"),
+                       "--systems", "4", "--prompt", "1024", "--generate", "256", "--trace", "-", "-q")
+    assert traced.trace_json().encode() == cli_trace

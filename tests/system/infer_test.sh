@@ -37,6 +37,10 @@ expect 2 "--fidelity" infer --fidelity exact
 expect 0 "speculative decoding: llama3.2-1b drafts 3 tokens" infer --model "$root/models/llama3.1-8b.yaml" \
   --system "$cs3" --draft-model "$root/models/llama3.2-1b.yaml" --speculate 3 --acceptance 0.7
 expect 2 "need a --draft-model" infer --speculate 3
+"$bin" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" --systems 4 --trace "$tmp/trace.json" -q
+if /usr/bin/python3 -c 'import json, sys; ev = json.load(open(sys.argv[1]))["traceEvents"]; sys.exit(0 if any(e.get("cat") == "decode" for e in ev) and any(e.get("cat") == "prefill" for e in ev) else 1)' "$tmp/trace.json"; then ok; else
+  bad "infer --trace: no prefill/decode slices"; fi
+expect 2 "--trace-rounds" infer --trace "$tmp/t2.json" --trace-rounds 0
 expect 2 "--acceptance 2" infer --draft-model "$root/models/tiny-gpt.yaml" --acceptance 2
 expect 2 "not a decoder" infer --draft-model "$root/models/bert-large.yaml"
 

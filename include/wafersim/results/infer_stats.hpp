@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "wafersim/results/stats.hpp"
+#include "wafersim/results/timeline.hpp"
 
 namespace wafersim {
 
@@ -80,6 +81,7 @@ struct InferStats {
   std::string fidelity = "approx";              // "cycle": kernel_checks below
   std::vector<KernelCheckStats> kernel_checks;  // --fidelity cycle: decode kernels on the engine
   std::vector<std::string> notes;
+  Timeline timeline;  // InferOptions::trace_rounds > 0 (report/trace.hpp writes it)
 };
 
 }  // namespace wafersim

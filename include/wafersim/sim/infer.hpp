@@ -23,6 +23,7 @@ struct InferOptions {
   // cycle: one decode step's kernels of a transformer block and of the head, on their regions,
   // also run on the cycle-level fabric engine (InferStats::kernel_checks).
   Fidelity fidelity = Fidelity::approx;
+  int trace_rounds = 0;  // > 0: InferStats::timeline holds the prefill and this many decode rounds
   // Speculative decoding: the draft model, resident beside the target (its layers follow the
   // target's in the pipeline), proposes `speculate` tokens one after another; the target checks
   // them in one step of speculate + 1 tokens per request and keeps each with probability

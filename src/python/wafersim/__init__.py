@@ -344,6 +344,10 @@ class InferResult:
         """Every layer's placement and times (`wafersim infer --breakdown`)."""
         return self._r.breakdown_text()
 
+    def trace_json(self) -> str:
+        """The timeline as Chrome-trace/Perfetto JSON (infer with trace_rounds > 0; else no events)."""
+        return self._r.trace_json()
+
     def __repr__(self) -> str:
         return "<wafersim.InferResult %.1f tokens/s per user, TTFT %.3g s, decode bound by %s>" % (
             self.tokens_per_s_per_user,
@@ -365,6 +369,7 @@ def infer(
     speculate: int = 0,
     acceptance: Optional[float] = None,
     fidelity: str = "approx",
+    trace_rounds: int = 0,
 ) -> InferResult:
     """Inference of a decoder model on `systems` systems (`wafersim infer`; docs/inference.md).
 
@@ -374,7 +379,8 @@ def infer(
     draft_model: speculative decoding with this draft (a Model or a path), resident beside the
     target; speculate: draft tokens per round (0: 4); acceptance: probability that the target
     keeps each draft token (None: 0.8). fidelity: "cycle" also runs a block's and the head's
-    decode kernels on the cycle-level fabric engine (the report's kernel_checks).
+    decode kernels on the cycle-level fabric engine (the report's kernel_checks). trace_rounds > 0:
+    the result's trace_json() has the prefill and that many decode rounds (`--trace`).
     Raises UsageError for bad arguments or a non-decoder model, FitError when even the KV cache
     does not fit.
     """
@@ -388,6 +394,7 @@ def infer(
     if acceptance is not None:
         a.acceptance = acceptance
     a.set_fidelity(fidelity)
+    a.trace_rounds = trace_rounds
     if draft_model is not None:
         a.set_draft(_model(draft_model))
     return InferResult(_core._infer(_system(system), _model(model), a))

@@ -214,3 +214,42 @@ TEST_CASE("speculative decoding: bad options name themselves", "[sim][infer]") {
   o.draft = llama_like(2, 512, 8, 8, 2048);
   CHECK_THROWS_WITH(infer(cs3(), llama_like(80, 8192, 64, 8, 28672), o), Catch::Contains("resident"));
 }
+
+TEST_CASE("the trace replays the prefill and the first decode rounds, and adds up to the model's times",
+          "[sim][infer]") {
+  const ModelSpec m = llama_like(32, 4096, 32, 8, 14336);
+  InferOptions o = opts(2);
+  CHECK(infer(cs3(), m, o).timeline.empty());  // only when asked
+  o.trace_rounds = 3;
+  const InferStats st = infer(cs3(), m, o);
+  double prefill_end = 0, decode_end = 0, first_decode = 1e9;
+  int flows = 0, decode_slices = 0;
+  for (const auto& e : st.timeline.events()) {
+    if (e.kind == TimelineEvent::Kind::flow) ++flows;
+    if (e.kind != TimelineEvent::Kind::slice) continue;
+    if (e.category == "prefill") prefill_end = std::max(prefill_end, e.t1);
+    if (e.category == "decode") {
+      ++decode_slices;
+      decode_end = std::max(decode_end, e.t1);
+      first_decode = std::min(first_decode, e.t0);
+    }
+  }
+  CHECK(decode_slices == 3 * static_cast<int>(st.layers.size()));
+  CHECK(first_decode == Approx(st.ttft_s));
+  CHECK(prefill_end <= st.ttft_s * (1 + 1e-9));
+  CHECK(prefill_end == Approx(st.ttft_s).epsilon(0.01));
+  // Three rounds of one token each: the last ends within the third round.
+  CHECK(decode_end <= st.ttft_s + 3 * st.tpot_s + 1e-12);
+  CHECK(decode_end > st.ttft_s + 2 * st.tpot_s);
+  CHECK(flows >= 3 * 2);  // across the boundary and the token back, every round
+  // With a draft: draft and check slices.
+  o.draft = llama_like(4, 1024, 8, 8, 4096);
+  o.trace_rounds = 1;
+  int draft = 0, check = 0;
+  for (const auto& e : infer(cs3(), m, o).timeline.events()) {
+    draft += e.category == "draft" ? 1 : 0;
+    check += e.category == "check" ? 1 : 0;
+  }
+  CHECK(check == 34);     // the target's groups once
+  CHECK(draft == 4 * 6);  // the draft's 6 groups, k = 4 times
+}
