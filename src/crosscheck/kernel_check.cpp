@@ -111,18 +111,31 @@ GemmPlan plan_gemv(const SystemSpec& spec, DType dtype, const GemmShape& shape, 
   return g;
 }
 
+// Colour `color` on R x C: each row's west-edge PE sends east, every other PE of the row takes a
+// copy (and passes it on).
+void route_row_broadcast(Engine& e, int R, int C, int color) {
+  for (int y = 0; y < R; ++y)
+    if (C > 1) {
+      e.set_route(0, y, color, kRamp, port_bit(kEast));
+      for (int x = 1; x + 1 < C; ++x) e.set_route(x, y, color, kWest, port_bit(kEast) | port_bit(kRamp));
+      e.set_route(C - 1, y, color, kWest, port_bit(kRamp));
+    }
+}
+
+// Runs the engine until every program has ended and the fabric is empty; the last busy cycle + 1.
+std::int64_t run_to_end(Engine& e) {
+  e.run(std::int64_t{1} << 40, 1, true);
+  e.check_conservation();
+  return std::max(e.program_end_cycle(), e.counters().last_activity) + 1;
+}
+
 // Runs `steps` K steps of the plan on the engine; returns the cycle the last PE finished.
 std::int64_t simulate(const SystemSpec& spec, const GemmPlan& g, std::uint32_t steps) {
   FabricConfig f = fabric_config_from_spec(spec, g.c, g.r);
   f.colors = {{0, Routing::static_routes}, {1, Routing::static_routes}, {2, Routing::static_routes}};
   Engine e(f);
   const int R = g.r, C = g.c;
-  for (int y = 0; y < R; ++y)
-    if (C > 1) {
-      e.set_route(0, y, 0, kRamp, port_bit(kEast));
-      for (int x = 1; x + 1 < C; ++x) e.set_route(x, y, 0, kWest, port_bit(kEast) | port_bit(kRamp));
-      e.set_route(C - 1, y, 0, kWest, port_bit(kRamp));
-    }
+  route_row_broadcast(e, R, C, 0);
   const auto reduce = count32(g.reduce_per_step * steps, "dW wavelets");
   for (int x = 0; x < C; ++x)
     if (R > 1) {
@@ -162,9 +175,7 @@ std::int64_t simulate(const SystemSpec& spec, const GemmPlan& g, std::uint32_t s
       }
       e.set_program(x, y, it->second);
     }
-  e.run(std::int64_t{1} << 40, 1, true);
-  e.check_conservation();
-  return std::max(e.program_end_cycle(), e.counters().last_activity) + 1;
+  return run_to_end(e);
 }
 
 // A decode GEMV on the engine (plan_gemv): per token, the row roots (west edge) send the row's
@@ -179,12 +190,7 @@ std::int64_t simulate_gemv(const SystemSpec& spec, const GemmPlan& g, std::uint3
   f.colors = {{0, Routing::static_routes}, {2, Routing::static_routes}};
   Engine e(f);
   const int R = g.r, C = g.c;
-  for (int y = 0; y < R; ++y)
-    if (C > 1) {
-      e.set_route(0, y, 0, kRamp, port_bit(kEast));
-      for (int x = 1; x + 1 < C; ++x) e.set_route(x, y, 0, kWest, port_bit(kEast) | port_bit(kRamp));
-      e.set_route(C - 1, y, 0, kWest, port_bit(kRamp));
-    }
+  route_row_broadcast(e, R, C, 0);
   for (int x = 0; x < C; ++x)
     if (R > 1) {
       e.set_route(x, 0, 1, kRamp, port_bit(kSouth));
@@ -231,9 +237,7 @@ std::int64_t simulate_gemv(const SystemSpec& spec, const GemmPlan& g, std::uint3
       }
       e.set_program(x, y, it->second);
     }
-  e.run(std::int64_t{1} << 40, 1, true);
-  e.check_conservation();
-  return std::max(e.program_end_cycle(), e.counters().last_activity) + 1;
+  return run_to_end(e);
 }
 
 std::string explain(const SystemSpec& spec, const GemmPlan& g, double ratio) {
@@ -315,9 +319,7 @@ std::int64_t simulate_elementwise(const SystemSpec& spec, const ElemPlan& p) {
     }
     e.set_program(x, 0, it->second);
   }
-  e.run(std::int64_t{1} << 40, 1, true);
-  e.check_conservation();
-  return std::max(e.program_end_cycle(), e.counters().last_activity) + 1;
+  return run_to_end(e);
 }
 
 std::string explain_elementwise(const ElemPlan& p, const KernelCost& k, double ratio) {
