@@ -27,6 +27,8 @@
 #include <cmath>
 #include <numeric>
 
+#include "infer_layout.hpp"
+#include "infer_trace.hpp"
 #include "wafersim/compile/kernel_cost.hpp"
 #include "wafersim/compile/lower.hpp"
 #include "wafersim/core/error.hpp"
@@ -79,121 +81,6 @@ const char* bound_name(const KernelCost& c) {
   if (m == c.sram_cycles) return "sram";
   if (m == c.fabric_cycles) return "fabric";
   return "setup";
-}
-
-// Contiguous split of the groups over `n` systems minimising the largest system's bytes
-// (binary search on the limit, greedy fill). Returns the first group of every system.
-std::vector<std::size_t> split_groups(const std::vector<Group>& groups, int n) {
-  const double total = std::accumulate(groups.begin(), groups.end(), 0.0,
-                                       [](double a, const Group& g) { return a + g.bytes(); });
-  double biggest = 0;
-  for (const auto& g : groups) biggest = std::max(biggest, g.bytes());
-  const auto fill = [&](double limit) {
-    std::vector<std::size_t> starts{0};
-    double used = 0;
-    for (std::size_t i = 0; i < groups.size(); ++i) {
-      if (used > 0 && used + groups[i].bytes() > limit) {
-        starts.push_back(i);
-        used = 0;
-      }
-      used += groups[i].bytes();
-    }
-    return starts;
-  };
-  double lo = std::max(biggest, total / n), hi = total;
-  for (int it = 0; it < 60 && hi - lo > 1; ++it) {
-    const double mid = 0.5 * (lo + hi);
-    if (static_cast<int>(fill(mid).size()) <= n)
-      hi = mid;
-    else
-      lo = mid;
-  }
-  std::vector<std::size_t> starts = fill(hi);
-  // Fewer groups than systems, or a split that needs fewer systems: the rest stay empty.
-  return starts;
-}
-
-// Columns per group on a wafer `width` wide: in proportion to bytes, at least `need` each.
-std::vector<int> strip_widths(const std::vector<double>& bytes, const std::vector<int>& need, int width) {
-  const std::size_t n = bytes.size();
-  std::vector<int> w(need);
-  int left = width - std::accumulate(need.begin(), need.end(), 0);
-  if (left <= 0) return w;
-  const double total = std::accumulate(bytes.begin(), bytes.end(), 0.0);
-  // Target share of the columns, minus what the minimum already gives; largest remainder.
-  std::vector<double> extra(n, 0.0);
-  for (std::size_t i = 0; i < n; ++i)
-    extra[i] = std::max(0.0, (total > 0 ? bytes[i] / total : 1.0 / static_cast<double>(n)) * width - need[i]);
-  const double extra_total = std::accumulate(extra.begin(), extra.end(), 0.0);
-  std::vector<std::pair<double, std::size_t>> rem;
-  int given = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const double share =
-        extra_total > 0 ? extra[i] / extra_total * left : static_cast<double>(left) / static_cast<double>(n);
-    const int whole = static_cast<int>(std::floor(share));
-    w[i] += whole;
-    given += whole;
-    rem.emplace_back(share - whole, i);
-  }
-  std::stable_sort(rem.begin(), rem.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-  for (std::size_t k = 0; given < left && k < rem.size(); ++k, ++given) ++w[rem[k].second];
-  return w;
-}
-
-// Hops between the centres of two regions (XY routing).
-double hops_between(const Rect& a, const Rect& b) {
-  return std::abs((a.x + 0.5 * a.w) - (b.x + 0.5 * b.w)) + std::abs((a.y + 0.5 * a.h) - (b.y + 0.5 * b.h));
-}
-
-// Groups [first, last) in `bands` bands of rows, each band a row of strips (columns in
-// proportion to bytes, at least what the bytes need), consecutive bands running in opposite
-// directions so consecutive layers stay adjacent. Empty when they do not fit.
-std::vector<Rect> band_layout(const std::vector<Group>& groups, std::size_t first, std::size_t last,
-                              int bands, const Rect& usable, double tile_cap) {
-  const std::size_t n = last - first;
-  if (bands < 1 || static_cast<std::size_t>(bands) > n || bands > usable.h) return {};
-  double total = 0;
-  for (std::size_t i = first; i < last; ++i) total += groups[i].bytes();
-  // Band k starts at the first group whose cumulative bytes reach k / bands of the total.
-  std::vector<std::size_t> starts{first};
-  double acc = 0;
-  for (std::size_t i = first; i < last; ++i) {
-    const int k = static_cast<int>(starts.size());
-    if (k < bands && i > starts.back() && acc >= total * k / bands &&
-        last - i >= static_cast<std::size_t>(bands - k))
-      starts.push_back(i);
-    acc += groups[i].bytes();
-  }
-  if (static_cast<int>(starts.size()) != bands) return {};
-  std::vector<Rect> out;
-  int y = usable.y;
-  for (int k = 0; k < bands; ++k) {
-    const int h = usable.h / bands + (k < usable.h % bands ? 1 : 0);
-    const std::size_t b0 = starts[static_cast<std::size_t>(k)];
-    const std::size_t b1 = k + 1 < bands ? starts[static_cast<std::size_t>(k) + 1] : last;
-    std::vector<double> bytes;
-    std::vector<int> need;
-    int need_total = 0;
-    for (std::size_t i = b0; i < b1; ++i) {
-      bytes.push_back(groups[i].bytes());
-      need.push_back(std::max(1, static_cast<int>(std::ceil(groups[i].bytes() / (tile_cap * h)))));
-      need_total += need.back();
-    }
-    if (need_total > usable.w) return {};
-    const std::vector<int> widths = strip_widths(bytes, need, usable.w);
-    std::vector<Rect> band;
-    int x = usable.x;
-    for (const int w : widths) {
-      band.push_back(Rect{x, y, w, h});
-      x += w;
-    }
-    if (k % 2 == 1) {  // right to left: mirror the strips
-      for (auto& r : band) r.x = usable.x + usable.w - (r.x - usable.x) - r.w;
-    }
-    out.insert(out.end(), band.begin(), band.end());
-    y += h;
-  }
-  return out;
 }
 
 std::string gb(double bytes) { return fmt::format("{:.1f} GB", bytes / 1e9); }
@@ -333,6 +220,8 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   };
   add_groups(target, false);
   if (speculative) add_groups(draft, true);
+  std::vector<double> group_bytes;
+  for (const auto& g : groups) group_bytes.push_back(g.bytes());
   // One decode step of a group: the target checks k + 1 tokens per request, the draft makes one.
   const auto group_decode = [&](const Group& g, int rows, int cols) {
     return decode_cost(*g.net->graph, g.g, *g.net->cost, g.draft ? b : b * verify_tokens, o.prompt,
@@ -390,7 +279,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
         st.min_systems > 0 ? std::to_string(st.min_systems) : std::string("more than one wafer per layer of"),
         st.min_systems));
   if (resident) {
-    starts = split_groups(groups, o.systems);
+    starts = infer_layout::split_groups(group_bytes, o.systems);
   } else {
     if (st.kv_bytes > st.sram_capacity_bytes)
       throw FitError(fmt::format(
@@ -406,13 +295,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   int target_last_system = 0, draft_first_system = -1, draft_last_system = 0;
   double fmacs_per_step = 0;
   double read_bytes_per_round = 0;
-  struct TraceStep {  // what the trace replays, per layer group in pipeline order
-    int system;
-    bool draft;
-    std::string name;
-    double decode_s, xfer_s, prefill_token_s, prefill_fill_s;
-  };
-  std::vector<TraceStep> trace_steps;
+  std::vector<infer_trace::Step> trace_steps;  // what the trace replays, in pipeline order
   double stage_max_s = 0;
   KernelCost decode_all;
   for (int s = 0; s < used_systems; ++s) {
@@ -429,14 +312,14 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
     if (resident) {
       double best = 0;
       for (int bands : {1, 2, 3, 4, 5, 6, 8, 10, 12, 16}) {
-        std::vector<Rect> r = band_layout(groups, first, last, bands, usable, tile_cap);
+        std::vector<Rect> r = infer_layout::band_layout(group_bytes, first, last, bands, usable, tile_cap);
         if (r.empty()) continue;
         double cycles = 0;
         for (std::size_t i = first; i < last; ++i) {
           const Rect& q = r[i - first];
           // Per round: the target's step once, the draft's k times.
           cycles += (groups[i].draft ? k_spec : 1) * group_decode(groups[i], q.h, q.w).cycles;
-          if (i + 1 < last) cycles += hops_between(q, r[i + 1 - first]) * hop;
+          if (i + 1 < last) cycles += infer_layout::hops_between(q, r[i + 1 - first]) * hop;
         }
         if (regions.empty() || cycles < best) {
           best = cycles;
@@ -501,8 +384,9 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
         const Rect& next = regions[i + 1 - first];
         const double lanes = std::min(q.h, next.h);
         const double tokens = g.draft ? b : b * verify_tokens;
-        xfer_s =
-            (hops_between(q, next) * hop + std::ceil(net.act_bytes * tokens / kWaveletBytes / lanes)) / hz;
+        xfer_s = (infer_layout::hops_between(q, next) * hop +
+                  std::ceil(net.act_bytes * tokens / kWaveletBytes / lanes)) /
+                 hz;
         (g.draft ? draft_fill_s : decode_fill_s) += xfer_s;
       }
       stage_s += per_round * (L.decode_s + xfer_s);
@@ -615,77 +499,25 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   st.link_utilization = used_systems > 1 ? act_bytes * o.batch * verify_tokens / round_s / link_bps : 0;
 
   if (o.trace_rounds > 0) {
-    // The timeline of the first micro-batch: its prefill (each layer from the first token's
-    // arrival until the prompt's last token leaves, at the slowest layer's rate) and its first
-    // decode rounds, layer after layer, with the crossings between systems as arrows. The walk
-    // adds up the same terms as the round's trip; a round that waits for other micro-batches
-    // starts the next at the round time.
-    Timeline& tl = st.timeline;
-    std::vector<int> pid, t_pre, t_dec, t_draft;
-    for (int s = 0; s < used_systems; ++s) {
-      pid.push_back(tl.process(fmt::format("system {}", s), s));
-      t_pre.push_back(tl.thread(pid.back(), "prefill", 0));
-      t_dec.push_back(tl.thread(pid.back(), "decode", 1));
-      t_draft.push_back(speculative ? tl.thread(pid.back(), "draft", 2) : 0);
-    }
-    const auto ns = [](double s) { return static_cast<long long>(std::llround(s * 1e9)); };
-    double t = 0;
-    int at = 0;
-    const double rest = (o.prompt - 1) * std::max(prefill_slowest_token_s, link_token_s);
-    for (const auto& x : trace_steps) {
-      if (x.draft) continue;
-      if (x.system != at) {
-        tl.flow("activations", pid[at], t_pre[at], t, pid[x.system], t_pre[x.system], t + link_latency);
-        t += link_latency;
-        at = x.system;
-      }
-      const double first_s = x.prefill_token_s + x.prefill_fill_s;
-      tl.slice(pid[at], t_pre[at], x.name, "prefill", t, t + first_s + rest, {{"tokens", o.prompt}});
-      t += first_s;
-    }
-    const auto walk = [&](bool draft_layers, double tokens, const std::vector<int>& track, double& now,
-                          int& sys, const char* category) {
-      const double act = draft_layers ? draft.act_bytes : act_bytes;
-      for (const auto& x : trace_steps) {
-        if (x.draft != draft_layers) continue;
-        if (x.system != sys) {
-          const double hop_s = link_latency + act * b * tokens / link_bps;
-          tl.flow("activations", pid[sys], track[sys], now, pid[x.system], track[x.system], now + hop_s);
-          now += hop_s;
-          sys = x.system;
-        }
-        tl.slice(pid[sys], track[sys], x.name, category, now, now + x.decode_s,
-                 {{"tokens per request", static_cast<long long>(tokens)}, {"ns", ns(x.decode_s)}});
-        now += x.decode_s + x.xfer_s;
-      }
-    };
-    const auto token_to = [&](int from, const std::vector<int>& from_track, int to,
-                              const std::vector<int>& to_track, double& now) {
-      if (from == to) return;
-      tl.flow("token", pid[from], from_track[from], now, pid[to], to_track[to], now + link_latency);
-      now += link_latency;
-    };
-    const int rounds = std::min(o.trace_rounds, o.generate);
-    for (int r = 0; r < rounds; ++r) {
-      const double start = st.ttft_s + r * round_s;
-      double now = start;
-      int sys = 0;
-      if (speculative) {
-        sys = draft_first_system;
-        for (int k = 0; k < k_spec; ++k) {
-          walk(true, 1, t_draft, now, sys, "draft");
-          token_to(sys, t_draft, draft_first_system, t_draft, now);
-          sys = draft_first_system;
-        }
-        token_to(draft_last_system, t_draft, 0, t_dec, now);
-        sys = 0;
-        walk(false, verify_tokens, t_dec, now, sys, "check");
-        token_to(sys, t_dec, draft_first_system, t_draft, now);
-      } else {
-        walk(false, 1, t_dec, now, sys, "decode");
-        token_to(sys, t_dec, 0, t_dec, now);
-      }
-    }
+    infer_trace::Input t;
+    t.steps = std::move(trace_steps);
+    t.systems = used_systems;
+    t.rounds = std::min(o.trace_rounds, o.generate);
+    t.prompt = o.prompt;
+    t.ttft_s = st.ttft_s;
+    t.round_s = round_s;
+    t.prefill_rest_s = (o.prompt - 1) * std::max(prefill_slowest_token_s, link_token_s);
+    t.link_latency_s = link_latency;
+    t.link_bytes_per_s = link_bps;
+    t.requests = b;
+    t.act_bytes = act_bytes;
+    t.draft_act_bytes = draft.act_bytes;
+    t.speculative = speculative;
+    t.speculate = k_spec;
+    t.verify_tokens = verify_tokens;
+    t.draft_first_system = draft_first_system;
+    t.draft_last_system = draft_last_system;
+    infer_trace::record(t, st.timeline);
   }
   if (!defaults.empty())
     st.notes.push_back(fmt::format("lengths not given: {} (defaults, within the model's context of {})",

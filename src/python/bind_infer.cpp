@@ -1,0 +1,116 @@
+// wafersim._core: the cycle-level fabric and inference entry points (bindings.hpp).
+#include <pybind11/stl.h>
+
+#include <optional>
+
+#include "bindings.hpp"
+#include "wafersim/report/infer_report.hpp"
+#include "wafersim/report/trace.hpp"
+#include "wafersim/sim/fabric_study.hpp"
+#include "wafersim/sim/infer.hpp"
+
+namespace py = pybind11;
+
+namespace wafersim::python {
+
+namespace {
+
+// ---- The cycle-level fabric --------------------------------------------------------------
+
+struct PyFabric {
+  std::shared_ptr<const FabricStudy> study;
+  std::string json;
+};
+
+PyFabric run_fabric(const std::optional<PySystem>& sys, const FabricStudyOptions& o) {
+  FabricStudyOptions opt = o;
+  opt.whole_wafer = sys.has_value();
+  const SystemSpec spec = sys ? *sys->spec : ParsedSystemSpec::builtin().with();
+  auto st = std::make_shared<FabricStudy>();
+  std::string json;
+  {
+    py::gil_scoped_release nogil;
+    *st = run_fabric_study(spec, opt);
+    json = format_fabric_json(*st);
+  }
+  return {std::move(st), std::move(json)};
+}
+
+// ---- Inference ----------------------------------------------------------------------------
+
+struct PyInfer {
+  std::shared_ptr<const InferStats> stats;
+  std::string json;
+};
+
+PyInfer run_infer(const PySystem& sys, const PyModel& model, const InferOptions& o) {
+  auto st = std::make_shared<InferStats>();
+  std::string json;
+  {
+    py::gil_scoped_release nogil;
+    *st = infer(*sys.spec, *model.spec, o);
+    json = format_infer_json(*st);
+  }
+  return {std::move(st), std::move(json)};
+}
+
+}  // namespace
+
+void bind_fabric_and_infer(py::module_& mod) {
+  py::class_<FabricStudyOptions>(mod, "_FabricArgs")
+      .def(py::init<>())
+      .def_readwrite("width", &FabricStudyOptions::width)
+      .def_readwrite("height", &FabricStudyOptions::height)
+      .def_readwrite("pattern", &FabricStudyOptions::pattern)
+      .def_readwrite("rate", &FabricStudyOptions::rate)
+      .def_readwrite("cycles", &FabricStudyOptions::cycles)
+      .def_readwrite("warmup", &FabricStudyOptions::warmup)
+      .def_readwrite("seed", &FabricStudyOptions::seed)
+      .def_readwrite("message_wavelets", &FabricStudyOptions::message_wavelets)
+      .def_readwrite("colors", &FabricStudyOptions::colors)
+      .def_readwrite("shards", &FabricStudyOptions::shards)
+      .def_readwrite("quantum", &FabricStudyOptions::quantum);
+  py::class_<PyFabric>(mod, "_FabricResult")
+      .def_property_readonly("json", [](const PyFabric& f) { return f.json; })
+      .def("text", [](const PyFabric& f) { return format_fabric_text(*f.study); })
+      .def_property_readonly("accepted", [](const PyFabric& f) { return f.study->result.accepted; })
+      .def_property_readonly("offered", [](const PyFabric& f) { return f.study->result.offered; })
+      .def_property_readonly("latency_avg", [](const PyFabric& f) { return f.study->result.latency_avg; })
+      .def_property_readonly("drained", [](const PyFabric& f) { return f.study->result.drained; })
+      .def_property_readonly("host_s", [](const PyFabric& f) { return f.study->host_s; })
+      .def("link_heat", [](const PyFabric& f) {
+        const auto& r = f.study->result;
+        return py::make_tuple(r.width, r.height, r.link_heat);
+      });
+  py::class_<InferOptions>(mod, "_InferArgs")
+      .def(py::init<>())
+      .def_readwrite("systems", &InferOptions::systems)
+      .def_readwrite("batch", &InferOptions::batch)
+      .def_readwrite("prompt", &InferOptions::prompt)
+      .def_readwrite("generate", &InferOptions::generate)
+      .def_readwrite("micro_batches", &InferOptions::micro_batches)
+      .def_readwrite("speculate", &InferOptions::speculate)
+      .def_readwrite("trace_rounds", &InferOptions::trace_rounds)
+      .def_readwrite("acceptance", &InferOptions::acceptance)
+      .def("set_fidelity",
+           [](InferOptions& o, const std::string& f) { o.fidelity = parse_fidelity(f, "fidelity"); })
+      .def("set_draft", [](InferOptions& o, const PyModel& m) { o.draft = *m.spec; });
+  py::class_<PyInfer>(mod, "_InferResult")
+      .def_property_readonly("json", [](const PyInfer& r) { return r.json; })
+      .def("text", [](const PyInfer& r) { return format_infer_text(*r.stats); })
+      .def("breakdown_text", [](const PyInfer& r) { return format_infer_breakdown(*r.stats); })
+      .def("trace_json", [](const PyInfer& r) { return trace_json(r.stats->timeline); })
+      .def_property_readonly("ttft_s", [](const PyInfer& r) { return r.stats->ttft_s; })
+      .def_property_readonly("tpot_s", [](const PyInfer& r) { return r.stats->tpot_s; })
+      .def_property_readonly("tokens_per_s_per_user",
+                             [](const PyInfer& r) { return r.stats->tokens_per_s_per_user; })
+      .def_property_readonly("tokens_per_s", [](const PyInfer& r) { return r.stats->tokens_per_s; })
+      .def_property_readonly("placement", [](const PyInfer& r) { return r.stats->placement; })
+      .def_property_readonly("decode_bottleneck", [](const PyInfer& r) { return r.stats->decode_bottleneck; })
+      .def_property_readonly("max_context", [](const PyInfer& r) { return r.stats->max_context; })
+      .def_property_readonly("min_systems", [](const PyInfer& r) { return r.stats->min_systems; });
+  mod.def("_infer", &run_infer, py::arg("system"), py::arg("model"), py::arg("args"));
+  mod.def("_fabric", &run_fabric, py::arg("system"), py::arg("args"));
+}
+
+}  // namespace wafersim::python

@@ -1,0 +1,24 @@
+#pragma once
+// Where infer() puts the layer groups (src/sim/infer.cpp): their split over the systems and
+// their regions on each wafer. Internal to the sim part.
+#include <cstddef>
+#include <vector>
+
+#include "wafersim/spec/system_spec.hpp"
+
+namespace wafersim::infer_layout {
+
+// Contiguous split of groups of `bytes` over `n` systems minimising the largest system's
+// bytes; the first group of every system.
+std::vector<std::size_t> split_groups(const std::vector<double>& bytes, int n);
+
+// Hops between the centres of two regions (XY routing).
+double hops_between(const Rect& a, const Rect& b);
+
+// Groups [first, last) of `group_bytes` in `bands` bands of rows of `usable`, each band a row of
+// strips (columns in proportion to bytes, at least what they need at `tile_cap` bytes per
+// tile), consecutive bands in opposite directions. Empty when they do not fit.
+std::vector<Rect> band_layout(const std::vector<double>& group_bytes, std::size_t first, std::size_t last,
+                              int bands, const Rect& usable, double tile_cap);
+
+}  // namespace wafersim::infer_layout
