@@ -46,6 +46,17 @@ constexpr std::array kBandwidthUnits{
     UnitScale{"PB/s", 8e15},
 };
 
+constexpr std::array kEnergyUnits{
+    UnitScale{"J", 1.0},   UnitScale{"kJ", 1e3},   UnitScale{"MJ", 1e6},
+    UnitScale{"mJ", 1e-3}, UnitScale{"uJ", 1e-6},  UnitScale{"\xC2\xB5J", 1e-6},
+    UnitScale{"nJ", 1e-9}, UnitScale{"pJ", 1e-12}, UnitScale{"fJ", 1e-15},
+};
+
+constexpr std::array kPowerUnits{
+    UnitScale{"W", 1.0},   UnitScale{"kW", 1e3},  UnitScale{"MW", 1e6},
+    UnitScale{"mW", 1e-3}, UnitScale{"uW", 1e-6}, UnitScale{"\xC2\xB5W", 1e-6},
+};
+
 constexpr std::array kTimeUnits{
     UnitScale{"s", 1.0},          UnitScale{"ms", 1e-3}, UnitScale{"us", 1e-6},
     UnitScale{"\xC2\xB5s", 1e-6}, UnitScale{"ns", 1e-9}, UnitScale{"ps", 1e-12},
@@ -160,6 +171,14 @@ Seconds parse_time(std::string_view text) {
   return Seconds(parse_scaled(text, kTimeUnits, "a time", "2 us"));
 }
 
+Joules parse_energy(std::string_view text) {
+  return Joules(parse_scaled(text, kEnergyUnits, "an energy", "0.3 pJ"));
+}
+
+Watts parse_power(std::string_view text) {
+  return Watts(parse_scaled(text, kPowerUnits, "a power", "23 kW"));
+}
+
 namespace {
 
 // Picks the largest prefix not exceeding |v|; decimals < 0 means three significant digits.
@@ -203,7 +222,24 @@ constexpr std::array kTimeLadder{
     UnitScale{"ms", 1e-3},  UnitScale{"s", 1.0},
 };
 
+constexpr std::array kEnergyLadder{
+    UnitScale{"fJ", 1e-15}, UnitScale{"pJ", 1e-12}, UnitScale{"nJ", 1e-9}, UnitScale{"uJ", 1e-6},
+    UnitScale{"mJ", 1e-3},  UnitScale{"J", 1.0},    UnitScale{"kJ", 1e3},  UnitScale{"MJ", 1e6},
+};
+constexpr std::array kPowerLadder{
+    UnitScale{"uW", 1e-6}, UnitScale{"mW", 1e-3}, UnitScale{"W", 1.0},
+    UnitScale{"kW", 1e3},  UnitScale{"MW", 1e6},
+};
+
 }  // namespace
+
+std::string format_energy(Joules e) {
+  return e.value == 0 ? std::string("0 J") : format_scaled(e.value, kEnergyLadder, -1);
+}
+
+std::string format_power(Watts w) {
+  return w.value == 0 ? std::string("0 W") : format_scaled(w.value, kPowerLadder, -1);
+}
 
 std::string format_bytes(double bytes) {
   if (!std::isfinite(bytes) || bytes == 0) return format_scaled(bytes, kByteLadder, 0);

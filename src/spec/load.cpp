@@ -107,10 +107,19 @@ class Loader {
     locs_[o.path] = loc;
   }
 
-  void check_required() const {
+  // The energy: section is optional as a whole: written (or --set), every key is required.
+  bool has_energy() const {
+    auto it = locs_.lower_bound("energy");
+    return it != locs_.end() && (it->first == "energy" || it->first.starts_with("energy."));
+  }
+
+  void check_required() {
+    const bool energy = has_energy();
+    spec_.energy.present = energy;
     for (const auto& decl : spec_detail::param_table()) {
       const std::string path(decl.path);
       if (decl.default_value != nullptr || assigned_.count(path) != 0) continue;
+      if (!energy && path.starts_with("energy.")) continue;
       // Point at the enclosing section when it exists: that is where the key belongs.
       SourceLoc loc{file_, 0, 0};
       for (std::string p = parent_of(path); !p.empty(); p = parent_of(p)) {

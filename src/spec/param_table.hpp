@@ -16,9 +16,10 @@
 namespace wafersim::spec_detail {
 
 // Accessors return the field a parameter writes; the field's type picks the parser.
-using Accessor = std::variant<Bytes& (*)(SystemSpec&), Hertz& (*)(SystemSpec&),
-                              BitsPerSecond& (*)(SystemSpec&), Seconds& (*)(SystemSpec&),
-                              int& (*)(SystemSpec&), double& (*)(SystemSpec&), std::string& (*)(SystemSpec&)>;
+using Accessor =
+    std::variant<Bytes& (*)(SystemSpec&), Hertz& (*)(SystemSpec&), BitsPerSecond& (*)(SystemSpec&),
+                 Seconds& (*)(SystemSpec&), int& (*)(SystemSpec&), double& (*)(SystemSpec&),
+                 std::string& (*)(SystemSpec&), Joules& (*)(SystemSpec&), Watts& (*)(SystemSpec&)>;
 
 // Allowed interval of the numeric value in base units.
 struct Range {

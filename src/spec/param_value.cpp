@@ -55,14 +55,14 @@ std::string_view last_segment(std::string_view path) {
 }  // namespace
 
 std::string_view type_name(const Accessor& field) {
-  static constexpr std::string_view kNames[] = {"bytes", "frequency", "bandwidth", "time",
-                                                "int",   "number",    "string"};
+  static constexpr std::string_view kNames[] = {"bytes",  "frequency", "bandwidth", "time", "int",
+                                                "number", "string",    "energy",    "power"};
   return kNames[field.index()];
 }
 
 std::string_view type_example(const Accessor& field) {
-  static constexpr std::string_view kExamples[] = {"48 KiB", "1.1 GHz", "100 Gb/s", "2 us",
-                                                   "12",     "0.75",    "CS-2"};
+  static constexpr std::string_view kExamples[] = {"48 KiB", "1.1 GHz", "100 Gb/s", "2 us", "12",
+                                                   "0.75",   "CS-2",    "0.3 pJ",   "23 kW"};
   return kExamples[field.index()];
 }
 
@@ -102,6 +102,16 @@ void apply_value(const ParamDecl& decl, std::string_view text, SystemSpec& spec)
                  [&](std::string& (*f)(SystemSpec&)) {
                    if (text.empty()) throw std::invalid_argument("expected a non-empty string");
                    f(spec) = std::string(text);
+                 },
+                 [&](Joules& (*f)(SystemSpec&)) {
+                   const Joules v = parse_energy(text);
+                   check_range(r, v.value, text);
+                   f(spec) = v;
+                 },
+                 [&](Watts& (*f)(SystemSpec&)) {
+                   const Watts v = parse_power(text);
+                   check_range(r, v.value, text);
+                   f(spec) = v;
                  },
              },
              decl.field);
@@ -154,6 +164,8 @@ double numeric_of(const ParamDecl& decl, const SystemSpec& spec) {
                         [&](std::string& (*)(SystemSpec&)) -> double {
                           throw std::invalid_argument("is a text parameter, not a number");
                         },
+                        [&](Joules& (*f)(SystemSpec&)) { return f(s).value; },
+                        [&](Watts& (*f)(SystemSpec&)) { return f(s).value; },
                     },
                     decl.field);
 }

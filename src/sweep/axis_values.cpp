@@ -31,6 +31,10 @@ AxisValue parse_axis_value(const std::string& type, const std::string& text) {
     v.number = parse_bandwidth(text).value;
   } else if (type == "time") {
     v.number = parse_time(text).value;
+  } else if (type == "energy") {
+    v.number = parse_energy(text).value;
+  } else if (type == "power") {
+    v.number = parse_power(text).value;
   } else if (type == "int") {
     v.number = parse_number(text);
     if (v.number != std::round(v.number))

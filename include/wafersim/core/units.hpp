@@ -38,6 +38,8 @@ struct SecondsTag {};
 struct FlopsTag {};
 struct CyclesTag {};
 struct BytesPerSecondTag {};
+struct JoulesTag {};
+struct WattsTag {};
 
 using Bytes = Quantity<BytesTag, std::uint64_t>;     // memory sizes
 using Hertz = Quantity<HertzTag>;                    // clock frequency
@@ -46,6 +48,8 @@ using Seconds = Quantity<SecondsTag>;                // simulated time
 using Flops = Quantity<FlopsTag>;                    // floating-point operations (count)
 using Cycles = Quantity<CyclesTag>;                  // clock cycles (fractional in cost models)
 using BytesPerSecond = Quantity<BytesPerSecondTag>;  // a stream's rate on a link (bytes, not bits)
+using Joules = Quantity<JoulesTag>;                  // energy (per event in the energy: section)
+using Watts = Quantity<WattsTag>;                    // power
 
 constexpr Seconds cycles_to_seconds(Cycles c, Hertz f) { return Seconds(c.value / f.value); }
 constexpr Seconds transfer_time(double bytes, BitsPerSecond bw) { return Seconds(bytes * 8.0 / bw.value); }
@@ -59,11 +63,15 @@ Hertz parse_frequency(std::string_view text);
 BitsPerSecond parse_bandwidth(std::string_view text);  // "100 Gb/s", "150 GB/s", "100 Gbps"
 Seconds parse_time(std::string_view text);             // "2 us", "1.5 ms", "10 ns"
 double parse_number(std::string_view text);            // plain finite number, rejects NaN/inf
+Joules parse_energy(std::string_view text);            // "0.3 pJ", "5 nJ", "1.2 kJ"
+Watts parse_power(std::string_view text);              // "450 W", "23 kW"
 
 // Human-readable formatting for reports ("48 KiB", "1.10 GHz", "1.20 Tb/s", "2.75 s").
 std::string format_bytes(double bytes);
 std::string format_frequency(Hertz f);
 std::string format_bandwidth(BitsPerSecond bw);
 std::string format_time(Seconds s);
+std::string format_energy(Joules e);  // "1.23 kJ", "0.30 pJ"
+std::string format_power(Watts w);    // "18.4 kW"
 
 }  // namespace wafersim

@@ -94,6 +94,36 @@ struct CalibrationSpec {
   Seconds step_overhead{0};         // calibration.step_overhead: per training step, host/runtime
 };
 
+// Energy per event and static power (the `energy:` section; docs/energy.md). Optional as a
+// whole: a system file without it has no energy model (`present` false, --energy refuses); a
+// file with it gives every key. The event counts come from the kernel cost model and the links.
+struct EnergySpec {
+  bool present = false;       // the file (or a --set) has an energy: section
+  Joules fmac{0};             // energy.fmac: one fp16 x fp16 -> fp32 FMAC (mixed precision)
+  Joules fp32_fmac{0};        // energy.fp32_fmac: one fp32 FMAC
+  Joules elem_op{0};          // energy.elem_op: one elementwise op (fp32 add/mul)
+  Joules sram_read_bit{0};    // energy.sram_read_bit: one bit read from a PE's SRAM
+  Joules sram_write_bit{0};   // energy.sram_write_bit: one bit written
+  Joules fabric_hop_bit{0};   // energy.fabric_hop_bit: one bit over one router-to-router link
+  Joules pe_cycle{0};         // energy.pe_cycle: clock and control of one PE per cycle it runs a kernel
+  Hertz nominal_clock{0};     // energy.nominal_clock: the clock the per-event energies are quoted at
+  double clock_exponent = 1;  // energy.clock_exponent: events scale as (pe.clock / nominal_clock)^this
+  Watts pe_static{0};         // energy.pe_static: leakage of one PE's logic and router, always
+  Watts sram_static{0};       // energy.sram_static: leakage of one KiB of PE SRAM, always
+  Joules io_bit{0};           // energy.io_bit: one bit in or out of a system's I/O ports
+  Watts io_static{0};         // energy.io_static: I/O power per Gb/s of port capacity, always
+  Watts system_static{0};     // energy.system_static: fans, pumps, control and I/O boards per system
+  double psu_efficiency = 1;  // energy.psu_efficiency: system wall power = its DC power / this
+  Watts memoryx_idle{0};      // energy.memoryx_idle: MemoryX nodes of the cluster, always
+  Joules memoryx_bit{0};      // energy.memoryx_bit: one bit MemoryX reads or writes and sends
+  Joules optimizer_param{0};  // energy.optimizer_param: one parameter updated by MemoryX
+  Watts swarmx_node_idle{0};  // energy.swarmx_node_idle: one SwarmX node, always
+  Joules swarmx_bit{0};       // energy.swarmx_bit: one bit through a SwarmX node
+  Watts worker_idle{0};       // energy.worker_idle: one input worker node, always
+  Joules worker_bit{0};       // energy.worker_bit: one bit a worker prepares and sends
+  Watts system_power_max{0};  // energy.system_power_max: the published power of one system (a check)
+};
+
 struct MapSpec {
   std::string strategy = "auto";  // map.strategy (pipelined placement)
   Bytes tile_reserve{0};          // map.tile_reserve: per-tile bytes kept free by the mapper
@@ -116,6 +146,7 @@ struct SystemSpec {
   SwarmXSpec swarmx;
   InputSpec input;
   CalibrationSpec calibration;
+  EnergySpec energy;
   MapSpec map;
   SimSpec sim;
 

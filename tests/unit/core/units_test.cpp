@@ -116,3 +116,20 @@ TEST_CASE("unit helpers", "[units]") {
   CHECK(transfer_time(1.5e11, BitsPerSecond(1.2e12)).value == Approx(1.0));
   CHECK(bytes_per_second(BitsPerSecond(8)) == Approx(1.0));
 }
+
+TEST_CASE("energies and powers parse and print", "[units]") {
+  CHECK(parse_energy("0.3 pJ").value == Approx(0.3e-12));
+  CHECK(parse_energy("5nJ").value == Approx(5e-9));
+  CHECK(parse_energy("1.2 kJ").value == Approx(1200));
+  CHECK(parse_power("23 kW").value == Approx(23e3));
+  CHECK(parse_power("20 uW").value == Approx(20e-6));
+  CHECK(parse_power("3 mW").value == Approx(3e-3));
+  CHECK_THROWS_WITH(parse_energy("3 pW"), Catch::Contains("an energy") && Catch::Contains("pJ"));
+  CHECK_THROWS_WITH(parse_power("3 pJ"), Catch::Contains("a power") && Catch::Contains("kW"));
+  CHECK_THROWS(parse_power("-1 W"));
+  CHECK(format_energy(Joules(1234)) == "1.23 kJ");
+  CHECK(format_energy(Joules(0.3e-12)) == "300 fJ");
+  CHECK(format_energy(Joules(0)) == "0 J");
+  CHECK(format_power(Watts(18400)) == "18.4 kW");
+  CHECK(format_power(Watts(0)) == "0 W");
+}

@@ -62,6 +62,38 @@ TEST_CASE("configs/cs2.yaml loads with the WSE-2 numbers", "[spec]") {
   CHECK(s.map.tile_reserve.value == 0u);
   CHECK(s.sim.stream_chunk.value == 32u * 1024 * 1024);
   CHECK(s.sim.weight_buffers == 2);
+  CHECK(s.energy.present);
+  CHECK(s.energy.fmac.value == Approx(0.30e-12));
+  CHECK(s.energy.system_power_max.value == Approx(23e3));
+}
+
+TEST_CASE("the energy: section is optional as a whole, complete when given", "[spec][energy]") {
+  // Without the section: no energy model, nothing required.
+  std::string text = test::cs2_text();
+  const auto start = text.find("\nenergy:\n");
+  const auto end = text.find("\nmap:\n");
+  REQUIRE(start != std::string::npos);
+  REQUIRE(end != std::string::npos);
+  const std::string without = text.substr(0, start) + text.substr(end);
+  const SystemSpec bare = load_system_spec_text(without, "no-energy.yaml");
+  CHECK_FALSE(bare.energy.present);
+  // One key set (in the file or with --set) makes the section present: every key is required.
+  try {
+    load_system_spec_text(without, "no-energy.yaml", {parse_override("energy.fmac=0.3 pJ")});
+    FAIL("a partial energy section loaded");
+  } catch (const ConfigError& e) {
+    CHECK(std::string(e.what()).find("energy.fp32_fmac") != std::string::npos);
+    CHECK(std::string(e.what()).find("missing required parameter") != std::string::npos);
+  }
+  // Units: energies and powers, with the unit's name in the message when it is wrong.
+  CHECK(load_system_spec(test::cs2_path(), {parse_override("energy.pe_cycle=4 pJ")}).energy.pe_cycle.value ==
+        Approx(4e-12));
+  CHECK(load_system_spec(test::cs2_path(), {parse_override("energy.system_static=2.5kW")})
+            .energy.system_static.value == Approx(2500));
+  CHECK_THROWS_WITH(load_system_spec(test::cs2_path(), {parse_override("energy.pe_cycle=4 pW")}),
+                    Catch::Contains("energy.pe_cycle") && Catch::Contains("pJ"));
+  CHECK_THROWS_WITH(load_system_spec(test::cs2_path(), {parse_override("energy.psu_efficiency=1.2")}),
+                    Catch::Contains("energy.psu_efficiency"));
 }
 
 TEST_CASE("the built-in default is configs/cs2.yaml", "[spec]") {
@@ -88,13 +120,15 @@ TEST_CASE("cs1, cs3 and small-wafer configs load", "[spec]") {
   CHECK(small.wafer.width == 64);
   CHECK(small.wafer.height == 64);
   CHECK(small.wafer.usable == Rect{0, 0, 64, 64});
-  // Everything but the grid and the calibration (neutral on the test wafer) is CS-2.
+  // Everything but the grid, the calibration (neutral on the test wafer) and the power of the
+  // box around the wafer is CS-2.
   SystemSpec cs2 = load_system_spec(test::cs2_path());
   cs2.name = small.name;
   cs2.wafer = small.wafer;
   CHECK(small.calibration.step_overhead.value == 0.0);
   CHECK(small.calibration.compute_efficiency == 1.0);
   cs2.calibration = small.calibration;
+  cs2.energy.system_static = small.energy.system_static;
   check_same_params(cs2, small);
 }
 

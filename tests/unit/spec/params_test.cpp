@@ -16,8 +16,9 @@ TEST_CASE("system_params lists every parameter with a description", "[spec][para
     CHECK(paths.insert(p.path).second);  // no duplicates
     CHECK_FALSE(p.description.empty());
     CHECK(p.required == p.default_value.empty());
-    CHECK(std::set<std::string>{"bytes", "frequency", "bandwidth", "time", "int", "number", "string"}.count(
-              p.type) == 1);
+    CHECK(std::set<std::string>{"bytes", "frequency", "bandwidth", "time", "int", "number", "string",
+                                "energy", "power"}
+              .count(p.type) == 1);
   }
   for (const char* path : {"name",
                            "wafer.width",
@@ -75,7 +76,7 @@ TEST_CASE("system_params lists every parameter with a description", "[spec][para
     CAPTURE(path);
     CHECK(paths.count(path) == 1);
   }
-  CHECK(paths.size() == 53);
+  CHECK(paths.size() == 76);
 }
 
 TEST_CASE("declared defaults are the values a file without them gets", "[spec][params]") {
