@@ -41,6 +41,10 @@ KernelCost& KernelCost::operator+=(const KernelCost& o) {
   group_reduce_cycles += o.group_reduce_cycles;
   fmacs += o.fmacs;
   elem_ops += o.elem_ops;
+  sram_read_bytes += o.sram_read_bytes;
+  sram_write_bytes += o.sram_write_bytes;
+  link_wavelets += o.link_wavelets;
+  pe_cycles += o.pe_cycles;
   return *this;
 }
 
@@ -55,6 +59,10 @@ KernelCost KernelCost::repeated(double n) const {
   c.group_reduce_cycles *= n;
   c.fmacs *= n;
   c.elem_ops *= n;
+  c.sram_read_bytes *= n;
+  c.sram_write_bytes *= n;
+  c.link_wavelets *= n;
+  c.pe_cycles *= n;
   return c;
 }
 
@@ -81,6 +89,15 @@ double KernelCostModel::cycles_to_seconds(double cycles) const {
 }
 
 namespace {
+// `groups` identical groups side by side (batched, tiled): the same cycles, every event times the
+// group count; the PEs of the whole region are clocked.
+void side_by_side(KernelCost& c, double groups, double region_pes) {
+  c.sram_read_bytes *= groups;
+  c.sram_write_bytes *= groups;
+  c.link_wavelets *= groups;
+  c.pe_cycles = c.cycles * region_pes;
+}
+
 Bound pick(double compute, double sram, double fabric, double setup) {
   const double m = std::max({compute, sram, fabric, setup});
   if (m == fabric && fabric > compute) return Bound::fabric;
@@ -98,8 +115,10 @@ KernelCost KernelCostModel::gemm(const GemmShape& shape, double samples, int row
     return gemm_weight_stationary(shape, samples, rows, cols, pass);
   if (mapping == GemmMapping::tiled) return best_tiled(shape, samples, rows, cols, pass).second;
   if (mapping == GemmMapping::batched) {
-    c = best_batched(shape, samples, rows, cols, pass).second;
+    const auto [groups, one] = best_batched(shape, samples, rows, cols, pass);
+    c = one;
     c.fmacs = samples * shape.fmacs();  // every group runs its share at the same time
+    side_by_side(c, groups.groups, static_cast<double>(rows) * cols);
     return c;
   }
   // Problem as seen by the kernel: all samples and GEMM instances stacked along M.
@@ -151,6 +170,15 @@ std::pair<GemmGroups, KernelCost> KernelCostModel::best_tiled(const GemmShape& s
     }
   }
   best_cost.fmacs = big_m * shape.k * shape.n;
+  if (best.groups > 1) {
+    side_by_side(best_cost, best.groups, static_cast<double>(rows) * cols);
+    if (pass == GemmPass::grad_weight) {
+      // Each column's K x N/gc partial passes gc hops to the same column of the next group.
+      const double nc = std::ceil(n / std::min<double>(best.cols, n));
+      const double per_column = std::ceil(shape.k * nc * acc_bytes_ / (spec_.router.wavelet_bits / 8.0));
+      best_cost.link_wavelets += static_cast<double>(best.cols) * (best.groups - 1) * best.cols * per_column;
+    }
+  }
   return {best, best_cost};
 }
 
@@ -229,6 +257,17 @@ KernelCost KernelCostModel::gemm_output_stationary(double big_m, const GemmShape
   }
   c.cycles = k * step + c.fill_cycles;
   c.bound = pick(c.compute_cycles, c.sram_cycles, k * fabric, c.setup_cycles);
+  // Events: each FMAC reads and writes its fp32 accumulator; per K step every row's slice
+  // crosses the row (c - 1 links) and every column's slice the column (r - 1 links); dW partial
+  // sums pass down the column chain.
+  c.sram_read_bytes = c.fmacs * dense * acc_bytes_;
+  c.sram_write_bytes = c.fmacs * dense * acc_bytes_;
+  const double wavelet_bytes = spec_.router.wavelet_bits / 8.0;
+  c.link_wavelets = k * (r * (col - 1) * std::ceil(mr / values_per_wavelet_) +
+                         col * (r - 1) * std::ceil(nc / values_per_wavelet_));
+  if (pass == GemmPass::grad_weight)
+    c.link_wavelets += col * (r - 1) * std::ceil(k * nc * acc_bytes_ / wavelet_bytes);
+  c.pe_cycles = c.cycles * rows * cols;
   return c;
 }
 
@@ -294,6 +333,18 @@ KernelCost KernelCostModel::gemm_weight_stationary(const GemmShape& shape, doubl
       (r + col) * spec_.router.hop_latency + r * kDataTaskCycles + spec_.router.turn_penalty + first_token;
   c.cycles = tokens * (std::max({compute, sram, fabric}) + setup) + c.fill_cycles;
   c.bound = pick(c.compute_cycles, c.sram_cycles, c.fabric_cycles, c.setup_cycles);
+  // Events per token: the token's slice along each row (c - 1 links); then dy down each
+  // column (dW) or the fp32 partial sums down the chain (forward, dX).
+  const double row_wavelets = r * (col - 1) * std::ceil(kr / values_per_wavelet_);
+  if (pass == GemmPass::grad_weight) {
+    c.sram_read_bytes = c.fmacs * dense * acc_bytes_;
+    c.link_wavelets = tokens * (row_wavelets + col * (r - 1) * std::ceil(nc / values_per_wavelet_));
+  } else {
+    c.sram_read_bytes = c.fmacs * dense * (value_bytes_ + acc_bytes_);
+    c.link_wavelets = tokens * (row_wavelets + col * (r - 1) * std::ceil(nc * acc_bytes_ / wavelet_bytes));
+  }
+  c.sram_write_bytes = c.fmacs * dense * acc_bytes_;
+  c.pe_cycles = c.cycles * rows * cols;
   return c;
 }
 
@@ -321,6 +372,13 @@ KernelCost KernelCostModel::elementwise(double elems, double ops_per_elem, int r
   }
   c.cycles = std::max(c.compute_cycles, c.sram_cycles) + c.setup_cycles + c.fill_cycles;
   c.bound = pick(c.compute_cycles, c.sram_cycles, c.fabric_cycles, c.setup_cycles);
+  // Events: every pass reads and writes each element once; a row reduction sends two fp32
+  // statistics along each row's chain (c - 1 links) and broadcasts the result back.
+  c.sram_read_bytes = elems * passes * value_bytes_;
+  c.sram_write_bytes = elems * passes * value_bytes_;
+  if (reduce && cols > 1)
+    c.link_wavelets = 2.0 * rows * (cols - 1) * std::ceil(2.0 * 32.0 / spec_.router.wavelet_bits);
+  c.pe_cycles = c.cycles * pes;
   return c;
 }
 

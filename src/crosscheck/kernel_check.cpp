@@ -122,15 +122,24 @@ void route_row_broadcast(Engine& e, int R, int C, int color) {
     }
 }
 
-// Runs the engine until every program has ended and the fabric is empty; the last busy cycle + 1.
-std::int64_t run_to_end(Engine& e) {
+// What a kernel did on the engine: the last busy cycle + 1, and the wavelets it moved over
+// router-to-router links (the event the energy model charges per hop).
+struct EngineRun {
+  double cycles = 0;
+  double link_moves = 0;
+};
+
+// Runs the engine until every program has ended and the fabric is empty.
+EngineRun run_to_end(Engine& e) {
   e.run(std::int64_t{1} << 40, 1, true);
   e.check_conservation();
-  return std::max(e.program_end_cycle(), e.counters().last_activity) + 1;
+  const Counters c = e.counters();
+  return {static_cast<double>(std::max(e.program_end_cycle(), c.last_activity) + 1),
+          static_cast<double>(c.link_moves)};
 }
 
-// Runs `steps` K steps of the plan on the engine; returns the cycle the last PE finished.
-std::int64_t simulate(const SystemSpec& spec, const GemmPlan& g, std::uint32_t steps) {
+// Runs `steps` K steps of the plan on the engine.
+EngineRun simulate(const SystemSpec& spec, const GemmPlan& g, std::uint32_t steps) {
   FabricConfig f = fabric_config_from_spec(spec, g.c, g.r);
   f.colors = {{0, Routing::static_routes}, {1, Routing::static_routes}, {2, Routing::static_routes}};
   Engine e(f);
@@ -185,7 +194,7 @@ std::int64_t simulate(const SystemSpec& spec, const GemmPlan& g, std::uint32_t s
 // parts in one of two orders, whichever is faster (the approx model charges the better one):
 // over N (the whole slice first, each part's sums sent as soon as computed: the stream overlaps
 // the FMACs) or over K (each part of the slice computed as it lands, the sums sent at the end).
-std::int64_t simulate_gemv(const SystemSpec& spec, const GemmPlan& g, std::uint32_t tokens) {
+EngineRun simulate_gemv(const SystemSpec& spec, const GemmPlan& g, std::uint32_t tokens) {
   FabricConfig f = fabric_config_from_spec(spec, g.c, g.r);
   f.colors = {{0, Routing::static_routes}, {2, Routing::static_routes}};
   Engine e(f);
@@ -285,7 +294,7 @@ ElemPlan plan_elementwise(const SystemSpec& spec, const KernelCost& k, bool redu
   return p;
 }
 
-std::int64_t simulate_elementwise(const SystemSpec& spec, const ElemPlan& p) {
+EngineRun simulate_elementwise(const SystemSpec& spec, const ElemPlan& p) {
   FabricConfig f = fabric_config_from_spec(spec, p.c, 1);
   f.colors = {{0, Routing::static_routes}, {1, Routing::static_routes}};
   Engine e(f);
@@ -346,7 +355,11 @@ KernelCheck check_elementwise(const SystemSpec& spec, DType dtype, double elems,
   const KernelCost k = model.elementwise(elems, ops_per_elem, rows, cols, reduce);
   kc.approx_cycles = k.cycles;
   const ElemPlan p = plan_elementwise(spec, k, reduce, cols);
-  kc.cycle_cycles = static_cast<double>(simulate_elementwise(spec, p));
+  const EngineRun run = simulate_elementwise(spec, p);
+  kc.cycle_cycles = run.cycles;
+  // One row is simulated: the approx count is the region's, rows alike.
+  kc.approx_link_wavelets = k.link_wavelets / rows;
+  kc.cycle_link_wavelets = run.link_moves;
   kc.ratio = kc.approx_cycles > 0 ? kc.cycle_cycles / kc.approx_cycles : 0;
   kc.note = explain_elementwise(p, k, kc.ratio);
   return kc;
@@ -372,15 +385,22 @@ KernelCheck check_gemm(const SystemSpec& spec, DType dtype, const GemmShape& sha
     group_m = groups.instances;
   }
   const GemmPlan g = plan_gemm(spec, dtype, shape, group_m, groups.rows, groups.cols, pass);
+  // The simulated group's own events: one output-stationary GEMM of its rows of the output.
+  kc.approx_link_wavelets =
+      model.gemm(GemmShape{1, group_m, shape.k, shape.n}, 1, groups.rows, groups.cols, pass).link_wavelets;
   const auto k = count32(g.k, "K steps");
   const auto s1 = static_cast<std::uint32_t>(std::max(4, max_steps));
   if (k <= s1) {
-    kc.cycle_cycles = static_cast<double>(simulate(spec, g, k));
+    const EngineRun run = simulate(spec, g, k);
+    kc.cycle_cycles = run.cycles;
+    kc.cycle_link_wavelets = run.link_moves;
   } else {
-    // Periodic pipeline: T(k) = T(s1) + (k - s1) * per-step slope measured between s1/2 and s1.
-    const double t1 = static_cast<double>(simulate(spec, g, s1));
-    const double t2 = static_cast<double>(simulate(spec, g, s1 / 2));
-    kc.cycle_cycles = t1 + (k - s1) * (t1 - t2) / (s1 - s1 / 2);
+    // Periodic pipeline: T(k) = T(s1) + (k - s1) * per-step slope measured between s1/2 and s1
+    // (link moves likewise: every K step moves the same wavelets).
+    const EngineRun t1 = simulate(spec, g, s1);
+    const EngineRun t2 = simulate(spec, g, s1 / 2);
+    kc.cycle_cycles = t1.cycles + (k - s1) * (t1.cycles - t2.cycles) / (s1 - s1 / 2);
+    kc.cycle_link_wavelets = t1.link_moves + (k - s1) * (t1.link_moves - t2.link_moves) / (s1 - s1 / 2);
     kc.extrapolated = true;
   }
   kc.ratio = kc.approx_cycles > 0 ? kc.cycle_cycles / kc.approx_cycles : 0;
@@ -404,7 +424,10 @@ KernelCheck check_gemv(const SystemSpec& spec, DType dtype, const GemmShape& sha
       model.gemm(shape, samples, rows, cols, GemmPass::forward, GemmMapping::weight_stationary);
   kc.approx_cycles = approx.cycles;
   const GemmPlan g = plan_gemv(spec, dtype, shape, samples * shape.count * shape.m, rows, cols);
-  kc.cycle_cycles = static_cast<double>(simulate_gemv(spec, g, count32(g.k, "tokens")));
+  const EngineRun run = simulate_gemv(spec, g, count32(g.k, "tokens"));
+  kc.cycle_cycles = run.cycles;
+  kc.approx_link_wavelets = approx.link_wavelets;
+  kc.cycle_link_wavelets = run.link_moves;
   kc.ratio = kc.approx_cycles > 0 ? kc.cycle_cycles / kc.approx_cycles : 0;
   const double chain = (g.r - 1) * (spec.router.hop_latency + kDataTaskCycles) + std::ceil(g.reduce_per_step);
   const double row = (g.c - 1) * spec.router.hop_latency + g.a;

@@ -43,6 +43,13 @@ struct KernelCost {
   double group_reduce_cycles = 0;  // part of fill_cycles: dW partials summed across column groups
   double fmacs = 0;
   double elem_ops = 0;
+  // Events for the energy model (docs/energy.md), over every PE of the kernel's region, from
+  // the same mapping the cycles come from (the cycle engine counts the same link moves:
+  // crosscheck/kernel_check.hpp). Operands are counted in whole wavelets, as the engine sends them.
+  double sram_read_bytes = 0;   // accumulators, resident weights, elementwise operands
+  double sram_write_bytes = 0;  // accumulators, elementwise results
+  double link_wavelets = 0;     // wavelets moved over router-to-router links (wavelet-hops)
+  double pe_cycles = 0;         // cycles x PEs of the region (the PEs are clocked while it runs)
   Bound bound = Bound::none;
   KernelCost& operator+=(const KernelCost& o);
   // `n` runs of the same kernel one after another (every count and cycle figure times n).

@@ -38,6 +38,10 @@ struct KernelCheck {
   double approx_cycles = 0;
   double cycle_cycles = 0;  // cycle-level engine (extrapolated when `extrapolated`)
   double ratio = 0;         // cycle / approx
+  // Wavelets moved over router-to-router links (the energy model's fabric event): the approx
+  // model's count for the simulated part (one group, one row for elementwise) and the engine's.
+  double approx_link_wavelets = 0;
+  double cycle_link_wavelets = 0;
   bool extrapolated = false;
   std::string note;  // why they disagree (when |ratio - 1| > 2%) or what bounds it
 };

@@ -161,3 +161,29 @@ TEST_CASE("a decode step's cross-check covers every op of a block, GEMVs and ele
   CHECK(gemvs >= 5);  // qkv (or q, k, v), scores, context, out, the MLP
   CHECK(elementwise >= 3);
 }
+
+TEST_CASE("the engine moves the wavelets the energy model charges: link events agree", "[fabric][energy]") {
+  // The approx model's link-wavelet count (KernelCost::link_wavelets, what energy.fabric_hop_bit
+  // is charged on) is a closed form of the mapping; the engine counts every router-to-router move.
+  const SystemSpec spec = test::small_spec(48, 48);
+  const auto agree = [](const KernelCheck& k) {
+    INFO(k.name << " " << k.pass << ": approx " << k.approx_link_wavelets << " wavelet-hops, engine "
+                << k.cycle_link_wavelets << (k.extrapolated ? " (extrapolated)" : ""));
+    CHECK(k.cycle_link_wavelets > 0);
+    CHECK(k.approx_link_wavelets == Approx(k.cycle_link_wavelets).epsilon(0.001));
+  };
+  for (GemmPass pass : {GemmPass::forward, GemmPass::grad_input, GemmPass::grad_weight}) {
+    agree(check_gemm(spec, DType::fp16, GemmShape{1, 96, 40, 200}, 1, 16, 24, pass, "gemm", 64));
+    agree(check_gemm(spec, DType::fp16, GemmShape{1, 96, 400, 200}, 1, 16, 24, pass, "long",
+                     16));  // extrapolated
+  }
+  agree(check_gemm(spec, DType::fp16, GemmShape{8, 64, 64, 16}, 1, 32, 48, GemmPass::forward, "ctx", 16,
+                   GemmMapping::batched));
+  for (double tokens : {1.0, 3.0})
+    agree(check_gemv(spec, DType::fp16, GemmShape{1, 1, 1024, 512}, tokens, 40, 48, "gemv"));
+  agree(check_elementwise(spec, DType::fp16, 48.0 * 16 * 64, 6, true, 16, 48, "forward", "norm"));
+  // No fabric traffic at all in a plain elementwise op, on either side.
+  const KernelCheck act = check_elementwise(spec, DType::fp16, 1 << 16, 3, false, 16, 48, "forward", "act");
+  CHECK(act.approx_link_wavelets == 0);
+  CHECK(act.cycle_link_wavelets == 0);
+}
