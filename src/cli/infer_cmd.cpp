@@ -8,7 +8,9 @@
 #include "commands.hpp"
 #include "model_options.hpp"
 #include "wafersim/core/error.hpp"
+#include "wafersim/energy/energy_model.hpp"
 #include "wafersim/report/infer_report.hpp"
+#include "wafersim/report/report.hpp"
 #include "wafersim/report/trace.hpp"
 #include "wafersim/sim/infer.hpp"
 
@@ -22,6 +24,7 @@ struct InferArgs {
   std::string json;
   bool quiet = false;
   bool breakdown = false;
+  bool energy = false;
   std::string fidelity = "approx";
   std::string draft;  // --draft-model
   std::string trace;
@@ -59,11 +62,15 @@ Runner add_infer_command(CLI::App& app) {
   app.add_option("--json", a->json, "Write the JSON report to FILE ('-' for stdout)");
   app.add_flag("-q,--quiet", a->quiet, "Print no text report");
   app.add_flag("--breakdown", a->breakdown, "Print every layer: system, region, SRAM per tile, times, bound");
+  app.add_flag("--energy", a->energy,
+               "Print energy per output token (a decode round) and per prompt token (the prefill), power "
+               "per system (the system's energy: section; docs/energy.md)");
   return [a]() {
     a->opt.fidelity = parse_fidelity(a->fidelity);
     if (a->trace_rounds < 1) throw UsageError("--trace-rounds: expected a positive number of rounds");
     if (!a->trace.empty()) a->opt.trace_rounds = a->trace_rounds;
     const SystemSpec spec = a->sys.spec();
+    if (a->energy && !spec.energy.present) throw UsageError(no_energy_message(spec));
     const ModelSpec model = a->mdl.spec();
     if (!a->draft.empty()) {
       LoadOptions lo;
@@ -74,6 +81,8 @@ Runner add_infer_command(CLI::App& app) {
     const bool to_stdout = a->json == "-";
     if (!to_stdout && !a->quiet) fmt::print("{}", format_infer_text(st));
     if (a->breakdown && !to_stdout) fmt::print("{}", format_infer_breakdown(st));
+    if (a->energy && !to_stdout && !a->quiet)
+      fmt::print("{}{}", format_energy_report(st.energy), format_energy_report(st.prefill_energy));
     if (!a->json.empty()) write_output("--json", a->json, format_infer_json(st));
     if (!a->trace.empty()) write_output("--trace", a->trace, trace_json(st.timeline));
     return 0;

@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "model_options.hpp"
 #include "wafersim/core/error.hpp"
+#include "wafersim/energy/energy_model.hpp"
 #include "wafersim/frontend/model_loader.hpp"
 #include "wafersim/report/heatmap.hpp"
 #include "wafersim/report/json_report.hpp"
@@ -35,6 +36,7 @@ struct RunArgs {
   bool quiet = false;
   std::string trace;
   bool breakdown = false;
+  bool energy = false;
   std::string heatmap;
   std::string png;
   std::string svg;
@@ -60,6 +62,9 @@ Runner add_run_command(CLI::App& app) {
   app.add_option("--trace", a->trace, "Write a timeline trace (Chrome trace / Perfetto JSON) to FILE");
   app.add_option("--trace-steps", a->opt.trace_steps, "Steps (batches) to trace, from the first (default 2)");
   app.add_flag("--breakdown", a->breakdown, "Print where the step time goes (per cause, per layer)");
+  app.add_flag("--energy", a->energy,
+               "Print energy per step and per sample, power per system and its parts (the system's "
+               "energy: section; docs/energy.md)");
   app.add_option("--heatmap", a->heatmap,
                  "Wafer heatmap to draw: sram | busy | links (with --png and/or --svg)");
   app.add_option("--png", a->png, "Write the --heatmap as PNG");
@@ -104,12 +109,14 @@ Runner add_run_command(CLI::App& app) {
     if (!a->heatmap.empty() && a->png.empty() && a->svg.empty())
       throw UsageError("--heatmap: give --png FILE and/or --svg FILE");
     if (a->opt.trace_steps < 1) throw UsageError("--trace-steps: expected a positive number of steps");
+    if (a->energy && !spec.energy.present) throw UsageError(no_energy_message(spec));
     a->opt.trace = !a->trace.empty();
     a->opt.tile_maps = !a->heatmap.empty();
     if (a->unc.jobs < 1) throw UsageError(fmt::format("--jobs {}: expected at least 1", a->unc.jobs));
     // The band's runs are forked before this process elaborates SystemC for its own run.
     std::optional<sweep::UncertaintyResult> band;
     if (a->uncertainty) {
+      a->unc.energy = a->energy;
       RunOptions quiet = a->opt;
       quiet.trace = quiet.tile_maps = false;
       band = sweep::estimate_uncertainty(parsed, overrides, model, quiet, a->unc);
@@ -117,8 +124,9 @@ Runner add_run_command(CLI::App& app) {
     const RunStats stats = simulate(spec, model, a->opt);
     if (!to_stdout && !a->quiet) fmt::print("{}", format_text_report(stats));
     if (band && !to_stdout && !a->quiet)
-      fmt::print("{}", sweep::format_uncertainty(*band, stats.samples_per_s));
+      fmt::print("{}", sweep::format_uncertainty(*band, stats.samples_per_s, stats.energy.units_per_kj));
     if (a->breakdown && !to_stdout) fmt::print("{}", format_breakdown(stats));
+    if (a->energy && !to_stdout && !a->quiet) fmt::print("{}", format_energy_report(stats.energy));
     if (!a->trace.empty()) write_output("--trace", a->trace, trace_json(stats.timeline));
     if (!a->heatmap.empty()) {
       Heatmap h;
@@ -146,7 +154,8 @@ Runner add_run_command(CLI::App& app) {
         write_output("--json", a->json, format_json_report(stats));
       } else {
         nlohmann::ordered_json j = json_report(stats);
-        j["uncertainty"] = nlohmann::ordered_json::parse(sweep::uncertainty_json(*band, stats.samples_per_s));
+        j["uncertainty"] = nlohmann::ordered_json::parse(
+            sweep::uncertainty_json(*band, stats.samples_per_s, stats.energy.units_per_kj));
         write_output("--json", a->json, j.dump(2) + "\n");
       }
     }

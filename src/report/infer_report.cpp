@@ -80,6 +80,8 @@ nlohmann::ordered_json infer_json(const InferStats& s) {
     j["fidelity"] = s.fidelity;
     j["kernel_checks"] = kernel_checks_json(s.kernel_checks);
   }
+  if (s.energy.modelled)
+    j["energy"] = {{"decode", energy_json(s.energy)}, {"prefill", energy_json(s.prefill_energy)}};
   j["notes"] = s.notes;
   return j;
 }

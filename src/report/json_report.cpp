@@ -38,6 +38,8 @@ nlohmann::ordered_json kernel_checks_json(const std::vector<KernelCheckStats>& c
                   {"cycle_cycles", k.cycle_cycles},
                   {"ratio", k.ratio},
                   {"agrees", k.agrees},
+                  {"approx_link_wavelets", k.approx_link_wavelets},
+                  {"cycle_link_wavelets", k.cycle_link_wavelets},
                   {"note", k.note}});
   return kc;
 }
@@ -113,6 +115,7 @@ nlohmann::ordered_json json_report(const RunStats& s) {
     }
   }
   if (!s.kernel_checks.empty()) j["kernel_checks"] = kernel_checks_json(s.kernel_checks);
+  if (s.energy.modelled) j["energy"] = energy_json(s.energy);
   j["notes"] = s.notes;
   return j;
 }

@@ -27,6 +27,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "infer_energy.hpp"
 #include "infer_layout.hpp"
 #include "infer_trace.hpp"
 #include "wafersim/compile/kernel_cost.hpp"
@@ -34,6 +35,7 @@
 #include "wafersim/core/error.hpp"
 #include "wafersim/core/units.hpp"
 #include "wafersim/crosscheck/kernel_check.hpp"
+#include "wafersim/energy/energy_model.hpp"
 #include "wafersim/graph/layer_graph.hpp"
 #include "wafersim/tile/tile_array.hpp"
 
@@ -298,6 +300,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   std::vector<infer_trace::Step> trace_steps;  // what the trace replays, in pipeline order
   double stage_max_s = 0;
   KernelCost decode_all;
+  infer_energy::Input energy;  // one micro-batch's events (docs/energy.md)
   for (int s = 0; s < used_systems; ++s) {
     InferSystem sys;
     sys.index = s;
@@ -367,6 +370,8 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
       L.decode_bound = bound_name(dec);
       const double per_round = g.draft ? k_spec : 1;  // steps of this group per round
       decode_all += dec;
+      add_kernel_events(energy.decode, dec, per_round);
+      add_kernel_events(energy.prefill, pre.fwd_total);
       fmacs_per_step += per_round * dec.fmacs;
       read_bytes_per_round += per_round * g.bytes();
       (g.draft ? draft_kernels_s : decode_kernels_s) += L.decode_s - L.decode_fill_s;
@@ -384,9 +389,9 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
         const Rect& next = regions[i + 1 - first];
         const double lanes = std::min(q.h, next.h);
         const double tokens = g.draft ? b : b * verify_tokens;
-        xfer_s = (infer_layout::hops_between(q, next) * hop +
-                  std::ceil(net.act_bytes * tokens / kWaveletBytes / lanes)) /
-                 hz;
+        const double wavelets = std::ceil(net.act_bytes * tokens / kWaveletBytes);
+        xfer_s = (infer_layout::hops_between(q, next) * hop + std::ceil(wavelets / lanes)) / hz;
+        energy.decode.link_wavelets += per_round * infer_layout::hops_between(q, next) * wavelets;
         (g.draft ? draft_fill_s : decode_fill_s) += xfer_s;
       }
       stage_s += per_round * (L.decode_s + xfer_s);
@@ -497,6 +502,21 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   st.decode_sram_bandwidth_utilization = read_bytes_per_round * (resident ? mb : 1) / round_s /
                                          (read_bps * static_cast<double>(usable.area()) * o.systems);
   st.link_utilization = used_systems > 1 ? act_bytes * o.batch * verify_tokens / round_s / link_bps : 0;
+  energy.fp32 = model.training.compute == DType::fp32;
+  energy.micro_batches = mb;
+  energy.systems = used_systems;
+  energy.memoryx = !resident;
+  energy.weight_bytes = st.weight_bytes;
+  energy.cross_bytes =
+      target_last_system * act_bytes * b * verify_tokens +
+      (speculative ? k_spec * (draft_last_system - draft_first_system) * draft.act_bytes * b : 0.0);
+  energy.prefill_cross_bytes = target_last_system * act_bytes * b * o.prompt;
+  energy.round_s = round_s;
+  energy.tokens_per_round = per_round;
+  energy.batch = o.batch;
+  energy.prompt = o.prompt;
+  energy.ttft_s = st.ttft_s;
+  infer_energy::fill(spec, energy, st);
 
   if (o.trace_rounds > 0) {
     infer_trace::Input t;
@@ -572,8 +592,15 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
         // Within 5%, or two cycles for kernels of a few tens of cycles (whole-cycle rounding).
         const bool agrees =
             std::abs(c.ratio - 1.0) <= 0.05 || std::abs(c.cycle_cycles - c.approx_cycles) <= 2;
-        KernelCheckStats k{
-            L.name + " " + c.name, c.pass, c.approx_cycles, c.cycle_cycles, c.ratio, agrees, c.note};
+        KernelCheckStats k{L.name + " " + c.name,
+                           c.pass,
+                           c.approx_cycles,
+                           c.cycle_cycles,
+                           c.ratio,
+                           agrees,
+                           c.note,
+                           c.approx_link_wavelets,
+                           c.cycle_link_wavelets};
         off += k.agrees ? 0 : 1;
         st.kernel_checks.push_back(std::move(k));
       }

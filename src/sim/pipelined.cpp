@@ -8,6 +8,7 @@
 
 #include "modes.hpp"
 #include "observe.hpp"
+#include "run_energy.hpp"
 #include "wafersim/core/error.hpp"
 #include "wafersim/fabric/flow.hpp"
 #include "wafersim/map/pipeline_plan.hpp"
@@ -169,6 +170,7 @@ RunStats simulate_pipelined(const SystemSpec& spec, const ModelSpec& model, cons
       }(),
       plan.stages.size(), st.tiles, format_bytes(plan.total_bytes)));
   pipe_breakdown(plan, res, pc.batches - 1, st);
+  st.energy = pipe_energy(spec, model, plan, st);
   if (opt.trace) st.timeline = pipe_trace(plan, res, pc.batch, opt.trace_steps);
   if (opt.tile_maps) pipe_tile_maps(spec, tiles, plan, st, st);
   check_invariants(st);

@@ -7,6 +7,7 @@
 
 #include "modes.hpp"
 #include "observe.hpp"
+#include "run_energy.hpp"
 #include "wafersim/compile/kernel_cost.hpp"
 #include "wafersim/core/error.hpp"
 #include "wafersim/crosscheck/kernel_check.hpp"
@@ -266,6 +267,7 @@ RunStats simulate_weight_streaming(const SystemSpec& spec, const ModelSpec& mode
                           : path.bound == Bound::swarmx ? "SwarmX NICs (swarmx.nic_bandwidth, swarmx.lanes)"
                                                         : "MemoryX bandwidth (memoryx.bandwidth)";
   ws_breakdown(res, plan, measured, path_name, st);
+  st.energy = ws_energy(spec, model, plan, cc, res, st);
   if (opt.trace) st.timeline = ws_trace(res, plan, opt.trace_steps);
   if (opt.tile_maps) ws_tile_maps(spec, tiles, st, st);
   check_invariants(st);
@@ -283,8 +285,15 @@ void add_kernel_checks(const SystemSpec& spec, const ModelSpec& model, RunStats&
   const auto checks = cycle::cross_check_model(spec, model, o);
   int off = 0;
   for (const auto& c : checks) {
-    KernelCheckStats k{
-        c.name, c.pass, c.approx_cycles, c.cycle_cycles, c.ratio, std::abs(c.ratio - 1.0) <= 0.10, c.note};
+    KernelCheckStats k{c.name,
+                       c.pass,
+                       c.approx_cycles,
+                       c.cycle_cycles,
+                       c.ratio,
+                       std::abs(c.ratio - 1.0) <= 0.10,
+                       c.note,
+                       c.approx_link_wavelets,
+                       c.cycle_link_wavelets};
     off += k.agrees ? 0 : 1;
     st.kernel_checks.push_back(std::move(k));
   }

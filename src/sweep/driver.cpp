@@ -126,9 +126,21 @@ int run_sweep(const std::string& sweep_file, const SweepOptions& opt) {
 
 SweepRun run_sweep_rows(const std::string& sweep_file, const SweepOptions& opt) {
   const SweepSpec spec = load_sweep_spec(sweep_file);
-  const std::vector<Objective> objectives =
-      opt.pareto.empty() ? std::vector<Objective>{} : parse_objectives(opt.pareto);
-  check_objectives(spec, objectives);
+  std::vector<Objective> objectives;
+  if (!opt.pareto.empty()) {
+    objectives = parse_objectives(opt.pareto);
+    check_objectives(spec, objectives);
+  } else if (!spec.pareto.empty()) {
+    // The sweep file's own objectives: its errors name the file, line and key.
+    try {
+      objectives = parse_objectives(spec.pareto);
+      check_objectives(spec, objectives);
+    } catch (const UsageError& e) {
+      std::string what = e.what();
+      if (what.starts_with("--pareto")) what = what.substr(what.find(':') + 2);
+      throw ConfigError({spec.file, spec.pareto_line, 0}, "pareto", what);
+    }
+  }
   if (opt.db.empty() && !opt.dry_run) throw UsageError("sweep: --db FILE is required (the results database)");
   if (opt.timeout_s < 0) throw UsageError("--timeout: must be >= 0");
   const PointRunner runner(spec);

@@ -65,6 +65,19 @@ const std::vector<std::pair<std::string, std::string>>& metric_map() {
       {"utilization.links", "/utilization/links"},
       {"min_systems", "/memory/min_systems"},
       {"max_context", "/memory/max_context"},
+      // Energy (systems with an energy: section; docs/energy.md): training per step and sample,
+      // inference per decode round's output token and per prompt token.
+      {"energy_per_step_j", "/energy/joules"},
+      {"energy_per_sample_j", "/energy/joules_per_unit"},
+      {"samples_per_kj", "/energy/units_per_kj"},
+      {"system_power_w", "/energy/system_power_w"},
+      {"wafer_power_w", "/energy/wafer_power_w"},
+      {"cluster_power_w", "/energy/cluster_power_w"},
+      {"energy_per_token_j", "/energy/decode/joules_per_unit"},
+      {"tokens_per_kj", "/energy/decode/units_per_kj"},
+      {"decode_system_power_w", "/energy/decode/system_power_w"},
+      {"decode_cluster_power_w", "/energy/decode/cluster_power_w"},
+      {"prefill_energy_per_token_j", "/energy/prefill/joules_per_unit"},
   };
   return m;
 }

@@ -124,10 +124,13 @@ class Parser {
             static_cast<std::uint64_t>(integer(v, key, 1, std::numeric_limits<long long>::max()));
       else if (key == "seed")
         s.seed = static_cast<std::uint64_t>(integer(v, key, 0, std::numeric_limits<long long>::max()));
-      else
+      else if (key == "pareto") {
+        s.pareto = scalar(v, key);
+        s.pareto_line = loc(v).line;
+      } else
         fail(k, key,
              "unknown key (expected name, command, system, model, mode, systems, batch, seq, steps, "
-             "prompt, generate, set, axes, grid, random, seed, zip, where)");
+             "prompt, generate, set, axes, grid, random, seed, zip, where, pareto)");
     }
     for (const auto& [name, node] : options_set) check_option_of_command(s, node, name, name);
     if (!axes_node || !axes_node->IsMap() || axes_node->size() == 0)

@@ -68,10 +68,12 @@ UncertaintyResult estimate_uncertainty(const ParsedSystemSpec& system, const std
   UncertaintyResult u;
   u.samples = opt.samples;
   u.seed = opt.seed;
+  u.energy = opt.energy;
   std::set<std::string> fixed;
   for (const auto& o : base) fixed.insert(o.path);
   std::vector<const ParamRange*> varied;
   for (const auto& r : system.ranges()) {
+    if (!opt.energy && r.path.starts_with("energy.")) continue;  // cannot move the throughput
     if (fixed.count(r.path)) {
       u.held.push_back(r.path);
       continue;
@@ -98,11 +100,11 @@ UncertaintyResult estimate_uncertainty(const ParsedSystemSpec& system, const std
   };
   const PointWork work = [&](std::size_t i) {
     const RunStats s = simulate(system.with(overrides_of(i)), model, run);
-    return PointResult({}, fmt::format("{:.17g}", s.samples_per_s));
+    return PointResult({}, fmt::format("{:.17g} {:.17g}", s.samples_per_s, s.energy.units_per_kj));
   };
   std::vector<std::size_t> todo(2 * k + samples.size());
   std::iota(todo.begin(), todo.end(), 0);
-  std::vector<double> value(todo.size(), 0);
+  std::vector<double> value(todo.size(), 0), per_kj(todo.size(), 0);
   std::vector<std::string> error(todo.size());
   ExecOptions ex;
   ex.jobs = opt.jobs;
@@ -110,26 +112,36 @@ UncertaintyResult estimate_uncertainty(const ParsedSystemSpec& system, const std
   const bool complete = run_forked(
       todo, work, ex,
       [&](const PointOutcome& o) {
-        if (o.status == "ok")
-          value[o.index] = std::stod(o.metrics_json);
-        else
+        if (o.status == "ok") {
+          const auto space = o.metrics_json.find(' ');
+          value[o.index] = std::stod(o.metrics_json.substr(0, space));
+          per_kj[o.index] = std::stod(o.metrics_json.substr(space + 1));
+        } else
           error[o.index] = o.error.empty() ? o.status : o.error;
       },
       install_stop_handlers());
   if (!complete) throw SimError("--uncertainty: interrupted");
 
   for (std::size_t j = 0; j < k; ++j)
-    u.effects.push_back({*varied[j], value[2 * j], value[2 * j + 1], error[2 * j], error[2 * j + 1]});
+    u.effects.push_back({*varied[j], value[2 * j], value[2 * j + 1], per_kj[2 * j], per_kj[2 * j + 1],
+                         error[2 * j], error[2 * j + 1]});
   std::stable_sort(u.effects.begin(), u.effects.end(), [](const ParamEffect& a, const ParamEffect& b) {
     return std::abs(a.swing()) > std::abs(b.swing());
   });
-  std::vector<double> ran;
+  std::vector<double> ran, ran_kj;
   std::set<std::string> reasons;
   for (std::size_t i = 2 * k; i < todo.size(); ++i) {
-    if (error[i].empty())
+    if (error[i].empty()) {
       ran.push_back(value[i]);
-    else
+      ran_kj.push_back(per_kj[i]);
+    } else {
       reasons.insert(error[i]);
+    }
+  }
+  if (opt.energy && !ran_kj.empty()) {
+    std::sort(ran_kj.begin(), ran_kj.end());
+    u.energy_band = {percentile(ran_kj, 0.05), percentile(ran_kj, 0.5), percentile(ran_kj, 0.95),
+                     ran_kj.front(), ran_kj.back()};
   }
   u.failures.assign(reasons.begin(), reasons.end());
   u.samples_ran = static_cast<int>(ran.size());
@@ -143,19 +155,20 @@ UncertaintyResult estimate_uncertainty(const ParsedSystemSpec& system, const std
   return u;
 }
 
-std::string format_uncertainty(const UncertaintyResult& u, double nominal) {
+std::string format_uncertainty(const UncertaintyResult& u, double nominal, double nominal_per_kj) {
   std::string o = fmt::format(
       "\nUncertainty ({} of {} Latin-hypercube samples ran, seed {}; {} ranged parameters):\n"
       "  {} {:.4g}, band {:.4g} .. {:.4g} ({} .. {}; 5th..95th percentile), sampled {:.4g} .. {:.4g}\n",
-      u.samples_ran, u.samples, u.seed, u.effects.size(), u.metric, nominal, u.low, u.high, pct(u.low, nominal),
-      pct(u.high, nominal), u.min, u.max);
+      u.samples_ran, u.samples, u.seed, u.effects.size(), u.metric, nominal, u.low, u.high,
+      pct(u.low, nominal), pct(u.high, nominal), u.min, u.max);
   for (const auto& f : u.failures) o += fmt::format("  a sample did not run: {}\n", f);
   o += fmt::format("  one at a time, largest effect first:\n  {:<30} {:<11} {:>22} {:>10} {:>10} {:>8}\n",
                    "parameter", "source", "range", "at low", "at high", "swing");
+  const auto end = [&](double v, const std::string& err) {
+    return err.empty() ? fmt::format("{:.4g}", v) : std::string("failed");
+  };
   for (const auto& e : u.effects) {
-    const auto end = [&](double v, const std::string& err) {
-      return err.empty() ? fmt::format("{:.4g}", v) : std::string("failed");
-    };
+    if (e.is_energy()) continue;  // the timing never reads them
     o += fmt::format("  {:<30} {:<11} {:>22} {:>10} {:>10} {:>8}\n", e.range.path, e.range.source,
                      e.range.lo_text + " .. " + e.range.hi_text, end(e.at_lo, e.lo_error),
                      end(e.at_hi, e.hi_error),
@@ -164,10 +177,32 @@ std::string format_uncertainty(const UncertaintyResult& u, double nominal) {
                          : std::string("-"));
   }
   for (const auto& h : u.held) o += fmt::format("  held at its --set value: {}\n", h);
+  if (u.energy) {
+    const Band& band = u.energy_band;
+    o += fmt::format(
+        "  samples per kJ {:.4g}, band {:.4g} .. {:.4g} ({} .. {}), sampled {:.4g} .. {:.4g}; the ten "
+        "largest "
+        "effects:\n  {:<30} {:<11} {:>22} {:>10} {:>10} {:>8}\n",
+        nominal_per_kj, band.low, band.high, pct(band.low, nominal_per_kj), pct(band.high, nominal_per_kj),
+        band.min, band.max, "parameter", "source", "range", "at low", "at high", "swing");
+    std::vector<const ParamEffect*> by_energy;
+    for (const auto& e : u.effects) by_energy.push_back(&e);
+    std::stable_sort(by_energy.begin(), by_energy.end(), [](const ParamEffect* a, const ParamEffect* b) {
+      return std::abs(a->energy_swing()) > std::abs(b->energy_swing());
+    });
+    if (by_energy.size() > 10) by_energy.resize(10);
+    for (const ParamEffect* e : by_energy)
+      o += fmt::format("  {:<30} {:<11} {:>22} {:>10} {:>10} {:>8}\n", e->range.path, e->range.source,
+                       e->range.lo_text + " .. " + e->range.hi_text, end(e->energy_lo, e->lo_error),
+                       end(e->energy_hi, e->hi_error),
+                       e->lo_error.empty() && e->hi_error.empty() && nominal_per_kj > 0
+                           ? fmt::format("{:.1f}%", 100 * std::abs(e->energy_swing()) / nominal_per_kj)
+                           : std::string("-"));
+  }
   return o;
 }
 
-std::string uncertainty_json(const UncertaintyResult& u, double nominal) {
+std::string uncertainty_json(const UncertaintyResult& u, double nominal, double nominal_per_kj) {
   nlohmann::ordered_json j;
   j["metric"] = u.metric;
   j["method"] = "latin-hypercube over the config ranges; band = 5th..95th percentile";
@@ -190,11 +225,23 @@ std::string uncertainty_json(const UncertaintyResult& u, double nominal) {
     p["reason"] = e.range.reason;
     p["at_low"] = e.lo_error.empty() ? nlohmann::ordered_json(e.at_lo) : nlohmann::ordered_json(nullptr);
     p["at_high"] = e.hi_error.empty() ? nlohmann::ordered_json(e.at_hi) : nlohmann::ordered_json(nullptr);
+    if (u.energy) {
+      p["samples_per_kj_at_low"] =
+          e.lo_error.empty() ? nlohmann::ordered_json(e.energy_lo) : nlohmann::ordered_json(nullptr);
+      p["samples_per_kj_at_high"] =
+          e.hi_error.empty() ? nlohmann::ordered_json(e.energy_hi) : nlohmann::ordered_json(nullptr);
+    }
     if (!e.lo_error.empty()) p["low_error"] = e.lo_error;
     if (!e.hi_error.empty()) p["high_error"] = e.hi_error;
     params.push_back(std::move(p));
   }
   j["held"] = u.held;
+  if (u.energy) {
+    const Band& b = u.energy_band;
+    j["samples_per_kj"] = {{"nominal", nominal_per_kj}, {"low", b.low},
+                           {"median", b.median},        {"high", b.high},
+                           {"sampled_min", b.min},      {"sampled_max", b.max}};
+  }
   return j.dump();
 }
 

@@ -12,4 +12,7 @@ nlohmann::ordered_json json_report(const RunStats& stats);
 // The "kernel_checks" array of --fidelity cycle (run and infer reports).
 nlohmann::ordered_json kernel_checks_json(const std::vector<KernelCheckStats>& checks);
 
+// The "energy" object of run and infer reports (present when the system file models energy).
+nlohmann::ordered_json energy_json(const EnergyStats& energy);
+
 }  // namespace wafersim

@@ -19,6 +19,10 @@ std::string format_breakdown(const RunStats& stats);
 // note; `agrees` rows unmarked, the others marked DISAGREES.
 std::string format_kernel_checks(const std::vector<KernelCheckStats>& checks, const std::string& title);
 
+// The --energy section (run and infer): energy per interval and per sample or token, power per
+// system against the published envelope, the parts and the events; "" when not modelled.
+std::string format_energy_report(const EnergyStats& energy);
+
 // Writes to a temporary file beside `path` and renames it over, so a crash never leaves a
 // truncated file. Throws std::runtime_error naming the path on failure.
 void write_file_atomic(const std::string& path, const std::string& content);

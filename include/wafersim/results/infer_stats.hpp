@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "wafersim/results/energy.hpp"
 #include "wafersim/results/stats.hpp"
 #include "wafersim/results/timeline.hpp"
 
@@ -80,6 +81,10 @@ struct InferStats {
   std::vector<InferLayer> layers;
   std::string fidelity = "approx";              // "cycle": kernel_checks below
   std::vector<KernelCheckStats> kernel_checks;  // --fidelity cycle: decode kernels on the engine
+  // Energy (the system file's energy: section): a decode round (per output token) and the
+  // batch's prefill (per prompt token, over the time to first token).
+  EnergyStats energy;
+  EnergyStats prefill_energy;
   std::vector<std::string> notes;
   Timeline timeline;  // InferOptions::trace_rounds > 0 (report/trace.hpp writes it)
 };

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "wafersim/results/energy.hpp"
 #include "wafersim/results/timeline.hpp"
 
 namespace wafersim {
@@ -93,6 +94,8 @@ struct KernelCheckStats {
   double ratio = 0;
   bool agrees = false;  // within 10%
   std::string note;
+  double approx_link_wavelets = 0;  // the energy model's fabric event, approx and engine
+  double cycle_link_wavelets = 0;
 };
 
 struct StrategyStats {
@@ -135,6 +138,7 @@ struct RunStats {
   double max_link_utilization = 0;
   std::vector<KernelCheckStats> kernel_checks;  // --fidelity cycle
   Breakdown breakdown;
+  EnergyStats energy;  // when the system file has an energy: section
   std::vector<std::string> notes;
 
   // Not part of the JSON report: artifacts for --trace and --heatmap when asked for.

@@ -56,6 +56,9 @@ struct SweepSpec {
   std::uint64_t random_points = 0;    // 0 = grid (cartesian product)
   std::uint64_t seed = 1;
   std::vector<WhereClause> where;
+  // `pareto: col:max|min,...`: the objectives printed when --pareto is not given.
+  std::string pareto;
+  int pareto_line = 0;
 
   int axis_index(const std::string& name) const;  // -1 when not an axis
 };

@@ -26,25 +26,39 @@ struct UncertaintyOptions {
   int samples = 64;        // Latin-hypercube samples
   std::uint64_t seed = 1;  // of the sampling
   int jobs = 1;            // runs at once
+  // Also vary the energy: section's ranges and give the band of samples per kJ (run --energy
+  // --uncertainty); without it the energy ranges are left at their values.
+  bool energy = false;
 };
 
 struct ParamEffect {
   ParamRange range;
-  double at_lo = 0, at_hi = 0;  // samples/s with the parameter at each end (0 when the run failed)
-  std::string lo_error, hi_error;  // why a run failed ("does not fit ..."), empty when it ran
+  double at_lo = 0, at_hi = 0;          // samples/s with the parameter at each end (0 when the run failed)
+  double energy_lo = 0, energy_hi = 0;  // samples per kJ at each end (UncertaintyOptions::energy)
+  std::string lo_error, hi_error;       // why a run failed ("does not fit ..."), empty when it ran
   double swing() const { return at_hi - at_lo; }
+  double energy_swing() const { return energy_hi - energy_lo; }
+  bool is_energy() const { return range.path.starts_with("energy."); }
+};
+
+// A band of one metric over the sampled runs.
+struct Band {
+  double low = 0, median = 0, high = 0;  // 5th, 50th and 95th percentile of the samples
+  double min = 0, max = 0;
 };
 
 struct UncertaintyResult {
   std::string metric = "samples_per_s";
-  int samples = 0;                   // requested
-  int samples_ran = 0;               // that gave a result
+  int samples = 0;                    // requested
+  int samples_ran = 0;                // that gave a result
   std::vector<std::string> failures;  // distinct reasons of the samples that did not run
   std::uint64_t seed = 0;
   double low = 0, median = 0, high = 0;  // 5th, 50th and 95th percentile of the samples
   double min = 0, max = 0;
   std::vector<ParamEffect> effects;  // one per ranged parameter, largest |swing| first
   std::vector<std::string> held;     // ranged parameters fixed by --set (not varied)
+  bool energy = false;               // the samples-per-kJ band below was asked for
+  Band energy_band;                  // samples per kJ
 };
 
 // Runs the one-at-a-time and sampled evaluations. `ranges` are the system file's; `base`
@@ -54,9 +68,10 @@ UncertaintyResult estimate_uncertainty(const ParsedSystemSpec& system, const std
                                        const ModelSpec& model, const RunOptions& run,
                                        const UncertaintyOptions& opt);
 
-// The text section printed after the run report, given the run's own (nominal) figure.
-std::string format_uncertainty(const UncertaintyResult& u, double nominal);
+// The text section printed after the run report, given the run's own (nominal) figures
+// (samples/s, and samples per kJ when the energy band was asked for).
+std::string format_uncertainty(const UncertaintyResult& u, double nominal, double nominal_per_kj = 0);
 // The report's "uncertainty" section, as compact JSON text (the caller inserts it).
-std::string uncertainty_json(const UncertaintyResult& u, double nominal);
+std::string uncertainty_json(const UncertaintyResult& u, double nominal, double nominal_per_kj = 0);
 
 }  // namespace wafersim::sweep
