@@ -167,8 +167,12 @@ Runner add_params_command(CLI::App& app) {
   return [&app]() {
     (void)app;
     fmt::print("{:<34} {:<10} {:<16} {}\n", "parameter", "type", "default", "description");
+    // The energy: section is optional as a whole; within it every key is required.
     for (const auto& p : system_params())
-      fmt::print("{:<34} {:<10} {:<16} {}\n", p.path, p.type, p.required ? "(required)" : p.default_value,
+      fmt::print("{:<34} {:<10} {:<16} {}\n", p.path, p.type,
+                 !p.required                     ? p.default_value
+                 : p.path.starts_with("energy.") ? "(in energy:)"
+                                                 : "(required)",
                  p.description);
     return 0;
   };

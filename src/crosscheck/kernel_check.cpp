@@ -525,6 +525,11 @@ std::vector<KernelCheck> cross_check_model(const SystemSpec& spec, const ModelSp
   return out;
 }
 
+KernelCheckStats to_stats(const KernelCheck& c, bool agrees, const std::string& prefix) {
+  return {prefix + c.name, c.pass, c.approx_cycles,        c.cycle_cycles,       c.ratio,
+          agrees,          c.note, c.approx_link_wavelets, c.cycle_link_wavelets};
+}
+
 std::string format_kernel_checks(const std::vector<KernelCheck>& checks) {
   std::string s = fmt::format("{:<28} {:<12} {:>14} {:>14} {:>7}  {}\n", "kernel", "pass", "approx cycles",
                               "cycle-level", "ratio", "note");

@@ -5,6 +5,7 @@
 
 #include "bindings.hpp"
 #include "wafersim/report/infer_report.hpp"
+#include "wafersim/report/report.hpp"
 #include "wafersim/report/trace.hpp"
 #include "wafersim/sim/fabric_study.hpp"
 #include "wafersim/sim/infer.hpp"
@@ -99,6 +100,10 @@ void bind_fabric_and_infer(py::module_& mod) {
       .def_property_readonly("json", [](const PyInfer& r) { return r.json; })
       .def("text", [](const PyInfer& r) { return format_infer_text(*r.stats); })
       .def("breakdown_text", [](const PyInfer& r) { return format_infer_breakdown(*r.stats); })
+      .def("energy_text",
+           [](const PyInfer& r) {
+             return format_energy_report(r.stats->energy) + format_energy_report(r.stats->prefill_energy);
+           })
       .def("trace_json", [](const PyInfer& r) { return trace_json(r.stats->timeline); })
       .def_property_readonly("ttft_s", [](const PyInfer& r) { return r.stats->ttft_s; })
       .def_property_readonly("tpot_s", [](const PyInfer& r) { return r.stats->tpot_s; })

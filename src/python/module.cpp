@@ -444,6 +444,7 @@ allow_unmodelled: ONNX ops the simulator does not model run at zero cost (with a
       .def_property_readonly("json", [](const PyResult& r) { return r.json; })
       .def("text", [](const PyResult& r) { return format_text_report(*r.stats); })
       .def("breakdown_text", [](const PyResult& r) { return format_breakdown(*r.stats); })
+      .def("energy_text", [](const PyResult& r) { return format_energy_report(r.stats->energy); })
       .def("trace_json", [](const PyResult& r) { return trace_json(r.stats->timeline); })
       .def("placement_text", [](const PyResult& r) { return placement_summary(*r.stats); })
       .def("tile_map", [](const PyResult& r, const std::string& which) {

@@ -235,21 +235,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   const double tile_cap = tiles.capacity();
   const double wafer_cap = tile_cap * static_cast<double>(usable.area());
   st.sram_capacity_bytes = wafer_cap * o.systems;
-  // Systems the weights and cache need at this batch (contiguous layers per system).
-  {
-    int need = 1;
-    double used = 0;
-    bool impossible = false;
-    for (const auto& g : groups) {
-      if (g.bytes() > wafer_cap) impossible = true;
-      if (used + g.bytes() > wafer_cap) {
-        ++need;
-        used = 0;
-      }
-      used += g.bytes();
-    }
-    st.min_systems = impossible ? 0 : need;
-  }
+  st.min_systems = infer_layout::min_systems(group_bytes, wafer_cap);
   const bool resident = st.min_systems > 0 && st.min_systems <= o.systems;
   st.placement = resident ? "sram" : "memoryx";
   if (o.fidelity == Fidelity::cycle && !resident)
@@ -592,17 +578,8 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
         // Within 5%, or two cycles for kernels of a few tens of cycles (whole-cycle rounding).
         const bool agrees =
             std::abs(c.ratio - 1.0) <= 0.05 || std::abs(c.cycle_cycles - c.approx_cycles) <= 2;
-        KernelCheckStats k{L.name + " " + c.name,
-                           c.pass,
-                           c.approx_cycles,
-                           c.cycle_cycles,
-                           c.ratio,
-                           agrees,
-                           c.note,
-                           c.approx_link_wavelets,
-                           c.cycle_link_wavelets};
-        off += k.agrees ? 0 : 1;
-        st.kernel_checks.push_back(std::move(k));
+        off += agrees ? 0 : 1;
+        st.kernel_checks.push_back(cycle::to_stats(c, agrees, L.name + " "));
       }
     }
     st.fidelity = "cycle";

@@ -70,6 +70,20 @@ std::vector<std::size_t> split_groups(const std::vector<double>& bytes, int n) {
 }
 
 // Hops between the centres of two regions (XY routing).
+int min_systems(const std::vector<double>& bytes, double capacity) {
+  int need = 1;
+  double used = 0;
+  for (double b : bytes) {
+    if (b > capacity) return 0;
+    if (used + b > capacity) {
+      ++need;
+      used = 0;
+    }
+    used += b;
+  }
+  return need;
+}
+
 double hops_between(const Rect& a, const Rect& b) {
   return std::abs((a.x + 0.5 * a.w) - (b.x + 0.5 * b.w)) + std::abs((a.y + 0.5 * a.h) - (b.y + 0.5 * b.h));
 }

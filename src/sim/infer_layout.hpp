@@ -12,6 +12,10 @@ namespace wafersim::infer_layout {
 // bytes; the first group of every system.
 std::vector<std::size_t> split_groups(const std::vector<double>& bytes, int n);
 
+// Systems that groups of `bytes` need, contiguous groups per system of `capacity` bytes; 0 when
+// one group alone is larger than a system.
+int min_systems(const std::vector<double>& bytes, double capacity);
+
 // Hops between the centres of two regions (XY routing).
 double hops_between(const Rect& a, const Rect& b);
 

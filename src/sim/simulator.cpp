@@ -285,17 +285,9 @@ void add_kernel_checks(const SystemSpec& spec, const ModelSpec& model, RunStats&
   const auto checks = cycle::cross_check_model(spec, model, o);
   int off = 0;
   for (const auto& c : checks) {
-    KernelCheckStats k{c.name,
-                       c.pass,
-                       c.approx_cycles,
-                       c.cycle_cycles,
-                       c.ratio,
-                       std::abs(c.ratio - 1.0) <= 0.10,
-                       c.note,
-                       c.approx_link_wavelets,
-                       c.cycle_link_wavelets};
-    off += k.agrees ? 0 : 1;
-    st.kernel_checks.push_back(std::move(k));
+    const bool agrees = std::abs(c.ratio - 1.0) <= 0.10;
+    off += agrees ? 0 : 1;
+    st.kernel_checks.push_back(cycle::to_stats(c, agrees));
   }
   st.fidelity = "cycle";
   st.notes.push_back(

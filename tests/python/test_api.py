@@ -101,6 +101,18 @@ def test_text_breakdown_and_placement_match_cli(ws, tmp_path):
     assert len(p.stages) == len(r.to_dict()["stages"])
 
 
+def test_energy_matches_cli(ws):
+    args = ["--model", src("models/gptj-6b.yaml"), "--systems", "2", "--batch", "120"]
+    r = ws.run(None, src("models/gptj-6b.yaml"), systems=2, batch=120)
+    assert cli_ok("run", *args, "--energy").decode().endswith(r.energy())
+    e = r.to_dict()["energy"]
+    assert e["units_per_kj"] > 0 and e["system_power_w"] < e["system_power_max_w"]
+    i = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-8b.yaml"))
+    iargs = ["--system", src("configs/cs3.yaml"), "--model", src("models/llama3.1-8b.yaml")]
+    assert cli_ok("infer", *iargs, "--energy").decode().endswith(i.energy())
+    assert set(i.to_dict()["energy"]) == {"decode", "prefill"}
+
+
 def test_graph_matches_cli(ws):
     expected = cli_ok("graph", "--model", src("models/gpt2-small.yaml"), "--format", "json")
     g = ws.graph(src("models/gpt2-small.yaml"))

@@ -28,6 +28,7 @@
 #include "wafersim/compile/kernel_cost.hpp"
 #include "wafersim/graph/layer_graph.hpp"
 #include "wafersim/graph/model_spec.hpp"
+#include "wafersim/results/stats.hpp"
 #include "wafersim/spec/system_spec.hpp"
 
 namespace wafersim::cycle {
@@ -77,6 +78,9 @@ KernelCheck check_elementwise(const SystemSpec& spec, DType dtype, double elems,
 // elementwise ops (forward, backward) in graph order.
 std::vector<KernelCheck> cross_check_model(const SystemSpec& spec, const ModelSpec& model,
                                            const KernelCheckOptions& options = {});
+
+// The check as a report row (results/stats.hpp), named `prefix` + its name.
+KernelCheckStats to_stats(const KernelCheck& check, bool agrees, const std::string& prefix = "");
 
 // Text table: kernel, pass, approx, cycle, ratio, note.
 std::string format_kernel_checks(const std::vector<KernelCheck>& checks);

@@ -181,6 +181,11 @@ class Result:
         """Where the step time goes, per cause and per layer (`wafersim run --breakdown`)."""
         return self._r.breakdown_text()
 
+    def energy(self) -> str:
+        """Energy per step and sample, power per system and the parts (`wafersim run --energy`);
+        "" when the system has no energy: section. The numbers are in to_dict()["energy"]."""
+        return self._r.energy_text()
+
     def trace_json(self) -> str:
         """The timeline as Chrome-trace/Perfetto JSON (run with trace=True; else no events)."""
         return self._r.trace_json()
@@ -343,6 +348,11 @@ class InferResult:
     def breakdown(self) -> str:
         """Every layer's placement and times (`wafersim infer --breakdown`)."""
         return self._r.breakdown_text()
+
+    def energy(self) -> str:
+        """Energy per output token and per prompt token, power per system (`wafersim infer
+        --energy`); "" without an energy: section. The numbers are in to_dict()["energy"]."""
+        return self._r.energy_text()
 
     def trace_json(self) -> str:
         """The timeline as Chrome-trace/Perfetto JSON (infer with trace_rounds > 0; else no events)."""
