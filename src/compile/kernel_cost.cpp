@@ -301,6 +301,12 @@ KernelCost KernelCostModel::gemm_weight_stationary(const GemmShape& shape, doubl
   double sram = 0;
   double fabric = 0;
   double first_token = 0;  // what the first token cannot overlap (below)
+  // Rooted at the region's centre (forward, dX): the slice enters at the middle column and
+  // spreads both ways, the partial sums run down from the top and up from the bottom to the
+  // middle row, whose PE takes both streams: half the hops on each path, twice the wavelets
+  // into the root. The mapping with fewer cycles is the one compiled.
+  bool centred = false;
+  double fabric_centred = 0, first_centred = 0;
   if (pass == GemmPass::grad_weight) {
     // dW[K/R, N/C] += x ⊗ dy: the fp32 gradient accumulator is read and written per FMAC;
     // x arrives along the row, dy down the column.
@@ -321,7 +327,14 @@ KernelCost KernelCostModel::gemm_weight_stationary(const GemmShape& shape, doubl
     // the better of the two, beyond the steady state's max(), is paid once (the cycle engine's
     // decode GEMV runs both: crosscheck/kernel_check.cpp). Later tokens overlap it.
     const double core = std::max(fmac_tok * dense / issue, sram);
-    first_token = std::min(in + std::max(core, out), std::max(in, core) + out) - std::max({core, in, out});
+    const auto first_of = [&](double o) {
+      return std::min(in + std::max(core, o), std::max(in, core) + o) - std::max({core, in, o});
+    };
+    first_token = first_of(out);
+    const double into_root = (r >= 3 ? 2.0 : 1.0) * out;
+    fabric_centred = std::max(in, into_root);
+    first_centred = first_of(into_root);
+    centred = true;  // a candidate; compared below
   }
   const double setup = pe.op_setup_cycles;  // one tensor op per token
   c.compute_cycles = tokens * compute;
@@ -329,9 +342,22 @@ KernelCost KernelCostModel::gemm_weight_stationary(const GemmShape& shape, doubl
   c.fabric_cycles = tokens * fabric;
   c.setup_cycles = tokens * setup;
   // The token front crosses the row; partial sums cross the chain, a data task per PE.
-  c.fill_cycles =
-      (r + col) * spec_.router.hop_latency + r * kDataTaskCycles + spec_.router.turn_penalty + first_token;
+  const double hop = spec_.router.hop_latency;
+  c.fill_cycles = (r + col) * hop + r * kDataTaskCycles + spec_.router.turn_penalty + first_token;
   c.cycles = tokens * (std::max({compute, sram, fabric}) + setup) + c.fill_cycles;
+  if (centred) {
+    const double half_r = std::floor(r / 2), half_c = std::floor(col / 2);
+    const double fill = (half_r + half_c + 1) * hop + (half_r + 1) * kDataTaskCycles +
+                        spec_.router.turn_penalty + first_centred;
+    const double cycles = tokens * (std::max({compute, sram, fabric_centred}) + setup) + fill;
+    centred = cycles < c.cycles * (1 - 1e-12);
+    if (centred) {
+      c.fill_cycles = fill;
+      c.cycles = cycles;
+      c.fabric_cycles = tokens * fabric_centred;
+    }
+  }
+  c.centred_roots = centred;
   c.bound = pick(c.compute_cycles, c.sram_cycles, c.fabric_cycles, c.setup_cycles);
   // Events per token: the token's slice along each row (c - 1 links); then dy down each
   // column (dW) or the fp32 partial sums down the chain (forward, dX).

@@ -111,15 +111,21 @@ GemmPlan plan_gemv(const SystemSpec& spec, DType dtype, const GemmShape& shape, 
   return g;
 }
 
-// Colour `color` on R x C: each row's west-edge PE sends east, every other PE of the row takes a
-// copy (and passes it on).
-void route_row_broadcast(Engine& e, int R, int C, int color) {
-  for (int y = 0; y < R; ++y)
-    if (C > 1) {
-      e.set_route(0, y, color, kRamp, port_bit(kEast));
-      for (int x = 1; x + 1 < C; ++x) e.set_route(x, y, color, kWest, port_bit(kEast) | port_bit(kRamp));
-      e.set_route(C - 1, y, color, kWest, port_bit(kRamp));
-    }
+// Colour `color` on R x C: each row's PE in column `x0` (the west edge by default) sends both
+// ways, every other PE of the row takes a copy (and passes it on outward).
+void route_row_broadcast(Engine& e, int R, int C, int color, int x0 = 0) {
+  if (C <= 1) return;
+  for (int y = 0; y < R; ++y) {
+    e.set_route(
+        x0, y, color, kRamp,
+        static_cast<std::uint8_t>((x0 + 1 < C ? port_bit(kEast) : 0) | (x0 > 0 ? port_bit(kWest) : 0)));
+    for (int x = x0 + 1; x < C; ++x)
+      e.set_route(x, y, color, kWest,
+                  static_cast<std::uint8_t>(port_bit(kRamp) | (x + 1 < C ? port_bit(kEast) : 0)));
+    for (int x = x0 - 1; x >= 0; --x)
+      e.set_route(x, y, color, kEast,
+                  static_cast<std::uint8_t>(port_bit(kRamp) | (x > 0 ? port_bit(kWest) : 0)));
+  }
 }
 
 // What a kernel did on the engine: the last busy cycle + 1, and the wavelets it moved over
@@ -187,38 +193,50 @@ EngineRun simulate(const SystemSpec& spec, const GemmPlan& g, std::uint32_t step
   return run_to_end(e);
 }
 
-// A decode GEMV on the engine (plan_gemv): per token, the row roots (west edge) send the row's
-// slice of the token east (colour 0); the top PE of each column sends its fp32 partial sums down
-// the column (colour 2), and every PE below adds its own and re-sends as a data task
-// (forward_delay cycles); the bottom PE receives the sums. A PE's block is computed in `chunks`
-// parts in one of two orders, whichever is faster (the approx model charges the better one):
-// over N (the whole slice first, each part's sums sent as soon as computed: the stream overlaps
-// the FMACs) or over K (each part of the slice computed as it lands, the sums sent at the end).
-EngineRun simulate_gemv(const SystemSpec& spec, const GemmPlan& g, std::uint32_t tokens) {
+// A decode GEMV on the engine (plan_gemv): per token, the row roots send the row's slice of the
+// token along the row (colour 0); the end PEs of each column send their fp32 partial sums along
+// the column towards its root (colour 1), and every PE between adds its own and re-sends as a
+// data task (forward_delay cycles); the root PE receives the sums. Rooted at the edges (the
+// approx model's default): the west column broadcasts, the chain runs from the top to the bottom
+// row. Rooted at the centre (KernelCost::centred_roots): the middle column broadcasts both ways,
+// two chains run from the top and the bottom to the middle row, whose PE takes both. A PE's
+// block is computed in `chunks` parts in one of two orders, whichever is faster (the approx model
+// charges the better one): over N (the whole slice first, each part's sums sent as soon as
+// computed: the stream overlaps the FMACs) or over K (each part of the slice computed as it
+// lands, the sums sent at the end).
+EngineRun simulate_gemv(const SystemSpec& spec, const GemmPlan& g, std::uint32_t tokens, bool centred) {
   FabricConfig f = fabric_config_from_spec(spec, g.c, g.r);
   f.colors = {{0, Routing::static_routes}, {2, Routing::static_routes}};
   Engine e(f);
   const int R = g.r, C = g.c;
-  route_row_broadcast(e, R, C, 0);
-  for (int x = 0; x < C; ++x)
-    if (R > 1) {
-      e.set_route(x, 0, 1, kRamp, port_bit(kSouth));
-      for (int y = 1; y + 1 < R; ++y) {
-        e.set_route(x, y, 1, kNorth, port_bit(kRamp));
-        e.set_route(x, y, 1, kRamp, port_bit(kSouth));
-      }
-      e.set_route(x, R - 1, 1, kNorth, port_bit(kRamp));
+  const int x0 = centred ? C / 2 : 0;      // the row broadcast's root column
+  const int y0 = centred ? R / 2 : R - 1;  // the chains' root row
+  route_row_broadcast(e, R, C, 0, x0);
+  for (int x = 0; x < C; ++x) {
+    // Rows above the root flow south into it, rows below flow north.
+    for (int y = 0; y < y0; ++y) {
+      if (y > 0) e.set_route(x, y, 1, kNorth, port_bit(kRamp));
+      e.set_route(x, y, 1, kRamp, port_bit(kSouth));
     }
+    for (int y = R - 1; y > y0; --y) {
+      if (y < R - 1) e.set_route(x, y, 1, kSouth, port_bit(kRamp));
+      e.set_route(x, y, 1, kRamp, port_bit(kNorth));
+    }
+    if (y0 > 0) e.set_route(x, y0, 1, kNorth, port_bit(kRamp));
+    if (y0 < R - 1) e.set_route(x, y0, 1, kSouth, port_bit(kRamp));
+  }
   const std::uint32_t wavelets = count32(g.reduce_per_step, "partial-sum wavelets per token");
-  const double in = g.a, core = g.compute, out = wavelets;
+  const std::uint32_t segments = (y0 > 0 ? 1u : 0u) + (y0 < R - 1 ? 1u : 0u);
+  const double in = g.a, core = g.compute, out = static_cast<double>(wavelets) * std::max(1u, segments);
   const bool over_k = std::max(in, core) + out < in + std::max(core, out);
   const std::uint32_t chunks =
-      std::max<std::uint32_t>(1, std::min<std::uint32_t>({8, over_k ? g.a : wavelets, g.compute}));
+      std::max<std::uint32_t>(1, std::min<std::uint32_t>({32, over_k ? g.a : wavelets, g.compute}));
   std::map<int, int> ids;
   for (int y = 0; y < R; ++y)
     for (int x = 0; x < C; ++x) {
-      const bool row_root = x == 0;
-      const int chain = R == 1 ? 0 : (y == 0 ? 1 : (y + 1 == R ? 3 : 2));
+      const bool row_root = x == x0;
+      // 1: a chain's end (sends), 2: inside a chain (forwards), 3: the root (receives).
+      const int chain = R == 1 ? 0 : y == y0 ? 3 : (y == 0 || y == R - 1) ? 1 : 2;
       const int role = (row_root ? 1 : 0) | (chain << 1);
       auto it = ids.find(role);
       if (it == ids.end()) {
@@ -239,7 +257,7 @@ EngineRun simulate_gemv(const SystemSpec& spec, const GemmPlan& g, std::uint32_t
           if (!over_k && chain == 1) p.body.push_back(send(1, part(wavelets)));
         }
         if (over_k && chain == 1) p.body.push_back(send(1, wavelets));
-        if (chain == 3) p.body.push_back(recv(1, wavelets));
+        if (chain == 3) p.body.push_back(recv(1, wavelets * segments));
         p.iterations = tokens;
         p.post.push_back(wait_sent());
         it = ids.emplace(role, e.add_program(std::move(p))).first;
@@ -424,17 +442,24 @@ KernelCheck check_gemv(const SystemSpec& spec, DType dtype, const GemmShape& sha
       model.gemm(shape, samples, rows, cols, GemmPass::forward, GemmMapping::weight_stationary);
   kc.approx_cycles = approx.cycles;
   const GemmPlan g = plan_gemv(spec, dtype, shape, samples * shape.count * shape.m, rows, cols);
-  const EngineRun run = simulate_gemv(spec, g, count32(g.k, "tokens"));
+  const EngineRun run = simulate_gemv(spec, g, count32(g.k, "tokens"), approx.centred_roots);
   kc.cycle_cycles = run.cycles;
   kc.approx_link_wavelets = approx.link_wavelets;
   kc.cycle_link_wavelets = run.link_moves;
   kc.ratio = kc.approx_cycles > 0 ? kc.cycle_cycles / kc.approx_cycles : 0;
-  const double chain = (g.r - 1) * (spec.router.hop_latency + kDataTaskCycles) + std::ceil(g.reduce_per_step);
-  const double row = (g.c - 1) * spec.router.hop_latency + g.a;
+  const bool centred = approx.centred_roots;
+  const int chain_pes = centred ? g.r / 2 : g.r - 1;
+  const int row_hops = centred ? g.c / 2 : g.c - 1;
+  const double chain = chain_pes * (spec.router.hop_latency + kDataTaskCycles) +
+                       (centred && g.r >= 3 ? 2 : 1) * std::ceil(g.reduce_per_step);
+  const double row = row_hops * spec.router.hop_latency + g.a;
   kc.note = fmt::format(
-      "{} x {} PEs, {:.0f} x {:.0f} weights each; row broadcast {:.0f} + chain {:.0f} cycles{}", g.r, g.c,
-      std::ceil(shape.k / g.r), std::ceil(shape.n / g.c), row, chain,
-      std::abs(kc.ratio - 1) <= 0.02 ? "" : "; approx charges the fill as (r + c) x hop + r x data task");
+      "{} x {} PEs, {:.0f} x {:.0f} weights each, rooted at the {}; row broadcast {:.0f} + chain "
+      "{:.0f} cycles{}",
+      g.r, g.c, std::ceil(shape.k / g.r), std::ceil(shape.n / g.c), centred ? "centre" : "edges", row, chain,
+      std::abs(kc.ratio - 1) <= 0.02 ? ""
+      : centred ? "; approx charges the fill as (r/2 + c/2 + 1) x hop + (r/2 + 1) x data task"
+                : "; approx charges the fill as (r + c) x hop + r x data task");
   return kc;
 }
 

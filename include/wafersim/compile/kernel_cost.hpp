@@ -50,6 +50,9 @@ struct KernelCost {
   double sram_write_bytes = 0;  // accumulators, elementwise results
   double link_wavelets = 0;     // wavelets moved over router-to-router links (wavelet-hops)
   double pe_cycles = 0;         // cycles x PEs of the region (the PEs are clocked while it runs)
+  // Weight-stationary forward/dX: the row broadcast and the partial-sum chains rooted at the
+  // region's centre rather than its west and south edges (the faster of the two is compiled).
+  bool centred_roots = false;
   Bound bound = Bound::none;
   KernelCost& operator+=(const KernelCost& o);
   // `n` runs of the same kernel one after another (every count and cycle figure times n).

@@ -146,3 +146,20 @@ TEST_CASE("tiled weight GEMMs recover the columns an N just above the width wast
   // Too few tokens for a second group of full columns: one group.
   CHECK(m.tiled_groups(proj, 1, rows, cols, GemmPass::forward).groups == 1);
 }
+
+TEST_CASE("a centred GEMV halves the fill of the edge-rooted one", "[compile]") {
+  const SystemSpec spec = test::small_spec(256, 256);
+  const KernelCostModel m(spec, DType::fp16);
+  const KernelCost c =
+      m.gemm(GemmShape{1, 1, 8192, 8192}, 1, 256, 256, GemmPass::forward, GemmMapping::weight_stationary);
+  REQUIRE(c.centred_roots);
+  // Edge-rooted: (r + c) x hop + r x data task; centred: (r/2 + c/2 + 1) x hop + (r/2 + 1) x data task,
+  // plus the first token's extra either way.
+  const double hop = spec.router.hop_latency;
+  const double edge_paths = 512 * hop + 256 * kDataTaskCycles;
+  const double centred_paths = 257 * hop + 129 * kDataTaskCycles;
+  CHECK(c.fill_cycles >= centred_paths);
+  CHECK(c.fill_cycles < 0.6 * edge_paths + (c.fill_cycles - centred_paths));
+  // The same link events either way: every PE but the root sends its sums one hop.
+  CHECK(c.link_wavelets == Approx(256.0 * 255 * 16 + 256.0 * 255 * 32));
+}

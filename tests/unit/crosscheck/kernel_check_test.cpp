@@ -187,3 +187,28 @@ TEST_CASE("the engine moves the wavelets the energy model charges: link events a
   CHECK(act.approx_link_wavelets == 0);
   CHECK(act.cycle_link_wavelets == 0);
 }
+
+TEST_CASE("GEMVs rooted at the centre or at the edges: the cheaper is compiled, the engine agrees",
+          "[fabric]") {
+  const SystemSpec spec = test::small_spec(64, 48);
+  const KernelCostModel m(spec, DType::fp16);
+  // One token of a tall GEMV: half the hops on every path beat the root's doubled input.
+  const GemmShape tall{1, 1, 4096, 512};
+  const KernelCost one = m.gemm(tall, 1, 48, 64, GemmPass::forward, GemmMapping::weight_stationary);
+  CHECK(one.centred_roots);
+  // Many tokens of a wide one (2 x 86 weights per PE): the root's 2 x 86 wavelets per token would
+  // exceed the PE's FMAC cycles, so the edges stay.
+  const GemmShape wide{1, 1, 128, 4096};
+  const KernelCost many = m.gemm(wide, 64, 48, 64, GemmPass::forward, GemmMapping::weight_stationary);
+  CHECK_FALSE(many.centred_roots);
+  for (const auto& [shape, tokens] : {std::pair{tall, 1.0}, std::pair{wide, 64.0}, std::pair{tall, 3.0}}) {
+    const KernelCheck k = check_gemv(spec, DType::fp16, shape, tokens, 48, 64, "gemv");
+    INFO(shape.k << " x " << shape.n << ", " << tokens << " token(s): " << k.note << " ratio " << k.ratio);
+    CHECK(k.note.find(
+              m.gemm(shape, tokens, 48, 64, GemmPass::forward, GemmMapping::weight_stationary).centred_roots
+                  ? "rooted at the centre"
+                  : "rooted at the edges") != std::string::npos);
+    CHECK(k.ratio == Approx(1.0).epsilon(0.05));
+    CHECK(k.approx_link_wavelets == Approx(k.cycle_link_wavelets).epsilon(0.001));
+  }
+}
