@@ -34,12 +34,16 @@ int main() {
   fmt::print("  rate:  modelled {:.1f} TFLOP/s ({:.3f} s), measured {:.1f} TFLOP/s ({:.3f} s): {:+.1f}%\n",
              flops / modelled_s / 1e12, modelled_s, measured_tflops, measured_s,
              100 * (measured_s / modelled_s - 1));
-  for (const auto& [what, seconds] :
-       {std::pair{"at the measured time", measured_s}, std::pair{"at the modelled time", modelled_s}}) {
-    // The PEs run the kernel for `seconds` whichever time: scale the PE-cycles to it.
+  // The PEs run the kernel for `seconds` whichever time: the PE-cycles scale to it.
+  const auto at = [&](double seconds) {
     EnergyEvents e = ev;
     e.pe_cycles = ev.pe_cycles * seconds / modelled_s;
-    const EnergyStats st = energy_of(spec, true, e, nodes, seconds, 1);
+    return energy_of(spec, true, e, nodes, seconds, 1);
+  };
+  const EnergyStats at_measured = at(measured_s);
+  for (const auto& [what, seconds] :
+       {std::pair{"at the measured time", measured_s}, std::pair{"at the modelled time", modelled_s}}) {
+    const EnergyStats st = seconds == measured_s ? at_measured : at(seconds);
     fmt::print(
         "  power {}: system {:.2f} kW at the wall, wafer {:.2f} kW; measured {:.2f} kW: x{:.2f} (system), "
         "x{:.2f} (wafer)\n",
@@ -51,16 +55,6 @@ int main() {
     fmt::print("\n");
   }
   fmt::print("  modelled GFLOP/s per W (system, measured time): {:.1f}; measured {:.2f}\n",
-             flops / measured_s / 1e9 /
-                 energy_of(
-                     spec, true,
-                     [&] {
-                       EnergyEvents e = ev;
-                       e.pe_cycles = ev.pe_cycles * measured_s / modelled_s;
-                       return e;
-                     }(),
-                     nodes, measured_s, 1)
-                     .system_power_w,
-             measured_gflops_per_w);
+             flops / measured_s / 1e9 / at_measured.system_power_w, measured_gflops_per_w);
   return 0;
 }

@@ -305,7 +305,7 @@ KernelCost KernelCostModel::gemm_weight_stationary(const GemmShape& shape, doubl
   // spreads both ways, the partial sums run down from the top and up from the bottom to the
   // middle row, whose PE takes both streams: half the hops on each path, twice the wavelets
   // into the root. The mapping with fewer cycles is the one compiled.
-  bool centred = false;
+  const bool can_centre = pass != GemmPass::grad_weight;
   double fabric_centred = 0, first_centred = 0;
   if (pass == GemmPass::grad_weight) {
     // dW[K/R, N/C] += x ⊗ dy: the fp32 gradient accumulator is read and written per FMAC;
@@ -334,7 +334,6 @@ KernelCost KernelCostModel::gemm_weight_stationary(const GemmShape& shape, doubl
     const double into_root = (r >= 3 ? 2.0 : 1.0) * out;
     fabric_centred = std::max(in, into_root);
     first_centred = first_of(into_root);
-    centred = true;  // a candidate; compared below
   }
   const double setup = pe.op_setup_cycles;  // one tensor op per token
   c.compute_cycles = tokens * compute;
@@ -345,19 +344,18 @@ KernelCost KernelCostModel::gemm_weight_stationary(const GemmShape& shape, doubl
   const double hop = spec_.router.hop_latency;
   c.fill_cycles = (r + col) * hop + r * kDataTaskCycles + spec_.router.turn_penalty + first_token;
   c.cycles = tokens * (std::max({compute, sram, fabric}) + setup) + c.fill_cycles;
-  if (centred) {
+  if (can_centre) {
     const double half_r = std::floor(r / 2), half_c = std::floor(col / 2);
     const double fill = (half_r + half_c + 1) * hop + (half_r + 1) * kDataTaskCycles +
                         spec_.router.turn_penalty + first_centred;
     const double cycles = tokens * (std::max({compute, sram, fabric_centred}) + setup) + fill;
-    centred = cycles < c.cycles * (1 - 1e-12);
-    if (centred) {
+    if (cycles < c.cycles * (1 - 1e-12)) {
+      c.centred_roots = true;
       c.fill_cycles = fill;
       c.cycles = cycles;
       c.fabric_cycles = tokens * fabric_centred;
     }
   }
-  c.centred_roots = centred;
   c.bound = pick(c.compute_cycles, c.sram_cycles, c.fabric_cycles, c.setup_cycles);
   // Events per token: the token's slice along each row (c - 1 links); then dy down each
   // column (dW) or the fp32 partial sums down the chain (forward, dX).

@@ -22,6 +22,8 @@ double pipelined_bytes_per_param(const TrainingSpec& t) {
   return working + master + grad + optimizer;
 }
 
+double optimizer_ops_per_param(const TrainingSpec& t) { return t.optimizer == "sgd" ? 3.0 : 12.0; }
+
 std::vector<StageDemand> pipeline_demands(const LayerGraph& graph, const KernelCostModel& cost,
                                           const TrainingSpec& training) {
   const auto groups = graph.groups();
@@ -224,7 +226,7 @@ PipelinePlan plan_pipelined(const SystemSpec& spec, const ModelSpec& model, cons
     }
   }
   plan.max_link_bytes_per_sample = plan.links.max_load();
-  const double opt_ops = model.training.optimizer == "sgd" ? 3.0 : 12.0;  // per parameter
+  const double opt_ops = optimizer_ops_per_param(model.training);
   for (std::size_t s = 0; s < demands.size(); ++s) {
     Stage st;
     st.demand = demands[s];

@@ -2,7 +2,6 @@
 // when the system file models energy.
 #include <fmt/format.h>
 
-#include <cmath>
 #include <iterator>
 
 #include "wafersim/core/units.hpp"

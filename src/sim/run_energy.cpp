@@ -56,9 +56,8 @@ EnergyStats pipe_energy(const SystemSpec& spec, const ModelSpec& model, const Pi
   }
   // The on-wafer optimizer once per batch: its ops on every parameter, which reads and writes
   // the parameter's whole state (working copy, master, gradient, moments) in SRAM.
-  const double opt_ops = model.training.optimizer == "sgd" ? 3.0 : 12.0;  // as map/pipeline_plan.cpp
   const double state = pipelined_bytes_per_param(model.training);
-  ev.elem_ops += static_cast<double>(params) * opt_ops;
+  ev.elem_ops += static_cast<double>(params) * optimizer_ops_per_param(model.training);
   ev.sram_read_bytes += static_cast<double>(params) * state;
   ev.sram_write_bytes += static_cast<double>(params) * state;
   // Activations and gradients between stages: bytes per sample on every mesh link.

@@ -63,6 +63,8 @@ struct PipelinePlan {
 // Bytes per parameter kept in SRAM in pipelined mode: fp16 working copy + fp32 master +
 // fp32 gradient accumulator + optimizer state (Adam: two fp32 moments).
 double pipelined_bytes_per_param(const TrainingSpec& t);
+// Elementwise ops of the on-wafer optimizer per parameter and step (SGD 3, Adam 12).
+double optimizer_ops_per_param(const TrainingSpec& t);
 
 // The demand of each layer group (no placement yet). `stages` = number of groups.
 std::vector<StageDemand> pipeline_demands(const LayerGraph& graph, const KernelCostModel& cost,
