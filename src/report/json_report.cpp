@@ -73,6 +73,11 @@ nlohmann::ordered_json json_report(const RunStats& s) {
   j["utilization"] = {{"compute", u.compute}, {"fabric", u.fabric}, {"io", u.io},
                       {"memoryx", u.memoryx}, {"swarmx", u.swarmx}, {"input", u.input}};
   j["breakdown"] = breakdown_json(s.breakdown, true);
+  if (const auto& b = s.step_boundary; b.present)
+    j["step_boundary"] = {{"reduce_s", b.reduce_s},          {"update_s", b.update_s},
+                          {"broadcast_s", b.broadcast_s},    {"chain_s", b.chain_s},
+                          {"overhead_s", b.overhead_s},      {"exposed_s", b.exposed_s},
+                          {"swarmx_levels", b.swarmx_levels}};
   j["sram_per_tile_bytes"] = {
       {"min", s.sram.min}, {"mean", s.sram.mean}, {"max", s.sram.max}, {"capacity", s.sram.capacity}};
   auto& layers = j["layers"] = nlohmann::ordered_json::array();

@@ -61,6 +61,19 @@ std::string format_text_report(const RunStats& s) {
   fmt::format_to(out, "  compute {}  fabric {}  io {}  memoryx {}  swarmx {}  input {}\n", pct(u.compute),
                  pct(u.fabric), pct(u.io), pct(u.memoryx), pct(u.swarmx), pct(u.input));
   fmt::format_to(out, "\nBottleneck: {} ({})\n", s.bottleneck, s.bottleneck_reason);
+  if (const auto& b = s.step_boundary; b.present) {
+    fmt::format_to(out,
+                   "Step boundary: last gradient into MemoryX +{}, updated +{}, first weights back +{} "
+                   "({} SwarmX level{} each way): {} chain, ",
+                   format_time(Seconds(b.reduce_s)), format_time(Seconds(b.update_s)),
+                   format_time(Seconds(b.broadcast_s)), b.swarmx_levels, b.swarmx_levels == 1 ? "" : "s",
+                   format_time(Seconds(b.chain_s)));
+    if (b.exposed_s > 0)
+      fmt::format_to(out, "{} of it beyond the {} host overhead\n", format_time(Seconds(b.exposed_s)),
+                     format_time(Seconds(b.overhead_s)));
+    else
+      fmt::format_to(out, "hidden under the {} host overhead\n", format_time(Seconds(b.overhead_s)));
+  }
 
   if (!s.stages.empty()) {
     fmt::format_to(out, "\nPipeline stages (placement: {}; max mesh link utilization {})\n",

@@ -17,6 +17,8 @@ void finish_breakdown(Breakdown& b, double step_s, const std::string& weight_pat
 
 void ws_breakdown(const ClusterResult& res, const WsPlan& plan, int measured_steps,
                   const std::string& weight_path, RunStats& st);
+// The chain at the last simulated step boundary (RunStats::step_boundary).
+StepBoundary ws_step_boundary(const ClusterResult& res, const ClusterConfig& cc, double overhead_s);
 Timeline ws_trace(const ClusterResult& res, const WsPlan& plan, int trace_steps);
 // Sizes the per-tile maps of `out` to the whole grid, every tile "no data" (NaN).
 void init_tile_maps(const SystemSpec& spec, RunStats& out);

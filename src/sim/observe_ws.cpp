@@ -12,6 +12,38 @@
 
 namespace wafersim::detail {
 
+StepBoundary ws_step_boundary(const ClusterResult& res, const ClusterConfig& cc, double overhead_s) {
+  StepBoundary sb;
+  const int s = cc.steps - 1;  // the boundary between steps s - 1 and s
+  const auto& tl = res.cs2.front();
+  const long long first =
+      static_cast<long long>(s) * cc.micro_batches * 2 * static_cast<long long>(cc.layers.size());
+  if (s < 1 || res.step_end_s.size() < static_cast<std::size_t>(s) ||
+      tl.weights_ready.size() <= static_cast<std::size_t>(first) ||
+      tl.kernels.size() <= static_cast<std::size_t>(first))
+    return sb;
+  // The step's last gradient is of layer 0, the next step's first weights too.
+  double grad_in = -1, updated = -1;
+  for (const auto& g : res.memoryx.grads_in)
+    if (g.id == s - 1 && g.layer == 0) grad_in = g.t1;
+  for (const auto& o : res.memoryx.optimizer)
+    if (o.id == s - 1 && o.layer == 0) updated = o.t1;
+  if (grad_in < 0 || updated < 0) return sb;
+  const double end = res.step_end_s[static_cast<std::size_t>(s - 1)];
+  const double back = tl.weights_ready[static_cast<std::size_t>(first)];
+  sb.present = true;
+  sb.reduce_s = std::max(0.0, grad_in - end);
+  sb.update_s = std::max(0.0, updated - std::max(grad_in, end));
+  sb.broadcast_s = std::max(0.0, back - std::max(updated, end));
+  sb.chain_s = std::max(0.0, back - end);
+  sb.overhead_s = overhead_s;
+  // Below a nanosecond is the rounding of SystemC time (picoseconds), not a wait.
+  const double exposed = tl.kernels[static_cast<std::size_t>(first)].t0 - end - overhead_s;
+  sb.exposed_s = exposed > 1e-9 ? exposed : 0.0;
+  sb.swarmx_levels = res.swarmx_levels;
+  return sb;
+}
+
 namespace {
 
 double clip(double t0, double t1, double a, double b) { return overlap(t0, t1, a, b); }

@@ -267,6 +267,7 @@ RunStats simulate_weight_streaming(const SystemSpec& spec, const ModelSpec& mode
                           : path.bound == Bound::swarmx ? "SwarmX NICs (swarmx.nic_bandwidth, swarmx.lanes)"
                                                         : "MemoryX bandwidth (memoryx.bandwidth)";
   ws_breakdown(res, plan, measured, path_name, st);
+  st.step_boundary = ws_step_boundary(res, cc, cc.step_overhead_s.value);
   st.energy = ws_energy(spec, model, plan, cc, res, st);
   if (opt.trace) st.timeline = ws_trace(res, plan, opt.trace_steps);
   if (opt.tile_maps) ws_tile_maps(spec, tiles, st, st);

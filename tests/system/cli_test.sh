@@ -22,6 +22,26 @@ for key in schema_version mode systems batch seq step_time_s samples_per_s token
 done
 if grep -q '"mode": "weight-streaming"' "$tmp/a.json" && grep -q '"systems": 2' "$tmp/a.json"; then ok
 else bad "JSON mode/systems wrong"; fi
+# the step boundary (weight streaming): text line and JSON section; with no host overhead the
+# chain is what the wafer waits for, and 192 systems (4 SwarmX levels) make it longer than 1
+expect 0 "Step boundary: last gradient into MemoryX" run --model "$root/models/gpt3-1.3b.yaml" --batch 85
+for key in step_boundary reduce_s update_s broadcast_s chain_s exposed_s swarmx_levels; do
+  if grep -q "\"$key\"" "$tmp/a.json"; then ok; else bad "JSON lacks key $key"; fi
+done
+chain() {
+  "$bin" run --model "$root/models/gpt3-1.3b.yaml" --systems "$1" --batch "$2" \
+    --set calibration.step_overhead=0 -q --json - | /usr/bin/python3 -c '
+import json, sys
+b = json.load(sys.stdin)["step_boundary"]
+assert abs(b["exposed_s"] - b["chain_s"]) < 1e-6, b
+print("%.9f %d" % (b["chain_s"], b["swarmx_levels"]))'
+}
+c1="$(chain 1 85)"; c192="$(chain 192 16320)"
+if [ "${c1#* }" = 1 ] && [ "${c192#* }" = 4 ] && \
+  /usr/bin/python3 -c "import sys; sys.exit(0 if float('${c192% *}') > float('${c1% *}') > 0 else 1)"; then ok
+else bad "step boundary chain: 1 system '$c1', 192 systems '$c192'"; fi
+if "$bin" run --model "$root/models/bert-large.yaml" --mode pipelined --batch 64 --seq 128 --json - -q 2>/dev/null |
+  grep -q '"step_boundary"'; then bad "pipelined JSON has a step_boundary"; else ok; fi
 # JSON to stdout is only JSON
 out="$("$bin" run --model "$root/models/gpt2-small.yaml" --json - 2>/dev/null)"
 if [ "${out:0:1}" = "{" ]; then ok; else bad "--json - does not print JSON first"; fi

@@ -46,6 +46,21 @@ struct Breakdown {
   }
 };
 
+// Weight streaming: the chain at a step boundary that overlap cannot hide. The next step's
+// first layer needs this step's update of it, and that layer's gradient is the last one out:
+// the gradient is reduced through the SwarmX tree into MemoryX, updated, and its weights are
+// broadcast back down the tree. Seconds, measured on CS-2 0 at the last simulated boundary.
+struct StepBoundary {
+  bool present = false;
+  double reduce_s = 0;     // end of the step's last kernel .. the last gradient is in MemoryX
+  double update_s = 0;     // .. MemoryX has updated that layer
+  double broadcast_s = 0;  // .. the next step's first weights are on the wafer
+  double chain_s = 0;      // the three together
+  double overhead_s = 0;   // host/runtime time per step, which runs beside the chain
+  double exposed_s = 0;    // the boundary's wafer idle time beyond the host overhead
+  int swarmx_levels = 0;   // tree levels each way
+};
+
 struct LayerStats {
   std::string name;
   std::uint64_t params = 0;
@@ -138,7 +153,8 @@ struct RunStats {
   double max_link_utilization = 0;
   std::vector<KernelCheckStats> kernel_checks;  // --fidelity cycle
   Breakdown breakdown;
-  EnergyStats energy;  // when the system file has an energy: section
+  StepBoundary step_boundary;  // weight streaming only
+  EnergyStats energy;          // when the system file has an energy: section
   std::vector<std::string> notes;
 
   // Not part of the JSON report: artifacts for --trace and --heatmap when asked for.
