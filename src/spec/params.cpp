@@ -160,9 +160,9 @@ const std::vector<ParamDecl> kParams = {
      "2048"},
 
     {"sim.stream_chunk", WS_FIELD(sim.stream_chunk), kPositive,
-     "unit in which each hop stores and forwards weight, gradient and input streams (simulator setting, "
-     "optional)",
-     "32 MiB"},
+     "unit in which each MemoryX, SwarmX and I/O hop stores and forwards weight, gradient and input "
+     "streams (a forwarding buffer; optional)",
+     "1 MiB"},
     {"sim.weight_buffers", WS_FIELD(sim.weight_buffers), kPositive,
      "layers of weights buffered on the wafer (simulator setting, optional)", "2"},
 };

@@ -60,7 +60,7 @@ TEST_CASE("configs/cs2.yaml loads with the WSE-2 numbers", "[spec]") {
   CHECK(s.calibration.step_overhead.value == Approx(0.08));  // scripts/calibrate.py --write
   CHECK(s.map.strategy == "auto");
   CHECK(s.map.tile_reserve.value == 0u);
-  CHECK(s.sim.stream_chunk.value == 32u * 1024 * 1024);
+  CHECK(s.sim.stream_chunk.value == 1u * 1024 * 1024);
   CHECK(s.sim.weight_buffers == 2);
   CHECK(s.energy.present);
   CHECK(s.energy.fmac.value == Approx(0.30e-12));
@@ -163,7 +163,7 @@ TEST_CASE("optional parameters take their declared defaults", "[spec]") {
   CHECK(s.wafer.dies_x == 1);
   CHECK(s.calibration.compute_efficiency == 1.0);
   CHECK(s.map.strategy == "auto");
-  CHECK(s.sim.stream_chunk.value == 32u * 1024 * 1024);
+  CHECK(s.sim.stream_chunk.value == 1u * 1024 * 1024);
   CHECK(s.sim.weight_buffers == 2);
 }
 
