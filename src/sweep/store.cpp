@@ -50,6 +50,10 @@ const std::vector<std::pair<std::string, std::string>>& metric_map() {
       {"sram.capacity", "/sram_per_tile_bytes/capacity"},
       {"placement_strategy", "/placement_strategy"},
       {"max_link_utilization", "/max_link_utilization"},
+      // Weight streaming's step boundary (docs/observability.md): the chain and what of it the
+      // host overhead does not hide.
+      {"step_boundary_chain_s", "/step_boundary/chain_s"},
+      {"step_boundary_exposed_s", "/step_boundary/exposed_s"},
       // Inference points (`command: infer`).
       {"prompt", "/prompt"},
       {"generate", "/generate"},

@@ -43,6 +43,11 @@ check '[ "$(q "$tmp/t.sqlite" "select count(*) from points where status = '"'err
 check 'grep -q "Pareto front" <<<"$out"' "no Pareto front printed"
 check '[ "$(wc -l < "$tmp/t.csv")" = 11 ] && head -1 "$tmp/t.csv" | grep -q "samples_per_s.*pareto"' "CSV wrong"
 check '[ "$(q "$tmp/t.sqlite" "pragma integrity_check")" = ok ]' "integrity_check"
+# weight-streaming points carry the step boundary, pipelined ones leave it empty
+check '[ "$(q "$tmp/t.sqlite" "select count(*) from points where run_mode = '"'weight-streaming'"' and step_boundary_chain_s > 0 and step_boundary_exposed_s >= 0")" = 4 ]' \
+  "weight-streaming points lack step_boundary_chain_s"
+check '[ "$(q "$tmp/t.sqlite" "select count(*) from points where run_mode = '"'pipelined'"' and step_boundary_chain_s is not null")" = 0 ]' \
+  "pipelined points have a step_boundary_chain_s"
 check '[ "$(q "$tmp/t.sqlite" "pragma journal_mode")" = wal ]' "journal mode not WAL"
 
 # --- re-run: nothing recomputed
