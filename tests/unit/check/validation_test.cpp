@@ -32,6 +32,24 @@ TEST_CASE("the validation summary gives mean, median and max absolute error and 
   CHECK(summarize_validation({}).cases == 0);
 }
 
+TEST_CASE("cases held out of the calibration are summarised apart, in text and JSON", "[check]") {
+  std::vector<ValidationResult> rs = {result(0.10), result(-0.20), result(0.30), result(0.50)};
+  for (auto& r : rs) r.c.calibration = true;
+  rs[2].c.calibration = false;
+  rs[3].c.calibration = false;
+  const std::string text = format_validation_table(rs, false);
+  CHECK(text.find("over 4 case(s): mean absolute error 27.5%") != std::string::npos);
+  CHECK(
+      text.find("held out of the calibration (2 case(s) with calibration: false): mean absolute error 40.0%, "
+                "max 50.0%, bias +40.0%") != std::string::npos);
+  const std::string json = format_validation_json(rs);
+  CHECK(json.find("\"held_out\"") != std::string::npos);
+  // All fitted, or none: no held-out line.
+  for (auto& r : rs) r.c.calibration = true;
+  CHECK(format_validation_table(rs, false).find("held out") == std::string::npos);
+  CHECK(format_validation_json(rs).find("held_out") == std::string::npos);
+}
+
 TEST_CASE("every shipped validation case names its source, system and date", "[check]") {
   const Validation v = load_validation(WAFERSIM_SOURCE_DIR "/bench/validation.yaml");
   CHECK(v.cases.size() >= 7);
