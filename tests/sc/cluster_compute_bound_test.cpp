@@ -1,31 +1,16 @@
 // One SystemC run per process: a compute-bound cluster whose step time has a closed form.
 #include <catch2/catch.hpp>
 
+#include "test_cluster.hpp"
 #include "wafersim/system/cluster.hpp"
 
 using namespace wafersim;
 
 TEST_CASE("compute-bound weight streaming: step = sum of kernels + update bubble", "[sc]") {
-  ClusterConfig c;
-  c.systems = 1;
+  // 1 MB of weights: ~7 us at 150 GB/s, hidden behind 1 ms kernels.
+  ClusterConfig c = test::small_cluster(1, 4, {1e6, 1e-3, 2e-3, 1e-4});
   c.steps = 4;
   c.micro_batches = 2;
-  for (int i = 0; i < 4; ++i) {
-    ClusterLayer l;
-    l.name = "l" + std::to_string(i);
-    l.weight_bytes = 1e6;  // 1 MB: ~7 us at 150 GB/s, hidden behind 1 ms kernels
-    l.grad_bytes = 1e6;
-    l.forward_s = Seconds(1e-3);
-    l.backward_s = Seconds(2e-3);
-    l.optimizer_s = Seconds(1e-4);
-    c.layers.push_back(l);
-  }
-  c.memoryx = {BytesPerSecond(150e9), Seconds(1e-6)};
-  c.swarmx = {BytesPerSecond(150e9), Seconds(1e-6)};
-  c.io = {BytesPerSecond(150e9), Seconds(1e-6)};
-  c.input = {BytesPerSecond(50e9), Seconds(1e-6)};
-  c.input_bytes_per_micro = 1e5;
-  c.chunk_bytes = 1 << 20;
   const ClusterResult r = run_cluster(c);
   REQUIRE(r.step_end_s.size() == 4u);
   const double kernels = 2 * 4 * 3e-3;  // micro-batches x layers x (fwd + bwd)

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "sim/observe.hpp"
+#include "test_cluster.hpp"
 #include "wafersim/system/cluster.hpp"
 
 using namespace wafersim;
@@ -11,26 +12,8 @@ using namespace wafersim;
 namespace {
 
 ClusterConfig cluster(int systems, double overhead_s) {
-  ClusterConfig c;
-  c.systems = systems;
-  c.steps = 3;
-  c.micro_batches = 1;
-  for (int i = 0; i < 4; ++i) {
-    ClusterLayer l;
-    l.name = "l" + std::to_string(i);
-    l.weight_bytes = 30e6;  // 0.2 ms at 150 GB/s per hop
-    l.grad_bytes = 30e6;
-    l.forward_s = Seconds(1e-3);
-    l.backward_s = Seconds(2e-3);
-    l.optimizer_s = Seconds(5e-4);
-    c.layers.push_back(l);
-  }
-  c.memoryx = {BytesPerSecond(150e9), Seconds(1e-6)};
-  c.swarmx = {BytesPerSecond(150e9), Seconds(1e-6)};
-  c.io = {BytesPerSecond(150e9), Seconds(1e-6)};
-  c.input = {BytesPerSecond(50e9), Seconds(1e-6)};
-  c.input_bytes_per_micro = 1e5;
-  c.chunk_bytes = 1 << 20;
+  // 30 MB per layer: 0.2 ms at 150 GB/s per hop.
+  ClusterConfig c = test::small_cluster(systems, 4, {30e6, 1e-3, 2e-3, 5e-4});
   c.step_overhead_s = Seconds(overhead_s);
   return c;
 }

@@ -1,31 +1,15 @@
 // One SystemC run per process: 16 systems whose step is bound by the CS-2 I/O ports.
 #include <catch2/catch.hpp>
 
+#include "test_cluster.hpp"
 #include "wafersim/system/cluster.hpp"
 
 using namespace wafersim;
 
 TEST_CASE("I/O-bound weight streaming on a 16-system SwarmX tree", "[sc]") {
-  ClusterConfig c;
-  c.systems = 16;
-  c.steps = 3;
-  c.micro_batches = 1;
+  // 1.2 GB per layer: 8 ms on a 150 GB/s port, the slowest link on the path.
+  ClusterConfig c = test::small_cluster(16, 3, {1.2e9, 1e-3, 1e-3, 1e-3}, 300e9, 300e9, 150e9);
   c.fanout = 4;
-  for (int i = 0; i < 3; ++i) {
-    ClusterLayer l;
-    l.name = "l" + std::to_string(i);
-    l.weight_bytes = 1.2e9;  // 8 ms on a 150 GB/s port
-    l.grad_bytes = 1.2e9;
-    l.forward_s = Seconds(1e-3);
-    l.backward_s = Seconds(1e-3);
-    l.optimizer_s = Seconds(1e-3);
-    c.layers.push_back(l);
-  }
-  c.memoryx = {BytesPerSecond(300e9), Seconds(1e-6)};
-  c.swarmx = {BytesPerSecond(300e9), Seconds(1e-6)};
-  c.io = {BytesPerSecond(150e9), Seconds(1e-6)};  // the slowest link on the path
-  c.input = {BytesPerSecond(50e9), Seconds(1e-6)};
-  c.input_bytes_per_micro = 1e5;
   c.chunk_bytes = 32 << 20;
   const ClusterResult r = run_cluster(c);
   CHECK(r.swarmx_nodes == 5);  // 4 leaves + the root
