@@ -11,6 +11,13 @@ expect 0 "streamed from MemoryX" infer --model "$root/models/llama3.1-70b.yaml" 
 expect 0 "--systems 4 keeps them resident" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3"
 expect 0 "block79" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" --systems 4 --breakdown
 expect 0 "tokens/s" infer --model "$root/models/hf/mistral-7b.json" --system "$cs3" --batch 8
+# the issue's command: Llama 3.1 70B as an HF config.json on 4 CS-3s, the same figures as the native YAML
+hf="$("$bin" infer --model "$root/models/hf/llama-3.1-70b.json" --system "$cs3" --systems 4 --batch 1 --json - |
+  grep -E '"(tokens_per_s_per_user|ttft_s|tpot_s)"')"
+native="$("$bin" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" --systems 4 --batch 1 --json - |
+  grep -E '"(tokens_per_s_per_user|ttft_s|tpot_s)"')"
+if [ -n "$hf" ] && [ "$hf" = "$native" ]; then ok; else bad "HF llama-3.1-70b.json differs from the YAML: '$hf' vs '$native'"; fi
+for s in 8b 405b; do expect 0 "parameters" graph --model "$root/models/hf/llama-3.1-$s.json"; done
 expect 0 "tokens/s" infer --model "$root/models/llama-7b.yaml" --batch 4 --prompt 1024 --generate 512
 expect 0 "tokens/s" infer   # built-in defaults: GPT-2 small on the built-in CS-2
 
