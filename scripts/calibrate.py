@@ -143,6 +143,14 @@ def main():
     print("neutral (1.0, 0 s): " + summary([neutral_errs[n] for n in names]))
     print("in-sample:          " + summary([at[(eff, over)][n] for n in names]))
     print("leave-one-out:      " + summary(loo))
+    held = [c["name"] for c in neutral["cases"] if c["ran"] and c["name"] not in names]
+    if held:
+        print()
+        print("held out of the fit (calibration: false), predicted at the fitted values:")
+        for n in held:
+            print("%-66s %+8.1f%% %+8.1f%%" % (n[:66], 100 * (math.exp(neutral_errs[n]) - 1),
+                                             100 * (math.exp(at[(eff, over)][n]) - 1)))
+        print("held out:           " + summary([at[(eff, over)][n] for n in held]))
 
     if args.write:
         for path in configs_of(neutral, names, case_args()):

@@ -97,6 +97,21 @@ py::dict utilization(const RunStats& s) {
   return d;
 }
 
+// Weight streaming's step boundary (docs/observability.md); None in pipelined mode.
+py::object step_boundary(const RunStats& s) {
+  const auto& b = s.step_boundary;
+  if (!b.present) return py::none();
+  py::dict d;
+  d["reduce_s"] = b.reduce_s;
+  d["update_s"] = b.update_s;
+  d["broadcast_s"] = b.broadcast_s;
+  d["chain_s"] = b.chain_s;
+  d["overhead_s"] = b.overhead_s;
+  d["exposed_s"] = b.exposed_s;
+  d["swarmx_levels"] = b.swarmx_levels;
+  return d;
+}
+
 struct RunArgs {
   int systems = 1;
   std::optional<int> batch, seq, steps;
@@ -441,6 +456,7 @@ allow_unmodelled: ONNX ops the simulator does not model run at zero cost (with a
       .def_property_readonly("batch", [](const PyResult& r) { return r.stats->batch; })
       .def_property_readonly("seq", [](const PyResult& r) { return r.stats->seq; })
       .def_property_readonly("utilization", [](const PyResult& r) { return utilization(*r.stats); })
+      .def_property_readonly("step_boundary", [](const PyResult& r) { return step_boundary(*r.stats); })
       .def_property_readonly("json", [](const PyResult& r) { return r.json; })
       .def("text", [](const PyResult& r) { return format_text_report(*r.stats); })
       .def("breakdown_text", [](const PyResult& r) { return format_breakdown(*r.stats); })

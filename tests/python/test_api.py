@@ -59,6 +59,7 @@ def test_report_equals_cli_json(ws, name, args, call):
     assert r.samples_per_s == d["samples_per_s"]
     assert r.bottleneck == d["bottleneck"]
     assert r.utilization == d["utilization"]
+    assert r.step_boundary == d.get("step_boundary")  # None in pipelined mode
 
 
 def test_a_b_a_in_one_process_equal_fresh_processes(ws, tmp_path):
