@@ -156,6 +156,12 @@ class Result:
         return self._r.utilization
 
     @property
+    def step_boundary(self) -> Optional[Dict[str, float]]:
+        """Weight streaming: the chain at a step boundary no overlap hides (reduce_s, update_s,
+        broadcast_s, chain_s, overhead_s, exposed_s, swarmx_levels); None in pipelined mode."""
+        return self._r.step_boundary
+
+    @property
     def layers(self):
         """Per-layer figures of the report (DataFrame, or list of dicts without pandas)."""
         return _table(self.to_dict().get("layers", []))
