@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -154,12 +155,16 @@ ValidationSummary summarize_validation(const std::vector<ValidationResult>& rs) 
 }
 
 namespace {
-// The cases not used to fit the calibration parameters (calibration: false).
-std::vector<ValidationResult> held_out(const std::vector<ValidationResult>& rs) {
+// The summary of the cases not used to fit the calibration parameters (calibration: false),
+// when some are held out and some are not, and one of them ran.
+std::optional<ValidationSummary> held_out_summary(const std::vector<ValidationResult>& rs) {
   std::vector<ValidationResult> h;
   for (const auto& r : rs)
     if (!r.c.calibration) h.push_back(r);
-  return h;
+  if (h.empty() || h.size() == rs.size()) return std::nullopt;
+  const ValidationSummary x = summarize_validation(h);
+  if (x.cases == 0) return std::nullopt;
+  return x;
 }
 }  // namespace
 
@@ -196,14 +201,11 @@ std::string format_validation_table(const std::vector<ValidationResult>& rs, boo
   if (s.banded > 0)
     o += fmt::format("published figure inside its band in {} of {} case(s); median band half-width {:.1f}%\n",
                      s.inside, s.banded, 100 * s.median_half_width);
-  if (const auto h = held_out(rs); h.size() < rs.size() && !h.empty()) {
-    const ValidationSummary x = summarize_validation(h);
-    if (x.cases > 0)
-      o += fmt::format(
-          "held out of the calibration ({} case(s) with calibration: false): mean absolute error {:.1f}%, "
-          "max {:.1f}%, bias {:+.1f}%\n",
-          x.cases, 100 * x.mean_abs, 100 * x.max_abs, 100 * x.bias);
-  }
+  if (const auto x = held_out_summary(rs))
+    o += fmt::format(
+        "held out of the calibration ({} case(s) with calibration: false): mean absolute error {:.1f}%, "
+        "max {:.1f}%, bias {:+.1f}%\n",
+        x->cases, 100 * x->mean_abs, 100 * x->max_abs, 100 * x->bias);
   return o;
 }
 
@@ -241,14 +243,12 @@ std::string format_validation_json(const std::vector<ValidationResult>& rs) {
     j["cases_inside_band"] = s.inside;
     j["median_band_half_width"] = s.median_half_width;
   }
-  if (const auto h = held_out(rs); h.size() < rs.size() && !h.empty()) {
-    const ValidationSummary x = summarize_validation(h);
-    j["held_out"] = {{"cases_ran", x.cases},
-                     {"mean_abs_error", x.mean_abs},
-                     {"median_abs_error", x.median_abs},
-                     {"max_abs_error", x.max_abs},
-                     {"bias", x.bias}};
-  }
+  if (const auto x = held_out_summary(rs))
+    j["held_out"] = {{"cases_ran", x->cases},
+                     {"mean_abs_error", x->mean_abs},
+                     {"median_abs_error", x->median_abs},
+                     {"max_abs_error", x->max_abs},
+                     {"bias", x->bias}};
   return j.dump(2) + "\n";
 }
 
