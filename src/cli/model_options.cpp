@@ -23,7 +23,7 @@ ParsedSystemSpec SystemArgs::parsed() const {
 
 SystemSpec SystemArgs::spec() const { return parsed().with(overrides()); }
 
-void add_model_options(CLI::App& app, ModelArgs& a, bool with_batch, bool with_seq) {
+void add_model_options(CLI::App& app, ModelArgs& a, bool with_batch, bool with_seq, bool with_micro_batch) {
   app.add_option("--model", a.model, "Model file (default: built-in models/gpt2-small.yaml)");
   app.add_option("--model-format", a.load.format,
                  "Model file format: auto | native | modelzoo | huggingface | onnx")
@@ -35,6 +35,11 @@ void add_model_options(CLI::App& app, ModelArgs& a, bool with_batch, bool with_s
   if (with_seq)
     app.add_option("--seq", a.over.seq,
                    "Sequence length, >= 1 (default: the model file's; the report says which)");
+  if (with_micro_batch)
+    app.add_option("--micro-batch", a.over.micro_batch,
+                   "Weight streaming: samples per micro-batch per system: auto (the largest that fits), "
+                   "none (the whole share at once), explore (the shortest estimated step) or N "
+                   "(default: the model file's micro_batch_size, else auto)");
 }
 
 ModelSpec ModelArgs::spec() const {
@@ -54,6 +59,13 @@ void apply_model_overrides(ModelSpec& model, const ModelOverrides& o) {
   if (o.seq) {
     model.training.seq = *o.seq;
     model.training.seq_source = "--seq";
+  }
+  if (o.micro_batch) {
+    MicroBatchSetting m;
+    if (!parse_micro_batch(*o.micro_batch, m))
+      throw UsageError(fmt::format("--micro-batch {}: expected {}", *o.micro_batch, kMicroBatchExpected));
+    m.source = "--micro-batch";
+    model.training.micro_batch = m;
   }
 }
 

@@ -17,6 +17,7 @@ namespace wafersim::cli {
 struct ModelOverrides {
   std::optional<int> batch;
   std::optional<int> seq;
+  std::optional<std::string> micro_batch;  // auto | none | explore | N (weight streaming)
 };
 
 struct SystemArgs {
@@ -39,7 +40,9 @@ struct ModelArgs {
 };
 // `with_batch` false for commands that look at one sample (graph); `with_seq` false for
 // commands with lengths of their own (infer: --prompt, --generate).
-void add_model_options(CLI::App& app, ModelArgs& a, bool with_batch = true, bool with_seq = true);
+// `with_micro_batch` adds --micro-batch (run).
+void add_model_options(CLI::App& app, ModelArgs& a, bool with_batch = true, bool with_seq = true,
+                       bool with_micro_batch = false);
 
 // Checks the given values (a UsageError naming the option) and applies them to the model;
 // --seq becomes the model's seq_source.

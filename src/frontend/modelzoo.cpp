@@ -283,6 +283,67 @@ std::string optimizer_name(const std::string& raw) {
   return "adamw";
 }
 
+// `micro_batch_size`: a whole number, auto, explore, null (none), or `explore: {min, max}`.
+// `node` is the value; `key` its full path for the report and errors.
+void read_micro_batch(const YAML::Node& node, const std::string& key, const std::string& file,
+                      TrainingSpec& t) {
+  MicroBatchSetting m;
+  m.source = key;
+  const auto bad = [&](const std::string& detail) {
+    throw ConfigError(to_loc(file, node.Mark()), key, detail);
+  };
+  if (node.IsNull()) {
+    m.mode = MicroBatchMode::none;
+  } else if (node.IsScalar()) {
+    if (!parse_micro_batch(node.Scalar(), m))
+      bad("'" + node.Scalar() + "' is not allowed; expected " + kMicroBatchExpected +
+          " (or explore: {min, max})");
+  } else if (node.IsMap() && node.size() == 1 && node["explore"] && node["explore"].IsMap()) {
+    m.mode = MicroBatchMode::explore;
+    for (const auto& kv : node["explore"]) {
+      const std::string k = kv.first.IsScalar() ? kv.first.Scalar() : "";
+      if (k != "min" && k != "max")
+        throw ConfigError(to_loc(file, kv.first.Mark()), key + ".explore",
+                          "unknown key '" + k + "'; expected min and max");
+      MicroBatchSetting v;
+      if (!kv.second.IsScalar() || !parse_micro_batch(kv.second.Scalar(), v) ||
+          v.mode != MicroBatchMode::fixed)
+        throw ConfigError(to_loc(file, kv.second.Mark()), key + ".explore." + k,
+                          "expected a positive whole number");
+      (k == "min" ? m.explore_min : m.explore_max) = v.size;
+    }
+    if (m.explore_min > 0 && m.explore_max > 0 && m.explore_min > m.explore_max)
+      bad("explore.min " + std::to_string(m.explore_min) + " exceeds explore.max " +
+          std::to_string(m.explore_max));
+  } else {
+    bad(std::string("expected ") + kMicroBatchExpected + " (or explore: {min, max})");
+  }
+  t.micro_batch = m;
+}
+
+// R2.x sets performance flags through callbacks: `- ScopedTrainFlags: {csx.performance.
+// micro_batch_size: 20}` (training only, preferred) or `- GlobalFlags: {...}`. Older files put
+// `micro_batch_size` beside batch_size in the data loader, which is read first and overridden.
+void read_r2_micro_batch(const YAML::Node& root, const std::string& file, TrainingSpec& t) {
+  const YAML::Node loader = root["trainer"]["fit"]["train_dataloader"];
+  if (loader.IsMap() && loader["micro_batch_size"])
+    read_micro_batch(loader["micro_batch_size"], "trainer.fit.train_dataloader.micro_batch_size", file, t);
+  const YAML::Node callbacks = root["trainer"]["init"]["callbacks"];
+  if (!callbacks || !callbacks.IsSequence()) return;
+  for (const char* scope : {"GlobalFlags", "ScopedTrainFlags"}) {
+    for (std::size_t i = 0; i < callbacks.size(); ++i) {
+      const YAML::Node cb = callbacks[i];
+      if (!cb.IsMap() || !cb[scope] || !cb[scope].IsMap()) continue;
+      const YAML::Node v = cb[scope]["csx.performance.micro_batch_size"];
+      if (v)
+        read_micro_batch(v,
+                         "trainer.init.callbacks[" + std::to_string(i) + "]." + scope +
+                             ".csx.performance.micro_batch_size",
+                         file, t);
+    }
+  }
+}
+
 YamlSection top_section(const YAML::Node& root, const std::string& file) {
   YAML::Mark start;
   start.line = 0;
@@ -326,6 +387,9 @@ ModelSpec read_r1(const YamlSection& top, const YAML::Node& root, const std::str
   // R1.x weight streaming: batch_size was per CS-2. Taken as the global batch; see docs/models.md.
   spec.training.batch = in.positive_int("batch_size");
   read_seq(root["train_input"], in, "train_input", spec.arch, spec.training);
+  if (root["train_input"]["micro_batch_size"])
+    read_micro_batch(root["train_input"]["micro_batch_size"], "train_input.micro_batch_size", file,
+                     spec.training);
   // BERT scores only the masked positions it gathers (at most this many per sequence).
   if (spec.arch.arch == Arch::encoder)
     spec.arch.mlm_predictions = in.non_negative_int("max_predictions_per_seq", 0);
@@ -355,6 +419,7 @@ ModelSpec read_r2(const YamlSection& top, const YAML::Node& root, const std::str
     read_seq(loader_node, m, "trainer.init.model", spec.arch, spec.training);
   if (spec.arch.arch == Arch::encoder)
     spec.arch.mlm_predictions = loader.non_negative_int("max_predictions_per_seq", 0);
+  read_r2_micro_batch(root, file, spec.training);
   std::string fp16_type;
   if (init.has("precision")) {
     const YamlSection p = init.section("precision");

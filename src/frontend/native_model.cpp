@@ -78,7 +78,7 @@ TransformerSpec read_architecture(const YamlSection& m) {
 }
 
 TrainingSpec read_training(const YamlSection& t, const TransformerSpec& a) {
-  t.check_keys({"batch", "seq", "precision", "optimizer", "activation_checkpointing"});
+  t.check_keys({"batch", "seq", "precision", "optimizer", "activation_checkpointing", "micro_batch"});
   TrainingSpec r;
   r.batch = t.positive_int("batch");
   r.seq = t.positive_int("seq");
@@ -103,6 +103,12 @@ TrainingSpec read_training(const YamlSection& t, const TransformerSpec& a) {
       Checkpointing::automatic);
   r.activation_checkpointing_auto = ck == Checkpointing::automatic;
   r.activation_checkpointing = ck != Checkpointing::off;
+  if (t.has("micro_batch")) {
+    const std::string v = t.text("micro_batch");
+    if (!parse_micro_batch(v, r.micro_batch))
+      t.fail("micro_batch", "'" + v + "' is not allowed; expected " + kMicroBatchExpected);
+    r.micro_batch.source = "training.micro_batch";
+  }
   // Learned position tables have no rows beyond max_seq; rotary positions extrapolate.
   if (a.position == PositionEmbedding::learned && r.seq > a.max_seq) {
     t.fail("seq", "seq " + std::to_string(r.seq) + " exceeds model.max_seq " + std::to_string(a.max_seq) +

@@ -2,6 +2,8 @@
 // YAML format accepts, so reports and error messages use the same words as the files.
 #include "wafersim/graph/model_spec.hpp"
 
+#include <string>
+
 namespace wafersim {
 
 int dtype_bytes(DType t) {
@@ -72,6 +74,49 @@ const char* to_string(ActivationKind a) {
       return "geglu";
   }
   return "?";
+}
+
+std::string to_string(const MicroBatchSetting& m) {
+  switch (m.mode) {
+    case MicroBatchMode::automatic:
+      return "auto";
+    case MicroBatchMode::none:
+      return "none";
+    case MicroBatchMode::explore:
+      if (m.explore_min == 0 && m.explore_max == 0) return "explore";
+      return "explore " + (m.explore_min > 0 ? std::to_string(m.explore_min) : std::string("1")) + ".." +
+             (m.explore_max > 0 ? std::to_string(m.explore_max) : std::string("max"));
+    case MicroBatchMode::fixed:
+      return std::to_string(m.size);
+  }
+  return "?";
+}
+
+bool parse_micro_batch(const std::string& text, MicroBatchSetting& out) {
+  std::string t;
+  for (const char c : text) t += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  if (t == "auto") {
+    out.mode = MicroBatchMode::automatic;
+    return true;
+  }
+  if (t == "explore") {
+    out.mode = MicroBatchMode::explore;
+    return true;
+  }
+  if (t == "none" || t == "null" || t == "~") {
+    out.mode = MicroBatchMode::none;
+    return true;
+  }
+  if (t.empty() || t.size() > 9) return false;
+  long v = 0;
+  for (const char c : t) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  if (v < 1) return false;
+  out.mode = MicroBatchMode::fixed;
+  out.size = static_cast<int>(v);
+  return true;
 }
 
 }  // namespace wafersim

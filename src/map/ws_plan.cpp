@@ -24,11 +24,14 @@ double max_share(double bytes, double tiles) { return std::ceil(std::ceil(bytes 
 // A candidate plan: the micro-batching that fits with or without recomputation, its
 // compiled layers and an estimate of the step's wafer time (for choosing between the two).
 struct Sizing {
-  bool fits = false;
+  bool fits = false;         // one sample fits
+  bool request_fits = true;  // the requested micro-batch size fits (or was reduced to fit)
   bool recompute = true;
   int max_micro_batch = 0;
   int micro_batches = 0;
   int micro_batch = 0;
+  int requested = 0;  // a size asked for that does not fit (0: none)
+  int explored = 0;
   double weight_buffer_bytes = 0;
   double ckpt_per_sample = 0;
   double work_per_sample = 0;
@@ -37,20 +40,78 @@ struct Sizing {
   std::vector<CompiledLayer> layers;
 };
 
+// The inputs every candidate shares.
+struct PlanContext {
+  const SystemSpec& spec;
+  const ModelSpec& model;
+  const LayerGraph& graph;
+  const std::vector<CompiledLayer>& probe;  // one-sample lowering
+  const KernelCostModel& cost;
+  int batch_per_system;
+  Rect region;
+  double cap;
+};
+
+// Micro-batches of at most `size` samples, evened over the share as the Cerebras compiler does:
+// the count first, then the size.
+void split(Sizing& z, int batch_per_system, int size) {
+  z.micro_batches = (batch_per_system + size - 1) / size;
+  z.micro_batch = (batch_per_system + z.micro_batches - 1) / z.micro_batches;
+}
+
+// Lowers the layers for `z.micro_batch` samples and estimates the step's wafer time: each layer
+// per micro-batch takes its kernels or its weights streamed in twice (forward and backward),
+// whichever is longer.
+void lower_and_estimate(const PlanContext& c, Sizing& z) {
+  TrainingSpec training = c.model.training;
+  training.activation_checkpointing = z.recompute;
+  training.activation_checkpointing_auto = false;
+  z.layers = lower_layers(c.graph, c.cost, training, z.micro_batch, c.region.h, c.region.w);
+  const double stream_bps =
+      std::min(bytes_per_second(c.spec.io.total()), bytes_per_second(c.spec.memoryx.bandwidth));
+  z.est_step_s = 0;
+  for (const auto& l : z.layers)
+    z.est_step_s +=
+        z.micro_batches * std::max(c.cost.cycles_to_seconds(l.fwd_total.cycles + l.bwd_total.cycles),
+                                   2.0 * l.weight_bytes / stream_bps);
+}
+
+// `explore`: every evened size within the bounds and what fits, estimated; the shortest step
+// wins (on a tie, fewer micro-batches). Returns false when the bounds leave nothing.
+bool explore(const PlanContext& c, const MicroBatchSetting& want, Sizing& z) {
+  const int bps = c.batch_per_system;
+  const int lo = std::max(1, want.explore_min);
+  const int hi = std::min({z.max_micro_batch, bps, want.explore_max > 0 ? want.explore_max : bps});
+  if (lo > hi) return false;
+  Sizing best;
+  best.est_step_s = -1;
+  int last = 0;
+  for (int count = (bps + hi - 1) / hi; count <= bps; ++count) {
+    Sizing t = z;
+    t.micro_batches = count;
+    t.micro_batch = (bps + count - 1) / count;
+    if (t.micro_batch < lo) break;
+    if (t.micro_batch == last) continue;
+    last = t.micro_batch;
+    split(t, bps, t.micro_batch);
+    lower_and_estimate(c, t);
+    ++z.explored;
+    if (best.est_step_s < 0 || t.est_step_s < best.est_step_s * (1 - 1e-9)) best = std::move(t);
+  }
+  const int explored = z.explored;
+  z = std::move(best);
+  z.explored = explored;
+  return true;
+}
+
 // `probe` is a one-sample lowering: the memory figures per sample do not depend on the sample
 // count or on recomputation, so one probe serves both candidates.
-Sizing size_plan(const SystemSpec& spec, const ModelSpec& model, const LayerGraph& graph,
-                 const std::vector<CompiledLayer>& probe, const KernelCostModel& cost, int batch_per_system,
-                 const Rect& region, double cap, bool recompute) {
+Sizing size_plan(const PlanContext& c, bool recompute) {
   Sizing z;
   z.recompute = recompute;
-  TrainingSpec training = model.training;
-  training.activation_checkpointing = recompute;
-  training.activation_checkpointing_auto = false;
-  const int rows = region.h;
-  const int cols = region.w;
+  const int bps = c.batch_per_system;
   double max_weights = 0;
-  for (const auto& l : probe) {
+  for (const auto& l : c.probe) {
     max_weights = std::max(max_weights, l.weight_bytes);
     z.ckpt_per_sample += l.checkpoint_bytes_per_sample;
     z.work_per_sample = std::max(z.work_per_sample, l.working_bytes_per_sample);
@@ -58,39 +119,59 @@ Sizing size_plan(const SystemSpec& spec, const ModelSpec& model, const LayerGrap
   if (!recompute) {
     // Without checkpointing every layer's saved activations stay until its backward.
     z.ckpt_per_sample = 0;
-    for (const auto& l : probe) z.ckpt_per_sample += l.working_bytes_per_sample;
+    for (const auto& l : c.probe) z.ckpt_per_sample += l.working_bytes_per_sample;
   }
-  const double n = static_cast<double>(region.area());
-  z.weight_buffer_bytes = spec.sim.weight_buffers * max_weights;
+  const double n = static_cast<double>(c.region.area());
+  z.weight_buffer_bytes = c.spec.sim.weight_buffers * max_weights;
   auto need = [&](double mb) {
     return max_share(z.weight_buffer_bytes, n) + max_share(z.ckpt_per_sample * mb, n) +
            max_share(z.work_per_sample * mb, n);
   };
   z.per_tile_one_sample = need(1.0);
-  if (need(1.0) > cap) return z;
+  if (need(1.0) > c.cap) return z;
   z.fits = true;
   int lo = 1;
-  int hi = batch_per_system;
+  int hi = bps;
   while (lo < hi) {
     const int mid = lo + (hi - lo + 1) / 2;
-    if (need(mid) <= cap)
+    if (need(mid) <= c.cap)
       lo = mid;
     else
       hi = mid - 1;
   }
   z.max_micro_batch = lo;
-  z.micro_batches = (batch_per_system + lo - 1) / lo;
-  z.micro_batch = (batch_per_system + z.micro_batches - 1) / z.micro_batches;
-  z.layers = lower_layers(graph, cost, training, z.micro_batch, rows, cols);
-  // Each layer per micro-batch: its kernels, or its weights streamed in twice (forward and
-  // backward), whichever is longer.
-  const double stream_bps =
-      std::min(bytes_per_second(spec.io.total()), bytes_per_second(spec.memoryx.bandwidth));
-  for (const auto& l : z.layers)
-    z.est_step_s +=
-        z.micro_batches * std::max(cost.cycles_to_seconds(l.fwd_total.cycles + l.bwd_total.cycles),
-                                   2.0 * l.weight_bytes / stream_bps);
+
+  const MicroBatchSetting& want = c.model.training.micro_batch;
+  if (want.mode == MicroBatchMode::explore && explore(c, want, z)) return z;
+  int size = lo;  // automatic: the largest that fits
+  if (want.mode == MicroBatchMode::none) size = bps;
+  if (want.mode == MicroBatchMode::fixed) size = std::min(want.size, bps);
+  if (want.mode == MicroBatchMode::explore) size = want.explore_min;  // bounds above what fits
+  if (size > lo) {
+    z.requested = size;
+    z.request_fits = want.from_file();
+    if (!z.request_fits) return z;
+    size = lo;
+  }
+  split(z, bps, size);
+  lower_and_estimate(c, z);
   return z;
+}
+
+std::string adjusted_note(const MicroBatchSetting& want, const Sizing& z) {
+  if (z.requested > 0)
+    return fmt::format(
+        "micro_batch_size {} ({}) asks for {} samples at once; wafersim's SRAM model fits at most {}, so "
+        "it runs {}: the real compiler ran such sizes (wafersim's activation memory is conservative, "
+        "docs/validation.md)",
+        to_string(want), want.source, z.requested, z.max_micro_batch, z.micro_batch);
+  if (want.mode == MicroBatchMode::explore)
+    return fmt::format(
+        "micro_batch_size {}: {} sizes estimated (at most {} fit); the shortest estimated "
+        "step, {:.4g} s of wafer time, has {} micro-batch{} of {}",
+        to_string(want), z.explored, z.max_micro_batch, z.est_step_s, z.micro_batches,
+        z.micro_batches == 1 ? "" : "es", z.micro_batch);
+  return "";
 }
 
 }  // namespace
@@ -124,13 +205,13 @@ WsPlan plan_weight_streaming(const SystemSpec& spec, const ModelSpec& model, con
   const auto& tr = model.training;
   const KernelCostModel cost(spec, tr.compute);
   const auto probe = lower_layers(graph, cost, tr, 1.0, p.region.h, p.region.w);
-  Sizing z = size_plan(spec, model, graph, probe, cost, p.batch_per_system, p.region, cap,
-                       tr.activation_checkpointing);
+  const PlanContext ctx{spec, model, graph, probe, cost, p.batch_per_system, p.region, cap};
+  Sizing z = size_plan(ctx, tr.activation_checkpointing);
+  const auto usable = [](const Sizing& s) { return s.fits && s.request_fits; };
   if (tr.activation_checkpointing_auto) {
-    Sizing other =
-        size_plan(spec, model, graph, probe, cost, p.batch_per_system, p.region, cap, !z.recompute);
-    if (other.fits && (!z.fits || other.est_step_s < z.est_step_s * (1 - 1e-9))) std::swap(z, other);
-    p.recompute_alternative_s = other.fits ? other.est_step_s : 0;
+    Sizing other = size_plan(ctx, !z.recompute);
+    if (usable(other) && (!usable(z) || other.est_step_s < z.est_step_s * (1 - 1e-9))) std::swap(z, other);
+    p.recompute_alternative_s = usable(other) ? other.est_step_s : 0;
   }
   if (!z.fits) {
     const double n = static_cast<double>(p.region.area());
@@ -141,6 +222,15 @@ WsPlan plan_weight_streaming(const SystemSpec& spec, const ModelSpec& model, con
         model.arch.name, z.per_tile_one_sample, max_share(z.weight_buffer_bytes, n),
         max_share(z.ckpt_per_sample, n), max_share(z.work_per_sample, n), cap));
   }
+  if (!z.request_fits)
+    throw FitError(
+        fmt::format("--micro-batch {} asks for {} samples at once per system; at most {} fit "
+                    "next to the weight buffers ({}); use a smaller size or auto",
+                    to_string(tr.micro_batch), z.requested, z.max_micro_batch,
+                    z.recompute ? "recomputing activations" : "keeping every activation"));
+  p.micro_batch_setting = tr.micro_batch;
+  p.micro_batch_note = adjusted_note(tr.micro_batch, z);
+  p.explored = z.explored;
   p.recompute = z.recompute;
   p.recompute_chosen = tr.activation_checkpointing_auto;
   p.est_step_s = z.est_step_s;

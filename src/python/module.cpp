@@ -399,6 +399,29 @@ allow_unmodelled: ONNX ops the simulator does not model run at zero cost (with a
       .def(
           "with_seq", [](const PyModel& m, int s) { return model_with(m, std::nullopt, s); }, py::arg("seq"),
           "A copy with the sequence length set.")
+      .def(
+          "with_micro_batch",
+          [](const PyModel& m, const py::object& v) {
+            // The same spellings as `run --micro-batch`: "auto", "none", "explore", or a count.
+            const bool ok =
+                !py::isinstance<py::bool_>(v) && (py::isinstance<py::int_>(v) || py::isinstance<py::str>(v));
+            const std::string text = ok ? py::str(v).cast<std::string>() : std::string("?");
+            MicroBatchSetting mbs;
+            if (!parse_micro_batch(text, mbs))
+              throw UsageError(fmt::format("with_micro_batch({}): expected {}",
+                                           py::repr(v).cast<std::string>(), kMicroBatchExpected));
+            mbs.source = "--micro-batch";  // the report names the CLI option: the same bytes as `run`
+            auto s = std::make_shared<ModelSpec>(*m.spec);
+            s->training.micro_batch = mbs;
+            return PyModel{s};
+          },
+          py::arg("micro_batch"),
+          "A copy with the weight-streaming micro-batch setting: \"auto\", \"none\", \"explore\" or a "
+          "positive "
+          "int, as `run --micro-batch`.")
+      .def_property_readonly(
+          "micro_batch", [](const PyModel& m) { return to_string(m.spec->training.micro_batch); },
+          "The micro-batch setting: auto | none | explore | N (a Model Zoo file's micro_batch_size).")
       .def_property_readonly("name", [](const PyModel& m) { return m.spec->arch.name; })
       .def_property_readonly(
           "source", [](const PyModel& m) { return m.spec->source; }, "The file it came from.")

@@ -59,6 +59,9 @@ nlohmann::ordered_json json_report(const RunStats& s) {
   j["steps"] = s.steps;
   j["micro_batch"] = s.micro_batch;
   j["micro_batches"] = s.micro_batches;
+  j["max_micro_batch"] = s.max_micro_batch;
+  j["micro_batch_setting"] = s.micro_batch_setting.empty() ? nlohmann::ordered_json()
+                                                           : nlohmann::ordered_json(s.micro_batch_setting);
   j["tiles"] = s.tiles;
   j["step_time_s"] = s.step_time_s;
   j["samples_per_s"] = s.samples_per_s;

@@ -238,12 +238,19 @@ RunStats simulate_weight_streaming(const SystemSpec& spec, const ModelSpec& mode
   ws_utilization(plan, res, window, st);
   const PathInfo path = ws_layers(graph, plan, cc, res, st);
   st.sram = {plan.sram.min, plan.sram.mean, plan.sram.max, tiles.capacity()};
+  const MicroBatchSetting& mbs = plan.micro_batch_setting;
+  const std::string asked = mbs.source.empty()
+                                ? std::string()
+                                : fmt::format("; micro_batch_size {} from {}", to_string(mbs), mbs.source);
   if (plan.micro_batches == 1)
-    st.notes.push_back(
-        fmt::format("one micro-batch of {} samples per CS-2 (the whole share fits)", plan.micro_batch));
+    st.notes.push_back(fmt::format("one micro-batch of {} samples per CS-2 (at most {} fit at once{})",
+                                   plan.micro_batch, plan.max_micro_batch, asked));
   else
-    st.notes.push_back(fmt::format("{} micro-batches of {} samples per CS-2 (at most {} fit at once)",
-                                   plan.micro_batches, plan.micro_batch, plan.max_micro_batch));
+    st.notes.push_back(fmt::format("{} micro-batches of {} samples per CS-2 (at most {} fit at once{})",
+                                   plan.micro_batches, plan.micro_batch, plan.max_micro_batch, asked));
+  if (!plan.micro_batch_note.empty()) st.notes.push_back(plan.micro_batch_note);
+  st.micro_batch_setting = to_string(mbs);
+  st.max_micro_batch = plan.max_micro_batch;
   if (plan.recompute_chosen) {
     const char* what = plan.recompute ? "recomputed from each layer's input in the backward pass"
                                       : "all kept for the backward pass (no recomputation)";
@@ -339,6 +346,8 @@ RunStats simulate(const SystemSpec& spec, const ModelSpec& model, const RunOptio
         fmt::format("--mode pipelined runs on one CS-2 (--systems {} given); use "
                     "--mode weight-streaming for data parallel training",
                     opt.systems));
+  if (opt.mode == Mode::pipelined && model.training.micro_batch.source == "--micro-batch")
+    throw UsageError("--micro-batch applies to weight streaming; pipelined mode streams samples one by one");
   detail::check_resources(spec, model, opt);
   const LayerGraph graph = build_model_graph(model);
   if (opt.fidelity == Fidelity::cycle) {
@@ -346,8 +355,17 @@ RunStats simulate(const SystemSpec& spec, const ModelSpec& model, const RunOptio
     add_kernel_checks(spec, model, st);
     return st;
   }
+  // A model file's micro_batch_size is the weight-streaming compiler's; pipelined runs say so.
+  const auto pipelined = [&]() {
+    RunStats st = detail::simulate_pipelined(spec, model, graph, opt);
+    const MicroBatchSetting& mbs = model.training.micro_batch;
+    if (!mbs.source.empty())
+      st.notes.push_back(fmt::format("micro_batch_size {} ({}) applies to weight streaming; not used here",
+                                     to_string(mbs), mbs.source));
+    return st;
+  };
   if (opt.mode == Mode::weight_streaming) return detail::simulate_weight_streaming(spec, model, graph, opt);
-  if (opt.mode == Mode::pipelined) return detail::simulate_pipelined(spec, model, graph, opt);
+  if (opt.mode == Mode::pipelined) return pipelined();
   // auto: pipelined when the model fits one wafer, weight streaming otherwise (and say why).
   std::string why;
   if (opt.systems > 1) {
@@ -355,7 +373,7 @@ RunStats simulate(const SystemSpec& spec, const ModelSpec& model, const RunOptio
                       opt.systems);
   } else {
     try {
-      RunStats st = detail::simulate_pipelined(spec, model, graph, opt);
+      RunStats st = pipelined();
       st.notes.insert(st.notes.begin(), "--mode auto: the model fits one wafer, so it runs pipelined");
       return st;
     } catch (const FitError& e) {

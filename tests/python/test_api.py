@@ -38,6 +38,15 @@ CASES = [
         lambda ws: ws.run(model=ws.Model.load(src("models/hf/mistral-7b.json")).with_batch(64)),
     ),
     (
+        "Model Zoo micro_batch_size, overridden",
+        ["--system", src("configs/cs3.yaml"), "--model",
+         src("tests/fixtures/modelzoo/Release_2.10.0/params_llama3p1_8b_msl_8k.yaml"), "--batch", "48",
+         "--micro-batch", "8"],
+        lambda ws: ws.run(src("configs/cs3.yaml"),
+                          src("tests/fixtures/modelzoo/Release_2.10.0/params_llama3p1_8b_msl_8k.yaml"),
+                          batch=48, micro_batch=8),
+    ),
+    (
         "ONNX graph on the small wafer",
         ["--system", src("configs/small-wafer.yaml"), "--model", src("tests/fixtures/onnx/tiny_cnn.onnx"),
          "--batch", "64"],
@@ -248,3 +257,14 @@ def test_infer_speculative_and_cycle_match_cli(ws):
     cli_trace = cli_ok("infer", "--system", src("configs/cs3.yaml"), "--model", src("models/llama3.1-70b.yaml"),
                        "--systems", "4", "--prompt", "1024", "--generate", "256", "--trace", "-", "-q")
     assert traced.trace_json().encode() == cli_trace
+
+
+def test_micro_batch_setting(ws):
+    zoo = ws.Model.load(src("tests/fixtures/modelzoo/Release_2.10.0/params_llama3p1_8b_msl_8k.yaml"))
+    assert zoo.micro_batch == "20"
+    assert zoo.with_micro_batch("explore").micro_batch == "explore"
+    assert zoo.with_micro_batch(12).micro_batch == "12"
+    assert zoo.micro_batch == "20"  # a new value; the loaded model is unchanged
+    tiny = ws.Model.load(src("models/tiny-gpt.yaml")).with_batch(64)
+    r = ws.run(src("configs/small-wafer.yaml"), tiny, micro_batch="none")
+    assert r.to_dict()["micro_batches"] == 1

@@ -54,6 +54,10 @@ def test_missing_files(ws, tmp_path):
         ({"seq": 0}, "seq=0"),
         ({"steps": 1}, "steps=1"),
         ({"systems": 500}, "500"),
+        ({"micro_batch": 0}, "with_micro_batch(0)"),
+        ({"micro_batch": "some"}, "auto, explore, none or a positive whole number"),
+        ({"micro_batch": True}, "with_micro_batch(True)"),
+        ({"micro_batch": 4, "mode": "pipelined"}, "applies to weight streaming"),
     ],
 )
 def test_bad_arguments_raise_usage_error(ws, kwargs, fragment):

@@ -40,5 +40,27 @@ expect 2 "supported: gpt2" run "${sys[@]}" --model "$tmp/t5.json"
 printf '{\n  "model_type": "gpt2",,\n}\n' >"$tmp/syntax.json"
 expect 2 "syntax.json:2" run "${sys[@]}" --model "$tmp/syntax.json"
 
+# --- weight streaming's micro-batch: the Model Zoo file's micro_batch_size, and --micro-batch
+zoo="$root/tests/fixtures/modelzoo"
+expect 0 '"micro_batch_setting": "20"' run --system "$root/configs/cs3.yaml" \
+  --model "$zoo/Release_2.10.0/params_llama3p1_8b_msl_8k.yaml" --batch 40 --json -
+# Cerebras' own size for GPT-3 6.7B (104) is more than wafersim's SRAM model fits: run, reduced, and said.
+expect 0 "asks for 104 samples at once" run "${sys[@]}" --model "$zoo/Release_2.2.1/params_gpt3_6p7b.yaml" --batch 208
+expect 0 '"micro_batch": 30,' run "${sys[@]}" --model "$zoo/Release_2.2.1/params_gpt3_6p7b.yaml" --batch 208 --json -
+# --micro-batch overrides the file; on the command line a size that does not fit is an error.
+expect 0 '"micro_batch_setting": "auto"' run "${sys[@]}" --model "$zoo/Release_2.2.1/params_gpt3_6p7b.yaml" \
+  --batch 208 --micro-batch auto --json -
+expect 2 "at most" run "${sys[@]}" --model "$root/models/gptj-6b.yaml" --micro-batch 100
+small=(--system "$root/configs/small-wafer.yaml" --model "$root/models/tiny-gpt.yaml" --batch 64)
+expect 0 '"micro_batches": 8,' run "${small[@]}" --micro-batch 8 --json -
+expect 0 "sizes estimated" run "${small[@]}" --micro-batch explore
+expect 0 '"micro_batches": 1,' run "${small[@]}" --micro-batch none --json -
+expect 2 "applies to weight streaming" run "${small[@]}" --mode pipelined --micro-batch 4
+# A file's setting in pipelined mode is noted, not an error.
+{ cat "$root/models/tiny-gpt.yaml"; echo "  micro_batch: 4"; } >"$tmp/tiny-mb.yaml"
+expect 0 "applies to weight streaming; not used here" run --system "$root/configs/small-wafer.yaml" \
+  --mode pipelined --model "$tmp/tiny-mb.yaml"
+expect 0 '"micro_batch_setting": "4"' run --system "$root/configs/small-wafer.yaml" --model "$tmp/tiny-mb.yaml" --json -
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

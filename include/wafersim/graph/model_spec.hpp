@@ -49,6 +49,29 @@ struct TransformerSpec {
   int mlm_predictions = 0;
 };
 
+// Weight streaming's micro-batch size per system, with the Cerebras software's settings
+// (`micro_batch_size` in a Model Zoo file, `--micro-batch`): `automatic` lets the planner choose
+// (the largest that fits), `none` runs each system's whole share at once, `explore` searches
+// every size that fits for the shortest estimated step (within `explore_min..explore_max`),
+// `fixed` uses `size`, evened out over the share as the Cerebras compiler does.
+enum class MicroBatchMode { automatic, none, explore, fixed };
+struct MicroBatchSetting {
+  MicroBatchMode mode = MicroBatchMode::automatic;
+  int size = 0;         // fixed
+  int explore_min = 0;  // explore bounds; 0 = open
+  int explore_max = 0;
+  // Where the setting came from: "" (the default), "--micro-batch", or the file's key path. A
+  // size from a file that does not fit wafersim's SRAM model is reduced with a note (the real
+  // compiler fitted it: docs/validation.md); from the command line it is an error.
+  std::string source;
+  bool from_file() const { return !source.empty() && source != "--micro-batch"; }
+};
+std::string to_string(const MicroBatchSetting& m);  // "auto", "none", "explore", "explore 8..64", "20"
+// Reads "auto", "explore", "none" (also "null", any case) or a positive whole number into `out`
+// (mode and size only); false for anything else (the caller names the key or option).
+bool parse_micro_batch(const std::string& text, MicroBatchSetting& out);
+inline constexpr const char* kMicroBatchExpected = "auto, explore, none or a positive whole number";
+
 struct TrainingSpec {
   int batch = 0;                    // global batch (sequences) per step
   int seq = 0;                      // sequence length
@@ -63,6 +86,7 @@ struct TrainingSpec {
   // flag then says what it chose.
   bool activation_checkpointing = true;
   bool activation_checkpointing_auto = true;
+  MicroBatchSetting micro_batch;  // weight streaming only
 };
 
 // How the model was described: a transformer the graph builder expands (any `seq`), or a

@@ -36,13 +36,20 @@ struct WsPlan {
   double checkpoint_bytes = 0;
   double working_bytes = 0;
   double input_bytes_per_sample = 0;
+  // The micro-batch setting asked for (the model's, or --micro-batch) and what became of it:
+  // `micro_batch_note` says when a file's size was reduced to fit or what `explore` searched
+  // (empty otherwise); `explored` is the number of sizes `explore` estimated.
+  MicroBatchSetting micro_batch_setting;
+  std::string micro_batch_note;
+  int explored = 0;
 };
 
 // Bytes an input worker sends per sample: token ids, labels and the attention mask (int32).
 double input_bytes_per_sample(const ModelSpec& model);
 
-// Throws FitError when not even one sample fits, UsageError for a batch smaller than the
-// number of systems.
+// Throws FitError when not even one sample fits, or when a micro-batch size given on the command
+// line (`none` or a number) does not fit; UsageError for a batch smaller than the number of
+// systems.
 WsPlan plan_weight_streaming(const SystemSpec& spec, const ModelSpec& model, const LayerGraph& graph,
                              int systems, TileArray& tiles);
 

@@ -132,8 +132,10 @@ struct RunStats {
   int steps = 0;                         // simulated
   int micro_batch = 0;
   int micro_batches = 0;
-  long long tiles = 0;     // PEs used per system
-  double step_time_s = 0;  // steady state
+  int max_micro_batch = 0;          // weight streaming: the most that fit at once
+  std::string micro_batch_setting;  // weight streaming: auto | none | explore | N (empty: pipelined)
+  long long tiles = 0;              // PEs used per system
+  double step_time_s = 0;           // steady state
   double samples_per_s = 0;
   double tokens_per_s = 0;
   double model_flops_per_step = 0;  // whole cluster, model FLOPs (no recomputation)

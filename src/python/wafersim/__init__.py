@@ -228,6 +228,7 @@ def run(
     systems: int = 1,
     batch: Optional[int] = None,
     seq: Optional[int] = None,
+    micro_batch: Optional[Union[int, str]] = None,
     mode: str = "weight-streaming",
     fidelity: str = "approx",
     steps: Optional[int] = None,
@@ -244,6 +245,8 @@ def run(
     system: a System, a config path, or None for the built-in CS-2 (configs/cs2.yaml).
     model: a Model, a model file path, or None for the built-in GPT-2 small.
     systems: CS-2s in data parallel (1..192). batch, seq: override the model file's.
+    micro_batch: weight streaming's samples per micro-batch, "auto" | "none" | "explore" | int, as
+    `run --micro-batch` (None: the model file's micro_batch_size, else auto).
     mode: "weight-streaming" | "pipelined" | "auto". fidelity: "approx" | "cycle" (also runs every
     GEMM kernel on the cycle-level fabric engine; small wafers).
     steps: training steps simulated (2..1000; default 3, the first is warm-up).
@@ -271,7 +274,10 @@ def run(
     u.samples = samples
     u.seed = seed
     u.jobs = jobs if jobs is not None else (_os.cpu_count() or 1)
-    return Result(_core._run(_system(system), _model(model), a, u))
+    m = _model(model)
+    if micro_batch is not None:
+        m = m.with_micro_batch(micro_batch)
+    return Result(_core._run(_system(system), m, a, u))
 
 
 def place(system: SystemLike = None, model: ModelLike = None) -> Result:

@@ -82,3 +82,94 @@ TEST_CASE("activation_checkpointing auto keeps the faster of recomputing and kee
     CHECK(a.recompute == (on.est_step_s < off.est_step_s));
   }
 }
+
+namespace {
+MicroBatchSetting asked(MicroBatchMode mode, int size, const char* source) {
+  MicroBatchSetting m;
+  m.mode = mode;
+  m.size = size;
+  m.source = source;
+  return m;
+}
+}  // namespace
+
+TEST_CASE("a micro-batch size is evened over the share, as the Cerebras compiler does",
+          "[map][micro_batch]") {
+  const auto spec = test::small_spec(256, 256);
+  auto model = gpt2_small(256, 1024);
+  const auto graph = build_transformer_graph(model.arch, model.training.seq);
+  TileArray tiles = TileArray::from_spec(spec);
+  const WsPlan automatic = plan_weight_streaming(spec, model, graph, 2, tiles);
+  REQUIRE(automatic.max_micro_batch >= 3);
+  // Asking for fewer than fit: ceil(128 / size) micro-batches, then the size evened out.
+  const int size = automatic.max_micro_batch - 1;
+  model.training.micro_batch = asked(MicroBatchMode::fixed, size, "--micro-batch");
+  const WsPlan p = plan_weight_streaming(spec, model, graph, 2, tiles);
+  CHECK(p.micro_batches == (128 + size - 1) / size);
+  CHECK(p.micro_batch == (128 + p.micro_batches - 1) / p.micro_batches);
+  CHECK(p.micro_batch <= size);
+  CHECK(p.max_micro_batch == automatic.max_micro_batch);
+  CHECK(p.micro_batch_note.empty());
+  // A size above the share is the share.
+  model.training.micro_batch = asked(MicroBatchMode::fixed, 1000, "--micro-batch");
+  model.training.batch = 4;
+  const WsPlan whole = plan_weight_streaming(spec, model, graph, 2, tiles);
+  CHECK(whole.micro_batches == 1);
+  CHECK(whole.micro_batch == 2);
+}
+
+TEST_CASE("a micro-batch size that does not fit: an error on the command line, reduced from a file",
+          "[map][micro_batch]") {
+  const auto spec = test::small_spec(256, 256);
+  auto model = gpt2_small(256, 1024);
+  const auto graph = build_transformer_graph(model.arch, model.training.seq);
+  TileArray tiles = TileArray::from_spec(spec);
+  const int max = plan_weight_streaming(spec, model, graph, 1, tiles).max_micro_batch;
+  REQUIRE(max < 256);
+  model.training.micro_batch = asked(MicroBatchMode::fixed, max + 1, "--micro-batch");
+  CHECK_THROWS_WITH(plan_weight_streaming(spec, model, graph, 1, tiles),
+                    Catch::Contains("at most " + std::to_string(max) + " fit"));
+  model.training.micro_batch = asked(MicroBatchMode::none, 0, "--micro-batch");
+  CHECK_THROWS_AS(plan_weight_streaming(spec, model, graph, 1, tiles), FitError);
+  // The same from a Model Zoo file: the real compiler fitted it, so it runs the most that fit
+  // and says so.
+  model.training.micro_batch = asked(MicroBatchMode::fixed, max + 1, "train_input.micro_batch_size");
+  const WsPlan p = plan_weight_streaming(spec, model, graph, 1, tiles);
+  CHECK(p.micro_batch <= max);
+  CHECK(p.micro_batch_note.find("fits at most " + std::to_string(max)) != std::string::npos);
+  CHECK(p.micro_batch_note.find("train_input.micro_batch_size") != std::string::npos);
+}
+
+TEST_CASE("micro-batch none runs the whole share at once when it fits", "[map][micro_batch]") {
+  const auto spec = test::small_spec(256, 256);
+  auto model = gpt2_small(4, 256);
+  const auto graph = build_transformer_graph(model.arch, model.training.seq);
+  TileArray tiles = TileArray::from_spec(spec);
+  model.training.micro_batch = asked(MicroBatchMode::none, 0, "--micro-batch");
+  const WsPlan p = plan_weight_streaming(spec, model, graph, 1, tiles);
+  CHECK(p.micro_batches == 1);
+  CHECK(p.micro_batch == 4);
+}
+
+TEST_CASE("micro-batch explore keeps the size with the shortest estimated step", "[map][micro_batch]") {
+  const auto spec = test::small_spec(256, 256);
+  auto model = gpt2_small(96, 1024);
+  const auto graph = build_transformer_graph(model.arch, model.training.seq);
+  TileArray tiles = TileArray::from_spec(spec);
+  model.training.activation_checkpointing_auto = false;
+  model.training.micro_batch = asked(MicroBatchMode::explore, 0, "--micro-batch");
+  const WsPlan best = plan_weight_streaming(spec, model, graph, 1, tiles);
+  CHECK(best.explored > 1);
+  CHECK(best.micro_batch_note.find("sizes estimated") != std::string::npos);
+  // No fixed size that fits estimates a shorter step.
+  for (int size = 1; size <= best.max_micro_batch; ++size) {
+    model.training.micro_batch = asked(MicroBatchMode::fixed, size, "--micro-batch");
+    INFO(size);
+    CHECK(plan_weight_streaming(spec, model, graph, 1, tiles).est_step_s >= best.est_step_s * (1 - 1e-9));
+  }
+  // Bounds narrow the search.
+  model.training.micro_batch = asked(MicroBatchMode::explore, 0, "--micro-batch");
+  model.training.micro_batch.explore_max = 2;
+  const WsPlan small = plan_weight_streaming(spec, model, graph, 1, tiles);
+  CHECK(small.micro_batch <= 2);
+}
