@@ -61,6 +61,12 @@ PointResult PointRunner::run(const Point& point) const {
   ModelSpec model = model_;
   if (r.batch > 0) model.training.batch = r.batch;
   if (r.seq > 0) model.training.seq = r.seq;
+  if (!r.micro_batch.empty()) {  // checked when the sweep file was read
+    MicroBatchSetting mbs;
+    parse_micro_batch(r.micro_batch, mbs);
+    mbs.source = "--micro-batch";
+    model.training.micro_batch = mbs;
+  }
   RunOptions opt;
   opt.mode = parse_mode(r.mode, "mode");
   opt.systems = r.systems;

@@ -56,6 +56,8 @@ bool passes(const SweepSpec& s, const Point& p) {
     }
     if (name == "mode")
       out = s.command == "infer" ? std::string("infer") : s.mode;
+    else if (name == "micro_batch")
+      out = s.micro_batch.empty() ? std::string("model") : s.micro_batch;
     else if (name == "systems")
       out = static_cast<double>(s.systems);
     else if (name == "batch")
@@ -174,6 +176,7 @@ PointRun point_run(const SweepSpec& s, const Point& p) {
   r.steps = s.steps;
   r.prompt = s.prompt;
   r.generate = s.generate;
+  r.micro_batch = s.micro_batch;
   r.sets = s.sets;
   for (std::size_t i = 0; i < s.axes.size(); ++i) {
     const Axis& a = s.axes[i];
@@ -185,6 +188,8 @@ PointRun point_run(const SweepSpec& s, const Point& p) {
     const int n = static_cast<int>(std::llround(v.number));
     if (a.name == "mode")
       r.mode = v.text;
+    else if (a.name == "micro_batch")
+      r.micro_batch = v.text;
     else if (a.name == "systems")
       r.systems = n;
     else if (a.name == "batch")
@@ -217,6 +222,7 @@ std::string describe_point(const SweepSpec& s, const PointContext& ctx, const Po
     j["prompt"] = r.prompt;
     j["generate"] = r.generate;
   }
+  if (!r.micro_batch.empty()) j["micro_batch"] = r.micro_batch;  // points without it keep their keys
   nlohmann::json sets = nlohmann::json::object();
   for (const auto& [path, value] : r.sets) sets[path] = value;  // an axis overrides a fixed set
   j["set"] = sets;

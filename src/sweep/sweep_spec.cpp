@@ -16,14 +16,16 @@
 #include "axis_values.hpp"
 #include "wafersim/core/error.hpp"
 #include "wafersim/core/text.hpp"
+#include "wafersim/graph/model_spec.hpp"
 #include "wafersim/spec/system_spec.hpp"
 
 namespace wafersim::sweep {
 namespace {
 
-const std::set<std::string> kRunOptions = {"systems", "batch", "seq", "steps", "mode", "prompt", "generate"};
+const std::set<std::string> kRunOptions = {"systems", "batch",  "seq",      "steps",
+                                           "mode",    "prompt", "generate", "micro_batch"};
 // The run options of each command: the others are errors (they would be silently ignored).
-const std::set<std::string> kTrainOnly = {"seq", "steps", "mode"};
+const std::set<std::string> kTrainOnly = {"seq", "steps", "mode", "micro_batch"};
 const std::set<std::string> kInferOnly = {"prompt", "generate"};
 
 class Parser {
@@ -97,6 +99,8 @@ class Parser {
         s.model_file = path(v, key);
       else if (key == "mode")
         s.mode = check_mode(v, key, scalar(v, key));
+      else if (key == "micro_batch")
+        s.micro_batch = check_micro_batch(v, key, scalar(v, key));
       else if (key == "systems")
         s.systems = static_cast<int>(integer(v, key, 1));
       else if (key == "batch")
@@ -130,7 +134,7 @@ class Parser {
       } else
         fail(k, key,
              "unknown key (expected name, command, system, model, mode, systems, batch, seq, steps, "
-             "prompt, generate, set, axes, grid, random, seed, zip, where, pareto)");
+             "micro_batch, prompt, generate, set, axes, grid, random, seed, zip, where, pareto)");
     }
     for (const auto& [name, node] : options_set) check_option_of_command(s, node, name, name);
     if (!axes_node || !axes_node->IsMap() || axes_node->size() == 0)
@@ -152,6 +156,13 @@ class Parser {
                        option));
     if (s.command == "run" && kInferOnly.count(option) != 0)
       fail(n, key, fmt::format("{} is an option of inference: add `command: infer`", option));
+  }
+
+  std::string check_micro_batch(const YAML::Node& n, const std::string& key, const std::string& m) const {
+    MicroBatchSetting mbs;
+    if (!parse_micro_batch(m, mbs))
+      fail(n, key, fmt::format("expected {}, got \"{}\"", kMicroBatchExpected, m));
+    return to_string(mbs);  // one spelling per value: "Auto" and "auto" are one point
   }
 
   std::string check_mode(const YAML::Node& n, const std::string& key, const std::string& m) const {
@@ -179,7 +190,7 @@ class Parser {
     if (kRunOptions.count(a.name) != 0) {
       check_option_of_command(s, k, key, a.name);
       a.kind = AxisKind::run;
-      a.type = a.name == "mode" ? "string" : "int";
+      a.type = a.name == "mode" || a.name == "micro_batch" ? "string" : "int";
     } else if (const ParamInfo* info = find_param_info(a.name)) {
       a.type = info->type;
     } else {
@@ -192,6 +203,8 @@ class Parser {
       if (a.kind == AxisKind::run) {
         if (a.name == "mode")
           check_mode(where, key, a.values[i].text);
+        else if (a.name == "micro_batch")
+          a.values[i].text = check_micro_batch(where, key, a.values[i].text);
         else if (const double x = a.values[i].number, lo = a.name == "steps" ? 2 : 1;
                  !(x >= lo) || x > std::numeric_limits<int>::max() || x != std::floor(x))
           fail(where, key,

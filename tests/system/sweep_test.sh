@@ -168,6 +168,34 @@ else
   check '[ "$(q "$tmp/mpi.sqlite" "select count(*) from points")" = $total ]' "MPI row count"
 fi
 
+# --- micro-batch settings as an axis (weight streaming), with a where over the text values
+cat >"$tmp/mb.yaml" <<YAML
+name: micro-batch
+system: $root/configs/small-wafer.yaml
+model: $root/models/tiny-gpt.yaml
+batch: 64
+axes:
+  micro_batch: [auto, 8, Explore, none]
+  systems: [1, 2]
+where: micro_batch != 'none' or systems == 1
+YAML
+"$bin" sweep "$tmp/mb.yaml" --db "$tmp/mb.sqlite" --jobs 2 -q
+rc=$?
+check '[ $rc -eq 0 ]' "micro-batch sweep exit $rc"
+check '[ "$(q "$tmp/mb.sqlite" "select count(*) from points where status = '"'"'ok'"'"'")" = 7 ]' "micro-batch sweep: 7 ok points"
+check '[ "$(q "$tmp/mb.sqlite" "select micro_batches from points where systems = 1 and micro_batch_setting = '"'"'8'"'"'")" = 8 ]' \
+  "micro_batch 8 on 64 samples: 8 micro-batches"
+check '[ "$(q "$tmp/mb.sqlite" "select count(*) from points where micro_batch_setting = '"'"'explore'"'"'")" = 2 ]' \
+  "Explore is stored as explore"
+printf 'model: %s\naxes:\n  micro_batch: [4, lots]\n' "$root/models/tiny-gpt.yaml" >"$tmp/mb-bad.yaml"
+out="$("$bin" sweep "$tmp/mb-bad.yaml" --db "$tmp/mb-bad.sqlite" 2>&1)"
+rc=$?
+check '[ $rc -eq 2 ] && grep -q "mb-bad.yaml:3:.*axes.micro_batch.*lots" <<<"$out"' "bad micro_batch value: exit $rc: $out"
+printf 'command: infer\nmicro_batch: 4\naxes:\n  batch: [1, 2]\n' >"$tmp/mb-infer.yaml"
+out="$("$bin" sweep "$tmp/mb-infer.yaml" --db "$tmp/mb-infer.sqlite" 2>&1)"
+rc=$?
+check '[ $rc -eq 2 ] && grep -q "micro_batch is an option of training runs" <<<"$out"' "infer + micro_batch: exit $rc: $out"
+
 # --- a point that runs out of memory is recorded as failed, and the sweep goes on
 # (RLIMIT_AS: not under AddressSanitizer, which reserves terabytes of address space and makes
 # the sweep drop the limit)

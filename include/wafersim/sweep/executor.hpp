@@ -2,8 +2,8 @@
 // Runs design points in forked children, one process per point: a crash, hang or abort loses
 // only that point, a timeout or memory limit applies to it alone, and points run on every core
 // (in one process SystemC runs one simulation at a time). In-process runs are faster per core
-// (docs/performance.md "Python API"); the sweep keeps the fork for this isolation. The parent never simulates; it
-// forks, reads each child's result through a pipe, enforces the timeout and classifies the
+// (docs/performance.md "Python API"); the sweep keeps the fork for this isolation. The parent never
+// simulates; it forks, reads each child's result through a pipe, enforces the timeout and classifies the
 // outcome. Children die with the parent (PR_SET_PDEATHSIG), so `kill -9` of a sweep leaves
 // no orphans writing nowhere.
 #include <csignal>

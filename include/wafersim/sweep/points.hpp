@@ -35,6 +35,7 @@ struct PointRun {
   std::string mode;     // "infer" for inference points (the database's mode column)
   int systems = 1, batch = 0, seq = 0, steps = 0;
   int prompt = 0, generate = 0;
+  std::string micro_batch;                                // "" = the model file's
   std::vector<std::pair<std::string, std::string>> sets;  // fixed sets, then system axes
 };
 PointRun point_run(const SweepSpec& spec, const Point& p);

@@ -48,8 +48,9 @@ struct SweepSpec {
   int systems = 1;
   int batch = 0;  // 0 = the model file's
   int seq = 0;
-  int steps = 0;                                          // 0 = the simulator's default
-  int prompt = 0, generate = 0;                           // infer: 0 = its defaults
+  int steps = 0;                 // 0 = the simulator's default
+  int prompt = 0, generate = 0;  // infer: 0 = its defaults
+  std::string micro_batch;       // weight streaming: auto | none | explore | N; "" = the model file's
   std::vector<std::pair<std::string, std::string>> sets;  // fixed overrides (`set:`)
   std::vector<Axis> axes;
   std::vector<std::vector<int>> zip;  // groups of axis indices that move together
