@@ -91,20 +91,29 @@ MicroBatchSetting asked(MicroBatchMode mode, int size, const char* source) {
   m.source = source;
   return m;
 }
+
+// GPT-2 small on a 256 x 256 test wafer, planned again after each change to `model`.
+struct Bench {
+  SystemSpec spec = test::small_spec(256, 256);
+  ModelSpec model;
+  LayerGraph graph;
+  TileArray tiles = TileArray::from_spec(spec);
+  Bench(int batch, int seq)
+      : model(gpt2_small(batch, seq)), graph(build_transformer_graph(model.arch, model.training.seq)) {}
+  WsPlan plan(int systems) { return plan_weight_streaming(spec, model, graph, systems, tiles); }
+};
 }  // namespace
 
 TEST_CASE("a micro-batch size is evened over the share, as the Cerebras compiler does",
           "[map][micro_batch]") {
-  const auto spec = test::small_spec(256, 256);
-  auto model = gpt2_small(256, 1024);
-  const auto graph = build_transformer_graph(model.arch, model.training.seq);
-  TileArray tiles = TileArray::from_spec(spec);
-  const WsPlan automatic = plan_weight_streaming(spec, model, graph, 2, tiles);
+  Bench b(256, 1024);
+  auto& model = b.model;
+  const WsPlan automatic = b.plan(2);
   REQUIRE(automatic.max_micro_batch >= 3);
   // Asking for fewer than fit: ceil(128 / size) micro-batches, then the size evened out.
   const int size = automatic.max_micro_batch - 1;
   model.training.micro_batch = asked(MicroBatchMode::fixed, size, "--micro-batch");
-  const WsPlan p = plan_weight_streaming(spec, model, graph, 2, tiles);
+  const WsPlan p = b.plan(2);
   CHECK(p.micro_batches == (128 + size - 1) / size);
   CHECK(p.micro_batch == (128 + p.micro_batches - 1) / p.micro_batches);
   CHECK(p.micro_batch <= size);
@@ -113,63 +122,55 @@ TEST_CASE("a micro-batch size is evened over the share, as the Cerebras compiler
   // A size above the share is the share.
   model.training.micro_batch = asked(MicroBatchMode::fixed, 1000, "--micro-batch");
   model.training.batch = 4;
-  const WsPlan whole = plan_weight_streaming(spec, model, graph, 2, tiles);
+  const WsPlan whole = b.plan(2);
   CHECK(whole.micro_batches == 1);
   CHECK(whole.micro_batch == 2);
 }
 
 TEST_CASE("a micro-batch size that does not fit: an error on the command line, reduced from a file",
           "[map][micro_batch]") {
-  const auto spec = test::small_spec(256, 256);
-  auto model = gpt2_small(256, 1024);
-  const auto graph = build_transformer_graph(model.arch, model.training.seq);
-  TileArray tiles = TileArray::from_spec(spec);
-  const int max = plan_weight_streaming(spec, model, graph, 1, tiles).max_micro_batch;
+  Bench b(256, 1024);
+  auto& model = b.model;
+  const int max = b.plan(1).max_micro_batch;
   REQUIRE(max < 256);
   model.training.micro_batch = asked(MicroBatchMode::fixed, max + 1, "--micro-batch");
-  CHECK_THROWS_WITH(plan_weight_streaming(spec, model, graph, 1, tiles),
-                    Catch::Contains("at most " + std::to_string(max) + " fit"));
+  CHECK_THROWS_WITH(b.plan(1), Catch::Contains("at most " + std::to_string(max) + " fit"));
   model.training.micro_batch = asked(MicroBatchMode::none, 0, "--micro-batch");
-  CHECK_THROWS_AS(plan_weight_streaming(spec, model, graph, 1, tiles), FitError);
+  CHECK_THROWS_AS(b.plan(1), FitError);
   // The same from a Model Zoo file: the real compiler fitted it, so it runs the most that fit
   // and says so.
   model.training.micro_batch = asked(MicroBatchMode::fixed, max + 1, "train_input.micro_batch_size");
-  const WsPlan p = plan_weight_streaming(spec, model, graph, 1, tiles);
+  const WsPlan p = b.plan(1);
   CHECK(p.micro_batch <= max);
   CHECK(p.micro_batch_note.find("fits at most " + std::to_string(max)) != std::string::npos);
   CHECK(p.micro_batch_note.find("train_input.micro_batch_size") != std::string::npos);
 }
 
 TEST_CASE("micro-batch none runs the whole share at once when it fits", "[map][micro_batch]") {
-  const auto spec = test::small_spec(256, 256);
-  auto model = gpt2_small(4, 256);
-  const auto graph = build_transformer_graph(model.arch, model.training.seq);
-  TileArray tiles = TileArray::from_spec(spec);
-  model.training.micro_batch = asked(MicroBatchMode::none, 0, "--micro-batch");
-  const WsPlan p = plan_weight_streaming(spec, model, graph, 1, tiles);
+  Bench b(4, 256);
+  b.model.training.micro_batch = asked(MicroBatchMode::none, 0, "--micro-batch");
+  const WsPlan p = b.plan(1);
   CHECK(p.micro_batches == 1);
   CHECK(p.micro_batch == 4);
 }
 
 TEST_CASE("micro-batch explore keeps the size with the shortest estimated step", "[map][micro_batch]") {
-  const auto spec = test::small_spec(256, 256);
-  auto model = gpt2_small(96, 1024);
-  const auto graph = build_transformer_graph(model.arch, model.training.seq);
-  TileArray tiles = TileArray::from_spec(spec);
+  Bench b(96, 1024);
+  auto& model = b.model;
   model.training.activation_checkpointing_auto = false;
   model.training.micro_batch = asked(MicroBatchMode::explore, 0, "--micro-batch");
-  const WsPlan best = plan_weight_streaming(spec, model, graph, 1, tiles);
+  const WsPlan best = b.plan(1);
   CHECK(best.explored > 1);
   CHECK(best.micro_batch_note.find("sizes estimated") != std::string::npos);
   // No fixed size that fits estimates a shorter step.
   for (int size = 1; size <= best.max_micro_batch; ++size) {
     model.training.micro_batch = asked(MicroBatchMode::fixed, size, "--micro-batch");
     INFO(size);
-    CHECK(plan_weight_streaming(spec, model, graph, 1, tiles).est_step_s >= best.est_step_s * (1 - 1e-9));
+    CHECK(b.plan(1).est_step_s >= best.est_step_s * (1 - 1e-9));
   }
   // Bounds narrow the search.
   model.training.micro_batch = asked(MicroBatchMode::explore, 0, "--micro-batch");
   model.training.micro_batch.explore_max = 2;
-  const WsPlan small = plan_weight_streaming(spec, model, graph, 1, tiles);
+  const WsPlan small = b.plan(1);
   CHECK(small.micro_batch <= 2);
 }
