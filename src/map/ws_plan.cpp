@@ -84,21 +84,20 @@ bool explore(const PlanContext& c, const MicroBatchSetting& want, Sizing& z) {
   const int hi = std::min({z.max_micro_batch, bps, want.explore_max > 0 ? want.explore_max : bps});
   if (lo > hi) return false;
   Sizing best;
-  best.est_step_s = -1;
+  int explored = 0;
   int last = 0;
   for (int count = (bps + hi - 1) / hi; count <= bps; ++count) {
+    const int size = (bps + count - 1) / count;  // evened: the count first, then the size
+    if (size < lo) break;
+    if (size == last) continue;
+    last = size;
     Sizing t = z;
-    t.micro_batches = count;
-    t.micro_batch = (bps + count - 1) / count;
-    if (t.micro_batch < lo) break;
-    if (t.micro_batch == last) continue;
-    last = t.micro_batch;
-    split(t, bps, t.micro_batch);
+    split(t, bps, size);
     lower_and_estimate(c, t);
-    ++z.explored;
-    if (best.est_step_s < 0 || t.est_step_s < best.est_step_s * (1 - 1e-9)) best = std::move(t);
+    if (explored++ == 0 || t.est_step_s < best.est_step_s * (1 - 1e-9)) best = std::move(t);
   }
-  const int explored = z.explored;
+  // Bounds between two evened sizes (10 samples, min 6: 5 or 10) leave nothing to estimate.
+  if (explored == 0) return false;
   z = std::move(best);
   z.explored = explored;
   return true;

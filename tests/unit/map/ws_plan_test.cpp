@@ -173,4 +173,18 @@ TEST_CASE("micro-batch explore keeps the size with the shortest estimated step",
   model.training.micro_batch.explore_max = 2;
   const WsPlan small = b.plan(1);
   CHECK(small.micro_batch <= 2);
+  // Bounds that hold no evened size (96 samples: 13 is neither ceil(96/7) = 14 nor ceil(96/8) =
+  // 12) estimate nothing and run the lower bound, evened.
+  int gap = 0;
+  for (int v = 2; v <= best.max_micro_batch && gap == 0; ++v) {
+    bool evened = false;
+    for (int count = 1; count <= 96; ++count) evened = evened || (96 + count - 1) / count == v;
+    if (!evened) gap = v;
+  }
+  REQUIRE(gap > 0);
+  model.training.micro_batch.explore_min = gap;
+  model.training.micro_batch.explore_max = gap;
+  const WsPlan between = b.plan(1);
+  CHECK(between.explored == 0);
+  CHECK(between.micro_batches == (96 + gap - 1) / gap);
 }
