@@ -416,9 +416,8 @@ allow_unmodelled: ONNX ops the simulator does not model run at zero cost (with a
             return PyModel{s};
           },
           py::arg("micro_batch"),
-          "A copy with the weight-streaming micro-batch setting: \"auto\", \"none\", \"explore\" or a "
-          "positive "
-          "int, as `run --micro-batch`.")
+          "A copy with the weight-streaming micro-batch setting: \"auto\", \"none\", \"explore\" or "
+          "a positive int, as `run --micro-batch`.")
       .def_property_readonly(
           "micro_batch", [](const PyModel& m) { return to_string(m.spec->training.micro_batch); },
           "The micro-batch setting: auto | none | explore | N (a Model Zoo file's micro_batch_size).")
