@@ -27,13 +27,15 @@ struct Sizing {
   bool fits = false;         // one sample fits
   bool request_fits = true;  // the requested micro-batch size fits (or was reduced to fit)
   bool recompute = true;
+  bool offload = false;  // each layer's input streamed off the wafer and back (sim.checkpoint_store)
   int max_micro_batch = 0;
   int micro_batches = 0;
   int micro_batch = 0;
   int requested = 0;  // a size asked for that does not fit (0: none)
   int explored = 0;
   double weight_buffer_bytes = 0;
-  double ckpt_per_sample = 0;
+  double ckpt_per_sample = 0;      // every layer's checkpoint of one sample
+  double resident_per_sample = 0;  // of it, what stays in SRAM (all, or the offload buffers)
   double work_per_sample = 0;
   double per_tile_one_sample = 0;  // bytes per tile for one sample (the error message)
   double est_step_s = 0;
@@ -69,11 +71,15 @@ void lower_and_estimate(const PlanContext& c, Sizing& z) {
   z.layers = lower_layers(c.graph, c.cost, training, z.micro_batch, c.region.h, c.region.w);
   const double stream_bps =
       std::min(bytes_per_second(c.spec.io.total()), bytes_per_second(c.spec.memoryx.bandwidth));
+  const double io_bps = bytes_per_second(c.spec.io.total());
   z.est_step_s = 0;
-  for (const auto& l : z.layers)
+  for (const auto& l : z.layers) {
+    // Offloaded, a layer's input leaves in the forward pass and comes back for the backward.
+    const double ckpt_s = z.offload ? l.checkpoint_bytes_per_sample * z.micro_batch / io_bps : 0.0;
     z.est_step_s +=
-        z.micro_batches * std::max(c.cost.cycles_to_seconds(l.fwd_total.cycles + l.bwd_total.cycles),
-                                   2.0 * l.weight_bytes / stream_bps);
+        z.micro_batches * std::max({c.cost.cycles_to_seconds(l.fwd_total.cycles + l.bwd_total.cycles),
+                                    2.0 * l.weight_bytes / stream_bps, ckpt_s});
+  }
 }
 
 // `explore`: every evened size within the bounds and what fits, estimated; the shortest step
@@ -122,10 +128,22 @@ Sizing size_plan(const PlanContext& c, bool recompute) {
   }
   const double n = static_cast<double>(c.region.area());
   z.weight_buffer_bytes = c.spec.sim.weight_buffers * max_weights;
+  z.resident_per_sample = z.ckpt_per_sample;
   auto need = [&](double mb) {
-    return max_share(z.weight_buffer_bytes, n) + max_share(z.ckpt_per_sample * mb, n) +
+    return max_share(z.weight_buffer_bytes, n) + max_share(z.resident_per_sample * mb, n) +
            max_share(z.work_per_sample * mb, n);
   };
+  // Checkpoints off the wafer (recomputing only): two layers' inputs stay in SRAM, the one in
+  // use and the next one in flight; the rest wait outside. `auto` does so only when one
+  // sample's checkpoints do not fit: Cerebras trains contexts whose layer inputs are many
+  // wafers' SRAM (docs/validation.md, "The SRAM model against Cerebras' micro-batch sizes").
+  const std::string& store = c.spec.sim.checkpoint_store;
+  if (recompute && (store == "offload" || (store == "auto" && need(1.0) > c.cap))) {
+    double max_ckpt = 0;
+    for (const auto& l : c.probe) max_ckpt = std::max(max_ckpt, l.checkpoint_bytes_per_sample);
+    z.offload = true;
+    z.resident_per_sample = kCheckpointBuffers * max_ckpt;
+  }
   z.per_tile_one_sample = need(1.0);
   if (need(1.0) > c.cap) return z;
   z.fits = true;
@@ -214,12 +232,17 @@ WsPlan plan_weight_streaming(const SystemSpec& spec, const ModelSpec& model, con
   }
   if (!z.fits) {
     const double n = static_cast<double>(p.region.area());
+    const std::string& store = spec.sim.checkpoint_store;
     throw FitError(fmt::format(
         "{} does not fit one sample on the wafer in weight-streaming mode: needs {:.0f} B per tile "
-        "(weight buffers {:.0f} B, checkpoints {:.0f} B, working set {:.0f} B), {} B available "
-        "(pe.sram minus pe.sram_reserved and map.tile_reserve); reduce --seq or use more SRAM",
+        "(weight buffers {:.0f} B, checkpoints {:.0f} B{}, working set {:.0f} B), {} B available "
+        "(pe.sram minus pe.sram_reserved and map.tile_reserve); reduce --seq or use more SRAM{}",
         model.arch.name, z.per_tile_one_sample, max_share(z.weight_buffer_bytes, n),
-        max_share(z.ckpt_per_sample, n), max_share(z.work_per_sample, n), cap));
+        max_share(z.resident_per_sample, n), z.offload ? " (the two in flight, the rest off the wafer)" : "",
+        max_share(z.work_per_sample, n), cap,
+        store == "wafer" && z.recompute
+            ? "; sim.checkpoint_store: auto would stream checkpoints off the wafer"
+            : ""));
   }
   if (!z.request_fits)
     throw FitError(
@@ -231,6 +254,7 @@ WsPlan plan_weight_streaming(const SystemSpec& spec, const ModelSpec& model, con
   p.micro_batch_note = adjusted_note(tr.micro_batch, z);
   p.explored = z.explored;
   p.recompute = z.recompute;
+  p.checkpoints_offloaded = z.offload;
   p.recompute_chosen = tr.activation_checkpointing_auto;
   p.est_step_s = z.est_step_s;
   p.max_micro_batch = z.max_micro_batch;
@@ -239,7 +263,8 @@ WsPlan plan_weight_streaming(const SystemSpec& spec, const ModelSpec& model, con
 
   // Commit the peak allocation on the real tiles: a per-tile check, not only in total.
   p.weight_buffer_bytes = z.weight_buffer_bytes;
-  p.checkpoint_bytes = z.ckpt_per_sample * p.micro_batch;
+  p.checkpoint_bytes = z.resident_per_sample * p.micro_batch;
+  p.offloaded_bytes = z.offload ? z.ckpt_per_sample * p.micro_batch : 0.0;
   p.working_bytes = z.work_per_sample * p.micro_batch;
   tiles.clear();
   const auto b = [](double v) { return static_cast<std::uint64_t>(std::ceil(v)); };

@@ -19,6 +19,7 @@ nlohmann::ordered_json breakdown_json(const Breakdown& b, bool with_upgrade) {
                               {"gradient_reduction_s", b.gradient_reduction},
                               {"optimizer_s", b.optimizer},
                               {"input_s", b.input},
+                              {"checkpoints_s", b.checkpoints},
                               {"overhead_s", b.overhead},
                               {"idle_s", b.idle}};
   if (with_upgrade) {
@@ -62,6 +63,7 @@ nlohmann::ordered_json json_report(const RunStats& s) {
   j["max_micro_batch"] = s.max_micro_batch;
   j["micro_batch_setting"] = s.micro_batch_setting.empty() ? nlohmann::ordered_json()
                                                            : nlohmann::ordered_json(s.micro_batch_setting);
+  j["checkpoints"] = s.checkpoints.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s.checkpoints);
   j["tiles"] = s.tiles;
   j["step_time_s"] = s.step_time_s;
   j["samples_per_s"] = s.samples_per_s;

@@ -69,12 +69,13 @@ std::string upgrade_for(const std::string& cause, const std::string& weight_path
   if (cause == "optimizer") return "optimizer update rate (memoryx.optimizer_rate)";
   if (cause == "input") return "input workers (input.workers, input.worker_bandwidth)";
   if (cause == "overhead") return "host runtime (calibration.step_overhead)";
+  if (cause == "checkpoints") return "the offloaded checkpoints' path (io.ports, io.port_bandwidth)";
   return "pipeline balance (placement, batch size)";
 }
 
 void finish_breakdown(Breakdown& b, double step_s, const std::string& weight_path) {
-  const double used =
-      b.compute + b.fabric + b.weight_streaming + b.gradient_reduction + b.optimizer + b.input + b.overhead;
+  const double used = b.compute + b.fabric + b.weight_streaming + b.gradient_reduction + b.optimizer +
+                      b.input + b.checkpoints + b.overhead;
   b.idle = std::max(0.0, step_s - used);
   const auto causes = b.causes();
   const auto best = std::max_element(causes.begin(), causes.end(),
@@ -129,12 +130,13 @@ void ws_breakdown(const ClusterResult& res, const WsPlan& plan, int measured_ste
     both(id.layer, &Breakdown::weight_streaming, t1 - t0);
   }
   for (const auto& i : tl.input_stalls) both(0, &Breakdown::input, clip(i.t0, i.t1, a, b));
+  for (const auto& c : tl.checkpoint_stalls) both(c.layer, &Breakdown::checkpoints, clip(c.t0, c.t1, a, b));
   for (const auto& o : tl.overhead) add(all, &Breakdown::overhead, clip(o.t0, o.t1, a, b));
   const double n = measured_steps;
   auto scale = [n](Breakdown& x) {
-    for (double Breakdown::*f :
-         {&Breakdown::compute, &Breakdown::fabric, &Breakdown::weight_streaming,
-          &Breakdown::gradient_reduction, &Breakdown::optimizer, &Breakdown::input, &Breakdown::overhead})
+    for (double Breakdown::*f : {&Breakdown::compute, &Breakdown::fabric, &Breakdown::weight_streaming,
+                                 &Breakdown::gradient_reduction, &Breakdown::optimizer, &Breakdown::input,
+                                 &Breakdown::checkpoints, &Breakdown::overhead})
       x.*f /= n;
   };
   scale(all);

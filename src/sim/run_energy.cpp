@@ -36,6 +36,9 @@ EnergyStats ws_energy(const SystemSpec& spec, const ModelSpec& model, const WsPl
         ev.input_bytes += b;
         ev.io_bytes += b;
         break;
+      case LinkKind::activation:  // offloaded checkpoints, through the system's ports
+        ev.io_bytes += b;
+        break;
     }
   }
   ev.optimizer_params = static_cast<double>(params);

@@ -117,6 +117,7 @@ ClusterConfig ws_cluster_config(const SystemSpec& spec, const WsPlan& plan, cons
     cl.forward_s = Seconds(cost.cycles_to_seconds(l.fwd_total.cycles));
     cl.backward_s = Seconds(cost.cycles_to_seconds(l.bwd_total.cycles));
     cl.optimizer_s = Seconds(static_cast<double>(l.params) / spec.memoryx.optimizer_rate);
+    if (plan.checkpoints_offloaded) cl.checkpoint_bytes = l.checkpoint_bytes_per_sample * plan.micro_batch;
     cc.layers.push_back(cl);
   }
   cc.input_bytes_per_micro = plan.input_bytes_per_sample * plan.micro_batch;
@@ -124,6 +125,10 @@ ClusterConfig ws_cluster_config(const SystemSpec& spec, const WsPlan& plan, cons
   cc.swarmx = {BytesPerSecond(bytes_per_second(spec.swarmx.nic_bandwidth) * spec.swarmx.lanes),
                spec.swarmx.level_latency};
   cc.io = {BytesPerSecond(bytes_per_second(spec.io.total())), spec.io.latency};
+  // Offloaded checkpoints leave and return through the system's I/O ports, on a path of their
+  // own at the ports' rate (contention with the weight streams is not modelled).
+  cc.activation = cc.io;
+  cc.checkpoint_buffers = kCheckpointBuffers;
   cc.input = {BytesPerSecond(bytes_per_second(spec.input.worker_bandwidth) * spec.input.workers),
               spec.input.latency};
   cc.input_workers = spec.input.workers;
@@ -156,6 +161,8 @@ void ws_utilization(const WsPlan& plan, const ClusterResult& res, double window,
       u.memoryx = std::max(u.memoryx, f);
     else if (l.kind == LinkKind::input)
       u.input = std::max(u.input, f);
+    else if (l.kind == LinkKind::activation)  // offloaded checkpoints use the I/O ports too
+      u.io = std::max(u.io, f);
   }
   u.memoryx = std::max(u.memoryx, res.optimizer_busy_s / window);
 
@@ -251,6 +258,16 @@ RunStats simulate_weight_streaming(const SystemSpec& spec, const ModelSpec& mode
   if (!plan.micro_batch_note.empty()) st.notes.push_back(plan.micro_batch_note);
   st.micro_batch_setting = to_string(mbs);
   st.max_micro_batch = plan.max_micro_batch;
+  st.checkpoints = plan.checkpoints_offloaded ? "offload" : "wafer";
+  if (plan.checkpoints_offloaded)
+    st.notes.push_back(fmt::format(
+        "layer inputs kept off the wafer (sim.checkpoint_store {}{}): {} per micro-batch out after the "
+        "forward kernels and back before the backward ones, through the I/O ports; waiting for them {:.1f}% "
+        "of the step",
+        spec.sim.checkpoint_store,
+        spec.sim.checkpoint_store == "auto" ? ": one sample's do not fit in SRAM" : "",
+        format_bytes(plan.offloaded_bytes),
+        st.step_time_s > 0 ? 100 * res.wait_checkpoints_s / measured / st.step_time_s : 0.0));
   if (plan.recompute_chosen) {
     const char* what = plan.recompute ? "recomputed from each layer's input in the backward pass"
                                       : "all kept for the backward pass (no recomputation)";

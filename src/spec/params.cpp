@@ -165,6 +165,10 @@ const std::vector<ParamDecl> kParams = {
      "1 MiB"},
     {"sim.weight_buffers", WS_FIELD(sim.weight_buffers), kPositive,
      "layers of weights buffered on the wafer (simulator setting, optional)", "2"},
+    {"sim.checkpoint_store", WS_FIELD(sim.checkpoint_store), kPositive,
+     "weight streaming: where each layer's input waits for the backward pass: wafer, offload (out "
+     "over the system's I/O and back), or auto (the wafer unless one sample does not fit; optional)",
+     "auto"},
 };
 
 #undef WS_FIELD

@@ -46,6 +46,11 @@ void validate_cross(const SystemSpec& spec, const LocMap& locs, const std::strin
                                   format_bytes(static_cast<double>(spec.map.tile_reserve.value)),
                                   format_bytes(static_cast<double>(pe.sram.value))));
   }
+  const std::string& store = spec.sim.checkpoint_store;
+  if (store != "auto" && store != "wafer" && store != "offload") {
+    throw ConfigError(where(locs, "sim.checkpoint_store", file), "sim.checkpoint_store",
+                      fmt::format("'{}' is not allowed; expected auto, wafer or offload", store));
+  }
   if (spec.router.ports < 5) {
     throw ConfigError(where(locs, "router.ports", file), "router.ports",
                       fmt::format("a 2D mesh router needs at least 5 ports (N, E, S, W, ramp), "

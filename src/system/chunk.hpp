@@ -19,7 +19,7 @@
 
 namespace wafersim::sc {
 
-enum class ChunkKind { weights, grads, input };
+enum class ChunkKind { weights, grads, input, checkpoint };
 
 struct StreamInfo : tlm::tlm_extension<StreamInfo> {
   ChunkKind kind = ChunkKind::weights;

@@ -25,6 +25,7 @@ struct Cluster {
   std::vector<std::unique_ptr<sc::SwarmXNode>> swarmx;
   std::vector<std::unique_ptr<sc::Cs2>> cs2;
   std::vector<std::unique_ptr<sc::InputWorker>> workers;
+  std::vector<std::unique_ptr<sc::ActivationStore>> stores;
   std::vector<std::unique_ptr<Link>> links;
   int levels = 0;
 
@@ -111,6 +112,23 @@ struct Cluster {
       workers.back()->out.bind(l.in);
       l.out.bind(cs2[static_cast<std::size_t>(i)]->input_in);
     }
+    // Offloaded checkpoints: each CS-2's own store, out and back on links of their own.
+    bool offload = false;
+    for (const auto& layer : cfg.layers) offload = offload || layer.checkpoint_bytes > 0;
+    for (int i = 0; offload && i < n; ++i) {
+      sc::Cs2& sys = *cs2[static_cast<std::size_t>(i)];
+      const std::string sys_name = fmt::format("cs2_{}", i);
+      const std::string store_name = fmt::format("activations_{}", i);
+      stores.push_back(std::make_unique<sc::ActivationStore>(store_name.c_str(), sched, sys));
+      Link& out =
+          link(fmt::format("ckpt_out_{}", i), LinkKind::activation, cfg.activation, sys_name, store_name);
+      sys.ckpt_out.bind(out.in);
+      out.out.bind(stores.back()->in);
+      Link& back =
+          link(fmt::format("ckpt_in_{}", i), LinkKind::activation, cfg.activation, store_name, sys_name);
+      stores.back()->out.bind(back.in);
+      back.out.bind(sys.ckpt_in);
+    }
   }
 };
 
@@ -154,6 +172,7 @@ ClusterResult run_cluster(const ClusterConfig& cfg) {
   r.wafer_busy_s = c0.busy_in(a, b);
   r.wait_weights_s = c0.wait_weights_in(a, b);
   r.wait_input_s = c0.wait_input_in(a, b);
+  r.wait_checkpoints_s = c0.wait_checkpoints_in(a, b);
   r.optimizer_busy_s = cluster.memoryx->optimizer_busy_in(a, b);
   r.swarmx_nodes = static_cast<int>(cluster.swarmx.size());
   r.swarmx_levels = cluster.levels;

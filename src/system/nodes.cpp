@@ -135,14 +135,24 @@ Cs2::Cs2(const sc_core::sc_module_name& name, Schedule& sched, int id)
       down_in("down_in"),
       input_in("input_in"),
       up_out("up_out"),
+      ckpt_out("ckpt_out"),
+      ckpt_in("ckpt_in"),
       sched_(sched),
       id_(id),
+      ckpt_jobs_("ckpt_jobs", 1 << 20),
       grad_jobs_("grad_jobs", 1 << 20) {
   down_in.register_b_transport(this, &Cs2::receive_weights);
   input_in.register_b_transport(this, &Cs2::receive_input);
+  ckpt_in.register_b_transport(this, &Cs2::receive_checkpoint);
   step_end_.assign(static_cast<std::size_t>(sched.cfg->steps), 0.0);
   SC_THREAD(compute_thread);
   SC_THREAD(grad_thread);
+  SC_THREAD(ckpt_thread);
+}
+
+void Cs2::receive_checkpoint(tlm::tlm_generic_payload& p, sc_time& /*d*/) {
+  restores_at_.push_back(info(p).last_at);
+  restore_event_.notify(SC_ZERO_TIME);
 }
 
 void Cs2::receive_weights(tlm::tlm_generic_payload& p, sc_time& /*d*/) {
@@ -182,6 +192,15 @@ void Cs2::compute_thread() {
           double t0 = now();
           wait_arrival(weights_at_, static_cast<std::size_t>(j), weights_event_);
           if (now() > t0) tl_.weight_stalls.push_back({t0, now(), j, g});
+          const bool offloaded = cfg.layers[g].checkpoint_bytes > 0;
+          if (pass == 1 && offloaded) {
+            // The layer's input, back from the activation store.
+            t0 = now();
+            wait_arrival(restores_at_, static_cast<std::size_t>(restores_consumed_), restore_event_);
+            if (now() > t0) tl_.checkpoint_stalls.push_back({t0, now(), j, g});
+            ++restores_consumed_;
+            restore_consumed_event_.notify(SC_ZERO_TIME);
+          }
           if (pass == 0 && g == 0) {
             const long long want = static_cast<long long>(s) * cfg.micro_batches + u;
             t0 = now();
@@ -196,6 +215,7 @@ void Cs2::compute_thread() {
           consumed_ = j + 1;
           sched_.consumed_event.notify(SC_ZERO_TIME);
           if (pass == 1) grad_jobs_.write(j);
+          if (pass == 0 && offloaded) ckpt_jobs_.write(j);
         }
       }
     }
@@ -215,6 +235,64 @@ void Cs2::grad_thread() {
         outbox_.load(make_stream(ChunkKind::grads, j, cfg.layers[id.layer].grad_bytes, cfg.chunk_bytes)), d);
     const double start = tl_.grad_streams.empty() ? t0 : std::max(t0, tl_.grad_streams.back().t1);
     tl_.grad_streams.push_back({start, now() + d.to_seconds(), j, id.layer});
+  }
+}
+
+void Cs2::ckpt_thread() {
+  const auto& cfg = *sched_.cfg;
+  for (;;) {
+    const long long j = ckpt_jobs_.read();
+    const StreamId id = sched_.decode(j);
+    sc_time d = SC_ZERO_TIME;
+    ckpt_out->b_transport(outbox_.load(make_stream(ChunkKind::checkpoint, j,
+                                                   cfg.layers[id.layer].checkpoint_bytes, cfg.chunk_bytes)),
+                          d);
+  }
+}
+
+double Cs2::wait_checkpoints_in(double a, double b) const { return overlap(tl_.checkpoint_stalls, a, b); }
+
+// ---------------------------------------------------------------- activation store
+ActivationStore::ActivationStore(const sc_core::sc_module_name& name, Schedule& sched, Cs2& target)
+    : sc_module(name), in("in"), out("out"), sched_(sched), target_(target) {
+  in.register_b_transport(this, &ActivationStore::receive);
+  stored_at_.assign(static_cast<std::size_t>(sched.total_streams()), SC_ZERO_TIME);
+  stored_.assign(static_cast<std::size_t>(sched.total_streams()), false);
+  SC_THREAD(restore_thread);
+}
+
+void ActivationStore::receive(tlm::tlm_generic_payload& p, sc_time& /*d*/) {
+  const StreamInfo& s = info(p);
+  stored_at_[static_cast<std::size_t>(s.stream)] = s.last_at;
+  stored_[static_cast<std::size_t>(s.stream)] = true;
+  stored_event_.notify(SC_ZERO_TIME);
+}
+
+void ActivationStore::restore_thread() {
+  const auto& cfg = *sched_.cfg;
+  const long long layers = sched_.layers();
+  long long r = 0;  // restores sent, in the order the backward kernels use them
+  for (int s = 0; s < cfg.steps; ++s) {
+    for (int u = 0; u < cfg.micro_batches; ++u) {
+      for (long long k = layers - 1; k >= 0; --k) {
+        const ClusterLayer& layer = cfg.layers[static_cast<std::size_t>(k)];
+        if (layer.checkpoint_bytes <= 0) continue;
+        // The forward kernel's stream id: its input left after it.
+        const long long jf = sched_.streams_per_step() * s + 2 * layers * u + k;
+        while (!stored_[static_cast<std::size_t>(jf)]) wait(stored_event_);
+        const sc_time t = sc_core::sc_time_stamp();
+        const sc_time at = stored_at_[static_cast<std::size_t>(jf)];
+        if (at > t) wait(at - t);
+        // SRAM for `checkpoint_buffers` layer inputs ahead of the backward kernels.
+        while (target_.restores_consumed() < r - cfg.checkpoint_buffers + 1)
+          wait(target_.restore_consumed_event());
+        const long long jb = sched_.streams_per_step() * s + 2 * layers * u + (2 * layers - 1 - k);
+        sc_time d = SC_ZERO_TIME;
+        out->b_transport(
+            outbox_.load(make_stream(ChunkKind::checkpoint, jb, layer.checkpoint_bytes, cfg.chunk_bytes)), d);
+        ++r;
+      }
+    }
   }
 }
 

@@ -92,11 +92,17 @@ class Cs2 : public sc_core::sc_module {
   tlm_utils::simple_target_socket<Cs2> down_in;
   tlm_utils::simple_target_socket<Cs2> input_in;
   tlm_utils::simple_initiator_socket<Cs2> up_out;
+  // Offloaded checkpoints (bound only when some layer's are): out to the activation store after
+  // each forward kernel, back in before the backward kernel.
+  tlm_utils::simple_initiator_socket_optional<Cs2> ckpt_out;
+  tlm_utils::simple_target_socket_optional<Cs2> ckpt_in;
 
   Cs2(const sc_core::sc_module_name& name, Schedule& sched, int id);
   SC_HAS_PROCESS(Cs2);
 
   long long consumed() const { return consumed_; }
+  long long restores_consumed() const { return restores_consumed_; }
+  sc_core::sc_event& restore_consumed_event() { return restore_consumed_event_; }
   long long inputs_consumed() const { return inputs_consumed_; }
   sc_core::sc_event& input_consumed_event() { return input_consumed_event_; }
   bool finished() const { return finished_; }
@@ -105,19 +111,27 @@ class Cs2 : public sc_core::sc_module {
   double busy_in(double a, double b) const;
   double wait_weights_in(double a, double b) const;
   double wait_input_in(double a, double b) const;
+  double wait_checkpoints_in(double a, double b) const;
   const Cs2Timeline& timeline() const { return tl_; }
 
  private:
   void compute_thread();
   void grad_thread();
+  void ckpt_thread();
   void receive_weights(tlm::tlm_generic_payload& p, sc_core::sc_time& d);
+  void receive_checkpoint(tlm::tlm_generic_payload& p, sc_core::sc_time& d);
   void receive_input(tlm::tlm_generic_payload& p, sc_core::sc_time& d);
 
   Schedule& sched_;
   Outbox outbox_{sched_.transactions};
   int id_;
-  std::vector<sc_core::sc_time> weights_at_;  // per weight stream: when it is all on the wafer
-  std::vector<sc_core::sc_time> inputs_at_;   // per micro-batch: when its input is all here
+  std::vector<sc_core::sc_time> weights_at_;   // per weight stream: when it is all on the wafer
+  std::vector<sc_core::sc_time> inputs_at_;    // per micro-batch: when its input is all here
+  std::vector<sc_core::sc_time> restores_at_;  // per checkpoint restore, in backward order
+  long long restores_consumed_ = 0;
+  sc_core::sc_event restore_event_;
+  sc_core::sc_event restore_consumed_event_;
+  sc_core::sc_fifo<long long> ckpt_jobs_;
   long long consumed_ = 0;
   long long inputs_consumed_ = 0;
   bool finished_ = false;
@@ -127,6 +141,27 @@ class Cs2 : public sc_core::sc_module {
   sc_core::sc_fifo<long long> grad_jobs_;
   std::vector<double> step_end_;
   Cs2Timeline tl_;
+};
+
+// Where a CS-2's offloaded checkpoints wait (one per system): stores each layer input the
+// forward pass sends and returns them in backward order, at most `checkpoint_buffers` ahead of
+// the backward kernels.
+class ActivationStore : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<ActivationStore> in;
+  tlm_utils::simple_initiator_socket<ActivationStore> out;
+  ActivationStore(const sc_core::sc_module_name& name, Schedule& sched, Cs2& target);
+  SC_HAS_PROCESS(ActivationStore);
+
+ private:
+  void receive(tlm::tlm_generic_payload& p, sc_core::sc_time& d);
+  void restore_thread();
+  Schedule& sched_;
+  Outbox outbox_{sched_.transactions};
+  Cs2& target_;
+  std::vector<sc_core::sc_time> stored_at_;  // per stream id of the forward kernel: all stored
+  std::vector<bool> stored_;                 // ... once its first chunk has been offered
+  sc_core::sc_event stored_event_;
 };
 
 class InputWorker : public sc_core::sc_module {

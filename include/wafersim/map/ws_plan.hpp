@@ -13,6 +13,10 @@
 
 namespace wafersim {
 
+// Layer inputs held on the wafer when checkpoints are offloaded: the one the backward kernel
+// uses and the next one arriving (in the forward pass: the one leaving and the one made).
+inline constexpr int kCheckpointBuffers = 2;
+
 struct WsPlan {
   int systems = 1;
   int batch = 0;  // global
@@ -26,6 +30,10 @@ struct WsPlan {
   // estimated step time `recompute_alternative_s` (0 when the alternative does not fit).
   bool recompute = true;
   bool recompute_chosen = false;
+  // Each layer's input streamed off the wafer in the forward pass and back before its backward
+  // pass (sim.checkpoint_store); `offloaded_bytes` per micro-batch each way, all layers.
+  bool checkpoints_offloaded = false;
+  double offloaded_bytes = 0;
   double est_step_s = 0;
   double recompute_alternative_s = 0;
   Rect region;                        // the usable rectangle every kernel runs on
@@ -33,7 +41,7 @@ struct WsPlan {
   // Per-tile SRAM at the peak of a step (weight buffers + checkpoints + working set).
   SramSummary sram;
   double weight_buffer_bytes = 0;
-  double checkpoint_bytes = 0;
+  double checkpoint_bytes = 0;  // resident in SRAM (with offload: the two layers in flight)
   double working_bytes = 0;
   double input_bytes_per_sample = 0;
   // The micro-batch setting asked for (the model's, or --micro-batch) and what became of it:

@@ -29,18 +29,20 @@ struct Breakdown {
   double gradient_reduction = 0;  // waiting for gradients to reach MemoryX (update boundary)
   double optimizer = 0;           // waiting for the optimizer update (MemoryX or on the wafer)
   double input = 0;               // waiting for input samples
+  double checkpoints = 0;         // waiting for offloaded checkpoints (sim.checkpoint_store)
   double overhead = 0;            // host/runtime time per step (calibration.step_overhead)
   double idle = 0;                // pipeline fill/drain and other bubbles
   std::string upgrade_first;      // the resource to upgrade first
   std::string reason;
   // Every cause with its time, in report order.
-  std::array<std::pair<const char*, double>, 8> causes() const {
+  std::array<std::pair<const char*, double>, 9> causes() const {
     return {{{"compute", compute},
              {"fabric", fabric},
              {"weight streaming", weight_streaming},
              {"gradient reduction", gradient_reduction},
              {"optimizer", optimizer},
              {"input", input},
+             {"checkpoints", checkpoints},
              {"overhead", overhead},
              {"idle", idle}}};
   }
@@ -134,6 +136,7 @@ struct RunStats {
   int micro_batches = 0;
   int max_micro_batch = 0;          // weight streaming: the most that fit at once
   std::string micro_batch_setting;  // weight streaming: auto | none | explore | N (empty: pipelined)
+  std::string checkpoints;          // weight streaming: where layer inputs wait: wafer | offload
   long long tiles = 0;              // PEs used per system
   double step_time_s = 0;           // steady state
   double samples_per_s = 0;

@@ -133,6 +133,10 @@ struct MapSpec {
 struct SimSpec {
   Bytes stream_chunk{0};   // sim.stream_chunk: granularity of weight/gradient streams
   int weight_buffers = 2;  // sim.weight_buffers: layers of weights buffered on wafer
+  // sim.checkpoint_store: where weight streaming keeps each layer's input for the backward pass:
+  // "wafer" (in SRAM), "offload" (streamed out over the system's I/O and back), or "auto"
+  // (the wafer, unless one sample's checkpoints do not fit there).
+  std::string checkpoint_store = "auto";
 };
 
 struct SystemSpec {

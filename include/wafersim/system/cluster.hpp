@@ -19,6 +19,9 @@ struct ClusterLayer {
   Seconds forward_s;        // wafer time per micro-batch
   Seconds backward_s;
   Seconds optimizer_s;  // MemoryX update once per step
+  // This layer's input, per micro-batch and system, when checkpoints are offloaded: sent out
+  // after its forward kernel, back before its backward kernel (0: kept on the wafer).
+  double checkpoint_bytes = 0;
 };
 
 struct LinkParams {
@@ -36,6 +39,8 @@ struct ClusterConfig {
   LinkParams swarmx;                 // between SwarmX levels
   LinkParams io;                     // SwarmX leaf <-> CS-2 I/O ports
   LinkParams input;                  // input workers -> CS-2 (aggregate of the workers)
+  LinkParams activation;             // CS-2 <-> its activation store (offloaded checkpoints)
+  int checkpoint_buffers = 2;        // offloaded checkpoints back on the wafer ahead of use
   int input_workers = 1;
   int fanout = 4;
   double chunk_bytes = 32.0 * 1024 * 1024;  // store-and-forward unit of streams at each hop
@@ -48,13 +53,14 @@ struct ClusterConfig {
 // Interval (core/interval.hpp): id = stream id (kernels, stalls, streams) or step (optimizer).
 
 struct Cs2Timeline {
-  std::vector<Interval> kernels;        // id = weight stream consumed
-  std::vector<Interval> weight_stalls;  // id = weight stream waited for
-  std::vector<Interval> input_stalls;   // id = micro-batch index
-  std::vector<Interval> grad_streams;   // id = stream whose gradient went out (send start..end)
-  std::vector<Interval> inputs;         // id = micro-batch index (arrival of its last chunk at t1)
-  std::vector<double> weights_ready;    // per stream j: when its last chunk arrived
-  std::vector<Interval> overhead;       // per step: host/runtime time
+  std::vector<Interval> kernels;            // id = weight stream consumed
+  std::vector<Interval> weight_stalls;      // id = weight stream waited for
+  std::vector<Interval> input_stalls;       // id = micro-batch index
+  std::vector<Interval> grad_streams;       // id = stream whose gradient went out (send start..end)
+  std::vector<Interval> inputs;             // id = micro-batch index (arrival of its last chunk at t1)
+  std::vector<double> weights_ready;        // per stream j: when its last chunk arrived
+  std::vector<Interval> overhead;           // per step: host/runtime time
+  std::vector<Interval> checkpoint_stalls;  // id = stream of the backward kernel that waited
 };
 
 struct MemoryXTimeline {
@@ -73,7 +79,7 @@ StreamId decode_stream(long long j, int layers, int micro_batches);
 
 // What a link connects: MemoryX to the SwarmX root, SwarmX tree levels, the CS-2 I/O ports,
 // input workers to a CS-2.
-enum class LinkKind { memoryx, swarmx, io, input };
+enum class LinkKind { memoryx, swarmx, io, input, activation };
 
 struct LinkUse {
   std::string name;
@@ -88,10 +94,11 @@ struct ClusterResult {
   std::vector<double> step_end_s;  // when the last CS-2 finished each step
   double window_start_s = 0;       // measurement window: after the first step
   double window_end_s = 0;
-  double wafer_busy_s = 0;      // CS-2 0 kernel time in the window
-  double wait_weights_s = 0;    // CS-2 0 stalled on weight streams in the window
-  double wait_input_s = 0;      // CS-2 0 stalled on input in the window
-  double optimizer_busy_s = 0;  // MemoryX optimizer in the window
+  double wafer_busy_s = 0;        // CS-2 0 kernel time in the window
+  double wait_weights_s = 0;      // CS-2 0 stalled on weight streams in the window
+  double wait_input_s = 0;        // CS-2 0 stalled on input in the window
+  double wait_checkpoints_s = 0;  // CS-2 0 stalled on offloaded checkpoints in the window
+  double optimizer_busy_s = 0;    // MemoryX optimizer in the window
   int swarmx_nodes = 0;
   int swarmx_levels = 0;
   long long transactions = 0;  // streams offered to links and SwarmX reductions

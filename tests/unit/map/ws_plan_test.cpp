@@ -188,3 +188,54 @@ TEST_CASE("micro-batch explore keeps the size with the shortest estimated step",
   CHECK(between.explored == 0);
   CHECK(between.micro_batches == (96 + gap - 1) / gap);
 }
+
+TEST_CASE("checkpoints go off the wafer only when one sample's do not fit (sim.checkpoint_store auto)",
+          "[map][checkpoints]") {
+  // GPT-2 small with rotary positions at a long context on the 256 x 256 test wafer: 14 layer
+  // inputs of seq x 768 x 2 B per sample are more than its SRAM, one layer's working set is not.
+  Bench b(2, 1024);
+  b.model.arch.position = PositionEmbedding::rotary;
+  b.model.arch.max_seq = 1 << 20;
+  const WsPlan short_seq = b.plan(1);
+  CHECK_FALSE(short_seq.checkpoints_offloaded);
+  CHECK(short_seq.offloaded_bytes == 0);
+
+  int seq = 1024;
+  for (; seq <= (1 << 18); seq *= 2) {
+    b.model.training.seq = seq;
+    b.graph = build_transformer_graph(b.model.arch, seq);
+    b.spec.sim.checkpoint_store = "wafer";
+    try {
+      b.plan(1);
+    } catch (const FitError& e) {
+      CHECK_THAT(e.what(), Catch::Contains("sim.checkpoint_store: auto would stream checkpoints off"));
+      break;
+    }
+  }
+  REQUIRE(seq <= (1 << 18));
+  b.spec.sim.checkpoint_store = "auto";
+  const WsPlan p = b.plan(1);
+  CHECK(p.checkpoints_offloaded);
+  CHECK(p.recompute);
+  // What stays: two layer inputs per sample; what goes: every layer's, per micro-batch.
+  double largest = 0, all = 0;
+  for (const auto& l : p.layers) {
+    largest = std::max(largest, l.checkpoint_bytes_per_sample);
+    all += l.checkpoint_bytes_per_sample;
+  }
+  CHECK(p.checkpoint_bytes == Approx(kCheckpointBuffers * largest * p.micro_batch));
+  CHECK(p.offloaded_bytes == Approx(all * p.micro_batch));
+  CHECK(p.sram.max <= b.tiles.capacity());
+
+  // `offload` offloads what would fit too, and fits more samples at once.
+  b.model.training.seq = 1024;
+  b.graph = build_transformer_graph(b.model.arch, 1024);
+  b.model.training.batch = 256;
+  b.model.training.activation_checkpointing_auto = false;
+  const WsPlan on_wafer = b.plan(1);
+  b.spec.sim.checkpoint_store = "offload";
+  const WsPlan off = b.plan(1);
+  CHECK_FALSE(on_wafer.checkpoints_offloaded);
+  CHECK(off.checkpoints_offloaded);
+  CHECK(off.max_micro_batch > on_wafer.max_micro_batch);
+}

@@ -152,9 +152,10 @@ TEST_CASE("every value in the shipped configs names its source", "[spec][configs
 
 TEST_CASE("optional parameters take their declared defaults", "[spec]") {
   std::string text = test::cs2_text();
-  for (const char* key : {"  sparsity:", "  turn_penalty:", "  queue_depth:", "  dies_x:", "  dies_y:",
-                          "calibration:", "  compute_efficiency:", "  step_overhead:", "map:", "  strategy:",
-                          "  tile_reserve:", "sim:", "  stream_chunk:", "  weight_buffers:"}) {
+  for (const char* key :
+       {"  sparsity:", "  turn_penalty:", "  queue_depth:", "  dies_x:", "  dies_y:", "calibration:",
+        "  compute_efficiency:", "  step_overhead:", "map:", "  strategy:", "  tile_reserve:", "sim:",
+        "  stream_chunk:", "  weight_buffers:", "  checkpoint_store:"}) {
     text = test::replace_line(text, key, "").text;
   }
   const SystemSpec s = load_system_spec_text(text, "t.yaml");
@@ -165,6 +166,7 @@ TEST_CASE("optional parameters take their declared defaults", "[spec]") {
   CHECK(s.map.strategy == "auto");
   CHECK(s.sim.stream_chunk.value == 1u * 1024 * 1024);
   CHECK(s.sim.weight_buffers == 2);
+  CHECK(s.sim.checkpoint_store == "auto");
 }
 
 TEST_CASE("a system parsed once gives what a fresh load gives, for any overrides", "[spec]") {

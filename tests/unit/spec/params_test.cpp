@@ -72,11 +72,12 @@ TEST_CASE("system_params lists every parameter with a description", "[spec][para
                            "map.attention_block",
                            "map.tile_reserve",
                            "sim.stream_chunk",
-                           "sim.weight_buffers"}) {
+                           "sim.weight_buffers",
+                           "sim.checkpoint_store"}) {
     CAPTURE(path);
     CHECK(paths.count(path) == 1);
   }
-  CHECK(paths.size() == 76);
+  CHECK(paths.size() == 77);
 }
 
 TEST_CASE("declared defaults are the values a file without them gets", "[spec][params]") {
