@@ -29,6 +29,7 @@ const std::vector<std::pair<std::string, std::string>>& metric_map() {
       {"micro_batch", "/micro_batch"},
       {"micro_batches", "/micro_batches"},
       {"micro_batch_setting", "/micro_batch_setting"},
+      {"checkpoints", "/checkpoints"},
       {"tiles", "/tiles"},
       {"step_time_s", "/step_time_s"},
       {"samples_per_s", "/samples_per_s"},

@@ -187,6 +187,8 @@ check '[ "$(q "$tmp/mb.sqlite" "select micro_batches from points where systems =
   "micro_batch 8 on 64 samples: 8 micro-batches"
 check '[ "$(q "$tmp/mb.sqlite" "select count(*) from points where micro_batch_setting = '"'"'explore'"'"'")" = 2 ]' \
   "Explore is stored as explore"
+check '[ "$(q "$tmp/mb.sqlite" "select count(*) from points where checkpoints = '"'"'wafer'"'"'")" = 7 ]' \
+  "the checkpoints column says where layer inputs waited"
 printf 'model: %s\naxes:\n  micro_batch: [4, lots]\n' "$root/models/tiny-gpt.yaml" >"$tmp/mb-bad.yaml"
 out="$("$bin" sweep "$tmp/mb-bad.yaml" --db "$tmp/mb-bad.sqlite" 2>&1)"
 rc=$?
