@@ -150,6 +150,11 @@ Cs2::Cs2(const sc_core::sc_module_name& name, Schedule& sched, int id)
   SC_THREAD(ckpt_thread);
 }
 
+void Cs2::checkpoint_stored(sc_time at) {
+  ckpts_stored_.push_back(at);
+  ckpt_stored_event_.notify(SC_ZERO_TIME);
+}
+
 void Cs2::receive_checkpoint(tlm::tlm_generic_payload& p, sc_time& /*d*/) {
   restores_at_.push_back(info(p).last_at);
   restore_event_.notify(SC_ZERO_TIME);
@@ -201,6 +206,13 @@ void Cs2::compute_thread() {
             ++restores_consumed_;
             restore_consumed_event_.notify(SC_ZERO_TIME);
           }
+          if (pass == 0 && offloaded && ckpts_sent_ >= cfg.checkpoint_buffers) {
+            // SRAM for `checkpoint_buffers` layer inputs: this kernel's and those not yet gone.
+            t0 = now();
+            wait_arrival(ckpts_stored_, static_cast<std::size_t>(ckpts_sent_ - cfg.checkpoint_buffers),
+                         ckpt_stored_event_);
+            if (now() > t0) tl_.checkpoint_stalls.push_back({t0, now(), j, g});
+          }
           if (pass == 0 && g == 0) {
             const long long want = static_cast<long long>(s) * cfg.micro_batches + u;
             t0 = now();
@@ -215,7 +227,10 @@ void Cs2::compute_thread() {
           consumed_ = j + 1;
           sched_.consumed_event.notify(SC_ZERO_TIME);
           if (pass == 1) grad_jobs_.write(j);
-          if (pass == 0 && offloaded) ckpt_jobs_.write(j);
+          if (pass == 0 && offloaded) {
+            ckpt_jobs_.write(j);
+            ++ckpts_sent_;
+          }
         }
       }
     }
@@ -266,6 +281,7 @@ void ActivationStore::receive(tlm::tlm_generic_payload& p, sc_time& /*d*/) {
   stored_at_[static_cast<std::size_t>(s.stream)] = s.last_at;
   stored_[static_cast<std::size_t>(s.stream)] = true;
   stored_event_.notify(SC_ZERO_TIME);
+  target_.checkpoint_stored(s.last_at);
 }
 
 void ActivationStore::restore_thread() {

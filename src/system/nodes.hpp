@@ -102,6 +102,8 @@ class Cs2 : public sc_core::sc_module {
 
   long long consumed() const { return consumed_; }
   long long restores_consumed() const { return restores_consumed_; }
+  // The activation store has all of the next checkpoint this system sent (they arrive in order).
+  void checkpoint_stored(sc_core::sc_time at);
   sc_core::sc_event& restore_consumed_event() { return restore_consumed_event_; }
   long long inputs_consumed() const { return inputs_consumed_; }
   sc_core::sc_event& input_consumed_event() { return input_consumed_event_; }
@@ -129,6 +131,9 @@ class Cs2 : public sc_core::sc_module {
   std::vector<sc_core::sc_time> inputs_at_;    // per micro-batch: when its input is all here
   std::vector<sc_core::sc_time> restores_at_;  // per checkpoint restore, in backward order
   long long restores_consumed_ = 0;
+  std::vector<sc_core::sc_time> ckpts_stored_;  // per checkpoint sent, in order: all at the store
+  long long ckpts_sent_ = 0;
+  sc_core::sc_event ckpt_stored_event_;
   sc_core::sc_event restore_event_;
   sc_core::sc_event restore_consumed_event_;
   sc_core::sc_fifo<long long> ckpt_jobs_;

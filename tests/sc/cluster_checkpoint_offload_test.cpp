@@ -47,10 +47,15 @@ TEST_CASE("offloaded checkpoints on a fast path cost nothing; on a slow one they
   CHECK(step >= 8 * transfer);
   CHECK(step <= 8 * transfer + 4 * 3e-3 + 2e-3);  // + the kernels and the latencies
   CHECK(slow.wait_checkpoints_s > 0.5 * (slow.window_end_s - slow.window_start_s));
-  // The stalls are the backward kernels', each on its own layer.
+  // Backward kernels wait for their inputs to come back; forward kernels wait for SRAM (two
+  // layer inputs at most) while earlier inputs are still leaving.
+  int forward = 0, backward = 0;
   for (const auto& s : slow.cs2.front().checkpoint_stalls) {
     CHECK(s.t1 > s.t0);
     CHECK(s.layer >= 0);
     CHECK(s.layer < 4);
+    (decode_stream(s.id, 4, 1).pass == 0 ? forward : backward) += 1;
   }
+  CHECK(forward > 0);
+  CHECK(backward > 0);
 }
