@@ -47,6 +47,13 @@ CASES = [
                           batch=48, micro_batch=8),
     ),
     (
+        "checkpoints off the wafer",
+        ["--system", src("configs/cs2.yaml"), "--model", src("models/gptj-6b.yaml"), "--batch", "60",
+         "--set", "sim.checkpoint_store=offload"],
+        lambda ws: ws.run(ws.System.load(src("configs/cs2.yaml")).with_overrides({"sim.checkpoint_store": "offload"}),
+                          src("models/gptj-6b.yaml"), batch=60),
+    ),
+    (
         "ONNX graph on the small wafer",
         ["--system", src("configs/small-wafer.yaml"), "--model", src("tests/fixtures/onnx/tiny_cnn.onnx"),
          "--batch", "64"],
