@@ -241,7 +241,7 @@ WsPlan plan_weight_streaming(const SystemSpec& spec, const ModelSpec& model, con
         max_share(z.resident_per_sample, n), z.offload ? " (the two in flight, the rest off the wafer)" : "",
         max_share(z.work_per_sample, n), cap,
         store == "wafer" && z.recompute
-            ? "; sim.checkpoint_store: auto would stream checkpoints off the wafer"
+            ? "; with sim.checkpoint_store auto or offload only two layer inputs stay on the wafer"
             : ""));
   }
   if (!z.request_fits)
