@@ -17,6 +17,8 @@ point), then picks the best point for the fitted cases. It reports the in-sample
     scripts/calibrate.py --cases all          # fit every case (to see what it would take)
     scripts/calibrate.py --write              # also write the fitted values into the configs
                                               # the fitted cases use
+    scripts/calibrate.py --set sim.checkpoint_store=offload   # refit under another assumption
+                                              # (any system parameter, repeatable; not with --write)
 
 Standard library only; deterministic (a fixed grid, ties broken towards the neutral values).
 """
@@ -34,11 +36,15 @@ EFFICIENCIES = [round(1.0 - 0.025 * i, 3) for i in range(21)]
 OVERHEADS = [0.0, 0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.10, 0.12, 0.15, 0.20, 0.25]
 
 
+EXTRA_SETS = []  # --set PATH=VALUE: held for every point of the grid
+
+
 def validate(wafersim, efficiency, overhead):
+    extra = [a for s in EXTRA_SETS for a in ("--set", s)]
     out = subprocess.run(
         [wafersim, "validate", os.path.join(ROOT, "bench", "validation.yaml"), "--json", "-",
          "--set", "calibration.compute_efficiency=%.6f" % efficiency,
-         "--set", "calibration.step_overhead=%.6f" % overhead],
+         "--set", "calibration.step_overhead=%.6f" % overhead] + extra,
         check=False, capture_output=True, text=True)
     if out.returncode not in (0, 1):
         sys.exit("wafersim validate failed (exit %d): %s" % (out.returncode, out.stderr.strip()))
@@ -107,7 +113,12 @@ def main():
     ap.add_argument("--wafersim", default=os.path.join(ROOT, "build", "wafersim"))
     ap.add_argument("--cases", choices=["calibration", "all"], default="calibration")
     ap.add_argument("--write", action="store_true", help="write the fitted values into the configs")
+    ap.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
+                    help="hold a system parameter at VALUE for every fit point (repeatable)")
     args = ap.parse_args()
+    if args.set and args.write:
+        sys.exit("--set refits under another assumption; it cannot be combined with --write")
+    EXTRA_SETS.extend(args.set)
 
     neutral = validate(args.wafersim, 1.0, 0.0)
     names = [c["name"] for c in neutral["cases"] if c["ran"] and (args.cases == "all" or c["calibration"])]
