@@ -208,7 +208,8 @@ TEST_CASE("checkpoints go off the wafer only when one sample's do not fit (sim.c
     try {
       b.plan(1);
     } catch (const FitError& e) {
-      CHECK_THAT(e.what(), Catch::Contains("with sim.checkpoint_store auto or offload only two layer inputs stay"));
+      CHECK_THAT(e.what(),
+                 Catch::Contains("with sim.checkpoint_store auto or offload only two layer inputs stay"));
       break;
     }
   }
