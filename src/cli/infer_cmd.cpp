@@ -27,6 +27,7 @@ struct InferArgs {
   bool energy = false;
   std::string fidelity = "approx";
   std::string draft;  // --draft-model
+  std::string wafer_io = "async";
   std::string trace;
   int trace_rounds = 2;
 };
@@ -50,6 +51,11 @@ Runner add_infer_command(CLI::App& app) {
   app.add_option("--speculate", a->opt.speculate, "Draft tokens per round (default 4 with --draft-model)");
   app.add_option("--acceptance", a->opt.acceptance,
                  "Probability that the target accepts each draft token (default 0.8 with --draft-model)");
+  app.add_option(
+         "--wafer-io", a->wafer_io,
+         "async: wafer I/O beside compute (Cerebras' serving software from October 2024 on); sync: each "
+         "system's decode step waits for its I/O (the launch software; calibration.sync_wafer_io)")
+      ->capture_default_str();
   app.add_option("--fidelity", a->fidelity,
                  "approx, or cycle: also run a block's and the head's decode kernels on the cycle-level "
                  "fabric engine and compare")
@@ -67,6 +73,7 @@ Runner add_infer_command(CLI::App& app) {
                "per system (the system's energy: section; docs/energy.md)");
   return [a]() {
     a->opt.fidelity = parse_fidelity(a->fidelity);
+    a->opt.wafer_io = parse_wafer_io(a->wafer_io);
     if (a->trace_rounds < 1) throw UsageError("--trace-rounds: expected a positive number of rounds");
     if (!a->trace.empty()) a->opt.trace_rounds = a->trace_rounds;
     const SystemSpec spec = a->sys.spec();

@@ -24,6 +24,7 @@ nlohmann::ordered_json infer_json(const InferStats& s) {
   j["generate"] = s.generate;
   j["context"] = s.context;
   j["placement"] = s.placement;
+  j["wafer_io"] = s.wafer_io;
   j["ttft_s"] = s.ttft_s;
   j["tpot_s"] = s.tpot_s;
   j["tokens_per_s_per_user"] = s.tokens_per_s_per_user;
@@ -32,11 +33,9 @@ nlohmann::ordered_json infer_json(const InferStats& s) {
   j["prefill_bottleneck"] = s.prefill_bottleneck;
   j["decode_bottleneck"] = s.decode_bottleneck;
   j["decode_reason"] = s.decode_reason;
-  j["decode"] = {{"kernels_s", s.decode_compute_s},
-                 {"latency_s", s.decode_fill_s},
-                 {"links_s", s.decode_link_s},
-                 {"memoryx_s", s.decode_memoryx_s},
-                 {"pipeline_wait_s", s.decode_wait_s}};
+  j["decode"] = {{"kernels_s", s.decode_compute_s},    {"latency_s", s.decode_fill_s},
+                 {"links_s", s.decode_link_s},         {"memoryx_s", s.decode_memoryx_s},
+                 {"pipeline_wait_s", s.decode_wait_s}, {"wafer_io_s", s.decode_wafer_io_s}};
   j["utilization"] = {{"decode_compute", s.decode_compute_utilization},
                       {"decode_sram_bandwidth", s.decode_sram_bandwidth_utilization},
                       {"links", s.link_utilization}};
@@ -117,9 +116,11 @@ std::string format_infer_text(const InferStats& s) {
                  s.request_s);
   fmt::format_to(out,
                  "Decode step: kernels {:.1f} us, latency {:.1f} us, links {:.1f} us, MemoryX {:.1f} us, "
-                 "pipeline wait {:.1f} us\n",
+                 "pipeline wait {:.1f} us{}\n",
                  s.decode_compute_s * 1e6, s.decode_fill_s * 1e6, s.decode_link_s * 1e6,
-                 s.decode_memoryx_s * 1e6, s.decode_wait_s * 1e6);
+                 s.decode_memoryx_s * 1e6, s.decode_wait_s * 1e6,
+                 s.wafer_io == "sync" ? fmt::format(", wafer I/O (sync) {:.1f} us", s.decode_wafer_io_s * 1e6)
+                                      : std::string());
   fmt::format_to(out, "Utilization (decode): compute {:.1f}%, SRAM bandwidth {:.1f}%, links {:.1f}%\n",
                  100 * s.decode_compute_utilization, 100 * s.decode_sram_bandwidth_utilization,
                  100 * s.link_utilization);

@@ -89,6 +89,17 @@ std::string gb(double bytes) { return fmt::format("{:.1f} GB", bytes / 1e9); }
 
 }  // namespace
 
+WaferIo parse_wafer_io(const std::string& text, const std::string& option) {
+  if (text == "async") return WaferIo::async;
+  if (text == "sync") return WaferIo::sync;
+  throw UsageError(
+      fmt::format("{} {}: expected async (I/O beside compute) or sync (each system's decode "
+                  "step waits for its I/O)",
+                  option, text));
+}
+
+const char* to_string(WaferIo io) { return io == WaferIo::sync ? "sync" : "async"; }
+
 InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferOptions& given) {
   InferOptions o = given;
   std::vector<std::string> defaults;
@@ -257,6 +268,11 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   const double link_bps = spec.io.total().value / 8;  // bytes/s between consecutive systems
   const double link_latency = spec.io.latency.value;
   const double act_bytes = target.act_bytes;
+  // Synchronous wafer I/O: every decode step of every system (and each micro-batch's prompt)
+  // waits this long for its I/O before the next can start.
+  const double sync_s = o.wafer_io == WaferIo::sync ? spec.calibration.sync_wafer_io.value : 0.0;
+  st.wafer_io = to_string(o.wafer_io);
+  double wafer_io_s = 0, draft_wafer_io_s = 0;  // per round: the target's step, one draft step
 
   // Regions: strips per system (resident), or the whole wafer per group (streamed weights).
   std::vector<std::size_t> starts;
@@ -321,6 +337,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
       regions.assign(last - first, usable);
     }
     double stage_s = 0;
+    bool holds_target = false, holds_draft = false;
     for (std::size_t i = first; i < last; ++i) {
       const Group& g = groups[i];
       const Rect& q = regions[i - first];
@@ -365,8 +382,10 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
       if (g.draft) {
         if (draft_first_system < 0) draft_first_system = s;
         draft_last_system = s;
+        holds_draft = true;
       } else {
         target_last_system = s;
+        holds_target = true;
       }
       // The activation to the next strip of the same model: the distance between strip
       // centres, one hop each.
@@ -390,6 +409,10 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
                              cost.cycles_to_seconds(pre.fwd_total.fill_cycles)});
       st.layers.push_back(std::move(L));
     }
+    // Synchronous wafer I/O: once per step of each model on this system (k draft steps a round).
+    wafer_io_s += holds_target ? sync_s : 0.0;
+    draft_wafer_io_s += holds_draft ? sync_s : 0.0;
+    stage_s += (holds_target ? sync_s : 0.0) + (holds_draft ? k_spec * sync_s : 0.0);
     stage_max_s = std::max(stage_max_s, stage_s);
     st.per_system.push_back(sys);
   }
@@ -406,12 +429,13 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
     const int draft_cross = draft_last_system - draft_first_system;
     const double draft_links_s =
         draft_cross * (link_latency + draft.act_bytes * b / link_bps) + (draft_cross > 0 ? link_latency : 0);
-    draft_trip_s = draft_kernels_s + draft_fill_s + draft_links_s;
+    draft_trip_s = draft_kernels_s + draft_fill_s + draft_links_s + draft_wafer_io_s;
     links_s = target_last_system * cross + (draft_first_system != target_last_system ? link_latency : 0) +
               (draft_last_system != 0 ? link_latency : 0) + k_spec * draft_links_s;
   }
   const double verify_s = decode_kernels_s + decode_fill_s;
-  const double trip_s = verify_s + k_spec * (draft_kernels_s + draft_fill_s) + links_s;
+  const double io_s = wafer_io_s + k_spec * draft_wafer_io_s;  // synchronous wafer I/O per round
+  const double trip_s = verify_s + k_spec * (draft_kernels_s + draft_fill_s) + links_s + io_s;
   double round_s = std::max(trip_s, mb * stage_max_s);
   double mx_s = 0;
   if (!resident) {
@@ -430,6 +454,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   st.decode_compute_s = (decode_kernels_s + k_spec * draft_kernels_s) / per_round;
   st.decode_fill_s = (decode_fill_s + k_spec * draft_fill_s) / per_round;
   st.decode_link_s = links_s / per_round;
+  st.decode_wafer_io_s = io_s / per_round;
   st.decode_memoryx_s = std::max(0.0, mx_s - trip_s);
   const double busy_s = std::max(trip_s, mx_s);
   st.decode_wait_s = (round_s > busy_s * (1 + 1e-9) ? round_s - busy_s : 0.0) / per_round;
@@ -439,15 +464,15 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
     st.acceptance = alpha;
     st.tokens_per_round = per_round;
     st.draft_s_per_round = k_spec * draft_trip_s;
-    st.verify_s_per_round = verify_s + target_last_system * cross;
+    st.verify_s_per_round = verify_s + target_last_system * cross + wafer_io_s;
   }
 
   // Prefill: the first token's trip, then the rest at the slowest layer's per-token rate; the
   // link between systems streams each token's activation.
   const double link_token_s = target_last_system > 0 ? act_bytes * b / link_bps : 0;
-  const double one_mb_s = prefill_first_token_s + target_last_system * link_latency +
+  const double one_mb_s = prefill_first_token_s + target_last_system * link_latency + wafer_io_s +
                           (o.prompt - 1) * std::max(prefill_slowest_token_s, link_token_s);
-  const double slowest_prefill_stage_s = o.prompt * std::max(prefill_slowest_token_s, link_token_s);
+  const double slowest_prefill_stage_s = o.prompt * std::max(prefill_slowest_token_s, link_token_s) + sync_s;
   st.ttft_s = one_mb_s + (mb - 1) * slowest_prefill_stage_s;  // the last micro-batch's requests
   if (!resident) st.ttft_s = std::max(st.ttft_s, st.weight_bytes / (spec.memoryx.bandwidth.value / 8));
   st.request_s = st.ttft_s + (o.generate - 1) * st.tpot_s;
@@ -467,6 +492,10 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
                    "(--systems {})",
                    gb(st.weight_bytes), spec.memoryx.bandwidth.value / 8e9, st.min_systems, st.min_systems)},
       {"pipeline", st.decode_wait_s, fmt::format("{} micro-batches queue for the busiest system", mb)},
+      {"wafer-io", st.decode_wafer_io_s,
+       fmt::format("synchronous wafer I/O: each system's decode step waits {:.0f} us for its I/O "
+                   "(--wafer-io sync, calibration.sync_wafer_io)",
+                   sync_s * 1e6)},
       {"links", st.decode_link_s,
        fmt::format("{} activations cross {} system boundaries per token", gb(act_bytes * b * verify_tokens),
                    used_systems - 1)},
@@ -514,6 +543,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
     t.round_s = round_s;
     t.prefill_rest_s = (o.prompt - 1) * std::max(prefill_slowest_token_s, link_token_s);
     t.link_latency_s = link_latency;
+    t.sync_s = sync_s;
     t.link_bytes_per_s = link_bps;
     t.requests = b;
     t.act_bytes = act_bytes;
@@ -525,6 +555,17 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
     t.draft_last_system = draft_last_system;
     infer_trace::record(t, st.timeline);
   }
+  if (o.wafer_io == WaferIo::sync)
+    st.notes.push_back(
+        sync_s > 0
+            ? fmt::format(
+                  "wafer I/O synchronous (--wafer-io sync, the launch serving software of August 2024): "
+                  "{:.0f} us per system per decode step (calibration.sync_wafer_io), {:.1f} us per "
+                  "output token",
+                  sync_s * 1e6, st.decode_wafer_io_s * 1e6)
+            : std::string("--wafer-io sync: calibration.sync_wafer_io is 0 s in this system file, so "
+                          "synchronous I/O costs nothing here (scripts/calibrate_inference.py fits it; "
+                          "configs/cs3.yaml has the fitted value)"));
   if (!defaults.empty())
     st.notes.push_back(fmt::format("lengths not given: {} (defaults, within the model's context of {})",
                                    fmt::join(defaults, ", "), model.arch.max_seq));

@@ -25,6 +25,7 @@ void record(const Input& in, Timeline& tl) {
   double t = 0;
   int at = 0;
   const double rest = in.prefill_rest_s;
+  int prefill_entered = -1;
   for (const auto& x : in.steps) {
     if (x.draft) continue;
     if (x.system != at) {
@@ -32,6 +33,11 @@ void record(const Input& in, Timeline& tl) {
       t += in.link_latency_s;
       at = x.system;
     }
+    if (at != prefill_entered && in.sync_s > 0) {
+      tl.slice(pid[at], t_pre[at], "wafer I/O", "io", t, t + in.sync_s);
+      t += in.sync_s;
+    }
+    prefill_entered = at;
     const double first_s = x.prefill_token_s + x.prefill_fill_s;
     tl.slice(pid[at], t_pre[at], x.name, "prefill", t, t + first_s + rest, {{"tokens", in.prompt}});
     t += first_s;
@@ -39,6 +45,7 @@ void record(const Input& in, Timeline& tl) {
   const auto walk = [&](bool draft_layers, double tokens, const std::vector<int>& track, double& now,
                         int& sys, const char* category) {
     const double act = draft_layers ? in.draft_act_bytes : in.act_bytes;
+    int entered = -1;  // the system whose step has begun (with its synchronous I/O, if any)
     for (const auto& x : in.steps) {
       if (x.draft != draft_layers) continue;
       if (x.system != sys) {
@@ -47,6 +54,11 @@ void record(const Input& in, Timeline& tl) {
         now += hop_s;
         sys = x.system;
       }
+      if (sys != entered && in.sync_s > 0) {
+        tl.slice(pid[sys], track[sys], "wafer I/O", "io", now, now + in.sync_s, {{"ns", ns(in.sync_s)}});
+        now += in.sync_s;
+      }
+      entered = sys;
       tl.slice(pid[sys], track[sys], x.name, category, now, now + x.decode_s,
                {{"tokens per request", static_cast<long long>(tokens)}, {"ns", ns(x.decode_s)}});
       now += x.decode_s + x.xfer_s;

@@ -26,6 +26,7 @@ struct Input {
   double ttft_s = 0, round_s = 0;
   double prefill_rest_s = 0;  // after each layer's first token: the rest of the prompt
   double link_latency_s = 0, link_bytes_per_s = 0;
+  double sync_s = 0;    // synchronous wafer I/O: per system per step (0: asynchronous)
   double requests = 1;  // per micro-batch
   double act_bytes = 0, draft_act_bytes = 0;
   bool speculative = false;

@@ -102,6 +102,10 @@ const std::vector<ParamDecl> kParams = {
      "kernel software efficiency in (0, 1]; fitted by scripts/calibrate.py, optional", "1.0"},
     {"calibration.step_overhead", WS_FIELD(calibration.step_overhead), kNonNegative,
      "host/runtime time per training step; fitted by scripts/calibrate.py, optional", "0 s"},
+    {"calibration.sync_wafer_io", WS_FIELD(calibration.sync_wafer_io), kNonNegative,
+     "inference with synchronous wafer I/O (infer --wafer-io sync): time per system per decode step; fitted "
+     "by scripts/calibrate_inference.py, optional",
+     "0 s"},
 
     // energy: optional as a whole (docs/energy.md); when the section is there, every key is.
     {"energy.fmac", WS_FIELD(energy.fmac), kNonNegative,

@@ -55,6 +55,7 @@ PointResult PointRunner::run(const Point& point) const {
     if (r.batch > 0) opt.batch = r.batch;
     opt.prompt = r.prompt;
     opt.generate = r.generate;
+    if (!r.wafer_io.empty()) opt.wafer_io = parse_wafer_io(r.wafer_io);  // checked when the file was read
     const nlohmann::ordered_json report = infer_json(infer(sys, model_, opt));
     return PointResult(report.dump(2) + "\n", report_metrics_json(report));
   }

@@ -58,6 +58,8 @@ bool passes(const SweepSpec& s, const Point& p) {
       out = s.command == "infer" ? std::string("infer") : s.mode;
     else if (name == "micro_batch")
       out = s.micro_batch.empty() ? std::string("model") : s.micro_batch;
+    else if (name == "wafer_io")
+      out = s.wafer_io.empty() ? std::string("async") : s.wafer_io;
     else if (name == "systems")
       out = static_cast<double>(s.systems);
     else if (name == "batch")
@@ -177,6 +179,7 @@ PointRun point_run(const SweepSpec& s, const Point& p) {
   r.prompt = s.prompt;
   r.generate = s.generate;
   r.micro_batch = s.micro_batch;
+  r.wafer_io = s.wafer_io;
   r.sets = s.sets;
   for (std::size_t i = 0; i < s.axes.size(); ++i) {
     const Axis& a = s.axes[i];
@@ -190,6 +193,8 @@ PointRun point_run(const SweepSpec& s, const Point& p) {
       r.mode = v.text;
     else if (a.name == "micro_batch")
       r.micro_batch = v.text;
+    else if (a.name == "wafer_io")
+      r.wafer_io = v.text;
     else if (a.name == "systems")
       r.systems = n;
     else if (a.name == "batch")
@@ -223,6 +228,7 @@ std::string describe_point(const SweepSpec& s, const PointContext& ctx, const Po
     j["generate"] = r.generate;
   }
   if (!r.micro_batch.empty()) j["micro_batch"] = r.micro_batch;  // points without it keep their keys
+  if (!r.wafer_io.empty() && r.wafer_io != "async") j["wafer_io"] = r.wafer_io;  // async: the old key
   nlohmann::json sets = nlohmann::json::object();
   for (const auto& [path, value] : r.sets) sets[path] = value;  // an axis overrides a fixed set
   j["set"] = sets;

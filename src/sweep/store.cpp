@@ -61,6 +61,7 @@ const std::vector<std::pair<std::string, std::string>>& metric_map() {
       {"generate", "/generate"},
       {"context", "/context"},
       {"placement", "/placement"},
+      {"wafer_io", "/wafer_io"},
       {"ttft_s", "/ttft_s"},
       {"tpot_s", "/tpot_s"},
       {"tokens_per_s_per_user", "/tokens_per_s_per_user"},

@@ -22,11 +22,11 @@
 namespace wafersim::sweep {
 namespace {
 
-const std::set<std::string> kRunOptions = {"systems", "batch",  "seq",      "steps",
-                                           "mode",    "prompt", "generate", "micro_batch"};
+const std::set<std::string> kRunOptions = {"systems", "batch",    "seq",         "steps",   "mode",
+                                           "prompt",  "generate", "micro_batch", "wafer_io"};
 // The run options of each command: the others are errors (they would be silently ignored).
 const std::set<std::string> kTrainOnly = {"seq", "steps", "mode", "micro_batch"};
-const std::set<std::string> kInferOnly = {"prompt", "generate"};
+const std::set<std::string> kInferOnly = {"prompt", "generate", "wafer_io"};
 
 class Parser {
  public:
@@ -101,6 +101,8 @@ class Parser {
         s.mode = check_mode(v, key, scalar(v, key));
       else if (key == "micro_batch")
         s.micro_batch = check_micro_batch(v, key, scalar(v, key));
+      else if (key == "wafer_io")
+        s.wafer_io = check_wafer_io(v, key, scalar(v, key));
       else if (key == "systems")
         s.systems = static_cast<int>(integer(v, key, 1));
       else if (key == "batch")
@@ -134,7 +136,7 @@ class Parser {
       } else
         fail(k, key,
              "unknown key (expected name, command, system, model, mode, systems, batch, seq, steps, "
-             "micro_batch, prompt, generate, set, axes, grid, random, seed, zip, where, pareto)");
+             "micro_batch, prompt, generate, wafer_io, set, axes, grid, random, seed, zip, where, pareto)");
     }
     for (const auto& [name, node] : options_set) check_option_of_command(s, node, name, name);
     if (!axes_node || !axes_node->IsMap() || axes_node->size() == 0)
@@ -151,8 +153,8 @@ class Parser {
                                const std::string& option) const {
     if (s.command == "infer" && kTrainOnly.count(option) != 0)
       fail(n, key,
-           fmt::format("{} is an option of training runs; `command: infer` takes systems, batch, prompt and "
-                       "generate",
+           fmt::format("{} is an option of training runs; `command: infer` takes systems, batch, prompt, "
+                       "generate and wafer_io",
                        option));
     if (s.command == "run" && kInferOnly.count(option) != 0)
       fail(n, key, fmt::format("{} is an option of inference: add `command: infer`", option));
@@ -163,6 +165,11 @@ class Parser {
     if (!parse_micro_batch(m, mbs))
       fail(n, key, fmt::format("expected {}, got \"{}\"", kMicroBatchExpected, m));
     return to_string(mbs);  // one spelling per value: "Auto" and "auto" are one point
+  }
+
+  std::string check_wafer_io(const YAML::Node& n, const std::string& key, const std::string& m) const {
+    if (m != "async" && m != "sync") fail(n, key, fmt::format("expected async or sync, got \"{}\"", m));
+    return m;
   }
 
   std::string check_mode(const YAML::Node& n, const std::string& key, const std::string& m) const {
@@ -190,7 +197,7 @@ class Parser {
     if (kRunOptions.count(a.name) != 0) {
       check_option_of_command(s, k, key, a.name);
       a.kind = AxisKind::run;
-      a.type = a.name == "mode" || a.name == "micro_batch" ? "string" : "int";
+      a.type = a.name == "mode" || a.name == "micro_batch" || a.name == "wafer_io" ? "string" : "int";
     } else if (const ParamInfo* info = find_param_info(a.name)) {
       a.type = info->type;
     } else {
@@ -205,6 +212,8 @@ class Parser {
           check_mode(where, key, a.values[i].text);
         else if (a.name == "micro_batch")
           a.values[i].text = check_micro_batch(where, key, a.values[i].text);
+        else if (a.name == "wafer_io")
+          check_wafer_io(where, key, a.values[i].text);
         else if (const double x = a.values[i].number, lo = a.name == "steps" ? 2 : 1;
                  !(x >= lo) || x > std::numeric_limits<int>::max() || x != std::floor(x))
           fail(where, key,

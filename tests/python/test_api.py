@@ -266,6 +266,21 @@ def test_infer_speculative_and_cycle_match_cli(ws):
     assert traced.trace_json().encode() == cli_trace
 
 
+def test_infer_wafer_io_matches_cli(ws):
+    args = ["--system", src("configs/cs3.yaml"), "--model", src("models/llama3.1-70b.yaml"), "--systems", "4",
+            "--prompt", "1024", "--generate", "256"]
+    expected = cli_ok("infer", *args, "--wafer-io", "sync", "--json", "-")
+    sync = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-70b.yaml"), systems=4, wafer_io="sync")
+    assert sync.to_json().encode() == expected
+    plain = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-70b.yaml"), systems=4)
+    assert plain.to_dict()["wafer_io"] == "async" and sync.to_dict()["wafer_io"] == "sync"
+    # Four systems, each waiting the fitted calibration.sync_wafer_io once per token.
+    wait = ws.System.load(src("configs/cs3.yaml")).value("calibration.sync_wafer_io")
+    assert sync.tpot_s - plain.tpot_s == pytest.approx(4 * wait, rel=1e-9)
+    with pytest.raises(ws.UsageError, match="wafer_io"):
+        ws.infer(wafer_io="sometimes")
+
+
 def test_micro_batch_setting(ws):
     zoo = ws.Model.load(src("tests/fixtures/modelzoo/Release_2.10.0/params_llama3p1_8b_msl_8k.yaml"))
     assert zoo.micro_batch == "20"

@@ -48,6 +48,18 @@ expect 2 "need a --draft-model" infer --speculate 3
 if /usr/bin/python3 -c 'import json, sys; ev = json.load(open(sys.argv[1]))["traceEvents"]; sys.exit(0 if any(e.get("cat") == "decode" for e in ev) and any(e.get("cat") == "prefill" for e in ev) else 1)' "$tmp/trace.json"; then ok; else
   bad "infer --trace: no prefill/decode slices"; fi
 expect 2 "--trace-rounds" infer --trace "$tmp/t2.json" --trace-rounds 0
+# --wafer-io sync: the launch software's synchronous I/O, calibration.sync_wafer_io per system per step
+expect 0 "wafer I/O (sync) 282.0 us" infer --model "$root/models/llama3.1-8b.yaml" --system "$cs3" --wafer-io sync
+expect 0 "costs nothing here" infer --wafer-io sync   # the built-in CS-2 has no fitted value
+"$bin" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" --systems 4 --wafer-io sync --json "$tmp/sync.json" -q
+"$bin" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" --systems 4 --json "$tmp/async.json" -q
+if /usr/bin/python3 -c '
+import json, sys
+s, a = (json.load(open(p)) for p in sys.argv[1:3])
+ok = s["wafer_io"] == "sync" and a["wafer_io"] == "async" and a["decode"]["wafer_io_s"] == 0
+ok = ok and abs(s["tpot_s"] - a["tpot_s"] - 4 * 282e-6) < 1e-9 and abs(s["decode"]["wafer_io_s"] - 4 * 282e-6) < 1e-9
+sys.exit(0 if ok else 1)' "$tmp/sync.json" "$tmp/async.json"; then ok; else bad "--wafer-io sync: not 4 x 282 us per token"; fi
+expect 2 "--wafer-io later" infer --wafer-io later
 expect 2 "--acceptance 2" infer --draft-model "$root/models/tiny-gpt.yaml" --acceptance 2
 expect 2 "not a decoder" infer --draft-model "$root/models/bert-large.yaml"
 

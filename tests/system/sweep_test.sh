@@ -197,6 +197,27 @@ printf 'command: infer\nmicro_batch: 4\naxes:\n  batch: [1, 2]\n' >"$tmp/mb-infe
 out="$("$bin" sweep "$tmp/mb-infer.yaml" --db "$tmp/mb-infer.sqlite" 2>&1)"
 rc=$?
 check '[ $rc -eq 2 ] && grep -q "micro_batch is an option of training runs" <<<"$out"' "infer + micro_batch: exit $rc: $out"
+# wafer_io (inference): an axis and a column; async points keep the key they had before it existed
+cat >"$tmp/wio.yaml" <<YAML
+command: infer
+system: $root/configs/cs3.yaml
+model: $root/models/llama3.1-8b.yaml
+axes:
+  wafer_io: [async, sync]
+YAML
+"$bin" sweep "$tmp/wio.yaml" --db "$tmp/wio.sqlite" -q
+check '[ "$(q "$tmp/wio.sqlite" "select group_concat(wafer_io) from (select wafer_io from points order by wafer_io)")" = "async,sync" ]' \
+  "wafer_io column: $(q "$tmp/wio.sqlite" "select wafer_io from points")"
+check '[ "$(q "$tmp/wio.sqlite" "select round(1e6 * (s.tpot_s - a.tpot_s)) from points s, points a where s.wafer_io = '"'sync'"' and a.wafer_io = '"'async'"'")" = 282.0 ]' \
+  "a sync point is 282 us per token slower on one CS-3"
+printf 'command: infer\naxes:\n  wafer_io: [async, later]\n' >"$tmp/wio-bad.yaml"
+out="$("$bin" sweep "$tmp/wio-bad.yaml" --db "$tmp/wio-bad.sqlite" 2>&1)"
+rc=$?
+check '[ $rc -eq 2 ] && grep -q "wio-bad.yaml:3:.*axes.wafer_io.*later" <<<"$out"' "bad wafer_io value: exit $rc: $out"
+printf 'wafer_io: sync\naxes:\n  batch: [1, 2]\n' >"$tmp/wio-run.yaml"
+out="$("$bin" sweep "$tmp/wio-run.yaml" --db "$tmp/wio-run.sqlite" 2>&1)"
+rc=$?
+check '[ $rc -eq 2 ] && grep -q "wafer_io is an option of inference" <<<"$out"' "run + wafer_io: exit $rc: $out"
 
 # --- a point that runs out of memory is recorded as failed, and the sweep goes on
 # (RLIMIT_AS: not under AddressSanitizer, which reserves terabytes of address space and makes

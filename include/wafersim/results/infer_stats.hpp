@@ -58,11 +58,13 @@ struct InferStats {
   double tokens_per_s = 0;  // aggregate at the batch
   double request_s = 0;     // one request, first prompt token to last output token
   // Where a decode step's time goes (seconds per output token of one user).
-  double decode_compute_s = 0;  // kernels' issue/SRAM/fabric time
-  double decode_fill_s = 0;     // kernel latency: broadcasts, reduction chains, fills
-  double decode_link_s = 0;     // activations between systems
-  double decode_memoryx_s = 0;  // weights streamed from MemoryX (fallback only)
-  double decode_wait_s = 0;     // a micro-batch waiting for the pipeline (batch > systems)
+  double decode_compute_s = 0;   // kernels' issue/SRAM/fabric time
+  double decode_fill_s = 0;      // kernel latency: broadcasts, reduction chains, fills
+  double decode_link_s = 0;      // activations between systems
+  double decode_memoryx_s = 0;   // weights streamed from MemoryX (fallback only)
+  double decode_wait_s = 0;      // a micro-batch waiting for the pipeline (batch > systems)
+  double decode_wafer_io_s = 0;  // synchronous wafer I/O (wafer_io "sync"): systems x steps x its cost
+  std::string wafer_io = "async";
   std::string prefill_bottleneck;
   std::string decode_bottleneck;
   std::string decode_reason;

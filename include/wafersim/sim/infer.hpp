@@ -6,6 +6,7 @@
 // over a layer's region, partial sums reduced along its rows). When the weights do not fit,
 // they stream from MemoryX every decode step (the report says what that costs). docs/inference.md.
 #include <optional>
+#include <string>
 
 #include "wafersim/graph/model_spec.hpp"
 #include "wafersim/results/infer_stats.hpp"
@@ -13,6 +14,15 @@
 #include "wafersim/spec/system_spec.hpp"
 
 namespace wafersim {
+
+// How the serving software moves tokens and activations on and off each wafer. async: I/O runs
+// beside compute (Cerebras' serving stack from its October 2024 release on); sync: every decode
+// step of every system waits for its I/O, `calibration.sync_wafer_io` per system per step (the
+// launch software of August 2024, which "utilized only a fraction of its peak ... IO capacity";
+// docs/inference.md).
+enum class WaferIo { async, sync };
+WaferIo parse_wafer_io(const std::string& text, const std::string& option = "--wafer-io");  // UsageError
+const char* to_string(WaferIo io);
 
 struct InferOptions {
   int systems = 1;        // systems in the layer pipeline
@@ -31,6 +41,7 @@ struct InferOptions {
   std::optional<ModelSpec> draft;
   int speculate = 0;       // 0: 4 with a draft
   double acceptance = -1;  // < 0: 0.8 with a draft
+  WaferIo wafer_io = WaferIo::async;
 };
 
 // Validates (UsageError naming the option), places (FitError when even the KV cache does not

@@ -92,6 +92,8 @@ struct InputSpec {
 struct CalibrationSpec {
   double compute_efficiency = 1.0;  // calibration.compute_efficiency: kernel software overhead
   Seconds step_overhead{0};         // calibration.step_overhead: per training step, host/runtime
+  Seconds sync_wafer_io{0};         // calibration.sync_wafer_io: per system per decode step, when
+                                    // inference's wafer I/O is synchronous (infer --wafer-io sync)
 };
 
 // Energy per event and static power (the `energy:` section; docs/energy.md). Optional as a

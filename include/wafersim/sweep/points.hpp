@@ -36,6 +36,7 @@ struct PointRun {
   int systems = 1, batch = 0, seq = 0, steps = 0;
   int prompt = 0, generate = 0;
   std::string micro_batch;                                // "" = the model file's
+  std::string wafer_io;                                   // infer: "" = async
   std::vector<std::pair<std::string, std::string>> sets;  // fixed sets, then system axes
 };
 PointRun point_run(const SweepSpec& spec, const Point& p);

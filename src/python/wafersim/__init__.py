@@ -392,6 +392,7 @@ def infer(
     acceptance: Optional[float] = None,
     fidelity: str = "approx",
     trace_rounds: int = 0,
+    wafer_io: str = "async",
 ) -> InferResult:
     """Inference of a decoder model on `systems` systems (`wafersim infer`; docs/inference.md).
 
@@ -403,6 +404,8 @@ def infer(
     keeps each draft token (None: 0.8). fidelity: "cycle" also runs a block's and the head's
     decode kernels on the cycle-level fabric engine (the report's kernel_checks). trace_rounds > 0:
     the result's trace_json() has the prefill and that many decode rounds (`--trace`).
+    wafer_io: "async" (I/O beside compute), or "sync": each system's decode step waits
+    calibration.sync_wafer_io for its I/O (Cerebras' launch serving software; `--wafer-io`).
     Raises UsageError for bad arguments or a non-decoder model, FitError when even the KV cache
     does not fit.
     """
@@ -416,6 +419,7 @@ def infer(
     if acceptance is not None:
         a.acceptance = acceptance
     a.set_fidelity(fidelity)
+    a.set_wafer_io(wafer_io)
     a.trace_rounds = trace_rounds
     if draft_model is not None:
         a.set_draft(_model(draft_model))

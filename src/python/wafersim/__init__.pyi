@@ -165,6 +165,7 @@ def infer(
     acceptance: Optional[float] = None,
     fidelity: str = "approx",
     trace_rounds: int = 0,
+    wafer_io: str = "async",
 ) -> InferResult: ...
 
 class FabricResult:

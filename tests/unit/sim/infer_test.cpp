@@ -253,3 +253,71 @@ TEST_CASE("the trace replays the prefill and the first decode rounds, and adds u
   CHECK(check == 34);     // the target's groups once
   CHECK(draft == 4 * 6);  // the draft's 6 groups, k = 4 times
 }
+
+TEST_CASE("synchronous wafer I/O: each system's decode step waits calibration.sync_wafer_io",
+          "[sim][infer]") {
+  const ModelSpec m = llama_like(32, 4096, 32, 8, 14336);
+  SystemSpec spec = cs3();
+  spec.calibration.sync_wafer_io = Seconds{300e-6};
+  const InferStats a1 = infer(spec, m, opts(1));
+  const InferStats a2 = infer(spec, m, opts(2));
+  CHECK(a1.wafer_io == "async");
+  CHECK(a1.decode_wafer_io_s == 0);  // asynchronous: the value does not apply
+  InferOptions o = opts(1);
+  o.wafer_io = WaferIo::sync;
+  const InferStats s1 = infer(spec, m, o);
+  o.systems = 2;
+  const InferStats s2 = infer(spec, m, o);
+  CHECK(s1.wafer_io == "sync");
+  // Once per system per token, and once per system before the first token.
+  CHECK(s1.tpot_s == Approx(a1.tpot_s + 300e-6));
+  CHECK(s2.tpot_s == Approx(a2.tpot_s + 2 * 300e-6));
+  CHECK(s2.decode_wafer_io_s == Approx(600e-6));
+  CHECK(s2.ttft_s == Approx(a2.ttft_s + 600e-6));
+  CHECK(s1.decode_bottleneck == "wafer-io");  // 300 us exceeds an 8B-class step's kernels and latency
+  // Two micro-batches on two systems: each system's share of a round has one wait per micro-batch.
+  o.batch = 2;
+  const InferStats sb = infer(spec, m, o);
+  CHECK(sb.tpot_s >= 2 * 300e-6);
+  // Nothing to wait: the same as asynchronous, and the report says the system file has no value.
+  SystemSpec zero = spec;
+  zero.calibration.sync_wafer_io = Seconds{0};
+  o = opts(1);
+  o.wafer_io = WaferIo::sync;
+  const InferStats z = infer(zero, m, o);
+  CHECK(z.tpot_s == a1.tpot_s);
+  bool noted = false;
+  for (const auto& n : z.notes) noted = noted || n.find("costs nothing") != std::string::npos;
+  CHECK(noted);
+  // With a draft on the same system: the draft's k steps and the check each wait once.
+  o.draft = llama_like(4, 1024, 8, 8, 4096);
+  o.speculate = 3;
+  o.acceptance = 0.5;
+  InferOptions oa = o;
+  oa.wafer_io = WaferIo::async;
+  const InferStats ds = infer(spec, m, o);
+  const InferStats da = infer(spec, m, oa);
+  CHECK(ds.draft_s_per_round == Approx(da.draft_s_per_round + 3 * 300e-6));
+  CHECK(ds.verify_s_per_round == Approx(da.verify_s_per_round + 300e-6));
+  CHECK(ds.tpot_s == Approx(da.tpot_s + 4 * 300e-6 / ds.tokens_per_round));
+  // The trace shows the waits and still adds up to the round.
+  o = opts(2);
+  o.wafer_io = WaferIo::sync;
+  o.trace_rounds = 2;
+  const InferStats tr = infer(spec, m, o);
+  int io = 0;
+  double decode_end = 0;
+  for (const auto& e : tr.timeline.events()) {
+    if (e.kind != TimelineEvent::Kind::slice) continue;
+    io += e.category == "io" ? 1 : 0;
+    if (e.category == "decode") decode_end = std::max(decode_end, e.t1);
+  }
+  CHECK(io == 2 + 2 * 2);  // the prefill's two systems, then two per round
+  CHECK(decode_end <= tr.ttft_s + 2 * tr.tpot_s + 1e-12);
+  CHECK(decode_end > tr.ttft_s + tr.tpot_s);
+  // Bad values name the option.
+  CHECK_THROWS_WITH(parse_wafer_io("maybe"), Catch::Contains("--wafer-io maybe"));
+  CHECK_THROWS_WITH(parse_wafer_io("Sync", "wafer_io"), Catch::Contains("wafer_io Sync"));
+  CHECK(parse_wafer_io("sync") == WaferIo::sync);
+  CHECK(std::string(to_string(WaferIo::async)) == "async");
+}

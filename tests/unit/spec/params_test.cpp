@@ -68,6 +68,7 @@ TEST_CASE("system_params lists every parameter with a description", "[spec][para
                            "input.latency",
                            "calibration.compute_efficiency",
                            "calibration.step_overhead",
+                           "calibration.sync_wafer_io",
                            "map.strategy",
                            "map.attention_block",
                            "map.tile_reserve",
@@ -77,7 +78,7 @@ TEST_CASE("system_params lists every parameter with a description", "[spec][para
     CAPTURE(path);
     CHECK(paths.count(path) == 1);
   }
-  CHECK(paths.size() == 77);
+  CHECK(paths.size() == 78);
 }
 
 TEST_CASE("declared defaults are the values a file without them gets", "[spec][params]") {
