@@ -166,6 +166,11 @@ std::optional<ValidationSummary> held_out_summary(const std::vector<ValidationRe
   if (x.cases == 0) return std::nullopt;
   return x;
 }
+
+// Two decimals, or four significant digits for small values (seconds per layer, 1.157e-05).
+std::string figure(double v) {
+  return std::abs(v) >= 0.01 || v == 0 ? fmt::format("{:.2f}", v) : fmt::format("{:.4g}", v);
+}
 }  // namespace
 
 std::string format_validation_table(const std::vector<ValidationResult>& rs, bool md) {
@@ -180,24 +185,28 @@ std::string format_validation_table(const std::vector<ValidationResult>& rs, boo
     o += fmt::format("{:<40} {:>12} {:>12} {:>9}  {}{:<5}  {}\n", "case", "published", "simulated", "error",
                      bands ? fmt::format("{:>19} {:<3}  ", "band (5..95%)", "in") : "", "calib", "source");
   for (const auto& r : rs) {
-    const std::string sim = r.ran ? fmt::format("{:.2f}", r.simulated) : "failed";
+    const std::string sim = r.ran ? figure(r.simulated) : "failed";
     const std::string err = r.ran ? fmt::format("{:+.1f}%", 100 * r.error) : r.error_text;
     const std::string band = r.has_band ? fmt::format("{:.2f} .. {:.2f}", r.band_lo, r.band_hi) : "-";
     const std::string in = r.has_band ? (r.inside() ? "yes" : "no") : "-";
     if (md)
-      o += fmt::format("| {} | {:.2f} {} | {} | {} |{} {} | {} |\n", r.c.name, r.c.published, r.c.unit, sim,
-                       err, bands ? fmt::format(" {} | {} |", band, in) : "", r.c.calibration ? "yes" : "no",
-                       r.c.source);
+      o += fmt::format("| {} | {} {} | {} | {} |{} {} | {} |\n", r.c.name, figure(r.c.published), r.c.unit,
+                       sim, err, bands ? fmt::format(" {} | {} |", band, in) : "",
+                       r.c.calibration ? "yes" : "no", r.c.source);
     else
-      o += fmt::format("{:<40} {:>12.2f} {:>12} {:>9}  {}{:<5}  {}\n", r.c.name, r.c.published, sim, err,
+      o += fmt::format("{:<40} {:>12} {:>12} {:>9}  {}{:<5}  {}\n", r.c.name, figure(r.c.published), sim, err,
                        bands ? fmt::format("{:>19} {:<3}  ", band, in) : "", r.c.calibration ? "yes" : "no",
                        r.c.source);
   }
   const ValidationSummary s = summarize_validation(rs);
+  // The error is (simulated - published) / published: below zero a rate is slower, a time faster.
+  const bool times =
+      std::any_of(rs.begin(), rs.end(), [](const ValidationResult& r) { return r.c.unit == "s"; });
   o += fmt::format(
       "\nover {} case(s): mean absolute error {:.1f}%, median {:.1f}%, max {:.1f}%; bias {:+.1f}% "
-      "(negative: simulated slower than measured)\n",
-      s.cases, 100 * s.mean_abs, 100 * s.median_abs, 100 * s.max_abs, 100 * s.bias);
+      "(negative: simulated {})\n",
+      s.cases, 100 * s.mean_abs, 100 * s.median_abs, 100 * s.max_abs, 100 * s.bias,
+      times ? "below measured: slower for a rate, faster for a time (unit s)" : "slower than measured");
   if (s.banded > 0)
     o += fmt::format("published figure inside its band in {} of {} case(s); median band half-width {:.1f}%\n",
                      s.inside, s.banded, 100 * s.median_half_width);

@@ -63,6 +63,11 @@ expect 2 "--wafer-io later" infer --wafer-io later
 expect 2 "--acceptance 2" infer --draft-model "$root/models/tiny-gpt.yaml" --acceptance 2
 expect 2 "not a decoder" infer --draft-model "$root/models/bert-large.yaml"
 
+# bench/waferllm_layer.py: one layer on P x P regions, every grid of WaferLLM's configs runs
+out="$(/usr/bin/python3 "$root/bench/waferllm_layer.py" --wafersim "$bin" 2>&1)"
+if grep -q "Llama3-8B: fastest in the model at P = " <<<"$out" && grep -q "Qwen2-72B: fastest" <<<"$out" &&
+  [ "$(grep -cE '^ +(240|360|720) +[0-9]' <<<"$out")" = 3 ]; then ok; else bad "bench/waferllm_layer.py: $out"; fi
+
 # --- bad input: exit 2 naming the option or the problem
 expect 2 "--systems 0" infer --systems 0
 expect 2 "--batch 0" infer --batch 0
