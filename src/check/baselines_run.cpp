@@ -9,6 +9,7 @@
 
 #include "wafersim/check/baselines.hpp"
 #include "wafersim/check/subprocess.hpp"
+#include "wafersim/core/text.hpp"
 #include "wafersim/report/escape.hpp"
 #include "wafersim/report/report.hpp"
 
@@ -219,7 +220,7 @@ std::string format_check_json(const std::vector<CaseResult>& results) {
   }
   j["passed"] = passed;
   j["failed"] = failed;
-  return j.dump(2) + "\n";
+  return json_text(j, 2) + "\n";
 }
 
 std::string update_baselines(const Baselines& b, const std::vector<CaseResult>& results) {

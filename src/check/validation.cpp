@@ -258,7 +258,7 @@ std::string format_validation_json(const std::vector<ValidationResult>& rs) {
                      {"median_abs_error", x->median_abs},
                      {"max_abs_error", x->max_abs},
                      {"bias", x->bias}};
-  return j.dump(2) + "\n";
+  return json_text(j, 2) + "\n";
 }
 
 }  // namespace wafersim

@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "model_options.hpp"
 #include "wafersim/core/error.hpp"
+#include "wafersim/core/text.hpp"
 #include "wafersim/energy/energy_model.hpp"
 #include "wafersim/frontend/model_loader.hpp"
 #include "wafersim/report/heatmap.hpp"
@@ -156,7 +157,7 @@ Runner add_run_command(CLI::App& app) {
         nlohmann::ordered_json j = json_report(stats);
         j["uncertainty"] = nlohmann::ordered_json::parse(
             sweep::uncertainty_json(*band, stats.samples_per_s, stats.energy.units_per_kj));
-        write_output("--json", a->json, j.dump(2) + "\n");
+        write_output("--json", a->json, json_text(j, 2) + "\n");
       }
     }
     return 0;

@@ -24,6 +24,46 @@ std::string read_text_file(const std::string& path, const std::string& what) {
   return text.str();
 }
 
+bool valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    // The lead byte says how many continuation bytes follow and the least code point they
+    // may encode (anything less is an overlong form).
+    std::size_t follow = 0;
+    unsigned cp = 0;
+    unsigned least = 0;
+    if ((c & 0xE0) == 0xC0) {
+      follow = 1;
+      cp = c & 0x1Fu;
+      least = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+      follow = 2;
+      cp = c & 0x0Fu;
+      least = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+      follow = 3;
+      cp = c & 0x07u;
+      least = 0x10000;
+    } else {
+      return false;  // a continuation byte first, or 0xF8..0xFF
+    }
+    if (s.size() - i <= follow) return false;  // cut short
+    for (std::size_t k = 1; k <= follow; ++k) {
+      const auto d = static_cast<unsigned char>(s[i + k]);
+      if ((d & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (d & 0x3Fu);
+    }
+    if (cp < least || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += follow + 1;
+  }
+  return true;
+}
+
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;

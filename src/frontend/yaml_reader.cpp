@@ -8,6 +8,8 @@
 #include <map>
 #include <sstream>
 
+#include "wafersim/core/text.hpp"
+
 namespace wafersim::frontend {
 
 SourceLoc to_loc(const std::string& file, const YAML::Mark& mark) {
@@ -88,6 +90,7 @@ std::string YamlSection::scalar(const char* key, const std::string& expected) co
   const YAML::Node v = node_[key];
   if (!v) fail_section("missing required key '" + std::string(key) + "' (" + expected + ")");
   if (!v.IsScalar()) fail(key, "expected " + expected + ", got " + describe(v));
+  if (!valid_utf8(v.Scalar())) fail(key, "expected " + expected + " in UTF-8 text");
   return v.Scalar();
 }
 

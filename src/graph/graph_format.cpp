@@ -6,6 +6,8 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "wafersim/core/text.hpp"
+
 namespace wafersim {
 
 std::string graph_text(const std::string& name, const LayerGraph& g) {
@@ -53,6 +55,6 @@ std::string graph_json(const std::string& name, const LayerGraph& g) {
   const auto& gr = g.graph();
   for (auto [e, eend] = boost::edges(gr); e != eend; ++e)
     edges.push_back({gr[boost::source(*e, gr)].name, gr[boost::target(*e, gr)].name});
-  return j.dump(2) + "\n";
+  return json_text(j, 2) + "\n";
 }
 }  // namespace wafersim

@@ -20,6 +20,7 @@
 
 #include "bindings.hpp"
 #include "wafersim/core/error.hpp"
+#include "wafersim/core/text.hpp"
 #include "wafersim/frontend/model_loader.hpp"
 #include "wafersim/graph/graph_format.hpp"
 #include "wafersim/report/json_report.hpp"
@@ -191,7 +192,7 @@ PyResult run(const PySystem& sys, const PyModel& model, const RunArgs& a, const 
     } else {
       nlohmann::ordered_json j = json_report(*stats);
       j["uncertainty"] = nlohmann::ordered_json::parse(sweep::uncertainty_json(*band, stats->samples_per_s));
-      json = j.dump(2) + "\n";
+      json = json_text(j, 2) + "\n";
     }
   }
   return {std::move(stats), std::move(json)};
@@ -523,7 +524,7 @@ allow_unmodelled: ONNX ops the simulator does not model run at zero cost (with a
     } catch (const nlohmann::json::exception& e) {
       throw UsageError(fmt::format("dumps: {}", e.what()));
     }
-    return j.dump(2) + "\n";
+    return json_text(j, 2) + "\n";
   });
   mod.def("_params", [] {
     py::list out;

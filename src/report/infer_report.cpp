@@ -6,6 +6,7 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "wafersim/core/text.hpp"
 #include "wafersim/report/json_report.hpp"
 #include "wafersim/report/report.hpp"
 
@@ -85,7 +86,7 @@ nlohmann::ordered_json infer_json(const InferStats& s) {
   return j;
 }
 
-std::string format_infer_json(const InferStats& s) { return infer_json(s).dump(2) + "\n"; }
+std::string format_infer_json(const InferStats& s) { return json_text(infer_json(s), 2) + "\n"; }
 
 std::string format_infer_text(const InferStats& s) {
   std::string o;

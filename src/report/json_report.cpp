@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "wafersim/core/text.hpp"
 #include "wafersim/report/report.hpp"
 
 namespace wafersim {
@@ -130,7 +131,7 @@ nlohmann::ordered_json json_report(const RunStats& s) {
   return j;
 }
 
-std::string format_json_report(const RunStats& s) { return json_report(s).dump(2) + "\n"; }
+std::string format_json_report(const RunStats& s) { return json_text(json_report(s), 2) + "\n"; }
 
 void write_file_atomic(const std::string& path, const std::string& content) {
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());

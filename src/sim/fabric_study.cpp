@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "wafersim/core/error.hpp"
+#include "wafersim/core/text.hpp"
 #include "wafersim/fabric/cycle/engine.hpp"
 #include "wafersim/fabric/cycle/traffic.hpp"
 #include "wafersim/report/report.hpp"
@@ -83,7 +84,7 @@ std::string format_fabric_json(const FabricStudy& st) {
                    {"link_hops", r.counters.link_moves},
                    {"in_flight_end_of_window", r.in_flight_end_of_window},
                    {"in_flight_end", r.in_flight_end}};
-  return j.dump(2) + "\n";
+  return json_text(j, 2) + "\n";
 }
 
 std::string format_fabric_text(const FabricStudy& st) {

@@ -101,6 +101,7 @@ void apply_value(const ParamDecl& decl, std::string_view text, SystemSpec& spec)
                  },
                  [&](std::string& (*f)(SystemSpec&)) {
                    if (text.empty()) throw std::invalid_argument("expected a non-empty string");
+                   if (!valid_utf8(text)) throw std::invalid_argument("expected UTF-8 text");
                    f(spec) = std::string(text);
                  },
                  [&](Joules& (*f)(SystemSpec&)) {

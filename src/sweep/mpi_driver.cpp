@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "wafersim/core/text.hpp"
+
 #ifdef WAFERSIM_HAVE_MPI
 #include <mpi.h>
 #endif
@@ -27,9 +29,12 @@ namespace {
 enum Tag : int { kReady = 1, kResult = 2, kAssign = 3, kStop = 4 };
 
 std::string encode(const PointOutcome& o) {
-  return nlohmann::json{{"i", o.index},       {"s", o.status},       {"e", o.error},
-                        {"r", o.report_json}, {"m", o.metrics_json}, {"w", o.wall_s}}
-      .dump();
+  return json_text(nlohmann::json{{"i", o.index},
+                                  {"s", o.status},
+                                  {"e", o.error},
+                                  {"r", o.report_json},
+                                  {"m", o.metrics_json},
+                                  {"w", o.wall_s}});
 }
 PointOutcome decode(const std::string& text) {
   const auto j = nlohmann::json::parse(text);

@@ -57,7 +57,7 @@ PointResult PointRunner::run(const Point& point) const {
     opt.generate = r.generate;
     if (!r.wafer_io.empty()) opt.wafer_io = parse_wafer_io(r.wafer_io);  // checked when the file was read
     const nlohmann::ordered_json report = infer_json(infer(sys, model_, opt));
-    return PointResult(report.dump(2) + "\n", report_metrics_json(report));
+    return PointResult(json_text(report, 2) + "\n", report_metrics_json(report));
   }
   ModelSpec model = model_;
   if (r.batch > 0) model.training.batch = r.batch;
@@ -74,7 +74,7 @@ PointResult PointRunner::run(const Point& point) const {
   opt.steps = r.steps;
   const nlohmann::ordered_json report = json_report(simulate(sys, model, opt));
   // The same text as format_json_report, and the store's columns taken from the value.
-  return PointResult(report.dump(2) + "\n", report_metrics_json(report));
+  return PointResult(json_text(report, 2) + "\n", report_metrics_json(report));
 }
 
 }  // namespace wafersim::sweep

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "wafersim/core/error.hpp"
+#include "wafersim/core/text.hpp"
 
 namespace wafersim::sweep {
 namespace {
@@ -232,7 +233,7 @@ std::string describe_point(const SweepSpec& s, const PointContext& ctx, const Po
   nlohmann::json sets = nlohmann::json::object();
   for (const auto& [path, value] : r.sets) sets[path] = value;  // an axis overrides a fixed set
   j["set"] = sets;
-  return j.dump();
+  return json_text(j);
 }
 
 Shard parse_shard(const std::string& text) {

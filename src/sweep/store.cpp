@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "wafersim/core/error.hpp"
+#include "wafersim/core/text.hpp"
 
 namespace wafersim::sweep {
 namespace {
@@ -189,7 +190,9 @@ Cell read_cell(sqlite3_stmt* s, int i) {
 
 }  // namespace
 
-std::string report_metrics_json(const nlohmann::ordered_json& report) { return metrics_of(report).dump(); }
+std::string report_metrics_json(const nlohmann::ordered_json& report) {
+  return json_text(metrics_of(report));
+}
 
 std::string Cell::str() const {
   switch (type) {

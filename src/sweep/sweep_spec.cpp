@@ -41,6 +41,7 @@ class Parser {
   }
   std::string scalar(const YAML::Node& n, const std::string& key) const {
     if (!n.IsScalar()) fail(n, key, "expected a single value");
+    if (!valid_utf8(n.Scalar())) fail(n, key, "expected UTF-8 text");
     return n.Scalar();
   }
   long long integer(const YAML::Node& n, const std::string& key, long long min,

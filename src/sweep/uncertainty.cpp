@@ -11,6 +11,7 @@
 #include <set>
 
 #include "wafersim/core/error.hpp"
+#include "wafersim/core/text.hpp"
 #include "wafersim/sweep/executor.hpp"
 
 namespace wafersim::sweep {
@@ -242,7 +243,7 @@ std::string uncertainty_json(const UncertaintyResult& u, double nominal, double 
                            {"median", b.median},        {"high", b.high},
                            {"sampled_min", b.min},      {"sampled_max", b.max}};
   }
-  return j.dump();
+  return json_text(j);
 }
 
 }  // namespace wafersim::sweep

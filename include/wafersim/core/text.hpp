@@ -12,6 +12,18 @@ namespace wafersim {
 // ConfigError at `path` saying so; `what` names the file's role ("system file", "model file").
 std::string read_text_file(const std::string& path, const std::string& what);
 
+// Whether `s` is well-formed UTF-8 (no stray continuation bytes, overlong forms, surrogates
+// or code points above U+10FFFF). Text that ends up in a JSON report must be.
+bool valid_utf8(std::string_view s);
+
+// JSON text of `j` (an nlohmann::json or ordered_json; indent < 0: one line). Bytes that are not
+// UTF-8 -- a name or path from an input file -- become U+FFFD instead of an exception, so a report
+// is always written.
+template <class Json>
+std::string json_text(const Json& j, int indent = -1) {
+  return j.dump(indent, ' ', false, Json::error_handler_t::replace);
+}
+
 // Levenshtein distance (insertions, deletions, substitutions).
 std::size_t edit_distance(std::string_view a, std::string_view b);
 

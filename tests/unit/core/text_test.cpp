@@ -43,3 +43,20 @@ TEST_CASE("edit distance and did-you-mean suggestions", "[core]") {
   CHECK(closest_match("batch_size", {"batch", "seq"}) == "batch");  // a known key with a suffix
   CHECK(closest_match("zzzzzz", {"hidden", "heads"}).empty());
 }
+
+TEST_CASE("valid_utf8 accepts UTF-8 and rejects what JSON cannot carry", "[core]") {
+  CHECK(valid_utf8(""));
+  CHECK(valid_utf8("CS-3 plain ASCII"));
+  CHECK(valid_utf8("\xC3\xA9t\xC3\xA9"));              // é
+  CHECK(valid_utf8("\xE2\x80\x94 \xF0\x9F\x98\x80"));  // em dash, an emoji
+  CHECK_FALSE(
+      valid_utf8("ab\xFF"
+                 "c"));                         // never a UTF-8 byte
+  CHECK_FALSE(valid_utf8("\x80"));              // a continuation byte first
+  CHECK_FALSE(valid_utf8("\xC3"));              // cut short
+  CHECK_FALSE(valid_utf8("\xE2\x80"));          // cut short
+  CHECK_FALSE(valid_utf8("\xC0\xAF"));          // overlong '/'
+  CHECK_FALSE(valid_utf8("\xED\xA0\x80"));      // a surrogate
+  CHECK_FALSE(valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
+  CHECK_FALSE(valid_utf8("\xC3("));             // a lead byte without its continuation
+}
