@@ -112,7 +112,11 @@ ValidationResult run_validation_case(const ValidationCase& c, const std::string&
   r.simulated = v;
   r.error = (v - c.published) / c.published;
   double lo = 0, hi = 0;
-  if (uncertainty_samples > 0 && json_lookup(p.out, "uncertainty.low", text, is_num, lo) && is_num &&
+  // A band only of the case's own metric (infer's is of tokens/s per user, not of its TTFT).
+  std::string band_metric;
+  bool text_metric = false;
+  if (uncertainty_samples > 0 && json_lookup(p.out, "uncertainty.metric", band_metric, text_metric, lo) &&
+      band_metric == c.metric && json_lookup(p.out, "uncertainty.low", text, is_num, lo) && is_num &&
       json_lookup(p.out, "uncertainty.high", text, is_num, hi) && is_num) {
     r.has_band = true;
     r.band_lo = lo;

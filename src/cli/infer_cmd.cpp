@@ -2,17 +2,23 @@
 // docs/inference.md).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <thread>
 
 #include "commands.hpp"
 #include "model_options.hpp"
 #include "wafersim/core/error.hpp"
+#include "wafersim/core/text.hpp"
 #include "wafersim/energy/energy_model.hpp"
 #include "wafersim/report/infer_report.hpp"
 #include "wafersim/report/report.hpp"
 #include "wafersim/report/trace.hpp"
 #include "wafersim/sim/infer.hpp"
+#include "wafersim/sweep/uncertainty.hpp"
 
 namespace wafersim::cli {
 
@@ -30,6 +36,8 @@ struct InferArgs {
   std::string wafer_io = "async";
   std::string trace;
   int trace_rounds = 2;
+  bool uncertainty = false;
+  sweep::UncertaintyOptions unc;
 };
 }  // namespace
 
@@ -65,6 +73,14 @@ Runner add_infer_command(CLI::App& app) {
       "Write a timeline (Chrome trace / Perfetto JSON) of the prefill and the first decode rounds");
   app.add_option("--trace-rounds", a->trace_rounds, "Decode rounds to trace (default 2)")
       ->capture_default_str();
+  app.add_flag("--uncertainty", a->uncertainty,
+               "Also give the band of output tokens/s per user that the system file's ranges imply (one at a "
+               "time and Latin-hypercube sampled, as for run; docs/inference.md)");
+  app.add_option("--samples", a->unc.samples, "--uncertainty: Latin-hypercube samples, 8..100000")
+      ->capture_default_str();
+  app.add_option("--seed", a->unc.seed, "--uncertainty: seed of the sampling")->capture_default_str();
+  a->unc.jobs = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  app.add_option("--jobs", a->unc.jobs, "--uncertainty: runs at once (default: the number of cores)");
   app.add_option("--json", a->json, "Write the JSON report to FILE ('-' for stdout)");
   app.add_flag("-q,--quiet", a->quiet, "Print no text report");
   app.add_flag("--breakdown", a->breakdown, "Print every layer: system, region, SRAM per tile, times, bound");
@@ -76,7 +92,9 @@ Runner add_infer_command(CLI::App& app) {
     a->opt.wafer_io = parse_wafer_io(a->wafer_io);
     if (a->trace_rounds < 1) throw UsageError("--trace-rounds: expected a positive number of rounds");
     if (!a->trace.empty()) a->opt.trace_rounds = a->trace_rounds;
-    const SystemSpec spec = a->sys.spec();
+    const std::vector<Override> overrides = a->sys.overrides();
+    const ParsedSystemSpec parsed = a->sys.parsed();
+    const SystemSpec spec = parsed.with(overrides);
     if (a->energy && !spec.energy.present) throw UsageError(no_energy_message(spec));
     const ModelSpec model = a->mdl.spec();
     if (!a->draft.empty()) {
@@ -84,13 +102,27 @@ Runner add_infer_command(CLI::App& app) {
       lo.allow_unmodelled = a->mdl.load.allow_unmodelled;
       a->opt.draft = load_model(a->draft, lo);
     }
-    const InferStats st = infer(spec, model, a->opt);
+    if (a->unc.jobs < 1) throw UsageError(fmt::format("--jobs {}: expected at least 1", a->unc.jobs));
+    const InferStats st = infer(spec, model, a->opt);  // bad options fail here, before any band run
+    std::optional<sweep::UncertaintyResult> band;
+    if (a->uncertainty) band = sweep::estimate_infer_uncertainty(parsed, overrides, model, a->opt, a->unc);
     const bool to_stdout = a->json == "-";
     if (!to_stdout && !a->quiet) fmt::print("{}", format_infer_text(st));
+    if (band && !to_stdout && !a->quiet)
+      fmt::print("{}", sweep::format_uncertainty(*band, st.tokens_per_s_per_user));
     if (a->breakdown && !to_stdout) fmt::print("{}", format_infer_breakdown(st));
     if (a->energy && !to_stdout && !a->quiet)
       fmt::print("{}{}", format_energy_report(st.energy), format_energy_report(st.prefill_energy));
-    if (!a->json.empty()) write_output("--json", a->json, format_infer_json(st));
+    if (!a->json.empty()) {
+      if (!band) {
+        write_output("--json", a->json, format_infer_json(st));
+      } else {
+        nlohmann::ordered_json j = infer_json(st);
+        j["uncertainty"] =
+            nlohmann::ordered_json::parse(sweep::uncertainty_json(*band, st.tokens_per_s_per_user));
+        write_output("--json", a->json, json_text(j, 2) + "\n");
+      }
+    }
     if (!a->trace.empty()) write_output("--trace", a->trace, trace_json(st.timeline));
     return 0;
   };

@@ -1,14 +1,19 @@
 // wafersim._core: the cycle-level fabric and inference entry points (bindings.hpp).
+#include <fmt/format.h>
 #include <pybind11/stl.h>
 
+#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "bindings.hpp"
+#include "wafersim/core/error.hpp"
+#include "wafersim/core/text.hpp"
 #include "wafersim/report/infer_report.hpp"
 #include "wafersim/report/report.hpp"
 #include "wafersim/report/trace.hpp"
 #include "wafersim/sim/fabric_study.hpp"
 #include "wafersim/sim/infer.hpp"
+#include "wafersim/sweep/uncertainty.hpp"
 
 namespace py = pybind11;
 
@@ -44,13 +49,29 @@ struct PyInfer {
   std::string json;
 };
 
-PyInfer run_infer(const PySystem& sys, const PyModel& model, const InferOptions& o) {
+// infer() and its JSON report; with the band (forked runs, as `infer --uncertainty`) the report
+// gains "uncertainty" exactly as the CLI's.
+PyInfer run_infer(const PySystem& sys, const PyModel& model, const InferOptions& o,
+                  const UncertaintyArgs& u) {
+  if (u.enabled && (u.samples < 8 || u.samples > 100000))
+    throw UsageError(fmt::format("samples={}: expected 8..100000", u.samples));
+  if (u.enabled && u.jobs < 1) throw UsageError(fmt::format("jobs={}: expected at least 1", u.jobs));
   auto st = std::make_shared<InferStats>();
   std::string json;
   {
     py::gil_scoped_release nogil;
     *st = infer(*sys.spec, *model.spec, o);
-    json = format_infer_json(*st);
+    if (!u.enabled) {
+      json = format_infer_json(*st);
+    } else {
+      const KeepSignalHandlers keep;
+      const sweep::UncertaintyResult band = sweep::estimate_infer_uncertainty(
+          *sys.parsed, sys.overrides, *model.spec, o, {u.samples, u.seed, u.jobs});
+      nlohmann::ordered_json j = infer_json(*st);
+      j["uncertainty"] =
+          nlohmann::ordered_json::parse(sweep::uncertainty_json(band, st->tokens_per_s_per_user));
+      json = json_text(j, 2) + "\n";
+    }
   }
   return {std::move(st), std::move(json)};
 }
@@ -116,7 +137,7 @@ void bind_fabric_and_infer(py::module_& mod) {
       .def_property_readonly("decode_bottleneck", [](const PyInfer& r) { return r.stats->decode_bottleneck; })
       .def_property_readonly("max_context", [](const PyInfer& r) { return r.stats->max_context; })
       .def_property_readonly("min_systems", [](const PyInfer& r) { return r.stats->min_systems; });
-  mod.def("_infer", &run_infer, py::arg("system"), py::arg("model"), py::arg("args"));
+  mod.def("_infer", &run_infer, py::arg("system"), py::arg("model"), py::arg("args"), py::arg("uncertainty"));
   mod.def("_fabric", &run_fabric, py::arg("system"), py::arg("args"));
 }
 

@@ -3,6 +3,8 @@
 // the fabric and inference entry points).
 #include <pybind11/pybind11.h>
 
+#include <csignal>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +32,33 @@ struct PySystem {
 // A model, shared between the Python objects that hold it.
 struct PyModel {
   std::shared_ptr<const ModelSpec> spec;
+};
+
+// The sweep executor installs SIGINT/SIGTERM handlers of its own (sweeps, the uncertainty
+// band); Python's are put back when the call returns or throws.
+class KeepSignalHandlers {
+ public:
+  KeepSignalHandlers() {
+    ::sigaction(SIGINT, nullptr, &int_);
+    ::sigaction(SIGTERM, nullptr, &term_);
+  }
+  ~KeepSignalHandlers() {
+    ::sigaction(SIGINT, &int_, nullptr);
+    ::sigaction(SIGTERM, &term_, nullptr);
+  }
+  KeepSignalHandlers(const KeepSignalHandlers&) = delete;
+  KeepSignalHandlers& operator=(const KeepSignalHandlers&) = delete;
+
+ private:
+  struct sigaction int_ {
+  }, term_{};
+};
+
+struct UncertaintyArgs {
+  bool enabled = false;
+  int samples = 64;
+  std::uint64_t seed = 1;
+  int jobs = 1;
 };
 
 // _FabricArgs, _FabricResult, _fabric, _InferArgs, _InferResult, _infer.

@@ -35,8 +35,10 @@
 
 namespace py = pybind11;
 using namespace wafersim;
+using wafersim::python::KeepSignalHandlers;
 using wafersim::python::PyModel;
 using wafersim::python::PySystem;
+using wafersim::python::UncertaintyArgs;
 
 namespace wafersim {
 const char* wafersim_version();  // generated (cmake/embed_files.cmake)
@@ -138,33 +140,6 @@ RunOptions run_options(const RunArgs& a) {
   o.tile_maps = a.tile_maps;
   return o;
 }
-
-// The sweep executor installs SIGINT/SIGTERM handlers of its own (sweeps, the uncertainty
-// band); Python's are put back when the call returns or throws.
-class KeepSignalHandlers {
- public:
-  KeepSignalHandlers() {
-    ::sigaction(SIGINT, nullptr, &int_);
-    ::sigaction(SIGTERM, nullptr, &term_);
-  }
-  ~KeepSignalHandlers() {
-    ::sigaction(SIGINT, &int_, nullptr);
-    ::sigaction(SIGTERM, &term_, nullptr);
-  }
-  KeepSignalHandlers(const KeepSignalHandlers&) = delete;
-  KeepSignalHandlers& operator=(const KeepSignalHandlers&) = delete;
-
- private:
-  struct sigaction int_ {
-  }, term_{};
-};
-
-struct UncertaintyArgs {
-  bool enabled = false;
-  int samples = 64;
-  std::uint64_t seed = 1;
-  int jobs = 1;
-};
 
 // simulate() and the JSON report; with the band (forked runs, before this run, as the CLI
 // orders them) the report gains "uncertainty" exactly as `wafersim run --uncertainty --json`.

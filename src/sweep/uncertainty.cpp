@@ -64,9 +64,40 @@ std::string pct(double v, double nominal) {
 UncertaintyResult estimate_uncertainty(const ParsedSystemSpec& system, const std::vector<Override>& base,
                                        const ModelSpec& model, const RunOptions& run,
                                        const UncertaintyOptions& opt) {
+  return estimate_uncertainty_of(
+      system, base,
+      [&](const SystemSpec& spec) {
+        const RunStats s = simulate(spec, model, run);
+        return std::make_pair(s.samples_per_s, s.energy.units_per_kj);
+      },
+      "samples_per_s", opt);
+}
+
+UncertaintyResult estimate_infer_uncertainty(const ParsedSystemSpec& system,
+                                             const std::vector<Override>& base, const ModelSpec& model,
+                                             const InferOptions& infer_options,
+                                             const UncertaintyOptions& opt) {
+  UncertaintyOptions o = opt;
+  o.energy = false;
+  InferOptions quiet = infer_options;
+  quiet.trace_rounds = 0;
+  quiet.fidelity = Fidelity::approx;  // the band is of the timing; the cross-check runs once
+  return estimate_uncertainty_of(
+      system, base,
+      [&](const SystemSpec& spec) {
+        const InferStats s = infer(spec, model, quiet);
+        return std::make_pair(s.tokens_per_s_per_user, 0.0);
+      },
+      "tokens_per_s_per_user", o);
+}
+
+UncertaintyResult estimate_uncertainty_of(const ParsedSystemSpec& system, const std::vector<Override>& base,
+                                          const UncertaintyEval& evaluate, const std::string& metric,
+                                          const UncertaintyOptions& opt) {
   if (opt.samples < 8 || opt.samples > 100000)
     throw UsageError(fmt::format("--samples {}: expected 8..100000", opt.samples));
   UncertaintyResult u;
+  u.metric = metric;
   u.samples = opt.samples;
   u.seed = opt.seed;
   u.energy = opt.energy;
@@ -100,8 +131,8 @@ UncertaintyResult estimate_uncertainty(const ParsedSystemSpec& system, const std
     return ov;
   };
   const PointWork work = [&](std::size_t i) {
-    const RunStats s = simulate(system.with(overrides_of(i)), model, run);
-    return PointResult({}, fmt::format("{:.17g} {:.17g}", s.samples_per_s, s.energy.units_per_kj));
+    const auto [value, per_kj] = evaluate(system.with(overrides_of(i)));
+    return PointResult({}, fmt::format("{:.17g} {:.17g}", value, per_kj));
   };
   std::vector<std::size_t> todo(2 * k + samples.size());
   std::iota(todo.begin(), todo.end(), 0);

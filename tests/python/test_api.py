@@ -290,3 +290,16 @@ def test_micro_batch_setting(ws):
     tiny = ws.Model.load(src("models/tiny-gpt.yaml")).with_batch(64)
     r = ws.run(src("configs/small-wafer.yaml"), tiny, micro_batch="none")
     assert r.to_dict()["micro_batches"] == 1
+
+
+def test_infer_uncertainty_equals_cli(ws):
+    args = ["--system", src("configs/cs3.yaml"), "--model", src("models/llama3.1-8b.yaml"), "--wafer-io", "sync",
+            "--prompt", "1024", "--generate", "256"]
+    expected = cli_ok("infer", *args, "--uncertainty", "--samples", "8", "--jobs", "2", "--json", "-")
+    r = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-8b.yaml"), wafer_io="sync", uncertainty=True,
+                 samples=8, jobs=2)
+    assert r.to_json().encode() == expected
+    band = r.to_dict()["uncertainty"]
+    assert band["metric"] == "tokens_per_s_per_user" and band["samples_ran"] == 8
+    with pytest.raises(ws.UsageError, match="samples=4"):
+        ws.infer(uncertainty=True, samples=4)

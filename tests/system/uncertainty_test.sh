@@ -42,5 +42,41 @@ expect 0 "inside its band in" validate "$tmp/v.yaml" --uncertainty --samples 16
 "$bin" validate "$tmp/v.yaml" --uncertainty --samples 16 --json "$tmp/v.json" >/dev/null
 if grep -q '"inside_band"' "$tmp/v.json"; then ok; else bad "validate JSON lacks inside_band"; fi
 
+# infer --uncertainty: a band of tokens/s per user, the same at any --jobs, the fitted
+# synchronous-I/O wait ranked when it applies; validate gives bands only of the case's metric.
+cs3="$root/configs/cs3.yaml"
+expect 0 "tokens_per_s_per_user" infer --system "$cs3" --model "$root/models/llama3.1-8b.yaml" --uncertainty --samples 16
+"$bin" infer --system "$cs3" --model "$root/models/llama3.1-70b.yaml" --systems 4 --wafer-io sync --uncertainty \
+  --samples 16 --jobs 1 --json "$tmp/i1.json" -q
+"$bin" infer --system "$cs3" --model "$root/models/llama3.1-70b.yaml" --systems 4 --wafer-io sync --uncertainty \
+  --samples 16 --jobs 3 --json "$tmp/i3.json" -q
+if cmp -s "$tmp/i1.json" "$tmp/i3.json"; then ok; else bad "infer --uncertainty JSON differs between --jobs 1 and 3"; fi
+/usr/bin/python3 - "$tmp/i1.json" <<'PY' && ok || bad "infer uncertainty JSON section"
+import json, sys
+r = json.load(open(sys.argv[1]))
+u = r["uncertainty"]
+assert u["metric"] == "tokens_per_s_per_user" and u["nominal"] == r["tokens_per_s_per_user"]
+assert u["samples_ran"] == 16 and u["sampled_min"] <= u["low"] <= u["median"] <= u["high"] <= u["sampled_max"]
+sync = [p for p in u["parameters"] if p["path"] == "calibration.sync_wafer_io"][0]
+assert sync["at_low"] > r["tokens_per_s_per_user"] > sync["at_high"]  # a longer wait is slower
+assert not any(p["path"].startswith("energy.") for p in u["parameters"])
+PY
+expect 2 "--samples 2: expected 8..100000" infer --system "$cs3" --model "$root/models/llama3.1-8b.yaml" --uncertainty --samples 2
+cat >"$tmp/vi.yaml" <<YAML
+root: $root
+cases:
+  - name: 8B launch
+    source: test
+    args: [infer, --system, configs/cs3.yaml, --model, models/llama3.1-8b.yaml, --wafer-io, sync]
+    metric: tokens_per_s_per_user
+    published: 1800
+  - name: 8B TTFT
+    source: test
+    args: [infer, --system, configs/cs3.yaml, --model, models/llama3.1-8b.yaml]
+    metric: ttft_s
+    published: 0.2
+YAML
+expect 0 "inside its band in 1 of 1 case" validate "$tmp/vi.yaml" --uncertainty --samples 16
+
 echo "uncertainty_test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -12,10 +12,13 @@
 //   (a faster clock matters only while compute bounds the step), which one-at-a-time misses.
 // Deterministic: the same inputs, samples and seed give the same numbers at any --jobs.
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "wafersim/graph/model_spec.hpp"
+#include "wafersim/sim/infer.hpp"
 #include "wafersim/sim/simulator.hpp"
 #include "wafersim/spec/param_ranges.hpp"
 #include "wafersim/spec/system_spec.hpp"
@@ -67,6 +70,17 @@ struct UncertaintyResult {
 UncertaintyResult estimate_uncertainty(const ParsedSystemSpec& system, const std::vector<Override>& base,
                                        const ModelSpec& model, const RunOptions& run,
                                        const UncertaintyOptions& opt);
+// The same for `wafersim infer --uncertainty`: the band of output tokens/s per user (the energy
+// ranges are held: the inference band is of speed only).
+UncertaintyResult estimate_infer_uncertainty(const ParsedSystemSpec& system,
+                                             const std::vector<Override>& base, const ModelSpec& model,
+                                             const InferOptions& infer, const UncertaintyOptions& opt);
+// The engine under both: `evaluate` runs one system (the ranged values applied) and returns
+// the metric and, when opt.energy, its per-kJ figure; `metric` names the metric in the report.
+using UncertaintyEval = std::function<std::pair<double, double>(const SystemSpec&)>;
+UncertaintyResult estimate_uncertainty_of(const ParsedSystemSpec& system, const std::vector<Override>& base,
+                                          const UncertaintyEval& evaluate, const std::string& metric,
+                                          const UncertaintyOptions& opt);
 
 // The text section printed after the run report, given the run's own (nominal) figures
 // (samples/s, and samples per kJ when the energy band was asked for).

@@ -393,6 +393,10 @@ def infer(
     fidelity: str = "approx",
     trace_rounds: int = 0,
     wafer_io: str = "async",
+    uncertainty: bool = False,
+    samples: int = 64,
+    seed: int = 1,
+    jobs: Optional[int] = None,
 ) -> InferResult:
     """Inference of a decoder model on `systems` systems (`wafersim infer`; docs/inference.md).
 
@@ -406,6 +410,8 @@ def infer(
     the result's trace_json() has the prefill and that many decode rounds (`--trace`).
     wafer_io: "async" (I/O beside compute), or "sync": each system's decode step waits
     calibration.sync_wafer_io for its I/O (Cerebras' launch serving software; `--wafer-io`).
+    uncertainty: also the band of tokens/s per user over the config's `range LO .. HI` parameters
+    (as run(); `infer --uncertainty`), in to_dict()["uncertainty"].
     Raises UsageError for bad arguments or a non-decoder model, FitError when even the KV cache
     does not fit.
     """
@@ -423,7 +429,12 @@ def infer(
     a.trace_rounds = trace_rounds
     if draft_model is not None:
         a.set_draft(_model(draft_model))
-    return InferResult(_core._infer(_system(system), _model(model), a))
+    u = _core._UncertaintyArgs()
+    u.enabled = uncertainty
+    u.samples = samples
+    u.seed = seed
+    u.jobs = jobs if jobs is not None else (_os.cpu_count() or 1)
+    return InferResult(_core._infer(_system(system), _model(model), a, u))
 
 
 class FabricResult:

@@ -166,6 +166,10 @@ def infer(
     fidelity: str = "approx",
     trace_rounds: int = 0,
     wafer_io: str = "async",
+    uncertainty: bool = False,
+    samples: int = 64,
+    seed: int = 1,
+    jobs: Optional[int] = None,
 ) -> InferResult: ...
 
 class FabricResult:
