@@ -31,6 +31,8 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from calibrate import summary  # noqa: E402  (the same error summary as the training fit)
 CASES = os.path.join(ROOT, "bench", "validation-inference.yaml")
 KEY = "sync_wafer_io"
 LOW, HIGH = 0.0, 5e-3  # seconds: the search interval
@@ -76,15 +78,6 @@ def fit(wafersim, names):
             d = a + g * (b - a)
             fd = cost(wafersim, d, names)
     return round(0.5 * (a + b), 6)
-
-
-def summary(errors):
-    rel = [math.exp(e) - 1 for e in errors]
-    a = sorted(abs(r) for r in rel)
-    n = len(a)
-    median = a[n // 2] if n % 2 else 0.5 * (a[n // 2 - 1] + a[n // 2])
-    return "mean %.1f%%, median %.1f%%, max %.1f%%, bias %+.1f%%" % (
-        100 * sum(a) / n, 100 * median, 100 * a[-1], 100 * sum(rel) / n)
 
 
 def case_systems(names):

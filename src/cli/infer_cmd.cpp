@@ -2,12 +2,10 @@
 // docs/inference.md).
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-#include <thread>
 
 #include "commands.hpp"
 #include "model_options.hpp"
@@ -73,14 +71,10 @@ Runner add_infer_command(CLI::App& app) {
       "Write a timeline (Chrome trace / Perfetto JSON) of the prefill and the first decode rounds");
   app.add_option("--trace-rounds", a->trace_rounds, "Decode rounds to trace (default 2)")
       ->capture_default_str();
-  app.add_flag("--uncertainty", a->uncertainty,
-               "Also give the band of output tokens/s per user that the system file's ranges imply (one at a "
-               "time and Latin-hypercube sampled, as for run; docs/inference.md)");
-  app.add_option("--samples", a->unc.samples, "--uncertainty: Latin-hypercube samples, 8..100000")
-      ->capture_default_str();
-  app.add_option("--seed", a->unc.seed, "--uncertainty: seed of the sampling")->capture_default_str();
-  a->unc.jobs = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
-  app.add_option("--jobs", a->unc.jobs, "--uncertainty: runs at once (default: the number of cores)");
+  add_uncertainty_options(
+      app, a->uncertainty, a->unc,
+      "Also give the band of output tokens/s per user that the system file's ranges imply (one "
+      "at a time and Latin-hypercube sampled, as for run; docs/inference.md)");
   app.add_option("--json", a->json, "Write the JSON report to FILE ('-' for stdout)");
   app.add_flag("-q,--quiet", a->quiet, "Print no text report");
   app.add_flag("--breakdown", a->breakdown, "Print every layer: system, region, SRAM per tile, times, bound");

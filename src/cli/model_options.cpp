@@ -2,9 +2,22 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <thread>
+
 #include "wafersim/core/error.hpp"
 
 namespace wafersim::cli {
+
+void add_uncertainty_options(CLI::App& app, bool& enabled, sweep::UncertaintyOptions& u,
+                             const std::string& help) {
+  app.add_flag("--uncertainty", enabled, help);
+  app.add_option("--samples", u.samples, "--uncertainty: Latin-hypercube samples, 8..100000")
+      ->capture_default_str();
+  app.add_option("--seed", u.seed, "--uncertainty: seed of the sampling")->capture_default_str();
+  u.jobs = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  app.add_option("--jobs", u.jobs, "--uncertainty: runs at once (default: the number of cores)");
+}
 
 void add_system_options(CLI::App& app, SystemArgs& a) {
   app.add_option("--system", a.system, "System config YAML (default: built-in configs/cs2.yaml)");

@@ -11,6 +11,7 @@
 #include "wafersim/frontend/model_loader.hpp"
 #include "wafersim/graph/model_spec.hpp"
 #include "wafersim/spec/system_spec.hpp"
+#include "wafersim/sweep/uncertainty.hpp"
 
 namespace wafersim::cli {
 
@@ -29,6 +30,11 @@ struct SystemArgs {
   SystemSpec spec() const;  // parsed().with(overrides())
 };
 void add_system_options(CLI::App& app, SystemArgs& a);
+
+// --uncertainty (its help text says what the band is of), --samples, --seed and --jobs (default:
+// the number of cores): run and infer.
+void add_uncertainty_options(CLI::App& app, bool& enabled, sweep::UncertaintyOptions& u,
+                             const std::string& help);
 
 struct ModelArgs {
   std::string model;  // empty: the built-in models/gpt2-small.yaml

@@ -4,7 +4,6 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "commands.hpp"
@@ -70,14 +69,9 @@ Runner add_run_command(CLI::App& app) {
                  "Wafer heatmap to draw: sram | busy | links (with --png and/or --svg)");
   app.add_option("--png", a->png, "Write the --heatmap as PNG");
   app.add_option("--svg", a->svg, "Write the --heatmap as SVG");
-  app.add_flag("--uncertainty", a->uncertainty,
-               "Also give the throughput band the config's `range LO .. HI` values imply, and the "
-               "parameters that move it most (docs/validation.md)");
-  app.add_option("--samples", a->unc.samples, "--uncertainty: Latin-hypercube samples, 8..100000")
-      ->capture_default_str();
-  app.add_option("--seed", a->unc.seed, "--uncertainty: seed of the sampling")->capture_default_str();
-  a->unc.jobs = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
-  app.add_option("--jobs", a->unc.jobs, "--uncertainty: runs at once (default: the number of cores)");
+  add_uncertainty_options(app, a->uncertainty, a->unc,
+                          "Also give the throughput band the config's `range LO .. HI` values imply, and the "
+                          "parameters that move it most (docs/validation.md)");
   return [a]() {
     a->opt.mode = parse_mode(a->mode);
     a->opt.fidelity = parse_fidelity(a->fidelity);
