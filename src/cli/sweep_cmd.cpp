@@ -1,10 +1,12 @@
 // `wafersim sweep FILE --db results.sqlite`: design-space sweeps (src/sweep, docs/sweeps.md).
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <memory>
 #include <string>
 
 #include "commands.hpp"
+#include "wafersim/core/error.hpp"
 #include "wafersim/sweep/driver.hpp"
 
 namespace wafersim::cli {
@@ -23,6 +25,10 @@ Runner add_sweep_command(CLI::App& app) {
   app.add_option("file", a->file, "Sweep file (configs/sweeps/*.yaml)")->required();
   app.add_option("--db", a->opt.db, "SQLite results database (created; finished points are skipped)");
   app.add_option("-j,--jobs", a->opt.jobs, "Points run at once, one process each (default: number of cores)");
+  app.add_option("--points-per-process", a->opt.points_per_process,
+                 "Points a worker process runs before a fresh one replaces it (1 = a process per point; a "
+                 "crash, timeout or failure always replaces the worker)")
+      ->capture_default_str();
   app.add_option("--timeout", a->opt.timeout_s,
                  "Seconds per point before it is killed and recorded as timeout (0 = none)");
   app.add_option(
@@ -39,6 +45,9 @@ Runner add_sweep_command(CLI::App& app) {
   app.add_flag("-q,--quiet", a->quiet, "No progress output");
   return [a]() {
     if (!a->shard.empty()) a->opt.shard = sweep::parse_shard(a->shard);
+    if (a->opt.points_per_process < 1)
+      throw UsageError(
+          fmt::format("--points-per-process {}: expected at least 1", a->opt.points_per_process));
     a->opt.progress = !a->quiet;
     return sweep::run_sweep(a->file, a->opt);
   };

@@ -185,7 +185,8 @@ SweepRun run_sweep_rows(const std::string& sweep_file, const SweepOptions& opt) 
   };
   const bool complete =
       mpi ? mpi->run_points(todo, work, opt.timeout_s, on_done, stop)
-          : run_forked(todo, work, {jobs, opt.timeout_s, memory_limit(opt, jobs)}, on_done, stop);
+          : run_forked(todo, work, {jobs, opt.timeout_s, memory_limit(opt, jobs), opt.points_per_process},
+                       on_done, stop);
   progress.finish(!complete);
   if (!complete) {
     // Everything finished is committed; the rest runs on the next invocation.

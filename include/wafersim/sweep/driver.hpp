@@ -29,8 +29,9 @@ struct SweepOptions {
   std::string csv;
   std::string pareto;
   bool retry_failed = false;
-  bool progress = true;  // false: no progress output
-  bool dry_run = false;  // list the points, run nothing
+  bool progress = true;         // false: no progress output
+  bool dry_run = false;         // list the points, run nothing
+  int points_per_process = 64;  // points a worker process runs before a fresh one; 1 = fork per point
 };
 
 // What a sweep leaves: its exit code (0 when every point ran, whatever its status; 130 when

@@ -1,11 +1,14 @@
 #pragma once
-// Runs design points in forked children, one process per point: a crash, hang or abort loses
-// only that point, a timeout or memory limit applies to it alone, and points run on every core
-// (in one process SystemC runs one simulation at a time). In-process runs are faster per core
-// (docs/performance.md "Python API"); the sweep keeps the fork for this isolation. The parent never
-// simulates; it forks, reads each child's result through a pipe, enforces the timeout and classifies the
-// outcome. Children die with the parent (PR_SET_PDEATHSIG), so `kill -9` of a sweep leaves
-// no orphans writing nowhere.
+// Runs design points in forked worker processes, one point at a time each, `jobs` at once: a
+// crash, hang or abort loses only the point in flight (its worker is replaced), a timeout or
+// memory limit applies to one point at a time, and points run on every core (in one process
+// SystemC runs one simulation at a time). A worker runs up to `points_per_process` points
+// before a fresh one replaces it (1: a process per point), and exits after a point that failed
+// (a simulation error, out of memory), so no point inherits a damaged heap. Reusing a worker
+// saves the fork and the copy-on-write faults of a fresh process per point (docs/performance.md).
+// The parent never simulates; it forks, hands out indices through a pipe, reads framed results
+// through another, enforces the timeout and classifies the outcome. Workers die with the parent
+// (PR_SET_PDEATHSIG), so `kill -9` of a sweep leaves no orphans writing nowhere.
 #include <csignal>
 #include <functional>
 #include <string>
@@ -42,7 +45,8 @@ using PointWork = std::function<PointResult(std::size_t index)>;
 struct ExecOptions {
   int jobs = 1;
   double timeout_s = 0;           // 0 = none
-  double memory_limit_bytes = 0;  // per point (address space); 0 = none
+  double memory_limit_bytes = 0;  // per worker process (address space), so per point; 0 = none
+  int points_per_process = 64;    // points a worker runs before it is replaced; 1 = fork per point
 };
 
 // Runs every index of `todo`, at most `jobs` at once; `on_done` is called in the parent as

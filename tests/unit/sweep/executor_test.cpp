@@ -4,12 +4,15 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <thread>
+#include <vector>
 
 #include "temp_dir.hpp"
 #include "wafersim/core/error.hpp"
@@ -77,6 +80,35 @@ TEST_CASE("every child outcome is classified and the others still run", "[sweep]
     CHECK(out.at(6).error == "invariant broken");
     CHECK(out.at(7).status == "ok");
   }
+}
+
+TEST_CASE("a worker runs up to points_per_process points, then a fresh one takes over", "[sweep]") {
+  const auto pids_of = [](int jobs, int per_process, std::vector<std::size_t> failing) {
+    std::vector<std::size_t> todo(10);
+    for (std::size_t i = 0; i < todo.size(); ++i) todo[i] = i;
+    std::map<std::size_t, PointOutcome> out;
+    run_forked(
+        todo,
+        [&](std::size_t i) -> PointResult {
+          for (std::size_t f : failing)
+            if (i == f) throw SimError("failed on purpose");
+          return {std::to_string(::getpid())};
+        },
+        {jobs, 30, 0, per_process}, [&](const PointOutcome& o) { out[o.index] = o; }, nullptr);
+    REQUIRE(out.size() == todo.size());
+    std::set<std::string> pids;
+    for (const auto& [i, o] : out) {
+      CHECK(o.status == (std::find(failing.begin(), failing.end(), i) != failing.end() ? "failed" : "ok"));
+      if (o.status == "ok") pids.insert(o.report_json);
+    }
+    CHECK(pids.count(std::to_string(::getpid())) == 0);  // never in the parent
+    return pids.size();
+  };
+  CHECK(pids_of(1, 1, {}) == 10);  // a process per point
+  CHECK(pids_of(1, 3, {}) == 4);   // 3 + 3 + 3 + 1
+  CHECK(pids_of(1, 64, {}) == 1);
+  CHECK(pids_of(1, 64, {4}) == 2);  // a failure replaces the worker: points 0-3, then 5-9
+  CHECK(pids_of(3, 64, {}) <= 3);
 }
 
 TEST_CASE("large reports and stderr floods come through whole, buffers reused", "[sweep]") {
