@@ -62,3 +62,20 @@ def test_sweep_keeps_python_signal_handlers(ws, tmp_path):
 
     ws.sweep(write_sweep(tmp_path, SRC), jobs=1)
     assert_ctrl_c_reaches_python()
+
+
+def test_sweep_points_per_process_gives_the_same_rows(ws, tmp_path):
+    from conftest import SRC
+
+    import pytest
+
+    sweep = write_sweep(tmp_path, SRC)
+    pooled = ws.sweep(sweep, jobs=1, points_per_process=64)
+    fresh = ws.sweep(sweep, jobs=2, points_per_process=1)
+    a = pooled.to_dict("records") if hasattr(pooled, "to_dict") else pooled
+    b = fresh.to_dict("records") if hasattr(fresh, "to_dict") else fresh
+    key = lambda r: r["key"]  # noqa: E731
+    strip = lambda r: {k: v for k, v in r.items() if k not in ("wall_s", "idx")}  # noqa: E731
+    assert [strip(r) for r in sorted(a, key=key)] == [strip(r) for r in sorted(b, key=key)]
+    with pytest.raises(ws.UsageError, match="points_per_process=0"):
+        ws.sweep(sweep, points_per_process=0)

@@ -547,10 +547,12 @@ def sweep(
     retry_failed: bool = False,
     progress: bool = False,
     memory_limit: str = "",
+    points_per_process: int = 64,
 ):
     """Runs a sweep file (configs/sweeps/*.yaml) as `wafersim sweep` does and returns its points.
 
-    Each point runs in a forked process (crash isolation, `timeout` seconds, `memory_limit`),
+    Each point runs in a forked worker process, one at a time (crash isolation, `timeout` seconds,
+    `memory_limit`; a worker runs up to `points_per_process` points, 1 = a process per point),
     `jobs` at once (default: the number of cores). db: the SQLite results database to record in
     and resume from (finished points are not run again); without one a temporary database is used
     and removed. Returns a pandas DataFrame of this sweep's rows (list of dicts without pandas),
@@ -570,6 +572,7 @@ def sweep(
             retry_failed,
             progress,
             memory_limit,
+            points_per_process,
         )
     finally:
         if tmp is not None:

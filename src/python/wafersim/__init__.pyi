@@ -214,6 +214,7 @@ def sweep(
     retry_failed: bool = False,
     progress: bool = False,
     memory_limit: str = "",
+    points_per_process: int = 64,
 ) -> Any: ...  # pandas.DataFrame, or List[Dict[str, Any]] without pandas
 def params() -> List[Dict[str, Any]]: ...
 def dumps(obj: Any) -> str: ...
