@@ -27,6 +27,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "infer_check.hpp"
 #include "infer_energy.hpp"
 #include "infer_layout.hpp"
 #include "infer_trace.hpp"
@@ -34,7 +35,6 @@
 #include "wafersim/compile/lower.hpp"
 #include "wafersim/core/error.hpp"
 #include "wafersim/core/units.hpp"
-#include "wafersim/crosscheck/kernel_check.hpp"
 #include "wafersim/energy/energy_model.hpp"
 #include "wafersim/graph/layer_graph.hpp"
 #include "wafersim/tile/tile_array.hpp"
@@ -88,17 +88,6 @@ const char* bound_name(const KernelCost& c) {
 std::string gb(double bytes) { return fmt::format("{:.1f} GB", bytes / 1e9); }
 
 }  // namespace
-
-WaferIo parse_wafer_io(const std::string& text, const std::string& option) {
-  if (text == "async") return WaferIo::async;
-  if (text == "sync") return WaferIo::sync;
-  throw UsageError(
-      fmt::format("{} {}: expected async (I/O beside compute) or sync (each system's decode "
-                  "step waits for its I/O)",
-                  option, text));
-}
-
-const char* to_string(WaferIo io) { return io == WaferIo::sync ? "sync" : "async"; }
 
 InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferOptions& given) {
   InferOptions o = given;
@@ -599,36 +588,9 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
     st.notes.push_back(fmt::format("the SRAM would hold a {}-token context at this batch; the model's is {}",
                                    st.max_context, model.arch.max_seq));
   if (o.fidelity == Fidelity::cycle) {
-    // The first transformer block and the head, each on its own region: the kernels every
-    // other block repeats, and the largest GEMV (the vocabulary projection).
-    std::vector<std::size_t> which;
-    for (std::size_t i = 0; i < groups.size(); ++i)
-      if (groups[i].kv_bytes > 0) {
-        which.push_back(i);
-        break;
-      }
-    std::size_t head = 0;  // the target's last group (the draft's follow it)
-    for (std::size_t i = 0; i < groups.size(); ++i)
-      if (!groups[i].draft) head = i;
-    if (which.empty() || which.back() != head) which.push_back(head);
-    int off = 0;
-    for (std::size_t i : which) {
-      const InferLayer& L = st.layers[i];
-      for (const auto& c : cycle::cross_check_decode(spec, model.training.compute, graph, groups[i].g,
-                                                     b * verify_tokens, o.prompt, mean_keys, L.h, L.w)) {
-        // Within 5%, or two cycles for kernels of a few tens of cycles (whole-cycle rounding).
-        const bool agrees =
-            std::abs(c.ratio - 1.0) <= 0.05 || std::abs(c.cycle_cycles - c.approx_cycles) <= 2;
-        off += agrees ? 0 : 1;
-        st.kernel_checks.push_back(cycle::to_stats(c, agrees, L.name + " "));
-      }
-    }
-    st.fidelity = "cycle";
-    st.notes.push_back(fmt::format(
-        "--fidelity cycle: {} decode kernels of {} run on the cycle-level fabric engine on their regions; {} "
-        "agree with the approx cost model within 5% (or 2 cycles)",
-        st.kernel_checks.size(), which.size() == 1 ? st.layers[which[0]].name : "a block and the head",
-        st.kernel_checks.size() - static_cast<std::size_t>(off)));
+    std::vector<infer_check::GroupRef> refs;
+    for (const auto& g : groups) refs.push_back({&g.g, g.kv_bytes > 0, g.draft});
+    infer_check::run(spec, model.training.compute, graph, refs, b * verify_tokens, o.prompt, mean_keys, st);
   }
   return st;
 }
