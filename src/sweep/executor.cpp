@@ -340,8 +340,22 @@ bool run_forked(const std::vector<std::size_t>& todo, const PointWork& work, con
   std::vector<PointOutcome> finished;
   std::vector<ResultBuffer> buffers;  // reused: see ResultBuffer
   const auto stopped = [&] { return stop != nullptr && *stop != 0; };
+  // Points to run again: out of memory in a worker that had run others before (what earlier
+  // points left on its heap may be the cause); each runs once more, first in a fresh worker.
+  std::vector<std::size_t> again;
+  std::vector<std::size_t> retried;
+  const auto pending = [&] { return next < todo.size() || !again.empty(); };
   const auto give = [&](Worker& w) {
-    const std::uint64_t index = todo[next++];
+    std::uint64_t index = 0;
+    if (!again.empty() && w.points == 0) {
+      index = again.back();
+      again.pop_back();
+    } else if (next < todo.size()) {
+      index = todo[next++];
+    } else {
+      close_fd(w.cmd_fd);  // only a retry is left, and it wants a fresh worker
+      return;
+    }
     char b[8];
     std::memcpy(b, &index, sizeof b);
     w.busy = true;
@@ -358,7 +372,7 @@ bool run_forked(const std::vector<std::size_t>& todo, const PointWork& work, con
     return static_cast<std::size_t>(
         std::count_if(workers.begin(), workers.end(), [](const Worker& w) { return w.busy; }));
   };
-  while (next < todo.size() || !workers.empty()) {
+  while (pending() || !workers.empty()) {
     if (stopped()) {
       for (auto& w : workers) kill_worker(w);
       for (const auto& o : finished) on_done(o);  // finished before the stop: keep them
@@ -368,12 +382,12 @@ bool run_forked(const std::vector<std::size_t>& todo, const PointWork& work, con
     // worker with nothing left to run is told so (its command pipe closed: it exits).
     for (auto& w : workers)
       if (!w.busy && w.cmd_fd >= 0) {
-        if (next < todo.size())
+        if (pending())
           give(w);
         else
           close_fd(w.cmd_fd);
       }
-    while (busy_count() < jobs && next < todo.size()) {
+    while (busy_count() < jobs && pending()) {
       ResultBuffer b;
       if (!buffers.empty()) {
         b = std::move(buffers.back());
@@ -412,8 +426,14 @@ bool run_forked(const std::vector<std::size_t>& todo, const PointWork& work, con
       PointOutcome o;
       while (take_frame(w, o)) {
         if (o.status == "failed") close_fd(w.cmd_fd);  // the worker exits after a failure
-        finished.push_back(std::move(o));
         w.busy = false;
+        if (o.status == "failed" && o.error.rfind("out of memory", 0) == 0 && w.points > 1 &&
+            std::find(retried.begin(), retried.end(), o.index) == retried.end()) {
+          retried.push_back(o.index);
+          again.push_back(o.index);
+          continue;
+        }
+        finished.push_back(std::move(o));
       }
       if (w.result_fd < 0 && w.err_fd < 0) {  // both pipes at EOF: the worker has exited
         const int st = reap(w.pid);

@@ -4,7 +4,8 @@
 // memory limit applies to one point at a time, and points run on every core (in one process
 // SystemC runs one simulation at a time). A worker runs up to `points_per_process` points
 // before a fresh one replaces it (1: a process per point), and exits after a point that failed
-// (a simulation error, out of memory), so no point inherits a damaged heap. Reusing a worker
+// (a simulation error, out of memory), so no point inherits a damaged heap; a point out of
+// memory in a worker that had run others runs once more, first in a fresh one. Reusing a worker
 // saves the fork and the copy-on-write faults of a fresh process per point (docs/performance.md).
 // The parent never simulates; it forks, hands out indices through a pipe, reads framed results
 // through another, enforces the timeout and classifies the outcome. Workers die with the parent

@@ -10,6 +10,7 @@
 #include <csignal>
 #include <filesystem>
 #include <map>
+#include <new>
 #include <set>
 #include <thread>
 #include <vector>
@@ -109,6 +110,28 @@ TEST_CASE("a worker runs up to points_per_process points, then a fresh one takes
   CHECK(pids_of(1, 64, {}) == 1);
   CHECK(pids_of(1, 64, {4}) == 2);  // a failure replaces the worker: points 0-3, then 5-9
   CHECK(pids_of(3, 64, {}) <= 3);
+}
+
+TEST_CASE("out of memory after other points runs once more in a fresh worker", "[sweep]") {
+  std::vector<std::size_t> todo(10);
+  for (std::size_t i = 0; i < todo.size(); ++i) todo[i] = i;
+  std::map<std::size_t, PointOutcome> out;
+  run_forked(
+      todo,
+      [](std::size_t i) -> PointResult {
+        static int calls = 0;  // per worker process
+        ++calls;
+        if (i == 5 && calls > 1) throw std::bad_alloc();  // only on a used heap
+        if (i == 7) throw std::bad_alloc();               // always
+        return {std::to_string(calls)};
+      },
+      {1, 30, 1e12, 64}, [&](const PointOutcome& o) { out[o.index] = o; }, nullptr);
+  REQUIRE(out.size() == todo.size());
+  CHECK(out.at(5).status == "ok");
+  CHECK(out.at(5).report_json == "1");  // the first point of a fresh worker
+  CHECK(out.at(7).status == "failed");  // failed again on a fresh heap: recorded
+  CHECK(out.at(7).error.rfind("out of memory", 0) == 0);
+  for (std::size_t i : {0, 1, 2, 3, 4, 6, 8, 9}) CHECK(out.at(i).status == "ok");
 }
 
 TEST_CASE("large reports and stderr floods come through whole, buffers reused", "[sweep]") {
