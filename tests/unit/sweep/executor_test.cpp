@@ -125,7 +125,7 @@ TEST_CASE("out of memory after other points runs once more in a fresh worker", "
         if (i == 7) throw std::bad_alloc();               // always
         return {std::to_string(calls)};
       },
-      {1, 30, 1e12, 64}, [&](const PointOutcome& o) { out[o.index] = o; }, nullptr);
+      {1, 30, 0, 64}, [&](const PointOutcome& o) { out[o.index] = o; }, nullptr);
   REQUIRE(out.size() == todo.size());
   CHECK(out.at(5).status == "ok");
   CHECK(out.at(5).report_json == "1");  // the first point of a fresh worker
