@@ -191,7 +191,8 @@ py::object cell_value(const sweep::Cell& c) {
 
 // Runs the sweep file (forked points, as `wafersim sweep`) and returns (columns, rows).
 py::tuple run_sweep_py(const std::string& file, const std::string& db, int jobs, double timeout_s,
-                       bool retry_failed, bool progress, const std::string& memory_limit, int points_per_process) {
+                       bool retry_failed, bool progress, const std::string& memory_limit,
+                       int points_per_process) {
   if (points_per_process < 1)
     throw UsageError(fmt::format("points_per_process={}: expected at least 1", points_per_process));
   sweep::SweepOptions o;

@@ -30,7 +30,7 @@ constexpr std::size_t kStderrKeep = 2000;  // tail of a child's stderr kept for 
 volatile std::sig_atomic_t g_stop = 0;
 extern "C" void on_stop_signal(int) { g_stop = 1; }
 
-void write_all(int fd, const std::string& s) {
+void write_all(int fd, std::string_view s) {
   std::size_t off = 0;
   while (off < s.size()) {
     const ssize_t n = ::write(fd, s.data() + off, s.size() - off);
@@ -50,12 +50,10 @@ struct FrameHeader {
 };
 constexpr std::size_t kHeaderBytes = 17;
 
-void put_header(std::string& out, const FrameHeader& h) {
-  char b[kHeaderBytes];
+void put_header(char (&b)[kHeaderBytes], const FrameHeader& h) {
   std::memcpy(b, &h.index, 8);
   std::memcpy(b + 8, &h.length, 8);
   b[16] = static_cast<char>(h.code);
-  out.append(b, kHeaderBytes);
 }
 
 FrameHeader get_header(const char* b) {
@@ -98,7 +96,6 @@ bool read_all(int fd, char* to, std::size_t n) {
   const int devnull = ::open("/dev/null", O_WRONLY);
   if (devnull >= 0) ::dup2(devnull, STDOUT_FILENO);
   ::dup2(err_fd, STDERR_FILENO);
-  std::string out;
   for (;;) {
     char idx[8];
     if (!read_all(cmd_fd, idx, sizeof idx)) ::_exit(0);  // no more points
@@ -135,10 +132,10 @@ bool read_all(int fd, char* to, std::size_t n) {
       payload = "Eunknown exception";
       code = 1;
     }
-    out.clear();
-    put_header(out, {index, payload.size(), code});
-    out += payload;
-    write_all(result_fd, out);
+    char header[kHeaderBytes];
+    put_header(header, {index, payload.size(), code});
+    write_all(result_fd, {header, kHeaderBytes});  // the report is not copied behind the header
+    write_all(result_fd, payload);
     // _exit: no atexit handlers, no flushing of stdio buffers copied from the parent.
     if (code == 1) ::_exit(1);
   }
@@ -365,7 +362,7 @@ bool run_forked(const std::vector<std::size_t>& todo, const PointWork& work, con
     ++w.points;
     // The command pipe is empty (one point at a time): 8 bytes never block. A worker that has
     // died meanwhile makes the write fail; its result pipe reports that as the point lost.
-    write_all(w.cmd_fd, std::string(b, sizeof b));
+    write_all(w.cmd_fd, {b, sizeof b});
     if (w.points >= per_worker) close_fd(w.cmd_fd);  // its last point: then it exits
   };
   const auto busy_count = [&] {
