@@ -98,7 +98,7 @@ std::string format_text_report(const RunStats& s) {
     o += format_kernel_checks(
         s.kernel_checks, "Kernel cross-check: cycle-level fabric engine vs approx cost model (one sample)");
 
-  fmt::format_to(out, "\nPer layer (per step, one CS-2)\n");
+  fmt::format_to(out, "\nPer layer (per step, one {})\n", s.system_name);
   std::size_t w = 5;
   for (const auto& l : s.layers) w = std::max(w, l.name.size());
   fmt::format_to(out, "  {:<{}} {:>12} {:>12} {:>12} {:>12} {:>10}  {}\n", "layer", w, "params", "fwd ms",

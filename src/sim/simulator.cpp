@@ -250,11 +250,11 @@ RunStats simulate_weight_streaming(const SystemSpec& spec, const ModelSpec& mode
                                 ? std::string()
                                 : fmt::format("; micro_batch_size {} from {}", to_string(mbs), mbs.source);
   if (plan.micro_batches == 1)
-    st.notes.push_back(fmt::format("one micro-batch of {} samples per CS-2 (at most {} fit at once{})",
-                                   plan.micro_batch, plan.max_micro_batch, asked));
+    st.notes.push_back(fmt::format("one micro-batch of {} samples per {} (at most {} fit at once{})",
+                                   plan.micro_batch, spec.name, plan.max_micro_batch, asked));
   else
-    st.notes.push_back(fmt::format("{} micro-batches of {} samples per CS-2 (at most {} fit at once{})",
-                                   plan.micro_batches, plan.micro_batch, plan.max_micro_batch, asked));
+    st.notes.push_back(fmt::format("{} micro-batches of {} samples per {} (at most {} fit at once{})",
+                                   plan.micro_batches, plan.micro_batch, spec.name, plan.max_micro_batch, asked));
   if (!plan.micro_batch_note.empty()) st.notes.push_back(plan.micro_batch_note);
   st.micro_batch_setting = to_string(mbs);
   st.max_micro_batch = plan.max_micro_batch;
@@ -360,7 +360,7 @@ RunStats simulate(const SystemSpec& spec, const ModelSpec& model, const RunOptio
   check_options(spec, model, opt);
   if (opt.mode == Mode::pipelined && opt.systems > 1)
     throw UsageError(
-        fmt::format("--mode pipelined runs on one CS-2 (--systems {} given); use "
+        fmt::format("--mode pipelined runs on one system (--systems {} given); use "
                     "--mode weight-streaming for data parallel training",
                     opt.systems));
   if (opt.mode == Mode::pipelined && model.training.micro_batch.source == "--micro-batch")
@@ -386,7 +386,7 @@ RunStats simulate(const SystemSpec& spec, const ModelSpec& model, const RunOptio
   // auto: pipelined when the model fits one wafer, weight streaming otherwise (and say why).
   std::string why;
   if (opt.systems > 1) {
-    why = fmt::format("--mode auto: {} systems need weight streaming (pipelined runs on one CS-2)",
+    why = fmt::format("--mode auto: {} systems need weight streaming (pipelined runs on one system)",
                       opt.systems);
   } else {
     try {
