@@ -6,7 +6,12 @@ The global calibration parameters (configs/cs2.yaml, configs/cs3.yaml, docs/conf
   calibration.compute_efficiency  a factor in (0, 1] on every kernel's time: software overheads
                                   inside the kernels the cost model does not see;
   calibration.step_overhead       host/runtime time per training step that does not scale with
-                                  the batch (seconds, >= 0).
+                                  the batch (seconds, >= 0);
+and, from the leave-one-out errors, the model's validation interval:
+  calibration.model_error         a published throughput lay within simulated / (1 + e) ..
+                                  simulated x (1 + e) in at least 90% of the leave-one-out
+                                  predictions (split-conformal quantile: with n residuals, the
+                                  ceil((n + 1) x 0.9)-th smallest |log(simulated / published)|).
 This script fits both to the cases of bench/validation.yaml marked `calibration: true` (or to
 every case with --cases all) by least squares on log(simulated / published): it simulates every
 case once per point of a grid over the two parameters (`wafersim validate --set ...`; 0.6 s a
@@ -30,6 +35,7 @@ import re
 import subprocess
 import sys
 
+LEVEL = 0.9  # of the validation interval (calibration.model_error)
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # The grid: efficiency 0.50 .. 1.00 by 0.025; step overhead 0 .. 250 ms (finer near 0).
 EFFICIENCIES = [round(1.0 - 0.025 * i, 3) for i in range(21)]
@@ -75,6 +81,16 @@ def summary(errors):
     median = a[n // 2] if n % 2 else 0.5 * (a[n // 2 - 1] + a[n // 2])
     return "mean %.1f%%, median %.1f%%, max %.1f%%, bias %+.1f%%" % (
         100 * sum(a) / n, 100 * median, 100 * a[-1], 100 * sum(rel) / n)
+
+
+def conformal(scores, level=LEVEL):
+    """The split-conformal quantile of |log error| scores: the ceil((n + 1) level)-th smallest,
+    or None when n is too small for the level (the interval would be unbounded)."""
+    n = len(scores)
+    k = math.ceil((n + 1) * level - 1e-9)
+    if k > n:
+        return None
+    return sorted(abs(x) for x in scores)[k - 1]
 
 
 def configs_of(report, names, cases_args):
@@ -163,10 +179,36 @@ def main():
                                              100 * (math.exp(at[(eff, over)][n]) - 1)))
         print("held out:           " + summary([at[(eff, over)][n] for n in held]))
 
+    # The validation interval: how far a published figure lay from a prediction that did not
+    # see it. Its own coverage is checked the same way: each fitted case against the quantile
+    # of the other cases' leave-one-out errors, each held-out case against the full quantile.
+    q = conformal(loo)
+    print()
+    if q is None:
+        model_error = None
+        print("validation interval: %d leave-one-out errors are too few for a %d%% interval "
+              "(needs %d)" % (len(loo), round(100 * LEVEL), math.ceil(LEVEL / (1 - LEVEL))))
+    else:
+        model_error = math.exp(q) - 1
+        inside = 0
+        for i, r in enumerate(loo):
+            q_others = conformal(loo[:i] + loo[i + 1:])
+            inside += q_others is not None and abs(r) <= q_others + 1e-12
+        print("validation interval (%d%%, split conformal over %d leave-one-out errors): "
+              "calibration.model_error = %.3f, published within simulated / %.3f .. x %.3f" % (
+                  round(100 * LEVEL), len(loo), model_error, 1 + model_error, 1 + model_error))
+        print("  leave-one-out coverage: %d of %d fitted cases inside the interval of the others"
+              % (inside, len(loo)))
+        if held:
+            h_in = sum(1 for n in held if abs(at[(eff, over)][n]) <= q + 1e-12)
+            print("  held out: %d of %d inside" % (h_in, len(held)))
+
     if args.write:
         for path in configs_of(neutral, names, case_args()):
             write_value(path, "compute_efficiency", "%.3f" % eff)
             write_value(path, "step_overhead", "%g s" % over)
+            if model_error is not None:
+                write_value(path, "model_error", "%.3f" % model_error)
             print("wrote %s" % path)
     return 0
 

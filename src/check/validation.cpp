@@ -121,6 +121,12 @@ ValidationResult run_validation_case(const ValidationCase& c, const std::string&
     r.has_band = true;
     r.band_lo = lo;
     r.band_hi = hi;
+    if (json_lookup(p.out, "uncertainty.validation.low", text, is_num, lo) && is_num &&
+        json_lookup(p.out, "uncertainty.validation.high", text, is_num, hi) && is_num) {
+      r.has_interval = true;
+      r.interval_lo = lo;
+      r.interval_hi = hi;
+    }
   }
   return r;
 }
@@ -144,6 +150,11 @@ ValidationSummary summarize_validation(const std::vector<ValidationResult>& rs) 
       ++s.banded;
       s.inside += r.inside() ? 1 : 0;
       half.push_back(0.5 * (r.band_hi - r.band_lo) / r.simulated);
+    }
+  for (const auto& r : rs)
+    if (r.ran && r.has_interval) {
+      ++s.with_interval;
+      s.inside_interval += r.inside_interval() ? 1 : 0;
     }
   if (!half.empty()) {
     std::sort(half.begin(), half.end());
@@ -214,6 +225,12 @@ std::string format_validation_table(const std::vector<ValidationResult>& rs, boo
   if (s.banded > 0)
     o += fmt::format("published figure inside its band in {} of {} case(s); median band half-width {:.1f}%\n",
                      s.inside, s.banded, 100 * s.median_half_width);
+  if (s.with_interval > 0)
+    o += fmt::format(
+        "published figure inside the validation interval (calibration.model_error) in {} of {} case(s); "
+        "of the cases it was fitted to this is in-sample: scripts/calibrate.py gives the leave-one-out "
+        "coverage\n",
+        s.inside_interval, s.with_interval);
   if (const auto x = held_out_summary(rs))
     o += fmt::format(
         "held out of the calibration ({} case(s) with calibration: false): mean absolute error {:.1f}%, "
@@ -244,6 +261,10 @@ std::string format_validation_json(const std::vector<ValidationResult>& rs) {
       cases.back()["band"] = {r.band_lo, r.band_hi};
       cases.back()["inside_band"] = r.inside();
     }
+    if (r.has_interval) {
+      cases.back()["validation_interval"] = {r.interval_lo, r.interval_hi};
+      cases.back()["inside_validation_interval"] = r.inside_interval();
+    }
   }
   const ValidationSummary s = summarize_validation(rs);
   j["cases_ran"] = s.cases;
@@ -255,6 +276,10 @@ std::string format_validation_json(const std::vector<ValidationResult>& rs) {
     j["cases_banded"] = s.banded;
     j["cases_inside_band"] = s.inside;
     j["median_band_half_width"] = s.median_half_width;
+  }
+  if (s.with_interval > 0) {
+    j["cases_with_validation_interval"] = s.with_interval;
+    j["cases_inside_validation_interval"] = s.inside_interval;
   }
   if (const auto x = held_out_summary(rs))
     j["held_out"] = {{"cases_ran", x->cases},

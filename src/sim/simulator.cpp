@@ -254,7 +254,8 @@ RunStats simulate_weight_streaming(const SystemSpec& spec, const ModelSpec& mode
                                    plan.micro_batch, spec.name, plan.max_micro_batch, asked));
   else
     st.notes.push_back(fmt::format("{} micro-batches of {} samples per {} (at most {} fit at once{})",
-                                   plan.micro_batches, plan.micro_batch, spec.name, plan.max_micro_batch, asked));
+                                   plan.micro_batches, plan.micro_batch, spec.name, plan.max_micro_batch,
+                                   asked));
   if (!plan.micro_batch_note.empty()) st.notes.push_back(plan.micro_batch_note);
   st.micro_batch_setting = to_string(mbs);
   st.max_micro_batch = plan.max_micro_batch;

@@ -106,6 +106,10 @@ const std::vector<ParamDecl> kParams = {
      "inference with synchronous wafer I/O (infer --wafer-io sync): time per system per decode step; fitted "
      "by scripts/calibrate_inference.py, optional",
      "0 s"},
+    {"calibration.model_error", WS_FIELD(calibration.model_error), kNonNegative,
+     "validation interval of run --uncertainty: 90% of leave-one-out predictions of published runs lay "
+     "within a factor 1 + this; 0 = none; fitted by scripts/calibrate.py, optional",
+     "0"},
 
     // energy: optional as a whole (docs/energy.md); when the section is there, every key is.
     {"energy.fmac", WS_FIELD(energy.fmac), kNonNegative,

@@ -64,13 +64,16 @@ std::string pct(double v, double nominal) {
 UncertaintyResult estimate_uncertainty(const ParsedSystemSpec& system, const std::vector<Override>& base,
                                        const ModelSpec& model, const RunOptions& run,
                                        const UncertaintyOptions& opt) {
-  return estimate_uncertainty_of(
+  UncertaintyResult u = estimate_uncertainty_of(
       system, base,
       [&](const SystemSpec& spec) {
         const RunStats s = simulate(spec, model, run);
         return std::make_pair(s.samples_per_s, s.energy.units_per_kj);
       },
       "samples_per_s", opt);
+  // Fitted to training throughput; inference (below) has its own validation (docs/inference.md).
+  u.model_error = system.with(base).calibration.model_error;
+  return u;
 }
 
 UncertaintyResult estimate_infer_uncertainty(const ParsedSystemSpec& system,
@@ -194,6 +197,13 @@ std::string format_uncertainty(const UncertaintyResult& u, double nominal, doubl
       u.samples_ran, u.samples, u.seed, u.effects.size(), u.metric, nominal, u.low, u.high,
       pct(u.low, nominal), pct(u.high, nominal), u.min, u.max);
   for (const auto& f : u.failures) o += fmt::format("  a sample did not run: {}\n", f);
+  if (u.model_error > 0)
+    o += fmt::format(
+        "  validation interval {:.4g} .. {:.4g} ({} .. {}): {:.0f}% of the leave-one-out predictions of "
+        "published runs were within a factor {:.3g} (calibration.model_error; docs/validation.md)\n",
+        nominal / (1 + u.model_error), nominal * (1 + u.model_error),
+        pct(nominal / (1 + u.model_error), nominal), pct(nominal * (1 + u.model_error), nominal),
+        100 * kValidationLevel, 1 + u.model_error);
   o += fmt::format("  one at a time, largest effect first:\n  {:<30} {:<11} {:>22} {:>10} {:>10} {:>8}\n",
                    "parameter", "source", "range", "at low", "at high", "swing");
   const auto end = [&](double v, const std::string& err) {
@@ -268,6 +278,12 @@ std::string uncertainty_json(const UncertaintyResult& u, double nominal, double 
     params.push_back(std::move(p));
   }
   j["held"] = u.held;
+  if (u.model_error > 0)
+    j["validation"] = {{"method", "split conformal over the leave-one-out errors of scripts/calibrate.py"},
+                       {"level", kValidationLevel},
+                       {"model_error", u.model_error},
+                       {"low", nominal / (1 + u.model_error)},
+                       {"high", nominal * (1 + u.model_error)}};
   if (u.energy) {
     const Band& b = u.energy_band;
     j["samples_per_kj"] = {{"nominal", nominal_per_kj}, {"low", b.low},

@@ -145,6 +145,8 @@ def test_uncertainty_equals_cli(ws):
     band = r.to_dict()["uncertainty"]
     assert band["low"] <= band["nominal"] <= band["high"]
     assert band["nominal"] == r.samples_per_s
+    v = band["validation"]  # the built-in CS-2's calibration.model_error
+    assert v["low"] < r.samples_per_s < v["high"] and v["level"] == 0.9
     assert_ctrl_c_reaches_python()  # the band's forked runs put Python's handler back
 
 

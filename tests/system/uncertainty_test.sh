@@ -19,6 +19,24 @@ assert u["samples_ran"] == 16 and u["sampled_min"] <= u["low"] <= u["median"] <=
 swing = [abs(p["at_high"] - p["at_low"]) for p in u["parameters"]]
 assert swing == sorted(swing, reverse=True) and swing[0] > 0
 PY
+# The validation interval: calibration.model_error of the system file around the run's figure
+# (a factor either way), in the text and the JSON; none when the file sets it to 0.
+/usr/bin/python3 - "$tmp/a.json" <<'PY' && ok || bad "uncertainty JSON validation interval"
+import json, sys
+r = json.load(open(sys.argv[1]))
+v = r["uncertainty"]["validation"]
+e = v["model_error"]
+assert v["level"] == 0.9 and 0 < e < 1
+assert abs(v["low"] * (1 + e) - r["samples_per_s"]) < 1e-9 * r["samples_per_s"]
+assert abs(v["high"] / (1 + e) - r["samples_per_s"]) < 1e-9 * r["samples_per_s"]
+PY
+expect 0 "validation interval" run --system "$sys" --model "$model" --batch 120 --uncertainty --samples 16
+expect 0 "within a factor 1.5 " run --system "$sys" --model "$model" --batch 120 --uncertainty --samples 16 \
+  --set calibration.model_error=0.5
+"$bin" run --system "$sys" --model "$model" --batch 120 --uncertainty --samples 16 --set calibration.model_error=0 \
+  --json "$tmp/none.json" -q
+if grep -q '"validation"' "$tmp/none.json"; then bad "model_error 0 still gives a validation interval"; else ok; fi
+expect 2 "calibration.model_error" run --system "$sys" --model "$model" --set calibration.model_error=-1
 expect 0 "held at its --set value: pe.clock" run --system "$sys" --model "$model" --batch 120 --uncertainty --samples 16 --set pe.clock=1GHz
 # A different seed samples different points.
 "$bin" run --system "$sys" --model "$model" --batch 120 --uncertainty --samples 16 --seed 7 --json "$tmp/c.json" -q
@@ -41,6 +59,9 @@ YAML
 expect 0 "inside its band in" validate "$tmp/v.yaml" --uncertainty --samples 16
 "$bin" validate "$tmp/v.yaml" --uncertainty --samples 16 --json "$tmp/v.json" >/dev/null
 if grep -q '"inside_band"' "$tmp/v.json"; then ok; else bad "validate JSON lacks inside_band"; fi
+if grep -q '"cases_inside_validation_interval": 1' "$tmp/v.json"; then ok; else bad "validate JSON lacks the validation interval"; fi
+expect 0 "inside the validation interval (calibration.model_error) in 0 of 1" validate "$tmp/v.yaml" \
+  --uncertainty --samples 16 --set calibration.model_error=0.01
 
 # infer --uncertainty: a band of tokens/s per user, the same at any --jobs, the fitted
 # synchronous-I/O wait ranked when it applies; validate gives bands only of the case's metric.
@@ -60,6 +81,7 @@ assert u["samples_ran"] == 16 and u["sampled_min"] <= u["low"] <= u["median"] <=
 sync = [p for p in u["parameters"] if p["path"] == "calibration.sync_wafer_io"][0]
 assert sync["at_low"] > r["tokens_per_s_per_user"] > sync["at_high"]  # a longer wait is slower
 assert not any(p["path"].startswith("energy.") for p in u["parameters"])
+assert "validation" not in u  # fitted to training throughput only
 PY
 expect 2 "--samples 2: expected 8..100000" infer --system "$cs3" --model "$root/models/llama3.1-8b.yaml" --uncertainty --samples 2
 cat >"$tmp/vi.yaml" <<YAML

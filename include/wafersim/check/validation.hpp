@@ -35,10 +35,17 @@ struct ValidationResult {
   bool ran = false;
   std::string error_text;
   double simulated = 0;
-  double error = 0;  // (simulated - published) / published
-  bool has_band = false;       // ran with --uncertainty: the 5th..95th percentile band
+  double error = 0;       // (simulated - published) / published
+  bool has_band = false;  // ran with --uncertainty: the 5th..95th percentile band
   double band_lo = 0, band_hi = 0;
   bool inside() const { return has_band && c.published >= band_lo && c.published <= band_hi; }
+  // The system file's validation interval (calibration.model_error) around the simulated figure,
+  // when the run gave one (training runs with --uncertainty).
+  bool has_interval = false;
+  double interval_lo = 0, interval_hi = 0;
+  bool inside_interval() const {
+    return has_interval && c.published >= interval_lo && c.published <= interval_hi;
+  }
 };
 
 ValidationResult run_validation_case(const ValidationCase& c, const std::string& root,
@@ -52,6 +59,7 @@ struct ValidationSummary {
   double mean_abs = 0, median_abs = 0, max_abs = 0, bias = 0;
   int banded = 0, inside = 0;    // cases with a band, and how many of them hold the published figure
   double median_half_width = 0;  // of the bands, as a fraction of the simulated figure
+  int with_interval = 0, inside_interval = 0;  // the same for the validation interval
 };
 ValidationSummary summarize_validation(const std::vector<ValidationResult>& r);
 

@@ -94,6 +94,8 @@ struct CalibrationSpec {
   Seconds step_overhead{0};         // calibration.step_overhead: per training step, host/runtime
   Seconds sync_wafer_io{0};         // calibration.sync_wafer_io: per system per decode step, when
                                     // inference's wafer I/O is synchronous (infer --wafer-io sync)
+  double model_error = 0;           // calibration.model_error: run --uncertainty's validation
+                                    // interval, a factor 1 + this either way (0: none)
 };
 
 // Energy per event and static power (the `energy:` section; docs/energy.md). Optional as a

@@ -62,7 +62,15 @@ struct UncertaintyResult {
   std::vector<std::string> held;     // ranged parameters fixed by --set (not varied)
   bool energy = false;               // the samples-per-kJ band below was asked for
   Band energy_band;                  // samples per kJ
+  // The validation interval (training runs): calibration.model_error of the system file, the
+  // factor within which 90% of the leave-one-out predictions of published runs fell
+  // (scripts/calibrate.py, split conformal); 0 when the file has none. Unlike the band above it
+  // is not a model run: it says how wrong the model has been, not what its inputs allow.
+  double model_error = 0;
 };
+
+// The level of calibration.model_error's interval (scripts/calibrate.py LEVEL).
+inline constexpr double kValidationLevel = 0.9;
 
 // Runs the one-at-a-time and sampled evaluations. `ranges` are the system file's; `base`
 // are the run's --set overrides (a parameter they set is held at that value). Throws

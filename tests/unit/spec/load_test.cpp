@@ -154,8 +154,8 @@ TEST_CASE("optional parameters take their declared defaults", "[spec]") {
   std::string text = test::cs2_text();
   for (const char* key :
        {"  sparsity:", "  turn_penalty:", "  queue_depth:", "  dies_x:", "  dies_y:", "calibration:",
-        "  compute_efficiency:", "  step_overhead:", "map:", "  strategy:", "  tile_reserve:", "sim:",
-        "  stream_chunk:", "  weight_buffers:", "  checkpoint_store:"}) {
+        "  compute_efficiency:", "  step_overhead:", "  model_error:", "map:", "  strategy:",
+        "  tile_reserve:", "sim:", "  stream_chunk:", "  weight_buffers:", "  checkpoint_store:"}) {
     text = test::replace_line(text, key, "").text;
   }
   const SystemSpec s = load_system_spec_text(text, "t.yaml");
@@ -163,6 +163,7 @@ TEST_CASE("optional parameters take their declared defaults", "[spec]") {
   CHECK(s.router.queue_depth == 4);
   CHECK(s.wafer.dies_x == 1);
   CHECK(s.calibration.compute_efficiency == 1.0);
+  CHECK(s.calibration.model_error == 0.0);
   CHECK(s.map.strategy == "auto");
   CHECK(s.sim.stream_chunk.value == 1u * 1024 * 1024);
   CHECK(s.sim.weight_buffers == 2);

@@ -78,7 +78,7 @@ TEST_CASE("system_params lists every parameter with a description", "[spec][para
     CAPTURE(path);
     CHECK(paths.count(path) == 1);
   }
-  CHECK(paths.size() == 78);
+  CHECK(paths.size() == 79);
 }
 
 TEST_CASE("declared defaults are the values a file without them gets", "[spec][params]") {
