@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("wafersim ") + wafersim_version());
   app.require_subcommand(1);
   std::map<CLI::App*, cli::Runner> runners;
-  auto* run = app.add_subcommand("run", "Simulate training of a model on 1..N CS-2 systems");
+  auto* run = app.add_subcommand("run", "Simulate training of a model on 1..N systems");
   runners[run] = cli::add_run_command(*run);
   auto* params = app.add_subcommand("params", "List every system-config parameter with its default");
   runners[params] = cli::add_params_command(*params);

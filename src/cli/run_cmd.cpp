@@ -50,7 +50,7 @@ Runner add_run_command(CLI::App& app) {
   auto a = std::make_shared<RunArgs>();
   add_system_options(app, a->sys);
   add_model_options(app, a->mdl, true, true, true);
-  app.add_option("--systems", a->systems, "Number of CS-2 systems (data parallel), 1..192");
+  app.add_option("--systems", a->systems, "Number of systems (data parallel), 1..192");
   app.add_option("--steps", a->steps, "Training steps to simulate, >= 2 (default: 3; the first is warm-up)");
   app.add_option("--mode", a->mode, "weight-streaming | pipelined | auto")->capture_default_str();
   app.add_option(

@@ -202,7 +202,7 @@ WsPlan plan_weight_streaming(const SystemSpec& spec, const ModelSpec& model, con
   p.region = spec.wafer.usable;
   if (p.batch < systems)
     throw UsageError(fmt::format(
-        "--batch {} is smaller than --systems {}: every CS-2 needs at least one sample", p.batch, systems));
+        "--batch {} is smaller than --systems {}: every system needs at least one sample", p.batch, systems));
   p.batch_per_system = (p.batch + systems - 1) / systems;
   p.input_bytes_per_sample = input_bytes_per_sample(model);
 

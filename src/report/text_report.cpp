@@ -122,7 +122,7 @@ std::string format_breakdown(const RunStats& s) {
   auto p = [&](double v) { return step > 0 ? 100.0 * v / step : 0.0; };
   fmt::format_to(
       out, "\nStep time breakdown ({} per step{})\n", format_time(Seconds(step)),
-      s.mode == "pipelined" ? fmt::format(", bottleneck stage {}", s.bottleneck_stage) : ", CS-2 0");
+      s.mode == "pipelined" ? fmt::format(", bottleneck stage {}", s.bottleneck_stage) : ", system 0");
   for (const auto& [cause, v] : b.causes()) {
     const int bar = static_cast<int>(std::lround(p(v) / 2.5));
     const std::string_view name = std::string_view(cause) == "idle" ? "idle / bubble" : cause;

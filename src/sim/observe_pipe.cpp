@@ -76,7 +76,7 @@ Timeline pipe_trace(const PipelinePlan& plan, const PipeResult& res, int batch, 
   const int steps = static_cast<int>(res.batch_end_s.size());
   const int k = std::clamp(trace_steps, 1, steps);
   const double t_end = res.batch_end_s[static_cast<std::size_t>(k - 1)];
-  const int wafer = tw.process("CS-2 0 wafer (pipelined)", 1);
+  const int wafer = tw.process("system 0 wafer (pipelined)", 1);
   std::vector<int> tids;
   for (std::size_t s = 0; s < plan.stages.size(); ++s)
     tids.push_back(

@@ -236,10 +236,10 @@ Timeline ws_trace(const ClusterResult& res, const WsPlan& plan, int trace_steps)
       tw.slice(pid, tid, up ? "reduce" : "broadcast", "swarmx", iv.t0, iv.t1);
   }
 
-  // CS-2s: wafer (kernels, stalls), I/O ports, input workers.
+  // Systems: wafer (kernels, stalls), I/O ports, input workers.
   for (std::size_t c = 0; c < res.cs2.size(); ++c) {
     const auto& tl = res.cs2[c];
-    const int wafer = tw.process(fmt::format("CS-2 {} wafer", c), 100 + 3 * static_cast<int>(c));
+    const int wafer = tw.process(fmt::format("system {} wafer", c), 100 + 3 * static_cast<int>(c));
     const int kt = tw.thread(wafer, "kernels", 1);
     const int st = tw.thread(wafer, "stalls", 2);
     for (const auto& kr : tl.kernels) {
@@ -259,7 +259,7 @@ Timeline ws_trace(const ClusterResult& res, const WsPlan& plan, int trace_steps)
         tw.slice(wafer, st, fmt::format("wait weights {}", lname(w.layer)), "stall", w.t0, w.t1);
     for (const auto& w : tl.input_stalls)
       if (w.t0 < t_end) tw.slice(wafer, st, "wait input", "stall", w.t0, w.t1);
-    const int io = tw.process(fmt::format("CS-2 {} I/O ports", c), 101 + 3 * static_cast<int>(c));
+    const int io = tw.process(fmt::format("system {} I/O ports", c), 101 + 3 * static_cast<int>(c));
     const int io_in = tw.thread(io, "weights in", 1);
     const int io_out = tw.thread(io, "gradients out", 2);
     if (const int li = link_index(fmt::format("io_in_{}", c)); li >= 0) {

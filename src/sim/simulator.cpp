@@ -288,7 +288,7 @@ RunStats simulate_weight_streaming(const SystemSpec& spec, const ModelSpec& mode
   }
   st.notes.push_back(fmt::format("SwarmX tree: {} node(s) in {} level(s); {} link transactions",
                                  res.swarmx_nodes, res.swarmx_levels, res.transactions));
-  const char* path_name = path.bound == Bound::io       ? "CS-2 I/O bandwidth (io.ports, io.port_bandwidth)"
+  const char* path_name = path.bound == Bound::io       ? "system I/O bandwidth (io.ports, io.port_bandwidth)"
                           : path.bound == Bound::swarmx ? "SwarmX NICs (swarmx.nic_bandwidth, swarmx.lanes)"
                                                         : "MemoryX bandwidth (memoryx.bandwidth)";
   ws_breakdown(res, plan, measured, path_name, st);

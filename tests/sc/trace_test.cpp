@@ -71,8 +71,8 @@ TEST_CASE("weight-streaming trace of two CS-2s", "[sc][trace]") {
   }
   std::set<std::string> names;
   for (const auto& [pid, n] : procs) names.insert(n);
-  for (const char* want : {"MemoryX", "CS-2 0 wafer", "CS-2 1 wafer", "CS-2 0 I/O ports", "CS-2 1 I/O ports",
-                           "input workers 0", "input workers 1", "SwarmX l0_0"})
+  for (const char* want : {"MemoryX", "system 0 wafer", "system 1 wafer", "system 0 I/O ports",
+                           "system 1 I/O ports", "input workers 0", "input workers 1", "SwarmX l0_0"})
     CHECK(names.count(want) == 1);
   // Every kernel of the report once per traced step, pass and micro-batch on every wafer.
   for (const auto& [pid, pname] : procs) {

@@ -149,7 +149,7 @@ expect 2 "--trace" run --trace "$tmp/no/dir/t.json"
 expect 0 "input workers starve the pipeline" run --system "$root/configs/small-wafer.yaml" --model "$root/models/tiny-gpt.yaml" --mode pipelined --set input.worker_bandwidth="10 Mb/s"
 expect 0 "Bottleneck: input" run --system "$root/configs/small-wafer.yaml" --model "$root/models/tiny-gpt.yaml" --mode pipelined --set input.worker_bandwidth="10 Mb/s"
 expect 0 "upgrade first: input workers" run --system "$root/configs/small-wafer.yaml" --model "$root/models/tiny-gpt.yaml" --mode pipelined --set input.worker_bandwidth="10 Mb/s" --breakdown
-expect 0 "upgrade first: CS-2 I/O" run --model "$root/models/gptj-6b.yaml" --systems 4 --batch 32 --set io.port_bandwidth="10 Gb/s" --breakdown
+expect 0 "upgrade first: system I/O" run --model "$root/models/gptj-6b.yaml" --systems 4 --batch 32 --set io.port_bandwidth="10 Gb/s" --breakdown
 
 # --- map: text summary and pictures
 expect 0 "placement" map --model "$root/models/bert-large.yaml" --svg "$tmp/place.svg" --png "$tmp/place.png"
