@@ -103,11 +103,11 @@ std::string format_infer_text(const InferStats& s) {
                  s.weight_bytes / 1e9, s.kv_bytes / 1e9, s.kv_bytes_per_token / 1024,
                  s.sram_capacity_bytes / 1e9, s.min_systems, s.max_context);
   for (const auto& p : s.per_system)
-    fmt::format_to(out, "  system {}: layers {}..{} ({} .. {}), {:.2f} GB weights + {:.2f} GB KV on {} PEs\n",
-                   p.index, p.first_layer, p.last_layer,
-                   s.layers[static_cast<std::size_t>(p.first_layer)].name,
-                   s.layers[static_cast<std::size_t>(p.last_layer)].name, p.weight_bytes / 1e9,
-                   p.kv_bytes / 1e9, p.tiles);
+    fmt::format_to(
+        out, "  system {}: layers {}..{} ({} .. {}), {:.2f} GB weights{} + {:.2f} GB KV on {} PEs\n", p.index,
+        p.first_layer, p.last_layer, s.layers[static_cast<std::size_t>(p.first_layer)].name,
+        s.layers[static_cast<std::size_t>(p.last_layer)].name, p.weight_bytes / 1e9,
+        s.placement == "sram" ? "" : " streamed in turn", p.kv_bytes / 1e9, p.tiles);
   fmt::format_to(out, "Time to first token:   {:10.3f} ms (prefill bound by {})\n", s.ttft_s * 1e3,
                  s.prefill_bottleneck);
   fmt::format_to(out, "Time per output token: {:10.3f} ms\n", s.tpot_s * 1e3);

@@ -30,6 +30,7 @@
 #include "infer_check.hpp"
 #include "infer_energy.hpp"
 #include "infer_layout.hpp"
+#include "infer_notes.hpp"
 #include "infer_trace.hpp"
 #include "wafersim/compile/kernel_cost.hpp"
 #include "wafersim/compile/lower.hpp"
@@ -238,6 +239,13 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   st.min_systems = infer_layout::min_systems(group_bytes, wafer_cap);
   const bool resident = st.min_systems > 0 && st.min_systems <= o.systems;
   st.placement = resident ? "sram" : "memoryx";
+  // Weights streamed from MemoryX: every system runs every layer in turn, the weights broadcast
+  // to all of them at once (SwarmX, as in weight-streaming training), and the micro-batches of
+  // requests are shared out (data parallel): `serving` systems, each with `mb_per_system` of
+  // them and their KV cache.
+  const int serving = resident ? 1 : std::min(o.systems, mb);
+  const int mb_per_system = resident ? mb : (mb + serving - 1) / serving;
+  const double kv_share = resident ? 1.0 : static_cast<double>(mb_per_system) / mb;  // per system
   if (o.fidelity == Fidelity::cycle && !resident)
     throw UsageError(
         "--fidelity cycle cross-checks the decode kernels of resident weights; here they stream from MemoryX "
@@ -247,8 +255,8 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
     double weights_in_sram = 0;
     for (const auto& g : groups) weights_in_sram = std::max(weights_in_sram, g.weight_bytes);
     if (resident) weights_in_sram = st.weight_bytes;
-    const double room = st.sram_capacity_bytes - weights_in_sram;
-    const double per_token = o.batch * st.kv_bytes_per_token;
+    const double room = resident ? st.sram_capacity_bytes - weights_in_sram : wafer_cap - weights_in_sram;
+    const double per_token = o.batch * kv_share * st.kv_bytes_per_token;
     st.max_context = room <= 0 ? 0 : static_cast<int>(std::min(room / per_token, 1e9));
   }
 
@@ -274,11 +282,15 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   if (resident) {
     starts = infer_layout::split_groups(group_bytes, o.systems);
   } else {
-    if (st.kv_bytes > st.sram_capacity_bytes)
+    double buffer = 0;  // the largest group's weights, streamed in
+    for (const auto& g : groups) buffer = std::max(buffer, g.weight_bytes);
+    if (st.kv_bytes * kv_share + buffer > wafer_cap)
       throw FitError(fmt::format(
-          "infer: the KV cache alone ({} for {} requests x {} tokens) exceeds the SRAM of {} system(s) ({}); "
-          "fewer requests, a shorter context or more systems",
-          gb(st.kv_bytes), o.batch, context, o.systems, gb(st.sram_capacity_bytes)));
+          "infer: the KV cache of the requests one system serves ({} for {} of {} requests x {} tokens) and "
+          "the largest layer's streamed weights ({}) exceed its SRAM ({}); fewer requests, a shorter context "
+          "or more systems",
+          gb(st.kv_bytes * kv_share), static_cast<int>(std::ceil(o.batch * kv_share)), o.batch, context,
+          gb(buffer), gb(wafer_cap)));
     starts.push_back(0);  // one wafer runs every layer in turn, weights streamed in
   }
   const int used_systems = static_cast<int>(starts.size());
@@ -340,9 +352,9 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
       L.h = q.h;
       L.params = g.g.params;
       L.weight_bytes = g.weight_bytes;
-      L.kv_bytes = g.kv_bytes;
+      L.kv_bytes = g.kv_bytes * kv_share;
       L.sram_per_tile = resident ? g.bytes() / static_cast<double>(q.area())
-                                 : g.kv_bytes / static_cast<double>(usable.area());
+                                 : L.kv_bytes / static_cast<double>(usable.area());
       // Prefill: the micro-batch's prompts through this layer, weight-stationary. The draft's
       // runs beside the target's on its own regions (TTFT is the target's).
       const Net& net = *g.net;
@@ -390,8 +402,8 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
       }
       stage_s += per_round * (L.decode_s + xfer_s);
       sys.weight_bytes += g.weight_bytes;
-      sys.kv_bytes += g.kv_bytes;
-      sys.tiles += q.area();
+      sys.kv_bytes += g.kv_bytes * kv_share;
+      if (resident || i == first) sys.tiles += q.area();  // streamed: one wafer, every layer in turn
       sys.decode_s += per_round * (L.decode_s + xfer_s);
       sys.prefill_s += L.prefill_s;
       trace_steps.push_back({s, g.draft, L.name, L.decode_s, xfer_s, per_token_s,
@@ -404,6 +416,10 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
     stage_s += (holds_target ? sync_s : 0.0) + (holds_draft ? k_spec * sync_s : 0.0);
     stage_max_s = std::max(stage_max_s, stage_s);
     st.per_system.push_back(sys);
+  }
+  for (int s = 1; s < serving; ++s) {  // streamed: the other systems serving their share
+    st.per_system.push_back(st.per_system.front());
+    st.per_system.back().index = s;
   }
 
   // Between systems: one activation per request of the micro-batch (k + 1 when the target
@@ -425,7 +441,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   const double verify_s = decode_kernels_s + decode_fill_s;
   const double io_s = wafer_io_s + k_spec * draft_wafer_io_s;  // synchronous wafer I/O per round
   const double trip_s = verify_s + k_spec * (draft_kernels_s + draft_fill_s) + links_s + io_s;
-  double round_s = std::max(trip_s, mb * stage_max_s);
+  double round_s = std::max(trip_s, mb_per_system * stage_max_s);
   double mx_s = 0;
   if (!resident) {
     // Every round streams every weight from MemoryX once (shared by the batch's requests).
@@ -503,12 +519,12 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
       cost.peak_flops_per_pe_cycle() * hz * static_cast<double>(usable.area()) * o.systems;
   st.decode_compute_utilization = 2 * fmacs_per_step * mb / round_s / peak_flops;
   const double read_bps = spec.pe.sram_read_ports * spec.pe.sram_port_bits / 8.0 * hz;
-  st.decode_sram_bandwidth_utilization = read_bytes_per_round * (resident ? mb : 1) / round_s /
+  st.decode_sram_bandwidth_utilization = read_bytes_per_round * (resident ? mb : serving) / round_s /
                                          (read_bps * static_cast<double>(usable.area()) * o.systems);
   st.link_utilization = used_systems > 1 ? act_bytes * o.batch * verify_tokens / round_s / link_bps : 0;
   energy.fp32 = model.training.compute == DType::fp32;
   energy.micro_batches = mb;
-  energy.systems = used_systems;
+  energy.systems = std::max(used_systems, serving);
   energy.memoryx = !resident;
   energy.weight_bytes = st.weight_bytes;
   energy.cross_bytes =
@@ -544,43 +560,22 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
     t.draft_last_system = draft_last_system;
     infer_trace::record(t, st.timeline);
   }
-  if (o.wafer_io == WaferIo::sync)
-    st.notes.push_back(
-        sync_s > 0
-            ? fmt::format(
-                  "wafer I/O synchronous (--wafer-io sync, the launch serving software of August 2024): "
-                  "{:.0f} us per system per decode step (calibration.sync_wafer_io), {:.1f} us per "
-                  "output token",
-                  sync_s * 1e6, st.decode_wafer_io_s * 1e6)
-            : std::string("--wafer-io sync: calibration.sync_wafer_io is 0 s in this system file, so "
-                          "synchronous I/O costs nothing here (scripts/calibrate_inference.py fits it; "
-                          "configs/cs3.yaml has the fitted value)"));
+  if (o.wafer_io == WaferIo::sync) st.notes.push_back(infer_notes::sync_io(sync_s, st.decode_wafer_io_s));
   if (!defaults.empty())
     st.notes.push_back(fmt::format("lengths not given: {} (defaults, within the model's context of {})",
                                    fmt::join(defaults, ", "), model.arch.max_seq));
   if (!resident)
-    st.notes.push_back(fmt::format(
-        "weights ({}) + KV cache ({}) do not fit the SRAM of {} system(s) ({}): {}; weights stream from "
-        "MemoryX every decode step",
-        gb(st.weight_bytes), gb(st.kv_bytes), o.systems, gb(st.sram_capacity_bytes),
-        st.min_systems > 0 ? fmt::format("--systems {} keeps them resident", st.min_systems)
-                           : std::string("a layer is larger than one wafer's SRAM")));
-  if (used_systems < o.systems)
-    st.notes.push_back(fmt::format("{} of {} systems hold layers (fewer layer groups than systems)",
-                                   used_systems, o.systems));
-  if (speculative) {
-    const bool vocab_differs = draft_model->arch.vocab != a.vocab;
-    st.notes.push_back(fmt::format(
-        "speculative decoding: {} drafts {} tokens per round beside the target (acceptance {}): {:.2f} "
-        "tokens "
-        "per round; the draft's {} steps take {:.1f} us, the target's check of {} tokens per request {:.1f} "
-        "us{}",
-        draft_model->arch.name, k_spec, alpha, per_round, k_spec, st.draft_s_per_round * 1e6, k_spec + 1,
-        st.verify_s_per_round * 1e6,
-        vocab_differs ? fmt::format("; the draft's vocabulary ({}) differs from the target's ({})",
-                                    draft_model->arch.vocab, a.vocab)
-                      : std::string()));
-  }
+    st.notes.push_back(infer_notes::streamed(gb(st.weight_bytes), gb(st.kv_bytes), o.systems,
+                                             gb(st.sram_capacity_bytes), st.min_systems, serving,
+                                             mb_per_system));
+  if (std::max(used_systems, serving) < o.systems)
+    st.notes.push_back(fmt::format("{} of {} systems {}", std::max(used_systems, serving), o.systems,
+                                   resident ? "hold layers (fewer layer groups than systems)"
+                                            : "serve requests (fewer micro-batches than systems)"));
+  if (speculative)
+    st.notes.push_back(
+        infer_notes::speculative({draft_model->arch.name, k_spec, alpha, per_round, st.draft_s_per_round,
+                                  st.verify_s_per_round, draft_model->arch.vocab, a.vocab}));
   if (a.sliding_window > 0 && a.sliding_window < context)
     st.notes.push_back(fmt::format("sliding window {}: the KV cache keeps the last {} tokens",
                                    a.sliding_window, a.sliding_window));

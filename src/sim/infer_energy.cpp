@@ -15,9 +15,9 @@ EnergyStats priced(const SystemSpec& spec, const Input& in, EnergyEvents e, doub
        {&e.fmacs, &e.elem_ops, &e.sram_read_bytes, &e.sram_write_bytes, &e.link_wavelets, &e.pe_cycles})
     *v *= mb;
   e.io_bytes = mb * cross_bytes;
-  if (in.memoryx) {
+  if (in.memoryx) {  // read once, received by every system that serves requests
     e.memoryx_bytes = in.weight_bytes;
-    e.io_bytes += in.weight_bytes;
+    e.io_bytes += in.weight_bytes * in.systems;
   }
   // Requests come in through the input workers of each system that holds layers (prompts and
   // tokens are a few bytes: their idle power is what counts).

@@ -12,7 +12,7 @@ struct Input {
   EnergyEvents decode;   // one micro-batch's round on the wafers (every group, the draft's k steps)
   EnergyEvents prefill;  // one micro-batch's prompts on the wafers
   int micro_batches = 1;
-  int systems = 1;                 // systems that hold layers
+  int systems = 1;                 // systems that hold layers (streamed weights: that serve requests)
   bool memoryx = false;            // weights streamed from MemoryX every round
   double weight_bytes = 0;         // streamed per round when `memoryx`
   double cross_bytes = 0;          // one micro-batch's activations over the links between systems per round

@@ -74,7 +74,7 @@ expect 2 "--batch 0" infer --batch 0
 expect 2 "--prompt -5" infer --prompt -5
 expect 2 "max_seq" infer --model "$root/models/gpt2-small.yaml" --prompt 1000 --generate 100
 expect 2 "not a decoder" infer --model "$root/models/bert-large.yaml"
-expect 2 "KV cache alone" infer --model "$root/models/llama-7b.yaml" --system "$cs3" --batch 4096 --prompt 1024 --generate 1024
+expect 2 "KV cache of the requests one system serves" infer --model "$root/models/llama-7b.yaml" --system "$cs3" --batch 4096 --prompt 1024 --generate 1024
 expect 2 "expected a number" infer --generate many
 expect 2 "nosuch.yaml" infer --model "$tmp/nosuch.yaml"
 echo "$pass passed, $fail failed"

@@ -81,7 +81,7 @@ check '[ $rc -eq 0 ]' "inference sweep exit $rc: $out"
 check '[ "$(q "$tmp/inf.sqlite" "select count(*), sum(status = '"'ok'"') from points where mode = '"'infer'"'")" = "96|93" ]' \
   "inference sweep rows: $(q "$tmp/inf.sqlite" "select count(*), sum(status = 'ok') from points")"
 err="$(q "$tmp/inf.sqlite" "select error from points where status = 'error' limit 1")"
-check 'grep -q "KV cache alone" <<<"$err"' "inference error row lacks its reason: $err"
+check 'grep -q "KV cache of the requests one system serves" <<<"$err"' "inference error row lacks its reason: $err"
 check '[ "$(q "$tmp/inf.sqlite" "select distinct placement from points where systems = 2 and status = '"'ok'"'")" = memoryx ]' \
   "70B on 2 CS-3s should stream its weights"
 check '[ "$(q "$tmp/inf.sqlite" "select count(*) from points where systems >= 4 and placement = '"'sram'"' and tokens_per_s_per_user > 0 and ttft_s > 0")" -ge 40 ]' \

@@ -155,9 +155,32 @@ TEST_CASE("bad input: errors that name the option", "[sim][infer]") {
   ModelSpec enc = m;
   enc.arch.arch = Arch::encoder;
   CHECK_THROWS_WITH(infer(cs3(), enc, opts(1)), Catch::Contains("not a decoder"));
-  // A KV cache larger than every wafer's SRAM together is a FitError saying so.
+  // A KV cache larger than one system's SRAM (with the weights streamed in) is a FitError saying so.
   CHECK_THROWS_WITH(infer(cs3(), llama_like(32, 4096, 32, 32, 11008), opts(1, 512, 4096, 4000)),
-                    Catch::Contains("KV cache alone"));
+                    Catch::Contains("KV cache of the requests one system serves"));
+}
+
+TEST_CASE("streamed weights: every serving system runs every layer for its share of the requests",
+          "[sim][infer]") {
+  const ModelSpec m = llama_like(80, 8192, 64, 8, 28672);  // ~70B: needs 4 CS-3s resident
+  const InferStats three = infer(cs3(), m, opts(3, 6));    // 3 systems, 6 requests
+  REQUIRE(three.placement == "memoryx");
+  REQUIRE(three.per_system.size() == 3u);  // one micro-batch of 2 requests each
+  const double area = static_cast<double>(cs3().wafer.usable.area());
+  for (std::size_t s = 0; s < 3; ++s) {
+    const auto& p = three.per_system[s];
+    CHECK(p.index == static_cast<int>(s));
+    CHECK(p.first_layer == 0);
+    CHECK(p.last_layer + 1 == static_cast<int>(three.layers.size()));
+    CHECK(p.kv_bytes == Approx(three.kv_bytes / 3));  // its requests' KV cache, beside its layers
+    CHECK(p.tiles == Approx(area));                   // one wafer, every layer in turn
+  }
+  CHECK(three.tokens_per_s == Approx(6 * three.tokens_per_s_per_user));
+  // One system serving the same six requests takes no less time per round.
+  const InferStats one = infer(cs3(), m, opts(1, 6));
+  REQUIRE(one.per_system.size() == 1u);
+  CHECK(one.per_system.front().kv_bytes == Approx(one.kv_bytes));
+  CHECK(one.tpot_s >= three.tpot_s * (1 - 1e-12));
 }
 
 TEST_CASE("speculative decoding: the draft resident beside the target, tokens per round from acceptance",

@@ -1,0 +1,43 @@
+#include "infer_notes.hpp"
+
+#include <fmt/format.h>
+
+namespace wafersim::infer_notes {
+
+std::string sync_io(double sync_s, double per_token_s) {
+  if (sync_s <= 0)
+    return "--wafer-io sync: calibration.sync_wafer_io is 0 s in this system file, so synchronous I/O costs "
+           "nothing here (scripts/calibrate_inference.py fits it; configs/cs3.yaml has the fitted value)";
+  return fmt::format(
+      "wafer I/O synchronous (--wafer-io sync, the launch serving software of August 2024): {:.0f} us per "
+      "system per decode step (calibration.sync_wafer_io), {:.1f} us per output token",
+      sync_s * 1e6, per_token_s * 1e6);
+}
+
+std::string speculative(const Speculative& s) {
+  return fmt::format(
+      "speculative decoding: {} drafts {} tokens per round beside the target (acceptance {}): {:.2f} tokens "
+      "per round; the draft's {} steps take {:.1f} us, the target's check of {} tokens per request {:.1f} "
+      "us{}",
+      s.draft, s.k, s.acceptance, s.tokens_per_round, s.k, s.draft_s * 1e6, s.k + 1, s.verify_s * 1e6,
+      s.draft_vocab != s.vocab ? fmt::format("; the draft's vocabulary ({}) differs from the target's ({})",
+                                             s.draft_vocab, s.vocab)
+                               : std::string());
+}
+
+std::string streamed(const std::string& weights, const std::string& kv, int systems, const std::string& sram,
+                     int min_systems, int serving, int micro_batches_per_system) {
+  return fmt::format(
+      "weights ({}) + KV cache ({}) do not fit the SRAM of {} system(s) ({}): {}; weights stream from "
+      "MemoryX "
+      "every decode step{}",
+      weights, kv, systems, sram,
+      min_systems > 0 ? fmt::format("--systems {} keeps them resident", min_systems)
+                      : std::string("a layer is larger than one wafer's SRAM"),
+      serving > 1 ? fmt::format(", broadcast to {} systems (SwarmX) that each run every layer for {} of the "
+                                "micro-batches and hold their KV cache",
+                                serving, micro_batches_per_system)
+                  : std::string());
+}
+
+}  // namespace wafersim::infer_notes

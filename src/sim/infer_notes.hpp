@@ -1,0 +1,23 @@
+#pragma once
+// The texts of `wafersim infer`'s notes that take more than a line to say (src/sim/infer.cpp).
+#include <string>
+
+namespace wafersim::infer_notes {
+
+// --wafer-io sync: the wait per system per decode step and per output token (0 s: says so).
+std::string sync_io(double sync_s, double per_token_s);
+
+struct Speculative {
+  std::string draft;  // the draft model's name
+  int k = 0;          // draft tokens per round
+  double acceptance = 0, tokens_per_round = 0;
+  double draft_s = 0, verify_s = 0;  // per round
+  int draft_vocab = 0, vocab = 0;
+};
+std::string speculative(const Speculative& s);
+
+// Weights streamed from MemoryX: why, and how the systems share the requests.
+std::string streamed(const std::string& weights, const std::string& kv, int systems, const std::string& sram,
+                     int min_systems, int serving, int micro_batches_per_system);
+
+}  // namespace wafersim::infer_notes
