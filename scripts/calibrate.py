@@ -28,6 +28,7 @@ point), then picks the best point for the fitted cases. It reports the in-sample
 Standard library only; deterministic (a fixed grid, ties broken towards the neutral values).
 """
 import argparse
+import concurrent.futures
 import json
 import math
 import os
@@ -131,7 +132,11 @@ def main():
     ap.add_argument("--write", action="store_true", help="write the fitted values into the configs")
     ap.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
                     help="hold a system parameter at VALUE for every fit point (repeatable)")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                    help="grid points simulated at once (default: cores)")
     args = ap.parse_args()
+    if args.jobs < 1:
+        sys.exit("--jobs %d: expected at least 1" % args.jobs)
     if args.set and args.write:
         sys.exit("--set refits under another assumption; it cannot be combined with --write")
     EXTRA_SETS.extend(args.set)
@@ -145,10 +150,12 @@ def main():
     if len(names) < 2:
         sys.exit("a fit with leave-one-out needs at least two cases; %d selected" % len(names))
 
-    grid = []
-    for e in EFFICIENCIES:
-        for o in OVERHEADS:
-            grid.append(((e, o), log_errors(validate(args.wafersim, e, o))))
+    # The grid's points run --jobs at a time (each `validate` runs its cases one after another);
+    # the results are kept in grid order, so the fit is the same at any --jobs.
+    points = [(e, o) for e in EFFICIENCIES for o in OVERHEADS]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        reports = list(pool.map(lambda p: validate(args.wafersim, p[0], p[1]), points))
+    grid = [(p, log_errors(r)) for p, r in zip(points, reports)]
     at = dict(grid)
 
     eff, over = fit(grid, names)

@@ -1,0 +1,41 @@
+"""scripts/calibrate.py's pieces that need no simulation: the split-conformal quantile behind
+calibration.model_error and the writing of fitted values into a config (the fit itself runs
+hundreds of simulations and is exercised by hand: docs/validation.md)."""
+
+import importlib.util
+import math
+import shutil
+
+from conftest import src
+
+spec = importlib.util.spec_from_file_location("calibrate", src("scripts", "calibrate.py"))
+calibrate = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(calibrate)
+
+
+def test_conformal_quantile_is_the_ceil_n_plus_one_level_th_smallest():
+    errs = [math.log(1 + e) for e in (0.01, -0.02, 0.03, -0.04, 0.05, 0.06, -0.07, 0.08, 0.09, -0.10, 0.11)]
+    # n = 11: ceil(12 x 0.9) = 11, the largest |log error|: -10% (0.105) beyond +11% (0.104).
+    assert calibrate.conformal(errs) == abs(math.log(0.90))
+    # n = 19: ceil(20 x 0.9) = 18, the second largest.
+    nineteen = [0.01 * i for i in range(1, 20)]
+    assert abs(calibrate.conformal(nineteen) - 0.18) < 1e-12
+    # Signs do not matter, only magnitudes.
+    assert calibrate.conformal([-x for x in nineteen]) == calibrate.conformal(nineteen)
+
+
+def test_conformal_needs_nine_errors_for_ninety_percent():
+    assert calibrate.conformal([0.1] * 8) is None
+    assert calibrate.conformal([0.1] * 9) == 0.1
+    assert calibrate.conformal([0.2] * 3, level=0.5) == 0.2  # ceil(4 x 0.5) = 2 <= 3
+
+
+def test_write_value_replaces_one_calibration_value(tmp_path):
+    path = tmp_path / "cs2.yaml"
+    shutil.copy(src("configs", "cs2.yaml"), path)
+    calibrate.write_value(str(path), "model_error", "0.123")
+    calibrate.write_value(str(path), "step_overhead", "0.05 s")
+    text = path.read_text()
+    assert "\n  model_error: 0.123 " in text
+    assert "\n  step_overhead: 0.05 s " in text
+    assert text.count("model_error:") == 1
