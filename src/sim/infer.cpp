@@ -1,10 +1,9 @@
 // Inference: placement of weights and KV cache, prefill and decode timing (infer.hpp).
 //
 // Placement. The layer groups (embedding, blocks, head) are split over the systems in order,
-// balanced by bytes (weights + KV cache). On each wafer every group gets a strip of the usable
-// grid (full height, columns in proportion to its bytes, at least what its bytes need at the
-// per-tile capacity), so its SRAM per tile is about the same as its neighbours' and a decode
-// step reads about the same bytes per PE in every layer.
+// balanced by bytes (weights + KV cache), and sit on each wafer in bands of strips
+// (infer_layout.hpp). Weights that do not fit stream from MemoryX to every system instead,
+// each system then serving a share of the requests.
 //
 // Kernels come from the same cost model training uses (compile/kernel_cost.hpp), on the
 // group's strip: prefill runs each op for the prompt's tokens weight-stationary (the pipelined
@@ -237,7 +236,16 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   const double wafer_cap = tile_cap * static_cast<double>(usable.area());
   st.sram_capacity_bytes = wafer_cap * o.systems;
   st.min_systems = infer_layout::min_systems(group_bytes, wafer_cap);
-  const bool resident = st.min_systems > 0 && st.min_systems <= o.systems;
+  // Resident when the bytes fit the systems and every system's share fits its wafer as regions
+  // (bands of strips of whole columns); otherwise the weights stream from MemoryX.
+  std::vector<std::size_t> starts;  // each system's first group (resident), or {0}
+  bool resident = st.min_systems > 0 && st.min_systems <= o.systems;
+  int unlaid = -1;  // a system whose share fits its SRAM by bytes but not as regions
+  if (resident) {
+    starts = infer_layout::split_groups(group_bytes, o.systems);
+    unlaid = infer_layout::first_unlaid(group_bytes, starts, usable, tile_cap);
+    resident = unlaid < 0;
+  }
   st.placement = resident ? "sram" : "memoryx";
   // Weights streamed from MemoryX: every system runs every layer in turn, the weights broadcast
   // to all of them at once (SwarmX, as in weight-streaming training), and the micro-batches of
@@ -272,17 +280,15 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   double wafer_io_s = 0, draft_wafer_io_s = 0;  // per round: the target's step, one draft step
 
   // Regions: strips per system (resident), or the whole wafer per group (streamed weights).
-  std::vector<std::size_t> starts;
   if (speculative && !resident)
     throw UsageError(fmt::format(
         "--draft-model: speculative decoding is modelled with resident weights; the target and the draft "
         "need {} systems' SRAM (--systems {})",
         st.min_systems > 0 ? std::to_string(st.min_systems) : std::string("more than one wafer per layer of"),
         st.min_systems));
-  if (resident) {
-    starts = infer_layout::split_groups(group_bytes, o.systems);
-  } else {
-    double buffer = 0;  // the largest group's weights, streamed in
+  if (!resident) {
+    starts.assign(1, 0);  // one wafer runs every layer in turn, weights streamed in
+    double buffer = 0;    // the largest group's weights, streamed in
     for (const auto& g : groups) buffer = std::max(buffer, g.weight_bytes);
     if (st.kv_bytes * kv_share + buffer > wafer_cap)
       throw FitError(fmt::format(
@@ -291,7 +297,6 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
           "or more systems",
           gb(st.kv_bytes * kv_share), static_cast<int>(std::ceil(o.batch * kv_share)), o.batch, context,
           gb(buffer), gb(wafer_cap)));
-    starts.push_back(0);  // one wafer runs every layer in turn, weights streamed in
   }
   const int used_systems = static_cast<int>(starts.size());
   double prefill_first_token_s = 0, prefill_slowest_token_s = 0;
@@ -317,7 +322,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
     std::vector<Rect> regions;
     if (resident) {
       double best = 0;
-      for (int bands : {1, 2, 3, 4, 5, 6, 8, 10, 12, 16}) {
+      for (const int bands : infer_layout::kBandCounts) {
         std::vector<Rect> r = infer_layout::band_layout(group_bytes, first, last, bands, usable, tile_cap);
         if (r.empty()) continue;
         double cycles = 0;
@@ -566,7 +571,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
                                    fmt::join(defaults, ", "), model.arch.max_seq));
   if (!resident)
     st.notes.push_back(infer_notes::streamed(gb(st.weight_bytes), gb(st.kv_bytes), o.systems,
-                                             gb(st.sram_capacity_bytes), st.min_systems, serving,
+                                             gb(st.sram_capacity_bytes), st.min_systems, unlaid, serving,
                                              mb_per_system));
   if (std::max(used_systems, serving) < o.systems)
     st.notes.push_back(fmt::format("{} of {} systems {}", std::max(used_systems, serving), o.systems,

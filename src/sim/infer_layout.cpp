@@ -139,4 +139,20 @@ std::vector<Rect> band_layout(const std::vector<double>& group_bytes, std::size_
   return out;
 }
 
+bool fits_as_bands(const std::vector<double>& group_bytes, std::size_t first, std::size_t last,
+                   const Rect& usable, double tile_cap) {
+  for (const int bands : kBandCounts)
+    if (!band_layout(group_bytes, first, last, bands, usable, tile_cap).empty()) return true;
+  return false;
+}
+
+int first_unlaid(const std::vector<double>& group_bytes, const std::vector<std::size_t>& starts,
+                 const Rect& usable, double tile_cap) {
+  for (std::size_t s = 0; s < starts.size(); ++s) {
+    const std::size_t last = s + 1 < starts.size() ? starts[s + 1] : group_bytes.size();
+    if (!fits_as_bands(group_bytes, starts[s], last, usable, tile_cap)) return static_cast<int>(s);
+  }
+  return -1;
+}
+
 }  // namespace wafersim::infer_layout

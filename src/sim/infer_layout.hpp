@@ -25,4 +25,16 @@ double hops_between(const Rect& a, const Rect& b);
 std::vector<Rect> band_layout(const std::vector<double>& group_bytes, std::size_t first, std::size_t last,
                               int bands, const Rect& usable, double tile_cap);
 
+// The band counts infer() tries for each system (the one with the shortest decode step wins).
+inline constexpr int kBandCounts[] = {1, 2, 3, 4, 5, 6, 8, 10, 12, 16};
+
+// Whether groups [first, last) have a band layout at any of kBandCounts: their bytes may fit a
+// wafer while their regions do not (each strip rounds up to whole columns of its band).
+bool fits_as_bands(const std::vector<double>& group_bytes, std::size_t first, std::size_t last,
+                   const Rect& usable, double tile_cap);
+// The first system of the split `starts` (each system's first group) whose groups do not fit
+// as bands; -1 when all do.
+int first_unlaid(const std::vector<double>& group_bytes, const std::vector<std::size_t>& starts,
+                 const Rect& usable, double tile_cap);
+
 }  // namespace wafersim::infer_layout

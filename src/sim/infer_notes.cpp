@@ -26,18 +26,24 @@ std::string speculative(const Speculative& s) {
 }
 
 std::string streamed(const std::string& weights, const std::string& kv, int systems, const std::string& sram,
-                     int min_systems, int serving, int micro_batches_per_system) {
-  return fmt::format(
-      "weights ({}) + KV cache ({}) do not fit the SRAM of {} system(s) ({}): {}; weights stream from "
-      "MemoryX "
-      "every decode step{}",
-      weights, kv, systems, sram,
-      min_systems > 0 ? fmt::format("--systems {} keeps them resident", min_systems)
-                      : std::string("a layer is larger than one wafer's SRAM"),
-      serving > 1 ? fmt::format(", broadcast to {} systems (SwarmX) that each run every layer for {} of the "
-                                "micro-batches and hold their KV cache",
-                                serving, micro_batches_per_system)
-                  : std::string());
+                     int min_systems, int unlaid, int serving, int micro_batches_per_system) {
+  const std::string why =
+      unlaid >= 0
+          ? fmt::format(
+                "weights ({}) + KV cache ({}) fit the SRAM of {} system(s) ({}) by bytes, but system {}'s "
+                "layers do not fit its wafer as regions (each layer's strip rounds up to whole columns): "
+                "more --systems or a larger wafer keep them resident",
+                weights, kv, systems, sram, unlaid)
+          : fmt::format("weights ({}) + KV cache ({}) do not fit the SRAM of {} system(s) ({}): {}", weights,
+                        kv, systems, sram,
+                        min_systems > 0 ? fmt::format("--systems {} keeps them resident", min_systems)
+                                        : std::string("a layer is larger than one wafer's SRAM"));
+  return fmt::format("{}; weights stream from MemoryX every decode step{}", why,
+                     serving > 1
+                         ? fmt::format(", broadcast to {} systems (SwarmX) that each run every layer for {} "
+                                       "of the micro-batches and hold their KV cache",
+                                       serving, micro_batches_per_system)
+                         : std::string());
 }
 
 }  // namespace wafersim::infer_notes

@@ -17,7 +17,8 @@ struct Speculative {
 std::string speculative(const Speculative& s);
 
 // Weights streamed from MemoryX: why, and how the systems share the requests.
+// `unlaid` >= 0: the bytes fit, but that system's layers do not fit its wafer as regions.
 std::string streamed(const std::string& weights, const std::string& kv, int systems, const std::string& sram,
-                     int min_systems, int serving, int micro_batches_per_system);
+                     int min_systems, int unlaid, int serving, int micro_batches_per_system);
 
 }  // namespace wafersim::infer_notes

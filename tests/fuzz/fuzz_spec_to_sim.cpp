@@ -2,9 +2,12 @@
 // process, so simulate()/run_cluster() cannot run per input). The fuzz bytes pick a small system
 // (applied as `--set` overrides on the built-in cs2.yaml, so the spec passes the real validation)
 // and a small transformer; then the LayerGraph, the weight-streaming plan, the pipelined plan
-// and the pipeline discrete-event simulation run, configured as src/sim/pipelined.cpp does.
+// and the pipeline discrete-event simulation run, configured as src/sim/pipelined.cpp does, and
+// for a decoder `infer` (analytical, no SystemC) with fuzzed systems, batch, micro-batches,
+// lengths and synchronous wafer I/O.
 // Invariants: times > 0 and finite, regions disjoint and inside the usable grid, per-tile SRAM
-// within capacity, the batch covered by the micro-batches.
+// within capacity, the batch covered by the micro-batches; for inference also the layers in
+// order over the systems, each system's bytes within its SRAM, aggregate = batch x per user.
 #include <fmt/format.h>
 #include <fuzzer/FuzzedDataProvider.h>
 
@@ -17,6 +20,7 @@
 #include "wafersim/map/pipeline_plan.hpp"
 #include "wafersim/map/placement.hpp"
 #include "wafersim/map/ws_plan.hpp"
+#include "wafersim/sim/infer.hpp"
 #include "wafersim/sim/pipeline_des.hpp"
 #include "wafersim/spec/system_spec.hpp"
 
@@ -157,6 +161,55 @@ void pipelined(const SystemSpec& spec, const ModelSpec& model, const LayerGraph&
                 "pipe DES: input busy within window");
 }
 
+void inference(const SystemSpec& spec, const ModelSpec& model, FuzzedDataProvider& in) {
+  InferOptions o;
+  o.systems = in.ConsumeIntegralInRange(1, 6);
+  o.batch = in.ConsumeIntegralInRange(1, 16);
+  o.micro_batches = in.ConsumeIntegralInRange(0, o.batch);  // 0: the default
+  o.prompt = in.ConsumeIntegralInRange(1, 96);
+  o.generate = in.ConsumeIntegralInRange(1, 64);
+  o.wafer_io = in.ConsumeBool() ? WaferIo::sync : WaferIo::async;
+  o.trace_rounds = in.ConsumeIntegralInRange(0, 2);
+  const InferStats st = infer(spec, model, o);
+  fuzz::require_time(st.ttft_s, "infer: TTFT > 0 and finite");
+  fuzz::require_time(st.tpot_s, "infer: time per output token > 0 and finite");
+  fuzz::require(std::abs(st.tokens_per_s - o.batch * st.tokens_per_s_per_user) <= 1e-9 * st.tokens_per_s,
+                "infer: aggregate = batch x per user");
+  fuzz::require(st.request_s >= st.ttft_s, "infer: request >= TTFT");
+  fuzz::require(st.placement == "sram" || st.placement == "memoryx", "infer: placement");
+  fuzz::require(!st.per_system.empty() && st.per_system.size() <= static_cast<std::size_t>(o.systems),
+                "infer: 1..systems systems listed");
+  const double slack = 1 + 1e-9;
+  if (st.placement == "sram") {
+    int next = 0;
+    std::vector<Rect> regions;
+    for (const auto& s : st.per_system) {
+      fuzz::require(s.first_layer == next, "infer: layers in order over the systems");
+      fuzz::require(s.weight_bytes + s.kv_bytes <= s.capacity_bytes * slack,
+                    "infer: system bytes within SRAM");
+      next = s.last_layer + 1;
+    }
+    fuzz::require(next == static_cast<int>(st.layers.size()), "infer: every layer placed");
+    for (std::size_t s = 0; s < st.per_system.size(); ++s) {
+      regions.clear();
+      for (const auto& l : st.layers)
+        if (l.system == static_cast<int>(s)) {
+          const Rect r{l.x, l.y, l.w, l.h};
+          fuzz::require(rect_inside(r, spec.wafer.usable), "infer: region inside the usable grid");
+          regions.push_back(r);
+        }
+      fuzz::require(rects_disjoint(regions), "infer: a system's regions disjoint");
+    }
+  } else {
+    for (const auto& s : st.per_system)
+      fuzz::require(s.kv_bytes <= s.capacity_bytes * slack, "infer: a serving system's KV cache within SRAM");
+  }
+  for (const auto& l : st.layers) {
+    fuzz::require(std::isfinite(l.decode_s) && l.decode_s > 0, "infer: layer decode time > 0 and finite");
+    fuzz::require(std::isfinite(l.prefill_s) && l.prefill_s >= 0, "infer: layer prefill time finite");
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -172,6 +225,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // Each mode on its own: a model that does not fit one mode may still run in the other.
     fuzz::guarded([&] { weight_streaming(spec, model, graph, systems); });
     fuzz::guarded([&] { pipelined(spec, model, graph, batches); });
+    if (model.arch.arch == Arch::decoder) fuzz::guarded([&] { inference(spec, model, in); });
   });
   return 0;
 }

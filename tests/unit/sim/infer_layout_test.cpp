@@ -1,0 +1,33 @@
+// Band layouts of inference's layer groups (src/sim/infer_layout.cpp): bytes that fit a wafer
+// may still not fit it as regions, since each group's strip rounds up to whole columns of its
+// band; infer() then streams the weights from MemoryX instead of failing (found by
+// tests/fuzz/fuzz_spec_to_sim, corpus regress-infer-unlaid-*).
+#include "sim/infer_layout.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace wafersim;
+using namespace wafersim::infer_layout;
+
+TEST_CASE("groups that fit a wafer by bytes may not fit it as bands of strips", "[sim][infer]") {
+  const Rect wafer{0, 0, 4, 64};  // 256 tiles of 1 byte
+  // Five groups of 51 tiles (255 in all): one band needs 5 columns; two bands of 32 rows put 2-3
+  // groups of 2 columns each in 4; five bands of 12-13 rows need 5 columns a group.
+  const std::vector<double> tight(5, 51.0);
+  CHECK_FALSE(fits_as_bands(tight, 0, tight.size(), wafer, 1.0));
+  for (const int bands : kBandCounts) CHECK(band_layout(tight, 0, tight.size(), bands, wafer, 1.0).empty());
+  // Five groups of 40: five bands of 12-13 rows hold one group of 4 columns each.
+  const std::vector<double> loose(5, 40.0);
+  REQUIRE(fits_as_bands(loose, 0, loose.size(), wafer, 1.0));
+  const std::vector<Rect> r = band_layout(loose, 0, loose.size(), 5, wafer, 1.0);
+  REQUIRE(r.size() == 5u);
+  for (const Rect& q : r) CHECK(q.area() * 1.0 >= 40.0);
+}
+
+TEST_CASE("first_unlaid names the first system whose groups have no band layout", "[sim][infer]") {
+  const Rect wafer{0, 0, 4, 64};
+  std::vector<double> bytes(5, 40.0);  // system 0: groups 0..4, fit
+  bytes.insert(bytes.end(), 5, 51.0);  // system 1: groups 5..9, do not
+  CHECK(first_unlaid(bytes, {0, 5}, wafer, 1.0) == 1);
+  CHECK(first_unlaid(bytes, {0}, Rect{0, 0, 64, 64}, 1.0) == -1);  // one larger wafer holds all ten
+}
