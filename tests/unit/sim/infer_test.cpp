@@ -176,6 +176,10 @@ TEST_CASE("streamed weights: every serving system runs every layer for its share
     CHECK(p.tiles == Approx(area));                   // one wafer, every layer in turn
   }
   CHECK(three.tokens_per_s == Approx(6 * three.tokens_per_s_per_user));
+  // The weights read once from MemoryX, broadcast through one SwarmX node (fanout 4) to three
+  // systems: every system's ports and the node carry them once.
+  CHECK(three.energy.events.memoryx_bytes == Approx(three.weight_bytes));
+  CHECK(three.energy.events.swarmx_bytes == Approx(3 * three.weight_bytes));
   // One system serving the same six requests takes no less time per round.
   const InferStats one = infer(cs3(), m, opts(1, 6));
   REQUIRE(one.per_system.size() == 1u);
