@@ -281,11 +281,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
 
   // Regions: strips per system (resident), or the whole wafer per group (streamed weights).
   if (speculative && !resident)
-    throw UsageError(fmt::format(
-        "--draft-model: speculative decoding is modelled with resident weights; the target and the draft "
-        "need {} systems' SRAM (--systems {})",
-        st.min_systems > 0 ? std::to_string(st.min_systems) : std::string("more than one wafer per layer of"),
-        st.min_systems));
+    throw UsageError(infer_notes::speculative_not_resident(unlaid, st.min_systems));
   if (!resident) {
     starts.assign(1, 0);  // one wafer runs every layer in turn, weights streamed in
     double buffer = 0;    // the largest group's weights, streamed in

@@ -25,6 +25,15 @@ std::string speculative(const Speculative& s) {
                                : std::string());
 }
 
+std::string speculative_not_resident(int unlaid, int min_systems) {
+  const std::string need =
+      unlaid >= 0 ? fmt::format("system {}'s layers do not fit its wafer as regions (more --systems)", unlaid)
+      : min_systems > 0 ? fmt::format("the target and the draft need {} systems' SRAM (--systems {})",
+                                      min_systems, min_systems)
+                        : std::string("a layer of the target or the draft is larger than one wafer's SRAM");
+  return "--draft-model: speculative decoding is modelled with resident weights; " + need;
+}
+
 std::string streamed(const std::string& weights, const std::string& kv, int systems, const std::string& sram,
                      int min_systems, int unlaid, int serving, int micro_batches_per_system) {
   const std::string why =

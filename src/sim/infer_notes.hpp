@@ -15,6 +15,8 @@ struct Speculative {
   int draft_vocab = 0, vocab = 0;
 };
 std::string speculative(const Speculative& s);
+// --draft-model with weights that stream: what resident weights need.
+std::string speculative_not_resident(int unlaid, int min_systems);
 
 // Weights streamed from MemoryX: why, and how the systems share the requests.
 // `unlaid` >= 0: the bytes fit, but that system's layers do not fit its wafer as regions.
