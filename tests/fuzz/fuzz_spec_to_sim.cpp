@@ -4,7 +4,7 @@
 // and a small transformer; then the LayerGraph, the weight-streaming plan, the pipelined plan
 // and the pipeline discrete-event simulation run, configured as src/sim/pipelined.cpp does, and
 // for a decoder `infer` (analytical, no SystemC) with fuzzed systems, batch, micro-batches,
-// lengths and synchronous wafer I/O.
+// lengths, synchronous wafer I/O and a draft model for speculative decoding.
 // Invariants: times > 0 and finite, regions disjoint and inside the usable grid, per-tile SRAM
 // within capacity, the batch covered by the micro-batches; for inference also the layers in
 // order over the systems, each system's bytes within its SRAM, aggregate = batch x per user.
@@ -170,6 +170,16 @@ void inference(const SystemSpec& spec, const ModelSpec& model, FuzzedDataProvide
   o.generate = in.ConsumeIntegralInRange(1, 64);
   o.wafer_io = in.ConsumeBool() ? WaferIo::sync : WaferIo::async;
   o.trace_rounds = in.ConsumeIntegralInRange(0, 2);
+  if (in.ConsumeBool()) {  // speculative decoding with a smaller draft of the same family
+    ModelSpec draft = model;
+    draft.arch.name = "fuzz-draft";
+    draft.arch.layers = 1;
+    draft.arch.ffn = std::max(1, model.arch.ffn / in.ConsumeIntegralInRange(1, 4));
+    draft.arch.vocab = in.ConsumeBool() ? model.arch.vocab : in.ConsumeIntegralInRange(2, 4096);
+    o.draft = draft;
+    o.speculate = in.ConsumeIntegralInRange(0, 6);
+    o.acceptance = in.ConsumeIntegralInRange(-1, 100) / 100.0;
+  }
   const InferStats st = infer(spec, model, o);
   fuzz::require_time(st.ttft_s, "infer: TTFT > 0 and finite");
   fuzz::require_time(st.tpot_s, "infer: time per output token > 0 and finite");
