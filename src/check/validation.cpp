@@ -190,27 +190,35 @@ std::string figure(double v) {
 
 std::string format_validation_table(const std::vector<ValidationResult>& rs, bool md) {
   const bool bands = std::any_of(rs.begin(), rs.end(), [](const ValidationResult& r) { return r.has_band; });
+  // The validation interval's column when a case has one (training runs with --uncertainty).
+  const bool intervals =
+      std::any_of(rs.begin(), rs.end(), [](const ValidationResult& r) { return r.has_interval; });
   std::string o;
   if (md)
     o += fmt::format(
-        "| case | published | simulated | error |{} used for calibration | source |\n"
-        "|---|---|---|---|{}---|---|\n",
-        bands ? " band (5..95%) | in band |" : "", bands ? "---|---|" : "");
+        "| case | published | simulated | error |{}{} used for calibration | source |\n"
+        "|---|---|---|---|{}{}---|---|\n",
+        bands ? " band (5..95%) | in band |" : "", intervals ? " in validation interval |" : "",
+        bands ? "---|---|" : "", intervals ? "---|" : "");
   else
-    o += fmt::format("{:<40} {:>12} {:>12} {:>9}  {}{:<5}  {}\n", "case", "published", "simulated", "error",
-                     bands ? fmt::format("{:>19} {:<3}  ", "band (5..95%)", "in") : "", "calib", "source");
+    o += fmt::format("{:<40} {:>12} {:>12} {:>9}  {}{}{:<5}  {}\n", "case", "published", "simulated", "error",
+                     bands ? fmt::format("{:>19} {:<3}  ", "band (5..95%)", "in") : "",
+                     intervals ? fmt::format("{:<8}  ", "interval") : "", "calib", "source");
   for (const auto& r : rs) {
     const std::string sim = r.ran ? figure(r.simulated) : "failed";
     const std::string err = r.ran ? fmt::format("{:+.1f}%", 100 * r.error) : r.error_text;
     const std::string band = r.has_band ? fmt::format("{:.2f} .. {:.2f}", r.band_lo, r.band_hi) : "-";
     const std::string in = r.has_band ? (r.inside() ? "yes" : "no") : "-";
+    const std::string in_interval = r.has_interval ? (r.inside_interval() ? "yes" : "no") : "-";
     if (md)
-      o += fmt::format("| {} | {} {} | {} | {} |{} {} | {} |\n", r.c.name, figure(r.c.published), r.c.unit,
+      o += fmt::format("| {} | {} {} | {} | {} |{}{} {} | {} |\n", r.c.name, figure(r.c.published), r.c.unit,
                        sim, err, bands ? fmt::format(" {} | {} |", band, in) : "",
-                       r.c.calibration ? "yes" : "no", r.c.source);
+                       intervals ? fmt::format(" {} |", in_interval) : "", r.c.calibration ? "yes" : "no",
+                       r.c.source);
     else
-      o += fmt::format("{:<40} {:>12} {:>12} {:>9}  {}{:<5}  {}\n", r.c.name, figure(r.c.published), sim, err,
-                       bands ? fmt::format("{:>19} {:<3}  ", band, in) : "", r.c.calibration ? "yes" : "no",
+      o += fmt::format("{:<40} {:>12} {:>12} {:>9}  {}{}{:<5}  {}\n", r.c.name, figure(r.c.published), sim,
+                       err, bands ? fmt::format("{:>19} {:<3}  ", band, in) : "",
+                       intervals ? fmt::format("{:<8}  ", in_interval) : "", r.c.calibration ? "yes" : "no",
                        r.c.source);
   }
   const ValidationSummary s = summarize_validation(rs);
