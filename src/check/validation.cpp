@@ -193,6 +193,8 @@ std::string format_validation_table(const std::vector<ValidationResult>& rs, boo
   // The validation interval's column when a case has one (training runs with --uncertainty).
   const bool intervals =
       std::any_of(rs.begin(), rs.end(), [](const ValidationResult& r) { return r.has_interval; });
+  std::size_t name_w = 4;  // the case column as wide as the longest name
+  for (const auto& r : rs) name_w = std::max(name_w, r.c.name.size());
   std::string o;
   if (md)
     o += fmt::format(
@@ -201,8 +203,8 @@ std::string format_validation_table(const std::vector<ValidationResult>& rs, boo
         bands ? " band (5..95%) | in band |" : "", intervals ? " in validation interval |" : "",
         bands ? "---|---|" : "", intervals ? "---|" : "");
   else
-    o += fmt::format("{:<40} {:>12} {:>12} {:>9}  {}{}{:<5}  {}\n", "case", "published", "simulated", "error",
-                     bands ? fmt::format("{:>19} {:<3}  ", "band (5..95%)", "in") : "",
+    o += fmt::format("{:<{}} {:>12} {:>12} {:>9}  {}{}{:<5}  {}\n", "case", name_w, "published", "simulated",
+                     "error", bands ? fmt::format("{:>19} {:<3}  ", "band (5..95%)", "in") : "",
                      intervals ? fmt::format("{:<8}  ", "interval") : "", "calib", "source");
   for (const auto& r : rs) {
     const std::string sim = r.ran ? figure(r.simulated) : "failed";
@@ -216,8 +218,8 @@ std::string format_validation_table(const std::vector<ValidationResult>& rs, boo
                        intervals ? fmt::format(" {} |", in_interval) : "", r.c.calibration ? "yes" : "no",
                        r.c.source);
     else
-      o += fmt::format("{:<40} {:>12} {:>12} {:>9}  {}{}{:<5}  {}\n", r.c.name, figure(r.c.published), sim,
-                       err, bands ? fmt::format("{:>19} {:<3}  ", band, in) : "",
+      o += fmt::format("{:<{}} {:>12} {:>12} {:>9}  {}{}{:<5}  {}\n", r.c.name, name_w, figure(r.c.published),
+                       sim, err, bands ? fmt::format("{:>19} {:<3}  ", band, in) : "",
                        intervals ? fmt::format("{:<8}  ", in_interval) : "", r.c.calibration ? "yes" : "no",
                        r.c.source);
   }
