@@ -3,14 +3,12 @@
 #include <fmt/format.h>
 
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
 #include "commands.hpp"
 #include "model_options.hpp"
 #include "wafersim/core/error.hpp"
-#include "wafersim/core/text.hpp"
 #include "wafersim/energy/energy_model.hpp"
 #include "wafersim/report/infer_report.hpp"
 #include "wafersim/report/report.hpp"
@@ -111,10 +109,8 @@ Runner add_infer_command(CLI::App& app) {
       if (!band) {
         write_output("--json", a->json, format_infer_json(st));
       } else {
-        nlohmann::ordered_json j = infer_json(st);
-        j["uncertainty"] =
-            nlohmann::ordered_json::parse(sweep::uncertainty_json(*band, st.tokens_per_s_per_user));
-        write_output("--json", a->json, json_text(j, 2) + "\n");
+        write_output("--json", a->json,
+                     sweep::report_with_uncertainty(infer_json(st), *band, st.tokens_per_s_per_user));
       }
     }
     if (!a->trace.empty()) write_output("--trace", a->trace, trace_json(st.timeline));

@@ -1,7 +1,6 @@
 #include <fmt/format.h>
 
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,7 +8,6 @@
 #include "commands.hpp"
 #include "model_options.hpp"
 #include "wafersim/core/error.hpp"
-#include "wafersim/core/text.hpp"
 #include "wafersim/energy/energy_model.hpp"
 #include "wafersim/frontend/model_loader.hpp"
 #include "wafersim/report/heatmap.hpp"
@@ -148,10 +146,9 @@ Runner add_run_command(CLI::App& app) {
       if (!band) {
         write_output("--json", a->json, format_json_report(stats));
       } else {
-        nlohmann::ordered_json j = json_report(stats);
-        j["uncertainty"] = nlohmann::ordered_json::parse(
-            sweep::uncertainty_json(*band, stats.samples_per_s, stats.energy.units_per_kj));
-        write_output("--json", a->json, json_text(j, 2) + "\n");
+        write_output("--json", a->json,
+                     sweep::report_with_uncertainty(json_report(stats), *band, stats.samples_per_s,
+                                                    stats.energy.units_per_kj));
       }
     }
     return 0;

@@ -2,12 +2,10 @@
 #include <fmt/format.h>
 #include <pybind11/stl.h>
 
-#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "bindings.hpp"
 #include "wafersim/core/error.hpp"
-#include "wafersim/core/text.hpp"
 #include "wafersim/report/infer_report.hpp"
 #include "wafersim/report/report.hpp"
 #include "wafersim/report/trace.hpp"
@@ -53,9 +51,7 @@ struct PyInfer {
 // gains "uncertainty" exactly as the CLI's.
 PyInfer run_infer(const PySystem& sys, const PyModel& model, const InferOptions& o,
                   const UncertaintyArgs& u) {
-  if (u.enabled && (u.samples < 8 || u.samples > 100000))
-    throw UsageError(fmt::format("samples={}: expected 8..100000", u.samples));
-  if (u.enabled && u.jobs < 1) throw UsageError(fmt::format("jobs={}: expected at least 1", u.jobs));
+  const sweep::UncertaintyOptions band_options = uncertainty_options(u);
   auto st = std::make_shared<InferStats>();
   std::string json;
   {
@@ -65,12 +61,9 @@ PyInfer run_infer(const PySystem& sys, const PyModel& model, const InferOptions&
       json = format_infer_json(*st);
     } else {
       const KeepSignalHandlers keep;
-      const sweep::UncertaintyResult band = sweep::estimate_infer_uncertainty(
-          *sys.parsed, sys.overrides, *model.spec, o, {u.samples, u.seed, u.jobs});
-      nlohmann::ordered_json j = infer_json(*st);
-      j["uncertainty"] =
-          nlohmann::ordered_json::parse(sweep::uncertainty_json(band, st->tokens_per_s_per_user));
-      json = json_text(j, 2) + "\n";
+      const sweep::UncertaintyResult band =
+          sweep::estimate_infer_uncertainty(*sys.parsed, sys.overrides, *model.spec, o, band_options);
+      json = sweep::report_with_uncertainty(infer_json(*st), band, st->tokens_per_s_per_user);
     }
   }
   return {std::move(st), std::move(json)};

@@ -11,6 +11,7 @@
 
 #include "wafersim/graph/model_spec.hpp"
 #include "wafersim/spec/system_spec.hpp"
+#include "wafersim/sweep/uncertainty.hpp"
 
 namespace wafersim::python {
 
@@ -60,6 +61,8 @@ struct UncertaintyArgs {
   std::uint64_t seed = 1;
   int jobs = 1;
 };
+// The band's options, checked when it is asked for (UsageError naming the keyword).
+sweep::UncertaintyOptions uncertainty_options(const UncertaintyArgs& u);
 
 // _FabricArgs, _FabricResult, _fabric, _InferArgs, _InferResult, _infer.
 void bind_fabric_and_infer(pybind11::module_& mod);

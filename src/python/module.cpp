@@ -42,7 +42,14 @@ using wafersim::python::UncertaintyArgs;
 
 namespace wafersim {
 const char* wafersim_version();  // generated (cmake/embed_files.cmake)
+
+sweep::UncertaintyOptions python::uncertainty_options(const UncertaintyArgs& u) {
+  if (u.enabled && (u.samples < 8 || u.samples > 100000))
+    throw UsageError(fmt::format("samples={}: expected 8..100000", u.samples));
+  if (u.enabled && u.jobs < 1) throw UsageError(fmt::format("jobs={}: expected at least 1", u.jobs));
+  return {u.samples, u.seed, u.jobs};
 }
+}  // namespace wafersim
 
 namespace {
 
@@ -146,9 +153,7 @@ RunOptions run_options(const RunArgs& a) {
 PyResult run(const PySystem& sys, const PyModel& model, const RunArgs& a, const UncertaintyArgs& u) {
   const RunOptions opt = run_options(a);
   const PyModel m = (a.batch || a.seq) ? model_with(model, a.batch, a.seq) : model;
-  if (u.enabled && (u.samples < 8 || u.samples > 100000))
-    throw UsageError(fmt::format("samples={}: expected 8..100000", u.samples));
-  if (u.enabled && u.jobs < 1) throw UsageError(fmt::format("jobs={}: expected at least 1", u.jobs));
+  const sweep::UncertaintyOptions band_options = python::uncertainty_options(u);
   auto stats = std::make_shared<RunStats>();
   std::string json;
   {
@@ -158,16 +163,13 @@ PyResult run(const PySystem& sys, const PyModel& model, const RunArgs& a, const 
       const KeepSignalHandlers keep;
       RunOptions quiet = opt;
       quiet.trace = quiet.tile_maps = false;
-      band = sweep::estimate_uncertainty(*sys.parsed, sys.overrides, *m.spec, quiet,
-                                         {u.samples, u.seed, u.jobs});
+      band = sweep::estimate_uncertainty(*sys.parsed, sys.overrides, *m.spec, quiet, band_options);
     }
     *stats = simulate(*sys.spec, *m.spec, opt);
     if (!band) {
       json = format_json_report(*stats);
     } else {
-      nlohmann::ordered_json j = json_report(*stats);
-      j["uncertainty"] = nlohmann::ordered_json::parse(sweep::uncertainty_json(*band, stats->samples_per_s));
-      json = json_text(j, 2) + "\n";
+      json = sweep::report_with_uncertainty(json_report(*stats), *band, stats->samples_per_s);
     }
   }
   return {std::move(stats), std::move(json)};

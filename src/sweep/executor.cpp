@@ -365,6 +365,13 @@ bool run_forked(const std::vector<std::size_t>& todo, const PointWork& work, con
     write_all(w.cmd_fd, {b, sizeof b});
     if (w.points >= per_worker) close_fd(w.cmd_fd);  // its last point: then it exits
   };
+  // Drops worker i (exited or killed): its buffer back to the pool, its slots in `fds` too.
+  const auto retire = [&](std::size_t i) {
+    buffers.push_back(std::move(workers[i].frames));
+    workers.erase(workers.begin() + static_cast<std::ptrdiff_t>(i));
+    fds.erase(fds.begin() + static_cast<std::ptrdiff_t>(2 * i),
+              fds.begin() + static_cast<std::ptrdiff_t>(2 * i + 2));
+  };
   const auto busy_count = [&] {
     return static_cast<std::size_t>(
         std::count_if(workers.begin(), workers.end(), [](const Worker& w) { return w.busy; }));
@@ -436,10 +443,7 @@ bool run_forked(const std::vector<std::size_t>& todo, const PointWork& work, con
         const int st = reap(w.pid);
         if (w.busy) finished.push_back(lost(w, st));
         close_fd(w.cmd_fd);
-        buffers.push_back(std::move(w.frames));
-        workers.erase(workers.begin() + static_cast<std::ptrdiff_t>(i));
-        fds.erase(fds.begin() + static_cast<std::ptrdiff_t>(2 * i),
-                  fds.begin() + static_cast<std::ptrdiff_t>(2 * i + 2));
+        retire(i);
         continue;
       }
       if (w.busy && opt.timeout_s > 0 && seconds_since(w.start) > opt.timeout_s) {
@@ -450,10 +454,7 @@ bool run_forked(const std::vector<std::size_t>& todo, const PointWork& work, con
         t.error = fmt::format("exceeded --timeout {} s; killed", opt.timeout_s);
         t.wall_s = seconds_since(w.start);
         finished.push_back(std::move(t));
-        buffers.push_back(std::move(w.frames));
-        workers.erase(workers.begin() + static_cast<std::ptrdiff_t>(i));
-        fds.erase(fds.begin() + static_cast<std::ptrdiff_t>(2 * i),
-                  fds.begin() + static_cast<std::ptrdiff_t>(2 * i + 2));
+        retire(i);
         continue;
       }
       ++i;

@@ -244,7 +244,9 @@ std::string format_uncertainty(const UncertaintyResult& u, double nominal, doubl
   return o;
 }
 
-std::string uncertainty_json(const UncertaintyResult& u, double nominal, double nominal_per_kj) {
+namespace {
+nlohmann::ordered_json uncertainty_section(const UncertaintyResult& u, double nominal,
+                                           double nominal_per_kj) {
   nlohmann::ordered_json j;
   j["metric"] = u.metric;
   j["method"] = "latin-hypercube over the config ranges; band = 5th..95th percentile";
@@ -290,7 +292,14 @@ std::string uncertainty_json(const UncertaintyResult& u, double nominal, double 
                            {"median", b.median},        {"high", b.high},
                            {"sampled_min", b.min},      {"sampled_max", b.max}};
   }
-  return json_text(j);
+  return j;
+}
+}  // namespace
+
+std::string report_with_uncertainty(nlohmann::ordered_json report, const UncertaintyResult& u, double nominal,
+                                    double nominal_per_kj) {
+  report["uncertainty"] = uncertainty_section(u, nominal, nominal_per_kj);
+  return json_text(report, 2) + "\n";
 }
 
 }  // namespace wafersim::sweep

@@ -13,6 +13,7 @@
 // Deterministic: the same inputs, samples and seed give the same numbers at any --jobs.
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
@@ -93,7 +94,9 @@ UncertaintyResult estimate_uncertainty_of(const ParsedSystemSpec& system, const 
 // The text section printed after the run report, given the run's own (nominal) figures
 // (samples/s, and samples per kJ when the energy band was asked for).
 std::string format_uncertainty(const UncertaintyResult& u, double nominal, double nominal_per_kj = 0);
-// The report's "uncertainty" section, as compact JSON text (the caller inserts it).
-std::string uncertainty_json(const UncertaintyResult& u, double nominal, double nominal_per_kj = 0);
+// A run's or infer's JSON report with the band as its "uncertainty" section, as the CLI writes
+// it (indented, newline-terminated).
+std::string report_with_uncertainty(nlohmann::ordered_json report, const UncertaintyResult& u, double nominal,
+                                    double nominal_per_kj = 0);
 
 }  // namespace wafersim::sweep
