@@ -164,26 +164,27 @@ def main():
     print("(grid: efficiency %.2f..%.2f by 0.025, step overhead %s s)" % (
         EFFICIENCIES[-1], EFFICIENCIES[0], ", ".join("%g" % o for o in OVERHEADS)))
     print()
-    print("%-66s %9s %9s %9s   %s" % ("case", "neutral", "in-sample", "left out", "fit without it"))
+    held = [c["name"] for c in neutral["cases"] if c["ran"] and c["name"] not in names]
+    width = max(len(n) for n in names + held + ["case"])  # every name whole, the columns aligned
+    print("%-*s %9s %9s %9s   %s" % (width, "case", "neutral", "in-sample", "left out", "fit without it"))
     neutral_errs = log_errors(neutral)
     loo = []
     for n in names:
         p = fit(grid, [m for m in names if m != n])
         loo.append(at[p][n])
-        print("%-66s %+8.1f%% %+8.1f%% %+8.1f%%   eff %.3f, overhead %.3f s" % (
-            n[:66], 100 * (math.exp(neutral_errs[n]) - 1), 100 * (math.exp(at[(eff, over)][n]) - 1),
+        print("%-*s %+8.1f%% %+8.1f%% %+8.1f%%   eff %.3f, overhead %.3f s" % (
+            width, n, 100 * (math.exp(neutral_errs[n]) - 1), 100 * (math.exp(at[(eff, over)][n]) - 1),
             100 * (math.exp(at[p][n]) - 1), p[0], p[1]))
     print()
     print("neutral (1.0, 0 s): " + summary([neutral_errs[n] for n in names]))
     print("in-sample:          " + summary([at[(eff, over)][n] for n in names]))
     print("leave-one-out:      " + summary(loo))
-    held = [c["name"] for c in neutral["cases"] if c["ran"] and c["name"] not in names]
     if held:
         print()
         print("held out of the fit (calibration: false), predicted at the fitted values:")
         for n in held:
-            print("%-66s %+8.1f%% %+8.1f%%" % (n[:66], 100 * (math.exp(neutral_errs[n]) - 1),
-                                             100 * (math.exp(at[(eff, over)][n]) - 1)))
+            print("%-*s %+8.1f%% %+8.1f%%" % (width, n, 100 * (math.exp(neutral_errs[n]) - 1),
+                                              100 * (math.exp(at[(eff, over)][n]) - 1)))
         print("held out:           " + summary([at[(eff, over)][n] for n in held]))
 
     # The validation interval: how far a published figure lay from a prediction that did not
