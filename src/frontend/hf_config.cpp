@@ -117,22 +117,39 @@ TransformerSpec neox(const JsonConfig& c) {
   a.position = PositionEmbedding::rotary;
   const double pct = c.number("rotary_pct", 1.0);
   if (pct <= 0 || pct > 1) c.fail("rotary_pct", "expected a fraction in (0, 1]");
-  a.rotary_dim = static_cast<int>(pct * (a.hidden / a.heads));
+  a.rotary_dim = static_cast<int>(pct * head_dim_of(a));
   a.activation = activation_of(c, "hidden_act", "gelu");
   a.parallel_block = c.boolean("use_parallel_residual", true);
   a.tied_embeddings = c.boolean("tie_word_embeddings", false);
   return a;
 }
 
-TransformerSpec llama(const JsonConfig& c) {
+// LLaMA, Mistral and Qwen: `head_dim` (Mistral NeMo, Qwen3) makes the attention heads x
+// head_dim wide instead of hidden.
+TransformerSpec llama(const JsonConfig& c, const std::string& type) {
   TransformerSpec a = shapes(c, kHfKeys);
   a.kv_heads = c.positive_int("num_key_value_heads", a.heads);
+  a.head_dim = c.positive_int("head_dim", 0);
+  if (a.head_dim * a.heads == a.hidden) a.head_dim = 0;  // the default, written out
   a.position = PositionEmbedding::rotary;
   a.norm = NormKind::rmsnorm;
   a.activation = activation_of(c, "hidden_act", "silu");
   a.tied_embeddings = c.boolean("tie_word_embeddings", false);
-  a.bias = c.boolean("attention_bias", false);
-  a.sliding_window = c.positive_int("sliding_window", 0);  // Mistral; null = none
+  if (type == "qwen2") {
+    a.bias = false;
+    a.qkv_bias = true;  // Qwen2 has biases on Q, K and V only (the config has no key for it)
+  } else {
+    a.bias = c.boolean("attention_bias", false);
+  }
+  if (type == "qwen2" || type == "qwen3") {
+    // Qwen writes a window but uses it only with use_sliding_window, and then only from layer
+    // max_window_layers on.
+    if (c.boolean("use_sliding_window", false))
+      c.fail("use_sliding_window",
+             "a sliding window on some layers only (max_window_layers) is not modelled");
+  } else {
+    a.sliding_window = c.positive_int("sliding_window", 0);  // Mistral; null = none
+  }
   return a;
 }
 
@@ -145,7 +162,7 @@ TransformerSpec bert(const JsonConfig& c) {
   return a;
 }
 
-constexpr const char* supported_types = "gpt2, gptj, gpt_neox, llama, mistral, bert";
+constexpr const char* supported_types = "gpt2, gptj, gpt_neox, llama, mistral, qwen2, qwen3, bert";
 
 ModelSpec parse(const std::string& text, const std::string& file) {
   json j;
@@ -170,16 +187,17 @@ ModelSpec parse(const std::string& text, const std::string& file) {
     a = gpt2_like(c, true);
   else if (type == "gpt_neox")
     a = neox(c);
-  else if (type == "llama" || type == "mistral")
-    a = llama(c);
+  else if (type == "llama" || type == "mistral" || type == "qwen2" || type == "qwen3")
+    a = llama(c, type);
   else if (type == "bert")
     a = bert(c);
   else
     c.fail("model_type", "model type '" + type + "' is not supported; supported: " + supported_types);
-  if (a.hidden % a.heads != 0) c.fail("num_attention_heads", "must divide the hidden size");
+  if (a.head_dim == 0 && a.hidden % a.heads != 0)
+    c.fail("num_attention_heads", "must divide the hidden size (or head_dim be given)");
   if (a.kv_heads == 0) a.kv_heads = a.heads;
   if (a.heads % a.kv_heads != 0) c.fail("num_key_value_heads", "must divide num_attention_heads");
-  if (a.rotary_dim > a.hidden / a.heads) c.fail("rotary_dim", "must not exceed the head dimension");
+  if (a.rotary_dim > head_dim_of(a)) c.fail("rotary_dim", "must not exceed the head dimension");
   a.name = c.text("_name_or_path", "");
   if (a.name.empty()) a.name = type;
   a.name = a.name.substr(a.name.find_last_of('/') + 1);

@@ -77,8 +77,10 @@ constexpr Unmodelled unmodelled[] = {
     {"dbrx", "mixture-of-experts layers (expert routing) are not modelled"},
     {"t5", "encoder-decoder models (cross-attention) are not modelled"},
     {"transformer", "encoder-decoder models (cross-attention) are not modelled"},
-    {"gemma", "attention_inner_dim different from hidden_size is not modelled"},
-    {"gemma2", "attention_inner_dim different from hidden_size and soft-capping are not modelled"},
+    {"gemma",
+     "Gemma has no family entry (the Model Zoo ships Gemma 2, whose alternating attention windows are not "
+     "modelled)"},
+    {"gemma2", "alternating local and global attention windows and logit soft-capping are not modelled"},
     {"bert_classifier", "only BERT pre-training (MLM) is modelled"},
 };
 
@@ -258,10 +260,17 @@ TransformerSpec read_model(const YamlSection& m, const Family& fam, const std::s
       extra.fail("num_kv_groups", "must divide num_heads (" + std::to_string(a.heads) + ")");
   }
   if (a.arch == Arch::encoder) a.type_vocab = m.non_negative_int("num_segments", 2);
-  if (a.hidden % a.heads != 0)
-    m.fail("num_heads", "must divide hidden_size (" + std::to_string(a.hidden) + ")");
-  if (a.rotary_dim > a.hidden / a.heads)
-    m.fail("rotary_dim", "must not exceed hidden_size/num_heads = " + std::to_string(a.hidden / a.heads));
+  // Mistral NeMo: the attention is attention_inner_dim wide (32 heads of 128 = 4096) on a
+  // 5120-wide model.
+  const int inner = m.positive_int("attention_inner_dim", a.hidden);
+  if (inner % a.heads != 0)
+    m.fail(m.has("attention_inner_dim") ? "attention_inner_dim" : "num_heads",
+           "num_heads (" + std::to_string(a.heads) + ") must divide the attention width " +
+               std::to_string(inner));
+  if (inner != a.hidden) a.head_dim = inner / a.heads;
+  if (a.rotary_dim > head_dim_of(a))
+    m.fail("rotary_dim", "must not exceed the head dimension (attention width / num_heads = " +
+                             std::to_string(head_dim_of(a)) + ")");
   return a;
 }
 

@@ -13,9 +13,10 @@ namespace {
 using frontend::YamlSection;
 
 TransformerSpec read_architecture(const YamlSection& m) {
-  m.check_keys({"name", "arch", "layers", "hidden", "heads", "kv_heads", "ffn", "vocab", "max_seq",
-                "position", "rotary_dim", "norm", "activation", "tied_embeddings", "bias", "parallel_block",
-                "type_vocab", "sliding_window", "mlm_predictions"});
+  m.check_keys({"name",     "arch",           "layers",     "hidden",         "heads",
+                "kv_heads", "head_dim",       "ffn",        "vocab",          "max_seq",
+                "position", "rotary_dim",     "norm",       "activation",     "tied_embeddings",
+                "bias",     "parallel_block", "type_vocab", "sliding_window", "mlm_predictions"});
   TransformerSpec a;
   a.name = m.text("name");
   a.arch = m.choice("arch", {{"decoder", Arch::decoder}, {"encoder", Arch::encoder}}, Arch::decoder);
@@ -23,6 +24,7 @@ TransformerSpec read_architecture(const YamlSection& m) {
   a.hidden = m.positive_int("hidden");
   a.heads = m.positive_int("heads");
   a.kv_heads = m.positive_int("kv_heads", a.heads);
+  a.head_dim = m.positive_int("head_dim", 0);
   a.ffn = m.positive_int("ffn");
   a.vocab = m.positive_int("vocab");
   a.max_seq = m.positive_int("max_seq");
@@ -48,9 +50,9 @@ TransformerSpec read_architecture(const YamlSection& m) {
   a.mlm_predictions = m.non_negative_int("mlm_predictions", 0);
 
   // Shapes the graph needs to be whole numbers.
-  if (a.hidden % a.heads != 0) {
-    m.fail("heads",
-           "heads (" + std::to_string(a.heads) + ") must divide hidden (" + std::to_string(a.hidden) + ")");
+  if (a.head_dim == 0 && a.hidden % a.heads != 0) {
+    m.fail("heads", "heads (" + std::to_string(a.heads) + ") must divide hidden (" +
+                        std::to_string(a.hidden) + "), or head_dim be given");
   }
   if (a.heads % a.kv_heads != 0) {
     m.fail("kv_heads", "kv_heads (" + std::to_string(a.kv_heads) + ") must divide heads (" +
@@ -60,9 +62,8 @@ TransformerSpec read_architecture(const YamlSection& m) {
     if (a.position != PositionEmbedding::rotary) {
       m.fail("rotary_dim", "only meaningful with 'position: rotary'");
     }
-    if (a.rotary_dim > a.hidden / a.heads) {
-      m.fail("rotary_dim",
-             "must not exceed the head dimension hidden/heads = " + std::to_string(a.hidden / a.heads));
+    if (a.rotary_dim > head_dim_of(a)) {
+      m.fail("rotary_dim", "must not exceed the head dimension (" + std::to_string(head_dim_of(a)) + ")");
     }
   }
   if (a.parallel_block && a.arch == Arch::encoder) {

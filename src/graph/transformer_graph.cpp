@@ -20,7 +20,7 @@ class TransformerBuilder {
         h_(a.hidden),
         heads_(a.heads),
         kv_(a.kv_heads > 0 ? a.kv_heads : a.heads),
-        hd_(static_cast<double>(a.hidden / a.heads)),
+        hd_(static_cast<double>(head_dim_of(a))),
         ffn_(a.ffn),
         vocab_(a.vocab),
         rot_dim_(a.position == PositionEmbedding::rotary ? (a.rotary_dim > 0 ? a.rotary_dim : hd_) : 0.0),
@@ -122,12 +122,13 @@ class TransformerBuilder {
 
   // Self-attention from `in` (the normalised hidden state) to the output projection.
   OpId attention(const std::string& p, int layer, OpId in) {
-    const double qkv_n = h_ + 2 * kv_ * hd_;
+    const double inner = heads_ * hd_;  // hidden unless the model sets head_dim
+    const double qkv_n = inner + 2 * kv_ * hd_;
     const double qk = s_ * (heads_ + kv_) * hd_;
     const double v = s_ * kv_ * hd_;
     const double scores = heads_ * s_ * keys_;  // a sliding window scores only its keys
 
-    OpId qkv = add(matmul(p + ".attn.qkv", layer, h_, qkv_n, true, a_.bias));
+    OpId qkv = add(matmul(p + ".attn.qkv", layer, h_, qkv_n, true, a_.bias || a_.qkv_bias));
     link(in, qkv, act());
     OpId qk_src = qkv;
     if (rot_dim_ > 0) {
@@ -162,15 +163,15 @@ class TransformerBuilder {
     cx.fwd_fmacs = cx.gemm.fmacs();
     cx.bwd_fmacs = 2 * cx.fwd_fmacs;  // dP and dV
     cx.in_elems = scores + v;
-    cx.out_elems = act();
+    cx.out_elems = s_ * inner;
     cx.saved_elems = v;  // P is already kept by the softmax
     mark_attention(cx);
     OpId cx_id = add(std::move(cx));
     link(sm, cx_id, scores);
     link(qkv, cx_id, v, "v");
 
-    OpId out = add(matmul(p + ".attn.out", layer, h_, h_, true, a_.bias));
-    link(cx_id, out, act());
+    OpId out = add(matmul(p + ".attn.out", layer, inner, h_, true, a_.bias));
+    link(cx_id, out, s_ * inner);
     return out;
   }
 
@@ -251,10 +252,11 @@ void check_buildable(const TransformerSpec& a, int seq) {
   if (a.layers <= 0 || a.hidden <= 0 || a.heads <= 0 || a.ffn <= 0 || a.vocab <= 0 || seq <= 0) {
     fail("layers, hidden, heads, ffn, vocab and seq must all be positive");
   }
-  if (a.hidden % a.heads != 0) fail("heads must divide hidden");
+  if (a.head_dim < 0) fail("head_dim must not be negative");
+  if (a.head_dim == 0 && a.hidden % a.heads != 0) fail("heads must divide hidden (or head_dim be set)");
   const int kv = a.kv_heads > 0 ? a.kv_heads : a.heads;
   if (a.heads % kv != 0) fail("kv_heads must divide heads");
-  if (a.rotary_dim > a.hidden / a.heads) fail("rotary_dim exceeds the head dimension");
+  if (a.rotary_dim > head_dim_of(a)) fail("rotary_dim exceeds the head dimension");
   if (a.arch == Arch::encoder && a.parallel_block) fail("parallel_block is for decoders only");
   if (a.sliding_window < 0) fail("sliding_window must not be negative");
   if (a.mlm_predictions < 0) fail("mlm_predictions must not be negative");

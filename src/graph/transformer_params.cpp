@@ -12,10 +12,12 @@ std::uint64_t transformer_params(const TransformerSpec& a) {
   const U h = static_cast<U>(a.hidden);
   const U heads = static_cast<U>(a.heads);
   const U kv = static_cast<U>(a.kv_heads > 0 ? a.kv_heads : a.heads);
-  const U head_dim = heads > 0 ? h / heads : 0;
+  const U head_dim = static_cast<U>(head_dim_of(a));
+  const U inner = heads * head_dim;  // the attention's width: hidden unless head_dim says otherwise
   const U ffn = static_cast<U>(a.ffn);
   const U vocab = static_cast<U>(a.vocab);
   const U b = a.bias ? 1 : 0;
+  const U bq = a.bias || a.qkv_bias ? 1 : 0;
   const U norm = static_cast<U>(rules::norm_params_per_feature(a.norm)) * h;
 
   // Embedding: token table, learned positions, token types; post-norm encoders normalise it.
@@ -25,11 +27,11 @@ std::uint64_t transformer_params(const TransformerSpec& a) {
 
   // Block: fused QKV (K and V sized by kv_heads), output projection, FFN with the gated
   // variant's fc1 twice as wide, and one norm per sub-layer (one shared norm in GPT-J blocks).
-  const U qkv_n = h + 2 * kv * head_dim;
+  const U qkv_n = inner + 2 * kv * head_dim;
   const U fc1_n = is_gated(a.activation) ? 2 * ffn : ffn;
   const U norms = a.parallel_block ? 1 : 2;
-  const U block =
-      norms * norm + (h * qkv_n + b * qkv_n) + (h * h + b * h) + (h * fc1_n + b * fc1_n) + (ffn * h + b * h);
+  const U block = norms * norm + (h * qkv_n + bq * qkv_n) + (inner * h + b * h) + (h * fc1_n + b * fc1_n) +
+                  (ffn * h + b * h);
 
   // Head: decoders have a final norm; BERT's MLM head has a dense + norm transform. The
   // vocabulary projection has no own weights when tied to the token embedding.

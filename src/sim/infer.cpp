@@ -195,7 +195,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
     const auto& ar = net.model->arch;
     const double vb = dtype_bytes(net.model->training.compute);
     const int kvh = ar.kv_heads > 0 ? ar.kv_heads : ar.heads;
-    const double kv_layer = 2.0 * kvh * (static_cast<double>(ar.hidden) / ar.heads) * vb;  // K and V
+    const double kv_layer = 2.0 * kvh * head_dim_of(ar) * vb;  // K and V
     for (const LayerGroup& g : net.graph->groups()) {
       Group x;
       x.g = g;

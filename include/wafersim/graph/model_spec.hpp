@@ -32,6 +32,8 @@ struct TransformerSpec {
   int hidden = 0;    // d_model
   int heads = 0;     // attention heads
   int kv_heads = 0;  // key/value heads (GQA); 0 = same as heads
+  int head_dim = 0;  // width of one attention head; 0 = hidden / heads (Mistral NeMo and Qwen3
+                     // set it: their attention is heads x head_dim wide, not hidden)
   int ffn = 0;       // FFN inner size
   int vocab = 0;
   int max_seq = 0;  // max position embeddings
@@ -41,6 +43,7 @@ struct TransformerSpec {
   ActivationKind activation = ActivationKind::gelu;
   bool tied_embeddings = false;
   bool bias = true;             // biases on the projections
+  bool qkv_bias = false;        // biases on the Q, K, V projections only (Qwen2), when `bias` is false
   bool parallel_block = false;  // GPT-J style: attention and FFN read the same input
   int type_vocab = 0;           // BERT token types (0 = none)
   int sliding_window = 0;       // keys each query attends to (Mistral); 0 = the whole sequence
@@ -48,6 +51,11 @@ struct TransformerSpec {
   // `max_predictions_per_seq`); 0 = every position.
   int mlm_predictions = 0;
 };
+
+// The width of one attention head: `head_dim` when set, else hidden / heads.
+inline int head_dim_of(const TransformerSpec& a) {
+  return a.head_dim > 0 ? a.head_dim : (a.heads > 0 ? a.hidden / a.heads : 0);
+}
 
 // Weight streaming's micro-batch size per system, with the Cerebras software's settings
 // (`micro_batch_size` in a Model Zoo file, `--micro-batch`): `automatic` lets the planner choose

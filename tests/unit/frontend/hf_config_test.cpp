@@ -86,3 +86,61 @@ TEST_CASE("HuggingFace errors name the key, the line and the supported types", "
   CHECK(hf_error("[1, 2]").detail().find("JSON object") != std::string::npos);
   CHECK(hf_error("{\"architectures\": [\"X\"]}").key() == "model_type");
 }
+
+// Real config.json files (tests/fixtures/hf/SOURCES.md): the parameter counts their publishers
+// state come out exactly, which checks the attention width, GQA and the biases.
+TEST_CASE("Qwen2.5: biases on Q, K and V only, the unused sliding window not applied", "[frontend][hf]") {
+  const ModelSpec m = load_model(src("tests/fixtures/hf/qwen2.5-7b-instruct.json"));
+  CHECK(m.arch.name == "Qwen2.5-7B-Instruct");
+  CHECK(m.arch.qkv_bias);
+  CHECK_FALSE(m.arch.bias);
+  CHECK(m.arch.kv_heads == 4);
+  CHECK(head_dim_of(m.arch) == 128);
+  CHECK(m.arch.sliding_window == 0);
+  CHECK(m.training.compute == DType::bf16);
+  // Qwen's model card: 7.61B; 3584 x 4608 QKV weights + 4608 biases per layer, untied head.
+  CHECK(build_model_graph(m).total_params() == 7'615'616'512ULL);
+  CHECK(transformer_params(m.arch) == 7'615'616'512ULL);
+}
+
+TEST_CASE("Mistral NeMo: 32 heads of 128 on a 5120-wide model (head_dim)", "[frontend][hf]") {
+  const ModelSpec hf = load_model(src("tests/fixtures/hf/mistral-nemo-base-2407.json"));
+  CHECK(hf.arch.head_dim == 128);
+  CHECK(hf.arch.hidden == 5120);
+  // 12.2B (Mistral AI): Q and the output projection are 5120 x 4096, K and V 5120 x 1024.
+  CHECK(build_model_graph(hf).total_params() == 12'247'782'400ULL);
+  CHECK(transformer_params(hf.arch) == 12'247'782'400ULL);
+  // The Model Zoo's file of the same model says it with attention_inner_dim: the same graph.
+  const ModelSpec zoo = load_model(src("tests/fixtures/modelzoo/Release_2.10.0/params_mistral_12b.yaml"));
+  CHECK(zoo.arch.head_dim == 128);
+  CHECK(build_model_graph(zoo).total_params() == 12'247'782'400ULL);
+  // The KV cache holds 8 heads of 128, not of 160.
+  const LayerGraph g = build_model_graph(hf);
+  for (const auto& group : g.groups())
+    for (OpId id : group.ops)
+      if (g.op(id).kind == OpKind::attn_scores) CHECK(g.op(id).attn_head_dim == 128);
+}
+
+TEST_CASE("Qwen's sliding window on some layers only is refused by key", "[frontend][hf]") {
+  const ConfigError e = hf_error(
+      "{\"model_type\": \"qwen2\", \"num_hidden_layers\": 2, \"hidden_size\": 64, \"num_attention_heads\": "
+      "4,\n"
+      " \"intermediate_size\": 128, \"max_position_embeddings\": 256, \"vocab_size\": 100,\n"
+      " \"use_sliding_window\": true, \"sliding_window\": 32, \"max_window_layers\": 1}");
+  CHECK(e.key() == "use_sliding_window");
+  CHECK(e.loc().line == 3);
+  // head_dim that does not divide into hidden is fine; heads that do not divide hidden without
+  // head_dim are not.
+  const ConfigError heads = hf_error(
+      "{\"model_type\": \"llama\", \"num_hidden_layers\": 2, \"hidden_size\": 60, \"num_attention_heads\": "
+      "8,\n"
+      " \"intermediate_size\": 128, \"max_position_embeddings\": 256, \"vocab_size\": 100}");
+  CHECK(heads.key() == "num_attention_heads");
+  const ModelSpec ok = frontend::load_hf_config_text(
+      "{\"model_type\": \"qwen3\", \"num_hidden_layers\": 2, \"hidden_size\": 60, \"num_attention_heads\": "
+      "8,\n"
+      " \"head_dim\": 16, \"intermediate_size\": 128, \"max_position_embeddings\": 256, \"vocab_size\": 100}",
+      "cfg.json");
+  CHECK(head_dim_of(ok.arch) == 16);
+  CHECK(build_model_graph(ok).total_params() == transformer_params(ok.arch));
+}

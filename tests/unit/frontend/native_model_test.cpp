@@ -168,6 +168,14 @@ TEST_CASE("shape rules across keys", "[frontend]") {
   // head dimension = 64 / 4 = 16
   expect_error(replace_line(kGood, 9, "  position: rotary\n  rotary_dim: 32"), "model.rotary_dim", 10,
                "head dimension");
+  // head_dim sets the attention width (heads x head_dim) apart from hidden: heads 5 with
+  // head_dim 16 is 80 wide on a 64-wide model, and rotary is bounded by it.
+  const ModelSpec wide = load_native_model_text(
+      replace_line(replace_line(kGood, 5, "  heads: 5"), 9, "  head_dim: 16"), "test.yaml");
+  CHECK(wide.arch.head_dim == 16);
+  expect_error(replace_line(kGood, 9, "  head_dim: 8\n  position: rotary\n  rotary_dim: 16"),
+               "model.rotary_dim", 11, "head dimension (8)");
+  expect_error(replace_line(kGood, 9, "  head_dim: 0"), "model.head_dim", 9, "");
 }
 
 TEST_CASE("YAML syntax errors carry the parser's line", "[frontend]") {
