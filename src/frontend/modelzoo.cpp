@@ -43,6 +43,10 @@ constexpr Family families[] = {
      PositionEmbedding::rotary},
     {"mistral", Arch::decoder, false, false, false, NormKind::rmsnorm, ActivationKind::swiglu,
      PositionEmbedding::rotary},
+    // Gemma 2: GeGLU, tied embeddings, sandwich norms, a window on every other block, soft-capped
+    // scores and logits (the keys below).
+    {"gemma2", Arch::decoder, false, true, false, NormKind::rmsnorm, ActivationKind::geglu,
+     PositionEmbedding::rotary},
     {"bert", Arch::encoder, false, true, true, NormKind::layernorm, ActivationKind::gelu,
      PositionEmbedding::learned},
     // ESM-2 (protein language model): a BERT-style masked-LM encoder with rotary positions and
@@ -80,7 +84,6 @@ constexpr Unmodelled unmodelled[] = {
     {"gemma",
      "Gemma has no family entry (the Model Zoo ships Gemma 2, whose alternating attention windows are not "
      "modelled)"},
-    {"gemma2", "alternating local and global attention windows and logit soft-capping are not modelled"},
     {"bert_classifier", "only BERT pre-training (MLM) is modelled"},
 };
 
@@ -147,14 +150,17 @@ const Family& family_of(const YamlSection& m, const std::string& file, const std
                                            {"gpt_j", "gptj"},
                                            {"gpt2", "gpt2"},
                                            {"gpt3", "gpt3"},
-                                           {"bert", "bert"}};
-  static const char* const refused[] = {"mixtral", "moe", "t5", "gemma2", "gemma", "dbrx"};
+                                           {"bert", "bert"},
+                                           {"gemma2", "gemma2"}};
+  static const char* const refused[] = {"mixtral", "moe", "t5", "gemma", "dbrx"};
   const std::filesystem::path path(file);
   std::string where = lower(path.stem().string());
   const std::filesystem::path dir = path.parent_path();
   if (dir.filename() == "configs") where += "/" + lower(dir.parent_path().filename().string());
   for (const char* r : refused)
-    if (where.find(r) != std::string::npos) fail_unsupported(m, "name", r);
+    if (where.find(r) != std::string::npos &&
+        !(std::string(r) == "gemma" && where.find("gemma2") != std::string::npos))  // Gemma 2 is modelled
+      fail_unsupported(m, "name", r);
   for (const auto& g : guesses) {
     if (where.find(g[0]) != std::string::npos) {
       notes.push_back(std::string("model family '") + g[1] + "' taken from the file name (no model.name)");
@@ -230,7 +236,11 @@ TransformerSpec read_model(const YamlSection& m, const Family& fam, const std::s
                          {"alibi", PositionEmbedding::alibi}},
                         fam.pos);
   a.rotary_dim = a.position == PositionEmbedding::rotary ? m.non_negative_int("rotary_dim", 0) : 0;
-  a.sliding_window = m.non_negative_int("attention_sliding_window_length", 0);  // Mistral
+  a.sliding_window = m.non_negative_int("attention_sliding_window_length", 0);  // Mistral, Gemma 2
+  if (m.boolean("sliding_window_every_other_decoder_layer", false)) a.sliding_window_period = 2;  // Gemma 2
+  a.attention_sinks = m.non_negative_int("attention_sink_tokens", 0);
+  a.sandwich_norm = m.boolean("norm_first_sandwich", false);
+  a.logit_softcap = m.has("attention_logit_softcapping") || m.has("final_logit_softcapping");
   // R1.x says `use_rms_norm: True`, R2.x `norm_type: rmsnorm`.
   const NormKind norm_default =
       m.boolean("use_rms_norm", fam.norm == NormKind::rmsnorm) ? NormKind::rmsnorm : NormKind::layernorm;

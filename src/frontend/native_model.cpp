@@ -13,10 +13,30 @@ namespace {
 using frontend::YamlSection;
 
 TransformerSpec read_architecture(const YamlSection& m) {
-  m.check_keys({"name",     "arch",           "layers",     "hidden",         "heads",
-                "kv_heads", "head_dim",       "ffn",        "vocab",          "max_seq",
-                "position", "rotary_dim",     "norm",       "activation",     "tied_embeddings",
-                "bias",     "parallel_block", "type_vocab", "sliding_window", "mlm_predictions"});
+  m.check_keys({"name",
+                "arch",
+                "layers",
+                "hidden",
+                "heads",
+                "kv_heads",
+                "head_dim",
+                "ffn",
+                "vocab",
+                "max_seq",
+                "position",
+                "rotary_dim",
+                "norm",
+                "activation",
+                "tied_embeddings",
+                "bias",
+                "parallel_block",
+                "type_vocab",
+                "sliding_window",
+                "mlm_predictions",
+                "sliding_window_period",
+                "attention_sinks",
+                "sandwich_norm",
+                "logit_softcap"});
   TransformerSpec a;
   a.name = m.text("name");
   a.arch = m.choice("arch", {{"decoder", Arch::decoder}, {"encoder", Arch::encoder}}, Arch::decoder);
@@ -48,6 +68,10 @@ TransformerSpec read_architecture(const YamlSection& m) {
   a.type_vocab = m.non_negative_int("type_vocab", 0);
   a.sliding_window = m.non_negative_int("sliding_window", 0);
   a.mlm_predictions = m.non_negative_int("mlm_predictions", 0);
+  a.sliding_window_period = m.positive_int("sliding_window_period", 1);
+  a.attention_sinks = m.non_negative_int("attention_sinks", 0);
+  a.sandwich_norm = m.boolean("sandwich_norm", false);
+  a.logit_softcap = m.boolean("logit_softcap", false);
 
   // Shapes the graph needs to be whole numbers.
   if (a.head_dim == 0 && a.hidden % a.heads != 0) {
@@ -74,6 +98,10 @@ TransformerSpec read_architecture(const YamlSection& m) {
   }
   if (a.sliding_window > 0 && a.arch == Arch::encoder) {
     m.fail("sliding_window", "a sliding attention window is supported for decoders only");
+  }
+  if (a.sandwich_norm && (a.arch == Arch::encoder || a.parallel_block)) {
+    m.fail("sandwich_norm",
+           "sandwich norms are for pre-norm decoder blocks (not encoders or parallel blocks)");
   }
   return a;
 }

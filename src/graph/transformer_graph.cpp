@@ -24,7 +24,7 @@ class TransformerBuilder {
         ffn_(a.ffn),
         vocab_(a.vocab),
         rot_dim_(a.position == PositionEmbedding::rotary ? (a.rotary_dim > 0 ? a.rotary_dim : hd_) : 0.0),
-        keys_(a.sliding_window > 0 ? std::min<double>(seq, a.sliding_window) : seq) {}
+        keys_(seq) {}
 
   LayerGraph build() {
     OpId x = embedding();
@@ -122,11 +122,12 @@ class TransformerBuilder {
 
   // Self-attention from `in` (the normalised hidden state) to the output projection.
   OpId attention(const std::string& p, int layer, OpId in) {
-    const double inner = heads_ * hd_;  // hidden unless the model sets head_dim
+    keys_ = keys_at(a_, layer - 1, s_);  // a sliding window (on the blocks it covers) scores only its keys
+    const double inner = heads_ * hd_;   // hidden unless the model sets head_dim
     const double qkv_n = inner + 2 * kv_ * hd_;
     const double qk = s_ * (heads_ + kv_) * hd_;
     const double v = s_ * kv_ * hd_;
-    const double scores = heads_ * s_ * keys_;  // a sliding window scores only its keys
+    const double scores = heads_ * s_ * keys_;
 
     OpId qkv = add(matmul(p + ".attn.qkv", layer, h_, qkv_n, true, a_.bias || a_.qkv_bias));
     link(in, qkv, act());
@@ -151,7 +152,8 @@ class TransformerBuilder {
     link(qk_src, sc_id, qk, "qk");
 
     const double sm_ops = rules::softmax_ops_per_elem +
-                          (a_.position == PositionEmbedding::alibi ? rules::alibi_ops_per_score : 0);
+                          (a_.position == PositionEmbedding::alibi ? rules::alibi_ops_per_score : 0) +
+                          (a_.logit_softcap ? rules::softcap_ops_per_elem : 0);
     Op smo = elementwise(p + ".attn.softmax", OpKind::softmax, layer, scores, scores, sm_ops * scores,
                          scores);  // keeps P
     mark_attention(smo);
@@ -189,10 +191,13 @@ class TransformerBuilder {
   }
 
   // GPT-2 / LLaMA: x + attn(norm(x)), then + ffn(norm(.)).
+  // Gemma 2 (sandwich): each sub-layer's output is normalised before the residual add too.
   OpId pre_norm_block(const std::string& p, int layer, OpId x) {
     OpId a = attention(p, layer, norm(p + ".attn.norm", layer, x));
+    if (a_.sandwich_norm) a = norm(p + ".attn.post_norm", layer, a);
     OpId r1 = residual(p + ".attn.residual", layer, {x, a});
     OpId f = ffn(p, layer, norm(p + ".ffn.norm", layer, r1));
+    if (a_.sandwich_norm) f = norm(p + ".ffn.post_norm", layer, f);
     return residual(p + ".ffn.residual", layer, {r1, f});
   }
 
@@ -234,8 +239,9 @@ class TransformerBuilder {
     link(x, lm, act());
     const double logits = s_ * vocab_;
     // Output is the per-sample loss; the softmax probabilities are kept for the gradient.
-    OpId loss = add(
-        elementwise("head.loss", OpKind::loss, layer, logits, 1, rules::loss_ops_per_elem * logits, logits));
+    OpId loss = add(elementwise(
+        "head.loss", OpKind::loss, layer, logits, 1,
+        (rules::loss_ops_per_elem + (a_.logit_softcap ? rules::softcap_ops_per_elem : 0)) * logits, logits));
     link(lm, loss, logits, "logits");
     s_ = all;
   }
@@ -259,6 +265,10 @@ void check_buildable(const TransformerSpec& a, int seq) {
   if (a.rotary_dim > head_dim_of(a)) fail("rotary_dim exceeds the head dimension");
   if (a.arch == Arch::encoder && a.parallel_block) fail("parallel_block is for decoders only");
   if (a.sliding_window < 0) fail("sliding_window must not be negative");
+  if (a.sliding_window_period < 1) fail("sliding_window_period must be at least 1");
+  if (a.attention_sinks < 0) fail("attention_sinks must not be negative");
+  if (a.sandwich_norm && (a.arch == Arch::encoder || a.parallel_block))
+    fail("sandwich_norm is for pre-norm decoder blocks only");
   if (a.mlm_predictions < 0) fail("mlm_predictions must not be negative");
 }
 

@@ -29,7 +29,7 @@ std::uint64_t transformer_params(const TransformerSpec& a) {
   // variant's fc1 twice as wide, and one norm per sub-layer (one shared norm in GPT-J blocks).
   const U qkv_n = inner + 2 * kv * head_dim;
   const U fc1_n = is_gated(a.activation) ? 2 * ffn : ffn;
-  const U norms = a.parallel_block ? 1 : 2;
+  const U norms = a.parallel_block ? 1 : (a.sandwich_norm ? 4 : 2);
   const U block = norms * norm + (h * qkv_n + bq * qkv_n) + (inner * h + b * h) + (h * fc1_n + b * fc1_n) +
                   (ffn * h + b * h);
 

@@ -33,6 +33,9 @@ inline constexpr double softmax_ops_per_elem = 5.0;
 // ALiBi adds a fixed per-head linear bias to every score before the softmax (one add); it has
 // no weights and no position table.
 inline constexpr double alibi_ops_per_score = 1.0;
+// Gemma 2's soft-capping per score or logit: cap * tanh(x / cap), a divide, a tanh (~3) and a
+// multiply.
+inline constexpr double softcap_ops_per_elem = 5.0;
 // Rotary per rotated element: two multiplies and an add.
 inline constexpr double rotary_ops_per_elem = 3.0;
 // Cross-entropy per logit: max, subtract, exp, sum (the log and the pick are per token).

@@ -60,6 +60,7 @@ struct Group {
   bool draft = false;
   double weight_bytes = 0;
   double kv_bytes = 0;
+  double keys = 0;  // cached tokens its decode step attends to, on average
   double bytes() const { return weight_bytes + kv_bytes; }
 };
 
@@ -157,12 +158,11 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   const KernelCostModel cost(spec, model.training.compute);
   const double value_bytes = dtype_bytes(model.training.compute);
   const auto& a = model.arch;
-  const auto window_of = [&](const TransformerSpec& ar) {
-    return ar.sliding_window > 0 ? std::min<double>(ar.sliding_window, static_cast<double>(context))
-                                 : static_cast<double>(context);
+  // Cached tokens a decode step of block `i` attends to, on average over the generation.
+  const auto mean_keys_at = [&](const TransformerSpec& ar, int i) {
+    return std::min(keys_at(ar, i, context), o.prompt + 0.5 * o.generate);
   };
-  const double window = window_of(a);
-  const double mean_keys = std::min(window, o.prompt + 0.5 * o.generate);
+  const double mean_keys = mean_keys_at(a, 0);
   const Net target{&model, &graph, &cost, a.hidden * value_bytes, mean_keys};
   std::optional<ModelSpec> draft_model;
   std::optional<LayerGraph> draft_graph;
@@ -174,7 +174,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
     draft_cost.emplace(spec, draft_model->training.compute);
     draft = {&*draft_model, &*draft_graph, &*draft_cost,
              static_cast<double>(draft_model->arch.hidden * dtype_bytes(draft_model->training.compute)),
-             std::min(window_of(draft_model->arch), o.prompt + 0.5 * o.generate)};
+             mean_keys_at(draft_model->arch, 0)};
   }
 
   InferStats st;
@@ -211,8 +211,9 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
         if (op.kind == OpKind::matmul && op.params == 0)
           x.weight_bytes += op.gemm.count * op.gemm.k * op.gemm.n * vb;
       }
-      if (attention) {
-        x.kv_bytes = o.batch * window_of(ar) * kv_layer;
+      if (attention) {  // a block's own window (Gemma 2: every other block's)
+        x.keys = mean_keys_at(ar, g.index - 1);
+        x.kv_bytes = o.batch * keys_at(ar, g.index - 1, context) * kv_layer;
         st.kv_bytes_per_token += kv_layer;
       }
       st.weight_bytes += x.weight_bytes;
@@ -226,8 +227,8 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   for (const auto& g : groups) group_bytes.push_back(g.bytes());
   // One decode step of a group: the target checks k + 1 tokens per request, the draft makes one.
   const auto group_decode = [&](const Group& g, int rows, int cols) {
-    return decode_cost(*g.net->graph, g.g, *g.net->cost, g.draft ? b : b * verify_tokens, o.prompt,
-                       g.net->mean_keys, rows, cols);
+    return decode_cost(*g.net->graph, g.g, *g.net->cost, g.draft ? b : b * verify_tokens, o.prompt, g.keys,
+                       rows, cols);
   };
 
   const TileArray tiles = TileArray::from_spec(spec);
@@ -578,8 +579,10 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
         infer_notes::speculative({draft_model->arch.name, k_spec, alpha, per_round, st.draft_s_per_round,
                                   st.verify_s_per_round, draft_model->arch.vocab, a.vocab}));
   if (a.sliding_window > 0 && a.sliding_window < context)
-    st.notes.push_back(fmt::format("sliding window {}: the KV cache keeps the last {} tokens",
-                                   a.sliding_window, a.sliding_window));
+    st.notes.push_back(fmt::format(
+        "sliding window {}: the KV cache keeps the last {} tokens{}", a.sliding_window,
+        a.sliding_window + a.attention_sinks,
+        a.sliding_window_period > 1 ? fmt::format(" on one block in {}", a.sliding_window_period) : ""));
   if (model.arch.max_seq > 0 && st.max_context > model.arch.max_seq)
     st.notes.push_back(fmt::format("the SRAM would hold a {}-token context at this batch; the model's is {}",
                                    st.max_context, model.arch.max_seq));

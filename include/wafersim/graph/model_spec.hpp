@@ -42,11 +42,16 @@ struct TransformerSpec {
   NormKind norm = NormKind::layernorm;
   ActivationKind activation = ActivationKind::gelu;
   bool tied_embeddings = false;
-  bool bias = true;             // biases on the projections
-  bool qkv_bias = false;        // biases on the Q, K, V projections only (Qwen2), when `bias` is false
-  bool parallel_block = false;  // GPT-J style: attention and FFN read the same input
-  int type_vocab = 0;           // BERT token types (0 = none)
-  int sliding_window = 0;       // keys each query attends to (Mistral); 0 = the whole sequence
+  bool bias = true;               // biases on the projections
+  bool qkv_bias = false;          // biases on the Q, K, V projections only (Qwen2), when `bias` is false
+  bool parallel_block = false;    // GPT-J style: attention and FFN read the same input
+  int type_vocab = 0;             // BERT token types (0 = none)
+  int sliding_window = 0;         // keys each query attends to (Mistral); 0 = the whole sequence
+  int sliding_window_period = 1;  // the window is on blocks i with i % period == 0 (Gemma 2: 2, every
+                                  // other block from the first, the rest global); 1 = every block
+  int attention_sinks = 0;        // tokens every query attends to beyond its window (sinks)
+  bool sandwich_norm = false;     // Gemma 2: each sub-layer's output normalised too (4 norms a block)
+  bool logit_softcap = false;     // Gemma 2: tanh soft-capping of the attention scores and the logits
   // Encoder MLM head: positions scored per sequence (BERT gathers the masked positions,
   // `max_predictions_per_seq`); 0 = every position.
   int mlm_predictions = 0;
@@ -55,6 +60,15 @@ struct TransformerSpec {
 // The width of one attention head: `head_dim` when set, else hidden / heads.
 inline int head_dim_of(const TransformerSpec& a) {
   return a.head_dim > 0 ? a.head_dim : (a.heads > 0 ? a.hidden / a.heads : 0);
+}
+
+// Keys a query of block `block` (0-based) attends to in a sequence of `context` tokens: the
+// sliding window (and its sink tokens) on the blocks it covers, else the whole context.
+inline double keys_at(const TransformerSpec& a, int block, double context) {
+  const int period = a.sliding_window_period > 0 ? a.sliding_window_period : 1;
+  if (a.sliding_window <= 0 || block % period != 0) return context;
+  const double w = static_cast<double>(a.sliding_window) + a.attention_sinks;
+  return w < context ? w : context;
 }
 
 // Weight streaming's micro-batch size per system, with the Cerebras software's settings

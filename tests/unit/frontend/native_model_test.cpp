@@ -176,6 +176,19 @@ TEST_CASE("shape rules across keys", "[frontend]") {
   expect_error(replace_line(kGood, 9, "  head_dim: 8\n  position: rotary\n  rotary_dim: 16"),
                "model.rotary_dim", 11, "head dimension (8)");
   expect_error(replace_line(kGood, 9, "  head_dim: 0"), "model.head_dim", 9, "");
+  // Gemma 2's block layout: sandwich norms (pre-norm decoders only) and a window on every other
+  // block; the window's period must be positive.
+  const ModelSpec gemma = load_native_model_text(
+      replace_line(kGood, 9,
+                   "  sandwich_norm: true\n  logit_softcap: true\n  sliding_window: 16\n"
+                   "  sliding_window_period: 2\n  attention_sinks: 4"),
+      "test.yaml");
+  CHECK(gemma.arch.sandwich_norm);
+  CHECK(gemma.arch.sliding_window_period == 2);
+  CHECK(gemma.arch.attention_sinks == 4);
+  expect_error(replace_line(kGood, 9, "  sliding_window_period: 0"), "model.sliding_window_period", 9, "");
+  expect_error(replace_line(kGood, 9, "  arch: encoder\n  sandwich_norm: true"), "model.sandwich_norm", 10,
+               "pre-norm decoder");
 }
 
 TEST_CASE("YAML syntax errors carry the parser's line", "[frontend]") {

@@ -348,3 +348,24 @@ TEST_CASE("synchronous wafer I/O: each system's decode step waits calibration.sy
   CHECK(parse_wafer_io("sync") == WaferIo::sync);
   CHECK(std::string(to_string(WaferIo::async)) == "async");
 }
+
+TEST_CASE("a window on every other block: those blocks' KV cache and decode keys stop at it", "[sim][infer]") {
+  ModelSpec m = llama_like(4, 1024, 8, 2, 2816);
+  m.arch.sliding_window = 512;
+  m.arch.sliding_window_period = 2;  // blocks 0 and 2 local, 1 and 3 global
+  const InferStats st = infer(cs3(), m, opts(1, 2, 3000, 100));
+  std::vector<const InferLayer*> blocks;
+  for (const auto& l : st.layers)
+    if (l.name.rfind("block", 0) == 0) blocks.push_back(&l);
+  REQUIRE(blocks.size() == 4);
+  const double kv_token = 2.0 * 2 * 128 * 2;  // K and V, 2 heads of 128, bf16
+  CHECK(blocks[0]->kv_bytes == Approx(2 * 512 * kv_token));
+  CHECK(blocks[1]->kv_bytes == Approx(2 * 3100 * kv_token));
+  CHECK(blocks[2]->kv_bytes == blocks[0]->kv_bytes);
+  // The local blocks attend to 512 keys, the global ones to ~3050: the global step is longer.
+  CHECK(blocks[1]->decode_s > blocks[0]->decode_s);
+  // The same window on every block is the old behaviour: all four blocks local.
+  m.arch.sliding_window_period = 1;
+  const InferStats all = infer(cs3(), m, opts(1, 2, 3000, 100));
+  CHECK(all.kv_bytes < st.kv_bytes);
+}
