@@ -349,7 +349,8 @@ TEST_CASE("synchronous wafer I/O: each system's decode step waits calibration.sy
   CHECK(std::string(to_string(WaferIo::async)) == "async");
 }
 
-TEST_CASE("a window on every other block: those blocks' KV cache and decode keys stop at it", "[sim][infer]") {
+TEST_CASE("a window on every other block: those blocks' KV cache and decode keys stop at it",
+          "[sim][infer]") {
   ModelSpec m = llama_like(4, 1024, 8, 2, 2816);
   m.arch.sliding_window = 512;
   m.arch.sliding_window_period = 2;  // blocks 0 and 2 local, 1 and 3 global
