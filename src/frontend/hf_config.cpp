@@ -153,6 +153,21 @@ TransformerSpec llama(const JsonConfig& c, const std::string& type) {
   return a;
 }
 
+// Gemma: LLaMA's shapes with a GELU-gated FFN (gate and up projections, hidden_activation
+// gelu_pytorch_tanh) and tied embeddings. Gemma 2 adds a norm after each sub-layer, the window on
+// every other layer (the even ones, as transformers' Gemma2 does) and soft-capped scores and logits.
+TransformerSpec gemma(const JsonConfig& c, bool v2) {
+  TransformerSpec a = llama(c, v2 ? "gemma2" : "gemma");
+  a.activation = ActivationKind::geglu;
+  a.tied_embeddings = c.boolean("tie_word_embeddings", true);
+  if (v2) {
+    a.sandwich_norm = true;
+    if (a.sliding_window > 0) a.sliding_window_period = 2;
+    a.logit_softcap = c.has("attn_logit_softcapping") || c.has("final_logit_softcapping");
+  }
+  return a;
+}
+
 TransformerSpec bert(const JsonConfig& c) {
   TransformerSpec a = shapes(c, kHfKeys);
   a.arch = Arch::encoder;
@@ -162,7 +177,8 @@ TransformerSpec bert(const JsonConfig& c) {
   return a;
 }
 
-constexpr const char* supported_types = "gpt2, gptj, gpt_neox, llama, mistral, qwen2, qwen3, bert";
+constexpr const char* supported_types =
+    "gpt2, gptj, gpt_neox, llama, mistral, qwen2, qwen3, gemma, gemma2, bert";
 
 ModelSpec parse(const std::string& text, const std::string& file) {
   json j;
@@ -189,6 +205,8 @@ ModelSpec parse(const std::string& text, const std::string& file) {
     a = neox(c);
   else if (type == "llama" || type == "mistral" || type == "qwen2" || type == "qwen3")
     a = llama(c, type);
+  else if (type == "gemma" || type == "gemma2")
+    a = gemma(c, type == "gemma2");
   else if (type == "bert")
     a = bert(c);
   else

@@ -144,3 +144,34 @@ TEST_CASE("Qwen's sliding window on some layers only is refused by key", "[front
   CHECK(head_dim_of(ok.arch) == 16);
   CHECK(build_model_graph(ok).total_params() == transformer_params(ok.arch));
 }
+
+TEST_CASE("Gemma and Gemma 2: GeGLU, tied, head_dim; Gemma 2's sandwich norms and alternating window",
+          "[frontend][hf]") {
+  // The shapes of Gemma 2 9B's config.json (Google's file is under the Gemma terms, so it is not
+  // copied here; the Model Zoo's Apache-2.0 file of the same model is a fixture of modelzoo_test).
+  const std::string gemma2 =
+      "{\"model_type\": \"gemma2\", \"hidden_size\": 3584, \"intermediate_size\": 14336,\n"
+      " \"num_hidden_layers\": 42, \"num_attention_heads\": 16, \"num_key_value_heads\": 8, \"head_dim\": "
+      "256,\n"
+      " \"vocab_size\": 256000, \"max_position_embeddings\": 8192, \"sliding_window\": 4096,\n"
+      " \"hidden_act\": \"gelu_pytorch_tanh\", \"hidden_activation\": \"gelu_pytorch_tanh\",\n"
+      " \"attn_logit_softcapping\": 50.0, \"final_logit_softcapping\": 30.0, \"torch_dtype\": \"float32\"}";
+  const ModelSpec m = frontend::load_hf_config_text(gemma2, "cfg.json");
+  CHECK(m.arch.activation == ActivationKind::geglu);
+  CHECK(m.arch.tied_embeddings);
+  CHECK(m.arch.sandwich_norm);
+  CHECK(m.arch.sliding_window_period == 2);
+  CHECK(m.arch.logit_softcap);
+  CHECK(build_model_graph(m).total_params() == 9'241'705'984ULL);  // as the Model Zoo file
+  // Gemma (1): no window, two norms a block (Gemma 7B's shapes: 3072 wide, 16 heads of 256).
+  const ModelSpec g1 = frontend::load_hf_config_text(
+      "{\"model_type\": \"gemma\", \"hidden_size\": 3072, \"intermediate_size\": 24576,\n"
+      " \"num_hidden_layers\": 28, \"num_attention_heads\": 16, \"num_key_value_heads\": 16, \"head_dim\": "
+      "256,\n"
+      " \"vocab_size\": 256000, \"max_position_embeddings\": 8192, \"hidden_act\": \"gelu\"}",
+      "cfg.json");
+  CHECK_FALSE(g1.arch.sandwich_norm);
+  CHECK(g1.arch.sliding_window == 0);
+  // Google's Gemma 7B: 8,537,680,896 parameters.
+  CHECK(build_model_graph(g1).total_params() == 8'537'680'896ULL);
+}
