@@ -145,7 +145,7 @@ TEST_CASE("Qwen's sliding window on some layers only is refused by key", "[front
   CHECK(build_model_graph(ok).total_params() == transformer_params(ok.arch));
 }
 
-TEST_CASE("Gemma and Gemma 2: GeGLU, tied, head_dim; Gemma 2's sandwich norms and alternating window",
+TEST_CASE("Gemma and Gemma 2: GeGLU, tied, head_dim, and Gemma 2 sandwich norms and alternating window",
           "[frontend][hf]") {
   // The shapes of Gemma 2 9B's config.json (Google's file is under the Gemma terms, so it is not
   // copied here; the Model Zoo's Apache-2.0 file of the same model is a fixture of modelzoo_test).
