@@ -178,7 +178,7 @@ TransformerSpec bert(const JsonConfig& c) {
 }
 
 constexpr const char* supported_types =
-    "gpt2, gptj, gpt_neox, llama, mistral, qwen2, qwen3, gemma, gemma2, bert";
+    "gpt2, gptj, gpt_neox, llama, mistral, qwen2, qwen3, phi3, gemma, gemma2, bert";
 
 ModelSpec parse(const std::string& text, const std::string& file) {
   json j;
@@ -203,7 +203,8 @@ ModelSpec parse(const std::string& text, const std::string& file) {
     a = gpt2_like(c, true);
   else if (type == "gpt_neox")
     a = neox(c);
-  else if (type == "llama" || type == "mistral" || type == "qwen2" || type == "qwen3")
+  else if (type == "llama" || type == "mistral" || type == "qwen2" || type == "qwen3" || type == "phi3")
+    // Phi-3 is LLaMA's layout; its checkpoint fuses QKV and gate/up, the GEMMs wafersim fuses too.
     a = llama(c, type);
   else if (type == "gemma" || type == "gemma2")
     a = gemma(c, type == "gemma2");

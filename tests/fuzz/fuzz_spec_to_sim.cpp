@@ -99,6 +99,18 @@ ModelSpec small_transformer(FuzzedDataProvider& in) {
   static const char* const optimizers[] = {"adamw", "adam", "sgd"};
   m.training.optimizer = optimizers[in.ConsumeIntegralInRange(0, 2)];
   m.training.activation_checkpointing = in.ConsumeBool();
+  // The attention's width apart from hidden (Mistral NeMo, Gemma), Qwen2's QKV biases and Gemma
+  // 2's block layout: windows on some blocks with sinks, sandwich norms, soft-capping.
+  if (in.ConsumeBool()) a.head_dim = in.ConsumeIntegralInRange(1, 32);
+  if (a.rotary_dim > head_dim_of(a)) a.rotary_dim = head_dim_of(a);
+  a.qkv_bias = in.ConsumeBool();
+  if (a.arch == Arch::decoder && in.ConsumeBool()) {
+    a.sliding_window = in.ConsumeIntegralInRange(1, 64);
+    a.sliding_window_period = in.ConsumeIntegralInRange(1, 3);
+    a.attention_sinks = in.ConsumeIntegralInRange(0, 8);
+  }
+  a.sandwich_norm = a.arch == Arch::decoder && !a.parallel_block && in.ConsumeBool();
+  a.logit_softcap = in.ConsumeBool();
   return m;
 }
 

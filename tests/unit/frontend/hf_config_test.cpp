@@ -175,3 +175,11 @@ TEST_CASE("Gemma and Gemma 2: GeGLU, tied, head_dim, and Gemma 2 sandwich norms 
   // Google's Gemma 7B: 8,537,680,896 parameters.
   CHECK(build_model_graph(g1).total_params() == 8'537'680'896ULL);
 }
+
+TEST_CASE("Phi-3.5-mini: LLaMA's layout, a window wider than its context", "[frontend][hf]") {
+  const ModelSpec m = load_model(src("tests/fixtures/hf/phi-3.5-mini-instruct.json"));
+  CHECK(m.arch.name == "Phi-3.5-mini-instruct");
+  CHECK(m.arch.sliding_window == 262144);  // wider than the 131072 positions: every key
+  // Microsoft's 3.8B: 3,821,079,552 parameters, untied 32064-token head.
+  CHECK(build_model_graph(m).total_params() == 3'821'079'552ULL);
+}
