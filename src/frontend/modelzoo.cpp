@@ -85,6 +85,8 @@ constexpr Unmodelled unmodelled[] = {
      "Gemma has no family entry (the Model Zoo ships Gemma 2, whose alternating attention windows are not "
      "modelled)"},
     {"bert_classifier", "only BERT pre-training (MLM) is modelled"},
+    {"dpo", "preference fine-tuning (a policy beside a frozen reference model) is not modelled"},
+    {"dpr", "dense passage retrieval (two BERT encoders trained together) is not modelled"},
 };
 
 std::string lower(std::string s) {
@@ -151,7 +153,8 @@ const Family& family_of(const YamlSection& m, const std::string& file, const std
                                            {"gpt2", "gpt2"},
                                            {"gpt3", "gpt3"},
                                            {"bert", "bert"},
-                                           {"gemma2", "gemma2"}};
+                                           {"gemma2", "gemma2"},
+                                           {"esm2", "esm2"}};
   static const char* const refused[] = {"mixtral", "moe", "t5", "gemma", "dbrx"};
   const std::filesystem::path path(file);
   std::string where = lower(path.stem().string());

@@ -192,3 +192,18 @@ TEST_CASE("real release files: Gemma 2 (head_dim, sandwich norms, a window on ev
   CHECK(keys_sinks[0] == 4096 + 512);
   CHECK(keys_sinks[1] == 8192);
 }
+
+TEST_CASE("real release files: an R2 file without model.name takes its family from the file name",
+          "[frontend][modelzoo]") {
+  // Release_2.3.0's ESM-2 3B "v2" file names no model; the survey (scripts/survey_modelzoo.py)
+  // found it refused until esm2 joined the names guessed from a file name.
+  const ModelSpec m =
+      load_model(src("tests/fixtures/modelzoo/Release_2.3.0/params_esm2_t36_3B_UR50D_v2.yaml"));
+  CHECK(m.arch.arch == Arch::encoder);
+  CHECK(m.arch.position == PositionEmbedding::rotary);
+  CHECK(m.arch.layers == 36);
+  bool noted = false;
+  for (const auto& n : m.notes)
+    noted = noted || n.find("'esm2' taken from the file name") != std::string::npos;
+  CHECK(noted);
+}
