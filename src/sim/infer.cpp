@@ -51,7 +51,6 @@ struct Net {
   const LayerGraph* graph = nullptr;
   const KernelCostModel* cost = nullptr;
   double act_bytes = 0;  // one token's activation between layers
-  double mean_keys = 0;  // cached tokens a decode step attends to, on average over the generation
 };
 
 struct Group {
@@ -158,12 +157,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   const KernelCostModel cost(spec, model.training.compute);
   const double value_bytes = dtype_bytes(model.training.compute);
   const auto& a = model.arch;
-  // Cached tokens a decode step of block `i` attends to, on average over the generation.
-  const auto mean_keys_at = [&](const TransformerSpec& ar, int i) {
-    return std::min(keys_at(ar, i, context), o.prompt + 0.5 * o.generate);
-  };
-  const double mean_keys = mean_keys_at(a, 0);
-  const Net target{&model, &graph, &cost, a.hidden * value_bytes, mean_keys};
+  const Net target{&model, &graph, &cost, a.hidden * value_bytes};
   std::optional<ModelSpec> draft_model;
   std::optional<LayerGraph> draft_graph;
   std::optional<KernelCostModel> draft_cost;
@@ -173,8 +167,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
     draft_graph.emplace(build_model_graph(*draft_model));
     draft_cost.emplace(spec, draft_model->training.compute);
     draft = {&*draft_model, &*draft_graph, &*draft_cost,
-             static_cast<double>(draft_model->arch.hidden * dtype_bytes(draft_model->training.compute)),
-             mean_keys_at(draft_model->arch, 0)};
+             static_cast<double>(draft_model->arch.hidden * dtype_bytes(draft_model->training.compute))};
   }
 
   InferStats st;
@@ -212,8 +205,9 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
           x.weight_bytes += op.gemm.count * op.gemm.k * op.gemm.n * vb;
       }
       if (attention) {  // a block's own window (Gemma 2: every other block's)
-        x.keys = mean_keys_at(ar, g.index - 1);
-        x.kv_bytes = o.batch * keys_at(ar, g.index - 1, context) * kv_layer;
+        const double cached = keys_at(ar, g.index - 1, static_cast<double>(context));
+        x.keys = std::min(cached, o.prompt + 0.5 * o.generate);  // on average over the generation
+        x.kv_bytes = o.batch * cached * kv_layer;
         st.kv_bytes_per_token += kv_layer;
       }
       st.weight_bytes += x.weight_bytes;
@@ -588,8 +582,8 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
                                    st.max_context, model.arch.max_seq));
   if (o.fidelity == Fidelity::cycle) {
     std::vector<infer_check::GroupRef> refs;
-    for (const auto& g : groups) refs.push_back({&g.g, g.kv_bytes > 0, g.draft});
-    infer_check::run(spec, model.training.compute, graph, refs, b * verify_tokens, o.prompt, mean_keys, st);
+    for (const auto& g : groups) refs.push_back({&g.g, g.kv_bytes > 0, g.draft, g.keys});
+    infer_check::run(spec, model.training.compute, graph, refs, b * verify_tokens, o.prompt, st);
   }
   return st;
 }

@@ -11,7 +11,7 @@
 namespace wafersim::infer_check {
 
 void run(const SystemSpec& spec, DType compute, const LayerGraph& graph, const std::vector<GroupRef>& groups,
-         double tokens, int prompt, double mean_keys, InferStats& st) {
+         double tokens, int prompt, InferStats& st) {
   // The first transformer block and the head, each on its own region: the kernels every
   // other block repeats, and the largest GEMV (the vocabulary projection).
   std::vector<std::size_t> which;
@@ -28,7 +28,7 @@ void run(const SystemSpec& spec, DType compute, const LayerGraph& graph, const s
   for (std::size_t i : which) {
     const InferLayer& L = st.layers[i];
     for (const auto& c : cycle::cross_check_decode(spec, compute, graph, *groups[i].group, tokens, prompt,
-                                                   mean_keys, L.h, L.w)) {
+                                                   groups[i].keys, L.h, L.w)) {
       // Within 5%, or two cycles for kernels of a few tens of cycles (whole-cycle rounding).
       const bool agrees = std::abs(c.ratio - 1.0) <= 0.05 || std::abs(c.cycle_cycles - c.approx_cycles) <= 2;
       off += agrees ? 0 : 1;

@@ -11,16 +11,17 @@
 
 namespace wafersim::infer_check {
 
-// One layer group of infer()'s pipeline order: its ops, whether it holds attention (a KV cache)
-// and whether it belongs to the draft model.
+// One layer group of infer()'s pipeline order: its ops, whether it holds attention (a KV cache),
+// whether it belongs to the draft model, and the cached tokens its decode step attends to.
 struct GroupRef {
   const LayerGroup* group = nullptr;
   bool attention = false;
   bool draft = false;
+  double keys = 0;
 };
 
 // Appends to st.kernel_checks (st.layers gives each group's region) and a note; sets st.fidelity.
 void run(const SystemSpec& spec, DType compute, const LayerGraph& graph, const std::vector<GroupRef>& groups,
-         double tokens, int prompt, double mean_keys, InferStats& st);
+         double tokens, int prompt, InferStats& st);
 
 }  // namespace wafersim::infer_check
