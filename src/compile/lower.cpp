@@ -38,8 +38,10 @@ KernelCost tiled_attention(const Op& op, const AttentionTiling& t, const KernelC
 
 KernelCost forward_cost(const Op& op, const KernelCostModel& m, double samples, int rows, int cols,
                         ExecMode mode) {
-  if (lowers_to_gemm(op.kind))
-    return m.gemm(op.gemm, samples, rows, cols, GemmPass::forward, gemm_mapping(op, mode));
+  if (lowers_to_gemm(op.kind)) {
+    const GemmCall g = gemm_call(op, samples, mode);
+    return m.gemm(g.shape, g.samples, rows, cols, GemmPass::forward, g.mapping);
+  }
   const ElementwiseWork w = elementwise_work(op, samples, false);
   return m.elementwise(w.elems, w.ops_per_elem, rows, cols, w.reduce);
 }
@@ -48,12 +50,12 @@ KernelCost backward_cost(const Op& op, const KernelCostModel& m, double samples,
                          ExecMode mode) {
   KernelCost c;
   if (lowers_to_gemm(op.kind)) {
-    const GemmMapping map = gemm_mapping(op, mode);
-    c += m.gemm(op.gemm, samples, rows, cols, GemmPass::grad_input, map);
+    const GemmCall g = gemm_call(op, samples, mode);
+    c += m.gemm(g.shape, g.samples, rows, cols, GemmPass::grad_input, g.mapping);
     // Weight matmuls reduce dW down the columns; attention GEMMs have a second
     // activation gradient of the same size instead.
     const auto second = op.params > 0 ? GemmPass::grad_weight : GemmPass::grad_input;
-    auto w = m.gemm(op.gemm, samples, rows, cols, second, map);
+    auto w = m.gemm(g.shape, g.samples, rows, cols, second, g.mapping);
     c += w;
     c.bound = w.bound;
     return c;
@@ -165,6 +167,14 @@ GemmMapping gemm_mapping(const Op& op, ExecMode mode) {
   return mode == ExecMode::pipelined ? GemmMapping::weight_stationary : GemmMapping::tiled;
 }
 
+GemmCall gemm_call(const Op& op, double samples, ExecMode mode) {
+  const GemmMapping mapping = gemm_mapping(op, mode);
+  if (op.experts > 0 && mapping != GemmMapping::weight_stationary)
+    return {GemmShape{op.experts, samples * op.gemm.count * op.gemm.m / op.experts, op.gemm.k, op.gemm.n},
+            1.0, GemmMapping::batched};
+  return {op.gemm, samples, mapping};
+}
+
 DecodeKernel decode_kernel(const Op& op, double samples, double prompt, double keys) {
   DecodeKernel d;
   if (op.kind == OpKind::attn_scores || op.kind == OpKind::attn_context) {
@@ -181,7 +191,7 @@ DecodeKernel decode_kernel(const Op& op, double samples, double prompt, double k
     d.gemm = true;
     d.shape = GemmShape{op.gemm.count, 1, op.gemm.k, op.gemm.n};
     d.mapping = gemm_mapping(op, ExecMode::pipelined);
-    d.samples = samples;
+    d.samples = op.experts > 0 ? samples * op.experts_per_token : samples;
   } else if (op.kind == OpKind::softmax) {
     const ElementwiseWork w = elementwise_work(op, 1, false);
     d.work = {op.attn_heads * keys * samples, w.elems > 0 ? w.ops_per_elem : 1, true};

@@ -508,8 +508,9 @@ std::vector<KernelCheck> cross_check_model(const SystemSpec& spec, const ModelSp
         continue;
       const AttentionTiling t = attention_tiling(op, block);
       const bool tiled = t.blocks > 1;
-      const GemmShape shape = tiled ? attention_wave_shape(op, t) : op.gemm;
-      const double samples = tiled ? o.samples : chunk_samples;
+      const GemmCall call = gemm_call(op, chunk_samples, ExecMode::weight_streaming);
+      const GemmShape shape = tiled ? attention_wave_shape(op, t) : call.shape;
+      const double samples = tiled ? o.samples : call.samples;
       const std::string name = tiled ? fmt::format("{} wave", op.name) : op.name;
       const GemmPass passes[] = {GemmPass::forward, GemmPass::grad_input,
                                  op.params > 0 ? GemmPass::grad_weight : GemmPass::grad_input};
@@ -518,9 +519,8 @@ std::vector<KernelCheck> cross_check_model(const SystemSpec& spec, const ModelSp
         const auto key =
             std::make_tuple(shape.count, shape.m, shape.k, shape.n, samples, static_cast<int>(passes[i]));
         if (!seen.insert(key).second) continue;
-        KernelCheck k =
-            check_gemm(spec, model.training.compute, shape, samples, rows, cols, passes[i], name, o.max_steps,
-                       tiled ? GemmMapping::batched : gemm_mapping(op, ExecMode::weight_streaming));
+        KernelCheck k = check_gemm(spec, model.training.compute, shape, samples, rows, cols, passes[i], name,
+                                   o.max_steps, tiled ? GemmMapping::batched : call.mapping);
         if (tiled) k.note = fmt::format("1 of {:.0f} waves; {}", t.waves, k.note);
         out.push_back(std::move(k));
       }

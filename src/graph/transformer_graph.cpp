@@ -178,16 +178,80 @@ class TransformerBuilder {
   }
 
   OpId ffn(const std::string& p, int layer, OpId in) {
+    return a_.experts > 0 ? moe_ffn(p, layer, in) : dense_ffn(p + ".ffn", layer, in, ffn_);
+  }
+
+  // fc1 (gate and up fused when gated), the activation, fc2: `width` wide.
+  OpId dense_ffn(const std::string& p, int layer, OpId in, double width) {
     const bool gated = is_gated(a_.activation);
-    const double fc1_n = gated ? 2 * ffn_ : ffn_;  // SwiGLU: gate and up fused
-    OpId fc1 = add(matmul(p + ".ffn.fc1", layer, h_, fc1_n, true, a_.bias));
+    const double fc1_n = gated ? 2 * width : width;  // SwiGLU: gate and up fused
+    OpId fc1 = add(matmul(p + ".fc1", layer, h_, fc1_n, true, a_.bias));
     link(in, fc1, act());
-    OpId act_id = add(elementwise(p + ".ffn.act", OpKind::activation, layer, s_ * fc1_n, s_ * ffn_,
-                                  rules::activation_ops_per_elem(a_.activation) * s_ * ffn_, s_ * fc1_n));
+    OpId act_id = add(elementwise(p + ".act", OpKind::activation, layer, s_ * fc1_n, s_ * width,
+                                  rules::activation_ops_per_elem(a_.activation) * s_ * width, s_ * fc1_n));
     link(fc1, act_id, s_ * fc1_n);
-    OpId fc2 = add(matmul(p + ".ffn.fc2", layer, ffn_, h_, true, a_.bias));
-    link(act_id, fc2, s_ * ffn_);
+    OpId fc2 = add(matmul(p + ".fc2", layer, width, h_, true, a_.bias));
+    link(act_id, fc2, s_ * width);
     return fc2;
+  }
+
+  // One GEMM of the routed experts: `experts` weight matrices of k x n, each token multiplied
+  // by experts_per_token of them (m = routed tokens; Op::experts).
+  Op expert_matmul(std::string name, int layer, double k, double n) const {
+    const double routed = s_ * a_.experts_per_token;
+    Op o = make_op(std::move(name), OpKind::matmul, layer);
+    o.gemm = GemmShape{1, routed, k, n};
+    o.fwd_fmacs = o.gemm.fmacs();
+    o.bwd_fmacs = 2 * o.fwd_fmacs;  // dX and dW
+    o.fwd_elem_ops = a_.bias ? routed * n : 0;
+    o.bwd_elem_ops = a_.bias ? routed * n : 0;
+    o.params = static_cast<std::uint64_t>(a_.experts * (k * n + (a_.bias ? n : 0)));
+    o.in_elems = routed * k;
+    o.out_elems = routed * n;
+    o.saved_elems = routed * k;
+    o.experts = a_.experts;
+    o.experts_per_token = a_.experts_per_token;
+    return o;
+  }
+
+  // Mixture of experts (Mixtral): a router scores the experts per token and keeps the top k;
+  // each token goes through its k experts' FFNs, whose outputs are weighted by the router's
+  // probabilities and summed, with the shared expert's (a dense FFN beside them) when there is one.
+  OpId moe_ffn(const std::string& p, int layer, OpId in) {
+    const double e = a_.experts;
+    const double k = a_.experts_per_token;
+    const double routed = s_ * k;
+    const double width = expert_ffn_of(a_);
+    const double fc1_n = is_gated(a_.activation) ? 2 * width : width;
+
+    OpId router = add(matmul(p + ".moe.router", layer, h_, e, true, false));
+    link(in, router, act());
+    // Softmax over the experts, then k passes of max-and-mask.
+    OpId pick = add(elementwise(p + ".moe.topk", OpKind::elementwise, layer, s_ * e, routed,
+                                (rules::softmax_ops_per_elem + k) * s_ * e, s_ * e));
+    link(router, pick, s_ * e, "scores");
+
+    OpId fc1 = add(expert_matmul(p + ".moe.fc1", layer, h_, fc1_n));
+    link(in, fc1, act(), "tokens");
+    link(pick, fc1, routed, "routes");
+    OpId act_id =
+        add(elementwise(p + ".moe.act", OpKind::activation, layer, routed * fc1_n, routed * width,
+                        rules::activation_ops_per_elem(a_.activation) * routed * width, routed * fc1_n));
+    link(fc1, act_id, routed * fc1_n);
+    OpId fc2 = add(expert_matmul(p + ".moe.fc2", layer, width, h_));
+    link(act_id, fc2, routed * width);
+
+    // Weighted sum of each token's k expert outputs (and the shared expert's); the backward
+    // needs the outputs for the routing weights' gradient.
+    const bool shared = a_.shared_expert_ffn > 0;
+    OpId sh = shared ? dense_ffn(p + ".moe.shared", layer, in, a_.shared_expert_ffn) : OpId{};
+    OpId mix =
+        add(elementwise(p + ".moe.combine", OpKind::elementwise, layer, routed * h_ + (shared ? act() : 0),
+                        act(), (2 * k - 1 + (shared ? 1 : 0)) * act(), routed * h_));
+    link(fc2, mix, routed * h_);
+    link(pick, mix, routed, "weights");
+    if (shared) link(sh, mix, act());
+    return mix;
   }
 
   // GPT-2 / LLaMA: x + attn(norm(x)), then + ffn(norm(.)).
@@ -270,6 +334,12 @@ void check_buildable(const TransformerSpec& a, int seq) {
   if (a.sandwich_norm && (a.arch == Arch::encoder || a.parallel_block))
     fail("sandwich_norm is for pre-norm decoder blocks only");
   if (a.mlm_predictions < 0) fail("mlm_predictions must not be negative");
+  if (a.experts < 0 || a.experts_per_token < 0 || a.expert_ffn < 0 || a.shared_expert_ffn < 0)
+    fail("experts, experts_per_token, expert_ffn and shared_expert_ffn must not be negative");
+  if (a.experts > 0 && (a.experts_per_token < 1 || a.experts_per_token > a.experts))
+    fail("experts_per_token must be 1..experts");
+  if (a.experts == 0 && (a.experts_per_token > 0 || a.expert_ffn > 0 || a.shared_expert_ffn > 0))
+    fail("experts_per_token, expert_ffn and shared_expert_ffn need experts");
 }
 
 }  // namespace

@@ -28,10 +28,18 @@ std::uint64_t transformer_params(const TransformerSpec& a) {
   // Block: fused QKV (K and V sized by kv_heads), output projection, FFN with the gated
   // variant's fc1 twice as wide, and one norm per sub-layer (one shared norm in GPT-J blocks).
   const U qkv_n = inner + 2 * kv * head_dim;
-  const U fc1_n = is_gated(a.activation) ? 2 * ffn : ffn;
+  const auto dense_ffn = [&](U width) {
+    const U fc1_n = is_gated(a.activation) ? 2 * width : width;
+    return (h * fc1_n + b * fc1_n) + (width * h + b * h);
+  };
+  // Mixture of experts: a router (no bias), `experts` FFNs of the expert width, the shared one.
+  const U experts = static_cast<U>(a.experts);
+  const U ffn_part = experts == 0
+                         ? dense_ffn(ffn)
+                         : h * experts + experts * dense_ffn(static_cast<U>(expert_ffn_of(a))) +
+                               (a.shared_expert_ffn > 0 ? dense_ffn(static_cast<U>(a.shared_expert_ffn)) : 0);
   const U norms = a.parallel_block ? 1 : (a.sandwich_norm ? 4 : 2);
-  const U block = norms * norm + (h * qkv_n + bq * qkv_n) + (inner * h + b * h) + (h * fc1_n + b * fc1_n) +
-                  (ffn * h + b * h);
+  const U block = norms * norm + (h * qkv_n + bq * qkv_n) + (inner * h + b * h) + ffn_part;
 
   // Head: decoders have a final norm; BERT's MLM head has a dense + norm transform. The
   // vocabulary projection has no own weights when tied to the token embedding.

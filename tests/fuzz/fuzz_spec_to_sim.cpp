@@ -111,6 +111,13 @@ ModelSpec small_transformer(FuzzedDataProvider& in) {
   }
   a.sandwich_norm = a.arch == Arch::decoder && !a.parallel_block && in.ConsumeBool();
   a.logit_softcap = in.ConsumeBool();
+  // A mixture of experts: E routed experts of their own width, k per token, a shared one.
+  if (in.ConsumeBool()) {
+    a.experts = in.ConsumeIntegralInRange(2, 16);
+    a.experts_per_token = in.ConsumeIntegralInRange(1, a.experts);
+    if (in.ConsumeBool()) a.expert_ffn = in.ConsumeIntegralInRange(1, 2 * a.hidden);
+    if (in.ConsumeBool()) a.shared_expert_ffn = in.ConsumeIntegralInRange(1, 2 * a.hidden);
+  }
   return m;
 }
 

@@ -41,6 +41,19 @@ bool lowers_to_gemm(OpKind kind);
 // streamed in weight streaming; attention batched in both).
 GemmMapping gemm_mapping(const Op& op, ExecMode mode);
 
+// The GEMM kernel an op runs for `samples` samples in `mode`: its shape, the samples the shape
+// is repeated for, and the mapping. As the op says, except the routed experts of a mixture of
+// experts (Op::experts) in weight streaming: there each expert multiplies its share of all the
+// samples' routed tokens by its own streamed weights, `experts` GEMMs side by side (batched).
+// Resident (pipelined, inference) each expert is spread over the whole region, so a routed
+// token costs what a token of one expert-sized matrix does.
+struct GemmCall {
+  GemmShape shape;
+  double samples = 0;
+  GemmMapping mapping = GemmMapping::tiled;
+};
+GemmCall gemm_call(const Op& op, double samples, ExecMode mode);
+
 // The elementwise kernel a non-GEMM op lowers to for `samples` samples, forward or backward:
 // its elements, the ops per element, and whether it reduces along rows (norm statistics,
 // softmax, the loss, pooling). The input of KernelCostModel::elementwise.
@@ -57,7 +70,8 @@ ElementwiseWork elementwise_work(const Op& op, double samples, bool backward);
 // by side (scores: q . K over head_dim for heads x keys outputs; context: p . V over the keys
 // for heads x head_dim outputs); softmax works on heads x keys scores; every other op on the new
 // token only (its per-sample work over `prompt` tokens, scaled to one). Used by the inference
-// timing and by its cycle-level cross-check, so both run the same kernels.
+// timing and by its cycle-level cross-check, so both run the same kernels. A routed expert GEMM
+// runs its experts_per_token GEMVs per request (the experts' slices spread over the region).
 struct DecodeKernel {
   bool gemm = false;
   GemmShape shape;  // gemm

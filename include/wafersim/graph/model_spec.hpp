@@ -55,7 +55,17 @@ struct TransformerSpec {
   // Encoder MLM head: positions scored per sequence (BERT gathers the masked positions,
   // `max_predictions_per_seq`); 0 = every position.
   int mlm_predictions = 0;
+  // Mixture of experts (Mixtral, Qwen-MoE): each block's FFN is `experts` routed experts, of
+  // which every token uses `experts_per_token` (top-k, chosen by a router), plus an optional
+  // shared expert every token uses. 0 experts = a dense FFN of width `ffn`.
+  int experts = 0;
+  int experts_per_token = 0;
+  int expert_ffn = 0;         // inner width of one routed expert; 0 = ffn
+  int shared_expert_ffn = 0;  // inner width of the shared expert(s) together; 0 = none
 };
+
+// The inner width of one routed expert (`expert_ffn`, else `ffn`).
+inline int expert_ffn_of(const TransformerSpec& a) { return a.expert_ffn > 0 ? a.expert_ffn : a.ffn; }
 
 // The width of one attention head: `head_dim` when set, else hidden / heads.
 inline int head_dim_of(const TransformerSpec& a) {

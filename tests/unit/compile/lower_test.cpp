@@ -120,3 +120,61 @@ TEST_CASE("a sliding window scores only its keys and skips the key blocks outsid
   const LayerGraph wide = build_transformer_graph(llama_like(65536), 32768);
   CHECK(find(wide, OpKind::attn_scores).gemm.fmacs() == Approx(f.gemm.fmacs()));
 }
+
+namespace {
+const Op& named(const LayerGraph& g, const std::string& name) {
+  for (OpId id = 0; id < g.num_ops(); ++id)
+    if (g.op(id).name == name) return g.op(id);
+  FAIL("no op " << name);
+  throw;
+}
+}  // namespace
+
+TEST_CASE("routed experts: weight streaming runs one GEMM per expert, resident ones as one",
+          "[compile][moe]") {
+  TransformerSpec a = llama_like();
+  a.experts = 8;
+  a.experts_per_token = 2;
+  const int seq = 2048;
+  const LayerGraph g = build_transformer_graph(a, seq);
+  const Op& fc1 = named(g, "block0.moe.fc1");
+  // Streamed: 8 GEMMs side by side, each an expert's share of every sample's routed tokens.
+  const GemmCall ws = gemm_call(fc1, 4, ExecMode::weight_streaming);
+  CHECK(ws.mapping == GemmMapping::batched);
+  CHECK(ws.shape.count == 8);
+  CHECK(ws.shape.m == 4.0 * seq * 2 / 8);
+  CHECK(ws.samples == 1);
+  CHECK(ws.shape.fmacs() * ws.samples == Approx(4 * fc1.fwd_fmacs));
+  // Resident (pipelined, inference): every expert spread over the region, a routed token at a time.
+  const GemmCall pl = gemm_call(fc1, 4, ExecMode::pipelined);
+  CHECK(pl.mapping == GemmMapping::weight_stationary);
+  CHECK(pl.shape.m == 2.0 * seq);
+  CHECK(pl.samples == 4);
+  // Dense GEMMs are unchanged.
+  const Op& qkv = named(g, "block0.attn.qkv");
+  CHECK(gemm_call(qkv, 4, ExecMode::weight_streaming).shape.count == 1);
+  CHECK(gemm_call(qkv, 4, ExecMode::weight_streaming).samples == 4);
+
+  // Eight weight matrices cost at least what one does for the same work: the experts' tokens
+  // are spread thinner, and eight times the weights cross the wafer.
+  const SystemSpec spec = test::small_spec(64, 64);
+  const KernelCostModel m(spec, DType::fp16);
+  Op dense = fc1;
+  dense.experts = dense.experts_per_token = 0;
+  for (const double samples : {1.0, 16.0}) {
+    INFO(samples);
+    const GemmCall d = gemm_call(dense, samples, ExecMode::weight_streaming);
+    const GemmCall e = gemm_call(fc1, samples, ExecMode::weight_streaming);
+    const KernelCost cd = m.gemm(d.shape, d.samples, 64, 64, GemmPass::forward, d.mapping);
+    const KernelCost ce = m.gemm(e.shape, e.samples, 64, 64, GemmPass::forward, e.mapping);
+    CHECK(ce.fmacs == Approx(cd.fmacs));
+    CHECK(ce.cycles >= cd.cycles * 0.999);
+  }
+
+  // Decode: a request's token runs its two experts' GEMVs.
+  const DecodeKernel dk = decode_kernel(fc1, 3, seq, seq);
+  CHECK(dk.gemm);
+  CHECK(dk.samples == 6);
+  CHECK(dk.shape.m == 1);
+  CHECK(decode_kernel(qkv, 3, seq, seq).samples == 3);
+}
