@@ -47,6 +47,13 @@ class JsonConfig {
     return j_.at(key).get<bool>();
   }
 
+  // A list key (Qwen-MoE's mlp_only_layers) that is absent, null or empty.
+  bool empty_list(const char* key) const {
+    if (!has(key)) return true;
+    if (!j_.at(key).is_array()) fail(key, "expected a list, got " + j_.at(key).dump());
+    return j_.at(key).empty();
+  }
+
   std::string text(const char* key, const std::string& fallback) const {
     if (!has(key)) return fallback;
     if (!j_.at(key).is_string()) fail(key, "expected a string, got " + j_.at(key).dump());
@@ -153,6 +160,31 @@ TransformerSpec llama(const JsonConfig& c, const std::string& type) {
   return a;
 }
 
+// Mixture of experts on LLaMA's blocks. Mixtral: num_local_experts FFNs of intermediate_size,
+// num_experts_per_tok of them per token. Qwen-MoE (qwen2_moe, qwen3_moe): num_experts of
+// moe_intermediate_size, and in qwen2_moe a shared expert of shared_expert_intermediate_size
+// (its sigmoid gate, hidden_size weights a layer, is not counted); MoE on every layer only.
+TransformerSpec moe(const JsonConfig& c, const std::string& type) {
+  const bool mixtral = type == "mixtral";
+  TransformerSpec a = llama(c, mixtral ? "mistral" : type == "qwen2_moe" ? "qwen2" : "qwen3");
+  const char* experts_key = mixtral ? "num_local_experts" : "num_experts";
+  a.experts = c.positive_int(experts_key);
+  if (a.experts < 2) c.fail(experts_key, "a mixture of experts needs at least 2 experts");
+  a.experts_per_token = c.positive_int("num_experts_per_tok", mixtral ? 2 : 1);
+  if (a.experts_per_token > a.experts)
+    c.fail("num_experts_per_tok",
+           "must not exceed " + std::string(experts_key) + " (" + std::to_string(a.experts) + ")");
+  if (!mixtral) {
+    a.expert_ffn = c.positive_int("moe_intermediate_size");
+    if (type == "qwen2_moe") a.shared_expert_ffn = c.positive_int("shared_expert_intermediate_size", 0);
+    if (c.positive_int("decoder_sparse_step", 1) != 1)
+      c.fail("decoder_sparse_step", "experts on every layer only (decoder_sparse_step 1) are modelled");
+    if (!c.empty_list("mlp_only_layers"))
+      c.fail("mlp_only_layers", "dense layers among the expert layers are not modelled");
+  }
+  return a;
+}
+
 // Gemma: LLaMA's shapes with a GELU-gated FFN (gate and up projections, hidden_activation
 // gelu_pytorch_tanh) and tied embeddings. Gemma 2 adds a norm after each sub-layer, the window on
 // every other layer (the even ones, as transformers' Gemma2 does) and soft-capped scores and logits.
@@ -178,7 +210,8 @@ TransformerSpec bert(const JsonConfig& c) {
 }
 
 constexpr const char* supported_types =
-    "gpt2, gptj, gpt_neox, llama, mistral, qwen2, qwen3, phi3, gemma, gemma2, bert";
+    "gpt2, gptj, gpt_neox, llama, mistral, mixtral, qwen2, qwen2_moe, qwen3, qwen3_moe, phi3, gemma, gemma2, "
+    "bert";
 
 ModelSpec parse(const std::string& text, const std::string& file) {
   json j;
@@ -206,6 +239,8 @@ ModelSpec parse(const std::string& text, const std::string& file) {
   else if (type == "llama" || type == "mistral" || type == "qwen2" || type == "qwen3" || type == "phi3")
     // Phi-3 is LLaMA's layout; its checkpoint fuses QKV and gate/up, the GEMMs wafersim fuses too.
     a = llama(c, type);
+  else if (type == "mixtral" || type == "qwen2_moe" || type == "qwen3_moe")
+    a = moe(c, type);
   else if (type == "gemma" || type == "gemma2")
     a = gemma(c, type == "gemma2");
   else if (type == "bert")

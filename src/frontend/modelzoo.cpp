@@ -43,6 +43,9 @@ constexpr Family families[] = {
      PositionEmbedding::rotary},
     {"mistral", Arch::decoder, false, false, false, NormKind::rmsnorm, ActivationKind::swiglu,
      PositionEmbedding::rotary},
+    // Mixtral: Mistral's blocks with a mixture of experts for the FFN (the `moe` section).
+    {"mixtral", Arch::decoder, false, false, false, NormKind::rmsnorm, ActivationKind::swiglu,
+     PositionEmbedding::rotary},
     // Gemma 2: GeGLU, tied embeddings, sandwich norms, a window on every other block, soft-capped
     // scores and logits (the keys below).
     {"gemma2", Arch::decoder, false, true, false, NormKind::rmsnorm, ActivationKind::geglu,
@@ -76,9 +79,7 @@ struct Unmodelled {
   const char* why;
 };
 constexpr Unmodelled unmodelled[] = {
-    {"mixtral", "mixture-of-experts layers (expert routing) are not modelled"},
-    {"moe", "mixture-of-experts layers (expert routing) are not modelled"},
-    {"dbrx", "mixture-of-experts layers (expert routing) are not modelled"},
+    {"dbrx", "DBRX has no Model Zoo family here (mixture of experts is modelled as name: mixtral)"},
     {"t5", "encoder-decoder models (cross-attention) are not modelled"},
     {"transformer", "encoder-decoder models (cross-attention) are not modelled"},
     {"gemma", "Gemma (1) has no Model Zoo family here; Gemma 2 is modelled as name: gemma2"},
@@ -105,6 +106,7 @@ std::string canonical(const std::string& name) {
   if (name == "gptneox" || name == "neox") return "gpt_neox";
   if (name == "code_llama" || name == "codellama" || name == "llama2" || name == "llama3") return "llama";
   if (name == "octocoder" || name == "wizardcoder" || name == "sqlcoder") return "starcoder";
+  if (name == "moe") return "mixtral";
   return name;
 }
 
@@ -140,6 +142,7 @@ const Family& family_of(const YamlSection& m, const std::string& file, const std
                                            {"octocoder", "starcoder"},
                                            {"wizardcoder", "starcoder"},
                                            {"sqlcoder", "starcoder"},
+                                           {"mixtral", "mixtral"},
                                            {"mistral", "mistral"},
                                            {"falcon", "falcon"},
                                            {"llama", "llama"},
@@ -154,7 +157,7 @@ const Family& family_of(const YamlSection& m, const std::string& file, const std
                                            {"gemma2", "gemma2"},
                                            {"esm2", "esm2"}};
   // (Not "gemma": it is part of "gemma2", which is modelled; the Model Zoo ships no Gemma 1 file.)
-  static const char* const refused[] = {"mixtral", "moe", "t5", "dbrx"};
+  static const char* const refused[] = {"t5", "dbrx"};
   const std::filesystem::path path(file);
   std::string where = lower(path.stem().string());
   const std::filesystem::path dir = path.parent_path();
@@ -216,6 +219,21 @@ void read_seq(const YAML::Node& loader, const YamlSection& section, const std::s
   }
   t.seq = arch.max_seq;
   t.seq_source = "model.max_position_embeddings";
+}
+
+// `moe:` (Mixtral, Release 2.3 on): num_experts routed experts of filter_size each (0 = a dense
+// FFN), top_k of them per token, and num_shared_experts more (of filter_size) every token uses.
+// The routing algorithm and its losses do not change the work the model counts.
+void read_moe(const YamlSection& moe, TransformerSpec& a) {
+  const int experts = moe.non_negative_int("num_experts", 0);
+  const int shared = moe.has_value("num_shared_experts") ? moe.non_negative_int("num_shared_experts", 0) : 0;
+  if (experts == 0 && shared == 0) return;  // MoE disabled
+  if (experts < 2) moe.fail("num_experts", "a mixture of experts needs at least 2 routed experts");
+  a.experts = experts;
+  a.experts_per_token = moe.positive_int("top_k", 1);
+  if (a.experts_per_token > experts)
+    moe.fail("top_k", "must not exceed num_experts (" + std::to_string(experts) + ")");
+  a.shared_expert_ffn = shared * a.ffn;
 }
 
 TransformerSpec read_model(const YamlSection& m, const Family& fam, const std::string& name,
@@ -281,6 +299,7 @@ TransformerSpec read_model(const YamlSection& m, const Family& fam, const std::s
   if (a.rotary_dim > head_dim_of(a))
     m.fail("rotary_dim", "must not exceed the head dimension (attention width / num_heads = " +
                              std::to_string(head_dim_of(a)) + ")");
+  if (m.has_value("moe")) read_moe(m.section("moe"), a);
   return a;
 }
 

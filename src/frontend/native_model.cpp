@@ -36,7 +36,11 @@ TransformerSpec read_architecture(const YamlSection& m) {
                 "sliding_window_period",
                 "attention_sinks",
                 "sandwich_norm",
-                "logit_softcap"});
+                "logit_softcap",
+                "experts",
+                "experts_per_token",
+                "expert_ffn",
+                "shared_expert_ffn"});
   TransformerSpec a;
   a.name = m.text("name");
   a.arch = m.choice("arch", {{"decoder", Arch::decoder}, {"encoder", Arch::encoder}}, Arch::decoder);
@@ -72,6 +76,10 @@ TransformerSpec read_architecture(const YamlSection& m) {
   a.attention_sinks = m.non_negative_int("attention_sinks", 0);
   a.sandwich_norm = m.boolean("sandwich_norm", false);
   a.logit_softcap = m.boolean("logit_softcap", false);
+  a.experts = m.non_negative_int("experts", 0);
+  a.experts_per_token = m.non_negative_int("experts_per_token", a.experts > 0 ? 1 : 0);
+  a.expert_ffn = m.non_negative_int("expert_ffn", 0);
+  a.shared_expert_ffn = m.non_negative_int("shared_expert_ffn", 0);
 
   // Shapes the graph needs to be whole numbers.
   if (a.head_dim == 0 && a.hidden % a.heads != 0) {
@@ -102,6 +110,13 @@ TransformerSpec read_architecture(const YamlSection& m) {
   if (a.sandwich_norm && (a.arch == Arch::encoder || a.parallel_block)) {
     m.fail("sandwich_norm",
            "sandwich norms are for pre-norm decoder blocks (not encoders or parallel blocks)");
+  }
+  if (a.experts == 1) m.fail("experts", "a mixture of experts needs at least 2 experts (0 = a dense FFN)");
+  if (a.experts == 0) {
+    for (const char* key : {"experts_per_token", "expert_ffn", "shared_expert_ffn"})
+      if (m.has(key)) m.fail(key, "only meaningful with 'experts' (a mixture of experts)");
+  } else if (a.experts_per_token < 1 || a.experts_per_token > a.experts) {
+    m.fail("experts_per_token", "must be 1.." + std::to_string(a.experts) + " (the experts each token uses)");
   }
   return a;
 }

@@ -71,6 +71,11 @@ void YamlSection::check_keys(std::initializer_list<const char*> allowed) const {
 
 bool YamlSection::has(const char* key) const { return static_cast<bool>(node_[key]); }
 
+bool YamlSection::has_value(const char* key) const {
+  const YAML::Node v = node_[key];
+  return v && !v.IsNull();
+}
+
 std::string YamlSection::describe(const YAML::Node& n) {
   if (n.IsNull()) return "nothing";
   if (n.IsSequence()) return "a list";

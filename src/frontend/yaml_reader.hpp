@@ -33,6 +33,7 @@ class YamlSection {
   void check_keys(std::initializer_list<const char*> allowed) const;
 
   bool has(const char* key) const;
+  bool has_value(const char* key) const;       // present and not null (`key: null` is absent)
   YamlSection section(const char* key) const;  // required nested mapping
 
   int positive_int(const char* key) const;                    // required, > 0

@@ -1,0 +1,126 @@
+// Mixture-of-experts models from every front-end: the real Mixtral files (HuggingFace
+// config.json, Model Zoo params YAML), the shipped native file, Qwen-MoE's keys, and the errors.
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "frontend/frontends.hpp"
+#include "wafersim/core/error.hpp"
+#include "wafersim/frontend/model_loader.hpp"
+#include "wafersim/graph/layer_graph.hpp"
+
+using namespace wafersim;
+
+namespace {
+std::string src(const std::string& rel) { return std::string(WAFERSIM_SOURCE_DIR) + "/" + rel; }
+
+template <class F>
+ConfigError config_error(F&& load) {
+  try {
+    load();
+  } catch (const ConfigError& e) {
+    return e;
+  }
+  FAIL("expected a ConfigError");
+  throw;
+}
+
+ConfigError hf_error(const std::string& text) {
+  return config_error([&] { frontend::load_hf_config_text(text, "cfg.json"); });
+}
+
+const std::string kQwenMoe =
+    "{\"model_type\": \"qwen2_moe\", \"num_hidden_layers\": 24, \"hidden_size\": 2048,\n"
+    " \"num_attention_heads\": 16, \"num_key_value_heads\": 16, \"intermediate_size\": 5632,\n"
+    " \"max_position_embeddings\": 8192, \"vocab_size\": 151936, \"num_experts\": 60,\n"
+    " \"num_experts_per_tok\": 4, \"moe_intermediate_size\": 1408,\n"
+    " \"shared_expert_intermediate_size\": 5632, \"decoder_sparse_step\": 1, \"mlp_only_layers\": [],\n"
+    " \"tie_word_embeddings\": false";
+}  // namespace
+
+TEST_CASE("Mixtral 8x7B from its config.json, the Model Zoo's file and the native file", "[frontend][moe]") {
+  const ModelSpec hf = load_model(src("tests/fixtures/hf/mixtral-8x7b-v0.1.json"));
+  CHECK(hf.arch.experts == 8);
+  CHECK(hf.arch.experts_per_token == 2);
+  CHECK(hf.arch.expert_ffn == 0);  // intermediate_size is the expert's width
+  CHECK(hf.arch.sliding_window == 0);
+  CHECK(build_model_graph(hf).total_params() == 46'702'792'704ULL);  // Mistral AI's 46.7B
+
+  const ModelSpec zoo = load_model(src("tests/fixtures/modelzoo/Release_2.10.0/params_mixtral_8x7b.yaml"));
+  CHECK(zoo.arch.experts == 8);
+  CHECK(zoo.arch.experts_per_token == 2);
+  CHECK(zoo.arch.kv_heads == 8);
+  CHECK(build_model_graph(zoo).total_params() == 46'702'792'704ULL);
+
+  const ModelSpec native = load_model(src("models/mixtral-8x7b.yaml"));
+  CHECK(build_model_graph(native).total_params() == 46'702'792'704ULL);
+  CHECK(transformer_params(native.arch) == 46'702'792'704ULL);
+}
+
+TEST_CASE("Model Zoo: shared experts are filter_size wide, every token uses them", "[frontend][moe]") {
+  const ModelSpec m =
+      load_model(src("tests/fixtures/modelzoo/Release_2.10.0/params_moe_111M_with_shared_expert.yaml"));
+  CHECK(m.arch.experts == 4);
+  CHECK(m.arch.experts_per_token == 1);
+  CHECK(m.arch.shared_expert_ffn == m.arch.ffn);  // num_shared_experts 1 x filter_size
+  const LayerGraph g = build_model_graph(m);
+  CHECK(g.total_params() == transformer_params(m.arch));
+  bool shared = false;
+  for (OpId id = 0; id < g.num_ops(); ++id) shared = shared || g.op(id).name == "block0.moe.shared.fc1";
+  CHECK(shared);
+}
+
+TEST_CASE("Qwen-MoE: expert and shared-expert widths from their keys", "[frontend][moe]") {
+  const ModelSpec m = frontend::load_hf_config_text(kQwenMoe + "}", "qwen.json");
+  CHECK(m.arch.experts == 60);
+  CHECK(m.arch.experts_per_token == 4);
+  CHECK(m.arch.expert_ffn == 1408);
+  CHECK(m.arch.shared_expert_ffn == 5632);
+  CHECK(m.arch.qkv_bias);
+  // Qwen1.5-MoE-A2.7B's shapes: Qwen states 14.3B parameters (the shared expert's sigmoid gate,
+  // 2048 weights a layer, is not modelled).
+  CHECK(build_model_graph(m).total_params() == transformer_params(m.arch));
+  CHECK(double(build_model_graph(m).total_params()) == Approx(14.3e9).epsilon(0.005));
+  // qwen3_moe: no shared expert even if a key says so.
+  const ModelSpec q3 = frontend::load_hf_config_text(
+      "{\"model_type\": \"qwen3_moe\", \"num_hidden_layers\": 2, \"hidden_size\": 256, "
+      "\"num_attention_heads\": 4,\n"
+      " \"head_dim\": 128, \"intermediate_size\": 1024, \"max_position_embeddings\": 4096, \"vocab_size\": "
+      "1000,\n"
+      " \"num_experts\": 16, \"num_experts_per_tok\": 4, \"moe_intermediate_size\": 96}",
+      "q3.json");
+  CHECK(q3.arch.expert_ffn == 96);
+  CHECK(q3.arch.shared_expert_ffn == 0);
+  CHECK(q3.arch.head_dim == 128);
+}
+
+TEST_CASE("mixture-of-experts errors name the key and the line", "[frontend][moe]") {
+  ConfigError e = hf_error(kQwenMoe + ", \"mlp_only_layers\": [0, 5]}");
+  CHECK(e.key() == "mlp_only_layers");
+  e = hf_error(kQwenMoe + ", \"decoder_sparse_step\": 2}");
+  CHECK(e.key() == "decoder_sparse_step");
+  e = hf_error(
+      "{\"model_type\": \"mixtral\", \"num_hidden_layers\": 2, \"hidden_size\": 64, \"num_attention_heads\": "
+      "4,\n"
+      " \"intermediate_size\": 128, \"max_position_embeddings\": 256, \"vocab_size\": 100,\n"
+      " \"num_local_experts\": 4,\n \"num_experts_per_tok\": 5}");
+  CHECK(e.key() == "num_experts_per_tok");
+  CHECK(e.loc().line == 4);
+  e = hf_error(
+      "{\"model_type\": \"mixtral\", \"num_hidden_layers\": 2, \"hidden_size\": 64, \"num_attention_heads\": "
+      "4,\n"
+      " \"intermediate_size\": 128, \"max_position_embeddings\": 256, \"vocab_size\": 100}");
+  CHECK(e.key() == "num_local_experts");
+
+  const std::string native =
+      "model: {name: m, layers: 2, hidden: 64, heads: 4, ffn: 128, vocab: 100, max_seq: 256, experts: 4,\n"
+      "        experts_per_token: 5}\ntraining: {batch: 8, seq: 128}\n";
+  e = config_error([&] { load_native_model_text(native, "m.yaml"); });
+  CHECK(e.key() == "model.experts_per_token");
+  e = config_error([&] {
+    load_native_model_text(
+        "model: {name: m, layers: 2, hidden: 64, heads: 4, ffn: 128, vocab: 100, max_seq: 256,\n"
+        "        expert_ffn: 32}\ntraining: {batch: 8, seq: 128}\n",
+        "m.yaml");
+  });
+  CHECK(e.key() == "model.expert_ffn");
+}
