@@ -93,6 +93,20 @@ TEST_CASE("Qwen-MoE: expert and shared-expert widths from their keys", "[fronten
   CHECK(q3.arch.head_dim == 128);
 }
 
+TEST_CASE("Qwen3-30B-A3B from its config.json: 128 experts of 768, 8 per token", "[frontend][moe]") {
+  const ModelSpec m = load_model(src("tests/fixtures/hf/qwen3-30b-a3b.json"));
+  CHECK(m.arch.experts == 128);
+  CHECK(m.arch.experts_per_token == 8);
+  CHECK(m.arch.expert_ffn == 768);
+  CHECK(m.arch.head_dim == 128);  // 32 heads of 128 on a 2048-wide model
+  CHECK(m.arch.kv_heads == 4);
+  // Qwen states 30.5B parameters: the closed form plus the per-head Q and K RMSNorms (2 x 128
+  // weights a layer, not costed) is 30,532,122,624.
+  const LayerGraph g = build_model_graph(m);
+  CHECK(g.total_params() == transformer_params(m.arch));
+  CHECK(g.total_params() + 48ULL * 2 * 128 == 30'532'122'624ULL);
+}
+
 TEST_CASE("mixture-of-experts errors name the key and the line", "[frontend][moe]") {
   ConfigError e = hf_error(kQwenMoe + ", \"mlp_only_layers\": [0, 5]}");
   CHECK(e.key() == "mlp_only_layers");
