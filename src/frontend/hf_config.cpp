@@ -148,6 +148,7 @@ TransformerSpec llama(const JsonConfig& c, const std::string& type) {
   } else {
     a.bias = c.boolean("attention_bias", false);
   }
+  a.qk_norm = type == "qwen3";  // Qwen3Attention's q_norm and k_norm (no config key)
   if (type == "qwen2" || type == "qwen3") {
     // Qwen writes a window but uses it only with use_sliding_window, and then only from layer
     // max_window_layers on.
@@ -163,7 +164,7 @@ TransformerSpec llama(const JsonConfig& c, const std::string& type) {
 // Mixture of experts on LLaMA's blocks. Mixtral: num_local_experts FFNs of intermediate_size,
 // num_experts_per_tok of them per token. Qwen-MoE (qwen2_moe, qwen3_moe): num_experts of
 // moe_intermediate_size, and in qwen2_moe a shared expert of shared_expert_intermediate_size
-// (its sigmoid gate, hidden_size weights a layer, is not counted); MoE on every layer only.
+// scaled by a sigmoid gate (hidden_size weights a layer); MoE on every layer only.
 TransformerSpec moe(const JsonConfig& c, const std::string& type) {
   const bool mixtral = type == "mixtral";
   TransformerSpec a = llama(c, mixtral ? "mistral" : type == "qwen2_moe" ? "qwen2" : "qwen3");
@@ -176,7 +177,10 @@ TransformerSpec moe(const JsonConfig& c, const std::string& type) {
            "must not exceed " + std::string(experts_key) + " (" + std::to_string(a.experts) + ")");
   if (!mixtral) {
     a.expert_ffn = c.positive_int("moe_intermediate_size");
-    if (type == "qwen2_moe") a.shared_expert_ffn = c.positive_int("shared_expert_intermediate_size", 0);
+    if (type == "qwen2_moe") {
+      a.shared_expert_ffn = c.positive_int("shared_expert_intermediate_size", 0);
+      a.shared_expert_gate = a.shared_expert_ffn > 0;  // Qwen2MoeSparseMoeBlock.shared_expert_gate
+    }
     if (c.positive_int("decoder_sparse_step", 1) != 1)
       c.fail("decoder_sparse_step", "experts on every layer only (decoder_sparse_step 1) are modelled");
     if (!c.empty_list("mlp_only_layers"))

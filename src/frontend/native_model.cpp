@@ -37,10 +37,12 @@ TransformerSpec read_architecture(const YamlSection& m) {
                 "attention_sinks",
                 "sandwich_norm",
                 "logit_softcap",
+                "qk_norm",
                 "experts",
                 "experts_per_token",
                 "expert_ffn",
-                "shared_expert_ffn"});
+                "shared_expert_ffn",
+                "shared_expert_gate"});
   TransformerSpec a;
   a.name = m.text("name");
   a.arch = m.choice("arch", {{"decoder", Arch::decoder}, {"encoder", Arch::encoder}}, Arch::decoder);
@@ -76,10 +78,12 @@ TransformerSpec read_architecture(const YamlSection& m) {
   a.attention_sinks = m.non_negative_int("attention_sinks", 0);
   a.sandwich_norm = m.boolean("sandwich_norm", false);
   a.logit_softcap = m.boolean("logit_softcap", false);
+  a.qk_norm = m.boolean("qk_norm", false);
   a.experts = m.non_negative_int("experts", 0);
   a.experts_per_token = m.non_negative_int("experts_per_token", a.experts > 0 ? 1 : 0);
   a.expert_ffn = m.non_negative_int("expert_ffn", 0);
   a.shared_expert_ffn = m.non_negative_int("shared_expert_ffn", 0);
+  a.shared_expert_gate = m.boolean("shared_expert_gate", false);
 
   // Shapes the graph needs to be whole numbers.
   if (a.head_dim == 0 && a.hidden % a.heads != 0) {
@@ -113,11 +117,13 @@ TransformerSpec read_architecture(const YamlSection& m) {
   }
   if (a.experts == 1) m.fail("experts", "a mixture of experts needs at least 2 experts (0 = a dense FFN)");
   if (a.experts == 0) {
-    for (const char* key : {"experts_per_token", "expert_ffn", "shared_expert_ffn"})
+    for (const char* key : {"experts_per_token", "expert_ffn", "shared_expert_ffn", "shared_expert_gate"})
       if (m.has(key)) m.fail(key, "only meaningful with 'experts' (a mixture of experts)");
   } else if (a.experts_per_token < 1 || a.experts_per_token > a.experts) {
     m.fail("experts_per_token", "must be 1.." + std::to_string(a.experts) + " (the experts each token uses)");
   }
+  if (a.shared_expert_gate && a.shared_expert_ffn == 0)
+    m.fail("shared_expert_gate", "gates the shared expert: needs 'shared_expert_ffn'");
   return a;
 }
 

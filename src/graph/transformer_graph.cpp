@@ -132,12 +132,22 @@ class TransformerBuilder {
     OpId qkv = add(matmul(p + ".attn.qkv", layer, h_, qkv_n, true, a_.bias || a_.qkv_bias));
     link(in, qkv, act());
     OpId qk_src = qkv;
+    if (a_.qk_norm) {
+      // Qwen3: each head's Q and K normalised over its head_dim (one head_dim-wide weight each
+      // for all the query heads and all the key heads), before the rotation.
+      Op o = elementwise(p + ".attn.qk_norm", OpKind::norm, layer, qk, qk,
+                         rules::norm_ops_per_elem(NormKind::rmsnorm) * qk, qk);
+      o.params = static_cast<std::uint64_t>(2 * hd_);
+      qk_src = add(std::move(o));
+      link(qkv, qk_src, qk, "qk");
+    }
     if (rot_dim_ > 0) {
+      const OpId rot_in = qk_src;
       const double rotated = s_ * (heads_ + kv_) * rot_dim_;
       // The rotation is linear with fixed angles, so backward needs no saved activation.
       qk_src = add(elementwise(p + ".attn.rotary", OpKind::rotary, layer, qk, qk,
                                rules::rotary_ops_per_elem * rotated, 0));
-      link(qkv, qk_src, qk, "qk");
+      link(rot_in, qk_src, qk, "qk");
     }
 
     Op sc = make_op(p + ".attn.scores", OpKind::attn_scores, layer);
@@ -224,7 +234,10 @@ class TransformerBuilder {
     const double width = expert_ffn_of(a_);
     const double fc1_n = is_gated(a_.activation) ? 2 * width : width;
 
-    OpId router = add(matmul(p + ".moe.router", layer, h_, e, true, false));
+    // Qwen2-MoE gates its shared expert with sigmoid(x . w_gate): one more column of the
+    // router's GEMM (same input, no bias), as QKV are fused.
+    const bool gate = a_.shared_expert_ffn > 0 && a_.shared_expert_gate;
+    OpId router = add(matmul(p + ".moe.router", layer, h_, e + (gate ? 1 : 0), true, false));
     link(in, router, act());
     // Softmax over the experts, then k passes of max-and-mask.
     OpId pick = add(elementwise(p + ".moe.topk", OpKind::elementwise, layer, s_ * e, routed,
@@ -245,12 +258,15 @@ class TransformerBuilder {
     // needs the outputs for the routing weights' gradient.
     const bool shared = a_.shared_expert_ffn > 0;
     OpId sh = shared ? dense_ffn(p + ".moe.shared", layer, in, a_.shared_expert_ffn) : OpId{};
-    OpId mix =
-        add(elementwise(p + ".moe.combine", OpKind::elementwise, layer, routed * h_ + (shared ? act() : 0),
-                        act(), (2 * k - 1 + (shared ? 1 : 0)) * act(), routed * h_));
+    OpId mix = add(elementwise(p + ".moe.combine", OpKind::elementwise, layer,
+                               routed * h_ + (shared ? act() : 0) + (gate ? s_ : 0), act(),
+                               (2 * k - 1 + (shared ? 1 : 0) + (gate ? 1 : 0)) * act() +
+                                   (gate ? rules::sigmoid_ops_per_elem * s_ : 0),
+                               routed * h_ + (gate ? act() + s_ : 0)));
     link(fc2, mix, routed * h_);
     link(pick, mix, routed, "weights");
     if (shared) link(sh, mix, act());
+    if (gate) link(router, mix, s_, "gate");
     return mix;
   }
 

@@ -34,12 +34,14 @@ std::uint64_t transformer_params(const TransformerSpec& a) {
   };
   // Mixture of experts: a router (no bias), `experts` FFNs of the expert width, the shared one.
   const U experts = static_cast<U>(a.experts);
-  const U ffn_part = experts == 0
-                         ? dense_ffn(ffn)
-                         : h * experts + experts * dense_ffn(static_cast<U>(expert_ffn_of(a))) +
-                               (a.shared_expert_ffn > 0 ? dense_ffn(static_cast<U>(a.shared_expert_ffn)) : 0);
+  const U ffn_part =
+      experts == 0 ? dense_ffn(ffn)
+                   : h * experts + experts * dense_ffn(static_cast<U>(expert_ffn_of(a))) +
+                         (a.shared_expert_ffn > 0 ? dense_ffn(static_cast<U>(a.shared_expert_ffn)) : 0) +
+                         (a.shared_expert_ffn > 0 && a.shared_expert_gate ? h : 0);
   const U norms = a.parallel_block ? 1 : (a.sandwich_norm ? 4 : 2);
-  const U block = norms * norm + (h * qkv_n + bq * qkv_n) + (inner * h + b * h) + ffn_part;
+  const U qk_norm = a.qk_norm ? 2 * head_dim : 0;  // one head_dim-wide RMSNorm weight for Q, one for K
+  const U block = norms * norm + qk_norm + (h * qkv_n + bq * qkv_n) + (inner * h + b * h) + ffn_part;
 
   // Head: decoders have a final norm; BERT's MLM head has a dense + norm transform. The
   // vocabulary projection has no own weights when tied to the token embedding.

@@ -36,6 +36,8 @@ inline constexpr double alibi_ops_per_score = 1.0;
 // Gemma 2's soft-capping per score or logit: cap * tanh(x / cap), a divide, a tanh (~3) and a
 // multiply.
 inline constexpr double softcap_ops_per_elem = 5.0;
+// Sigmoid per element: a negate, an exp, an add and a divide (Qwen2-MoE's shared-expert gate).
+inline constexpr double sigmoid_ops_per_elem = 4.0;
 // Rotary per rotated element: two multiplies and an add.
 inline constexpr double rotary_ops_per_elem = 3.0;
 // Cross-entropy per logit: max, subtract, exp, sum (the log and the pick are per token).

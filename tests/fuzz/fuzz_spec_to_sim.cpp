@@ -111,12 +111,15 @@ ModelSpec small_transformer(FuzzedDataProvider& in) {
   }
   a.sandwich_norm = a.arch == Arch::decoder && !a.parallel_block && in.ConsumeBool();
   a.logit_softcap = in.ConsumeBool();
-  // A mixture of experts: E routed experts of their own width, k per token, a shared one.
+  a.qk_norm = in.ConsumeBool();  // Qwen3
+  // A mixture of experts: E routed experts of their own width, k per token, a shared one
+  // (gated as Qwen2-MoE's or not).
   if (in.ConsumeBool()) {
     a.experts = in.ConsumeIntegralInRange(2, 16);
     a.experts_per_token = in.ConsumeIntegralInRange(1, a.experts);
     if (in.ConsumeBool()) a.expert_ffn = in.ConsumeIntegralInRange(1, 2 * a.hidden);
     if (in.ConsumeBool()) a.shared_expert_ffn = in.ConsumeIntegralInRange(1, 2 * a.hidden);
+    a.shared_expert_gate = a.shared_expert_ffn > 0 && in.ConsumeBool();
   }
   return m;
 }

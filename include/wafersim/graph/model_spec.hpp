@@ -52,6 +52,7 @@ struct TransformerSpec {
   int attention_sinks = 0;        // tokens every query attends to beyond its window (sinks)
   bool sandwich_norm = false;     // Gemma 2: each sub-layer's output normalised too (4 norms a block)
   bool logit_softcap = false;     // Gemma 2: tanh soft-capping of the attention scores and the logits
+  bool qk_norm = false;           // Qwen3: RMSNorm over each head's Q and K (head_dim weights each)
   // Encoder MLM head: positions scored per sequence (BERT gathers the masked positions,
   // `max_predictions_per_seq`); 0 = every position.
   int mlm_predictions = 0;
@@ -60,8 +61,9 @@ struct TransformerSpec {
   // shared expert every token uses. 0 experts = a dense FFN of width `ffn`.
   int experts = 0;
   int experts_per_token = 0;
-  int expert_ffn = 0;         // inner width of one routed expert; 0 = ffn
-  int shared_expert_ffn = 0;  // inner width of the shared expert(s) together; 0 = none
+  int expert_ffn = 0;               // inner width of one routed expert; 0 = ffn
+  int shared_expert_ffn = 0;        // inner width of the shared expert(s) together; 0 = none
+  bool shared_expert_gate = false;  // Qwen2-MoE: a sigmoid of a hidden -> 1 projection scales it
 };
 
 // The inner width of one routed expert (`expert_ffn`, else `ffn`).

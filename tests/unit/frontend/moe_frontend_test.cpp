@@ -5,6 +5,7 @@
 
 #include "frontend/frontends.hpp"
 #include "wafersim/core/error.hpp"
+#include "wafersim/core/text.hpp"
 #include "wafersim/frontend/model_loader.hpp"
 #include "wafersim/graph/layer_graph.hpp"
 
@@ -76,10 +77,17 @@ TEST_CASE("Qwen-MoE: expert and shared-expert widths from their keys", "[fronten
   CHECK(m.arch.expert_ffn == 1408);
   CHECK(m.arch.shared_expert_ffn == 5632);
   CHECK(m.arch.qkv_bias);
-  // Qwen1.5-MoE-A2.7B's shapes: Qwen states 14.3B parameters (the shared expert's sigmoid gate,
-  // 2048 weights a layer, is not modelled).
-  CHECK(build_model_graph(m).total_params() == transformer_params(m.arch));
-  CHECK(double(build_model_graph(m).total_params()) == Approx(14.3e9).epsilon(0.005));
+  CHECK(m.arch.shared_expert_gate);
+  CHECK_FALSE(m.arch.qk_norm);
+  // Qwen1.5-MoE-A2.7B's shapes: Qwen states 14.3B parameters; with the shared expert's sigmoid
+  // gate (2048 weights a layer) the count is 14,315,784,192.
+  const LayerGraph g = build_model_graph(m);
+  CHECK(g.total_params() == transformer_params(m.arch));
+  CHECK(g.total_params() == 14'315'784'192ULL);
+  bool gate = false;  // the gate is one more column of the router's GEMM
+  for (OpId id = 0; id < g.num_ops(); ++id)
+    if (g.op(id).name == "block0.moe.router") gate = g.op(id).params == 2048 * 61 && g.op(id).gemm.n == 61;
+  CHECK(gate);
   // qwen3_moe: no shared expert even if a key says so.
   const ModelSpec q3 = frontend::load_hf_config_text(
       "{\"model_type\": \"qwen3_moe\", \"num_hidden_layers\": 2, \"hidden_size\": 256, "
@@ -90,6 +98,8 @@ TEST_CASE("Qwen-MoE: expert and shared-expert widths from their keys", "[fronten
       "q3.json");
   CHECK(q3.arch.expert_ffn == 96);
   CHECK(q3.arch.shared_expert_ffn == 0);
+  CHECK_FALSE(q3.arch.shared_expert_gate);
+  CHECK(q3.arch.qk_norm);
   CHECK(q3.arch.head_dim == 128);
 }
 
@@ -100,11 +110,20 @@ TEST_CASE("Qwen3-30B-A3B from its config.json: 128 experts of 768, 8 per token",
   CHECK(m.arch.expert_ffn == 768);
   CHECK(m.arch.head_dim == 128);  // 32 heads of 128 on a 2048-wide model
   CHECK(m.arch.kv_heads == 4);
-  // Qwen states 30.5B parameters: the closed form plus the per-head Q and K RMSNorms (2 x 128
-  // weights a layer, not costed) is 30,532,122,624.
+  CHECK(m.arch.qk_norm);
+  // Qwen states 30.5B parameters: with the per-head Q and K RMSNorms (2 x 128 weights a layer),
+  // 30,532,122,624.
   const LayerGraph g = build_model_graph(m);
   CHECK(g.total_params() == transformer_params(m.arch));
-  CHECK(g.total_params() + 48ULL * 2 * 128 == 30'532'122'624ULL);
+  CHECK(g.total_params() == 30'532'122'624ULL);
+  int qk_norms = 0;
+  for (OpId id = 0; id < g.num_ops(); ++id)
+    if (g.op(id).name.find(".attn.qk_norm") != std::string::npos) {
+      ++qk_norms;
+      CHECK(g.op(id).params == 256);
+      CHECK(g.op(id).kind == OpKind::norm);
+    }
+  CHECK(qk_norms == 48);
 }
 
 TEST_CASE("mixture-of-experts errors name the key and the line", "[frontend][moe]") {
@@ -137,4 +156,57 @@ TEST_CASE("mixture-of-experts errors name the key and the line", "[frontend][moe
         "m.yaml");
   });
   CHECK(e.key() == "model.expert_ffn");
+  e = config_error([&] {
+    load_native_model_text(
+        "model: {name: m, layers: 2, hidden: 64, heads: 4, ffn: 128, vocab: 100, max_seq: 256, experts: 4,\n"
+        "        shared_expert_gate: true}\ntraining: {batch: 8, seq: 128}\n",
+        "m.yaml");
+  });
+  CHECK(e.key() == "model.shared_expert_gate");
+  CHECK(e.loc().line == 2);
+}
+
+TEST_CASE("native keys: qk_norm and shared_expert_gate add their weights and ops", "[frontend][moe]") {
+  const std::string base =
+      "model: {name: m, layers: 3, hidden: 64, heads: 4, kv_heads: 2, head_dim: 32, ffn: 128, vocab: 100,\n"
+      "        max_seq: 256, position: rotary, norm: rmsnorm, activation: swiglu, bias: false, experts: 4,\n"
+      "        experts_per_token: 2, shared_expert_ffn: 96";
+  const ModelSpec plain = load_native_model_text(base + "}\ntraining: {batch: 8, seq: 128}\n", "m.yaml");
+  const ModelSpec both = load_native_model_text(
+      base + ", qk_norm: true, shared_expert_gate: true}\ntraining: {batch: 8, seq: 128}\n", "m.yaml");
+  CHECK(both.arch.qk_norm);
+  CHECK(both.arch.shared_expert_gate);
+  const LayerGraph g0 = build_model_graph(plain);
+  const LayerGraph g1 = build_model_graph(both);
+  CHECK(g1.total_params() == transformer_params(both.arch));
+  CHECK(g1.total_params() - g0.total_params() == 3ULL * (2 * 32 + 64));  // Q/K norms + gate per layer
+  CHECK(g1.num_ops() == g0.num_ops() + 3);  // a Q/K norm a block; the gate is a router column
+  CHECK(g1.training_flops_per_sample() > g0.training_flops_per_sample());
+}
+
+TEST_CASE("Model Zoo: a file that turns on batch tiling on attention is timed without it, and says so",
+          "[frontend][moe]") {
+  // The real MoE file with the Model Zoo docs' flag (rel-2.9.0, "Batch Tiling on Attention")
+  // among its callbacks, as a user enables it.
+  const std::string base = read_text_file(
+      src("tests/fixtures/modelzoo/Release_2.10.0/params_moe_111M_with_shared_expert.yaml"), "fixture");
+  const auto notes_of = [&](const std::string& flags) {
+    std::string text = base;
+    const std::string at = "  init: &init\n";
+    const auto pos = text.find(at);
+    REQUIRE(pos != std::string::npos);
+    text.insert(pos + at.size(), "    callbacks:\n    - GlobalFlags:\n" + flags);
+    return frontend::load_modelzoo_text(text, "params_moe.yaml").notes;
+  };
+  const auto has_bta_note = [](const std::vector<std::string>& notes) {
+    for (const auto& n : notes)
+      if (n.find("batch tiling on attention") != std::string::npos) return true;
+    return false;
+  };
+  CHECK(has_bta_note(notes_of("        csx.performance.ws_opt_enable_bta: true\n")));
+  CHECK(has_bta_note(notes_of("        ws_opt_enable_bta: True\n        ws_opt_bta_max_tile: 4\n")));
+  CHECK_FALSE(has_bta_note(notes_of("        ws_opt_enable_bta: false\n")));
+  CHECK_FALSE(has_bta_note(
+      load_model(src("tests/fixtures/modelzoo/Release_2.10.0/params_moe_111M_with_shared_expert.yaml"))
+          .notes));
 }
