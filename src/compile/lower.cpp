@@ -96,10 +96,12 @@ AttentionTiling attention_tiling(const Op& op, int attention_block) {
   t.blocks = static_cast<int>(std::ceil(op.attn_seq / attention_block));
   t.block = op.attn_seq / t.blocks;
   // A sliding window of W keys: a block of queries meets the key blocks its windows overlap,
-  // ceil(W / block) + 1 of them (the first and last only partly); the whole sequence otherwise.
+  // ceil(W / block) + 1 of them (the first and last only partly); the whole sequence otherwise,
+  // which for cross-attention (an encoder-decoder's keys are the source) is ceil(keys / block).
   const double keys = op.attn_keys > 0 ? op.attn_keys : op.attn_seq;
-  t.key_blocks =
-      keys < op.attn_seq ? std::min(t.blocks, static_cast<int>(std::ceil(keys / t.block)) + 1) : t.blocks;
+  t.key_blocks = keys < op.attn_seq   ? std::min(t.blocks, static_cast<int>(std::ceil(keys / t.block)) + 1)
+                 : keys > op.attn_seq ? static_cast<int>(std::ceil(keys / t.block))
+                                      : t.blocks;
   t.waves = static_cast<double>(t.blocks) * t.key_blocks;
   return t;
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "frontends.hpp"
+#include "modelzoo_encdec.hpp"
 #include "wafersim/core/error.hpp"
 #include "yaml_reader.hpp"
 
@@ -80,8 +81,6 @@ struct Unmodelled {
 };
 constexpr Unmodelled unmodelled[] = {
     {"dbrx", "DBRX has no Model Zoo family here (mixture of experts is modelled as name: mixtral)"},
-    {"t5", "encoder-decoder models (cross-attention) are not modelled"},
-    {"transformer", "encoder-decoder models (cross-attention) are not modelled"},
     {"gemma", "Gemma (1) has no Model Zoo family here; Gemma 2 is modelled as name: gemma2"},
     {"bert_classifier", "only BERT pre-training (MLM) is modelled"},
     {"dpo", "preference fine-tuning (a policy beside a frozen reference model) is not modelled"},
@@ -98,7 +97,7 @@ std::string lower(std::string s) {
 std::string supported_list() {
   std::string list;
   for (const auto& f : families) list += (list.empty() ? "" : ", ") + std::string(f.name);
-  return list;
+  return list + ", t5, transformer";  // encoder-decoders: modelzoo_encdec.cpp
 }
 
 // Aliases the Model Zoo uses for a family wafersim models.
@@ -157,7 +156,7 @@ const Family& family_of(const YamlSection& m, const std::string& file, const std
                                            {"gemma2", "gemma2"},
                                            {"esm2", "esm2"}};
   // (Not "gemma": it is part of "gemma2", which is modelled; the Model Zoo ships no Gemma 1 file.)
-  static const char* const refused[] = {"t5", "dbrx"};
+  static const char* const refused[] = {"dbrx"};
   const std::filesystem::path path(file);
   std::string where = lower(path.stem().string());
   const std::filesystem::path dir = path.parent_path();
@@ -438,11 +437,18 @@ int vocab_from_file_name(const YamlSection& in, std::vector<std::string>& notes)
 ModelSpec read_r1(const YamlSection& top, const YAML::Node& root, const std::string& file) {
   const YamlSection in = top.section("train_input");
   const YamlSection m = top.section("model");
-  // Encoder-decoder files (T5, the original Transformer) are refused by name.
-  if (m.has("encoder_num_hidden_layers") || m.has("d_model"))
-    fail_unsupported(m, "encoder_num_hidden_layers", "t5");
   ModelSpec spec;
   spec.format = "modelzoo-r1";
+  if (is_modelzoo_encoder_decoder(m)) {  // T5, the original Transformer
+    read_modelzoo_encoder_decoder(m, in, "train_input", file, stem_of(file), spec);
+    spec.training.batch = in.positive_int("batch_size");
+    spec.training.compute = read_precision(m, "");
+    if (top.has("optimizer")) {
+      const YamlSection o = top.section("optimizer");
+      if (o.has("optimizer_type")) spec.training.optimizer = optimizer_name(o.text("optimizer_type"));
+    }
+    return spec;
+  }
   // R1.x files have no model name: BERT configs are recognised by their BERT-only keys.
   const bool bert = m.has("encoder_nonlinearity") || m.has("num_segments") || m.has("disable_nsp");
   const Family& fam = family_of(m, file, bert ? "bert" : "gpt3", spec.notes);
@@ -474,14 +480,18 @@ ModelSpec read_r2(const YamlSection& top, const YAML::Node& root, const std::str
   const YamlSection loader = trainer.section("fit").section("train_dataloader");
   ModelSpec spec;
   spec.format = "modelzoo-r2";
-  spec.arch = read_model(m, family_of(m, file, "", spec.notes), stem_of(file), 0);
+  const YAML::Node loader_node = root["trainer"]["fit"]["train_dataloader"];
+  if (is_modelzoo_encoder_decoder(m)) {
+    read_modelzoo_encoder_decoder(m, loader, "trainer.fit.train_dataloader", file, stem_of(file), spec);
+  } else {
+    spec.arch = read_model(m, family_of(m, file, "", spec.notes), stem_of(file), 0);
+    if (loader.has("max_sequence_length") || !m.has("max_sequence_length"))
+      read_seq(loader_node, loader, "trainer.fit.train_dataloader", spec.arch, spec.training);
+    else
+      read_seq(loader_node, m, "trainer.init.model", spec.arch, spec.training);
+  }
   // R2.x: batch_size is global and divided across the systems (num_csx, or --systems).
   spec.training.batch = loader.positive_int("batch_size");
-  const YAML::Node loader_node = root["trainer"]["fit"]["train_dataloader"];
-  if (loader.has("max_sequence_length") || !m.has("max_sequence_length"))
-    read_seq(loader_node, loader, "trainer.fit.train_dataloader", spec.arch, spec.training);
-  else
-    read_seq(loader_node, m, "trainer.init.model", spec.arch, spec.training);
   if (spec.arch.arch == Arch::encoder)
     spec.arch.mlm_predictions = loader.non_negative_int("max_predictions_per_seq", 0);
   read_r2_micro_batch(root, file, spec.training);

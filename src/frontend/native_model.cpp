@@ -42,10 +42,17 @@ TransformerSpec read_architecture(const YamlSection& m) {
                 "experts_per_token",
                 "expert_ffn",
                 "shared_expert_ffn",
-                "shared_expert_gate"});
+                "shared_expert_gate",
+                "decoder_layers",
+                "decoder_seq",
+                "tgt_vocab",
+                "relative_buckets"});
   TransformerSpec a;
   a.name = m.text("name");
-  a.arch = m.choice("arch", {{"decoder", Arch::decoder}, {"encoder", Arch::encoder}}, Arch::decoder);
+  a.arch = m.choice(
+      "arch",
+      {{"decoder", Arch::decoder}, {"encoder", Arch::encoder}, {"encoder_decoder", Arch::encoder_decoder}},
+      Arch::decoder);
   a.layers = m.positive_int("layers");
   a.hidden = m.positive_int("hidden");
   a.heads = m.positive_int("heads");
@@ -57,7 +64,9 @@ TransformerSpec read_architecture(const YamlSection& m) {
   a.position = m.choice("position",
                         {{"learned", PositionEmbedding::learned},
                          {"rotary", PositionEmbedding::rotary},
-                         {"alibi", PositionEmbedding::alibi}},
+                         {"alibi", PositionEmbedding::alibi},
+                         {"relative", PositionEmbedding::relative},
+                         {"fixed", PositionEmbedding::fixed}},
                         PositionEmbedding::learned);
   a.rotary_dim = m.positive_int("rotary_dim", 0);
   a.norm = m.choice("norm", {{"layernorm", NormKind::layernorm}, {"rmsnorm", NormKind::rmsnorm}},
@@ -84,6 +93,10 @@ TransformerSpec read_architecture(const YamlSection& m) {
   a.expert_ffn = m.non_negative_int("expert_ffn", 0);
   a.shared_expert_ffn = m.non_negative_int("shared_expert_ffn", 0);
   a.shared_expert_gate = m.boolean("shared_expert_gate", false);
+  a.decoder_layers = m.positive_int("decoder_layers", 0);
+  a.decoder_seq = m.positive_int("decoder_seq", 0);
+  a.tgt_vocab = m.positive_int("tgt_vocab", 0);
+  a.relative_buckets = m.positive_int("relative_buckets", 32);
 
   // Shapes the graph needs to be whole numbers.
   if (a.head_dim == 0 && a.hidden % a.heads != 0) {
@@ -115,6 +128,22 @@ TransformerSpec read_architecture(const YamlSection& m) {
     m.fail("sandwich_norm",
            "sandwich norms are for pre-norm decoder blocks (not encoders or parallel blocks)");
   }
+  if (a.arch == Arch::encoder_decoder) {
+    if (a.decoder_layers == 0)
+      m.fail("arch", "an encoder_decoder needs 'decoder_layers' (the decoder stack's blocks)");
+    if (a.position == PositionEmbedding::learned)
+      m.fail("position",
+             "an encoder_decoder's positions are relative (T5), fixed (sinusoids), rotary or alibi");
+    for (const char* key :
+         {"parallel_block", "sandwich_norm", "experts", "sliding_window", "type_vocab", "mlm_predictions"})
+      if (m.has(key))
+        m.fail(key, "not modelled in encoder_decoder blocks (pre-norm, dense FFN, whole-sequence attention)");
+  } else {
+    for (const char* key : {"decoder_layers", "decoder_seq", "tgt_vocab"})
+      if (m.has(key)) m.fail(key, "only meaningful with 'arch: encoder_decoder'");
+  }
+  if (a.relative_buckets != 32 && a.position != PositionEmbedding::relative)
+    m.fail("relative_buckets", "only meaningful with 'position: relative'");
   if (a.experts == 1) m.fail("experts", "a mixture of experts needs at least 2 experts (0 = a dense FFN)");
   if (a.experts == 0) {
     for (const char* key : {"experts_per_token", "expert_ffn", "shared_expert_ffn", "shared_expert_gate"})

@@ -36,6 +36,8 @@ const char* to_string(Arch a) {
       return "decoder";
     case Arch::encoder:
       return "encoder";
+    case Arch::encoder_decoder:
+      return "encoder_decoder";
   }
   return "?";
 }
@@ -48,6 +50,10 @@ const char* to_string(PositionEmbedding p) {
       return "rotary";
     case PositionEmbedding::alibi:
       return "alibi";
+    case PositionEmbedding::relative:
+      return "relative";
+    case PositionEmbedding::fixed:
+      return "fixed";
   }
   return "?";
 }

@@ -27,6 +27,7 @@ class TransformerBuilder {
         keys_(seq) {}
 
   LayerGraph build() {
+    if (a_.arch == Arch::encoder_decoder) return build_encoder_decoder();
     OpId x = embedding();
     for (int i = 0; i < a_.layers; ++i) {
       const std::string p = "block" + std::to_string(i);
@@ -45,6 +46,60 @@ class TransformerBuilder {
 
  private:
   double act() const { return s_ * h_; }  // one hidden-state activation
+
+  // T5 / the Transformer: the embedding feeds the encoder (source tokens) and the decoder
+  // (target tokens); the encoder's blocks, then its final norm (a group of its own, whose
+  // output every decoder block's cross-attention reads), then the decoder's blocks and the head
+  // over the target.
+  LayerGraph build_encoder_decoder() {
+    const double src = s_;
+    const double tgt = decoder_seq_of(a_, static_cast<int>(src));
+    OpId x = embedding(tgt);
+    for (int i = 0; i < a_.layers; ++i) x = pre_norm_block("block" + std::to_string(i), i + 1, x);
+    const OpId enc = norm("encoder.norm", a_.layers + 1, x);
+    s_ = tgt;
+    keys_ = tgt;
+    OpId y = embedded_target_;
+    for (int j = 0; j < a_.decoder_layers; ++j)
+      y = decoder_block("decoder" + std::to_string(j), a_.layers + 2 + j, y, enc, src);
+    if (a_.tgt_vocab > 0) vocab_ = a_.tgt_vocab;
+    head(a_.layers + a_.decoder_layers + 2, y);
+    return std::move(g_);
+  }
+
+  // Pre-norm decoder block of an encoder-decoder: self-attention over the target, then
+  // attention from the target to the encoder's output (`enc`, `src` tokens), then the FFN.
+  OpId decoder_block(const std::string& p, int layer, OpId x, OpId enc, double src) {
+    OpId a = attention(p, layer, norm(p + ".attn.norm", layer, x));
+    OpId r1 = residual(p + ".attn.residual", layer, {x, a});
+    OpId c = cross_attention(p, layer, norm(p + ".cross.norm", layer, r1), enc, src);
+    OpId r2 = residual(p + ".cross.residual", layer, {r1, c});
+    OpId f = ffn(p, layer, norm(p + ".ffn.norm", layer, r2));
+    return residual(p + ".ffn.residual", layer, {r2, f});
+  }
+
+  // Queries from the target (`in`, s_ tokens), keys and values projected from the encoder's
+  // output (`src` tokens) in every decoder block; no position bias.
+  OpId cross_attention(const std::string& p, int layer, OpId in, OpId enc, double src) {
+    const double tgt = s_;
+    const double inner = heads_ * hd_;
+    const double kv_n = 2 * kv_ * hd_;
+    OpId q = add(matmul(p + ".cross.q", layer, h_, inner, true, a_.bias || a_.qkv_bias));
+    link(in, q, act());
+    s_ = src;  // the K/V projection runs over the source tokens
+    OpId kv = add(matmul(p + ".cross.kv", layer, h_, kv_n, true, a_.bias || a_.qkv_bias));
+    s_ = tgt;
+    link(enc, kv, src * h_);
+    keys_ = src;
+    const double ke = src * kv_ * hd_;  // K, and V
+    const OpId cx_id = attention_core(p + ".cross", layer, {q, tgt * heads_ * hd_, kv, ke}, {kv, ke},
+                                      rules::softmax_ops_per_elem);
+    keys_ = tgt;
+
+    OpId out = add(matmul(p + ".cross.out", layer, inner, h_, true, a_.bias));
+    link(cx_id, out, tgt * inner);
+    return out;
+  }
 
   OpId add(Op op) { return g_.add_op(std::move(op)); }
   void mark_attention(Op& o) const {
@@ -106,16 +161,28 @@ class TransformerBuilder {
     return id;
   }
 
-  OpId embedding() {
+  // `target` > 0 (encoder-decoder): the target's tokens are looked up too, in the decoder's
+  // own table when it has one (tgt_vocab); their part of the output is `embedded_target_`.
+  OpId embedding(double target = 0) {
     const bool types = a_.type_vocab > 0;
     const bool learned = a_.position == PositionEmbedding::learned;
+    const bool fixed = a_.position == PositionEmbedding::fixed;  // sinusoids added, no table
     const double tables = 1.0 + (learned ? 1 : 0) + (types ? 1 : 0);
-    const double ids = s_ * (types ? 2 : 1);  // token ids (+ token type ids)
-    Op o = elementwise("embedding.lookup", OpKind::embedding, 0, ids, act(), (tables - 1) * act(), ids);
-    o.bwd_elem_ops = tables * act();  // scatter-add into every table
+    const double tokens = s_ + target;
+    const double ids = tokens * (types ? 2 : 1);  // token ids (+ token type ids)
+    const double out = tokens * h_;
+    Op o = elementwise("embedding.lookup", OpKind::embedding, 0, ids, out,
+                       (tables - 1 + (fixed ? 1 : 0)) * out, ids);
+    o.bwd_elem_ops = tables * out;  // scatter-add into every table
     double p = vocab_ * h_ + a_.type_vocab * h_ + (learned ? a_.max_seq * h_ : 0.0);
+    if (target > 0) {
+      p += a_.tgt_vocab * h_;
+      // T5: one relative-position bias table (buckets x heads) in each stack.
+      if (a_.position == PositionEmbedding::relative) p += 2.0 * a_.relative_buckets * heads_;
+    }
     o.params = static_cast<std::uint64_t>(p);
     OpId id = add(std::move(o));
+    embedded_target_ = id;
     if (a_.arch == Arch::encoder) id = norm("embedding.norm", 0, id);  // BERT: LN after sum
     return id;
   }
@@ -127,7 +194,6 @@ class TransformerBuilder {
     const double qkv_n = inner + 2 * kv_ * hd_;
     const double qk = s_ * (heads_ + kv_) * hd_;
     const double v = s_ * kv_ * hd_;
-    const double scores = heads_ * s_ * keys_;
 
     OpId qkv = add(matmul(p + ".attn.qkv", layer, h_, qkv_n, true, a_.bias || a_.qkv_bias));
     link(in, qkv, act());
@@ -150,41 +216,67 @@ class TransformerBuilder {
       link(rot_in, qk_src, qk, "qk");
     }
 
-    Op sc = make_op(p + ".attn.scores", OpKind::attn_scores, layer);
-    sc.gemm = GemmShape{heads_, s_, hd_, keys_};
-    sc.fwd_fmacs = sc.gemm.fmacs();
-    sc.bwd_fmacs = 2 * sc.fwd_fmacs;  // dQ and dK
-    sc.in_elems = qk;
-    sc.out_elems = scores;
-    sc.saved_elems = qk;  // Q and K
-    mark_attention(sc);
-    OpId sc_id = add(std::move(sc));
-    link(qk_src, sc_id, qk, "qk");
-
-    const double sm_ops = rules::softmax_ops_per_elem +
-                          (a_.position == PositionEmbedding::alibi ? rules::alibi_ops_per_score : 0) +
+    const bool score_bias =
+        a_.position == PositionEmbedding::alibi || a_.position == PositionEmbedding::relative;
+    const double sm_ops = rules::softmax_ops_per_elem + (score_bias ? rules::alibi_ops_per_score : 0) +
                           (a_.logit_softcap ? rules::softcap_ops_per_elem : 0);
-    Op smo = elementwise(p + ".attn.softmax", OpKind::softmax, layer, scores, scores, sm_ops * scores,
-                         scores);  // keeps P
-    mark_attention(smo);
-    OpId sm = add(std::move(smo));
-    link(sc_id, sm, scores);
-
-    Op cx = make_op(p + ".attn.context", OpKind::attn_context, layer);
-    cx.gemm = GemmShape{heads_, s_, keys_, hd_};
-    cx.fwd_fmacs = cx.gemm.fmacs();
-    cx.bwd_fmacs = 2 * cx.fwd_fmacs;  // dP and dV
-    cx.in_elems = scores + v;
-    cx.out_elems = s_ * inner;
-    cx.saved_elems = v;  // P is already kept by the softmax
-    mark_attention(cx);
-    OpId cx_id = add(std::move(cx));
-    link(sm, cx_id, scores);
-    link(qkv, cx_id, v, "v");
+    const OpId cx_id = attention_core(p + ".attn", layer, {qk_src, qk, qk_src, 0}, {qkv, v}, sm_ops);
 
     OpId out = add(matmul(p + ".attn.out", layer, inner, h_, true, a_.bias));
     link(cx_id, out, s_ * inner);
     return out;
+  }
+
+  // Where an attention's Q and K come from (one producer for both, `k_from == q_from` and
+  // `ke == 0`: `qe` holds both), and its V.
+  struct QK {
+    OpId q_from;
+    double qe;
+    OpId k_from;
+    double ke;
+  };
+  struct V {
+    OpId from;
+    double ve;
+  };
+
+  // Scores (Q . K^T over head_dim for s_ queries x keys_ keys per head), the softmax (`sm_ops` per
+  // score; it keeps P) and the context (P . V): the ops of `pre`.scores/.softmax/.context.
+  OpId attention_core(const std::string& pre, int layer, QK qk, V v, double sm_ops) {
+    const double scores = heads_ * s_ * keys_;
+    Op sc = make_op(pre + ".scores", OpKind::attn_scores, layer);
+    sc.gemm = GemmShape{heads_, s_, hd_, keys_};
+    sc.fwd_fmacs = sc.gemm.fmacs();
+    sc.bwd_fmacs = 2 * sc.fwd_fmacs;  // dQ and dK
+    sc.in_elems = qk.qe + qk.ke;
+    sc.out_elems = scores;
+    sc.saved_elems = qk.qe + qk.ke;  // Q and K
+    mark_attention(sc);
+    OpId sc_id = add(std::move(sc));
+    if (qk.ke == 0) {
+      link(qk.q_from, sc_id, qk.qe, "qk");
+    } else {
+      link(qk.q_from, sc_id, qk.qe, "q");
+      link(qk.k_from, sc_id, qk.ke, "k");
+    }
+
+    Op smo = elementwise(pre + ".softmax", OpKind::softmax, layer, scores, scores, sm_ops * scores, scores);
+    mark_attention(smo);
+    OpId sm = add(std::move(smo));
+    link(sc_id, sm, scores);
+
+    Op cx = make_op(pre + ".context", OpKind::attn_context, layer);
+    cx.gemm = GemmShape{heads_, s_, keys_, hd_};
+    cx.fwd_fmacs = cx.gemm.fmacs();
+    cx.bwd_fmacs = 2 * cx.fwd_fmacs;  // dP and dV
+    cx.in_elems = scores + v.ve;
+    cx.out_elems = s_ * heads_ * hd_;
+    cx.saved_elems = v.ve;  // P is already kept by the softmax
+    mark_attention(cx);
+    OpId cx_id = add(std::move(cx));
+    link(sm, cx_id, scores);
+    link(v.from, cx_id, v.ve, "v");
+    return cx_id;
   }
 
   OpId ffn(const std::string& p, int layer, OpId in) {
@@ -328,6 +420,7 @@ class TransformerBuilder {
 
   const TransformerSpec& a_;
   double s_, h_, heads_, kv_, hd_, ffn_, vocab_, rot_dim_, keys_;
+  OpId embedded_target_{};
   LayerGraph g_;
 };
 
@@ -356,6 +449,19 @@ void check_buildable(const TransformerSpec& a, int seq) {
     fail("experts_per_token must be 1..experts");
   if (a.experts == 0 && (a.experts_per_token > 0 || a.expert_ffn > 0 || a.shared_expert_ffn > 0))
     fail("experts_per_token, expert_ffn and shared_expert_ffn need experts");
+  if (a.arch == Arch::encoder_decoder) {
+    if (a.decoder_layers <= 0) fail("an encoder-decoder needs decoder_layers");
+    if (a.decoder_seq < 0 || a.tgt_vocab < 0) fail("decoder_seq and tgt_vocab must not be negative");
+    if (a.position == PositionEmbedding::relative && a.relative_buckets <= 0)
+      fail("relative position buckets must be positive");
+    if (a.position == PositionEmbedding::learned || a.parallel_block || a.sandwich_norm || a.experts > 0 ||
+        a.sliding_window > 0 || a.type_vocab > 0 || a.mlm_predictions > 0)
+      fail(
+          "encoder-decoder blocks are pre-norm with relative, fixed, rotary or ALiBi positions, dense FFNs "
+          "and whole-sequence attention");
+  } else if (a.decoder_layers != 0 || a.decoder_seq != 0 || a.tgt_vocab != 0) {
+    fail("decoder_layers, decoder_seq and tgt_vocab are for encoder-decoder models");
+  }
 }
 
 }  // namespace

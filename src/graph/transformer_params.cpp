@@ -54,6 +54,22 @@ std::uint64_t transformer_params(const TransformerSpec& a) {
   if (!a.tied_embeddings) head += h * vocab;
   if (rules::lm_head_bias(a)) head += vocab;
 
+  if (a.arch == Arch::encoder_decoder) {
+    // Encoder-decoder: the decoder's own token table (if any), a relative-bias table per
+    // stack, the encoder's final norm; each decoder block adds a norm and the cross-attention
+    // (Q from the target, K and V from the encoder's output, the output projection).
+    const U tgt_vocab = static_cast<U>(a.tgt_vocab > 0 ? a.tgt_vocab : a.vocab);
+    embedding += static_cast<U>(a.tgt_vocab) * h;
+    if (a.position == PositionEmbedding::relative)
+      embedding += 2 * static_cast<U>(a.relative_buckets) * heads;
+    const U kv_n = 2 * kv * head_dim;
+    const U cross = norm + (h * inner + bq * inner) + (h * kv_n + bq * kv_n) + (inner * h + b * h);
+    U dec_head = norm;  // the decoder's final norm
+    if (!a.tied_embeddings) dec_head += h * tgt_vocab;
+    if (rules::lm_head_bias(a)) dec_head += tgt_vocab;
+    return embedding + static_cast<U>(a.layers) * block + norm +
+           static_cast<U>(a.decoder_layers) * (block + cross) + dec_head;
+  }
   return embedding + static_cast<U>(a.layers) * block + head;
 }
 

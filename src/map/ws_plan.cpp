@@ -11,7 +11,10 @@ namespace wafersim {
 
 double input_bytes_per_sample(const ModelSpec& model) {
   if (model.input_bytes_per_sample > 0) return model.input_bytes_per_sample;
-  // input ids, labels and attention mask as int32 per token (BERT adds token types).
+  // input ids, labels and attention mask as int32 per token (BERT adds token types); an
+  // encoder-decoder's source tokens (ids, mask) and target tokens (ids, labels, mask).
+  if (model.arch.arch == Arch::encoder_decoder)
+    return 8.0 * model.training.seq + 12.0 * decoder_seq_of(model.arch, model.training.seq);
   const double per_token = model.arch.type_vocab > 0 ? 16.0 : 12.0;
   return per_token * model.training.seq;
 }

@@ -84,6 +84,11 @@ RunStats run_header(const SystemSpec& spec, const ModelSpec& model, const char* 
   st.seq = model.training.seq;
   st.seq_source = model.training.seq_source;
   st.model_notes = model.notes;
+  if (model.kind == ModelKind::transformer && model.arch.arch == Arch::encoder_decoder)
+    st.model_notes.push_back(fmt::format(
+        "encoder-decoder: {} source tokens (the sequence length) and {} target tokens per sample; "
+        "tokens/s counts the source tokens",
+        model.training.seq, decoder_seq_of(model.arch, model.training.seq)));
   return st;
 }
 

@@ -121,6 +121,20 @@ ModelSpec small_transformer(FuzzedDataProvider& in) {
     if (in.ConsumeBool()) a.shared_expert_ffn = in.ConsumeIntegralInRange(1, 2 * a.hidden);
     a.shared_expert_gate = a.shared_expert_ffn > 0 && in.ConsumeBool();
   }
+  // An encoder-decoder (T5, the Transformer): pre-norm blocks, cross-attention from a target of
+  // its own length (and vocabulary) to the source, relative or fixed positions, dense FFNs.
+  if (a.experts == 0 && in.ConsumeBool()) {
+    a.arch = Arch::encoder_decoder;
+    a.decoder_layers = in.ConsumeIntegralInRange(1, 4);
+    a.decoder_seq = in.ConsumeIntegralInRange(0, 128);
+    a.tgt_vocab = in.ConsumeBool() ? in.ConsumeIntegralInRange(2, 4096) : 0;
+    a.position = in.ConsumeBool() ? PositionEmbedding::relative : PositionEmbedding::fixed;
+    a.relative_buckets = in.ConsumeIntegralInRange(1, 64);
+    a.rotary_dim = 0;
+    a.parallel_block = a.sandwich_norm = false;
+    a.sliding_window = a.attention_sinks = a.type_vocab = 0;
+    a.sliding_window_period = 1;
+  }
   return m;
 }
 

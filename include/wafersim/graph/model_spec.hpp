@@ -11,8 +11,10 @@ namespace wafersim {
 class LayerGraph;
 
 enum class DType { fp16, bf16, fp32 };
-enum class Arch { decoder, encoder };
-enum class PositionEmbedding { learned, rotary, alibi };
+enum class Arch { decoder, encoder, encoder_decoder };
+// relative: T5's learned bias per head and distance bucket, added to every score; fixed: the
+// original Transformer's sinusoids, added to the embeddings (no weights).
+enum class PositionEmbedding { learned, rotary, alibi, relative, fixed };
 enum class NormKind { layernorm, rmsnorm };
 enum class ActivationKind { gelu, relu, swiglu, geglu };
 // Gated activations (SwiGLU, GeGLU) read a gate and an up projection: fc1 is twice as wide.
@@ -64,7 +66,17 @@ struct TransformerSpec {
   int expert_ffn = 0;               // inner width of one routed expert; 0 = ffn
   int shared_expert_ffn = 0;        // inner width of the shared expert(s) together; 0 = none
   bool shared_expert_gate = false;  // Qwen2-MoE: a sigmoid of a hidden -> 1 projection scales it
+  // Encoder-decoder (T5, the original Transformer): `layers` encoder blocks over the source
+  // sequence (`seq`), then `decoder_layers` decoder blocks (self-attention, cross-attention to
+  // the encoder's output, FFN) over `decoder_seq` target tokens; the head scores the target.
+  int decoder_layers = 0;
+  int decoder_seq = 0;         // target tokens per sample; 0 = seq
+  int tgt_vocab = 0;           // the decoder's vocabulary when it has its own; 0 = vocab (shared)
+  int relative_buckets = 32;   // position: relative, buckets per head (one table per stack)
 };
+
+// Target tokens per sample of an encoder-decoder (`decoder_seq`, else the source length).
+inline int decoder_seq_of(const TransformerSpec& a, int seq) { return a.decoder_seq > 0 ? a.decoder_seq : seq; }
 
 // The inner width of one routed expert (`expert_ffn`, else `ffn`).
 inline int expert_ffn_of(const TransformerSpec& a) { return a.expert_ffn > 0 ? a.expert_ffn : a.ffn; }

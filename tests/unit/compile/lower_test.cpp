@@ -178,3 +178,32 @@ TEST_CASE("routed experts: weight streaming runs one GEMM per expert, resident o
   CHECK(dk.shape.m == 1);
   CHECK(decode_kernel(qkv, 3, seq, seq).samples == 3);
 }
+
+TEST_CASE("tiled cross-attention meets every key block of the longer source", "[compile][encdec]") {
+  // An encoder-decoder with 8192 source and 4096 target tokens: the cross-attention's 4096
+  // queries are 2 blocks of 2048, its 8192 keys 4 blocks: 8 waves, the whole product.
+  TransformerSpec a;
+  a.name = "encdec";
+  a.arch = Arch::encoder_decoder;
+  a.layers = a.decoder_layers = 1;
+  a.hidden = 256;
+  a.heads = 4;
+  a.ffn = 512;
+  a.vocab = 1000;
+  a.max_seq = 8192;
+  a.decoder_seq = 4096;
+  a.position = PositionEmbedding::relative;
+  const LayerGraph g = build_transformer_graph(a, 8192);
+  int found = 0;
+  for (OpId id = 0; id < g.num_ops(); ++id) {
+    const Op& op = g.op(id);
+    if (op.name != "decoder0.cross.scores" && op.name != "decoder0.cross.context") continue;
+    ++found;
+    const AttentionTiling t = attention_tiling(op, 2048);
+    CHECK(t.blocks == 2);
+    CHECK(t.key_blocks == 4);
+    CHECK(t.waves == 8);
+    CHECK(attention_wave_shape(op, t).fmacs() * t.waves == Approx(op.gemm.fmacs()));
+  }
+  CHECK(found == 2);
+}
