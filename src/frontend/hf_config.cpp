@@ -213,9 +213,41 @@ TransformerSpec bert(const JsonConfig& c) {
   return a;
 }
 
+// T5 (and mT5, its multilingual layout): an encoder-decoder of num_layers + num_decoder_layers
+// blocks, d_kv-wide heads, T5's scale-only norm, no biases, relative position buckets; the
+// FFN's feed_forward_proj is relu or gated-gelu (T5 v1.1, Flan-T5, mT5). The source is the run's
+// sequence (n_positions, 512 by default); the target as long (--seq sets both).
+TransformerSpec t5(const JsonConfig& c, const std::string& type) {
+  TransformerSpec a;
+  a.arch = Arch::encoder_decoder;
+  a.hidden = c.positive_int("d_model");
+  a.heads = c.positive_int("num_heads");
+  a.kv_heads = a.heads;
+  const int d_kv = c.positive_int("d_kv");
+  if (d_kv * a.heads != a.hidden) a.head_dim = d_kv;
+  a.ffn = c.positive_int("d_ff");
+  a.layers = c.positive_int("num_layers");
+  a.decoder_layers = c.positive_int("num_decoder_layers", a.layers);
+  a.vocab = c.positive_int("vocab_size");
+  a.max_seq = c.positive_int("n_positions", 512);
+  a.position = PositionEmbedding::relative;
+  a.relative_buckets = c.positive_int("relative_attention_num_buckets", 32);
+  a.norm = NormKind::rmsnorm;
+  a.bias = false;
+  a.tied_embeddings = c.boolean("tie_word_embeddings", type == "t5");
+  const std::string proj = c.text("feed_forward_proj", "relu");
+  if (proj == "relu")
+    a.activation = ActivationKind::relu;
+  else if (proj == "gated-gelu" || proj == "gelu")
+    a.activation = proj == "gelu" ? ActivationKind::gelu : ActivationKind::geglu;
+  else
+    c.fail("feed_forward_proj", "'" + proj + "' is not modelled; expected relu, gelu or gated-gelu");
+  return a;
+}
+
 constexpr const char* supported_types =
     "gpt2, gptj, gpt_neox, llama, mistral, mixtral, qwen2, qwen2_moe, qwen3, qwen3_moe, phi3, gemma, gemma2, "
-    "bert";
+    "bert, t5, mt5";
 
 ModelSpec parse(const std::string& text, const std::string& file) {
   json j;
@@ -249,6 +281,8 @@ ModelSpec parse(const std::string& text, const std::string& file) {
     a = gemma(c, type == "gemma2");
   else if (type == "bert")
     a = bert(c);
+  else if (type == "t5" || type == "mt5")
+    a = t5(c, type);
   else
     c.fail("model_type", "model type '" + type + "' is not supported; supported: " + supported_types);
   if (a.head_dim == 0 && a.hidden % a.heads != 0)

@@ -141,3 +141,38 @@ TEST_CASE("native encoder_decoder keys, and their errors", "[frontend][encdec]")
   CHECK(err("model: {name: t, layers: 2, hidden: 64, heads: 4, ffn: 128, vocab: 100, max_seq: 64,\n"
             "        relative_buckets: 8}\ntraining: {batch: 8, seq: 64}\n") == "model.relative_buckets");
 }
+
+TEST_CASE("HuggingFace T5: t5-small's config.json gives its 60,506,624 parameters", "[frontend][encdec]") {
+  const ModelSpec m = load_model(src("tests/fixtures/hf/t5-small.json"));
+  CHECK(m.format == "huggingface");
+  CHECK(m.arch.arch == Arch::encoder_decoder);
+  CHECK(m.arch.layers == 6);
+  CHECK(m.arch.decoder_layers == 6);
+  CHECK(m.arch.position == PositionEmbedding::relative);
+  CHECK(m.arch.activation == ActivationKind::relu);
+  CHECK(m.arch.tied_embeddings);  // no tie_word_embeddings key: T5 ties
+  CHECK(m.training.seq == 512);   // n_positions
+  CHECK(build_model_graph(m).total_params() == 60'506'624ULL);
+  // T5 v1.1 / mT5: a gated-GELU FFN and an untied head.
+  const ModelSpec v11 = frontend::load_hf_config_text(
+      "{\"model_type\": \"mt5\", \"d_model\": 512, \"d_kv\": 64, \"d_ff\": 1024, \"num_heads\": 6, "
+      "\"num_layers\": 8,\n"
+      " \"vocab_size\": 250112, \"feed_forward_proj\": \"gated-gelu\", \"tie_word_embeddings\": false}",
+      "mt5.json");
+  CHECK(v11.arch.activation == ActivationKind::geglu);
+  CHECK_FALSE(v11.arch.tied_embeddings);
+  CHECK(v11.arch.head_dim == 64);  // 6 x 64 on d_model 512
+  CHECK(v11.arch.decoder_layers == 8);
+  // google/mt5-small: 300,176,768 parameters.
+  CHECK(build_model_graph(v11).total_params() == 300'176'768ULL);
+  try {
+    frontend::load_hf_config_text(
+        "{\"model_type\": \"t5\", \"d_model\": 64, \"d_kv\": 16, \"d_ff\": 128, \"num_heads\": 4,\n"
+        " \"num_layers\": 2, \"vocab_size\": 100, \"feed_forward_proj\": \"gated-silu\"}",
+        "t5.json");
+    FAIL("expected a ConfigError");
+  } catch (const ConfigError& e) {
+    CHECK(e.key() == "feed_forward_proj");
+    CHECK(e.loc().line == 2);
+  }
+}
