@@ -236,6 +236,7 @@ CompiledLayer lower_layer(const LayerGraph& graph, const LayerGroup& group, cons
   L.weight_bytes = weight_elems * vbytes;
   L.grad_bytes = L.weight_bytes;
   L.checkpoint_bytes_per_sample = group.input_elems * vbytes;
+  L.kept_checkpoint_bytes_per_sample = (group.input_elems - group.reused_input_elems) * vbytes;
   const int block = model.attention_block();
   const int chunks = sequence_chunks(graph, block);
   for (OpId id : group.ops) {

@@ -97,6 +97,10 @@ std::vector<LayerGroup> LayerGraph::groups() const {
     // (a block input feeds both the first norm and the residual add).
     if (boost::in_degree(id, g_) == 0) grp.input_elems += o.in_elems;
   }
+  // A producer's output is kept once however many groups read it: reads beyond its size (the
+  // encoder's output, read by every decoder block) are reused, parts of it read by different
+  // groups (the embedding's source and target tokens) are not.
+  std::map<OpId, double> kept;
   for (auto& [layer, grp] : by_layer) {
     std::map<OpId, double> outside;
     for (OpId id : grp.ops) {
@@ -107,7 +111,13 @@ std::vector<LayerGroup> LayerGraph::groups() const {
         elems = std::max(elems, g_[*e].elems);
       }
     }
-    for (const auto& [src, elems] : outside) grp.input_elems += elems;
+    for (const auto& [src, elems] : outside) {
+      grp.input_elems += elems;
+      double& seen = kept[src];
+      const double fresh = std::clamp(g_[src].out_elems - seen, 0.0, elems);
+      seen += fresh;
+      grp.reused_input_elems += elems - fresh;
+    }
   }
   std::vector<LayerGroup> out;
   out.reserve(by_layer.size());

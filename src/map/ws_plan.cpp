@@ -121,7 +121,7 @@ Sizing size_plan(const PlanContext& c, bool recompute) {
   double max_weights = 0;
   for (const auto& l : c.probe) {
     max_weights = std::max(max_weights, l.weight_bytes);
-    z.ckpt_per_sample += l.checkpoint_bytes_per_sample;
+    z.ckpt_per_sample += l.kept_checkpoint_bytes_per_sample;
     z.work_per_sample = std::max(z.work_per_sample, l.working_bytes_per_sample);
   }
   if (!recompute) {

@@ -22,10 +22,11 @@ struct CompiledLayer {
   std::vector<Kernel> backward;  // including forward recomputation when checkpointing
   KernelCost fwd_total;
   KernelCost bwd_total;
-  double weight_bytes = 0;                 // streamed in per pass (compute dtype)
-  double grad_bytes = 0;                   // streamed out per micro-batch (compute dtype)
-  double checkpoint_bytes_per_sample = 0;  // kept on the wafer from forward to backward
-  double working_bytes_per_sample = 0;     // live while the layer runs its backward
+  double weight_bytes = 0;                      // streamed in per pass (compute dtype)
+  double grad_bytes = 0;                        // streamed out per micro-batch (compute dtype)
+  double checkpoint_bytes_per_sample = 0;       // the layer's input, kept from forward to backward
+  double kept_checkpoint_bytes_per_sample = 0;  // of it, what no earlier layer keeps already
+  double working_bytes_per_sample = 0;          // live while the layer runs its backward
 };
 
 // Execution mode the kernels are compiled for: weight streaming (whole wafer, weights flow

@@ -86,6 +86,9 @@ struct LayerGroup {
   double fwd_fmacs = 0;  // per sample
   double bwd_fmacs = 0;
   double input_elems = 0;  // per sample activation entering the group (checkpoint)
+  // The part of input_elems an earlier group already reads (an encoder's output, read by every
+  // decoder block): one copy is kept for all of them.
+  double reused_input_elems = 0;
 };
 
 class LayerGraph {

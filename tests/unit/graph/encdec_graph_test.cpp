@@ -103,6 +103,17 @@ TEST_CASE("encoder over the source, decoder over the target, cross-attention bet
   CHECK(groups.back().name == "head");
   // A decoder block's inputs: the previous block's output (target) and the encoder's (source).
   CHECK(groups[9].input_elems == Approx(114.0 * 512 + 512.0 * 512));
+  // The encoder's output is kept once: decoder0 keeps it, the later blocks reuse it; the
+  // embedding's source and target parts are two tensors' worth, neither reused.
+  CHECK(groups[8].reused_input_elems == 0);
+  CHECK(groups[9].reused_input_elems == Approx(512.0 * 512));
+  CHECK(groups.back().reused_input_elems == 0);
+  for (int i = 0; i <= 7; ++i) CHECK(groups[static_cast<std::size_t>(i)].reused_input_elems == 0);
+  TransformerSpec dec = t5_small();
+  dec.arch = Arch::decoder;
+  dec.decoder_layers = 0;
+  dec.position = PositionEmbedding::rotary;
+  for (const auto& grp : build_transformer_graph(dec, 512).groups()) CHECK(grp.reused_input_elems == 0);
   // Relative-position bias: one add per score, encoder and decoder self-attention only.
   CHECK(find(g, "block0.attn.softmax")->fwd_elem_ops == Approx(6.0 * 8 * 512 * 512));
   CHECK(find(g, "decoder0.attn.softmax")->fwd_elem_ops == Approx(6.0 * 8 * 114 * 114));
