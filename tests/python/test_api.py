@@ -59,6 +59,24 @@ CASES = [
          "--batch", "64"],
         lambda ws: ws.run(src("configs/small-wafer.yaml"), src("tests/fixtures/onnx/tiny_cnn.onnx"), batch=64),
     ),
+    (
+        "mixture of experts (Mixtral's config.json) on a CS-3",
+        ["--system", src("configs/cs3.yaml"), "--model", src("tests/fixtures/hf/mixtral-8x7b-v0.1.json"),
+         "--batch", "64", "--seq", "2048"],
+        lambda ws: ws.run(src("configs/cs3.yaml"), src("tests/fixtures/hf/mixtral-8x7b-v0.1.json"), batch=64,
+                          seq=2048),
+    ),
+    (
+        "encoder-decoder (Model Zoo T5 11B)",
+        ["--model", src("tests/fixtures/modelzoo/Release_2.10.0/t5_11B.yaml")],
+        lambda ws: ws.run(None, src("tests/fixtures/modelzoo/Release_2.10.0/t5_11B.yaml")),
+    ),
+    (
+        "encoder-decoder pipelined (Model Zoo Transformer)",
+        ["--model", src("tests/fixtures/modelzoo/Release_2.10.0/transformer_base.yaml"), "--mode", "pipelined"],
+        lambda ws: ws.run(None, src("tests/fixtures/modelzoo/Release_2.10.0/transformer_base.yaml"),
+                          mode="pipelined"),
+    ),
 ]
 
 
