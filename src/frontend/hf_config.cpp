@@ -34,6 +34,14 @@ class JsonConfig {
     return static_cast<int>(v.get<long long>());
   }
   int positive_int(const char* key, int fallback) const { return has(key) ? positive_int(key) : fallback; }
+  // Optional, >= 0 (0 is a value, not "absent").
+  int count(const char* key) const {
+    if (!has(key)) return 0;
+    const json& v = j_.at(key);
+    if (!v.is_number_integer() || v.get<long long>() < 0 || v.get<long long>() > INT_MAX)
+      fail(key, "expected a whole number >= 0, got " + v.dump());
+    return static_cast<int>(v.get<long long>());
+  }
 
   double number(const char* key, double fallback) const {
     if (!has(key)) return fallback;
@@ -181,8 +189,7 @@ TransformerSpec moe(const JsonConfig& c, const std::string& type) {
       a.shared_expert_ffn = c.positive_int("shared_expert_intermediate_size", 0);
       a.shared_expert_gate = a.shared_expert_ffn > 0;  // Qwen2MoeSparseMoeBlock.shared_expert_gate
     }
-    if (c.positive_int("decoder_sparse_step", 1) != 1)
-      c.fail("decoder_sparse_step", "experts on every layer only (decoder_sparse_step 1) are modelled");
+    a.moe_layer_step = c.positive_int("decoder_sparse_step", 1);  // experts on every step-th layer
     if (!c.empty_list("mlp_only_layers"))
       c.fail("mlp_only_layers", "dense layers among the expert layers are not modelled");
   }
@@ -210,6 +217,32 @@ TransformerSpec bert(const JsonConfig& c) {
   a.type_vocab = c.positive_int("type_vocab_size", 2);
   a.activation = activation_of(c, "hidden_act", "gelu");
   a.tied_embeddings = c.boolean("tie_word_embeddings", true);
+  return a;
+}
+
+// GLM-4.5 (glm4_moe): LLaMA's blocks with biases on Q, K and V (attention_bias), rotary on
+// partial_rotary_factor of each head, optional per-head Q/K norms (use_qk_norm); dense FFNs of
+// intermediate_size on the first first_k_dense_replace blocks, then n_routed_experts experts of
+// moe_intermediate_size (num_experts_per_tok per token) beside n_shared_experts shared ones. Not
+// counted: the router's per-expert score bias (n_routed_experts a block) and the
+// num_nextn_predict_layers multi-token-prediction layers, which the forward pass does not run.
+TransformerSpec glm4_moe(const JsonConfig& c) {
+  TransformerSpec a = llama(c, "glm4_moe");
+  a.bias = false;
+  a.qkv_bias = c.boolean("attention_bias", false);
+  const double f = c.number("partial_rotary_factor", 1.0);
+  if (f <= 0 || f > 1) c.fail("partial_rotary_factor", "expected a fraction in (0, 1]");
+  a.rotary_dim = static_cast<int>(f * head_dim_of(a));
+  a.qk_norm = c.boolean("use_qk_norm", false);
+  a.experts = c.positive_int("n_routed_experts");
+  if (a.experts < 2) c.fail("n_routed_experts", "a mixture of experts needs at least 2 experts");
+  a.experts_per_token = c.positive_int("num_experts_per_tok", 1);
+  if (a.experts_per_token > a.experts)
+    c.fail("num_experts_per_tok", "must not exceed n_routed_experts (" + std::to_string(a.experts) + ")");
+  a.expert_ffn = c.positive_int("moe_intermediate_size");
+  a.shared_expert_ffn = c.count("n_shared_experts") * a.expert_ffn;
+  a.first_dense_layers = c.count("first_k_dense_replace");
+  if (a.first_dense_layers > a.layers) c.fail("first_k_dense_replace", "exceeds num_hidden_layers");
   return a;
 }
 
@@ -247,7 +280,7 @@ TransformerSpec t5(const JsonConfig& c, const std::string& type) {
 
 constexpr const char* supported_types =
     "gpt2, gptj, gpt_neox, llama, mistral, mixtral, qwen2, qwen2_moe, qwen3, qwen3_moe, phi3, gemma, gemma2, "
-    "bert, t5, mt5";
+    "bert, t5, mt5, glm4_moe";
 
 ModelSpec parse(const std::string& text, const std::string& file) {
   json j;
@@ -283,6 +316,8 @@ ModelSpec parse(const std::string& text, const std::string& file) {
     a = bert(c);
   else if (type == "t5" || type == "mt5")
     a = t5(c, type);
+  else if (type == "glm4_moe")
+    a = glm4_moe(c);
   else
     c.fail("model_type", "model type '" + type + "' is not supported; supported: " + supported_types);
   if (a.head_dim == 0 && a.hidden % a.heads != 0)

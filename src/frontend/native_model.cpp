@@ -43,6 +43,8 @@ TransformerSpec read_architecture(const YamlSection& m) {
                 "expert_ffn",
                 "shared_expert_ffn",
                 "shared_expert_gate",
+                "first_dense_layers",
+                "moe_layer_step",
                 "decoder_layers",
                 "decoder_seq",
                 "tgt_vocab",
@@ -93,6 +95,8 @@ TransformerSpec read_architecture(const YamlSection& m) {
   a.expert_ffn = m.non_negative_int("expert_ffn", 0);
   a.shared_expert_ffn = m.non_negative_int("shared_expert_ffn", 0);
   a.shared_expert_gate = m.boolean("shared_expert_gate", false);
+  a.first_dense_layers = m.non_negative_int("first_dense_layers", 0);
+  a.moe_layer_step = m.positive_int("moe_layer_step", 1);
   a.decoder_layers = m.positive_int("decoder_layers", 0);
   a.decoder_seq = m.positive_int("decoder_seq", 0);
   a.tgt_vocab = m.positive_int("tgt_vocab", 0);
@@ -146,7 +150,8 @@ TransformerSpec read_architecture(const YamlSection& m) {
     m.fail("relative_buckets", "only meaningful with 'position: relative'");
   if (a.experts == 1) m.fail("experts", "a mixture of experts needs at least 2 experts (0 = a dense FFN)");
   if (a.experts == 0) {
-    for (const char* key : {"experts_per_token", "expert_ffn", "shared_expert_ffn", "shared_expert_gate"})
+    for (const char* key : {"experts_per_token", "expert_ffn", "shared_expert_ffn", "shared_expert_gate",
+                            "first_dense_layers", "moe_layer_step"})
       if (m.has(key)) m.fail(key, "only meaningful with 'experts' (a mixture of experts)");
   } else if (a.experts_per_token < 1 || a.experts_per_token > a.experts) {
     m.fail("experts_per_token", "must be 1.." + std::to_string(a.experts) + " (the experts each token uses)");

@@ -280,7 +280,7 @@ class TransformerBuilder {
   }
 
   OpId ffn(const std::string& p, int layer, OpId in) {
-    return a_.experts > 0 ? moe_ffn(p, layer, in) : dense_ffn(p + ".ffn", layer, in, ffn_);
+    return is_moe_block(a_, layer - 1) ? moe_ffn(p, layer, in) : dense_ffn(p + ".ffn", layer, in, ffn_);
   }
 
   // fc1 (gate and up fused when gated), the activation, fc2: `width` wide.
@@ -449,6 +449,8 @@ void check_buildable(const TransformerSpec& a, int seq) {
     fail("experts_per_token must be 1..experts");
   if (a.experts == 0 && (a.experts_per_token > 0 || a.expert_ffn > 0 || a.shared_expert_ffn > 0))
     fail("experts_per_token, expert_ffn and shared_expert_ffn need experts");
+  if (a.first_dense_layers < 0 || a.moe_layer_step < 1)
+    fail("first_dense_layers >= 0 and moe_layer_step >= 1");
   if (a.arch == Arch::encoder_decoder) {
     if (a.decoder_layers <= 0) fail("an encoder-decoder needs decoder_layers");
     if (a.decoder_seq < 0 || a.tgt_vocab < 0) fail("decoder_seq and tgt_vocab must not be negative");

@@ -34,14 +34,19 @@ std::uint64_t transformer_params(const TransformerSpec& a) {
   };
   // Mixture of experts: a router (no bias), `experts` FFNs of the expert width, the shared one.
   const U experts = static_cast<U>(a.experts);
-  const U ffn_part =
-      experts == 0 ? dense_ffn(ffn)
+  const U moe_part =
+      experts == 0 ? 0
                    : h * experts + experts * dense_ffn(static_cast<U>(expert_ffn_of(a))) +
                          (a.shared_expert_ffn > 0 ? dense_ffn(static_cast<U>(a.shared_expert_ffn)) : 0) +
                          (a.shared_expert_ffn > 0 && a.shared_expert_gate ? h : 0);
+  // Blocks with the experts, and the dense ones (all of them without experts).
+  U moe_blocks = 0;
+  for (int i = 0; i < a.layers; ++i) moe_blocks += is_moe_block(a, i) ? 1 : 0;
+  const U dense_blocks = static_cast<U>(a.layers) - moe_blocks;
   const U norms = a.parallel_block ? 1 : (a.sandwich_norm ? 4 : 2);
   const U qk_norm = a.qk_norm ? 2 * head_dim : 0;  // one head_dim-wide RMSNorm weight for Q, one for K
-  const U block = norms * norm + qk_norm + (h * qkv_n + bq * qkv_n) + (inner * h + b * h) + ffn_part;
+  const U block = norms * norm + qk_norm + (h * qkv_n + bq * qkv_n) + (inner * h + b * h);  // without its FFN
+  const U blocks = static_cast<U>(a.layers) * block + dense_blocks * dense_ffn(ffn) + moe_blocks * moe_part;
 
   // Head: decoders have a final norm; BERT's MLM head has a dense + norm transform. The
   // vocabulary projection has no own weights when tied to the token embedding.
@@ -67,10 +72,10 @@ std::uint64_t transformer_params(const TransformerSpec& a) {
     U dec_head = norm;  // the decoder's final norm
     if (!a.tied_embeddings) dec_head += h * tgt_vocab;
     if (rules::lm_head_bias(a)) dec_head += tgt_vocab;
-    return embedding + static_cast<U>(a.layers) * block + norm +
-           static_cast<U>(a.decoder_layers) * (block + cross) + dec_head;
+    return embedding + blocks + norm + static_cast<U>(a.decoder_layers) * (block + dense_ffn(ffn) + cross) +
+           dec_head;
   }
-  return embedding + static_cast<U>(a.layers) * block + head;
+  return embedding + blocks + head;
 }
 
 }  // namespace wafersim

@@ -120,6 +120,8 @@ ModelSpec small_transformer(FuzzedDataProvider& in) {
     if (in.ConsumeBool()) a.expert_ffn = in.ConsumeIntegralInRange(1, 2 * a.hidden);
     if (in.ConsumeBool()) a.shared_expert_ffn = in.ConsumeIntegralInRange(1, 2 * a.hidden);
     a.shared_expert_gate = a.shared_expert_ffn > 0 && in.ConsumeBool();
+    a.first_dense_layers = in.ConsumeIntegralInRange(0, a.layers);  // dense blocks first (GLM-4.5)
+    a.moe_layer_step = in.ConsumeIntegralInRange(1, 3);             // experts on every step-th block
   }
   // An encoder-decoder (T5, the Transformer): pre-norm blocks, cross-attention from a target of
   // its own length (and vocabulary) to the source, relative or fixed positions, dense FFNs.

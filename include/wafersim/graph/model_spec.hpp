@@ -66,17 +66,30 @@ struct TransformerSpec {
   int expert_ffn = 0;               // inner width of one routed expert; 0 = ffn
   int shared_expert_ffn = 0;        // inner width of the shared expert(s) together; 0 = none
   bool shared_expert_gate = false;  // Qwen2-MoE: a sigmoid of a hidden -> 1 projection scales it
+  // Which blocks are MoE when `experts` > 0: block i (0-based) is when i >= first_dense_layers
+  // and (i + 1) % moe_layer_step == 0 (GLM/DeepSeek's first_k_dense_replace, Qwen-MoE's
+  // decoder_sparse_step, Llama 4's interleave step); the others have a dense FFN of width `ffn`.
+  int first_dense_layers = 0;
+  int moe_layer_step = 1;
   // Encoder-decoder (T5, the original Transformer): `layers` encoder blocks over the source
   // sequence (`seq`), then `decoder_layers` decoder blocks (self-attention, cross-attention to
   // the encoder's output, FFN) over `decoder_seq` target tokens; the head scores the target.
   int decoder_layers = 0;
-  int decoder_seq = 0;         // target tokens per sample; 0 = seq
-  int tgt_vocab = 0;           // the decoder's vocabulary when it has its own; 0 = vocab (shared)
-  int relative_buckets = 32;   // position: relative, buckets per head (one table per stack)
+  int decoder_seq = 0;        // target tokens per sample; 0 = seq
+  int tgt_vocab = 0;          // the decoder's vocabulary when it has its own; 0 = vocab (shared)
+  int relative_buckets = 32;  // position: relative, buckets per head (one table per stack)
 };
 
 // Target tokens per sample of an encoder-decoder (`decoder_seq`, else the source length).
-inline int decoder_seq_of(const TransformerSpec& a, int seq) { return a.decoder_seq > 0 ? a.decoder_seq : seq; }
+inline int decoder_seq_of(const TransformerSpec& a, int seq) {
+  return a.decoder_seq > 0 ? a.decoder_seq : seq;
+}
+
+// Whether block `i` (0-based) of a mixture of experts has the experts (else a dense FFN).
+inline bool is_moe_block(const TransformerSpec& a, int i) {
+  return a.experts > 0 && i >= a.first_dense_layers && a.moe_layer_step > 0 &&
+         (i + 1) % a.moe_layer_step == 0;
+}
 
 // The inner width of one routed expert (`expert_ffn`, else `ffn`).
 inline int expert_ffn_of(const TransformerSpec& a) { return a.expert_ffn > 0 ? a.expert_ffn : a.ffn; }

@@ -129,8 +129,6 @@ TEST_CASE("Qwen3-30B-A3B from its config.json: 128 experts of 768, 8 per token",
 TEST_CASE("mixture-of-experts errors name the key and the line", "[frontend][moe]") {
   ConfigError e = hf_error(kQwenMoe + ", \"mlp_only_layers\": [0, 5]}");
   CHECK(e.key() == "mlp_only_layers");
-  e = hf_error(kQwenMoe + ", \"decoder_sparse_step\": 2}");
-  CHECK(e.key() == "decoder_sparse_step");
   e = hf_error(
       "{\"model_type\": \"mixtral\", \"num_hidden_layers\": 2, \"hidden_size\": 64, \"num_attention_heads\": "
       "4,\n"
@@ -209,4 +207,83 @@ TEST_CASE("Model Zoo: a file that turns on batch tiling on attention is timed wi
   CHECK_FALSE(has_bta_note(
       load_model(src("tests/fixtures/modelzoo/Release_2.10.0/params_moe_111M_with_shared_expert.yaml"))
           .notes));
+}
+
+TEST_CASE("dense and MoE blocks mixed: Qwen-MoE's decoder_sparse_step, GLM-4.5's first dense blocks",
+          "[frontend][moe]") {
+  // Qwen-MoE with experts on every second block (decoder_sparse_step 2): 12 MoE blocks of 24,
+  // the others dense FFNs of intermediate_size.
+  std::string every2 = kQwenMoe + "}";
+  every2.replace(every2.find("\"decoder_sparse_step\": 1"), 24, "\"decoder_sparse_step\": 2");
+  const ModelSpec q = frontend::load_hf_config_text(every2, "qwen.json");
+  CHECK(q.arch.moe_layer_step == 2);
+  const LayerGraph gq = build_model_graph(q);
+  CHECK(gq.total_params() == transformer_params(q.arch));
+  int moe = 0, dense = 0;
+  for (OpId id = 0; id < gq.num_ops(); ++id) {
+    const std::string& n = gq.op(id).name;
+    moe += n.find(".moe.router") != std::string::npos ? 1 : 0;
+    dense += n.find(".ffn.fc1") != std::string::npos ? 1 : 0;
+  }
+  CHECK(moe == 12);
+  CHECK(dense == 12);
+  CHECK(is_moe_block(q.arch, 1));
+  CHECK_FALSE(is_moe_block(q.arch, 0));
+
+  // GLM-4.5's layout (glm4_moe): biases on Q, K, V; rotary on half of each head; Q/K norms;
+  // 3 dense blocks, then 160 experts of 1536 (8 per token) beside one shared expert.
+  const ModelSpec g = frontend::load_hf_config_text(
+      "{\"model_type\": \"glm4_moe\", \"hidden_size\": 5120, \"num_hidden_layers\": 92, "
+      "\"num_attention_heads\": 96,\n"
+      " \"num_key_value_heads\": 8, \"head_dim\": 128, \"intermediate_size\": 12288, "
+      "\"moe_intermediate_size\": 1536,\n"
+      " \"n_routed_experts\": 160, \"n_shared_experts\": 1, \"num_experts_per_tok\": 8, "
+      "\"first_k_dense_replace\": 3,\n"
+      " \"partial_rotary_factor\": 0.5, \"attention_bias\": true, \"use_qk_norm\": true, \"vocab_size\": "
+      "151552,\n"
+      " \"max_position_embeddings\": 131072, \"tie_word_embeddings\": false, \"num_nextn_predict_layers\": "
+      "1}",
+      "glm.json");
+  CHECK(g.arch.first_dense_layers == 3);
+  CHECK(g.arch.rotary_dim == 64);
+  CHECK(g.arch.qkv_bias);
+  CHECK_FALSE(g.arch.bias);
+  CHECK(g.arch.qk_norm);
+  CHECK(g.arch.shared_expert_ffn == 1536);
+  CHECK_FALSE(is_moe_block(g.arch, 2));
+  CHECK(is_moe_block(g.arch, 3));
+  const LayerGraph gg = build_model_graph(g);
+  CHECK(gg.total_params() == transformer_params(g.arch));
+  // GLM states 355B; its one multi-token-prediction layer (about 4B) and the routers' score
+  // biases are not in the forward pass wafersim counts.
+  CHECK(double(gg.total_params()) == Approx(352.8e9).epsilon(0.001));
+
+  ConfigError e = hf_error(
+      "{\"model_type\": \"glm4_moe\", \"hidden_size\": 64, \"num_hidden_layers\": 2, "
+      "\"num_attention_heads\": 4,\n"
+      " \"intermediate_size\": 128, \"moe_intermediate_size\": 32, \"n_routed_experts\": 4, \"vocab_size\": "
+      "100,\n"
+      " \"max_position_embeddings\": 256, \"first_k_dense_replace\": 3}");
+  CHECK(e.key() == "first_k_dense_replace");
+  CHECK(e.loc().line == 3);
+  // Native keys.
+  const ModelSpec n = load_native_model_text(
+      "model: {name: m, layers: 4, hidden: 64, heads: 4, ffn: 128, vocab: 100, max_seq: 256, experts: 4,\n"
+      "        experts_per_token: 2, first_dense_layers: 1, moe_layer_step: 2}\ntraining: {batch: 8, seq: "
+      "128}\n",
+      "m.yaml");
+  CHECK(n.arch.first_dense_layers == 1);
+  CHECK(n.arch.moe_layer_step == 2);
+  CHECK_FALSE(is_moe_block(n.arch, 0));
+  CHECK(is_moe_block(n.arch, 1));
+  CHECK_FALSE(is_moe_block(n.arch, 2));
+  CHECK(is_moe_block(n.arch, 3));
+  CHECK(build_model_graph(n).total_params() == transformer_params(n.arch));
+  e = config_error([&] {
+    load_native_model_text(
+        "model: {name: m, layers: 4, hidden: 64, heads: 4, ffn: 128, vocab: 100, max_seq: 256,\n"
+        "        moe_layer_step: 2}\ntraining: {batch: 8, seq: 128}\n",
+        "m.yaml");
+  });
+  CHECK(e.key() == "model.moe_layer_step");
 }
