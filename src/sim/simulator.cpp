@@ -316,14 +316,16 @@ void add_kernel_checks(const SystemSpec& spec, const ModelSpec& model, RunStats&
   const auto checks = cycle::cross_check_model(spec, model, o);
   int off = 0;
   for (const auto& c : checks) {
-    const bool agrees = std::abs(c.ratio - 1.0) <= 0.10;
+    // Within 10%, or two cycles for kernels of a few tens of cycles (whole-cycle rounding; the
+    // decode cross-check's rule too).
+    const bool agrees = std::abs(c.ratio - 1.0) <= 0.10 || std::abs(c.cycle_cycles - c.approx_cycles) <= 2;
     off += agrees ? 0 : 1;
     st.kernel_checks.push_back(cycle::to_stats(c, agrees));
   }
   st.fidelity = "cycle";
   st.notes.push_back(
       fmt::format("--fidelity cycle: {} kernels (GEMM and elementwise) run on the cycle-level fabric "
-                  "engine; {} agree with the approx cost model within 10%",
+                  "engine; {} agree with the approx cost model within 10% (or 2 cycles)",
                   checks.size(), checks.size() - static_cast<std::size_t>(off)));
 }
 }  // namespace
