@@ -343,12 +343,19 @@ KernelCost KernelCostModel::gemm_weight_stationary(const GemmShape& shape, doubl
   // The token front crosses the row; partial sums cross the chain, a data task per PE.
   const double hop = spec_.router.hop_latency;
   c.fill_cycles = (r + col) * hop + r * kDataTaskCycles + spec_.router.turn_penalty + first_token;
-  c.cycles = tokens * (std::max({compute, sram, fabric}) + setup) + c.fill_cycles;
+  // The first token pays its setup, its FMACs and its partial sums' stream; each later token's
+  // setup and FMACs run on the core while the fabric still carries the previous token's sums
+  // (the cycle engine overlaps them): the longer of the two.
+  const auto per_token = [&](double f) {
+    return std::max({compute, sram, f}) + setup +
+           std::max(0.0, tokens - 1) * std::max(std::max(compute, sram) + setup, f);
+  };
+  c.cycles = per_token(fabric) + c.fill_cycles;
   if (can_centre) {
     const double half_r = std::floor(r / 2), half_c = std::floor(col / 2);
     const double fill = (half_r + half_c + 1) * hop + (half_r + 1) * kDataTaskCycles +
                         spec_.router.turn_penalty + first_centred;
-    const double cycles = tokens * (std::max({compute, sram, fabric_centred}) + setup) + fill;
+    const double cycles = per_token(fabric_centred) + fill;
     if (cycles < c.cycles * (1 - 1e-12)) {
       c.centred_roots = true;
       c.fill_cycles = fill;
