@@ -173,16 +173,20 @@ TransformerSpec llama(const JsonConfig& c, const std::string& type) {
 // num_experts_per_tok of them per token. Qwen-MoE (qwen2_moe, qwen3_moe): num_experts of
 // moe_intermediate_size, and in qwen2_moe a shared expert of shared_expert_intermediate_size
 // scaled by a sigmoid gate (hidden_size weights a layer); MoE on every layer only.
-TransformerSpec moe(const JsonConfig& c, const std::string& type) {
-  const bool mixtral = type == "mixtral";
-  TransformerSpec a = llama(c, mixtral ? "mistral" : type == "qwen2_moe" ? "qwen2" : "qwen3");
-  const char* experts_key = mixtral ? "num_local_experts" : "num_experts";
+// The routed experts (`experts_key`: at least 2) and num_experts_per_tok (1..experts, default `k`).
+void read_experts(const JsonConfig& c, const char* experts_key, int k, TransformerSpec& a) {
   a.experts = c.positive_int(experts_key);
   if (a.experts < 2) c.fail(experts_key, "a mixture of experts needs at least 2 experts");
-  a.experts_per_token = c.positive_int("num_experts_per_tok", mixtral ? 2 : 1);
+  a.experts_per_token = c.positive_int("num_experts_per_tok", k);
   if (a.experts_per_token > a.experts)
     c.fail("num_experts_per_tok",
            "must not exceed " + std::string(experts_key) + " (" + std::to_string(a.experts) + ")");
+}
+
+TransformerSpec moe(const JsonConfig& c, const std::string& type) {
+  const bool mixtral = type == "mixtral";
+  TransformerSpec a = llama(c, mixtral ? "mistral" : type == "qwen2_moe" ? "qwen2" : "qwen3");
+  read_experts(c, mixtral ? "num_local_experts" : "num_experts", mixtral ? 2 : 1, a);
   if (!mixtral) {
     a.expert_ffn = c.positive_int("moe_intermediate_size");
     if (type == "qwen2_moe") {
@@ -234,11 +238,7 @@ TransformerSpec glm4_moe(const JsonConfig& c) {
   if (f <= 0 || f > 1) c.fail("partial_rotary_factor", "expected a fraction in (0, 1]");
   a.rotary_dim = static_cast<int>(f * head_dim_of(a));
   a.qk_norm = c.boolean("use_qk_norm", false);
-  a.experts = c.positive_int("n_routed_experts");
-  if (a.experts < 2) c.fail("n_routed_experts", "a mixture of experts needs at least 2 experts");
-  a.experts_per_token = c.positive_int("num_experts_per_tok", 1);
-  if (a.experts_per_token > a.experts)
-    c.fail("num_experts_per_tok", "must not exceed n_routed_experts (" + std::to_string(a.experts) + ")");
+  read_experts(c, "n_routed_experts", 1, a);
   a.expert_ffn = c.positive_int("moe_intermediate_size");
   a.shared_expert_ffn = c.count("n_shared_experts") * a.expert_ffn;
   a.first_dense_layers = c.count("first_k_dense_replace");

@@ -13,10 +13,27 @@
 
 #include "frontends.hpp"
 #include "modelzoo_encdec.hpp"
+#include "modelzoo_names.hpp"
 #include "wafersim/core/error.hpp"
 #include "yaml_reader.hpp"
 
 namespace wafersim::frontend {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::replace(s.begin(), s.end(), '-', '_');
+  return s;
+}
+
+std::string file_family_hint(const std::string& file) {
+  const std::filesystem::path path(file);
+  std::string where = lower(path.stem().string());
+  const std::filesystem::path dir = path.parent_path();
+  if (dir.filename() == "configs") where += "/" + lower(dir.parent_path().filename().string());
+  return where;
+}
+
 namespace {
 
 // Model families and what they imply beyond the keys (architecture defaults of each model).
@@ -87,13 +104,6 @@ constexpr Unmodelled unmodelled[] = {
     {"dpr", "dense passage retrieval (two BERT encoders trained together) is not modelled"},
 };
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  std::replace(s.begin(), s.end(), '-', '_');
-  return s;
-}
-
 std::string supported_list() {
   std::string list;
   for (const auto& f : families) list += (list.empty() ? "" : ", ") + std::string(f.name);
@@ -157,10 +167,7 @@ const Family& family_of(const YamlSection& m, const std::string& file, const std
                                            {"esm2", "esm2"}};
   // (Not "gemma": it is part of "gemma2", which is modelled; the Model Zoo ships no Gemma 1 file.)
   static const char* const refused[] = {"dbrx"};
-  const std::filesystem::path path(file);
-  std::string where = lower(path.stem().string());
-  const std::filesystem::path dir = path.parent_path();
-  if (dir.filename() == "configs") where += "/" + lower(dir.parent_path().filename().string());
+  const std::string where = file_family_hint(file);
   for (const char* r : refused)
     if (where.find(r) != std::string::npos) fail_unsupported(m, "name", r);
   for (const auto& g : guesses) {

@@ -13,29 +13,18 @@
 //   src_/tgt_max_position_embeddings).
 #include "modelzoo_encdec.hpp"
 
-#include <algorithm>
-#include <cctype>
-#include <filesystem>
+#include "modelzoo_names.hpp"
 
 namespace wafersim::frontend {
 namespace {
 
-std::string lowercase(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 // The family: the section's name; else (R1.x files have no name) T5 when the file has T5's
 // sentinel ids or relative position bias, or its name or folder says t5; else the Transformer.
 bool is_t5(const YamlSection& m, const YamlSection& loader, const std::string& file) {
-  if (m.has("name")) return lowercase(m.text("name")) == "t5";
+  if (m.has("name")) return lower(m.text("name")) == "t5";
   if (m.has("extra_ids") || loader.has("extra_ids") || m.boolean("use_relative_attention_bias", false))
     return true;
-  const std::filesystem::path path(file);
-  if (lowercase(path.stem().string()).find("t5") != std::string::npos) return true;
-  return path.parent_path().filename() == "configs" &&
-         lowercase(path.parent_path().parent_path().filename().string()).find("t5") != std::string::npos;
+  return file_family_hint(file).find("t5") != std::string::npos;
 }
 
 int first_int(const YamlSection& s, const char* key, const char* other) {
@@ -46,7 +35,7 @@ int first_int(const YamlSection& s, const char* key, const char* other) {
 
 bool is_modelzoo_encoder_decoder(const YamlSection& m) {
   if (m.has("name")) {
-    const std::string n = lowercase(m.text("name"));
+    const std::string n = lower(m.text("name"));
     return n == "t5" || n == "transformer";
   }
   return m.has("encoder_num_hidden_layers") || m.has("d_model");

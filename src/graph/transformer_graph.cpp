@@ -54,12 +54,13 @@ class TransformerBuilder {
   LayerGraph build_encoder_decoder() {
     const double src = s_;
     const double tgt = decoder_seq_of(a_, static_cast<int>(src));
-    OpId x = embedding(tgt);
+    const OpId emb = embedding(tgt);  // both parts: the encoder's and the decoder's input
+    OpId x = emb;
     for (int i = 0; i < a_.layers; ++i) x = pre_norm_block("block" + std::to_string(i), i + 1, x);
     const OpId enc = norm("encoder.norm", a_.layers + 1, x);
     s_ = tgt;
     keys_ = tgt;
-    OpId y = embedded_target_;
+    OpId y = emb;
     for (int j = 0; j < a_.decoder_layers; ++j)
       y = decoder_block("decoder" + std::to_string(j), a_.layers + 2 + j, y, enc, src);
     if (a_.tgt_vocab > 0) vocab_ = a_.tgt_vocab;
@@ -162,7 +163,7 @@ class TransformerBuilder {
   }
 
   // `target` > 0 (encoder-decoder): the target's tokens are looked up too, in the decoder's
-  // own table when it has one (tgt_vocab); their part of the output is `embedded_target_`.
+  // own table when it has one (tgt_vocab).
   OpId embedding(double target = 0) {
     const bool types = a_.type_vocab > 0;
     const bool learned = a_.position == PositionEmbedding::learned;
@@ -182,7 +183,6 @@ class TransformerBuilder {
     }
     o.params = static_cast<std::uint64_t>(p);
     OpId id = add(std::move(o));
-    embedded_target_ = id;
     if (a_.arch == Arch::encoder) id = norm("embedding.norm", 0, id);  // BERT: LN after sum
     return id;
   }
@@ -220,15 +220,16 @@ class TransformerBuilder {
         a_.position == PositionEmbedding::alibi || a_.position == PositionEmbedding::relative;
     const double sm_ops = rules::softmax_ops_per_elem + (score_bias ? rules::alibi_ops_per_score : 0) +
                           (a_.logit_softcap ? rules::softcap_ops_per_elem : 0);
-    const OpId cx_id = attention_core(p + ".attn", layer, {qk_src, qk, qk_src, 0}, {qkv, v}, sm_ops);
+    const OpId cx_id = attention_core(p + ".attn", layer, {qk_src, s_ * heads_ * hd_, qk_src, s_ * kv_ * hd_},
+                                      {qkv, v}, sm_ops);
 
     OpId out = add(matmul(p + ".attn.out", layer, inner, h_, true, a_.bias));
     link(cx_id, out, s_ * inner);
     return out;
   }
 
-  // Where an attention's Q and K come from (one producer for both, `k_from == q_from` and
-  // `ke == 0`: `qe` holds both), and its V.
+  // Where an attention's Q and K come from (`qe` and `ke` elements; one edge when one op makes
+  // both), and its V.
   struct QK {
     OpId q_from;
     double qe;
@@ -253,8 +254,8 @@ class TransformerBuilder {
     sc.saved_elems = qk.qe + qk.ke;  // Q and K
     mark_attention(sc);
     OpId sc_id = add(std::move(sc));
-    if (qk.ke == 0) {
-      link(qk.q_from, sc_id, qk.qe, "qk");
+    if (qk.q_from == qk.k_from) {
+      link(qk.q_from, sc_id, qk.qe + qk.ke, "qk");
     } else {
       link(qk.q_from, sc_id, qk.qe, "q");
       link(qk.k_from, sc_id, qk.ke, "k");
@@ -420,7 +421,6 @@ class TransformerBuilder {
 
   const TransformerSpec& a_;
   double s_, h_, heads_, kv_, hd_, ffn_, vocab_, rot_dim_, keys_;
-  OpId embedded_target_{};
   LayerGraph g_;
 };
 

@@ -29,10 +29,9 @@ void run(const SystemSpec& spec, DType compute, const LayerGraph& graph, const s
     const InferLayer& L = st.layers[i];
     for (const auto& c : cycle::cross_check_decode(spec, compute, graph, *groups[i].group, tokens, prompt,
                                                    groups[i].keys, L.h, L.w)) {
-      // Within 5%, or two cycles for kernels of a few tens of cycles (whole-cycle rounding).
-      const bool agrees = std::abs(c.ratio - 1.0) <= 0.05 || std::abs(c.cycle_cycles - c.approx_cycles) <= 2;
-      off += agrees ? 0 : 1;
-      st.kernel_checks.push_back(cycle::to_stats(c, agrees, L.name + " "));
+      const bool ok = cycle::agrees(c, 0.05);
+      off += ok ? 0 : 1;
+      st.kernel_checks.push_back(cycle::to_stats(c, ok, L.name + " "));
     }
   }
   st.fidelity = "cycle";

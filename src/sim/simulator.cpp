@@ -316,11 +316,9 @@ void add_kernel_checks(const SystemSpec& spec, const ModelSpec& model, RunStats&
   const auto checks = cycle::cross_check_model(spec, model, o);
   int off = 0;
   for (const auto& c : checks) {
-    // Within 10%, or two cycles for kernels of a few tens of cycles (whole-cycle rounding; the
-    // decode cross-check's rule too).
-    const bool agrees = std::abs(c.ratio - 1.0) <= 0.10 || std::abs(c.cycle_cycles - c.approx_cycles) <= 2;
-    off += agrees ? 0 : 1;
-    st.kernel_checks.push_back(cycle::to_stats(c, agrees));
+    const bool ok = cycle::agrees(c, 0.10);
+    off += ok ? 0 : 1;
+    st.kernel_checks.push_back(cycle::to_stats(c, ok));
   }
   st.fidelity = "cycle";
   st.notes.push_back(

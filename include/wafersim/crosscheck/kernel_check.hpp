@@ -22,6 +22,7 @@
 // after its compute and re-sends, forward_delay cycles) and broadcast the result back east
 // (colour 1). The mapping is the same in every row and rows do not interact, so one row of c
 // PEs is simulated.
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,12 @@ struct KernelCheck {
   bool extrapolated = false;
   std::string note;  // why they disagree (when |ratio - 1| > 2%) or what bounds it
 };
+
+// Whether the engine and the approx model agree on a kernel: within `tolerance` (relative), or
+// within two cycles for kernels of a few tens of cycles (whole-cycle rounding).
+inline bool agrees(const KernelCheck& c, double tolerance) {
+  return std::abs(c.ratio - 1.0) <= tolerance || std::abs(c.cycle_cycles - c.approx_cycles) <= 2;
+}
 
 struct KernelCheckOptions {
   double samples = 1;  // samples per kernel (the weight-streaming plan's micro-batch)
