@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <climits>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "frontends.hpp"
 #include "wafersim/core/error.hpp"
@@ -60,6 +62,19 @@ class JsonConfig {
     if (!has(key)) return true;
     if (!j_.at(key).is_array()) fail(key, "expected a list, got " + j_.at(key).dump());
     return j_.at(key).empty();
+  }
+
+  // A list of strings (transformers' layer_types); absent or null is empty.
+  std::vector<std::string> strings(const char* key) const {
+    std::vector<std::string> out;
+    if (!has(key)) return out;
+    const json& v = j_.at(key);
+    if (!v.is_array()) fail(key, "expected a list of strings, got " + v.dump());
+    for (const json& e : v) {
+      if (!e.is_string()) fail(key, "expected a list of strings, got an entry " + e.dump());
+      out.push_back(e.get<std::string>());
+    }
+    return out;
   }
 
   std::string text(const char* key, const std::string& fallback) const {
@@ -139,6 +154,42 @@ TransformerSpec neox(const JsonConfig& c) {
   return a;
 }
 
+// transformers' layer_types (gpt-oss; newer configs of Qwen, Mistral, Gemma 2): each block's
+// attention, full_attention or sliding_attention over `sliding_window` keys. The patterns the
+// spec holds: all blocks alike, or the window on the even blocks and full attention on the odd
+// ones (sliding_window_period 2: Gemma 2, gpt-oss).
+void read_layer_types(const JsonConfig& c, TransformerSpec& a) {
+  if (!c.has("layer_types")) return;
+  const std::vector<std::string> t = c.strings("layer_types");
+  if (static_cast<int>(t.size()) != a.layers)
+    c.fail("layer_types", "expected one entry per layer (" + std::to_string(a.layers) + "), got " +
+                              std::to_string(t.size()));
+  bool any = false, all = true, even = true;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (t[i] != "full_attention" && t[i] != "sliding_attention")
+      c.fail("layer_types", "entry " + std::to_string(i) + " is '" + t[i] +
+                                "'; expected full_attention or sliding_attention");
+    const bool sliding = t[i] == "sliding_attention";
+    any = any || sliding;
+    all = all && sliding;
+    even = even && sliding == (i % 2 == 0);
+  }
+  if (!any) {
+    a.sliding_window = 0;
+    return;
+  }
+  if (a.sliding_window <= 0)
+    c.fail("sliding_window", "layer_types has sliding_attention blocks: expected a positive window");
+  if (all)
+    a.sliding_window_period = 1;
+  else if (even)
+    a.sliding_window_period = 2;
+  else
+    c.fail("layer_types",
+           "this mix of sliding and full attention is not modelled; modelled: every block alike, or "
+           "sliding_attention on the even blocks and full_attention on the odd ones");
+}
+
 // LLaMA, Mistral and Qwen: `head_dim` (Mistral NeMo, Qwen3) makes the attention heads x
 // head_dim wide instead of hidden.
 TransformerSpec llama(const JsonConfig& c, const std::string& type) {
@@ -166,6 +217,7 @@ TransformerSpec llama(const JsonConfig& c, const std::string& type) {
   } else {
     a.sliding_window = c.positive_int("sliding_window", 0);  // Mistral; null = none
   }
+  read_layer_types(c, a);
   return a;
 }
 
@@ -246,6 +298,27 @@ TransformerSpec glm4_moe(const JsonConfig& c) {
   return a;
 }
 
+// gpt-oss (OpenAI, 2025): LLaMA's blocks with biases on Q, K, V and the output projection, a
+// learned sink logit per head in every softmax (`sinks`), the window on the even blocks
+// (layer_types), and every FFN num_local_experts experts of intermediate_size with their biases,
+// num_experts_per_tok per token, chosen by a router with a bias; the vocabulary projection has no
+// bias. The checkpoint's MXFP4 experts (quantization_config) are timed as 16-bit weights.
+TransformerSpec gpt_oss(const JsonConfig& c, std::vector<std::string>& notes) {
+  TransformerSpec a = llama(c, "gpt_oss");
+  if (!c.boolean("attention_bias", true))
+    c.fail("attention_bias", "gpt-oss without attention biases is not modelled (its experts have biases)");
+  // Without layer_types, transformers' GptOssConfig alternates from a sliding first block.
+  if (!c.has("layer_types") && a.sliding_window > 0) a.sliding_window_period = 2;
+  a.bias = true;
+  a.head_bias = false;
+  a.sink_logits = true;
+  a.router_bias = true;
+  read_experts(c, "num_local_experts", 1, a);
+  if (c.has("quantization_config"))
+    notes.push_back("quantization_config: the checkpoint's quantized weights are timed as 16-bit weights");
+  return a;
+}
+
 // T5 (and mT5, its multilingual layout): an encoder-decoder of num_layers + num_decoder_layers
 // blocks, d_kv-wide heads, T5's scale-only norm, no biases, relative position buckets; the
 // FFN's feed_forward_proj is relu or gated-gelu (T5 v1.1, Flan-T5, mT5). The source is the run's
@@ -280,7 +353,7 @@ TransformerSpec t5(const JsonConfig& c, const std::string& type) {
 
 constexpr const char* supported_types =
     "gpt2, gptj, gpt_neox, llama, mistral, mixtral, qwen2, qwen2_moe, qwen3, qwen3_moe, phi3, gemma, gemma2, "
-    "bert, t5, mt5, glm4_moe";
+    "bert, t5, mt5, glm4_moe, gpt_oss";
 
 ModelSpec parse(const std::string& text, const std::string& file) {
   json j;
@@ -299,6 +372,7 @@ ModelSpec parse(const std::string& text, const std::string& file) {
     c.fail("model_type", "missing required key; supported model types: " + std::string(supported_types));
   const std::string type = c.text("model_type", "");
   TransformerSpec a;
+  std::vector<std::string> notes;
   if (type == "gpt2")
     a = gpt2_like(c, false);
   else if (type == "gptj")
@@ -318,6 +392,8 @@ ModelSpec parse(const std::string& text, const std::string& file) {
     a = t5(c, type);
   else if (type == "glm4_moe")
     a = glm4_moe(c);
+  else if (type == "gpt_oss")
+    a = gpt_oss(c, notes);
   else
     c.fail("model_type", "model type '" + type + "' is not supported; supported: " + supported_types);
   if (a.head_dim == 0 && a.hidden % a.heads != 0)
@@ -333,6 +409,7 @@ ModelSpec parse(const std::string& text, const std::string& file) {
   spec.arch = a;
   spec.format = "huggingface";
   spec.source = file;
+  spec.notes = std::move(notes);
   spec.training.batch = hf_default_batch;
   spec.training.seq = std::min(a.max_seq, hf_default_max_seq);
   spec.training.seq_source = a.max_seq <= hf_default_max_seq

@@ -29,12 +29,14 @@ TransformerSpec read_architecture(const YamlSection& m) {
                 "activation",
                 "tied_embeddings",
                 "bias",
+                "head_bias",
                 "parallel_block",
                 "type_vocab",
                 "sliding_window",
                 "mlm_predictions",
                 "sliding_window_period",
                 "attention_sinks",
+                "sink_logits",
                 "sandwich_norm",
                 "logit_softcap",
                 "qk_norm",
@@ -43,6 +45,7 @@ TransformerSpec read_architecture(const YamlSection& m) {
                 "expert_ffn",
                 "shared_expert_ffn",
                 "shared_expert_gate",
+                "router_bias",
                 "first_dense_layers",
                 "moe_layer_step",
                 "decoder_layers",
@@ -81,12 +84,14 @@ TransformerSpec read_architecture(const YamlSection& m) {
                           ActivationKind::gelu);
   a.tied_embeddings = m.boolean("tied_embeddings", false);
   a.bias = m.boolean("bias", true);
+  a.head_bias = m.boolean("head_bias", true);
   a.parallel_block = m.boolean("parallel_block", false);
   a.type_vocab = m.non_negative_int("type_vocab", 0);
   a.sliding_window = m.non_negative_int("sliding_window", 0);
   a.mlm_predictions = m.non_negative_int("mlm_predictions", 0);
   a.sliding_window_period = m.positive_int("sliding_window_period", 1);
   a.attention_sinks = m.non_negative_int("attention_sinks", 0);
+  a.sink_logits = m.boolean("sink_logits", false);
   a.sandwich_norm = m.boolean("sandwich_norm", false);
   a.logit_softcap = m.boolean("logit_softcap", false);
   a.qk_norm = m.boolean("qk_norm", false);
@@ -95,6 +100,7 @@ TransformerSpec read_architecture(const YamlSection& m) {
   a.expert_ffn = m.non_negative_int("expert_ffn", 0);
   a.shared_expert_ffn = m.non_negative_int("shared_expert_ffn", 0);
   a.shared_expert_gate = m.boolean("shared_expert_gate", false);
+  a.router_bias = m.boolean("router_bias", false);
   a.first_dense_layers = m.non_negative_int("first_dense_layers", 0);
   a.moe_layer_step = m.positive_int("moe_layer_step", 1);
   a.decoder_layers = m.positive_int("decoder_layers", 0);
@@ -146,12 +152,13 @@ TransformerSpec read_architecture(const YamlSection& m) {
     for (const char* key : {"decoder_layers", "decoder_seq", "tgt_vocab"})
       if (m.has(key)) m.fail(key, "only meaningful with 'arch: encoder_decoder'");
   }
+  if (m.has("head_bias") && !a.bias) m.fail("head_bias", "only meaningful with 'bias: true'");
   if (a.relative_buckets != 32 && a.position != PositionEmbedding::relative)
     m.fail("relative_buckets", "only meaningful with 'position: relative'");
   if (a.experts == 1) m.fail("experts", "a mixture of experts needs at least 2 experts (0 = a dense FFN)");
   if (a.experts == 0) {
     for (const char* key : {"experts_per_token", "expert_ffn", "shared_expert_ffn", "shared_expert_gate",
-                            "first_dense_layers", "moe_layer_step"})
+                            "router_bias", "first_dense_layers", "moe_layer_step"})
       if (m.has(key)) m.fail(key, "only meaningful with 'experts' (a mixture of experts)");
   } else if (a.experts_per_token < 1 || a.experts_per_token > a.experts) {
     m.fail("experts_per_token", "must be 1.." + std::to_string(a.experts) + " (the experts each token uses)");

@@ -221,7 +221,7 @@ class TransformerBuilder {
     const double sm_ops = rules::softmax_ops_per_elem + (score_bias ? rules::alibi_ops_per_score : 0) +
                           (a_.logit_softcap ? rules::softcap_ops_per_elem : 0);
     const OpId cx_id = attention_core(p + ".attn", layer, {qk_src, s_ * heads_ * hd_, qk_src, s_ * kv_ * hd_},
-                                      {qkv, v}, sm_ops);
+                                      {qkv, v}, sm_ops, a_.sink_logits);
 
     OpId out = add(matmul(p + ".attn.out", layer, inner, h_, true, a_.bias));
     link(cx_id, out, s_ * inner);
@@ -243,7 +243,8 @@ class TransformerBuilder {
 
   // Scores (Q . K^T over head_dim for s_ queries x keys_ keys per head), the softmax (`sm_ops` per
   // score; it keeps P) and the context (P . V): the ops of `pre`.scores/.softmax/.context.
-  OpId attention_core(const std::string& pre, int layer, QK qk, V v, double sm_ops) {
+  // `sinks` (gpt-oss): each head's learned logit joins every row's sum, an exp and an add a row.
+  OpId attention_core(const std::string& pre, int layer, QK qk, V v, double sm_ops, bool sinks = false) {
     const double scores = heads_ * s_ * keys_;
     Op sc = make_op(pre + ".scores", OpKind::attn_scores, layer);
     sc.gemm = GemmShape{heads_, s_, hd_, keys_};
@@ -261,7 +262,9 @@ class TransformerBuilder {
       link(qk.k_from, sc_id, qk.ke, "k");
     }
 
-    Op smo = elementwise(pre + ".softmax", OpKind::softmax, layer, scores, scores, sm_ops * scores, scores);
+    Op smo = elementwise(pre + ".softmax", OpKind::softmax, layer, scores, scores,
+                         sm_ops * scores + (sinks ? 2 * heads_ * s_ : 0), scores);
+    if (sinks) smo.params = static_cast<std::uint64_t>(heads_);
     mark_attention(smo);
     OpId sm = add(std::move(smo));
     link(sc_id, sm, scores);
@@ -330,7 +333,7 @@ class TransformerBuilder {
     // Qwen2-MoE gates its shared expert with sigmoid(x . w_gate): one more column of the
     // router's GEMM (same input, no bias), as QKV are fused.
     const bool gate = a_.shared_expert_ffn > 0 && a_.shared_expert_gate;
-    OpId router = add(matmul(p + ".moe.router", layer, h_, e + (gate ? 1 : 0), true, false));
+    OpId router = add(matmul(p + ".moe.router", layer, h_, e + (gate ? 1 : 0), true, a_.router_bias));
     link(in, router, act());
     // Softmax over the experts, then k passes of max-and-mask.
     OpId pick = add(elementwise(p + ".moe.topk", OpKind::elementwise, layer, s_ * e, routed,

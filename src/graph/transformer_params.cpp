@@ -32,20 +32,25 @@ std::uint64_t transformer_params(const TransformerSpec& a) {
     const U fc1_n = is_gated(a.activation) ? 2 * width : width;
     return (h * fc1_n + b * fc1_n) + (width * h + b * h);
   };
-  // Mixture of experts: a router (no bias), `experts` FFNs of the expert width, the shared one.
+  // Mixture of experts: a router (its bias in gpt-oss, over the fused gate column too), `experts`
+  // FFNs of the expert width, the shared one.
   const U experts = static_cast<U>(a.experts);
+  const U gate_col = a.shared_expert_ffn > 0 && a.shared_expert_gate ? 1 : 0;
   const U moe_part =
-      experts == 0 ? 0
-                   : h * experts + experts * dense_ffn(static_cast<U>(expert_ffn_of(a))) +
-                         (a.shared_expert_ffn > 0 ? dense_ffn(static_cast<U>(a.shared_expert_ffn)) : 0) +
-                         (a.shared_expert_ffn > 0 && a.shared_expert_gate ? h : 0);
+      experts == 0
+          ? 0
+          : h * experts + (a.router_bias ? experts + gate_col : 0) +
+                experts * dense_ffn(static_cast<U>(expert_ffn_of(a))) +
+                (a.shared_expert_ffn > 0 ? dense_ffn(static_cast<U>(a.shared_expert_ffn)) : 0) + gate_col * h;
   // Blocks with the experts, and the dense ones (all of them without experts).
   U moe_blocks = 0;
   for (int i = 0; i < a.layers; ++i) moe_blocks += is_moe_block(a, i) ? 1 : 0;
   const U dense_blocks = static_cast<U>(a.layers) - moe_blocks;
   const U norms = a.parallel_block ? 1 : (a.sandwich_norm ? 4 : 2);
   const U qk_norm = a.qk_norm ? 2 * head_dim : 0;  // one head_dim-wide RMSNorm weight for Q, one for K
-  const U block = norms * norm + qk_norm + (h * qkv_n + bq * qkv_n) + (inner * h + b * h);  // without its FFN
+  const U sinks = a.sink_logits ? heads : 0;       // one learned softmax logit per head
+  const U block =
+      norms * norm + qk_norm + sinks + (h * qkv_n + bq * qkv_n) + (inner * h + b * h);  // without its FFN
   const U blocks = static_cast<U>(a.layers) * block + dense_blocks * dense_ffn(ffn) + moe_blocks * moe_part;
 
   // Head: decoders have a final norm; BERT's MLM head has a dense + norm transform. The

@@ -48,9 +48,9 @@ inline constexpr double elem_bwd_factor = 2.0;
 
 // The vocabulary projection has a bias when the model uses biases, except in tied decoders:
 // GPT-2 / Cerebras-GPT tie lm_head to wte without a bias, while BERT's tied MLM decoder keeps
-// its own output bias and untied GPT-J has one.
+// its own output bias and untied GPT-J has one; gpt-oss (biases elsewhere) has none.
 inline bool lm_head_bias(const TransformerSpec& a) {
-  return a.bias && (a.arch == Arch::encoder || !a.tied_embeddings);
+  return a.bias && a.head_bias && (a.arch == Arch::encoder || !a.tied_embeddings);
 }
 
 }  // namespace wafersim::rules

@@ -137,6 +137,11 @@ ModelSpec small_transformer(FuzzedDataProvider& in) {
     a.sliding_window = a.attention_sinks = a.type_vocab = 0;
     a.sliding_window_period = 1;
   }
+  // gpt-oss: a sink logit per head, a biased router, no bias on the vocabulary projection (read
+  // last, so an input that ends earlier keeps the defaults).
+  a.sink_logits = in.ConsumeBool();
+  a.router_bias = a.experts > 0 && in.ConsumeBool();
+  a.head_bias = !in.ConsumeBool();
   return m;
 }
 

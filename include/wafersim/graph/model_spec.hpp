@@ -46,12 +46,15 @@ struct TransformerSpec {
   bool tied_embeddings = false;
   bool bias = true;               // biases on the projections
   bool qkv_bias = false;          // biases on the Q, K, V projections only (Qwen2), when `bias` is false
+  bool head_bias = true;          // false: the vocabulary projection has none even with `bias` (gpt-oss)
   bool parallel_block = false;    // GPT-J style: attention and FFN read the same input
   int type_vocab = 0;             // BERT token types (0 = none)
   int sliding_window = 0;         // keys each query attends to (Mistral); 0 = the whole sequence
   int sliding_window_period = 1;  // the window is on blocks i with i % period == 0 (Gemma 2: 2, every
                                   // other block from the first, the rest global); 1 = every block
   int attention_sinks = 0;        // tokens every query attends to beyond its window (sinks)
+  bool sink_logits = false;       // gpt-oss: a learned logit per head joins every softmax's sum
+                                  // (one weight a head, no value row)
   bool sandwich_norm = false;     // Gemma 2: each sub-layer's output normalised too (4 norms a block)
   bool logit_softcap = false;     // Gemma 2: tanh soft-capping of the attention scores and the logits
   bool qk_norm = false;           // Qwen3: RMSNorm over each head's Q and K (head_dim weights each)
@@ -66,6 +69,7 @@ struct TransformerSpec {
   int expert_ffn = 0;               // inner width of one routed expert; 0 = ffn
   int shared_expert_ffn = 0;        // inner width of the shared expert(s) together; 0 = none
   bool shared_expert_gate = false;  // Qwen2-MoE: a sigmoid of a hidden -> 1 projection scales it
+  bool router_bias = false;         // gpt-oss: the router's projection has a bias (one per expert)
   // Which blocks are MoE when `experts` > 0: block i (0-based) is when i >= first_dense_layers
   // and (i + 1) % moe_layer_step == 0 (GLM/DeepSeek's first_k_dense_replace, Qwen-MoE's
   // decoder_sparse_step, Llama 4's interleave step); the others have a dense FFN of width `ffn`.
