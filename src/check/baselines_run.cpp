@@ -54,7 +54,11 @@ bool lookup(const nlohmann::json& j, const std::string& path, std::string& out, 
   is_number = cur->is_number();
   if (is_number) {
     number = cur->get<double>();
-    out = fmt::format("{:.10g}", number);
+    // Whole numbers (bytes, counts) in full, so that --update writes what an exact (rel: 0)
+    // tolerance compares: 10 digits made 233,658,313,344 bytes 2.336583133e+11.
+    out = std::trunc(number) == number && std::fabs(number) < 9007199254740992.0
+              ? fmt::format("{:.0f}", number)
+              : fmt::format("{:.10g}", number);
   } else if (cur->is_string()) {
     out = cur->get<std::string>();
   } else {

@@ -79,3 +79,17 @@ TEST_CASE("json_lookup follows dotted paths into objects and arrays", "[check]")
   CHECK_FALSE(json_lookup(j, "a.z", out, is_number, number));
   CHECK_FALSE(json_lookup(j, "a.b.5", out, is_number, number));
 }
+
+TEST_CASE("json_lookup writes whole numbers in full, so --update keeps exact baselines exact", "[check]") {
+  const std::string j = R"({"bytes": 233658313344.0, "rate": 2019.3885221234, "big": 1e300})";
+  std::string out;
+  bool is_number = false;
+  double number = 0;
+  REQUIRE(json_lookup(j, "bytes", out, is_number, number));
+  CHECK(out == "233658313344");  // 10 significant digits would write 2.336583133e+11
+  CHECK(std::stod(out) == number);
+  REQUIRE(json_lookup(j, "rate", out, is_number, number));
+  CHECK(out == "2019.388522");
+  REQUIRE(json_lookup(j, "big", out, is_number, number));
+  CHECK(out == "1e+300");
+}
