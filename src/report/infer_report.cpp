@@ -97,11 +97,14 @@ std::string format_infer_text(const InferStats& s) {
   fmt::format_to(out, "Placement: {}\n",
                  s.placement == "sram" ? "weights and KV cache resident in SRAM"
                                        : "KV cache in SRAM, weights streamed from MemoryX every step");
-  fmt::format_to(out,
-                 "  weights {:.2f} GB, KV cache {:.2f} GB ({:.0f} KiB per token), SRAM {:.2f} GB; needs {} "
-                 "system(s); longest context at this batch {}\n",
-                 s.weight_bytes / 1e9, s.kv_bytes / 1e9, s.kv_bytes_per_token / 1024,
-                 s.sram_capacity_bytes / 1e9, s.min_systems, s.max_context);
+  fmt::format_to(
+      out,
+      "  weights {:.2f} GB, KV cache {:.2f} GB ({:.0f} KiB per token), SRAM {:.2f} GB; {}; longest "
+      "context at this batch {}\n",
+      s.weight_bytes / 1e9, s.kv_bytes / 1e9, s.kv_bytes_per_token / 1024, s.sram_capacity_bytes / 1e9,
+      s.min_systems > 0 ? fmt::format("needs {} system(s) to stay resident", s.min_systems)
+                        : std::string("no number of systems holds it resident"),
+      s.max_context);
   for (const auto& p : s.per_system)
     fmt::format_to(
         out, "  system {}: layers {}..{} ({} .. {}), {:.2f} GB weights{} + {:.2f} GB KV on {} PEs\n", p.index,

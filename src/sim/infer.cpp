@@ -59,7 +59,8 @@ struct Group {
   bool draft = false;
   double weight_bytes = 0;
   double kv_bytes = 0;
-  double keys = 0;  // cached tokens its decode step attends to, on average
+  double keys = 0;    // cached tokens its decode step attends to, on average
+  bool head = false;  // the vocabulary projection (and loss): logits of each prompt's last token only
   double bytes() const { return weight_bytes + kv_bytes; }
 };
 
@@ -200,6 +201,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
       for (OpId id : g.ops) {
         const Op& op = net.graph->op(id);
         attention = attention || op.kind == OpKind::attn_scores;
+        x.head = x.head || op.kind == OpKind::loss;
         // A tied LM head owns no parameters but multiplies by a resident copy of the embedding.
         if (op.kind == OpKind::matmul && op.params == 0)
           x.weight_bytes += op.gemm.count * op.gemm.k * op.gemm.n * vb;
@@ -230,11 +232,14 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   const double tile_cap = tiles.capacity();
   const double wafer_cap = tile_cap * static_cast<double>(usable.area());
   st.sram_capacity_bytes = wafer_cap * o.systems;
-  st.min_systems = infer_layout::min_systems(group_bytes, wafer_cap);
+  // The fewest systems that keep the weights resident (bytes and regions); `by_bytes` tells a
+  // model no wafer count lays out from one too large for any.
+  const int by_bytes = infer_layout::min_systems(group_bytes, wafer_cap);
+  st.min_systems = infer_layout::resident_systems(group_bytes, usable, tile_cap, wafer_cap);
   // Resident when the bytes fit the systems and every system's share fits its wafer as regions
   // (bands of strips of whole columns); otherwise the weights stream from MemoryX.
   std::vector<std::size_t> starts;  // each system's first group (resident), or {0}
-  bool resident = st.min_systems > 0 && st.min_systems <= o.systems;
+  bool resident = by_bytes > 0 && by_bytes <= o.systems;
   int unlaid = -1;  // a system whose share fits its SRAM by bytes but not as regions
   if (resident) {
     starts = infer_layout::split_groups(group_bytes, o.systems);
@@ -353,13 +358,19 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
                                  : L.kv_bytes / static_cast<double>(usable.area());
       // Prefill: the micro-batch's prompts through this layer, weight-stationary. The draft's
       // runs beside the target's on its own regions (TTFT is the target's).
+      // The head scores only each prompt's last token (the first output's logits): one step of
+      // its decode kernels over the micro-batch, once, after the prompt has passed the blocks.
       const Net& net = *g.net;
-      const CompiledLayer pre =
-          lower_layer(*net.graph, g.g, *net.cost, net.model->training, b, q.h, w, ExecMode::pipelined);
-      L.prefill_s = cost.cycles_to_seconds(pre.fwd_total.cycles);
-      const double per_token_s = L.prefill_s / o.prompt;
+      const KernelCost pre_cost =
+          g.head
+              ? decode_cost(*net.graph, g.g, *net.cost, b, o.prompt, g.keys, q.h, w)
+              : lower_layer(*net.graph, g.g, *net.cost, net.model->training, b, q.h, w, ExecMode::pipelined)
+                    .fwd_total;
+      L.prefill_s = cost.cycles_to_seconds(pre_cost.cycles);
+      const double per_token_s = g.head ? 0.0 : L.prefill_s / o.prompt;
+      const double pre_fill_s = g.head ? L.prefill_s : cost.cycles_to_seconds(pre_cost.fill_cycles);
       if (!g.draft) {
-        prefill_first_token_s += per_token_s + cost.cycles_to_seconds(pre.fwd_total.fill_cycles);
+        prefill_first_token_s += per_token_s + pre_fill_s;
         prefill_slowest_token_s = std::max(prefill_slowest_token_s, per_token_s);
       }
       // Decode: one step of the micro-batch (the target's over k + 1 tokens per request when
@@ -371,7 +382,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
       const double per_round = g.draft ? k_spec : 1;  // steps of this group per round
       decode_all += dec;
       add_kernel_events(energy.decode, dec, per_round);
-      add_kernel_events(energy.prefill, pre.fwd_total);
+      add_kernel_events(energy.prefill, pre_cost);
       fmacs_per_step += per_round * dec.fmacs;
       read_bytes_per_round += per_round * g.bytes();
       (g.draft ? draft_kernels_s : decode_kernels_s) += L.decode_s - L.decode_fill_s;
@@ -402,8 +413,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
       if (resident || i == first) sys.tiles += q.area();  // streamed: one wafer, every layer in turn
       sys.decode_s += per_round * (L.decode_s + xfer_s);
       sys.prefill_s += L.prefill_s;
-      trace_steps.push_back({s, g.draft, L.name, L.decode_s, xfer_s, per_token_s,
-                             cost.cycles_to_seconds(pre.fwd_total.fill_cycles)});
+      trace_steps.push_back({s, g.draft, L.name, L.decode_s, xfer_s, per_token_s, pre_fill_s});
       st.layers.push_back(std::move(L));
     }
     // Synchronous wafer I/O: once per step of each model on this system (k draft steps a round).
@@ -489,9 +499,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   const std::string kernel_bound = bound_name(decode_all);
   const Part parts[] = {
       {"memoryx", st.decode_memoryx_s + (resident ? 0 : std::min(mx_s, trip_s)),
-       fmt::format("weights ({}) stream from MemoryX every step at {:.0f} GB/s: they need {} systems' SRAM "
-                   "(--systems {})",
-                   gb(st.weight_bytes), spec.memoryx.bandwidth.value / 8e9, st.min_systems, st.min_systems)},
+       infer_notes::memoryx_bound(gb(st.weight_bytes), spec.memoryx.bandwidth.value / 8e9, st.min_systems)},
       {"pipeline", st.decode_wait_s, fmt::format("{} micro-batches queue for the busiest system", mb)},
       {"wafer-io", st.decode_wafer_io_s,
        fmt::format("synchronous wafer I/O: each system's decode step waits {:.0f} us for its I/O "
@@ -556,6 +564,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
     t.draft_last_system = draft_last_system;
     infer_trace::record(t, st.timeline);
   }
+  for (const auto& n : model.notes) st.notes.push_back("model: " + n);
   if (o.wafer_io == WaferIo::sync) st.notes.push_back(infer_notes::sync_io(sync_s, st.decode_wafer_io_s));
   if (!defaults.empty())
     st.notes.push_back(fmt::format("lengths not given: {} (defaults, within the model's context of {})",
@@ -573,10 +582,8 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
         infer_notes::speculative({draft_model->arch.name, k_spec, alpha, per_round, st.draft_s_per_round,
                                   st.verify_s_per_round, draft_model->arch.vocab, a.vocab}));
   if (a.sliding_window > 0 && a.sliding_window < context)
-    st.notes.push_back(fmt::format(
-        "sliding window {}: the KV cache keeps the last {} tokens{}", a.sliding_window,
-        a.sliding_window + a.attention_sinks,
-        a.sliding_window_period > 1 ? fmt::format(" on one block in {}", a.sliding_window_period) : ""));
+    st.notes.push_back(
+        infer_notes::sliding_window(a.sliding_window, a.attention_sinks, a.sliding_window_period));
   if (model.arch.max_seq > 0 && st.max_context > model.arch.max_seq)
     st.notes.push_back(fmt::format("the SRAM would hold a {}-token context at this batch; the model's is {}",
                                    st.max_context, model.arch.max_seq));

@@ -69,7 +69,6 @@ std::vector<std::size_t> split_groups(const std::vector<double>& bytes, int n) {
   return starts;
 }
 
-// Hops between the centres of two regions (XY routing).
 int min_systems(const std::vector<double>& bytes, double capacity) {
   int need = 1;
   double used = 0;
@@ -84,6 +83,7 @@ int min_systems(const std::vector<double>& bytes, double capacity) {
   return need;
 }
 
+// Hops between the centres of two regions (XY routing).
 double hops_between(const Rect& a, const Rect& b) {
   return std::abs((a.x + 0.5 * a.w) - (b.x + 0.5 * b.w)) + std::abs((a.y + 0.5 * a.h) - (b.y + 0.5 * b.h));
 }
@@ -153,6 +153,15 @@ int first_unlaid(const std::vector<double>& group_bytes, const std::vector<std::
     if (!fits_as_bands(group_bytes, starts[s], last, usable, tile_cap)) return static_cast<int>(s);
   }
   return -1;
+}
+
+int resident_systems(const std::vector<double>& group_bytes, const Rect& usable, double tile_cap,
+                     double capacity) {
+  const int by_bytes = min_systems(group_bytes, capacity);
+  if (by_bytes == 0) return 0;
+  for (int n = by_bytes; n <= static_cast<int>(group_bytes.size()); ++n)
+    if (first_unlaid(group_bytes, split_groups(group_bytes, n), usable, tile_cap) < 0) return n;
+  return 0;
 }
 
 }  // namespace wafersim::infer_layout

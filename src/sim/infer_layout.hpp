@@ -37,4 +37,10 @@ bool fits_as_bands(const std::vector<double>& group_bytes, std::size_t first, st
 int first_unlaid(const std::vector<double>& group_bytes, const std::vector<std::size_t>& starts,
                  const Rect& usable, double tile_cap);
 
+// The fewest systems on which the groups are resident: their bytes fit (min_systems at
+// `capacity` bytes a wafer) and every system's share of split_groups lays out as bands. 0 when
+// no count up to one group per system does.
+int resident_systems(const std::vector<double>& group_bytes, const Rect& usable, double tile_cap,
+                     double capacity);
+
 }  // namespace wafersim::infer_layout

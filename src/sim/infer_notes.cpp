@@ -27,10 +27,12 @@ std::string speculative(const Speculative& s) {
 
 std::string speculative_not_resident(int unlaid, int min_systems) {
   const std::string need =
-      unlaid >= 0 ? fmt::format("system {}'s layers do not fit its wafer as regions (more --systems)", unlaid)
-      : min_systems > 0 ? fmt::format("the target and the draft need {} systems' SRAM (--systems {})",
-                                      min_systems, min_systems)
-                        : std::string("a layer of the target or the draft is larger than one wafer's SRAM");
+      unlaid >= 0 ? fmt::format("system {}'s layers do not fit its wafer as regions{}", unlaid,
+                                min_systems > 0 ? fmt::format(" (--systems {} lays them out)", min_systems)
+                                                : std::string())
+      : min_systems > 0
+          ? fmt::format("the target and the draft need {} systems (--systems {})", min_systems, min_systems)
+          : std::string("a layer of the target or the draft is larger than one wafer's SRAM");
   return "--draft-model: speculative decoding is modelled with resident weights; " + need;
 }
 
@@ -40,19 +42,33 @@ std::string streamed(const std::string& weights, const std::string& kv, int syst
       unlaid >= 0
           ? fmt::format(
                 "weights ({}) + KV cache ({}) fit the SRAM of {} system(s) ({}) by bytes, but system {}'s "
-                "layers do not fit its wafer as regions (each layer's strip rounds up to whole columns): "
-                "more --systems or a larger wafer keep them resident",
-                weights, kv, systems, sram, unlaid)
+                "layers do not fit its wafer as regions (each layer's strip rounds up to whole columns): {}",
+                weights, kv, systems, sram, unlaid,
+                min_systems > 0 ? fmt::format("--systems {} keeps them resident", min_systems)
+                                : std::string("no number of systems lays them out; a larger wafer would"))
           : fmt::format("weights ({}) + KV cache ({}) do not fit the SRAM of {} system(s) ({}): {}", weights,
                         kv, systems, sram,
                         min_systems > 0 ? fmt::format("--systems {} keeps them resident", min_systems)
-                                        : std::string("a layer is larger than one wafer's SRAM"));
+                                        : std::string("no number of systems keeps them resident (a layer is "
+                                                      "larger than one wafer's SRAM or its regions)"));
   return fmt::format("{}; weights stream from MemoryX every decode step{}", why,
                      serving > 1
                          ? fmt::format(", broadcast to {} systems (SwarmX) that each run every layer for {} "
                                        "of the micro-batches and hold their KV cache",
                                        serving, micro_batches_per_system)
                          : std::string());
+}
+
+std::string memoryx_bound(const std::string& weights, double gb_per_s, int min_systems) {
+  return fmt::format(
+      "weights ({}) stream from MemoryX every step at {:.0f} GB/s: {}", weights, gb_per_s,
+      min_systems > 0 ? fmt::format("{} systems keep them resident (--systems {})", min_systems, min_systems)
+                      : std::string("no number of systems keeps them resident"));
+}
+
+std::string sliding_window(int window, int sinks, int period) {
+  return fmt::format("sliding window {}: the KV cache keeps the last {} tokens{}", window, window + sinks,
+                     period > 1 ? fmt::format(" on one block in {}", period) : "");
 }
 
 }  // namespace wafersim::infer_notes

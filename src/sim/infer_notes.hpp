@@ -23,4 +23,10 @@ std::string speculative_not_resident(int unlaid, int min_systems);
 std::string streamed(const std::string& weights, const std::string& kv, int systems, const std::string& sram,
                      int min_systems, int unlaid, int serving, int micro_batches_per_system);
 
+// The reason given when MemoryX bounds decode: the weights' stream, and what keeps them resident.
+std::string memoryx_bound(const std::string& weights, double gb_per_s, int min_systems);
+
+// The KV cache of a sliding window (on one block in `period` when period > 1).
+std::string sliding_window(int window, int sinks, int period);
+
 }  // namespace wafersim::infer_notes

@@ -31,3 +31,20 @@ TEST_CASE("first_unlaid names the first system whose groups have no band layout"
   CHECK(first_unlaid(bytes, {0, 5}, wafer, 1.0) == 1);
   CHECK(first_unlaid(bytes, {0}, Rect{0, 0, 64, 64}, 1.0) == -1);  // one larger wafer holds all ten
 }
+
+TEST_CASE("resident_systems: the fewest systems whose shares all lay out, not the bytes alone",
+          "[sim][infer]") {
+  const Rect wafer{0, 0, 4, 64};  // 256 tiles of 1 byte
+  // Ten groups of 51 bytes: 510 bytes fit two wafers, but five groups of 51 do not lay out on
+  // one (above); four per wafer do (two bands of two strips of 2 columns, 64 tiles each).
+  const std::vector<double> tight(10, 51.0);
+  CHECK(min_systems(tight, 256.0) == 2);
+  CHECK(first_unlaid(tight, split_groups(tight, 2), wafer, 1.0) >= 0);
+  const int n = resident_systems(tight, wafer, 1.0, 256.0);
+  CHECK(n == 3);
+  CHECK(first_unlaid(tight, split_groups(tight, n), wafer, 1.0) == -1);
+  // Bytes and layout agree: the bytes' count.
+  CHECK(resident_systems(std::vector<double>(10, 40.0), wafer, 1.0, 256.0) == 2);
+  // One group larger than a wafer: none.
+  CHECK(resident_systems({300.0, 10.0}, wafer, 1.0, 256.0) == 0);
+}

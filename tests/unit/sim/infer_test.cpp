@@ -123,6 +123,34 @@ TEST_CASE("what moves the result, and in which direction", "[sim][infer]") {
   CHECK(base.max_context > 8192);
 }
 
+TEST_CASE("prefill: the head scores each prompt's last token only, once", "[sim][infer]") {
+  const ModelSpec m = llama_like(8, 2048, 16, 4, 5632);
+  const InferStats short_p = infer(cs3(), m, opts(1, 1, 256, 64));
+  const InferStats long_p = infer(cs3(), m, opts(1, 1, 2048, 64));
+  const auto layer = [](const InferStats& st, const std::string& name) {
+    for (const auto& L : st.layers)
+      if (L.name == name) return L;
+    FAIL("no layer " << name);
+    return st.layers.front();
+  };
+  // The blocks' prefill grows with the prompt; the head's does not: one token's logits, the
+  // same kernels as a decode step of one request.
+  CHECK(layer(long_p, "block0").prefill_s > 4 * layer(short_p, "block0").prefill_s);
+  // (The regions differ a little: the KV cache of the longer prompt takes SRAM.)
+  CHECK(layer(long_p, "head").prefill_s < 1.1 * layer(short_p, "head").prefill_s);
+  for (const InferStats* st : {&short_p, &long_p})
+    CHECK(layer(*st, "head").prefill_s == Approx(layer(*st, "head").decode_s).epsilon(1e-9));
+  // Nor is it a stage every prompt token waits for: TTFT stays below the prompt through the
+  // slowest block plus every layer's first token.
+  double slowest = 0, first = 0;
+  for (const auto& L : long_p.layers)
+    if (L.name != "head") {
+      slowest = std::max(slowest, L.prefill_s / 2048);
+      first += L.prefill_s / 2048;
+    }
+  CHECK(long_p.ttft_s < 2048 * slowest + first + layer(long_p, "head").prefill_s + 1e-3);
+}
+
 TEST_CASE("lengths not given fit the model's context, and the report says so", "[sim][infer]") {
   ModelSpec m = llama_like(4, 1024, 8, 8, 4096);
   m.arch.max_seq = 1024;
