@@ -21,6 +21,14 @@ bool CaseResult::pass() const {
 }
 
 namespace {
+// Whole numbers (bytes, counts) in full, so that --update writes what an exact (rel: 0)
+// tolerance compares: 10 digits made 233,658,313,344 bytes 2.336583133e+11.
+std::string number_text(double number) {
+  return std::trunc(number) == number && std::fabs(number) < 9007199254740992.0
+             ? fmt::format("{:.0f}", number)
+             : fmt::format("{:.10g}", number);
+}
+
 bool lookup(const nlohmann::json& j, const std::string& path, std::string& out, bool& is_number,
             double& number) {
   if (j.is_discarded()) return false;
@@ -54,11 +62,7 @@ bool lookup(const nlohmann::json& j, const std::string& path, std::string& out, 
   is_number = cur->is_number();
   if (is_number) {
     number = cur->get<double>();
-    // Whole numbers (bytes, counts) in full, so that --update writes what an exact (rel: 0)
-    // tolerance compares: 10 digits made 233,658,313,344 bytes 2.336583133e+11.
-    out = std::trunc(number) == number && std::fabs(number) < 9007199254740992.0
-              ? fmt::format("{:.0f}", number)
-              : fmt::format("{:.10g}", number);
+    out = number_text(number);
   } else if (cur->is_string()) {
     out = cur->get<std::string>();
   } else {
@@ -107,7 +111,7 @@ CaseResult run_case(const CheckCase& c, const std::string& root, const std::stri
     MetricResult mr;
     mr.metric = m.path;
     mr.text = m.text;
-    mr.baseline = m.text ? m.baseline_text : fmt::format("{:.10g}", m.baseline);
+    mr.baseline = m.text ? m.baseline_text : number_text(m.baseline);
     std::string now;
     bool is_num = false;
     double v = 0;
