@@ -236,6 +236,18 @@ WsPlan plan_weight_streaming(const SystemSpec& spec, const ModelSpec& model, con
   if (!z.fits) {
     const double n = static_cast<double>(p.region.area());
     const std::string& store = spec.sim.checkpoint_store;
+    if (max_share(z.weight_buffer_bytes, n) > cap) {  // the weights alone: no sequence length helps
+      const int buffers = spec.sim.weight_buffers;
+      const double one = max_share(z.weight_buffer_bytes / buffers, n);
+      throw FitError(fmt::format(
+          "{} does not fit the wafer in weight-streaming mode: its largest layer's weights ({:.1f} GB) "
+          "need {:.0f} B per tile in {} buffer(s) (sim.weight_buffers), {} B available; weight streaming "
+          "holds whole layers, so {}",
+          model.arch.name, z.weight_buffer_bytes / buffers / 1e9, max_share(z.weight_buffer_bytes, n),
+          buffers, cap,
+          buffers > 1 && one < cap ? "--set sim.weight_buffers=1 (no double buffering) may fit it"
+                                   : "it needs a wafer with more SRAM per tile"));
+    }
     throw FitError(fmt::format(
         "{} does not fit one sample on the wafer in weight-streaming mode: needs {:.0f} B per tile "
         "(weight buffers {:.0f} B, checkpoints {:.0f} B{}, working set {:.0f} B), {} B available "

@@ -49,6 +49,39 @@ TEST_CASE("a model that cannot fit one sample is a FitError", "[map]") {
   CHECK_THROWS_AS(plan_weight_streaming(spec, model, graph, 1, tiles), FitError);
 }
 
+TEST_CASE("weights that alone overflow the SRAM say so, and single buffering may fit them", "[map]") {
+  // GPT-2 small at twice the width: its largest layer, the token table (50,257 x 1,536 at 2 bytes,
+  // 154 MB), fits the 64 x 64 tiles' ~180 MB once but not twice; at 8x the width (617 MB) not once.
+  auto spec = test::small_spec(64, 64);
+  auto wide = gpt2_small(4, 128);
+  wide.arch.hidden *= 2;
+  wide.arch.ffn *= 2;
+  auto graph = build_transformer_graph(wide.arch, wide.training.seq);
+  TileArray tiles = TileArray::from_spec(spec);
+  spec.sim.weight_buffers = 2;
+  try {
+    plan_weight_streaming(spec, wide, graph, 1, tiles);
+    FAIL("expected a FitError");
+  } catch (const FitError& e) {
+    const std::string what = e.what();
+    CHECK(what.find("largest layer's weights") != std::string::npos);
+    CHECK(what.find("sim.weight_buffers=1") != std::string::npos);
+  }
+  spec.sim.weight_buffers = 1;
+  TileArray tiles1 = TileArray::from_spec(spec);
+  CHECK_NOTHROW(plan_weight_streaming(spec, wide, graph, 1, tiles1));
+  wide.arch.hidden *= 4;
+  wide.arch.ffn *= 4;
+  graph = build_transformer_graph(wide.arch, wide.training.seq);
+  TileArray tiles2 = TileArray::from_spec(spec);
+  try {
+    plan_weight_streaming(spec, wide, graph, 1, tiles2);
+    FAIL("expected a FitError");
+  } catch (const FitError& e) {
+    CHECK(std::string(e.what()).find("more SRAM per tile") != std::string::npos);
+  }
+}
+
 TEST_CASE("batch smaller than the number of systems is a usage error", "[map]") {
   const auto spec = test::small_spec(64, 64);
   const auto model = gpt2_small(2, 128);
