@@ -183,7 +183,8 @@ DecodeKernel decode_kernel(const Op& op, double samples, double prompt, double k
     // The FMACs are the true heads x keys x head_dim; each head's own input vector makes the
     // broadcast heads times longer than a shared one would be, which the shape leaves out.
     const double heads = op.gemm.count;
-    const double head_dim = op.kind == OpKind::attn_scores ? op.gemm.k : op.gemm.n;
+    const double head_dim = op.decode_head_dim > 0 ? op.decode_head_dim
+                                                   : (op.kind == OpKind::attn_scores ? op.gemm.k : op.gemm.n);
     d.gemm = true;
     d.shape = op.kind == OpKind::attn_scores ? GemmShape{1, 1, head_dim, heads * keys}
                                              : GemmShape{1, 1, keys, heads * head_dim};

@@ -279,8 +279,8 @@ TransformerSpec bert(const JsonConfig& c) {
 // GLM-4.5 (glm4_moe): LLaMA's blocks with biases on Q, K and V (attention_bias), rotary on
 // partial_rotary_factor of each head, optional per-head Q/K norms (use_qk_norm); dense FFNs of
 // intermediate_size on the first first_k_dense_replace blocks, then n_routed_experts experts of
-// moe_intermediate_size (num_experts_per_tok per token) beside n_shared_experts shared ones. Not
-// counted: the router's per-expert score bias (n_routed_experts a block) and the
+// moe_intermediate_size (num_experts_per_tok per token) beside n_shared_experts shared ones; the
+// router's per-expert score-correction bias (`router_bias`, as DeepSeek-V3's). Not counted: the
 // num_nextn_predict_layers multi-token-prediction layers, which the forward pass does not run.
 TransformerSpec glm4_moe(const JsonConfig& c) {
   TransformerSpec a = llama(c, "glm4_moe");
@@ -293,6 +293,7 @@ TransformerSpec glm4_moe(const JsonConfig& c) {
   read_experts(c, "n_routed_experts", 1, a);
   a.expert_ffn = c.positive_int("moe_intermediate_size");
   a.shared_expert_ffn = c.count("n_shared_experts") * a.expert_ffn;
+  a.router_bias = true;  // e_score_correction_bias
   a.first_dense_layers = c.count("first_k_dense_replace");
   if (a.first_dense_layers > a.layers) c.fail("first_k_dense_replace", "exceeds num_hidden_layers");
   return a;
@@ -316,6 +317,40 @@ TransformerSpec gpt_oss(const JsonConfig& c, std::vector<std::string>& notes) {
   read_experts(c, "num_local_experts", 1, a);
   if (c.has("quantization_config"))
     notes.push_back("quantization_config: the checkpoint's quantized weights are timed as 16-bit weights");
+  return a;
+}
+
+// DeepSeek-V2 and -V3 (deepseek_v2, deepseek_v3) and Kimi K2 (kimi_k2, DeepSeek-V3's layout):
+// multi-head latent attention (q_lora_rank, null for one Q projection; kv_lora_rank;
+// qk_nope_head_dim, qk_rope_head_dim, v_head_dim), dense FFNs of intermediate_size on the first
+// first_k_dense_replace blocks, then n_routed_experts experts of moe_intermediate_size
+// (num_experts_per_tok per token) beside n_shared_experts of that width. V3's router keeps a
+// per-expert score-correction bias (topk_method noaux_tc; `router_bias`), counted as DeepSeek's
+// 671,026,419,200 counts it; not counted: the num_nextn_predict_layers multi-token-prediction
+// layers, which the forward pass does not run (DeepSeek's 671B are without them).
+TransformerSpec deepseek(const JsonConfig& c, const std::string& type) {
+  TransformerSpec a = shapes(c, kHfKeys);
+  a.kv_heads = a.heads;  // latent attention: every head has its own K and V
+  a.position = PositionEmbedding::rotary;
+  a.norm = NormKind::rmsnorm;
+  a.activation = activation_of(c, "hidden_act", "silu");
+  a.tied_embeddings = c.boolean("tie_word_embeddings", false);
+  if (c.boolean("attention_bias", false))
+    c.fail("attention_bias", "latent attention with biases is not modelled");
+  a.bias = false;
+  a.kv_lora_rank = c.positive_int("kv_lora_rank");
+  a.q_lora_rank = c.positive_int("q_lora_rank", 0);  // null (DeepSeek-V2-Lite): one Q projection
+  a.qk_nope_dim = c.positive_int("qk_nope_head_dim");
+  a.qk_rope_dim = c.positive_int("qk_rope_head_dim");
+  a.v_head_dim = c.positive_int("v_head_dim");
+  read_experts(c, "n_routed_experts", 1, a);
+  a.expert_ffn = c.positive_int("moe_intermediate_size");
+  a.shared_expert_ffn = c.count("n_shared_experts") * a.expert_ffn;
+  a.router_bias = c.text("topk_method", type == "deepseek_v2" ? "greedy" : "noaux_tc") == "noaux_tc";
+  a.first_dense_layers = c.count("first_k_dense_replace");
+  if (a.first_dense_layers > a.layers) c.fail("first_k_dense_replace", "exceeds num_hidden_layers");
+  if (c.positive_int("moe_layer_freq", 1) != 1)
+    c.fail("moe_layer_freq", "experts on every block after the dense ones (1) is what is modelled");
   return a;
 }
 
@@ -353,7 +388,7 @@ TransformerSpec t5(const JsonConfig& c, const std::string& type) {
 
 constexpr const char* supported_types =
     "gpt2, gptj, gpt_neox, llama, mistral, mixtral, qwen2, qwen2_moe, qwen3, qwen3_moe, phi3, gemma, gemma2, "
-    "bert, t5, mt5, glm4_moe, gpt_oss";
+    "bert, t5, mt5, glm4_moe, gpt_oss, deepseek_v2, deepseek_v3, kimi_k2";
 
 ModelSpec parse(const std::string& text, const std::string& file) {
   json j;
@@ -394,6 +429,8 @@ ModelSpec parse(const std::string& text, const std::string& file) {
     a = glm4_moe(c);
   else if (type == "gpt_oss")
     a = gpt_oss(c, notes);
+  else if (type == "deepseek_v2" || type == "deepseek_v3" || type == "kimi_k2")
+    a = deepseek(c, type);
   else
     c.fail("model_type", "model type '" + type + "' is not supported; supported: " + supported_types);
   if (a.head_dim == 0 && a.hidden % a.heads != 0)

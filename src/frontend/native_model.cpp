@@ -48,6 +48,11 @@ TransformerSpec read_architecture(const YamlSection& m) {
                 "router_bias",
                 "first_dense_layers",
                 "moe_layer_step",
+                "kv_lora_rank",
+                "q_lora_rank",
+                "qk_nope_dim",
+                "qk_rope_dim",
+                "v_head_dim",
                 "decoder_layers",
                 "decoder_seq",
                 "tgt_vocab",
@@ -103,6 +108,11 @@ TransformerSpec read_architecture(const YamlSection& m) {
   a.router_bias = m.boolean("router_bias", false);
   a.first_dense_layers = m.non_negative_int("first_dense_layers", 0);
   a.moe_layer_step = m.positive_int("moe_layer_step", 1);
+  a.kv_lora_rank = m.positive_int("kv_lora_rank", 0);
+  a.q_lora_rank = m.positive_int("q_lora_rank", 0);
+  a.qk_nope_dim = m.positive_int("qk_nope_dim", 0);
+  a.qk_rope_dim = m.positive_int("qk_rope_dim", 0);
+  a.v_head_dim = m.positive_int("v_head_dim", 0);
   a.decoder_layers = m.positive_int("decoder_layers", 0);
   a.decoder_seq = m.positive_int("decoder_seq", 0);
   a.tgt_vocab = m.positive_int("tgt_vocab", 0);
@@ -153,6 +163,20 @@ TransformerSpec read_architecture(const YamlSection& m) {
       if (m.has(key)) m.fail(key, "only meaningful with 'arch: encoder_decoder'");
   }
   if (m.has("head_bias") && !a.bias) m.fail("head_bias", "only meaningful with 'bias: true'");
+  if (a.kv_lora_rank > 0) {
+    for (const char* key : {"qk_nope_dim", "qk_rope_dim", "v_head_dim"})
+      if (!m.has(key)) m.fail(key, "latent attention (kv_lora_rank) needs it: the heads' widths");
+    if (a.arch != Arch::decoder || a.parallel_block)
+      m.fail("kv_lora_rank", "latent attention is modelled in pre-norm decoder blocks");
+    if (a.position != PositionEmbedding::rotary)
+      m.fail("kv_lora_rank", "latent attention carries a rotary key (qk_rope_dim): needs 'position: rotary'");
+    if (a.bias) m.fail("bias", "latent attention has no biases: set 'bias: false'");
+    for (const char* key : {"kv_heads", "head_dim", "rotary_dim", "qk_norm", "sink_logits"})
+      if (m.has(key)) m.fail(key, "not meaningful with latent attention (kv_lora_rank)");
+  } else {
+    for (const char* key : {"q_lora_rank", "qk_nope_dim", "qk_rope_dim", "v_head_dim"})
+      if (m.has(key)) m.fail(key, "only meaningful with 'kv_lora_rank' (latent attention)");
+  }
   if (a.relative_buckets != 32 && a.position != PositionEmbedding::relative)
     m.fail("relative_buckets", "only meaningful with 'position: relative'");
   if (a.experts == 1) m.fail("experts", "a mixture of experts needs at least 2 experts (0 = a dense FFN)");

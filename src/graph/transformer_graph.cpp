@@ -12,6 +12,12 @@
 namespace wafersim {
 namespace {
 
+// An attention's per-head widths: of the scores and the values (0: head_dim), and the ones its
+// decode kernels have when they work on a latent cache (MLA; 0: the same).
+struct Dims {
+  double qk = 0, v = 0, decode_qk = 0, decode_v = 0;
+};
+
 class TransformerBuilder {
  public:
   TransformerBuilder(const TransformerSpec& a, int seq)
@@ -103,11 +109,11 @@ class TransformerBuilder {
   }
 
   OpId add(Op op) { return g_.add_op(std::move(op)); }
-  void mark_attention(Op& o) const {
+  void mark_attention(Op& o, double head_dim) const {
     o.attn_seq = s_;
     o.attn_keys = keys_;
     o.attn_heads = heads_;
-    o.attn_head_dim = hd_;
+    o.attn_head_dim = head_dim;
   }
   void link(OpId from, OpId to, double elems, const char* what = "out") {
     g_.add_edge(from, to, Tensor{g_.op(from).name + ":" + what, elems});
@@ -190,7 +196,8 @@ class TransformerBuilder {
   // Self-attention from `in` (the normalised hidden state) to the output projection.
   OpId attention(const std::string& p, int layer, OpId in) {
     keys_ = keys_at(a_, layer - 1, s_);  // a sliding window (on the blocks it covers) scores only its keys
-    const double inner = heads_ * hd_;   // hidden unless the model sets head_dim
+    if (is_mla(a_)) return latent_attention(p, layer, in);
+    const double inner = heads_ * hd_;  // hidden unless the model sets head_dim
     const double qkv_n = inner + 2 * kv_ * hd_;
     const double qk = s_ * (heads_ + kv_) * hd_;
     const double v = s_ * kv_ * hd_;
@@ -228,6 +235,53 @@ class TransformerBuilder {
     return out;
   }
 
+  // An RMSNorm over `width` features of every token (MLA's latents).
+  OpId latent_norm(const std::string& name, int layer, OpId in, double width) {
+    const double e = s_ * width;
+    Op o = elementwise(name, OpKind::norm, layer, e, e, rules::norm_ops_per_elem(NormKind::rmsnorm) * e, e);
+    o.params = static_cast<std::uint64_t>(width);
+    OpId id = add(std::move(o));
+    link(in, id, e);
+    return id;
+  }
+
+  // Multi-head latent attention (DeepSeek): Q through its latent (or one projection), K and V
+  // up-projected from the normalised KV latent, a shared rotary key beside it; training and
+  // prefill score in the heads' own width (qk_nope + qk_rope, v_head), decode in the latent's
+  // (the cache), as DeepSeek's inference does.
+  OpId latent_attention(const std::string& p, int layer, OpId in) {
+    const double nope = a_.qk_nope_dim, rope = a_.qk_rope_dim, vd = a_.v_head_dim, lora = a_.kv_lora_rank;
+    const double qk_dim = nope + rope;
+    OpId q;
+    if (a_.q_lora_rank > 0) {
+      OpId qa = add(matmul(p + ".attn.q_a", layer, h_, a_.q_lora_rank, true, false));
+      link(in, qa, act());
+      OpId qn = latent_norm(p + ".attn.q_norm", layer, qa, a_.q_lora_rank);
+      q = add(matmul(p + ".attn.q_b", layer, a_.q_lora_rank, heads_ * qk_dim, true, false));
+      link(qn, q, s_ * a_.q_lora_rank);
+    } else {
+      q = add(matmul(p + ".attn.q", layer, h_, heads_ * qk_dim, true, false));
+      link(in, q, act());
+    }
+    OpId kva = add(matmul(p + ".attn.kv_a", layer, h_, lora + rope, true, false));
+    link(in, kva, act());
+    OpId kvn = latent_norm(p + ".attn.kv_norm", layer, kva, lora);
+    OpId kvb = add(matmul(p + ".attn.kv_b", layer, lora, heads_ * (nope + vd), true, false));
+    link(kvn, kvb, s_ * lora);
+    // The rotation of each head's rope part of Q and of the one shared rope key.
+    const double rotated = s_ * (heads_ + 1) * rope;
+    OpId rot = add(elementwise(p + ".attn.rotary", OpKind::rotary, layer, s_ * heads_ * qk_dim + s_ * rope,
+                               s_ * heads_ * qk_dim + s_ * rope, rules::rotary_ops_per_elem * rotated, 0));
+    link(q, rot, s_ * heads_ * qk_dim, "q");
+    link(kva, rot, s_ * rope, "k_rope");
+    const OpId cx_id = attention_core(
+        p + ".attn", layer, {rot, s_ * heads_ * qk_dim + s_ * rope, kvb, s_ * heads_ * nope},
+        {kvb, s_ * heads_ * vd}, rules::softmax_ops_per_elem, false, {qk_dim, vd, lora + rope, lora});
+    OpId out = add(matmul(p + ".attn.out", layer, heads_ * vd, h_, true, false));
+    link(cx_id, out, s_ * heads_ * vd);
+    return out;
+  }
+
   // Where an attention's Q and K come from (`qe` and `ke` elements; one edge when one op makes
   // both), and its V.
   struct QK {
@@ -244,16 +298,20 @@ class TransformerBuilder {
   // Scores (Q . K^T over head_dim for s_ queries x keys_ keys per head), the softmax (`sm_ops` per
   // score; it keeps P) and the context (P . V): the ops of `pre`.scores/.softmax/.context.
   // `sinks` (gpt-oss): each head's learned logit joins every row's sum, an exp and an add a row.
-  OpId attention_core(const std::string& pre, int layer, QK qk, V v, double sm_ops, bool sinks = false) {
+  // `dims`: the heads' widths for the scores and the values (0: head_dim), and at decode (MLA).
+  OpId attention_core(const std::string& pre, int layer, QK qk, V v, double sm_ops, bool sinks = false,
+                      Dims dims = {}) {
+    const double qk_dim = dims.qk > 0 ? dims.qk : hd_, v_dim = dims.v > 0 ? dims.v : hd_;
     const double scores = heads_ * s_ * keys_;
     Op sc = make_op(pre + ".scores", OpKind::attn_scores, layer);
-    sc.gemm = GemmShape{heads_, s_, hd_, keys_};
+    sc.gemm = GemmShape{heads_, s_, qk_dim, keys_};
+    sc.decode_head_dim = dims.decode_qk;
     sc.fwd_fmacs = sc.gemm.fmacs();
     sc.bwd_fmacs = 2 * sc.fwd_fmacs;  // dQ and dK
     sc.in_elems = qk.qe + qk.ke;
     sc.out_elems = scores;
     sc.saved_elems = qk.qe + qk.ke;  // Q and K
-    mark_attention(sc);
+    mark_attention(sc, qk_dim);
     OpId sc_id = add(std::move(sc));
     if (qk.q_from == qk.k_from) {
       link(qk.q_from, sc_id, qk.qe + qk.ke, "qk");
@@ -265,18 +323,19 @@ class TransformerBuilder {
     Op smo = elementwise(pre + ".softmax", OpKind::softmax, layer, scores, scores,
                          sm_ops * scores + (sinks ? 2 * heads_ * s_ : 0), scores);
     if (sinks) smo.params = static_cast<std::uint64_t>(heads_);
-    mark_attention(smo);
+    mark_attention(smo, qk_dim);
     OpId sm = add(std::move(smo));
     link(sc_id, sm, scores);
 
     Op cx = make_op(pre + ".context", OpKind::attn_context, layer);
-    cx.gemm = GemmShape{heads_, s_, keys_, hd_};
+    cx.gemm = GemmShape{heads_, s_, keys_, v_dim};
+    cx.decode_head_dim = dims.decode_v;
     cx.fwd_fmacs = cx.gemm.fmacs();
     cx.bwd_fmacs = 2 * cx.fwd_fmacs;  // dP and dV
     cx.in_elems = scores + v.ve;
-    cx.out_elems = s_ * heads_ * hd_;
+    cx.out_elems = s_ * heads_ * v_dim;
     cx.saved_elems = v.ve;  // P is already kept by the softmax
-    mark_attention(cx);
+    mark_attention(cx, v_dim);
     OpId cx_id = add(std::move(cx));
     link(sm, cx_id, scores);
     link(v.from, cx_id, v.ve, "v");

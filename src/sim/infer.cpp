@@ -188,8 +188,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   const auto add_groups = [&](const Net& net, bool is_draft) {
     const auto& ar = net.model->arch;
     const double vb = dtype_bytes(net.model->training.compute);
-    const int kvh = ar.kv_heads > 0 ? ar.kv_heads : ar.heads;
-    const double kv_layer = 2.0 * kvh * head_dim_of(ar) * vb;  // K and V
+    const double kv_layer = kv_cache_values(ar) * vb;  // per token and attention block
     for (const LayerGroup& g : net.graph->groups()) {
       Group x;
       x.g = g;

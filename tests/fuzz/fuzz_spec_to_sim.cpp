@@ -142,6 +142,14 @@ ModelSpec small_transformer(FuzzedDataProvider& in) {
   a.sink_logits = in.ConsumeBool();
   a.router_bias = a.experts > 0 && in.ConsumeBool();
   a.head_bias = !in.ConsumeBool();
+  // DeepSeek's latent attention in decoder blocks: its own widths, Q through a latent or not.
+  if (a.arch == Arch::decoder && !a.parallel_block && in.ConsumeBool()) {
+    a.kv_lora_rank = in.ConsumeIntegralInRange(1, 64);
+    a.q_lora_rank = in.ConsumeIntegralInRange(0, 64);
+    a.qk_nope_dim = in.ConsumeIntegralInRange(1, 32);
+    a.qk_rope_dim = in.ConsumeIntegralInRange(1, 16);
+    a.v_head_dim = in.ConsumeIntegralInRange(1, 32);
+  }
   return m;
 }
 

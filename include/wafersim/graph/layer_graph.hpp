@@ -61,6 +61,9 @@ struct Op {
   double attn_keys = 0;
   double attn_heads = 0;
   double attn_head_dim = 0;
+  // Latent attention (MLA): the per-head width its scores (kv_lora_rank + qk_rope_dim) or
+  // context (kv_lora_rank) have at decode, where the cache is the latent; 0 = the GEMM's.
+  double decode_head_dim = 0;
   // The routed experts of a mixture-of-experts FFN GEMM: its weights are `experts` matrices of
   // k x n (params), and each token is multiplied by `experts_per_token` of them, so the GEMM's
   // m counts routed tokens (seq x experts_per_token). 0 for every other op.

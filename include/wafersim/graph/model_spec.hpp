@@ -75,6 +75,18 @@ struct TransformerSpec {
   // decoder_sparse_step, Llama 4's interleave step); the others have a dense FFN of width `ffn`.
   int first_dense_layers = 0;
   int moe_layer_step = 1;
+  // Multi-head latent attention (DeepSeek-V2/V3, Kimi K2) when kv_lora_rank > 0: K and V come
+  // from a kv_lora_rank-wide latent of each token (a down-projection with a qk_rope_dim-wide
+  // rotary key beside it, an RMSNorm, an up-projection to heads x (qk_nope_dim + v_head_dim)),
+  // Q from a q_lora_rank-wide latent the same way (0: one projection). Each head scores over
+  // qk_nope_dim + qk_rope_dim and returns v_head_dim values. Decode caches the latent and the
+  // rotary key (kv_lora_rank + qk_rope_dim per token and block) and attends in the latent space
+  // (the up-projections absorbed into the query and the output).
+  int kv_lora_rank = 0;
+  int q_lora_rank = 0;
+  int qk_nope_dim = 0;
+  int qk_rope_dim = 0;
+  int v_head_dim = 0;
   // Encoder-decoder (T5, the original Transformer): `layers` encoder blocks over the source
   // sequence (`seq`), then `decoder_layers` decoder blocks (self-attention, cross-attention to
   // the encoder's output, FFN) over `decoder_seq` target tokens; the head scores the target.
@@ -93,6 +105,18 @@ inline int decoder_seq_of(const TransformerSpec& a, int seq) {
 inline bool is_moe_block(const TransformerSpec& a, int i) {
   return a.experts > 0 && i >= a.first_dense_layers && a.moe_layer_step > 0 &&
          (i + 1) % a.moe_layer_step == 0;
+}
+
+// Whether the attention is multi-head latent attention (DeepSeek).
+inline bool is_mla(const TransformerSpec& a) { return a.kv_lora_rank > 0; }
+
+// Values a decoder caches per token and attention block: K and V of every KV head, or with
+// latent attention the latent and the rotary key.
+inline double kv_cache_values(const TransformerSpec& a) {
+  if (is_mla(a)) return static_cast<double>(a.kv_lora_rank) + a.qk_rope_dim;
+  const int kv = a.kv_heads > 0 ? a.kv_heads : a.heads;
+  const int hd = a.head_dim > 0 ? a.head_dim : (a.heads > 0 ? a.hidden / a.heads : 0);
+  return 2.0 * kv * hd;
 }
 
 // The inner width of one routed expert (`expert_ffn`, else `ffn`).
