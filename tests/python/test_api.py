@@ -258,13 +258,26 @@ def test_infer_matches_cli(ws):
         ws.infer(src("configs/cs3.yaml"), src("models/llama-7b.yaml"), batch=4096, prompt=1024, generate=1024)
 
 
+@pytest.mark.parametrize("model,systems", [("tests/fixtures/hf/gpt-oss-120b.json", 6),
+                                           ("models/hf/deepseek-v3.json", 58)])
+def test_infer_moe_models_match_cli(ws, model, systems):
+    # gpt-oss (sink logits, biased router; the front-end's quantization note) and DeepSeek-V3
+    # (latent attention: the latent KV cache): the API's bytes are the CLI's, lengths not given
+    # on either side (the defaults and their note)
+    args = ["--system", src("configs/cs3.yaml"), "--model", src(model), "--systems", str(systems)]
+    expected = cli_ok("infer", *args, "--json", "-")
+    r = ws.infer(src("configs/cs3.yaml"), src(model), systems=systems)
+    assert r.to_json().encode() == expected
+    assert r.placement == "sram" and r.min_systems == systems
+
+
 def test_infer_speculative_and_cycle_match_cli(ws):
     args = ["--system", src("configs/cs3.yaml"), "--model", src("models/llama3.1-8b.yaml"), "--draft-model",
             src("models/llama3.2-1b.yaml"), "--speculate", "3", "--acceptance", "0.7", "--prompt", "1024",
             "--generate", "256"]
     expected = cli_ok("infer", *args, "--json", "-")
     r = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-8b.yaml"), draft_model=src("models/llama3.2-1b.yaml"),
-                 speculate=3, acceptance=0.7)
+                 speculate=3, acceptance=0.7, prompt=1024, generate=256)
     assert r.to_json().encode() == expected
     s = r.to_dict()["speculative"]
     assert s["speculate"] == 3 and s["draft_model"] == "llama3.2-1b"
@@ -290,9 +303,10 @@ def test_infer_wafer_io_matches_cli(ws):
     args = ["--system", src("configs/cs3.yaml"), "--model", src("models/llama3.1-70b.yaml"), "--systems", "4",
             "--prompt", "1024", "--generate", "256"]
     expected = cli_ok("infer", *args, "--wafer-io", "sync", "--json", "-")
-    sync = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-70b.yaml"), systems=4, wafer_io="sync")
+    sync = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-70b.yaml"), systems=4, wafer_io="sync", prompt=1024,
+                    generate=256)
     assert sync.to_json().encode() == expected
-    plain = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-70b.yaml"), systems=4)
+    plain = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-70b.yaml"), systems=4, prompt=1024, generate=256)
     assert plain.to_dict()["wafer_io"] == "async" and sync.to_dict()["wafer_io"] == "sync"
     # Four systems, each waiting the fitted calibration.sync_wafer_io once per token.
     wait = ws.System.load(src("configs/cs3.yaml")).value("calibration.sync_wafer_io")
@@ -317,7 +331,7 @@ def test_infer_uncertainty_equals_cli(ws):
             "--prompt", "1024", "--generate", "256"]
     expected = cli_ok("infer", *args, "--uncertainty", "--samples", "8", "--jobs", "2", "--json", "-")
     r = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-8b.yaml"), wafer_io="sync", uncertainty=True,
-                 samples=8, jobs=2)
+                 samples=8, jobs=2, prompt=1024, generate=256)
     assert r.to_json().encode() == expected
     band = r.to_dict()["uncertainty"]
     assert band["metric"] == "tokens_per_s_per_user" and band["samples_ran"] == 8

@@ -384,8 +384,8 @@ def infer(
     *,
     systems: int = 1,
     batch: int = 1,
-    prompt: int = 1024,
-    generate: int = 256,
+    prompt: Optional[int] = None,
+    generate: Optional[int] = None,
     micro_batches: int = 0,
     draft_model: ModelLike = None,
     speculate: int = 0,
@@ -402,7 +402,8 @@ def infer(
 
     Weights and KV cache resident in SRAM, layers split across the systems in a pipeline (weights
     streamed from MemoryX when they do not fit: the report says so). batch: concurrent requests;
-    prompt/generate: tokens per request; micro_batches: 0 = min(batch, systems).
+    prompt/generate: tokens per request (None: 1024 and 256 shortened to the model's context, as
+    the CLI's defaults, and the report's notes say so); micro_batches: 0 = min(batch, systems).
     draft_model: speculative decoding with this draft (a Model or a path), resident beside the
     target; speculate: draft tokens per round (0: 4); acceptance: probability that the target
     keeps each draft token (None: 0.8). fidelity: "cycle" also runs a block's and the head's
@@ -418,8 +419,8 @@ def infer(
     a = _core._InferArgs()
     a.systems = systems
     a.batch = batch
-    a.prompt = prompt
-    a.generate = generate
+    a.prompt = prompt if prompt is not None else 0  # 0: the default, as the CLI's
+    a.generate = generate if generate is not None else 0
     a.micro_batches = micro_batches
     a.speculate = speculate
     if acceptance is not None:

@@ -120,3 +120,21 @@ TEST_CASE("native latent attention counts as the closed form and the graph agree
       "m.yaml");
   CHECK(build_model_graph(m).total_params() == transformer_params(m.arch));
 }
+
+TEST_CASE("Kimi K2 (kimi_k2, DeepSeek-V3's layout): 384 experts, one dense block", "[frontend][moe]") {
+  // Moonshot's published shapes (Kimi K2 tech report and model card: 61 layers of 7168, 64 heads,
+  // 384 experts of 2048 with 8 per token and one shared, the first block dense, vocabulary
+  // 163,840): about 1.03T parameters, "1T total, 32B activated".
+  const ModelSpec k2 = frontend::load_hf_config_text(
+      "{\"model_type\": \"kimi_k2\", \"hidden_size\": 7168, \"intermediate_size\": 18432,\n"
+      " \"moe_intermediate_size\": 2048, \"n_routed_experts\": 384, \"n_shared_experts\": 1,\n"
+      " \"num_experts_per_tok\": 8, \"first_k_dense_replace\": 1, \"num_attention_heads\": 64,\n"
+      " \"num_hidden_layers\": 61, \"q_lora_rank\": 1536, \"kv_lora_rank\": 512, \"qk_nope_head_dim\": 128,\n"
+      " \"qk_rope_head_dim\": 64, \"v_head_dim\": 128, \"max_position_embeddings\": 131072,\n"
+      " \"vocab_size\": 163840}",
+      "k2.json");
+  CHECK(k2.arch.router_bias);  // V3's noaux_tc routing
+  const LayerGraph g = build_model_graph(k2);
+  CHECK(g.total_params() == transformer_params(k2.arch));
+  CHECK(g.total_params() == 1'026'408'232'448ULL);
+}
