@@ -183,3 +183,23 @@ TEST_CASE("Phi-3.5-mini: LLaMA's layout, a window wider than its context", "[fro
   // Microsoft's 3.8B: 3,821,079,552 parameters, untied 32064-token head.
   CHECK(build_model_graph(m).total_params() == 3'821'079'552ULL);
 }
+
+TEST_CASE("Qwen3 dense configs: Qwen's parameter counts, with and without the embeddings", "[frontend]") {
+  // Qwen's model cards: total and non-embedding parameters, to the cards' rounding.
+  struct Card {
+    const char* file;
+    double total, non_embedding;  // billions
+  };
+  for (const Card& c : {Card{"qwen3-4b", 4.0, 3.6}, Card{"qwen3-8b", 8.2, 6.95},
+                        Card{"qwen3-14b", 14.8, 13.2}, Card{"qwen3-32b", 32.8, 31.2}}) {
+    INFO(c.file);
+    const ModelSpec m = load_model(src(std::string("tests/fixtures/hf/") + c.file + ".json"));
+    CHECK(m.arch.qk_norm);
+    CHECK(m.arch.sliding_window == 0);  // use_sliding_window: false
+    const double total = static_cast<double>(build_model_graph(m).total_params());
+    CHECK(total == static_cast<double>(transformer_params(m.arch)));
+    const double tables = (m.arch.tied_embeddings ? 1.0 : 2.0) * m.arch.vocab * m.arch.hidden;
+    CHECK(total / 1e9 == Approx(c.total).margin(0.05));
+    CHECK((total - tables) / 1e9 == Approx(c.non_embedding).margin(0.05));
+  }
+}
