@@ -4,15 +4,17 @@
 #include <string>
 
 #include "frontend/frontends.hpp"
+#include "frontend_errors.hpp"
 #include "wafersim/core/error.hpp"
 #include "wafersim/frontend/model_loader.hpp"
 #include "wafersim/graph/layer_graph.hpp"
 
 using namespace wafersim;
 
-namespace {
-std::string src(const std::string& rel) { return std::string(WAFERSIM_SOURCE_DIR) + "/" + rel; }
+using test::hf_error;
+using test::src;
 
+namespace {
 // DeepSeek-V2-Lite's shapes (DeepSeek-AI, "DeepSeek-V2", arXiv:2405.04434, appendix: 27 layers of
 // 2048, 16 heads, no Q compression, 64 routed experts of 1408 with 6 per token and 2 shared, the
 // first layer dense): 15.7B parameters. `extra` ends the object.
@@ -24,16 +26,6 @@ std::string v2_lite(const std::string& extra) {
          " \"n_routed_experts\": 64, \"num_experts_per_tok\": 6, \"n_shared_experts\": 2,\n"
          " \"moe_intermediate_size\": 1408, \"first_k_dense_replace\": 1, \"moe_layer_freq\": 1" +
          extra + "}";
-}
-
-ConfigError hf_error(const std::string& text) {
-  try {
-    frontend::load_hf_config_text(text, "cfg.json");
-  } catch (const ConfigError& e) {
-    return e;
-  }
-  FAIL("expected a ConfigError");
-  throw;
 }
 
 const Op& op_named(const LayerGraph& g, const std::string& name) {

@@ -4,24 +4,17 @@
 #include <string>
 
 #include "frontend/frontends.hpp"
+#include "frontend_errors.hpp"
 #include "wafersim/core/error.hpp"
 #include "wafersim/frontend/model_loader.hpp"
 #include "wafersim/graph/layer_graph.hpp"
 
 using namespace wafersim;
 
-namespace {
-std::string src(const std::string& rel) { return std::string(WAFERSIM_SOURCE_DIR) + "/" + rel; }
+using test::src;
 
-ConfigError modelzoo_error(const std::string& text) {
-  try {
-    frontend::load_modelzoo_text(text, "t5.yaml");
-  } catch (const ConfigError& e) {
-    return e;
-  }
-  FAIL("expected a ConfigError");
-  throw;
-}
+namespace {
+ConfigError modelzoo_error(const std::string& text) { return test::modelzoo_error(text, "t5.yaml"); }
 
 bool has_note(const ModelSpec& m, const std::string& fragment) {
   for (const auto& n : m.notes)

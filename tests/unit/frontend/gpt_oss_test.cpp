@@ -5,25 +5,17 @@
 #include <string>
 
 #include "frontend/frontends.hpp"
+#include "frontend_errors.hpp"
 #include "wafersim/core/error.hpp"
 #include "wafersim/frontend/model_loader.hpp"
 #include "wafersim/graph/layer_graph.hpp"
 
 using namespace wafersim;
 
+using test::hf_error;
+using test::src;
+
 namespace {
-std::string src(const std::string& rel) { return std::string(WAFERSIM_SOURCE_DIR) + "/" + rel; }
-
-ConfigError hf_error(const std::string& text) {
-  try {
-    frontend::load_hf_config_text(text, "cfg.json");
-  } catch (const ConfigError& e) {
-    return e;
-  }
-  FAIL("expected a ConfigError");
-  throw;
-}
-
 // A 4-block gpt-oss with `extra` keys appended (a JSON object's tail, starting with ", ").
 std::string tiny_oss(const std::string& extra) {
   return "{\"model_type\": \"gpt_oss\", \"num_hidden_layers\": 4, \"hidden_size\": 64,\n"

@@ -5,25 +5,17 @@
 #include <string>
 
 #include "frontend/frontends.hpp"
+#include "frontend_errors.hpp"
 #include "wafersim/core/error.hpp"
 #include "wafersim/frontend/model_loader.hpp"
 #include "wafersim/graph/layer_graph.hpp"
 
 using namespace wafersim;
 
-namespace {
-std::string src(const std::string& rel) { return std::string(WAFERSIM_SOURCE_DIR) + "/" + rel; }
+using test::hf_error;
+using test::src;
 
-ConfigError hf_error(const std::string& text) {
-  try {
-    frontend::load_hf_config_text(text, "cfg.json");
-  } catch (const ConfigError& e) {
-    return e;
-  }
-  FAIL("expected a ConfigError");
-  throw;
-}
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("HuggingFace configs give the native model's graph", "[frontend][hf]") {
   const auto [hf, native] = GENERATE(table<const char*, const char*>({

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "frontend/frontends.hpp"
+#include "frontend_errors.hpp"
 #include "wafersim/core/error.hpp"
 #include "wafersim/core/text.hpp"
 #include "wafersim/frontend/model_loader.hpp"
@@ -11,23 +12,11 @@
 
 using namespace wafersim;
 
+using test::config_error;
+using test::hf_error;
+using test::src;
+
 namespace {
-std::string src(const std::string& rel) { return std::string(WAFERSIM_SOURCE_DIR) + "/" + rel; }
-
-template <class F>
-ConfigError config_error(F&& load) {
-  try {
-    load();
-  } catch (const ConfigError& e) {
-    return e;
-  }
-  FAIL("expected a ConfigError");
-  throw;
-}
-
-ConfigError hf_error(const std::string& text) {
-  return config_error([&] { frontend::load_hf_config_text(text, "cfg.json"); });
-}
 
 const std::string kQwenMoe =
     "{\"model_type\": \"qwen2_moe\", \"num_hidden_layers\": 24, \"hidden_size\": 2048,\n"
