@@ -154,10 +154,11 @@ TransformerSpec neox(const JsonConfig& c) {
   return a;
 }
 
-// transformers' layer_types (gpt-oss; newer configs of Qwen, Mistral, Gemma 2): each block's
-// attention, full_attention or sliding_attention over `sliding_window` keys. The patterns the
-// spec holds: all blocks alike, or the window on the even blocks and full attention on the odd
-// ones (sliding_window_period 2: Gemma 2, gpt-oss).
+// transformers' layer_types (gpt-oss, Gemma 3; newer configs of Qwen, Mistral, Gemma 2): each
+// block's attention, full_attention or sliding_attention over `sliding_window` keys. The
+// patterns the spec holds: all blocks alike, the window on the even blocks and full attention on
+// the odd ones (sliding_window_period 2: Gemma 2, gpt-oss), or every Nth block full and the
+// others windowed (global_attention_every N: Gemma 3's 6).
 void read_layer_types(const JsonConfig& c, TransformerSpec& a) {
   if (!c.has("layer_types")) return;
   const std::vector<std::string> t = c.strings("layer_types");
@@ -180,14 +181,26 @@ void read_layer_types(const JsonConfig& c, TransformerSpec& a) {
   }
   if (a.sliding_window <= 0)
     c.fail("sliding_window", "layer_types has sliding_attention blocks: expected a positive window");
-  if (all)
+  if (all) {
     a.sliding_window_period = 1;
-  else if (even)
+    return;
+  }
+  if (even) {
     a.sliding_window_period = 2;
-  else
+    return;
+  }
+  // Every Nth block full: N is where the first full one is.
+  const std::size_t n =
+      static_cast<std::size_t>(std::find(t.begin(), t.end(), "full_attention") - t.begin()) + 1;
+  bool every_nth = n >= 3;
+  for (std::size_t i = 0; every_nth && i < t.size(); ++i)
+    every_nth = (t[i] == "sliding_attention") == ((i + 1) % n != 0);
+  if (!every_nth)
     c.fail("layer_types",
-           "this mix of sliding and full attention is not modelled; modelled: every block alike, or "
-           "sliding_attention on the even blocks and full_attention on the odd ones");
+           "this mix of sliding and full attention is not modelled; modelled: every block alike, "
+           "sliding_attention on the even blocks and full_attention on the odd ones, or every Nth block "
+           "full_attention and the others sliding_attention");
+  a.global_attention_every = static_cast<int>(n);
 }
 
 // LLaMA, Mistral and Qwen: `head_dim` (Mistral NeMo, Qwen3) makes the attention heads x
@@ -265,6 +278,37 @@ TransformerSpec gemma(const JsonConfig& c, bool v2) {
     a.logit_softcap = c.has("attn_logit_softcapping") || c.has("final_logit_softcapping");
   }
   return a;
+}
+
+// Gemma 3 (gemma3_text; gemma3, whose text_config is read and its vision tower left out): Gemma
+// 2's blocks without soft-capping (unless its keys are set) and with per-head Q/K RMSNorms; every
+// sliding_window_pattern-th block global, the others windowed (or as layer_types says).
+TransformerSpec gemma3(const JsonConfig& c) {
+  TransformerSpec a = gemma(c, true);
+  a.qk_norm = true;  // Gemma3Attention's q_norm and k_norm
+  if (a.sliding_window > 0 && !c.has("layer_types")) {
+    const int n = c.positive_int("sliding_window_pattern", 6);
+    a.global_attention_every = n >= 2 ? n : 0;
+  }
+  if (a.global_attention_every > 0) a.sliding_window_period = 1;
+  return a;
+}
+
+// A gemma3 config's text_config with transformers' Gemma3TextConfig defaults for the keys it
+// leaves out (the multimodal checkpoints write only what differs).
+json gemma3_text_config(const JsonConfig& c, const json& j) {
+  if (!c.has("text_config") || !j.at("text_config").is_object())
+    c.fail("text_config", "a gemma3 config keeps its language model in text_config (an object)");
+  json t = j.at("text_config");
+  const std::pair<const char*, json> defaults[] = {
+      {"vocab_size", 262208},      {"hidden_size", 2304},
+      {"intermediate_size", 9216}, {"num_hidden_layers", 26},
+      {"num_attention_heads", 8},  {"num_key_value_heads", 4},
+      {"head_dim", 256},           {"max_position_embeddings", 131072},
+      {"sliding_window", 4096}};
+  for (const auto& [key, value] : defaults)
+    if (!t.contains(key) || t.at(key).is_null()) t[key] = value;
+  return t;
 }
 
 TransformerSpec bert(const JsonConfig& c) {
@@ -388,7 +432,7 @@ TransformerSpec t5(const JsonConfig& c, const std::string& type) {
 
 constexpr const char* supported_types =
     "gpt2, gptj, gpt_neox, llama, mistral, mixtral, qwen2, qwen2_moe, qwen3, qwen3_moe, phi3, gemma, gemma2, "
-    "bert, t5, mt5, glm4_moe, gpt_oss, deepseek_v2, deepseek_v3, kimi_k2";
+    "gemma3_text, gemma3, bert, t5, mt5, glm4_moe, gpt_oss, deepseek_v2, deepseek_v3, kimi_k2";
 
 ModelSpec parse(const std::string& text, const std::string& file) {
   json j;
@@ -421,7 +465,13 @@ ModelSpec parse(const std::string& text, const std::string& file) {
     a = moe(c, type);
   else if (type == "gemma" || type == "gemma2")
     a = gemma(c, type == "gemma2");
-  else if (type == "bert")
+  else if (type == "gemma3_text")
+    a = gemma3(c);
+  else if (type == "gemma3") {
+    const json t = gemma3_text_config(c, j);
+    a = gemma3(JsonConfig(t, text, file));
+    notes.push_back("gemma3: the language model (text_config); the vision tower is not modelled");
+  } else if (type == "bert")
     a = bert(c);
   else if (type == "t5" || type == "mt5")
     a = t5(c, type);

@@ -35,6 +35,7 @@ TransformerSpec read_architecture(const YamlSection& m) {
                 "sliding_window",
                 "mlm_predictions",
                 "sliding_window_period",
+                "global_attention_every",
                 "attention_sinks",
                 "sink_logits",
                 "sandwich_norm",
@@ -95,6 +96,7 @@ TransformerSpec read_architecture(const YamlSection& m) {
   a.sliding_window = m.non_negative_int("sliding_window", 0);
   a.mlm_predictions = m.non_negative_int("mlm_predictions", 0);
   a.sliding_window_period = m.positive_int("sliding_window_period", 1);
+  a.global_attention_every = m.non_negative_int("global_attention_every", 0);
   a.attention_sinks = m.non_negative_int("attention_sinks", 0);
   a.sink_logits = m.boolean("sink_logits", false);
   a.sandwich_norm = m.boolean("sandwich_norm", false);
@@ -163,6 +165,14 @@ TransformerSpec read_architecture(const YamlSection& m) {
       if (m.has(key)) m.fail(key, "only meaningful with 'arch: encoder_decoder'");
   }
   if (m.has("head_bias") && !a.bias) m.fail("head_bias", "only meaningful with 'bias: true'");
+  if (m.has("global_attention_every")) {
+    if (a.global_attention_every < 2)
+      m.fail("global_attention_every", "expected at least 2 (every Nth block global, the others windowed)");
+    if (a.sliding_window == 0)
+      m.fail("global_attention_every", "needs 'sliding_window' (the other blocks' window)");
+    if (m.has("sliding_window_period"))
+      m.fail("global_attention_every", "give either it or 'sliding_window_period', not both");
+  }
   if (a.kv_lora_rank > 0) {
     for (const char* key : {"qk_nope_dim", "qk_rope_dim", "v_head_dim"})
       if (!m.has(key)) m.fail(key, "latent attention (kv_lora_rank) needs it: the heads' widths");

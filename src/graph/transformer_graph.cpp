@@ -501,6 +501,8 @@ void check_buildable(const TransformerSpec& a, int seq) {
   if (a.arch == Arch::encoder && a.parallel_block) fail("parallel_block is for decoders only");
   if (a.sliding_window < 0) fail("sliding_window must not be negative");
   if (a.sliding_window_period < 1) fail("sliding_window_period must be at least 1");
+  if (a.global_attention_every < 0 || a.global_attention_every == 1)
+    fail("global_attention_every must be 0 or at least 2");
   if (a.attention_sinks < 0) fail("attention_sinks must not be negative");
   if (a.sandwich_norm && (a.arch == Arch::encoder || a.parallel_block))
     fail("sandwich_norm is for pre-norm decoder blocks only");

@@ -581,8 +581,8 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
         infer_notes::speculative({draft_model->arch.name, k_spec, alpha, per_round, st.draft_s_per_round,
                                   st.verify_s_per_round, draft_model->arch.vocab, a.vocab}));
   if (a.sliding_window > 0 && a.sliding_window < context)
-    st.notes.push_back(
-        infer_notes::sliding_window(a.sliding_window, a.attention_sinks, a.sliding_window_period));
+    st.notes.push_back(infer_notes::sliding_window(a.sliding_window, a.attention_sinks,
+                                                   a.sliding_window_period, a.global_attention_every));
   if (model.arch.max_seq > 0 && st.max_context > model.arch.max_seq)
     st.notes.push_back(fmt::format("the SRAM would hold a {}-token context at this batch; the model's is {}",
                                    st.max_context, model.arch.max_seq));

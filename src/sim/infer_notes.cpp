@@ -66,9 +66,11 @@ std::string memoryx_bound(const std::string& weights, double gb_per_s, int min_s
                       : std::string("no number of systems keeps them resident"));
 }
 
-std::string sliding_window(int window, int sinks, int period) {
+std::string sliding_window(int window, int sinks, int period, int global_every) {
   return fmt::format("sliding window {}: the KV cache keeps the last {} tokens{}", window, window + sinks,
-                     period > 1 ? fmt::format(" on one block in {}", period) : "");
+                     global_every > 1 ? fmt::format(" on {} blocks in {}", global_every - 1, global_every)
+                     : period > 1     ? fmt::format(" on one block in {}", period)
+                                      : "");
 }
 
 }  // namespace wafersim::infer_notes

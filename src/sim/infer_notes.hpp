@@ -26,7 +26,8 @@ std::string streamed(const std::string& weights, const std::string& kv, int syst
 // The reason given when MemoryX bounds decode: the weights' stream, and what keeps them resident.
 std::string memoryx_bound(const std::string& weights, double gb_per_s, int min_systems);
 
-// The KV cache of a sliding window (on one block in `period` when period > 1).
-std::string sliding_window(int window, int sinks, int period);
+// The KV cache of a sliding window (on one block in `period` when period > 1; on all but every
+// `global_every`-th block when that is set).
+std::string sliding_window(int window, int sinks, int period, int global_every);
 
 }  // namespace wafersim::infer_notes

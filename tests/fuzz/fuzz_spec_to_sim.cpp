@@ -150,6 +150,8 @@ ModelSpec small_transformer(FuzzedDataProvider& in) {
     a.qk_rope_dim = in.ConsumeIntegralInRange(1, 16);
     a.v_head_dim = in.ConsumeIntegralInRange(1, 32);
   }
+  // Gemma 3: every Nth block global, the others windowed.
+  if (a.sliding_window > 0 && in.ConsumeBool()) a.global_attention_every = in.ConsumeIntegralInRange(2, 6);
   return m;
 }
 

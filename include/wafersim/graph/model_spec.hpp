@@ -44,20 +44,23 @@ struct TransformerSpec {
   NormKind norm = NormKind::layernorm;
   ActivationKind activation = ActivationKind::gelu;
   bool tied_embeddings = false;
-  bool bias = true;               // biases on the projections
-  bool qkv_bias = false;          // biases on the Q, K, V projections only (Qwen2), when `bias` is false
-  bool head_bias = true;          // false: the vocabulary projection has none even with `bias` (gpt-oss)
-  bool parallel_block = false;    // GPT-J style: attention and FFN read the same input
-  int type_vocab = 0;             // BERT token types (0 = none)
-  int sliding_window = 0;         // keys each query attends to (Mistral); 0 = the whole sequence
-  int sliding_window_period = 1;  // the window is on blocks i with i % period == 0 (Gemma 2: 2, every
-                                  // other block from the first, the rest global); 1 = every block
-  int attention_sinks = 0;        // tokens every query attends to beyond its window (sinks)
-  bool sink_logits = false;       // gpt-oss: a learned logit per head joins every softmax's sum
-                                  // (one weight a head, no value row)
-  bool sandwich_norm = false;     // Gemma 2: each sub-layer's output normalised too (4 norms a block)
-  bool logit_softcap = false;     // Gemma 2: tanh soft-capping of the attention scores and the logits
-  bool qk_norm = false;           // Qwen3: RMSNorm over each head's Q and K (head_dim weights each)
+  bool bias = true;                // biases on the projections
+  bool qkv_bias = false;           // biases on the Q, K, V projections only (Qwen2), when `bias` is false
+  bool head_bias = true;           // false: the vocabulary projection has none even with `bias` (gpt-oss)
+  bool parallel_block = false;     // GPT-J style: attention and FFN read the same input
+  int type_vocab = 0;              // BERT token types (0 = none)
+  int sliding_window = 0;          // keys each query attends to (Mistral); 0 = the whole sequence
+  int sliding_window_period = 1;   // the window is on blocks i with i % period == 0 (Gemma 2: 2, every
+                                   // other block from the first, the rest global); 1 = every block
+  int global_attention_every = 0;  // Gemma 3: block i attends to the whole sequence when (i + 1)
+                                   // is a multiple of it (6: five windowed blocks, then a global
+                                   // one), the others through the window; 0 = by the period above
+  int attention_sinks = 0;         // tokens every query attends to beyond its window (sinks)
+  bool sink_logits = false;        // gpt-oss: a learned logit per head joins every softmax's sum
+                                   // (one weight a head, no value row)
+  bool sandwich_norm = false;      // Gemma 2: each sub-layer's output normalised too (4 norms a block)
+  bool logit_softcap = false;      // Gemma 2: tanh soft-capping of the attention scores and the logits
+  bool qk_norm = false;            // Qwen3: RMSNorm over each head's Q and K (head_dim weights each)
   // Encoder MLM head: positions scored per sequence (BERT gathers the masked positions,
   // `max_predictions_per_seq`); 0 = every position.
   int mlm_predictions = 0;
@@ -127,11 +130,18 @@ inline int head_dim_of(const TransformerSpec& a) {
   return a.head_dim > 0 ? a.head_dim : (a.heads > 0 ? a.hidden / a.heads : 0);
 }
 
+// Whether block `block` (0-based) attends through the sliding window.
+inline bool windowed_block(const TransformerSpec& a, int block) {
+  if (a.sliding_window <= 0) return false;
+  if (a.global_attention_every > 1) return (block + 1) % a.global_attention_every != 0;
+  const int period = a.sliding_window_period > 0 ? a.sliding_window_period : 1;
+  return block % period == 0;
+}
+
 // Keys a query of block `block` (0-based) attends to in a sequence of `context` tokens: the
 // sliding window (and its sink tokens) on the blocks it covers, else the whole context.
 inline double keys_at(const TransformerSpec& a, int block, double context) {
-  const int period = a.sliding_window_period > 0 ? a.sliding_window_period : 1;
-  if (a.sliding_window <= 0 || block % period != 0) return context;
+  if (!windowed_block(a, block)) return context;
   const double w = static_cast<double>(a.sliding_window) + a.attention_sinks;
   return w < context ? w : context;
 }

@@ -111,7 +111,7 @@ TEST_CASE("layer_types: every block alike or alternating is read and other mixes
   CHECK(m.arch.sliding_window == 16);
   CHECK(m.arch.sliding_window_period == 1);
 
-  // Gemma 3's five local blocks to one global: not expressible, refused with the key and line.
+  // An irregular mix (two windowed blocks, then two full ones): refused with the key and line.
   ConfigError e =
       hf_error(tiny_oss(",\n \"layer_types\": [\"sliding_attention\", \"sliding_attention\", "
                         "\"full_attention\", \"full_attention\"]"));

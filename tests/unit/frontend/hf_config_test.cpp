@@ -195,3 +195,54 @@ TEST_CASE("Qwen3 dense configs: Qwen's parameter counts, with and without the em
     CHECK((total - tables) / 1e9 == Approx(c.non_embedding).margin(0.05));
   }
 }
+
+TEST_CASE("Gemma 3: one global block in six, Q/K norms, Google's 1B count", "[frontend]") {
+  // Gemma 3 1B's shapes (Gemma Team, "Gemma 3 Technical Report", arXiv:2503.19786, and its
+  // config: 26 layers of 1152, 4 heads of 256 with 1 KV head, FFN 6912, vocabulary 262,144, a
+  // 512-token window on five blocks in six). Google's files are under the Gemma terms, so the
+  // shapes are written here.
+  const std::string one_b =
+      "{\"model_type\": \"gemma3_text\", \"hidden_size\": 1152, \"num_hidden_layers\": 26,\n"
+      " \"num_attention_heads\": 4, \"num_key_value_heads\": 1, \"head_dim\": 256,\n"
+      " \"intermediate_size\": 6912, \"vocab_size\": 262144, \"max_position_embeddings\": 32768,\n"
+      " \"sliding_window\": 512, \"sliding_window_pattern\": 6, \"attn_logit_softcapping\": null,\n"
+      " \"final_logit_softcapping\": null, \"hidden_activation\": \"gelu_pytorch_tanh\"}";
+  const ModelSpec m = frontend::load_hf_config_text(one_b, "gemma3-1b.json");
+  CHECK(m.arch.qk_norm);
+  CHECK(m.arch.sandwich_norm);
+  CHECK_FALSE(m.arch.logit_softcap);
+  CHECK(m.arch.tied_embeddings);
+  CHECK(m.arch.global_attention_every == 6);
+  for (int b = 0; b < 26; ++b) CHECK(windowed_block(m.arch, b) == ((b + 1) % 6 != 0));
+  const LayerGraph g = build_model_graph(m);
+  CHECK(g.total_params() == transformer_params(m.arch));
+  CHECK(g.total_params() == 999'885'952ULL);  // Google's 1B (1,000M on its card)
+
+  // The same pattern from layer_types.
+  std::string types = "[";
+  for (int b = 0; b < 26; ++b)
+    types += std::string(b ? ", " : "") + ((b + 1) % 6 ? "\"sliding_attention\"" : "\"full_attention\"");
+  std::string with_types = one_b;
+  with_types.replace(with_types.find("\"sliding_window_pattern\": 6"), 27, "\"layer_types\": " + types + "]");
+  const ModelSpec t = frontend::load_hf_config_text(with_types, "gemma3-1b.json");
+  CHECK(t.arch.global_attention_every == 6);
+  CHECK(transformer_params(t.arch) == transformer_params(m.arch));
+
+  // gemma3 (multimodal): the text_config, with Gemma3TextConfig's defaults for what it leaves
+  // out (Gemma 3 4B writes hidden, FFN, layers and window only), and a note for the vision tower.
+  const ModelSpec mm = frontend::load_hf_config_text(
+      "{\"model_type\": \"gemma3\", \"text_config\": {\"model_type\": \"gemma3_text\", \"hidden_size\": "
+      "2560,\n"
+      " \"intermediate_size\": 10240, \"num_hidden_layers\": 34, \"sliding_window\": 1024},\n"
+      " \"vision_config\": {\"hidden_size\": 1152}}",
+      "gemma3-4b.json");
+  CHECK(mm.arch.layers == 34);
+  CHECK(mm.arch.heads == 8);
+  CHECK(mm.arch.kv_heads == 4);
+  CHECK(mm.arch.vocab == 262208);
+  CHECK(mm.arch.sliding_window == 1024);
+  CHECK(mm.arch.global_attention_every == 6);
+  REQUIRE(mm.notes.size() == 1);
+  CHECK(mm.notes[0].find("vision") != std::string::npos);
+  CHECK(hf_error("{\"model_type\": \"gemma3\"}").key() == "text_config");
+}
