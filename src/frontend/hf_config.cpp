@@ -64,6 +64,19 @@ class JsonConfig {
     return j_.at(key).empty();
   }
 
+  // A list of whole numbers (Llama 4's no_rope_layers); absent or null is empty.
+  std::vector<int> ints(const char* key) const {
+    std::vector<int> out;
+    if (!has(key)) return out;
+    const json& v = j_.at(key);
+    if (!v.is_array()) fail(key, "expected a list of whole numbers, got " + v.dump());
+    for (const json& e : v) {
+      if (!e.is_number_integer()) fail(key, "expected a list of whole numbers, got an entry " + e.dump());
+      out.push_back(static_cast<int>(e.get<long long>()));
+    }
+    return out;
+  }
+
   // A list of strings (transformers' layer_types); absent or null is empty.
   std::vector<std::string> strings(const char* key) const {
     std::vector<std::string> out;
@@ -294,11 +307,17 @@ TransformerSpec gemma3(const JsonConfig& c) {
   return a;
 }
 
+// A multimodal config's text_config (gemma3, llama4).
+const json& text_config(const JsonConfig& c, const json& j, const std::string& type) {
+  if (!c.has("text_config") || !j.at("text_config").is_object())
+    c.fail("text_config", "a " + type + " config keeps its language model in text_config (an object)");
+  return j.at("text_config");
+}
+
 // A gemma3 config's text_config with transformers' Gemma3TextConfig defaults for the keys it
 // leaves out (the multimodal checkpoints write only what differs).
 json gemma3_text_config(const JsonConfig& c, const json& j) {
-  if (!c.has("text_config") || !j.at("text_config").is_object())
-    c.fail("text_config", "a gemma3 config keeps its language model in text_config (an object)");
+  text_config(c, j, "gemma3");
   json t = j.at("text_config");
   const std::pair<const char*, json> defaults[] = {
       {"vocab_size", 262208},      {"hidden_size", 2304},
@@ -309,6 +328,47 @@ json gemma3_text_config(const JsonConfig& c, const json& j) {
   for (const auto& [key, value] : defaults)
     if (!t.contains(key) || t.at(key).is_null()) t[key] = value;
   return t;
+}
+
+// Llama 4 (llama4_text; llama4, whose text_config is read and its vision tower left out): LLaMA's
+// blocks with GQA and head_dim; num_local_experts experts of intermediate_size (num_experts_per_tok
+// per token) beside a shared one of that width on every interleave_moe_layer_step-th block, dense
+// FFNs of intermediate_size_mlp on the others; chunked attention (attention_chunk_size) on the
+// RoPE blocks, full attention on every 4th (no_rope_layers' zeros), timed as a window of the chunk
+// (a chunk's tokens see 1 to chunk keys: an upper bound beyond one chunk). Its Q/K L2 norms have
+// no weights and are left out.
+TransformerSpec llama4(const JsonConfig& c) {
+  TransformerSpec a = shapes(c, {"num_hidden_layers", "hidden_size", "num_attention_heads",
+                                 "intermediate_size_mlp", "max_position_embeddings"});
+  a.kv_heads = c.positive_int("num_key_value_heads", a.heads);
+  a.head_dim = c.positive_int("head_dim", 0);
+  if (a.head_dim * a.heads == a.hidden) a.head_dim = 0;
+  a.position = PositionEmbedding::rotary;
+  a.norm = NormKind::rmsnorm;
+  a.activation = activation_of(c, "hidden_act", "silu");
+  a.tied_embeddings = c.boolean("tie_word_embeddings", false);
+  a.bias = c.boolean("attention_bias", false);
+  if (a.bias) c.fail("attention_bias", "Llama 4 with attention biases is not modelled");
+  read_experts(c, "num_local_experts", 1, a);
+  a.expert_ffn = c.positive_int("intermediate_size");
+  a.shared_expert_ffn = a.expert_ffn;  // Llama4TextMoe's shared_expert
+  a.moe_layer_step = c.positive_int("interleave_moe_layer_step", 1);
+  a.sliding_window = c.positive_int("attention_chunk_size", 0);
+  if (a.sliding_window > 0) {
+    int every = 4;  // transformers' default no_rope_layers: every 4th block without RoPE, global
+    if (c.has("no_rope_layers")) {
+      const std::vector<int> rope = c.ints("no_rope_layers");
+      if (static_cast<int>(rope.size()) != a.layers)
+        c.fail("no_rope_layers", "expected one entry per layer (" + std::to_string(a.layers) + ")");
+      const auto first = std::find(rope.begin(), rope.end(), 0);
+      every = first == rope.end() ? 0 : static_cast<int>(first - rope.begin()) + 1;
+      for (int i = 0; every > 0 && i < a.layers; ++i)
+        if ((rope[static_cast<std::size_t>(i)] == 0) != ((i + 1) % every == 0))
+          c.fail("no_rope_layers", "global blocks other than every Nth are not modelled");
+    }
+    a.global_attention_every = every >= 2 ? every : 0;
+  }
+  return a;
 }
 
 TransformerSpec bert(const JsonConfig& c) {
@@ -432,7 +492,8 @@ TransformerSpec t5(const JsonConfig& c, const std::string& type) {
 
 constexpr const char* supported_types =
     "gpt2, gptj, gpt_neox, llama, mistral, mixtral, qwen2, qwen2_moe, qwen3, qwen3_moe, phi3, gemma, gemma2, "
-    "gemma3_text, gemma3, bert, t5, mt5, glm4_moe, gpt_oss, deepseek_v2, deepseek_v3, kimi_k2";
+    "gemma3_text, gemma3, llama4_text, llama4, bert, t5, mt5, glm4_moe, gpt_oss, deepseek_v2, deepseek_v3, "
+    "kimi_k2";
 
 ModelSpec parse(const std::string& text, const std::string& file) {
   json j;
@@ -471,6 +532,11 @@ ModelSpec parse(const std::string& text, const std::string& file) {
     const json t = gemma3_text_config(c, j);
     a = gemma3(JsonConfig(t, text, file));
     notes.push_back("gemma3: the language model (text_config); the vision tower is not modelled");
+  } else if (type == "llama4_text")
+    a = llama4(c);
+  else if (type == "llama4") {
+    a = llama4(JsonConfig(text_config(c, j, type), text, file));
+    notes.push_back("llama4: the language model (text_config); the vision tower is not modelled");
   } else if (type == "bert")
     a = bert(c);
   else if (type == "t5" || type == "mt5")

@@ -10,8 +10,8 @@ sys=(--system "$root/configs/cs2.yaml")
 for f in "$root"/models/modelzoo/*.yaml "$root"/models/hf/*.json "$root"/tests/fixtures/onnx/tiny_cnn.onnx; do
   name="$(basename "$f")"
   case "$name" in *.onnx) seq=() ;; *) seq=(--seq 256) ;; esac
-  # DeepSeek-V3's expert blocks (23 GB) fit a wafer once, not double-buffered.
-  case "$name" in deepseek-v3.json) seq+=(--set sim.weight_buffers=1) ;; esac
+  # DeepSeek-V3's and Llama 4 Maverick's expert blocks (23, 33 GB) fit a wafer once, not double-buffered.
+  case "$name" in deepseek-v3.json | llama-4-maverick.json) seq+=(--set sim.weight_buffers=1) ;; esac
   expect 0 "samples/s" run "${sys[@]}" --model "$f" --batch 16 "${seq[@]}"
   expect 0 '"training_flops_per_sample"' graph --model "$f" --format json
 done

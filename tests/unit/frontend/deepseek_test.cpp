@@ -130,3 +130,39 @@ TEST_CASE("Kimi K2 (kimi_k2, DeepSeek-V3's layout): 384 experts, one dense block
   CHECK(g.total_params() == transformer_params(k2.arch));
   CHECK(g.total_params() == 1'026'408'232'448ULL);
 }
+
+TEST_CASE("Llama 4: experts on every other block, chunked attention with every 4th block global",
+          "[frontend][moe]") {
+  // models/hf/llama-4-maverick.json (Meta's published shapes): 48 blocks of 5120; on the odd ones
+  // 128 experts of 8192 (one per token) and a shared one, router 5120 x 128; dense FFNs of 16384
+  // on the even ones; untied 202,048-token tables. By hand: 2 x 202,048 x 5120 + 48 x (62,914,560
+  // attention + 10,240 norms) + 24 x 251,658,240 + 24 x (655,360 + 129 x 125,829,120) + 5120 =
+  // 400,711,848,960 (Meta's "400B").
+  const ModelSpec m = load_model(src("models/hf/llama-4-maverick.json"));
+  CHECK(m.arch.experts == 128);
+  CHECK(m.arch.experts_per_token == 1);
+  CHECK(m.arch.expert_ffn == 8192);
+  CHECK(m.arch.shared_expert_ffn == 8192);
+  CHECK(m.arch.ffn == 16384);
+  CHECK(m.arch.moe_layer_step == 2);
+  CHECK(m.arch.global_attention_every == 4);
+  CHECK(m.arch.sliding_window == 8192);
+  CHECK_FALSE(is_moe_block(m.arch, 0));
+  CHECK(is_moe_block(m.arch, 1));
+  CHECK(windowed_block(m.arch, 2));
+  CHECK_FALSE(windowed_block(m.arch, 3));
+  const LayerGraph g = build_model_graph(m);
+  CHECK(g.total_params() == transformer_params(m.arch));
+  CHECK(g.total_params() == 400'711'848'960ULL);
+  // The multimodal form reads its text_config; no_rope_layers must mark every Nth block.
+  const std::string tc =
+      "{\"model_type\": \"llama4\", \"text_config\": {\"hidden_size\": 512, \"num_hidden_layers\": 4,\n"
+      " \"num_attention_heads\": 8, \"num_key_value_heads\": 2, \"head_dim\": 64, \"intermediate_size\": "
+      "256,\n"
+      " \"intermediate_size_mlp\": 1024, \"num_local_experts\": 4, \"num_experts_per_tok\": 1,\n"
+      " \"max_position_embeddings\": 4096, \"vocab_size\": 1000, \"attention_chunk_size\": 128";
+  const ModelSpec mm = frontend::load_hf_config_text(tc + ", \"no_rope_layers\": [1, 1, 1, 0]}}", "l4.json");
+  CHECK(mm.arch.global_attention_every == 4);
+  CHECK(mm.notes.size() == 1);
+  CHECK(hf_error(tc + ", \"no_rope_layers\": [1, 0, 1, 1]}}").key() == "no_rope_layers");
+}
