@@ -27,6 +27,7 @@
 #include <numeric>
 
 #include "infer_check.hpp"
+#include "infer_cost.hpp"
 #include "infer_energy.hpp"
 #include "infer_layout.hpp"
 #include "infer_notes.hpp"
@@ -42,6 +43,9 @@
 namespace wafersim {
 
 namespace {
+
+using infer_cost::bound_name;
+using infer_cost::decode_cost;
 
 constexpr double kWaveletBytes = 4;  // one 32-bit wavelet per link per cycle
 
@@ -63,28 +67,6 @@ struct Group {
   bool head = false;  // the vocabulary projection (and loss): logits of each prompt's last token only
   double bytes() const { return weight_bytes + kv_bytes; }
 };
-
-// One decode step of `samples` requests of the group's ops on rows x cols at context `keys`
-// (compile/lower.hpp decode_kernel: the same kernels the cycle-level cross-check runs).
-KernelCost decode_cost(const LayerGraph& graph, const LayerGroup& group, const KernelCostModel& cost,
-                       double samples, double prompt, double keys, int rows, int cols) {
-  KernelCost total;
-  for (OpId id : group.ops) {
-    const DecodeKernel d = decode_kernel(graph.op(id), samples, prompt, keys);
-    total += d.gemm ? cost.gemm(d.shape, d.samples, rows, cols, GemmPass::forward, d.mapping)
-                    : cost.elementwise(d.work.elems, d.work.ops_per_elem, rows, cols, d.work.reduce);
-  }
-  return total;
-}
-
-const char* bound_name(const KernelCost& c) {
-  const double m = std::max({c.compute_cycles, c.sram_cycles, c.fabric_cycles, c.setup_cycles});
-  if (m <= 0) return "none";
-  if (m == c.compute_cycles) return "compute";
-  if (m == c.sram_cycles) return "sram";
-  if (m == c.fabric_cycles) return "fabric";
-  return "setup";
-}
 
 std::string gb(double bytes) { return fmt::format("{:.1f} GB", bytes / 1e9); }
 
@@ -583,6 +565,12 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   if (a.sliding_window > 0 && a.sliding_window < context)
     st.notes.push_back(infer_notes::sliding_window(a.sliding_window, a.attention_sinks,
                                                    a.sliding_window_period, a.global_attention_every));
+  if (st.min_systems > by_bytes && by_bytes > 0) {  // whole layers share wafers: name the largest
+    const auto big = std::max_element(groups.begin(), groups.end(),
+                                      [](const Group& x, const Group& y) { return x.bytes() < y.bytes(); });
+    st.notes.push_back(
+        infer_notes::layout_needs_more(by_bytes, st.min_systems, big->g.name, big->bytes(), wafer_cap));
+  }
   if (model.arch.max_seq > 0 && st.max_context > model.arch.max_seq)
     st.notes.push_back(fmt::format("the SRAM would hold a {}-token context at this batch; the model's is {}",
                                    st.max_context, model.arch.max_seq));

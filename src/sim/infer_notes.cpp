@@ -59,6 +59,14 @@ std::string streamed(const std::string& weights, const std::string& kv, int syst
                          : std::string());
 }
 
+std::string layout_needs_more(int by_bytes, int resident, const std::string& name, double bytes,
+                              double wafer) {
+  return fmt::format(
+      "the weights' bytes fit {} systems' SRAM, but whole layers share wafers: {} keep them resident (the "
+      "largest layer, {}, is {:.1f} GB of a wafer's {:.1f} GB)",
+      by_bytes, resident, name, bytes / 1e9, wafer / 1e9);
+}
+
 std::string memoryx_bound(const std::string& weights, double gb_per_s, int min_systems) {
   return fmt::format(
       "weights ({}) stream from MemoryX every step at {:.0f} GB/s: {}", weights, gb_per_s,

@@ -23,6 +23,11 @@ std::string speculative_not_resident(int unlaid, int min_systems);
 std::string streamed(const std::string& weights, const std::string& kv, int systems, const std::string& sram,
                      int min_systems, int unlaid, int serving, int micro_batches_per_system);
 
+// More systems than the bytes need (`by_bytes`) keep the weights resident (`resident`): whole
+// layers share wafers, and the largest (`name`, `bytes`) leaves room for few others.
+std::string layout_needs_more(int by_bytes, int resident, const std::string& name, double bytes,
+                              double wafer);
+
 // The reason given when MemoryX bounds decode: the weights' stream, and what keeps them resident.
 std::string memoryx_bound(const std::string& weights, double gb_per_s, int min_systems);
 

@@ -11,6 +11,8 @@ expect 0 "streamed from MemoryX" infer --model "$root/models/llama3.1-70b.yaml" 
 expect 0 "--systems 4 keeps them resident" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3"
 expect 0 "block79" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" --systems 4 --breakdown
 expect 0 "tokens/s" infer --model "$root/models/hf/mistral-7b.json" --system "$cs3" --batch 8
+# Qwen3-235B's 470 GB fill 12 wafers by bytes; its layers in order lay out on 14, and the note says why
+expect 0 "whole layers share wafers: 14 keep them resident" infer --model "$root/models/hf/qwen3-235b-a22b.json" --system "$cs3" --systems 14
 # the issue's command: Llama 3.1 70B as an HF config.json on 4 CS-3s, the same figures as the native YAML
 hf="$("$bin" infer --model "$root/models/hf/llama-3.1-70b.json" --system "$cs3" --systems 4 --batch 1 --json - |
   grep -E '"(tokens_per_s_per_user|ttft_s|tpot_s)"')"

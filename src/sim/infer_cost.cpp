@@ -1,0 +1,30 @@
+// The decode kernels' cost of one layer group (infer_cost.hpp).
+#include "infer_cost.hpp"
+
+#include <algorithm>
+
+#include "wafersim/compile/lower.hpp"
+
+namespace wafersim::infer_cost {
+
+KernelCost decode_cost(const LayerGraph& graph, const LayerGroup& group, const KernelCostModel& cost,
+                       double samples, double prompt, double keys, int rows, int cols) {
+  KernelCost total;
+  for (OpId id : group.ops) {
+    const DecodeKernel d = decode_kernel(graph.op(id), samples, prompt, keys);
+    total += d.gemm ? cost.gemm(d.shape, d.samples, rows, cols, GemmPass::forward, d.mapping)
+                    : cost.elementwise(d.work.elems, d.work.ops_per_elem, rows, cols, d.work.reduce);
+  }
+  return total;
+}
+
+const char* bound_name(const KernelCost& c) {
+  const double m = std::max({c.compute_cycles, c.sram_cycles, c.fabric_cycles, c.setup_cycles});
+  if (m <= 0) return "none";
+  if (m == c.compute_cycles) return "compute";
+  if (m == c.sram_cycles) return "sram";
+  if (m == c.fabric_cycles) return "fabric";
+  return "setup";
+}
+
+}  // namespace wafersim::infer_cost
