@@ -110,8 +110,8 @@ void read_layer_types(const JsonConfig& c, TransformerSpec& a) {
 
 // LLaMA, Mistral and Qwen: `head_dim` (Mistral NeMo, Qwen3) makes the attention heads x
 // head_dim wide instead of hidden.
-TransformerSpec llama(const JsonConfig& c, const std::string& type) {
-  TransformerSpec a = shapes(c, kHfKeys);
+TransformerSpec llama_blocks(const JsonConfig& c, const ShapeKeys& k) {
+  TransformerSpec a = shapes(c, k);
   a.kv_heads = c.positive_int("num_key_value_heads", a.heads);
   a.head_dim = c.positive_int("head_dim", 0);
   if (a.head_dim * a.heads == a.hidden) a.head_dim = 0;  // the default, written out
@@ -119,6 +119,11 @@ TransformerSpec llama(const JsonConfig& c, const std::string& type) {
   a.norm = NormKind::rmsnorm;
   a.activation = activation_of(c, "hidden_act", "silu");
   a.tied_embeddings = c.boolean("tie_word_embeddings", false);
+  return a;
+}
+
+TransformerSpec llama(const JsonConfig& c, const std::string& type) {
+  TransformerSpec a = llama_blocks(c, kHfKeys);
   if (type == "qwen2") {
     a.bias = false;
     a.qkv_bias = true;  // Qwen2 has biases on Q, K and V only (the config has no key for it)
@@ -178,8 +183,7 @@ const json& text_config(const JsonConfig& c, const json& j, const std::string& t
 // A gemma3 config's text_config with transformers' Gemma3TextConfig defaults for the keys it
 // leaves out (the multimodal checkpoints write only what differs).
 json gemma3_text_config(const JsonConfig& c, const json& j) {
-  text_config(c, j, "gemma3");
-  json t = j.at("text_config");
+  json t = text_config(c, j, "gemma3");
   const std::pair<const char*, json> defaults[] = {
       {"vocab_size", 262208},      {"hidden_size", 2304},
       {"intermediate_size", 9216}, {"num_hidden_layers", 26},

@@ -129,6 +129,10 @@ inline constexpr ShapeKeys kHfKeys{"num_hidden_layers", "hidden_size", "num_atte
 
 TransformerSpec shapes(const JsonConfig& c, const ShapeKeys& k, bool ffn_defaults_to_4h = false);
 
+// The keys every LLaMA-like config shares: the shapes at `k`, num_key_value_heads, head_dim
+// (dropped when it is hidden / heads), RoPE, RMSNorm, hidden_act, tie_word_embeddings.
+TransformerSpec llama_blocks(const JsonConfig& c, const ShapeKeys& k);
+
 // LLaMA's blocks (Mistral, Qwen, Phi-3, and the families built on them), with layer_types read.
 TransformerSpec llama(const JsonConfig& c, const std::string& type);
 

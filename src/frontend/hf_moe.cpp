@@ -47,15 +47,8 @@ TransformerSpec moe(const JsonConfig& c, const std::string& type) {
 // (a chunk's tokens see 1 to chunk keys: an upper bound beyond one chunk). Its Q/K L2 norms have
 // no weights and are left out.
 TransformerSpec llama4(const JsonConfig& c) {
-  TransformerSpec a = shapes(c, {"num_hidden_layers", "hidden_size", "num_attention_heads",
-                                 "intermediate_size_mlp", "max_position_embeddings"});
-  a.kv_heads = c.positive_int("num_key_value_heads", a.heads);
-  a.head_dim = c.positive_int("head_dim", 0);
-  if (a.head_dim * a.heads == a.hidden) a.head_dim = 0;
-  a.position = PositionEmbedding::rotary;
-  a.norm = NormKind::rmsnorm;
-  a.activation = activation_of(c, "hidden_act", "silu");
-  a.tied_embeddings = c.boolean("tie_word_embeddings", false);
+  TransformerSpec a = llama_blocks(c, {"num_hidden_layers", "hidden_size", "num_attention_heads",
+                                       "intermediate_size_mlp", "max_position_embeddings"});
   a.bias = c.boolean("attention_bias", false);
   if (a.bias) c.fail("attention_bias", "Llama 4 with attention biases is not modelled");
   read_experts(c, "num_local_experts", 1, a);

@@ -49,17 +49,18 @@ std::uint64_t transformer_params(const TransformerSpec& a) {
   const U norms = a.parallel_block ? 1 : (a.sandwich_norm ? 4 : 2);
   const U qk_norm = a.qk_norm ? 2 * head_dim : 0;  // one head_dim-wide RMSNorm weight for Q, one for K
   const U sinks = a.sink_logits ? heads : 0;       // one learned softmax logit per head
-  U attention = qk_norm + sinks + (h * qkv_n + bq * qkv_n) + (inner * h + b * h);
-  if (is_mla(a)) {
-    // Latent attention (no biases): Q through its latent and its norm (or one projection), the
-    // KV latent with the rotary key beside it, its norm, the up-projection to K and V, the output.
+  // Latent attention (no biases): Q through its latent and its norm (or one projection), the
+  // KV latent with the rotary key beside it, its norm, the up-projection to K and V, the output.
+  const auto latent_attention = [&] {
     const U ql = static_cast<U>(a.q_lora_rank), kl = static_cast<U>(a.kv_lora_rank);
     const U nope = static_cast<U>(a.qk_nope_dim), rope = static_cast<U>(a.qk_rope_dim);
     const U vd = static_cast<U>(a.v_head_dim);
     const U q_width = heads * (nope + rope);
-    attention = (ql > 0 ? h * ql + ql + ql * q_width : h * q_width) + h * (kl + rope) + kl +
-                kl * heads * (nope + vd) + heads * vd * h;
-  }
+    return (ql > 0 ? h * ql + ql + ql * q_width : h * q_width) + h * (kl + rope) + kl +
+           kl * heads * (nope + vd) + heads * vd * h;
+  };
+  const U attention =
+      is_mla(a) ? latent_attention() : qk_norm + sinks + (h * qkv_n + bq * qkv_n) + (inner * h + b * h);
   const U block = norms * norm + attention;  // without its FFN
   const U blocks = static_cast<U>(a.layers) * block + dense_blocks * dense_ffn(ffn) + moe_blocks * moe_part;
 

@@ -113,21 +113,19 @@ inline bool is_moe_block(const TransformerSpec& a, int i) {
 // Whether the attention is multi-head latent attention (DeepSeek).
 inline bool is_mla(const TransformerSpec& a) { return a.kv_lora_rank > 0; }
 
-// Values a decoder caches per token and attention block: K and V of every KV head, or with
-// latent attention the latent and the rotary key.
-inline double kv_cache_values(const TransformerSpec& a) {
-  if (is_mla(a)) return static_cast<double>(a.kv_lora_rank) + a.qk_rope_dim;
-  const int kv = a.kv_heads > 0 ? a.kv_heads : a.heads;
-  const int hd = a.head_dim > 0 ? a.head_dim : (a.heads > 0 ? a.hidden / a.heads : 0);
-  return 2.0 * kv * hd;
-}
-
 // The inner width of one routed expert (`expert_ffn`, else `ffn`).
 inline int expert_ffn_of(const TransformerSpec& a) { return a.expert_ffn > 0 ? a.expert_ffn : a.ffn; }
 
 // The width of one attention head: `head_dim` when set, else hidden / heads.
 inline int head_dim_of(const TransformerSpec& a) {
   return a.head_dim > 0 ? a.head_dim : (a.heads > 0 ? a.hidden / a.heads : 0);
+}
+
+// Values a decoder caches per token and attention block: K and V of every KV head, or with
+// latent attention the latent and the rotary key.
+inline double kv_cache_values(const TransformerSpec& a) {
+  if (is_mla(a)) return static_cast<double>(a.kv_lora_rank) + a.qk_rope_dim;
+  return 2.0 * (a.kv_heads > 0 ? a.kv_heads : a.heads) * head_dim_of(a);
 }
 
 // Whether block `block` (0-based) attends through the sliding window.
