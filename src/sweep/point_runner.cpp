@@ -40,6 +40,17 @@ PointRunner::PointRunner(const SweepSpec& spec) : spec_(spec), system_(parse_sys
     model_ = load_model(spec.model_file);
     ctx_.model_hash = hash_hex(read_text_file(spec.model_file, "model file"));
   }
+  for (const Axis& a : spec.axes)
+    for (const std::string& file : a.files) {
+      if (models_.count(file) != 0) continue;
+      if (file == "builtin") {
+        models_.emplace(file, default_model());
+        ctx_.model_hashes[file] = hash_hex(builtin_default_model_yaml());
+      } else {
+        models_.emplace(file, load_model(file));
+        ctx_.model_hashes[file] = hash_hex(read_text_file(file, "model file"));
+      }
+    }
   // This process forks every point: keep what each fork copies small.
   release_systemc_scratch();
 }
@@ -49,6 +60,7 @@ PointResult PointRunner::run(const Point& point) const {
   std::vector<Override> ov;
   for (const auto& [p, v] : r.sets) ov.push_back({p, v, fmt::format("{} point {}", spec_.file, point.index)});
   const SystemSpec sys = system_.with(ov);
+  const ModelSpec& base_model = r.model_file.empty() ? model_ : models_.at(r.model_file);
   if (r.command == "infer") {
     InferOptions opt;
     opt.systems = r.systems;
@@ -56,10 +68,10 @@ PointResult PointRunner::run(const Point& point) const {
     opt.prompt = r.prompt;
     opt.generate = r.generate;
     if (!r.wafer_io.empty()) opt.wafer_io = parse_wafer_io(r.wafer_io);  // checked when the file was read
-    const nlohmann::ordered_json report = infer_json(infer(sys, model_, opt));
+    const nlohmann::ordered_json report = infer_json(infer(sys, base_model, opt));
     return PointResult(json_text(report, 2) + "\n", report_metrics_json(report));
   }
-  ModelSpec model = model_;
+  ModelSpec model = base_model;
   if (r.batch > 0) model.training.batch = r.batch;
   if (r.seq > 0) model.training.seq = r.seq;
   if (!r.micro_batch.empty()) {  // checked when the sweep file was read

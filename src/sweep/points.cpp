@@ -189,6 +189,12 @@ PointRun point_run(const SweepSpec& s, const Point& p) {
       r.sets.emplace_back(a.name, v.canonical());
       continue;
     }
+    if (a.name == "model") {
+      // The file of the value (the values are distinct, so its text finds it).
+      for (std::size_t k = 0; k < a.values.size() && k < a.files.size(); ++k)
+        if (a.values[k].text == v.text) r.model_file = a.files[k];
+      continue;
+    }
     const int n = static_cast<int>(std::llround(v.number));
     if (a.name == "mode")
       r.mode = v.text;
@@ -217,7 +223,13 @@ std::string describe_point(const SweepSpec& s, const PointContext& ctx, const Po
   // std::map keys: sorted, so the text (and the key) does not depend on declaration order.
   nlohmann::json j;
   j["system"] = ctx.system_hash;
-  j["model"] = ctx.model_hash;
+  // A `model` axis value's content hash (its path when the runner has not read it: unit tests).
+  if (r.model_file.empty())
+    j["model"] = ctx.model_hash;
+  else if (const auto it = ctx.model_hashes.find(r.model_file); it != ctx.model_hashes.end())
+    j["model"] = it->second;
+  else
+    j["model"] = r.model_file;
   j["mode"] = r.mode;
   j["systems"] = r.systems;
   j["batch"] = r.batch;

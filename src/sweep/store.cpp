@@ -275,7 +275,10 @@ void ResultStore::ensure_column(const std::string& name, const std::string& type
 void ResultStore::prepare(const SweepSpec& spec) {
   exec("BEGIN");
   for (const auto& a : spec.axes)
-    if (a.kind == AxisKind::system) ensure_column(a.name, a.type == "string" ? "TEXT" : "");
+    if (a.kind == AxisKind::system)
+      ensure_column(a.name, a.type == "string" ? "TEXT" : "");
+    else if (a.name == "model")  // `model` is the report's model name; the axis' file beside it
+      ensure_column("model_file", "TEXT");
   exec("COMMIT");
 }
 
@@ -307,6 +310,7 @@ void ResultStore::record(const SweepSpec& spec, const PointContext& ctx, const P
   };
   for (std::size_t i = 0; i < spec.axes.size(); ++i) {
     const Axis& a = spec.axes[i];
+    if (a.name == "model") cells.emplace_back("model_file", text(point.values[i].text));
     if (a.kind != AxisKind::system) continue;
     const AxisValue& v = point.values[i];
     cells.emplace_back(a.name, v.is_text    ? text(v.text)

@@ -16,6 +16,7 @@
 #include "axis_values.hpp"
 #include "wafersim/core/error.hpp"
 #include "wafersim/core/text.hpp"
+#include "wafersim/frontend/model_loader.hpp"
 #include "wafersim/graph/model_spec.hpp"
 #include "wafersim/spec/system_spec.hpp"
 
@@ -60,7 +61,9 @@ class Parser {
     return v;
   }
   std::string path(const YAML::Node& n, const std::string& key) const {
-    const std::string p = scalar(n, key);
+    return resolve(n, key, scalar(n, key));
+  }
+  std::string resolve(const YAML::Node& n, const std::string& key, const std::string& p) const {
     if (p.empty() || p == "builtin" || p == "built-in") return {};
     const std::filesystem::path fp(p);
     const auto resolved = fp.is_absolute() ? fp : std::filesystem::path(base_) / fp;
@@ -195,7 +198,10 @@ class Parser {
     a.line = loc(k).line;
     const std::string key = "axes." + a.name;
     if (s.axis_index(a.name) >= 0) fail(k, key, "duplicated axis");
-    if (kRunOptions.count(a.name) != 0) {
+    if (a.name == "model") {
+      a.kind = AxisKind::run;
+      a.type = "string";
+    } else if (kRunOptions.count(a.name) != 0) {
       check_option_of_command(s, k, key, a.name);
       a.kind = AxisKind::run;
       a.type = a.name == "mode" || a.name == "micro_batch" || a.name == "wafer_io" ? "string" : "int";
@@ -208,7 +214,9 @@ class Parser {
     values.parse(v);
     for (std::size_t i = 0; i < a.values.size(); ++i) {
       const YAML::Node& where = values.node_of(i);
-      if (a.kind == AxisKind::run) {
+      if (a.name == "model") {
+        a.files.push_back(model_file(where, key, a.values[i].text, validate_values));
+      } else if (a.kind == AxisKind::run) {
         if (a.name == "mode")
           check_mode(where, key, a.values[i].text);
         else if (a.name == "micro_batch")
@@ -225,6 +233,25 @@ class Parser {
       }
     }
     s.axes.push_back(std::move(a));
+  }
+
+  // A value of the `model` axis: its file, resolved against the sweep file's folder and loaded
+  // once here, so a missing or bad model fails before any point runs, naming the sweep's line
+  // and the model file's own error.
+  std::string model_file(const YAML::Node& n, const std::string& key, const std::string& text,
+                         bool validate_values) const {
+    const std::string file = resolve(n, key, text);
+    if (file.empty()) return "builtin";
+    if (validate_values) {
+      try {
+        (void)load_model(file);
+      } catch (const ConfigError& e) {
+        fail(n, key, fmt::format("model {} rejected: {}", text, e.what()));
+      } catch (const UsageError& e) {
+        fail(n, key, fmt::format("model {} rejected: {}", text, e.what()));
+      }
+    }
+    return file;
   }
 
   // Loads the base system with this one value: range checks and cross-checks of the spec

@@ -19,6 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     double grid = 1;
     for (const auto& a : s.axes) {
       fuzz::require(!a.values.empty(), "an axis has values");
+      fuzz::require(a.name != "model" || a.files.size() == a.values.size(), "a file per model value");
       values += static_cast<double>(a.values.size());
       grid *= static_cast<double>(a.values.size());
     }
@@ -32,6 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       fuzz::require(p.values.size() == s.axes.size(), "one value per axis");
       const sweep::PointRun r = sweep::point_run(s, p);
       fuzz::require(r.systems >= 1, "point systems >= 1");
+      fuzz::require(s.axis_index("model") >= 0 || r.model_file.empty(), "a model file only from the axis");
     }
   });
   return 0;

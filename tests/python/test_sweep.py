@@ -79,3 +79,26 @@ def test_sweep_points_per_process_gives_the_same_rows(ws, tmp_path):
     assert [strip(r) for r in sorted(a, key=key)] == [strip(r) for r in sorted(b, key=key)]
     with pytest.raises(ws.UsageError, match="points_per_process=0"):
         ws.sweep(sweep, points_per_process=0)
+
+
+def test_sweep_model_axis_rows_equal_ws_infer(ws, tmp_path):
+    """A `model` axis: each row is ws.infer of its own model file."""
+    from conftest import SRC
+
+    p = tmp_path / "models.yaml"
+    p.write_text(
+        "command: infer\n"
+        "system: %s/configs/cs3.yaml\n"
+        "axes:\n"
+        "  model: [%s/models/llama3.1-8b.yaml, %s/tests/fixtures/hf/gpt-oss-20b.json]\n"
+        "  systems: [1, 2]\n" % (SRC, SRC, SRC)
+    )
+    rows = ws.sweep(str(p), jobs=2)
+    records = rows.to_dict("records") if hasattr(rows, "to_dict") else rows
+    assert len(records) == 4
+    assert {r["model_file"].rsplit("/", 1)[1] for r in records} == {"llama3.1-8b.yaml", "gpt-oss-20b.json"}
+    s = ws.System.load(SRC + "/configs/cs3.yaml")
+    for r in records:
+        assert r["status"] == "ok", r
+        one = ws.infer(s, ws.Model.load(r["model_file"]), systems=int(r["systems"]))
+        assert one.tokens_per_s_per_user == r["tokens_per_s_per_user"]

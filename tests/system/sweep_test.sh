@@ -68,9 +68,21 @@ check '[ $rc -eq 2 ] && grep -q "bad2.yaml:3:.*io.port_bandwidth.*apples" <<<"$o
 out="$("$bin" sweep "$tmp/tiny.yaml" --db "$tmp/x.sqlite" --pareto nosuch:max 2>&1)"
 check '[ $? -eq 2 ] && grep -q "nosuch" <<<"$out"' "bad --pareto column accepted"
 
-# --- timeout: every point killed and recorded, the sweep finishes
-"$bin" sweep "$tmp/tiny.yaml" --db "$tmp/to.sqlite" --timeout 0.001 -q
-check '[ "$(q "$tmp/to.sqlite" "select count(*) from points where status = '"'timeout'"'")" -ge 8 ]' "timeouts not recorded"
+# --- timeout: every point killed and recorded, the sweep finishes. The points must outlast the
+# timeout on any machine: GPT-J on 64 CS-2s for 1000 steps takes seconds (a tiny model's point
+# takes under a millisecond, shorter than any timeout a test could rely on)
+cat > "$tmp/slow.yaml" <<YAML
+name: slow
+system: $root/configs/cs2.yaml
+model: $root/models/gptj-6b.yaml
+systems: 64
+steps: 1000
+axes:
+  io.port_bandwidth: [50 Gb/s, 100 Gb/s, 200 Gb/s, 400 Gb/s]
+YAML
+"$bin" sweep "$tmp/slow.yaml" --db "$tmp/to.sqlite" --timeout 0.05 --jobs 2 -q
+check '[ "$(q "$tmp/to.sqlite" "select count(*) from points where status = '"'timeout'"'")" = 4 ]' \
+  "timeouts not recorded: $(q "$tmp/to.sqlite" "select status, wall_s from points")"
 
 # --- inference sweep (the shipped configs/sweeps/inference.yaml): every point's report equals
 # `wafersim infer` for the same options, byte for byte; a KV cache that cannot fit is an error row
@@ -92,6 +104,22 @@ q "$tmp/inf.sqlite" "select report from points where systems = 8 and batch = 16 
   --systems 8 --batch 16 --prompt 2048 --generate 256 --json "$tmp/inf-cli.json" -q
 # (sqlite3 prints a newline after the stored report, which ends with its own)
 check '{ cat "$tmp/inf-cli.json"; echo; } | cmp -s "$tmp/inf-sweep.json" -' "sweep report differs from wafersim infer's"
+
+# --- a model axis (the shipped configs/sweeps/inference-models.yaml): four model files, native
+# YAML and HuggingFace config.json, one sweep; each point's report is `wafersim infer`'s
+out="$("$bin" sweep "$root/configs/sweeps/inference-models.yaml" --db "$tmp/models.sqlite" --jobs 2 2>&1)"
+rc=$?
+check '[ $rc -eq 0 ]' "model sweep exit $rc: $out"
+check '[ "$(q "$tmp/models.sqlite" "select count(distinct model), count(distinct model_file), count(*) from points where status = '"'ok'"'")" = "4|4|32" ]' \
+  "model sweep rows: $(q "$tmp/models.sqlite" "select model, model_file, status from points")"
+check '[ "$(q "$tmp/models.sqlite" "select placement from points where model_file = '"'../../models/hf/llama-3.1-70b.json'"' and systems = 4")" = sram ]' \
+  "70B on 4 CS-3s should be resident"
+q "$tmp/models.sqlite" "select report from points where model = 'gpt_oss' and systems = 6" > "$tmp/models-sweep.json"
+"$bin" infer --system "$root/configs/cs3.yaml" --model "$root/tests/fixtures/hf/gpt-oss-120b.json" \
+  --systems 6 --prompt 1024 --generate 256 --json "$tmp/models-cli.json" -q
+check '{ cat "$tmp/models-cli.json"; echo; } | cmp -s "$tmp/models-sweep.json" -' "model-axis report differs from wafersim infer's"
+out="$("$bin" sweep "$root/configs/sweeps/inference-models.yaml" --db "$tmp/models.sqlite" 2>&1)"
+check 'grep -q "32 already in the database, 0 to run" <<<"$out"' "model sweep re-run recomputed points: $out"
 
 # --- GPT-J weight streaming: 60 points for the comparisons below, and 600 (a few seconds,
 # whatever the machine) to kill -9 mid-way and resume, and to interrupt

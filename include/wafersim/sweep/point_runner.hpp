@@ -2,6 +2,7 @@
 // What a child needs to run one design point, loaded once in the parent before any fork:
 // the parsed system file (each point applies its overrides to it, validated exactly as
 // `wafersim run --set` would) and the model (copied into the child by fork).
+#include <map>
 #include <string>
 
 #include "wafersim/graph/model_spec.hpp"
@@ -25,6 +26,7 @@ class PointRunner {
   PointContext ctx_;  // before system_: parsing the system fills in its hash
   ParsedSystemSpec system_;
   ModelSpec model_;
+  std::map<std::string, ModelSpec> models_;  // the `model` axis' models, by resolved file
 };
 
 }  // namespace wafersim::sweep

@@ -3,6 +3,7 @@
 // together) or seeded random sampling, then `where:` filtering. Deterministic: the same
 // sweep gives the same points in the same order on every machine.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,8 @@ struct Point {
 struct PointContext {
   std::string system_hash;  // of the system file's text ("builtin" for the built-in)
   std::string model_hash;
+  // The `model` axis: each file's hash, by its resolved path (Axis::files).
+  std::map<std::string, std::string> model_hashes;
 };
 
 std::vector<Point> expand_points(const SweepSpec& spec, const PointContext& ctx = {});
@@ -35,8 +38,9 @@ struct PointRun {
   std::string mode;     // "infer" for inference points (the database's mode column)
   int systems = 1, batch = 0, seq = 0, steps = 0;
   int prompt = 0, generate = 0;
-  std::string micro_batch;                                // "" = the model file's
-  std::string wafer_io;                                   // infer: "" = async
+  std::string micro_batch;  // "" = the model file's
+  std::string wafer_io;     // infer: "" = async
+  std::string model_file;   // the `model` axis' resolved file ("builtin"), or "" = the sweep's model
   std::vector<std::pair<std::string, std::string>> sets;  // fixed sets, then system axes
 };
 PointRun point_run(const SweepSpec& spec, const Point& p);

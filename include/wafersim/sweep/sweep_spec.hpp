@@ -11,7 +11,8 @@
 namespace wafersim::sweep {
 
 // A system parameter path (`pe.sram`) or a run option (`systems`, `batch`, `seq`, `steps`,
-// `mode`; for `command: infer` `systems`, `batch`, `prompt`, `generate`).
+// `mode`; for `command: infer` `systems`, `batch`, `prompt`, `generate`; for both `model`, a
+// list of model files).
 enum class AxisKind { system, run };
 
 struct AxisValue {
@@ -29,6 +30,10 @@ struct Axis {
   std::string type;  // a ParamInfo type ("bytes", "bandwidth", ...) or "int"/"string"
   std::vector<AxisValue> values;
   int line = 0;
+  // The `model` axis: each value's file, resolved against the sweep file's folder (the value's
+  // text stays as written: the database column, `where` and the labels show it); "builtin" is
+  // the built-in default model.
+  std::vector<std::string> files;
 };
 
 struct WhereClause {

@@ -283,3 +283,34 @@ TEST_CASE("a real point runs in a child, and the parent never elaborates SystemC
   }
   CHECK(ta.rows[0][static_cast<std::size_t>(ta.column("samples_per_s"))].as_double() > 0);
 }
+
+TEST_CASE("a model axis runs each point on its own model and stores its file", "[sweep]") {
+  const SweepSpec spec = parse_sweep_spec(
+      "command: infer\nsystem: configs/cs2.yaml\nmodel: models/tiny-gpt.yaml\naxes:\n"
+      "  model: [models/tiny-gpt.yaml, models/gpt2-small.yaml]\n",
+      "t.yaml", WAFERSIM_SOURCE_DIR);
+  const PointRunner runner(spec);
+  const auto pts = expand_points(spec, runner.context());
+  REQUIRE(pts.size() == 2);
+  // The same file as the sweep's `model:` gives the same key as a sweep without the axis would.
+  CHECK(runner.context().model_hashes.at(spec.axes[0].files[0]) == runner.context().model_hash);
+  CHECK(pts[0].key != pts[1].key);
+  std::map<std::size_t, PointOutcome> out;
+  run_forked(
+      {0, 1}, [&](std::size_t i) { return runner.run(pts[i]); }, {2, 60},
+      [&](const PointOutcome& o) { out[o.index] = o; }, nullptr);
+  REQUIRE(out.size() == 2);
+  CHECK(out.at(0).report_json.find("\"model\": \"tiny-gpt\"") != std::string::npos);
+  CHECK(out.at(1).report_json.find("\"model\": \"gpt2-small\"") != std::string::npos);
+  TempDb db;
+  ResultStore store(db.path);
+  store.prepare(spec);
+  for (std::size_t i = 0; i < 2; ++i) store.record(spec, runner.context(), pts[i], out.at(i), "test");
+  const Table t = store.rows({}, false);
+  REQUIRE(t.rows.size() == 2);
+  const auto file = static_cast<std::size_t>(t.column("model_file"));
+  const auto name = static_cast<std::size_t>(t.column("model"));
+  CHECK(t.rows[0][file].str() == "models/tiny-gpt.yaml");
+  CHECK(t.rows[1][file].str() == "models/gpt2-small.yaml");
+  CHECK(t.rows[1][name].str() == "gpt2-small");
+}

@@ -207,3 +207,39 @@ TEST_CASE("command: infer takes prompt and generate, and refuses training option
   e = error_of("command: infer\naxes:\n  prompt: [0]\n");
   CHECK(e.key() == "axes.prompt");
 }
+
+TEST_CASE("a model axis runs model files side by side", "[sweep]") {
+  const auto s = parse_sweep_spec(
+      "command: infer\naxes:\n  model: [models/tiny-gpt.yaml, builtin]\n  systems: [1, 2]\n"
+      "where: model != 'builtin' or systems == 1\n",
+      "t.yaml", WAFERSIM_SOURCE_DIR, true);
+  REQUIRE(s.axes.at(0).name == "model");
+  REQUIRE(s.axes[0].files.size() == 2);
+  CHECK(s.axes[0].files[0] == std::string(WAFERSIM_SOURCE_DIR) + "/models/tiny-gpt.yaml");
+  CHECK(s.axes[0].files[1] == "builtin");
+  const auto pts = expand_points(s);
+  REQUIRE(pts.size() == 3);  // the built-in model on one system only
+  CHECK(point_run(s, pts[0]).model_file == s.axes[0].files[0]);
+  CHECK(point_run(s, pts[2]).model_file == "builtin");
+  CHECK(pts[2].values[0].text == "builtin");
+  // The key follows the model file's content (the runner's hashes), not its path.
+  PointContext a, b;
+  a.model_hashes[s.axes[0].files[0]] = "one";
+  b.model_hashes[s.axes[0].files[0]] = "two";
+  CHECK(expand_points(s, a)[0].key != expand_points(s, b)[0].key);
+  CHECK(expand_points(s, a)[2].key == expand_points(s, b)[2].key);
+  // Without the axis the model stays the sweep's.
+  CHECK(point_run(parse("axes:\n  systems: [1]\n"), expand_points(parse("axes:\n  systems: [1]\n"))[0])
+            .model_file.empty());
+
+  auto e = error_of("axes:\n  systems: [1]\n  model: [models/tiny-gpt.yaml, models/nosuch.yaml]\n");
+  CHECK(e.loc().line == 3);
+  CHECK(e.key() == "axes.model");
+  CHECK(std::string(e.what()).find("nosuch.yaml") != std::string::npos);
+  // A model file the loader refuses: the sweep's line, and the model file's own line and key.
+  e = error_of("axes:\n  model: [tests/bad_inputs/model_negative_layers.yaml]\n", true);
+  CHECK(e.loc().line == 2);
+  CHECK(e.key() == "axes.model");
+  CHECK(std::string(e.what()).find("rejected: ") != std::string::npos);
+  CHECK(std::string(e.what()).find("model_negative_layers.yaml:") != std::string::npos);
+}
