@@ -38,7 +38,7 @@ def layer_seconds(wafersim, model, p):
     out = subprocess.run(
         [wafersim, "infer", "--system", os.path.join(ROOT, "configs", "cs2.yaml"), "--model",
          os.path.join(ROOT, model), "--prompt", "4000", "--generate", "96",
-         "--set", "wafer.usable.width=%d" % (p + 2), "--set", "wafer.usable.height=%d" % p, "--json", "-"],
+         "--set", "wafer.usable.width=%d" % (p + 2), "--set", "wafer.usable.height=%d" % p, "--layout", "fill", "--json", "-"],
         check=False, capture_output=True, text=True)
     if out.returncode != 0:
         return None

@@ -30,6 +30,7 @@ struct InferArgs {
   std::string fidelity = "approx";
   std::string draft;  // --draft-model
   std::string wafer_io = "async";
+  std::string layout = "compact";
   std::string trace;
   int trace_rounds = 2;
   bool uncertainty = false;
@@ -60,6 +61,10 @@ Runner add_infer_command(CLI::App& app) {
          "async: wafer I/O beside compute (Cerebras' serving software from October 2024 on); sync: each "
          "system's decode step waits for its I/O (the launch software; calibration.sync_wafer_io)")
       ->capture_default_str();
+  app.add_option("--layout", a->layout,
+                 "compact: each system's layers on the regions that decode fastest, part of the wafer if "
+                 "smaller ones do; fill: the layers always fill each wafer (faster prefill)")
+      ->capture_default_str();
   app.add_option("--fidelity", a->fidelity,
                  "approx, or cycle: also run a block's and the head's decode kernels on the cycle-level "
                  "fabric engine and compare")
@@ -82,6 +87,7 @@ Runner add_infer_command(CLI::App& app) {
   return [a]() {
     a->opt.fidelity = parse_fidelity(a->fidelity);
     a->opt.wafer_io = parse_wafer_io(a->wafer_io);
+    a->opt.layout = parse_infer_layout(a->layout);
     if (a->trace_rounds < 1) throw UsageError("--trace-rounds: expected a positive number of rounds");
     if (!a->trace.empty()) a->opt.trace_rounds = a->trace_rounds;
     const std::vector<Override> overrides = a->sys.overrides();

@@ -111,7 +111,9 @@ void bind_fabric_and_infer(py::module_& mod) {
            [](InferOptions& o, const std::string& f) { o.fidelity = parse_fidelity(f, "fidelity"); })
       .def("set_draft", [](InferOptions& o, const PyModel& m) { o.draft = *m.spec; })
       .def("set_wafer_io",
-           [](InferOptions& o, const std::string& w) { o.wafer_io = parse_wafer_io(w, "wafer_io"); });
+           [](InferOptions& o, const std::string& w) { o.wafer_io = parse_wafer_io(w, "wafer_io"); })
+      .def("set_layout",
+           [](InferOptions& o, const std::string& l) { o.layout = parse_infer_layout(l, "layout"); });
   py::class_<PyInfer>(mod, "_InferResult")
       .def_property_readonly("json", [](const PyInfer& r) { return r.json; })
       .def("text", [](const PyInfer& r) { return format_infer_text(*r.stats); })

@@ -26,6 +26,7 @@ nlohmann::ordered_json infer_json(const InferStats& s) {
   j["context"] = s.context;
   j["placement"] = s.placement;
   j["wafer_io"] = s.wafer_io;
+  j["layout"] = s.layout;
   j["ttft_s"] = s.ttft_s;
   j["tpot_s"] = s.tpot_s;
   j["tokens_per_s_per_user"] = s.tokens_per_s_per_user;

@@ -258,6 +258,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   // waits this long for its I/O before the next can start.
   const double sync_s = o.wafer_io == WaferIo::sync ? spec.calibration.sync_wafer_io.value : 0.0;
   st.wafer_io = to_string(o.wafer_io);
+  st.layout = to_string(o.layout);
   double wafer_io_s = 0, draft_wafer_io_s = 0;  // per round: the target's step, one draft step
 
   // Regions: strips per system (resident), or the whole wafer per group (streamed weights).
@@ -294,14 +295,13 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
     sys.first_layer = static_cast<int>(first);
     sys.last_layer = static_cast<int>(last) - 1;
     sys.capacity_bytes = wafer_cap;
-    // Regions: the layout (bands of strips) with the shortest decode trip, or the whole wafer
-    // for every group when the weights stream in.
+    // Regions: the layout (bands of strips, on the wafer or, compact, on a corner of it) with
+    // the shortest decode trip, or the whole wafer for every group when the weights stream in.
     std::vector<Rect> regions;
     if (resident) {
-      double best = 0;
-      for (const int bands : infer_layout::kBandCounts) {
-        std::vector<Rect> r = infer_layout::band_layout(group_bytes, first, last, bands, usable, tile_cap);
-        if (r.empty()) continue;
+      double bytes = 0;
+      for (std::size_t i = first; i < last; ++i) bytes += group_bytes[i];
+      const auto trip = [&](const std::vector<Rect>& r) {
         double cycles = 0;
         for (std::size_t i = first; i < last; ++i) {
           const Rect& q = r[i - first];
@@ -309,11 +309,12 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
           cycles += (groups[i].draft ? k_spec : 1) * group_decode(groups[i], q.h, q.w).cycles;
           if (i + 1 < last) cycles += infer_layout::hops_between(q, r[i + 1 - first]) * hop;
         }
-        if (regions.empty() || cycles < best) {
-          best = cycles;
-          regions = std::move(r);
-        }
-      }
+        return cycles;
+      };
+      regions = infer_layout::best_layout(
+          group_bytes, first, last,
+          infer_layout::layout_areas(usable, bytes, tile_cap, o.layout == InferLayout::compact), tile_cap,
+          trip);
       if (regions.empty())
         throw SimError(fmt::format("infer: no layout of system {}'s layers fits its wafer", s));
     } else {
@@ -565,6 +566,18 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   if (a.sliding_window > 0 && a.sliding_window < context)
     st.notes.push_back(infer_notes::sliding_window(a.sliding_window, a.attention_sinks,
                                                    a.sliding_window_period, a.global_attention_every));
+  if (resident) {
+    int partial = 0;  // systems whose layers decode fastest on part of their wafer
+    long long used = 0;
+    for (const auto& p : st.per_system) {
+      used += p.tiles;
+      partial += p.tiles < usable.area() ? 1 : 0;
+    }
+    if (partial > 0)
+      st.notes.push_back(infer_notes::compact(
+          partial, used_systems,
+          static_cast<double>(used) / (static_cast<double>(usable.area()) * used_systems)));
+  }
   if (st.min_systems > by_bytes && by_bytes > 0) {  // whole layers share wafers: name the largest
     const auto big = std::max_element(groups.begin(), groups.end(),
                                       [](const Group& x, const Group& y) { return x.bytes() < y.bytes(); });

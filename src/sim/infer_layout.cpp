@@ -139,6 +139,37 @@ std::vector<Rect> band_layout(const std::vector<double>& group_bytes, std::size_
   return out;
 }
 
+std::vector<Rect> layout_areas(const Rect& usable, double bytes, double tile_cap, bool compact) {
+  std::vector<Rect> out{usable};
+  if (!compact) return out;
+  for (const double hs : kAreaShares)
+    for (const double ws : kAreaShares) {
+      if (hs == 1.0 && ws == 1.0) continue;
+      const Rect r{usable.x, usable.y, static_cast<int>(usable.w * ws), static_cast<int>(usable.h * hs)};
+      if (r.w < 1 || r.h < 1 || tile_cap * static_cast<double>(r.area()) < bytes) continue;
+      out.push_back(r);
+    }
+  return out;
+}
+
+std::vector<Rect> best_layout(const std::vector<double>& group_bytes, std::size_t first, std::size_t last,
+                              const std::vector<Rect>& areas, double tile_cap,
+                              const std::function<double(const std::vector<Rect>&)>& cost) {
+  std::vector<Rect> best;
+  double best_cost = 0;
+  for (const Rect& area : areas)
+    for (const int bands : kBandCounts) {
+      std::vector<Rect> r = band_layout(group_bytes, first, last, bands, area, tile_cap);
+      if (r.empty()) continue;
+      const double c = cost(r);
+      if (best.empty() || c < best_cost) {
+        best_cost = c;
+        best = std::move(r);
+      }
+    }
+  return best;
+}
+
 bool fits_as_bands(const std::vector<double>& group_bytes, std::size_t first, std::size_t last,
                    const Rect& usable, double tile_cap) {
   for (const int bands : kBandCounts)

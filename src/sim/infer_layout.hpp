@@ -2,6 +2,7 @@
 // Where infer() puts the layer groups (src/sim/infer.cpp): their split over the systems and
 // their regions on each wafer. Internal to the sim part.
 #include <cstddef>
+#include <functional>
 #include <vector>
 
 #include "wafersim/spec/system_spec.hpp"
@@ -27,6 +28,17 @@ std::vector<Rect> band_layout(const std::vector<double>& group_bytes, std::size_
 
 // The band counts infer() tries for each system (the one with the shortest decode step wins).
 inline constexpr int kBandCounts[] = {1, 2, 3, 4, 5, 6, 8, 10, 12, 16};
+
+// The areas infer() lays a system's groups out in: the usable wafer first, then (compact) its
+// corner rectangles of kAreaShares of the width and of the height that still hold `bytes`.
+inline constexpr double kAreaShares[] = {1.0, 0.75, 0.5, 0.375, 0.25, 0.125, 0.0625};
+std::vector<Rect> layout_areas(const Rect& usable, double bytes, double tile_cap, bool compact);
+
+// The band layout of groups [first, last) over `areas` x kBandCounts with the fewest `cost`
+// (strict: the first of equal ones wins, so the full wafer is kept on a tie). Empty when none fits.
+std::vector<Rect> best_layout(const std::vector<double>& group_bytes, std::size_t first, std::size_t last,
+                              const std::vector<Rect>& areas, double tile_cap,
+                              const std::function<double(const std::vector<Rect>&)>& cost);
 
 // Whether groups [first, last) have a band layout at any of kBandCounts: their bytes may fit a
 // wafer while their regions do not (each strip rounds up to whole columns of its band).

@@ -81,4 +81,13 @@ std::string sliding_window(int window, int sinks, int period, int global_every) 
                                       : "");
 }
 
+std::string compact(int partial, int systems, double share) {
+  return fmt::format(
+      "the layers of {} of {} system(s) decode fastest on part of their wafer ({:.0f}% of the systems' PEs "
+      "hold "
+      "layers): spread wider, each layer's broadcasts and reduction chains would be longer than what its "
+      "extra PEs save (--layout fill spreads them over every PE: prefill faster, decode slower)",
+      partial, systems, 100 * share);
+}
+
 }  // namespace wafersim::infer_notes

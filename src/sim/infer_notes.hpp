@@ -28,6 +28,10 @@ std::string streamed(const std::string& weights, const std::string& kv, int syst
 std::string layout_needs_more(int by_bytes, int resident, const std::string& name, double bytes,
                               double wafer);
 
+// --layout compact left PEs idle: `partial` of `systems` use a corner of their wafer, `share` of
+// all their PEs hold layers.
+std::string compact(int partial, int systems, double share);
+
 // The reason given when MemoryX bounds decode: the weights' stream, and what keeps them resident.
 std::string memoryx_bound(const std::string& weights, double gb_per_s, int min_systems);
 

@@ -17,4 +17,15 @@ WaferIo parse_wafer_io(const std::string& text, const std::string& option) {
 
 const char* to_string(WaferIo io) { return io == WaferIo::sync ? "sync" : "async"; }
 
+InferLayout parse_infer_layout(const std::string& text, const std::string& option) {
+  if (text == "compact") return InferLayout::compact;
+  if (text == "fill") return InferLayout::fill;
+  throw UsageError(
+      fmt::format("{} {}: expected compact (regions as small as decodes fastest) or fill (the layers "
+                  "fill each wafer)",
+                  option, text));
+}
+
+const char* to_string(InferLayout layout) { return layout == InferLayout::fill ? "fill" : "compact"; }
+
 }  // namespace wafersim

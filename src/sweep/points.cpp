@@ -61,6 +61,8 @@ bool passes(const SweepSpec& s, const Point& p) {
       out = s.micro_batch.empty() ? std::string("model") : s.micro_batch;
     else if (name == "wafer_io")
       out = s.wafer_io.empty() ? std::string("async") : s.wafer_io;
+    else if (name == "layout")
+      out = s.layout.empty() ? std::string("compact") : s.layout;
     else if (name == "systems")
       out = static_cast<double>(s.systems);
     else if (name == "batch")
@@ -181,6 +183,7 @@ PointRun point_run(const SweepSpec& s, const Point& p) {
   r.generate = s.generate;
   r.micro_batch = s.micro_batch;
   r.wafer_io = s.wafer_io;
+  r.layout = s.layout;
   r.sets = s.sets;
   for (std::size_t i = 0; i < s.axes.size(); ++i) {
     const Axis& a = s.axes[i];
@@ -202,6 +205,8 @@ PointRun point_run(const SweepSpec& s, const Point& p) {
       r.micro_batch = v.text;
     else if (a.name == "wafer_io")
       r.wafer_io = v.text;
+    else if (a.name == "layout")
+      r.layout = v.text;
     else if (a.name == "systems")
       r.systems = n;
     else if (a.name == "batch")
@@ -242,6 +247,7 @@ std::string describe_point(const SweepSpec& s, const PointContext& ctx, const Po
   }
   if (!r.micro_batch.empty()) j["micro_batch"] = r.micro_batch;  // points without it keep their keys
   if (!r.wafer_io.empty() && r.wafer_io != "async") j["wafer_io"] = r.wafer_io;  // async: the old key
+  if (!r.layout.empty() && r.layout != "compact") j["layout"] = r.layout;        // compact: the old key
   nlohmann::json sets = nlohmann::json::object();
   for (const auto& [path, value] : r.sets) sets[path] = value;  // an axis overrides a fixed set
   j["set"] = sets;

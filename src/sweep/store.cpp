@@ -63,6 +63,7 @@ const std::vector<std::pair<std::string, std::string>>& metric_map() {
       {"context", "/context"},
       {"placement", "/placement"},
       {"wafer_io", "/wafer_io"},
+      {"layout", "/layout"},
       {"ttft_s", "/ttft_s"},
       {"tpot_s", "/tpot_s"},
       {"tokens_per_s_per_user", "/tokens_per_s_per_user"},

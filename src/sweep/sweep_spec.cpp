@@ -23,11 +23,11 @@
 namespace wafersim::sweep {
 namespace {
 
-const std::set<std::string> kRunOptions = {"systems", "batch",    "seq",         "steps",   "mode",
-                                           "prompt",  "generate", "micro_batch", "wafer_io"};
+const std::set<std::string> kRunOptions = {"systems", "batch",    "seq",         "steps",    "mode",
+                                           "prompt",  "generate", "micro_batch", "wafer_io", "layout"};
 // The run options of each command: the others are errors (they would be silently ignored).
 const std::set<std::string> kTrainOnly = {"seq", "steps", "mode", "micro_batch"};
-const std::set<std::string> kInferOnly = {"prompt", "generate", "wafer_io"};
+const std::set<std::string> kInferOnly = {"prompt", "generate", "wafer_io", "layout"};
 
 class Parser {
  public:
@@ -107,6 +107,8 @@ class Parser {
         s.micro_batch = check_micro_batch(v, key, scalar(v, key));
       else if (key == "wafer_io")
         s.wafer_io = check_wafer_io(v, key, scalar(v, key));
+      else if (key == "layout")
+        s.layout = check_layout(v, key, scalar(v, key));
       else if (key == "systems")
         s.systems = static_cast<int>(integer(v, key, 1));
       else if (key == "batch")
@@ -140,7 +142,8 @@ class Parser {
       } else
         fail(k, key,
              "unknown key (expected name, command, system, model, mode, systems, batch, seq, steps, "
-             "micro_batch, prompt, generate, wafer_io, set, axes, grid, random, seed, zip, where, pareto)");
+             "micro_batch, prompt, generate, wafer_io, layout, set, axes, grid, random, seed, zip, where, "
+             "pareto)");
     }
     for (const auto& [name, node] : options_set) check_option_of_command(s, node, name, name);
     if (!axes_node || !axes_node->IsMap() || axes_node->size() == 0)
@@ -158,7 +161,7 @@ class Parser {
     if (s.command == "infer" && kTrainOnly.count(option) != 0)
       fail(n, key,
            fmt::format("{} is an option of training runs; `command: infer` takes systems, batch, prompt, "
-                       "generate and wafer_io",
+                       "generate, wafer_io and layout",
                        option));
     if (s.command == "run" && kInferOnly.count(option) != 0)
       fail(n, key, fmt::format("{} is an option of inference: add `command: infer`", option));
@@ -173,6 +176,11 @@ class Parser {
 
   std::string check_wafer_io(const YAML::Node& n, const std::string& key, const std::string& m) const {
     if (m != "async" && m != "sync") fail(n, key, fmt::format("expected async or sync, got \"{}\"", m));
+    return m;
+  }
+
+  std::string check_layout(const YAML::Node& n, const std::string& key, const std::string& m) const {
+    if (m != "compact" && m != "fill") fail(n, key, fmt::format("expected compact or fill, got \"{}\"", m));
     return m;
   }
 
@@ -204,7 +212,9 @@ class Parser {
     } else if (kRunOptions.count(a.name) != 0) {
       check_option_of_command(s, k, key, a.name);
       a.kind = AxisKind::run;
-      a.type = a.name == "mode" || a.name == "micro_batch" || a.name == "wafer_io" ? "string" : "int";
+      a.type = a.name == "mode" || a.name == "micro_batch" || a.name == "wafer_io" || a.name == "layout"
+                   ? "string"
+                   : "int";
     } else if (const ParamInfo* info = find_param_info(a.name)) {
       a.type = info->type;
     } else {
@@ -223,6 +233,8 @@ class Parser {
           a.values[i].text = check_micro_batch(where, key, a.values[i].text);
         else if (a.name == "wafer_io")
           check_wafer_io(where, key, a.values[i].text);
+        else if (a.name == "layout")
+          check_layout(where, key, a.values[i].text);
         else if (const double x = a.values[i].number, lo = a.name == "steps" ? 2 : 1;
                  !(x >= lo) || x > std::numeric_limits<int>::max() || x != std::floor(x))
           fail(where, key,

@@ -315,6 +315,20 @@ def test_infer_wafer_io_matches_cli(ws):
         ws.infer(wafer_io="sometimes")
 
 
+def test_infer_layout_matches_cli(ws):
+    args = ["--system", src("configs/cs3.yaml"), "--model", src("models/llama3.1-8b.yaml"), "--systems", "24",
+            "--prompt", "1024", "--generate", "256"]
+    for layout in ("compact", "fill"):
+        r = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-8b.yaml"), systems=24, layout=layout,
+                     prompt=1024, generate=256)
+        assert r.to_json().encode() == cli_ok("infer", *args, "--layout", layout, "--json", "-")
+        assert r.to_dict()["layout"] == layout
+    default = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-8b.yaml"), systems=24)
+    assert default.to_dict()["layout"] == "compact"
+    with pytest.raises(ws.UsageError, match="layout"):
+        ws.infer(layout="spread")
+
+
 def test_micro_batch_setting(ws):
     zoo = ws.Model.load(src("tests/fixtures/modelzoo/Release_2.10.0/params_llama3p1_8b_msl_8k.yaml"))
     assert zoo.micro_batch == "20"

@@ -65,6 +65,19 @@ expect 2 "--wafer-io later" infer --wafer-io later
 expect 2 "--acceptance 2" infer --draft-model "$root/models/tiny-gpt.yaml" --acceptance 2
 expect 2 "not a decoder" infer --draft-model "$root/models/bert-large.yaml"
 
+# --layout: compact (the default) puts 8B's two blocks per system on a corner of each of 24 CS-3s
+# and says so; fill spreads them over every wafer: slower decode, faster prefill
+expect 0 "decode fastest on part of their wafer" infer --model "$root/models/llama3.1-8b.yaml" --system "$cs3" --systems 24
+"$bin" infer --model "$root/models/llama3.1-8b.yaml" --system "$cs3" --systems 24 --json "$tmp/compact.json" -q
+"$bin" infer --model "$root/models/llama3.1-8b.yaml" --system "$cs3" --systems 24 --layout fill --json "$tmp/fill.json" -q
+if /usr/bin/python3 -c '
+import json, sys
+c, f = (json.load(open(p)) for p in sys.argv[1:3])
+ok = (c["layout"], f["layout"]) == ("compact", "fill") and c["tokens_per_s_per_user"] > 1.5 * f["tokens_per_s_per_user"] \
+    and c["ttft_s"] > f["ttft_s"] and not any("part of their wafer" in n for n in f["notes"])
+sys.exit(0 if ok else 1)' "$tmp/compact.json" "$tmp/fill.json"; then ok; else bad "--layout compact vs fill"; fi
+expect 2 "--layout spread: expected compact" infer --layout spread
+
 # bench/waferllm_layer.py: one layer on P x P regions, every grid of WaferLLM's configs runs
 out="$(/usr/bin/python3 "$root/bench/waferllm_layer.py" --wafersim "$bin" 2>&1)"
 if grep -q "Llama3-8B: fastest in the model at P = " <<<"$out" && grep -q "Qwen2-72B: fastest" <<<"$out" &&

@@ -65,6 +65,7 @@ struct InferStats {
   double decode_wait_s = 0;      // a micro-batch waiting for the pipeline (batch > systems)
   double decode_wafer_io_s = 0;  // synchronous wafer I/O (wafer_io "sync"): systems x steps x its cost
   std::string wafer_io = "async";
+  std::string layout = "compact";  // InferLayout: compact | fill
   std::string prefill_bottleneck;
   std::string decode_bottleneck;
   std::string decode_reason;

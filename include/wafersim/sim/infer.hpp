@@ -24,6 +24,16 @@ enum class WaferIo { async, sync };
 WaferIo parse_wafer_io(const std::string& text, const std::string& option = "--wafer-io");  // UsageError
 const char* to_string(WaferIo io);
 
+// Where a system's layers go on its wafer. compact: the layout search may leave PEs idle when
+// smaller regions decode faster (a layer spread over more PEs than its GEMVs use pays longer
+// broadcasts and reduction chains: more systems than the weights need, or a small model);
+// fill: the layers always fill the usable wafer (WaferLLM's P x P benchmark; the shortest prefill
+// when the wafer is far from full). docs/inference.md, "Placement".
+enum class InferLayout { compact, fill };
+InferLayout parse_infer_layout(const std::string& text,
+                               const std::string& option = "--layout");  // UsageError
+const char* to_string(InferLayout layout);
+
 struct InferOptions {
   int systems = 1;        // systems in the layer pipeline
   int batch = 1;          // concurrent requests
@@ -42,6 +52,7 @@ struct InferOptions {
   int speculate = 0;       // 0: 4 with a draft
   double acceptance = -1;  // < 0: 0.8 with a draft
   WaferIo wafer_io = WaferIo::async;
+  InferLayout layout = InferLayout::compact;
 };
 
 // Validates (UsageError naming the option), places (FitError when even the KV cache does not

@@ -40,6 +40,7 @@ struct PointRun {
   int prompt = 0, generate = 0;
   std::string micro_batch;  // "" = the model file's
   std::string wafer_io;     // infer: "" = async
+  std::string layout;       // infer: "" = compact
   std::string model_file;   // the `model` axis' resolved file ("builtin"), or "" = the sweep's model
   std::vector<std::pair<std::string, std::string>> sets;  // fixed sets, then system axes
 };

@@ -57,6 +57,7 @@ struct SweepSpec {
   int prompt = 0, generate = 0;  // infer: 0 = its defaults
   std::string micro_batch;       // weight streaming: auto | none | explore | N; "" = the model file's
   std::string wafer_io;          // infer: async | sync; "" = async (the point's key is unchanged)
+  std::string layout;            // infer: compact | fill; "" = compact (the point's key is unchanged)
   std::vector<std::pair<std::string, std::string>> sets;  // fixed overrides (`set:`)
   std::vector<Axis> axes;
   std::vector<std::vector<int>> zip;  // groups of axis indices that move together

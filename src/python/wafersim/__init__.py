@@ -393,6 +393,7 @@ def infer(
     fidelity: str = "approx",
     trace_rounds: int = 0,
     wafer_io: str = "async",
+    layout: str = "compact",
     uncertainty: bool = False,
     samples: int = 64,
     seed: int = 1,
@@ -411,6 +412,8 @@ def infer(
     the result's trace_json() has the prefill and that many decode rounds (`--trace`).
     wafer_io: "async" (I/O beside compute), or "sync": each system's decode step waits
     calibration.sync_wafer_io for its I/O (Cerebras' launch serving software; `--wafer-io`).
+    layout: "compact" (each system's layers on the regions that decode fastest, part of the
+    wafer when smaller ones do) or "fill" (the layers fill each wafer; `--layout`).
     uncertainty: also the band of tokens/s per user over the config's `range LO .. HI` parameters
     (as run(); `infer --uncertainty`), in to_dict()["uncertainty"].
     Raises UsageError for bad arguments or a non-decoder model, FitError when even the KV cache
@@ -427,6 +430,7 @@ def infer(
         a.acceptance = acceptance
     a.set_fidelity(fidelity)
     a.set_wafer_io(wafer_io)
+    a.set_layout(layout)
     a.trace_rounds = trace_rounds
     if draft_model is not None:
         a.set_draft(_model(draft_model))

@@ -166,6 +166,7 @@ def infer(
     fidelity: str = "approx",
     trace_rounds: int = 0,
     wafer_io: str = "async",
+    layout: str = "compact",
     uncertainty: bool = False,
     samples: int = 64,
     seed: int = 1,

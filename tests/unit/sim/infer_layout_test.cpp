@@ -48,3 +48,45 @@ TEST_CASE("resident_systems: the fewest systems whose shares all lay out, not th
   // One group larger than a wafer: none.
   CHECK(resident_systems({300.0, 10.0}, wafer, 1.0, 256.0) == 0);
 }
+
+TEST_CASE("layout_areas: the wafer, then (compact) its corners that hold the bytes", "[sim][infer]") {
+  const Rect wafer{2, 1, 64, 128};  // 8192 tiles of 1 byte
+  CHECK(layout_areas(wafer, 100.0, 1.0, false) == std::vector<Rect>{wafer});
+  const std::vector<Rect> a = layout_areas(wafer, 1000.0, 1.0, true);
+  REQUIRE(a.size() > 1u);
+  CHECK(a.front() == wafer);
+  for (const Rect& r : a) {
+    CHECK(r.x == wafer.x);  // anchored at the usable corner
+    CHECK(r.y == wafer.y);
+    CHECK(r.area() >= 1000);
+    CHECK(r.w <= wafer.w);
+    CHECK(r.h <= wafer.h);
+  }
+  // 64 x 128 / 16 / 16 = 4 x 8 tiles hold 32 bytes, not 1000: not offered.
+  CHECK(std::find(a.begin(), a.end(), Rect{2, 1, 4, 8}) == a.end());
+  CHECK(std::find(a.begin(), a.end(), Rect{2, 1, 32, 64}) != a.end());
+  // A full wafer has only itself.
+  CHECK(layout_areas(wafer, 8000.0, 1.0, true).size() == 1u);
+}
+
+TEST_CASE("best_layout: the fewest cost over areas and band counts, the first of equals", "[sim][infer]") {
+  const Rect wafer{0, 0, 16, 64};
+  const std::vector<double> bytes(4, 40.0);
+  const std::vector<Rect> areas = layout_areas(wafer, 160.0, 1.0, true);
+  // A cost that favours small regions picks one that is not the whole wafer, and it holds the bytes.
+  const auto area_of = [](const std::vector<Rect>& r) {
+    double a = 0;
+    for (const Rect& q : r) a += static_cast<double>(q.area());
+    return a;
+  };
+  const std::vector<Rect> small = best_layout(bytes, 0, bytes.size(), areas, 1.0, area_of);
+  REQUIRE(small.size() == 4u);
+  CHECK(area_of(small) < static_cast<double>(wafer.area()));
+  for (const Rect& q : small) CHECK(q.area() >= 40);
+  // Equal costs keep the first layout tried: one band on the whole wafer.
+  const std::vector<Rect> tie =
+      best_layout(bytes, 0, bytes.size(), areas, 1.0, [](const std::vector<Rect>&) { return 1.0; });
+  CHECK(tie == band_layout(bytes, 0, bytes.size(), 1, wafer, 1.0));
+  // Nothing fits: empty.
+  CHECK(best_layout(std::vector<double>(4, 1e6), 0, 4, areas, 1.0, area_of).empty());
+}

@@ -43,9 +43,14 @@ TEST_CASE("experts: all resident, a token's kernels those of the experts it uses
   const ModelSpec moe = moe_like(8, 2, 5632);
   const ModelSpec active = moe_like(0, 0, 2 * 5632);  // a dense FFN as wide as two experts
   const ModelSpec all = moe_like(0, 0, 8 * 5632);     // as wide as all eight
-  const InferStats m = infer(cs3(), moe, opts(1));
-  const InferStats a = infer(cs3(), active, opts(1));
-  const InferStats w = infer(cs3(), all, opts(1));
+  // The layers fill the wafer, so that the three models' GEMVs run on the same regions (a
+  // compact layout gives each the regions that decode it fastest: a smaller one for fewer
+  // weights read).
+  InferOptions fill = opts(1);
+  fill.layout = InferLayout::fill;
+  const InferStats m = infer(cs3(), moe, fill);
+  const InferStats a = infer(cs3(), active, fill);
+  const InferStats w = infer(cs3(), all, fill);
   REQUIRE(m.placement == "sram");
   // SRAM holds every expert (and each block's 2048 x 8 router).
   CHECK(m.weight_bytes == Approx(w.weight_bytes + 8.0 * 2048 * 8 * 2));
@@ -56,8 +61,15 @@ TEST_CASE("experts: all resident, a token's kernels those of the experts it uses
   CHECK(m.decode_compute_s == Approx(a.decode_compute_s).epsilon(0.25));
   CHECK(m.decode_fill_s > a.decode_fill_s);
   CHECK(m.tokens_per_s_per_user < a.tokens_per_s_per_user);
+  // Compact: a token's two experts decode faster on a smaller region than spread over the
+  // wafer (4.4 GB of experts on a 44 GB wafer), and the layout says so.
+  const InferStats c = infer(cs3(), moe, opts(1));
+  CHECK(c.layout == "compact");
+  CHECK(m.layout == "fill");
+  CHECK(c.tokens_per_s_per_user > m.tokens_per_s_per_user);
   // With more requests more experts are busy: the step grows with the routed tokens.
-  const InferStats m8 = infer(cs3(), moe, opts(8));
+  fill.batch = 8;
+  const InferStats m8 = infer(cs3(), moe, fill);
   CHECK(m8.tpot_s > m.tpot_s);
   CHECK(m8.tokens_per_s > m.tokens_per_s);
 }

@@ -79,6 +79,49 @@ TEST_CASE("resident placement: regions inside the usable grid, disjoint, within 
         Approx(4.0 * 1280 * 32 * 2 * 8 * 128 * 2));  // batch x context x layers x K,V x kv heads x dim x 2 B
 }
 
+TEST_CASE("compact layout: more systems than the weights need never decode slower than filling them",
+          "[sim][infer]") {
+  const ModelSpec m = llama_like(32, 4096, 32, 8, 14336);  // ~7B: 15 GB of a 44 GB CS-3
+  const Rect u = cs3().wafer.usable;
+  const double cap = TileArray::from_spec(cs3()).capacity();
+  double one_system = 0;
+  for (const int n : {1, 2, 8, 24}) {
+    INFO(n << " systems");
+    InferOptions fill = opts(n);
+    fill.layout = InferLayout::fill;
+    const InferStats c = infer(cs3(), m, opts(n));
+    const InferStats f = infer(cs3(), m, fill);
+    CHECK(c.layout == "compact");
+    CHECK(f.layout == "fill");
+    // The compact search includes every layout fill has: never slower to decode.
+    CHECK(c.tpot_s <= f.tpot_s * (1 + 1e-12));
+    if (n == 1) one_system = c.tokens_per_s_per_user;
+    for (const auto& L : c.layers) {  // inside the wafer, each region within its SRAM
+      CHECK(L.x + L.w <= u.x + u.w);
+      CHECK(L.y + L.h <= u.y + u.h);
+      CHECK(L.sram_per_tile <= cap);
+    }
+  }
+  // On 24 systems (two blocks each) spread layers decode at half the speed; compact ones lose to
+  // one system only the links between the systems (and leave most PEs idle, which a note says).
+  InferOptions fill = opts(24);
+  fill.layout = InferLayout::fill;
+  const InferStats c = infer(cs3(), m, opts(24)), f = infer(cs3(), m, fill);
+  CHECK(c.tokens_per_s_per_user > 1.5 * f.tokens_per_s_per_user);
+  CHECK(c.tokens_per_s_per_user > 0.8 * one_system);
+  CHECK(c.ttft_s > f.ttft_s);  // fewer PEs for the prompt's GEMMs
+  const auto has_note = [](const InferStats& st) {
+    for (const auto& n : st.notes)
+      if (n.find("decode fastest on part of their wafer") != std::string::npos) return true;
+    return false;
+  };
+  CHECK(has_note(c));
+  CHECK_FALSE(has_note(f));
+  long long tiles = 0;
+  for (const auto& p : c.per_system) tiles += p.tiles;
+  CHECK(tiles < u.area() * static_cast<long long>(c.per_system.size()) / 2);
+}
+
 TEST_CASE("layers split over systems in order, each system's bytes within its wafer", "[sim][infer]") {
   const ModelSpec m = llama_like(80, 8192, 64, 8, 28672);  // ~70B: 140 GB of weights
   const InferStats one = infer(cs3(), m, opts(1));
@@ -125,8 +168,11 @@ TEST_CASE("what moves the result, and in which direction", "[sim][infer]") {
 
 TEST_CASE("prefill: the head scores each prompt's last token only, once", "[sim][infer]") {
   const ModelSpec m = llama_like(8, 2048, 16, 4, 5632);
-  const InferStats short_p = infer(cs3(), m, opts(1, 1, 256, 64));
-  const InferStats long_p = infer(cs3(), m, opts(1, 1, 2048, 64));
+  // The layers fill the wafer: a compact layout could pick other regions for the two prompts.
+  InferOptions short_o = opts(1, 1, 256, 64), long_o = opts(1, 1, 2048, 64);
+  short_o.layout = long_o.layout = InferLayout::fill;
+  const InferStats short_p = infer(cs3(), m, short_o);
+  const InferStats long_p = infer(cs3(), m, long_o);
   const auto layer = [](const InferStats& st, const std::string& name) {
     for (const auto& L : st.layers)
       if (L.name == name) return L;

@@ -243,3 +243,23 @@ TEST_CASE("a model axis runs model files side by side", "[sweep]") {
   CHECK(std::string(e.what()).find("rejected: ") != std::string::npos);
   CHECK(std::string(e.what()).find("model_negative_layers.yaml:") != std::string::npos);
 }
+
+TEST_CASE("command: infer takes a layout axis, compact keeping the keys it had", "[sweep]") {
+  const auto s =
+      parse("command: infer\naxes:\n  layout: [compact, fill]\n  systems: [2]\nwhere: layout == 'fill'\n");
+  const auto pts = expand_points(s);
+  REQUIRE(pts.size() == 1);
+  CHECK(point_run(s, pts[0]).layout == "fill");
+  const auto both =
+      expand_points(parse("command: infer\naxes:\n  layout: [compact, fill]\n  systems: [2]\n"));
+  REQUIRE(both.size() == 2);
+  CHECK(both[0].key == expand_points(parse("command: infer\naxes:\n  systems: [2]\n"))[0].key);
+  CHECK(both[1].key != both[0].key);
+  CHECK(parse("command: infer\nlayout: fill\naxes:\n  systems: [2]\n").layout == "fill");
+  auto e = error_of("command: infer\naxes:\n  layout: [compact, spread]\n");
+  CHECK(e.loc().line == 3);
+  CHECK(e.key() == "axes.layout");
+  e = error_of("layout: fill\naxes:\n  systems: [1]\n");
+  CHECK(e.loc().line == 1);
+  CHECK(std::string(e.what()).find("command: infer") != std::string::npos);
+}
