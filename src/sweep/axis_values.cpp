@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <stdexcept>
 
 #include "wafersim/core/units.hpp"
@@ -113,9 +114,12 @@ void AxisValueParser::log_range(const YAML::Node& r) {
   for (long long k = 0; k < points; ++k) {
     AxisValue v;
     const double t = static_cast<double>(k) / static_cast<double>(points - 1);
-    v.number = k == points - 1 ? to : from * std::pow(to / from, t);
+    // In logs: to / from overflows for a subnormal `from`.
+    v.number = k == points - 1 ? to : std::exp(std::log(from) + t * (std::log(to) - std::log(from)));
     // Shortest round-trip text makes the value, the key and the database agree exactly.
-    if (!integral) v.number = std::stod(fmt::format("{:.12g}", v.number));
+    // strtod, not stod: a subnormal value (from: 261e-320 Gb/s) is a number, not out_of_range
+    // (found by tests/fuzz/fuzz_sweep_spec: `wafersim sweep` exited 1, "internal error: stod").
+    if (!integral) v.number = std::strtod(fmt::format("{:.12g}", v.number).c_str(), nullptr);
     v.integral = integral;
     add(v, r);
   }

@@ -154,6 +154,16 @@ TEST_CASE("large log axes parse in linear time, points must be a whole integer",
   CHECK(std::string(e.what()).find("points must be an integer") != std::string::npos);
 }
 
+// Found by tests/fuzz/fuzz_sweep_spec (corpus crash-0eda6272...): a log axis from a subnormal
+// number threw std::out_of_range out of the value rounding (exit 1, "internal error: stod").
+TEST_CASE("a log axis from a subnormal value parses", "[sweep]") {
+  const auto s = parse("axes:\n  io.port_bandwidth: {log: {from: 261e-320 Gb/s, to: 400 Gb/s, points: 8}}\n");
+  REQUIRE(s.axes.at(0).values.size() == 8);
+  CHECK(s.axes[0].values.front().number > 0);
+  CHECK(s.axes[0].values.back().number == Approx(4e11));
+  CHECK(expand_points(s).size() == 8);
+}
+
 // Found by tests/fuzz/fuzz_sweep_spec (corpus crash-*): run-option values beyond an int
 // wrapped to nonsense points, and an over-long file path escaped as a std::filesystem error.
 TEST_CASE("run options must fit an int, and unreadable paths are config errors", "[sweep]") {
