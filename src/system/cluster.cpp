@@ -11,6 +11,7 @@
 #include "link.hpp"
 #include "nodes.hpp"
 #include "sc_session.hpp"
+#include "sc_time_guard.hpp"
 #include "wafersim/core/error.hpp"
 
 namespace wafersim {
@@ -154,6 +155,12 @@ ClusterResult run_cluster(const ClusterConfig& cfg) {
   sc::Session session;  // a kernel context of this run's own; outlives the cluster's modules
   Cluster cluster(cfg);
   sc_core::sc_start();  // runs until no event is left: all steps done, or stuck
+  if (sc::overflow_s() > 0)
+    throw SimError(fmt::format(
+        "simulated time beyond SystemC's range: the run would reach {:.3g} s, past the {:.3g} s its 64-bit "
+        "time holds at {} resolution; a bandwidth, rate or latency in the system file is likely far too "
+        "small",
+        sc::overflow_s(), sc::horizon_s(), sc_core::sc_get_time_resolution().to_string()));
 
   ClusterResult r;
   for (const auto& c : cluster.cs2)

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 
+#include "sc_time_guard.hpp"
 #include "wafersim/core/interval.hpp"
 
 namespace wafersim::sc {
 
-using sc_core::SC_SEC;
 using sc_core::sc_time;
 using sc_core::SC_ZERO_TIME;
 
@@ -17,7 +17,7 @@ Link::Link(const sc_core::sc_module_name& name, LinkKind kind, double bytes_per_
       out("out"),
       kind_(kind),
       bytes_per_s_(bytes_per_s),
-      latency_(latency_s, SC_SEC),
+      latency_(checked(0, latency_s)),
       outbox_(transactions) {
   in.register_b_transport(this, &Link::b_transport);
 }
@@ -34,8 +34,9 @@ void Link::b_transport(tlm::tlm_generic_payload& p, sc_time& delay) {
   const sc_time now = sc_core::sc_time_stamp();
   const sc_time arrive = now + delay;
   const StreamInfo& s = info(p);
-  const auto secs = [&](double bytes) { return sc_time(bytes / bytes_per_s_, SC_SEC); };
   const sc_time start = std::max(arrive, busy_until_);
+  const double start_s = start.to_seconds();
+  const auto secs = [&](double bytes) { return checked(start_s, bytes / bytes_per_s_); };
   StreamInfo next = s;
   sc_time end;
   if (s.chunks > 1) {

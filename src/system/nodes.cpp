@@ -3,18 +3,18 @@
 #include <algorithm>
 #include <limits>
 
+#include "sc_time_guard.hpp"
 #include "wafersim/core/interval.hpp"
 
 namespace wafersim::sc {
 
-using sc_core::SC_SEC;
 using sc_core::sc_time;
 using sc_core::SC_ZERO_TIME;
 
 namespace {
 double now() { return sc_core::sc_time_stamp().to_seconds(); }
 void wait_s(double s) {
-  if (s > 0) sc_core::wait(sc_time(s, SC_SEC));
+  if (s > 0) sc_core::wait(checked(now(), s));
 }
 }  // namespace
 

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <systemc>
 
+#include "sc_time_guard.hpp"
 #include "wafersim/core/error.hpp"
 
 namespace wafersim::sc {
@@ -27,6 +28,7 @@ std::unique_lock<std::mutex> lock_kernel() {
 
 Session::Session() : lock_(lock_kernel()) {
   t_in_session = true;
+  reset_overflow();
   previous_ = sc_core::sc_curr_simcontext;
   previous_default_ = sc_core::sc_default_global_context;
   context_ = new sc_core::sc_simcontext;

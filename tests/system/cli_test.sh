@@ -7,6 +7,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 expect 0 "built-in default" run
 expect 0 "samples/s" run
 expect 0 "Bottleneck:" run
+# a rate so small the run passes SystemC's 64-bit picosecond time: a failed run (exit 1) that
+# says so, not a wrapped time (1 bit/s used to give a shorter step than 1 kbit/s)
+expect 1 "beyond SystemC's range" run --set io.port_bandwidth="1 b/s"
 expect 0 "--system" run --help
 expect 0 "pe.sram" params
 
