@@ -1,5 +1,10 @@
-// The inference options that are spelled as text (infer.hpp).
+// The inference options: those spelled as text (infer.hpp), and their checks and defaults
+// (infer_options.hpp).
+#include "infer_options.hpp"
+
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "wafersim/core/error.hpp"
 #include "wafersim/sim/infer.hpp"
@@ -27,5 +32,60 @@ InferLayout parse_infer_layout(const std::string& text, const std::string& optio
 }
 
 const char* to_string(InferLayout layout) { return layout == InferLayout::fill ? "fill" : "compact"; }
+
+InferOptions infer_options::resolved(const SystemSpec& spec, const ModelSpec& model,
+                                     const InferOptions& given, std::vector<std::string>& defaults) {
+  InferOptions o = given;
+  const int max_seq = model.arch.max_seq > 0 ? model.arch.max_seq : 1 << 30;
+  if (o.generate == 0) {
+    o.generate = std::max(1, std::min(256, max_seq / 4));
+    defaults.push_back(fmt::format("--generate {}", o.generate));
+  }
+  if (o.prompt == 0) {
+    o.prompt = std::max(1, std::min(1024, max_seq - o.generate));
+    defaults.push_back(fmt::format("--prompt {}", o.prompt));
+  }
+  if (model.kind != ModelKind::transformer || model.arch.arch != Arch::decoder)
+    throw UsageError(
+        fmt::format("infer: {} is not a decoder transformer; inference models generate tokens "
+                    "with a decoder (GPT, LLaMA, Mistral)",
+                    model.arch.name));
+  if (o.systems < 1 || o.systems > spec.swarmx.max_systems)
+    throw UsageError(fmt::format("--systems {}: expected 1..{}", o.systems, spec.swarmx.max_systems));
+  if (o.batch < 1)
+    throw UsageError(fmt::format("--batch {}: expected a positive number of requests", o.batch));
+  if (o.prompt < 1)
+    throw UsageError(fmt::format("--prompt {}: expected a positive number of tokens", o.prompt));
+  if (o.generate < 1)
+    throw UsageError(fmt::format("--generate {}: expected a positive number of tokens", o.generate));
+  const long long context = static_cast<long long>(o.prompt) + o.generate;
+  if (model.arch.max_seq > 0 && context > model.arch.max_seq)
+    throw UsageError(
+        fmt::format("--prompt {} + --generate {} = {} tokens exceeds the model's context (max_seq {})",
+                    o.prompt, o.generate, context, model.arch.max_seq));
+  if (o.micro_batches < 0 || o.micro_batches > o.batch)
+    throw UsageError(fmt::format("--micro-batches {}: expected 1..--batch ({}), or 0 for automatic",
+                                 o.micro_batches, o.batch));
+
+  const bool speculative = o.draft.has_value();
+  if (!speculative && (o.speculate != 0 || o.acceptance >= 0))
+    throw UsageError("--speculate and --acceptance need a --draft-model (speculative decoding)");
+  if (speculative) {
+    if (o.speculate == 0) o.speculate = 4;
+    if (o.acceptance < 0) o.acceptance = 0.8;
+    if (o.speculate < 1 || o.speculate > 64)
+      throw UsageError(fmt::format("--speculate {}: expected 1..64 draft tokens per round", o.speculate));
+    if (!(o.acceptance <= 1))
+      throw UsageError(fmt::format("--acceptance {}: expected a probability from 0 to 1", o.acceptance));
+    if (o.draft->kind != ModelKind::transformer || o.draft->arch.arch != Arch::decoder)
+      throw UsageError(
+          fmt::format("--draft-model: {} is not a decoder transformer (speculative decoding drafts tokens)",
+                      o.draft->arch.name));
+    if (o.draft->arch.max_seq > 0 && context > o.draft->arch.max_seq)
+      throw UsageError(fmt::format("--draft-model: {} tokens exceed the draft's context (max_seq {})",
+                                   context, o.draft->arch.max_seq));
+  }
+  return o;
+}
 
 }  // namespace wafersim
