@@ -65,6 +65,12 @@ Runner add_infer_command(CLI::App& app) {
                  "compact: each system's layers on the regions that decode fastest, part of the wafer if "
                  "smaller ones do; fill: the layers always fill each wafer (faster prefill)")
       ->capture_default_str();
+  app.add_option(
+      "--weight-bits", a->opt.weight_bits,
+      "Bits per stored weight, 1..16 (default: the model's 16; MXFP4 with its scales 4.25): less SRAM, "
+      "each weight widened to 16 bits before its FMAC");
+  app.add_option("--kv-bits", a->opt.kv_bits,
+                 "Bits per stored KV-cache value, 1..16 (default 16), as --weight-bits");
   app.add_option("--fidelity", a->fidelity,
                  "approx, or cycle: also run a block's and the head's decode kernels on the cycle-level "
                  "fabric engine and compare")

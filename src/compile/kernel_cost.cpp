@@ -82,7 +82,10 @@ KernelCostModel::KernelCostModel(const SystemSpec& spec, DType compute) : spec_(
     acc_bytes_ = 4;
   }
   values_per_wavelet_ = std::max(1.0, spec.router.wavelet_bits / (8.0 * value_bytes_));
+  stationary_bytes_ = value_bytes_;
 }
+
+void KernelCostModel::set_stationary_bits(double bits) { stationary_bytes_ = std::min(bits / 8.0, value_bytes_); }
 
 double KernelCostModel::cycles_to_seconds(double cycles) const {
   return cycles / spec_.pe.clock.value / spec_.calibration.compute_efficiency;
@@ -297,7 +300,9 @@ KernelCost KernelCostModel::gemm_weight_stationary(const GemmShape& shape, doubl
   const double wavelet_bytes = spec_.router.wavelet_bits / 8.0;
 
   const double fmac_tok = kr * nc;
-  const double compute = fmac_tok * dense / issue;
+  // A stationary operand stored narrower than the operands is widened first (forward, dX).
+  const bool widen = pass != GemmPass::grad_weight && stationary_bytes_ < value_bytes_;
+  const double compute = fmac_tok * dense / issue + (widen ? fmac_tok * dense / pe.simd.fp16_add : 0.0);
   double sram = 0;
   double fabric = 0;
   double first_token = 0;  // what the first token cannot overlap (below)
@@ -316,8 +321,11 @@ KernelCost KernelCostModel::gemm_weight_stationary(const GemmShape& shape, doubl
   } else {
     // y[N/C] += x[k] W[k, N/C]: the resident weight and the accumulator are read, the
     // accumulator written; x arrives along the row, fp32 partial sums pass down the chain.
-    sram = std::max(fmac_tok * dense * (value_bytes_ + acc_bytes_) / (pe.sram_read_ports * port_bytes),
-                    fmac_tok * dense * acc_bytes_ / (pe.sram_write_ports * port_bytes));
+    // (Widened: the stored value read, the widened one written and read back.)
+    const double read = widen ? stationary_bytes_ + value_bytes_ : value_bytes_;
+    const double written = widen ? value_bytes_ : 0.0;
+    sram = std::max(fmac_tok * dense * (read + acc_bytes_) / (pe.sram_read_ports * port_bytes),
+                    fmac_tok * dense * (written + acc_bytes_) / (pe.sram_write_ports * port_bytes));
     const double in = kr / values_per_wavelet_ / link_rate;          // the token's slice along the row
     const double out = nc * acc_bytes_ / wavelet_bytes / link_rate;  // partial sums down the chain
     fabric = std::max(in, out);
@@ -326,7 +334,7 @@ KernelCost KernelCostModel::gemm_weight_stationary(const GemmShape& shape, doubl
     // computes while its sums stream out, or computes as the slice arrives and then sends;
     // the better of the two, beyond the steady state's max(), is paid once (the cycle engine's
     // decode GEMV runs both: crosscheck/kernel_check.cpp). Later tokens overlap it.
-    const double core = std::max(fmac_tok * dense / issue, sram);
+    const double core = std::max(compute, sram);
     const auto first_of = [&](double o) {
       return std::min(in + std::max(core, o), std::max(in, core) + o) - std::max({core, in, o});
     };
@@ -335,7 +343,7 @@ KernelCost KernelCostModel::gemm_weight_stationary(const GemmShape& shape, doubl
     fabric_centred = std::max(in, into_root);
     first_centred = first_of(into_root);
   }
-  const double setup = pe.op_setup_cycles;  // one tensor op per token
+  const double setup = (widen ? 2 : 1) * pe.op_setup_cycles;  // one tensor op per token (two widened)
   c.compute_cycles = tokens * compute;
   c.sram_cycles = tokens * sram;
   c.fabric_cycles = tokens * fabric;
@@ -375,6 +383,11 @@ KernelCost KernelCostModel::gemm_weight_stationary(const GemmShape& shape, doubl
     c.link_wavelets = tokens * (row_wavelets + col * (r - 1) * std::ceil(nc * acc_bytes_ / wavelet_bytes));
   }
   c.sram_write_bytes = c.fmacs * dense * acc_bytes_;
+  if (widen) {  // the stored value read and widened: one more op, a 16-bit value written and read
+    c.sram_read_bytes += c.fmacs * dense * stationary_bytes_;
+    c.sram_write_bytes += c.fmacs * dense * value_bytes_;
+    c.elem_ops += c.fmacs * dense;
+  }
   c.pe_cycles = c.cycles * rows * cols;
   return c;
 }

@@ -113,7 +113,9 @@ TransformerSpec gpt_oss(const JsonConfig& c, std::vector<std::string>& notes) {
   a.router_bias = true;
   read_experts(c, "num_local_experts", 1, a);
   if (c.has("quantization_config"))
-    notes.push_back("quantization_config: the checkpoint's quantized weights are timed as 16-bit weights");
+    notes.push_back(
+        "quantization_config: the checkpoint's quantized weights are timed as 16-bit weights (infer "
+        "--weight-bits sets the stored width)");
   return a;
 }
 

@@ -27,6 +27,8 @@ nlohmann::ordered_json infer_json(const InferStats& s) {
   j["placement"] = s.placement;
   j["wafer_io"] = s.wafer_io;
   j["layout"] = s.layout;
+  j["weight_bits"] = s.weight_bits;
+  j["kv_bits"] = s.kv_bits;
   j["ttft_s"] = s.ttft_s;
   j["tpot_s"] = s.tpot_s;
   j["tokens_per_s_per_user"] = s.tokens_per_s_per_user;
@@ -100,9 +102,11 @@ std::string format_infer_text(const InferStats& s) {
                                        : "KV cache in SRAM, weights streamed from MemoryX every step");
   fmt::format_to(
       out,
-      "  weights {:.2f} GB, KV cache {:.2f} GB ({:.0f} KiB per token), SRAM {:.2f} GB; {}; longest "
+      "  weights {:.2f} GB{}, KV cache {:.2f} GB{} ({:.0f} KiB per token), SRAM {:.2f} GB; {}; longest "
       "context at this batch {}\n",
-      s.weight_bytes / 1e9, s.kv_bytes / 1e9, s.kv_bytes_per_token / 1024, s.sram_capacity_bytes / 1e9,
+      s.weight_bytes / 1e9, s.weight_bits < 16 ? fmt::format(" ({:g}-bit)", s.weight_bits) : std::string(),
+      s.kv_bytes / 1e9, s.kv_bits < 16 ? fmt::format(" ({:g}-bit)", s.kv_bits) : std::string(),
+      s.kv_bytes_per_token / 1024, s.sram_capacity_bytes / 1e9,
       s.min_systems > 0 ? fmt::format("needs {} system(s) to stay resident", s.min_systems)
                         : std::string("no number of systems holds it resident"),
       s.max_context);

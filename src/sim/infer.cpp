@@ -50,11 +50,23 @@ using infer_cost::decode_cost;
 
 constexpr double kWaveletBytes = 4;  // one 32-bit wavelet per link per cycle
 
+// The kernel cost models of a model: its operands' width (elementwise ops, attention's
+// activations), and the GEMVs that read the stored weights and the stored KV cache, narrower
+// when InferOptions::weight_bits / kv_bits say so (KernelCostModel::set_stationary_bits).
+struct Costs {
+  KernelCostModel base, weights, kv;
+  Costs(const SystemSpec& spec, DType dt, double weight_bits, double kv_bits)
+      : base(spec, dt), weights(spec, dt), kv(spec, dt) {
+    if (weight_bits > 0) weights.set_stationary_bits(weight_bits);
+    if (kv_bits > 0) kv.set_stationary_bits(kv_bits);
+  }
+};
+
 // A model the groups belong to: the target, or the draft of speculative decoding.
 struct Net {
   const ModelSpec* model = nullptr;
   const LayerGraph* graph = nullptr;
-  const KernelCostModel* cost = nullptr;
+  const Costs* costs = nullptr;
   double act_bytes = 0;  // one token's activation between layers
 };
 
@@ -70,6 +82,10 @@ struct Group {
 };
 
 std::string gb(double bytes) { return fmt::format("{:.1f} GB", bytes / 1e9); }
+
+infer_cost::DecodeModels models_of(const Net& net) {
+  return {net.costs->base, net.costs->weights, net.costs->kv};
+}
 
 }  // namespace
 
@@ -91,19 +107,20 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   };
   const ModelSpec model = prepared(model_in);
   const LayerGraph graph = build_model_graph(model);
-  const KernelCostModel cost(spec, model.training.compute);
+  const Costs target_costs(spec, model.training.compute, o.weight_bits, o.kv_bits);
+  const KernelCostModel& cost = target_costs.base;
   const double value_bytes = dtype_bytes(model.training.compute);
   const auto& a = model.arch;
-  const Net target{&model, &graph, &cost, a.hidden * value_bytes};
+  const Net target{&model, &graph, &target_costs, a.hidden * value_bytes};
   std::optional<ModelSpec> draft_model;
   std::optional<LayerGraph> draft_graph;
-  std::optional<KernelCostModel> draft_cost;
+  std::optional<Costs> draft_costs;
   Net draft;
   if (speculative) {
     draft_model = prepared(*o.draft);
     draft_graph.emplace(build_model_graph(*draft_model));
-    draft_cost.emplace(spec, draft_model->training.compute);
-    draft = {&*draft_model, &*draft_graph, &*draft_cost,
+    draft_costs.emplace(spec, draft_model->training.compute, o.weight_bits, o.kv_bits);
+    draft = {&*draft_model, &*draft_graph, &*draft_costs,
              static_cast<double>(draft_model->arch.hidden * dtype_bytes(draft_model->training.compute))};
   }
 
@@ -123,15 +140,16 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   std::vector<Group> groups;
   const auto add_groups = [&](const Net& net, bool is_draft) {
     const auto& ar = net.model->arch;
-    const double vb = dtype_bytes(net.model->training.compute);
-    const double kv_layer = kv_cache_values(ar) * vb;  // per token and attention block
+    // Bytes per stored weight and KV value: the operands' width, or narrower (--weight-bits, --kv-bits).
+    const double wb = net.costs->weights.stationary_bytes();
+    const double kv_layer = kv_cache_values(ar) * net.costs->kv.stationary_bytes();  // per token and block
     for (const LayerGroup& g : net.graph->groups()) {
       Group x;
       x.g = g;
       x.net = &net;
       x.draft = is_draft;
       if (is_draft) x.g.name = "draft." + x.g.name;
-      x.weight_bytes = static_cast<double>(g.params) * vb;
+      x.weight_bytes = static_cast<double>(g.params) * wb;
       bool attention = false;
       for (OpId id : g.ops) {
         const Op& op = net.graph->op(id);
@@ -139,7 +157,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
         x.head = x.head || op.kind == OpKind::loss;
         // A tied LM head owns no parameters but multiplies by a resident copy of the embedding.
         if (op.kind == OpKind::matmul && op.params == 0)
-          x.weight_bytes += op.gemm.count * op.gemm.k * op.gemm.n * vb;
+          x.weight_bytes += op.gemm.count * op.gemm.k * op.gemm.n * wb;
       }
       if (attention) {  // a block's own window (Gemma 2: every other block's)
         const double cached = keys_at(ar, g.index - 1, static_cast<double>(context));
@@ -158,8 +176,8 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   for (const auto& g : groups) group_bytes.push_back(g.bytes());
   // One decode step of a group: the target checks k + 1 tokens per request, the draft makes one.
   const auto group_decode = [&](const Group& g, int rows, int cols) {
-    return decode_cost(*g.net->graph, g.g, *g.net->cost, g.draft ? b : b * verify_tokens, o.prompt, g.keys,
-                       rows, cols);
+    return decode_cost(*g.net->graph, g.g, models_of(*g.net), g.draft ? b : b * verify_tokens, o.prompt,
+                       g.keys, rows, cols);
   };
 
   const TileArray tiles = TileArray::from_spec(spec);
@@ -213,6 +231,8 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   const double sync_s = o.wafer_io == WaferIo::sync ? spec.calibration.sync_wafer_io.value : 0.0;
   st.wafer_io = to_string(o.wafer_io);
   st.layout = to_string(o.layout);
+  st.weight_bits = 8 * target_costs.weights.stationary_bytes();
+  st.kv_bits = 8 * target_costs.kv.stationary_bytes();
   double wafer_io_s = 0, draft_wafer_io_s = 0;  // per round: the target's step, one draft step
 
   // Regions: strips per system (resident), or the whole wafer per group (streamed weights).
@@ -298,10 +318,10 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
       // its decode kernels over the micro-batch, once, after the prompt has passed the blocks.
       const Net& net = *g.net;
       const KernelCost pre_cost =
-          g.head
-              ? decode_cost(*net.graph, g.g, *net.cost, b, o.prompt, g.keys, q.h, w)
-              : lower_layer(*net.graph, g.g, *net.cost, net.model->training, b, q.h, w, ExecMode::pipelined)
-                    .fwd_total;
+          g.head ? decode_cost(*net.graph, g.g, models_of(net), b, o.prompt, g.keys, q.h, w)
+                 : lower_layer(*net.graph, g.g, net.costs->weights, net.model->training, b, q.h, w,
+                               ExecMode::pipelined)
+                       .fwd_total;
       L.prefill_s = cost.cycles_to_seconds(pre_cost.cycles);
       const double per_token_s = g.head ? 0.0 : L.prefill_s / o.prompt;
       const double pre_fill_s = g.head ? L.prefill_s : cost.cycles_to_seconds(pre_cost.fill_cycles);
@@ -501,6 +521,8 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
     infer_trace::record(t, st.timeline);
   }
   for (const auto& n : model.notes) st.notes.push_back("model: " + n);
+  if (st.weight_bits < 8 * value_bytes || st.kv_bits < 8 * value_bytes)
+    st.notes.push_back(infer_notes::narrow_values(st.weight_bits, st.kv_bits, 8 * value_bytes));
   if (o.wafer_io == WaferIo::sync) st.notes.push_back(infer_notes::sync_io(sync_s, st.decode_wafer_io_s));
   if (!defaults.empty())
     st.notes.push_back(fmt::format("lengths not given: {} (defaults, within the model's context of {})",

@@ -7,13 +7,16 @@
 
 namespace wafersim::infer_cost {
 
-KernelCost decode_cost(const LayerGraph& graph, const LayerGroup& group, const KernelCostModel& cost,
+KernelCost decode_cost(const LayerGraph& graph, const LayerGroup& group, const DecodeModels& models,
                        double samples, double prompt, double keys, int rows, int cols) {
   KernelCost total;
   for (OpId id : group.ops) {
-    const DecodeKernel d = decode_kernel(graph.op(id), samples, prompt, keys);
-    total += d.gemm ? cost.gemm(d.shape, d.samples, rows, cols, GemmPass::forward, d.mapping)
-                    : cost.elementwise(d.work.elems, d.work.ops_per_elem, rows, cols, d.work.reduce);
+    const Op& op = graph.op(id);
+    const DecodeKernel d = decode_kernel(op, samples, prompt, keys);
+    const bool attention = op.kind == OpKind::attn_scores || op.kind == OpKind::attn_context;
+    const KernelCostModel& gemm = attention ? models.kv : models.weights;
+    total += d.gemm ? gemm.gemm(d.shape, d.samples, rows, cols, GemmPass::forward, d.mapping)
+                    : models.base.elementwise(d.work.elems, d.work.ops_per_elem, rows, cols, d.work.reduce);
   }
   return total;
 }

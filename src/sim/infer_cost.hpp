@@ -6,9 +6,18 @@
 
 namespace wafersim::infer_cost {
 
+// The cost models of a decode step: `base` for elementwise ops; the GEMVs that read the stored
+// weights use `weights`, the attention GEMVs over the KV cache `kv` (the same model unless the
+// stored values are narrower: KernelCostModel::set_stationary_bits).
+struct DecodeModels {
+  const KernelCostModel& base;
+  const KernelCostModel& weights;
+  const KernelCostModel& kv;
+};
+
 // One decode step of `samples` requests of the group's ops on rows x cols at context `keys`
 // (compile/lower.hpp decode_kernel: the same kernels the cycle-level cross-check runs).
-KernelCost decode_cost(const LayerGraph& graph, const LayerGroup& group, const KernelCostModel& cost,
+KernelCost decode_cost(const LayerGraph& graph, const LayerGroup& group, const DecodeModels& models,
                        double samples, double prompt, double keys, int rows, int cols);
 
 // What bounds a cost: compute, sram, fabric or setup ("none" when it is empty).

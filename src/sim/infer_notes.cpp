@@ -90,4 +90,14 @@ std::string compact(int partial, int systems, double share) {
       partial, systems, 100 * share);
 }
 
+std::string narrow_values(double weight_bits, double kv_bits, double width) {
+  return fmt::format(
+      "weights stored in {:g} bits, the KV cache in {:g}: {:.0f}% and {:.0f}% of the {:g}-bit SRAM, each "
+      "value widened "
+      "to {:g} bits before its FMAC (the SDK lists no narrower FMAC; an assumption, docs/inference.md): one "
+      "more "
+      "op, and the widened value written and read back, per value read",
+      weight_bits, kv_bits, 100 * weight_bits / width, 100 * kv_bits / width, width, width);
+}
+
 }  // namespace wafersim::infer_notes

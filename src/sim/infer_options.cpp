@@ -85,6 +85,21 @@ InferOptions infer_options::resolved(const SystemSpec& spec, const ModelSpec& mo
       throw UsageError(fmt::format("--draft-model: {} tokens exceed the draft's context (max_seq {})",
                                    context, o.draft->arch.max_seq));
   }
+  const double width = 8 * dtype_bytes(model.training.compute);  // the operands' bits
+  for (const auto& [name, bits] :
+       {std::pair{"--weight-bits", o.weight_bits}, std::pair{"--kv-bits", o.kv_bits}})
+    if (bits != 0 && !(bits >= 1 && bits <= width))
+      throw UsageError(
+          fmt::format("{} {}: expected 1..{} bits per stored value (0: the model's {}-bit operands; MXFP4 "
+                      "with its scales is "
+                      "4.25)",
+                      name, bits, width, width));
+  if (o.fidelity == Fidelity::cycle &&
+      ((o.weight_bits > 0 && o.weight_bits < width) || (o.kv_bits > 0 && o.kv_bits < width)))
+    throw UsageError(
+        "--fidelity cycle cross-checks the 16-bit decode kernels; --weight-bits and --kv-bits narrower than "
+        "the "
+        "operands are timed by the approx model only");
   return o;
 }
 

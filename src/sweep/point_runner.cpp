@@ -69,6 +69,8 @@ PointResult PointRunner::run(const Point& point) const {
     opt.generate = r.generate;
     if (!r.wafer_io.empty()) opt.wafer_io = parse_wafer_io(r.wafer_io);  // checked when the file was read
     if (!r.layout.empty()) opt.layout = parse_infer_layout(r.layout);
+    opt.weight_bits = r.weight_bits;
+    opt.kv_bits = r.kv_bits;
     const nlohmann::ordered_json report = infer_json(infer(sys, base_model, opt));
     return PointResult(json_text(report, 2) + "\n", report_metrics_json(report));
   }

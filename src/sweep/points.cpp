@@ -63,6 +63,10 @@ bool passes(const SweepSpec& s, const Point& p) {
       out = s.wafer_io.empty() ? std::string("async") : s.wafer_io;
     else if (name == "layout")
       out = s.layout.empty() ? std::string("compact") : s.layout;
+    else if (name == "weight_bits")
+      out = s.weight_bits > 0 ? s.weight_bits : 16.0;
+    else if (name == "kv_bits")
+      out = s.kv_bits > 0 ? s.kv_bits : 16.0;
     else if (name == "systems")
       out = static_cast<double>(s.systems);
     else if (name == "batch")
@@ -184,6 +188,8 @@ PointRun point_run(const SweepSpec& s, const Point& p) {
   r.micro_batch = s.micro_batch;
   r.wafer_io = s.wafer_io;
   r.layout = s.layout;
+  r.weight_bits = s.weight_bits;
+  r.kv_bits = s.kv_bits;
   r.sets = s.sets;
   for (std::size_t i = 0; i < s.axes.size(); ++i) {
     const Axis& a = s.axes[i];
@@ -207,6 +213,10 @@ PointRun point_run(const SweepSpec& s, const Point& p) {
       r.wafer_io = v.text;
     else if (a.name == "layout")
       r.layout = v.text;
+    else if (a.name == "weight_bits")
+      r.weight_bits = v.number;
+    else if (a.name == "kv_bits")
+      r.kv_bits = v.number;
     else if (a.name == "systems")
       r.systems = n;
     else if (a.name == "batch")
@@ -248,6 +258,8 @@ std::string describe_point(const SweepSpec& s, const PointContext& ctx, const Po
   if (!r.micro_batch.empty()) j["micro_batch"] = r.micro_batch;  // points without it keep their keys
   if (!r.wafer_io.empty() && r.wafer_io != "async") j["wafer_io"] = r.wafer_io;  // async: the old key
   if (!r.layout.empty() && r.layout != "compact") j["layout"] = r.layout;        // compact: the old key
+  if (r.weight_bits > 0) j["weight_bits"] = r.weight_bits;                       // unset: the old key
+  if (r.kv_bits > 0) j["kv_bits"] = r.kv_bits;
   nlohmann::json sets = nlohmann::json::object();
   for (const auto& [path, value] : r.sets) sets[path] = value;  // an axis overrides a fixed set
   j["set"] = sets;

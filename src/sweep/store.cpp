@@ -64,6 +64,8 @@ const std::vector<std::pair<std::string, std::string>>& metric_map() {
       {"placement", "/placement"},
       {"wafer_io", "/wafer_io"},
       {"layout", "/layout"},
+      {"weight_bits", "/weight_bits"},
+      {"kv_bits", "/kv_bits"},
       {"ttft_s", "/ttft_s"},
       {"tpot_s", "/tpot_s"},
       {"tokens_per_s_per_user", "/tokens_per_s_per_user"},

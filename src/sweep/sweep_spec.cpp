@@ -16,6 +16,7 @@
 #include "axis_values.hpp"
 #include "wafersim/core/error.hpp"
 #include "wafersim/core/text.hpp"
+#include "wafersim/core/units.hpp"
 #include "wafersim/frontend/model_loader.hpp"
 #include "wafersim/graph/model_spec.hpp"
 #include "wafersim/spec/system_spec.hpp"
@@ -23,11 +24,15 @@
 namespace wafersim::sweep {
 namespace {
 
-const std::set<std::string> kRunOptions = {"systems", "batch",    "seq",         "steps",    "mode",
-                                           "prompt",  "generate", "micro_batch", "wafer_io", "layout"};
+const std::set<std::string> kRunOptions = {"systems",  "batch",  "seq",         "steps",
+                                           "mode",     "prompt", "generate",    "micro_batch",
+                                           "wafer_io", "layout", "weight_bits", "kv_bits"};
 // The run options of each command: the others are errors (they would be silently ignored).
 const std::set<std::string> kTrainOnly = {"seq", "steps", "mode", "micro_batch"};
-const std::set<std::string> kInferOnly = {"prompt", "generate", "wafer_io", "layout"};
+const std::set<std::string> kInferOnly = {"prompt", "generate",    "wafer_io",
+                                          "layout", "weight_bits", "kv_bits"};
+// Bits per stored value (infer --weight-bits, --kv-bits): the model's operands are at most 32.
+bool valid_bits(double b) { return b >= 1 && b <= 32; }
 
 class Parser {
  public:
@@ -109,6 +114,10 @@ class Parser {
         s.wafer_io = check_wafer_io(v, key, scalar(v, key));
       else if (key == "layout")
         s.layout = check_layout(v, key, scalar(v, key));
+      else if (key == "weight_bits")
+        s.weight_bits = bits(v, key);
+      else if (key == "kv_bits")
+        s.kv_bits = bits(v, key);
       else if (key == "systems")
         s.systems = static_cast<int>(integer(v, key, 1));
       else if (key == "batch")
@@ -161,7 +170,7 @@ class Parser {
     if (s.command == "infer" && kTrainOnly.count(option) != 0)
       fail(n, key,
            fmt::format("{} is an option of training runs; `command: infer` takes systems, batch, prompt, "
-                       "generate, wafer_io and layout",
+                       "generate, wafer_io, layout, weight_bits and kv_bits",
                        option));
     if (s.command == "run" && kInferOnly.count(option) != 0)
       fail(n, key, fmt::format("{} is an option of inference: add `command: infer`", option));
@@ -177,6 +186,18 @@ class Parser {
   std::string check_wafer_io(const YAML::Node& n, const std::string& key, const std::string& m) const {
     if (m != "async" && m != "sync") fail(n, key, fmt::format("expected async or sync, got \"{}\"", m));
     return m;
+  }
+
+  double bits(const YAML::Node& n, const std::string& key) const {
+    const std::string t = scalar(n, key);
+    double b = 0;
+    try {
+      b = parse_number(t);
+    } catch (const std::invalid_argument&) {
+      fail(n, key, fmt::format("expected a number of bits, got \"{}\"", t));
+    }
+    if (!valid_bits(b)) fail(n, key, fmt::format("expected 1..32 bits per stored value, got {}", t));
+    return b;
   }
 
   std::string check_layout(const YAML::Node& n, const std::string& key, const std::string& m) const {
@@ -214,7 +235,8 @@ class Parser {
       a.kind = AxisKind::run;
       a.type = a.name == "mode" || a.name == "micro_batch" || a.name == "wafer_io" || a.name == "layout"
                    ? "string"
-                   : "int";
+               : a.name == "weight_bits" || a.name == "kv_bits" ? "number"
+                                                                : "int";
     } else if (const ParamInfo* info = find_param_info(a.name)) {
       a.type = info->type;
     } else {
@@ -235,8 +257,12 @@ class Parser {
           check_wafer_io(where, key, a.values[i].text);
         else if (a.name == "layout")
           check_layout(where, key, a.values[i].text);
-        else if (const double x = a.values[i].number, lo = a.name == "steps" ? 2 : 1;
-                 !(x >= lo) || x > std::numeric_limits<int>::max() || x != std::floor(x))
+        else if (a.name == "weight_bits" || a.name == "kv_bits") {
+          if (!valid_bits(a.values[i].number))
+            fail(where, key,
+                 fmt::format("expected 1..32 bits per stored value, got {}", a.values[i].canonical()));
+        } else if (const double x = a.values[i].number, lo = a.name == "steps" ? 2 : 1;
+                   !(x >= lo) || x > std::numeric_limits<int>::max() || x != std::floor(x))
           fail(where, key,
                fmt::format("{} must be a whole number from {} to {}, got {}", a.name, lo,
                            std::numeric_limits<int>::max(), a.values[i].canonical()));

@@ -329,6 +329,18 @@ def test_infer_layout_matches_cli(ws):
         ws.infer(layout="spread")
 
 
+def test_infer_weight_and_kv_bits_match_cli(ws):
+    args = ["--system", src("configs/cs3.yaml"), "--model", src("models/llama3.1-70b.yaml"), "--systems", "2",
+            "--prompt", "1024", "--generate", "256"]
+    r = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-70b.yaml"), systems=2, weight_bits=8, kv_bits=8,
+                 prompt=1024, generate=256)
+    assert r.to_json().encode() == cli_ok("infer", *args, "--weight-bits", "8", "--kv-bits", "8", "--json", "-")
+    d = r.to_dict()
+    assert (d["weight_bits"], d["kv_bits"], r.placement) == (8, 8, "sram")
+    with pytest.raises(ws.UsageError, match="--weight-bits"):
+        ws.infer(weight_bits=40)
+
+
 def test_micro_batch_setting(ws):
     zoo = ws.Model.load(src("tests/fixtures/modelzoo/Release_2.10.0/params_llama3p1_8b_msl_8k.yaml"))
     assert zoo.micro_batch == "20"

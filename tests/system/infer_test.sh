@@ -78,6 +78,14 @@ ok = (c["layout"], f["layout"]) == ("compact", "fill") and c["tokens_per_s_per_u
 sys.exit(0 if ok else 1)' "$tmp/compact.json" "$tmp/fill.json"; then ok; else bad "--layout compact vs fill"; fi
 expect 2 "--layout spread: expected compact" infer --layout spread
 
+# --weight-bits / --kv-bits: 8-bit weights put Llama 3.1 70B resident on 2 CS-3s (16-bit: streamed)
+expect 0 "weights 70.55 GB (8-bit)" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" --systems 2 --weight-bits 8
+expect 0 "weights stored in 8 bits, the KV cache in 4" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" \
+  --systems 2 --weight-bits 8 --kv-bits 4
+expect 2 "--weight-bits 0.5: expected 1..16" infer --weight-bits 0.5
+expect 2 "--kv-bits 17: expected 1..16" infer --kv-bits 17
+expect 2 "--fidelity cycle cross-checks the 16-bit" infer --weight-bits 8 --fidelity cycle
+
 # bench/waferllm_layer.py: one layer on P x P regions, every grid of WaferLLM's configs runs
 out="$(/usr/bin/python3 "$root/bench/waferllm_layer.py" --wafersim "$bin" 2>&1)"
 if grep -q "Llama3-8B: fastest in the model at P = " <<<"$out" && grep -q "Qwen2-72B: fastest" <<<"$out" &&

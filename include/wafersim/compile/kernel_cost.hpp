@@ -109,6 +109,16 @@ class KernelCostModel {
   // GemmMapping::tiled: how the tokens are grouped (instances = rows of the output per group).
   GemmGroups tiled_groups(const GemmShape& shape, double samples, int rows, int cols, GemmPass pass) const;
 
+  // The stationary operand of weight-stationary GEMMs (resident weights; in inference's decode
+  // attention, the KV cache) stored in `bits` bits per value. Narrower than the operands (16
+  // bits), each stored value is widened and scaled to 16 bits before its FMAC, since the SDK
+  // lists no narrower FMAC (an assumption about the kernel, docs/inference.md): one more op
+  // per stored value and token at the 16-bit elementwise width (pe.simd.fp16_add) with its
+  // setup, the widened value written and read back, the stored one read. At or above the
+  // operand width: the plain kernel. Forward and dX passes only (inference).
+  void set_stationary_bits(double bits);
+  double stationary_bytes() const { return stationary_bytes_; }
+
   double fmac_rate() const { return fmac_per_cycle_; }  // FMAC/cycle/PE at peak SIMD width
   double peak_flops_per_pe_cycle() const { return 2.0 * fmac_per_cycle_; }
   double cycles_to_seconds(double cycles) const;
@@ -133,6 +143,7 @@ class KernelCostModel {
   double value_bytes_;     // operand bytes
   double acc_bytes_;       // accumulator bytes
   double values_per_wavelet_;
+  double stationary_bytes_;  // weight-stationary GEMMs' stored operand (set_stationary_bits)
 };
 
 }  // namespace wafersim

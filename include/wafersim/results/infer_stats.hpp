@@ -66,6 +66,7 @@ struct InferStats {
   double decode_wafer_io_s = 0;  // synchronous wafer I/O (wafer_io "sync"): systems x steps x its cost
   std::string wafer_io = "async";
   std::string layout = "compact";  // InferLayout: compact | fill
+  double weight_bits = 16, kv_bits = 16;  // bits per stored weight / KV-cache value
   std::string prefill_bottleneck;
   std::string decode_bottleneck;
   std::string decode_reason;

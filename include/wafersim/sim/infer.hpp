@@ -53,6 +53,12 @@ struct InferOptions {
   double acceptance = -1;  // < 0: 0.8 with a draft
   WaferIo wafer_io = WaferIo::async;
   InferLayout layout = InferLayout::compact;
+  // Bits per stored weight and per stored KV-cache value; 0: the model's operand width (16).
+  // Narrower values take less SRAM and are widened to 16 bits before each FMAC (the SDK lists
+  // no narrower FMAC): one more op per value read (KernelCostModel::set_stationary_bits). The
+  // target's and the draft's alike. Any value from 1 to 16 (MXFP4 with its scales: 4.25).
+  double weight_bits = 0;
+  double kv_bits = 0;
 };
 
 // Validates (UsageError naming the option), places (FitError when even the KV cache does not

@@ -38,10 +38,11 @@ struct PointRun {
   std::string mode;     // "infer" for inference points (the database's mode column)
   int systems = 1, batch = 0, seq = 0, steps = 0;
   int prompt = 0, generate = 0;
-  std::string micro_batch;  // "" = the model file's
-  std::string wafer_io;     // infer: "" = async
-  std::string layout;       // infer: "" = compact
-  std::string model_file;   // the `model` axis' resolved file ("builtin"), or "" = the sweep's model
+  std::string micro_batch;              // "" = the model file's
+  std::string wafer_io;                 // infer: "" = async
+  std::string layout;                   // infer: "" = compact
+  double weight_bits = 0, kv_bits = 0;  // infer: 0 = the model's width
+  std::string model_file;  // the `model` axis' resolved file ("builtin"), or "" = the sweep's model
   std::vector<std::pair<std::string, std::string>> sets;  // fixed sets, then system axes
 };
 PointRun point_run(const SweepSpec& spec, const Point& p);

@@ -394,6 +394,8 @@ def infer(
     trace_rounds: int = 0,
     wafer_io: str = "async",
     layout: str = "compact",
+    weight_bits: Optional[float] = None,
+    kv_bits: Optional[float] = None,
     uncertainty: bool = False,
     samples: int = 64,
     seed: int = 1,
@@ -414,6 +416,8 @@ def infer(
     calibration.sync_wafer_io for its I/O (Cerebras' launch serving software; `--wafer-io`).
     layout: "compact" (each system's layers on the regions that decode fastest, part of the
     wafer when smaller ones do) or "fill" (the layers fill each wafer; `--layout`).
+    weight_bits, kv_bits: bits per stored weight / KV-cache value (None: the model's 16; MXFP4
+    with its scales 4.25): less SRAM, each value widened to 16 bits before its FMAC (`--weight-bits`).
     uncertainty: also the band of tokens/s per user over the config's `range LO .. HI` parameters
     (as run(); `infer --uncertainty`), in to_dict()["uncertainty"].
     Raises UsageError for bad arguments or a non-decoder model, FitError when even the KV cache
@@ -431,6 +435,8 @@ def infer(
     a.set_fidelity(fidelity)
     a.set_wafer_io(wafer_io)
     a.set_layout(layout)
+    a.weight_bits = weight_bits if weight_bits is not None else 0.0
+    a.kv_bits = kv_bits if kv_bits is not None else 0.0
     a.trace_rounds = trace_rounds
     if draft_model is not None:
         a.set_draft(_model(draft_model))

@@ -167,6 +167,8 @@ def infer(
     trace_rounds: int = 0,
     wafer_io: str = "async",
     layout: str = "compact",
+    weight_bits: Optional[float] = None,
+    kv_bits: Optional[float] = None,
     uncertainty: bool = False,
     samples: int = 64,
     seed: int = 1,

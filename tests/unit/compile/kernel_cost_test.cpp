@@ -163,3 +163,31 @@ TEST_CASE("a centred GEMV halves the fill of the edge-rooted one", "[compile]") 
   // The same link events either way: every PE but the root sends its sums one hop.
   CHECK(c.link_wavelets == Approx(256.0 * 255 * 16 + 256.0 * 255 * 32));
 }
+
+TEST_CASE("narrower stored values: the weight-stationary GEMV widens each one before its FMAC", "[compile]") {
+  const auto spec = test::small_spec(64, 64);
+  const KernelCostModel plain(spec, DType::bf16);
+  KernelCostModel narrow(spec, DType::bf16), wide(spec, DType::bf16);
+  narrow.set_stationary_bits(8);
+  wide.set_stationary_bits(32);  // not narrower than the 16-bit operands: the plain kernel
+  CHECK(narrow.stationary_bytes() == 1.0);
+  CHECK(wide.stationary_bytes() == 2.0);
+  const GemmShape gemv{1, 1, 4096, 4096};
+  const auto p = plain.gemm(gemv, 4, 64, 64, GemmPass::forward, GemmMapping::weight_stationary);
+  const auto n = narrow.gemm(gemv, 4, 64, 64, GemmPass::forward, GemmMapping::weight_stationary);
+  const auto w = wide.gemm(gemv, 4, 64, 64, GemmPass::forward, GemmMapping::weight_stationary);
+  CHECK(w.cycles == p.cycles);
+  CHECK(w.sram_read_bytes == p.sram_read_bytes);
+  // The same FMACs; per FMAC the stored byte and the widened 2 bytes read, 2 more written, one more op.
+  CHECK(n.fmacs == p.fmacs);
+  CHECK(n.sram_read_bytes == Approx(p.sram_read_bytes + 1.0 * p.fmacs));
+  CHECK(n.sram_write_bytes == Approx(p.sram_write_bytes + 2.0 * p.fmacs));
+  CHECK(n.elem_ops == Approx(p.elem_ops + p.fmacs));
+  CHECK(n.compute_cycles > p.compute_cycles);
+  CHECK(n.cycles > p.cycles);
+  // Other mappings and the weight-gradient pass do not read stored narrow values.
+  CHECK(narrow.gemm(gemv, 4, 64, 64, GemmPass::forward).cycles ==
+        plain.gemm(gemv, 4, 64, 64, GemmPass::forward).cycles);
+  CHECK(narrow.gemm(gemv, 4, 64, 64, GemmPass::grad_weight, GemmMapping::weight_stationary).cycles ==
+        plain.gemm(gemv, 4, 64, 64, GemmPass::grad_weight, GemmMapping::weight_stationary).cycles);
+}

@@ -122,6 +122,50 @@ TEST_CASE("compact layout: more systems than the weights need never decode slowe
   CHECK(tiles < u.area() * static_cast<long long>(c.per_system.size()) / 2);
 }
 
+TEST_CASE("narrower weights and KV cache: less SRAM, fewer systems, a widening op per value read",
+          "[sim][infer]") {
+  const ModelSpec m = llama_like(80, 8192, 64, 8, 28672);  // ~70B: 140 GB of 16-bit weights
+  const InferStats w16 = infer(cs3(), m, opts(4));
+  InferOptions o8 = opts(4);
+  o8.weight_bits = 8;
+  const InferStats w8 = infer(cs3(), m, o8);
+  CHECK(w16.weight_bits == 16);
+  CHECK(w8.weight_bits == 8);
+  CHECK(w8.kv_bits == 16);
+  CHECK(w8.weight_bytes == Approx(w16.weight_bytes / 2));
+  CHECK(w8.kv_bytes == Approx(w16.kv_bytes));
+  CHECK(w8.min_systems < w16.min_systems);
+  // On the same four wafers each weight read costs a widening op: decode is slower per token.
+  CHECK(w8.decode_compute_s > w16.decode_compute_s);
+  // Two systems hold the 8-bit weights, not the 16-bit ones.
+  InferOptions two = opts(2);
+  CHECK(infer(cs3(), m, two).placement == "memoryx");
+  two.weight_bits = 8;
+  CHECK(infer(cs3(), m, two).placement == "sram");
+  // A narrower KV cache: half the bytes per token, a longer context fits.
+  InferOptions kv8 = opts(4, 8);
+  kv8.kv_bits = 8;
+  const InferStats k8 = infer(cs3(), m, kv8), k16 = infer(cs3(), m, opts(4, 8));
+  CHECK(k8.kv_bytes_per_token == Approx(k16.kv_bytes_per_token / 2));
+  CHECK(k8.max_context > k16.max_context);
+  bool noted = false;
+  for (const auto& n : w8.notes) noted = noted || n.find("weights stored in 8 bits") != std::string::npos;
+  CHECK(noted);
+  // Out of range, or with the 16-bit cycle-level cross-check: errors naming the option.
+  for (const double bits : {0.5, 17.0, -8.0}) {
+    InferOptions bad = opts(4);
+    bad.weight_bits = bits;
+    CHECK_THROWS_WITH(infer(cs3(), m, bad), Catch::Contains("--weight-bits"));
+    bad.weight_bits = 0;
+    bad.kv_bits = bits;
+    CHECK_THROWS_WITH(infer(cs3(), m, bad), Catch::Contains("--kv-bits"));
+  }
+  InferOptions cyc = opts(4);
+  cyc.weight_bits = 8;
+  cyc.fidelity = Fidelity::cycle;
+  CHECK_THROWS_WITH(infer(cs3(), m, cyc), Catch::Contains("--fidelity cycle"));
+}
+
 TEST_CASE("layers split over systems in order, each system's bytes within its wafer", "[sim][infer]") {
   const ModelSpec m = llama_like(80, 8192, 64, 8, 28672);  // ~70B: 140 GB of weights
   const InferStats one = infer(cs3(), m, opts(1));

@@ -273,3 +273,24 @@ TEST_CASE("command: infer takes a layout axis, compact keeping the keys it had",
   CHECK(e.loc().line == 1);
   CHECK(std::string(e.what()).find("command: infer") != std::string::npos);
 }
+
+TEST_CASE("command: infer takes weight_bits and kv_bits, unset keeping the keys they had", "[sweep]") {
+  const auto s = parse(
+      "command: infer\nkv_bits: 8\naxes:\n  weight_bits: [16, 4.25]\n  systems: [2]\n"
+      "where: weight_bits < 16\n");
+  const auto pts = expand_points(s);
+  REQUIRE(pts.size() == 1);
+  CHECK(point_run(s, pts[0]).weight_bits == 4.25);
+  CHECK(point_run(s, pts[0]).kv_bits == 8);
+  CHECK(pts[0].description.find("\"weight_bits\":4.25") != std::string::npos);
+  const auto plain = expand_points(parse("command: infer\naxes:\n  systems: [2]\n"));
+  CHECK(plain[0].description.find("bits") == std::string::npos);
+  auto e = error_of("command: infer\naxes:\n  weight_bits: [8, 0.5]\n");
+  CHECK(e.loc().line == 3);
+  CHECK(e.key() == "axes.weight_bits");
+  e = error_of("command: infer\nkv_bits: many\naxes:\n  systems: [1]\n");
+  CHECK(e.loc().line == 2);
+  CHECK(e.key() == "kv_bits");
+  e = error_of("weight_bits: 8\naxes:\n  systems: [1]\n");
+  CHECK(std::string(e.what()).find("command: infer") != std::string::npos);
+}
