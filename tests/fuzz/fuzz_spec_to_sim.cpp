@@ -223,6 +223,10 @@ void inference(const SystemSpec& spec, const ModelSpec& model, FuzzedDataProvide
   o.generate = in.ConsumeIntegralInRange(1, 64);
   o.wafer_io = in.ConsumeBool() ? WaferIo::sync : WaferIo::async;
   o.trace_rounds = in.ConsumeIntegralInRange(0, 2);
+  o.layout = in.ConsumeBool() ? InferLayout::fill : InferLayout::compact;
+  // Stored widths: 0 (the model's), or 1..16 bits in quarters (MXFP4 is 4.25).
+  o.weight_bits = in.ConsumeBool() ? 0.0 : in.ConsumeIntegralInRange(4, 64) / 4.0;
+  o.kv_bits = in.ConsumeBool() ? 0.0 : in.ConsumeIntegralInRange(4, 64) / 4.0;
   if (in.ConsumeBool()) {  // speculative decoding with a smaller draft of the same family
     ModelSpec draft = model;
     draft.arch.name = "fuzz-draft";
@@ -240,6 +244,10 @@ void inference(const SystemSpec& spec, const ModelSpec& model, FuzzedDataProvide
                 "infer: aggregate = batch x per user");
   fuzz::require(st.request_s >= st.ttft_s, "infer: request >= TTFT");
   fuzz::require(st.placement == "sram" || st.placement == "memoryx", "infer: placement");
+  fuzz::require(st.layout == (o.layout == InferLayout::fill ? "fill" : "compact"), "infer: layout reported");
+  fuzz::require(
+      st.weight_bits >= 1 && st.weight_bits <= 32 && (o.weight_bits == 0 || st.weight_bits <= o.weight_bits),
+      "infer: weight bits within 1..the asked");
   fuzz::require(!st.per_system.empty() && st.per_system.size() <= static_cast<std::size_t>(o.systems),
                 "infer: 1..systems systems listed");
   const double slack = 1 + 1e-9;
