@@ -71,6 +71,12 @@ Runner add_infer_command(CLI::App& app) {
       "each weight widened to 16 bits before its FMAC");
   app.add_option("--kv-bits", a->opt.kv_bits,
                  "Bits per stored KV-cache value, 1..16 (default 16), as --weight-bits");
+  app.add_option(
+      "--arrival-rate", a->opt.arrival_rate,
+      "Serving: requests per second arriving (Poisson); simulates iteration-level batching of up to "
+      "--batch requests and reports TTFT/TPOT percentiles");
+  app.add_option("--requests", a->opt.requests, "Serving: requests to simulate (default 200)");
+  app.add_option("--arrival-seed", a->opt.seed, "Serving: the arrivals' seed (default 1)");
   app.add_option("--fidelity", a->fidelity,
                  "approx, or cycle: also run a block's and the head's decode kernels on the cycle-level "
                  "fabric engine and compare")

@@ -85,6 +85,24 @@ nlohmann::ordered_json infer_json(const InferStats& s) {
   }
   if (s.energy.modelled)
     j["energy"] = {{"decode", energy_json(s.energy)}, {"prefill", energy_json(s.prefill_energy)}};
+  if (s.serving.simulated) {
+    const ServingStats& v = s.serving;
+    j["serving"] = {
+        {"arrival_rate", v.arrival_rate},
+        {"requests", v.requests},
+        {"seed", v.seed},
+        {"max_batch", v.max_batch},
+        {"duration_s", v.duration_s},
+        {"tokens_per_s", v.tokens_per_s},
+        {"requests_per_s", v.requests_per_s},
+        {"mean_batch", v.mean_batch},
+        {"busy_fraction", v.busy_fraction},
+        {"max_queue", v.max_queue},
+        {"ttft_s",
+         {{"mean", v.ttft_mean_s}, {"p50", v.ttft_p50_s}, {"p90", v.ttft_p90_s}, {"p99", v.ttft_p99_s}}},
+        {"tpot_s", {{"p50", v.tpot_p50_s}, {"p99", v.tpot_p99_s}}},
+        {"latency_s", {{"p50", v.latency_p50_s}, {"p99", v.latency_p99_s}}}};
+  }
   j["notes"] = s.notes;
   return j;
 }
@@ -134,6 +152,21 @@ std::string format_infer_text(const InferStats& s) {
                  100 * s.decode_compute_utilization, 100 * s.decode_sram_bandwidth_utilization,
                  100 * s.link_utilization);
   fmt::format_to(out, "Decode bottleneck: {} ({})\n", s.decode_bottleneck, s.decode_reason);
+  if (s.serving.simulated) {
+    const ServingStats& v = s.serving;
+    fmt::format_to(
+        out,
+        "Serving: {} requests at {:g}/s (Poisson, seed {}), up to {} at once: {:.1f} requests/s, {:.1f} "
+        "output tokens/s, {:.1f} requests per decode round, busy {:.0f}%, queue up to {}\n",
+        v.requests, v.arrival_rate, v.seed, v.max_batch, v.requests_per_s, v.tokens_per_s, v.mean_batch,
+        100 * v.busy_fraction, v.max_queue);
+    fmt::format_to(
+        out,
+        "  TTFT p50 {:.3f} ms, p90 {:.3f} ms, p99 {:.3f} ms; TPOT p50 {:.3f} ms, p99 {:.3f} ms; latency p50 "
+        "{:.3f} s, p99 {:.3f} s\n",
+        v.ttft_p50_s * 1e3, v.ttft_p90_s * 1e3, v.ttft_p99_s * 1e3, v.tpot_p50_s * 1e3, v.tpot_p99_s * 1e3,
+        v.latency_p50_s, v.latency_p99_s);
+  }
   for (const auto& n : s.notes) fmt::format_to(out, "Note: {}\n", n);
   if (!s.kernel_checks.empty())
     o += format_kernel_checks(s.kernel_checks,

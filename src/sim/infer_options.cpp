@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "wafersim/core/error.hpp"
 #include "wafersim/sim/infer.hpp"
@@ -85,6 +86,13 @@ InferOptions infer_options::resolved(const SystemSpec& spec, const ModelSpec& mo
       throw UsageError(fmt::format("--draft-model: {} tokens exceed the draft's context (max_seq {})",
                                    context, o.draft->arch.max_seq));
   }
+  if (!(o.arrival_rate >= 0) || !std::isfinite(o.arrival_rate))
+    throw UsageError(fmt::format(
+        "--arrival-rate {}: expected requests per second, > 0 (0: no serving simulation)", o.arrival_rate));
+  if (o.requests < 0 || o.requests > 1000000)
+    throw UsageError(fmt::format("--requests {}: expected 1..1000000 (0: 200)", o.requests));
+  if (o.requests > 0 && o.arrival_rate == 0)
+    throw UsageError("--requests needs --arrival-rate (the serving simulation)");
   const double width = 8 * dtype_bytes(model.training.compute);  // the operands' bits
   for (const auto& [name, bits] :
        {std::pair{"--weight-bits", o.weight_bits}, std::pair{"--kv-bits", o.kv_bits}})

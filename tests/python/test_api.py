@@ -341,6 +341,17 @@ def test_infer_weight_and_kv_bits_match_cli(ws):
         ws.infer(weight_bits=40)
 
 
+def test_infer_serving_matches_cli(ws):
+    args = ["--system", src("configs/cs3.yaml"), "--model", src("models/llama3.1-70b.yaml"), "--systems", "4",
+            "--batch", "16", "--prompt", "1024", "--generate", "256", "--arrival-rate", "8", "--requests", "100",
+            "--arrival-seed", "3"]
+    r = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-70b.yaml"), systems=4, batch=16, prompt=1024,
+                 generate=256, arrival_rate=8, requests=100, arrival_seed=3)
+    assert r.to_json().encode() == cli_ok("infer", *args, "--json", "-")
+    assert r.to_dict()["serving"]["requests"] == 100
+    assert "serving" not in ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-8b.yaml")).to_dict()
+
+
 def test_micro_batch_setting(ws):
     zoo = ws.Model.load(src("tests/fixtures/modelzoo/Release_2.10.0/params_llama3p1_8b_msl_8k.yaml"))
     assert zoo.micro_batch == "20"

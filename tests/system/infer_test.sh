@@ -86,6 +86,19 @@ expect 2 "--weight-bits 0.5: expected 1..16" infer --weight-bits 0.5
 expect 2 "--kv-bits 17: expected 1..16" infer --kv-bits 17
 expect 2 "--fidelity cycle cross-checks the 16-bit" infer --weight-bits 8 --fidelity cycle
 
+# --arrival-rate: requests served as they arrive (Poisson), up to --batch at once
+expect 0 "Serving: 100 requests at 8/s" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" --systems 4 \
+  --batch 16 --arrival-rate 8 --requests 100
+"$bin" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" --systems 4 --batch 16 --arrival-rate 8 \
+  --requests 100 --json "$tmp/serve.json" -q
+if /usr/bin/python3 -c '
+import json, sys
+v = json.load(open(sys.argv[1]))["serving"]
+ok = v["requests"] == 100 and v["max_batch"] == 16 and 0 < v["ttft_s"]["p50"] <= v["ttft_s"]["p99"] and v["tokens_per_s"] > 0
+sys.exit(0 if ok else 1)' "$tmp/serve.json"; then ok; else bad "infer --arrival-rate: JSON serving section"; fi
+expect 2 "--requests needs --arrival-rate" infer --requests 10
+expect 2 "--arrival-rate -2" infer --arrival-rate -2
+
 # bench/waferllm_layer.py: one layer on P x P regions, every grid of WaferLLM's configs runs
 out="$(/usr/bin/python3 "$root/bench/waferllm_layer.py" --wafersim "$bin" 2>&1)"
 if grep -q "Llama3-8B: fastest in the model at P = " <<<"$out" && grep -q "Qwen2-72B: fastest" <<<"$out" &&

@@ -36,6 +36,25 @@ struct InferSystem {
   double prefill_s = 0;       // one micro-batch's prompt through its layers (streamed)
 };
 
+// The request-level simulation (InferOptions::arrival_rate > 0): Poisson arrivals served by
+// iteration-level batching, each round and prefill timed by infer() at its batch.
+struct ServingStats {
+  bool simulated = false;
+  double arrival_rate = 0;  // requests per second offered
+  int requests = 0;
+  std::uint64_t seed = 1;
+  int max_batch = 0;          // requests decoded at once, at most (--batch, or the most that fit)
+  double duration_s = 0;      // first arrival to last output token
+  double tokens_per_s = 0;    // output tokens over the duration
+  double requests_per_s = 0;  // completed over the duration
+  double mean_batch = 0;      // requests per decode round
+  double busy_fraction = 0;   // of the duration spent in prefill or decode
+  int max_queue = 0;          // requests waiting for a slot, at most
+  double ttft_p50_s = 0, ttft_p90_s = 0, ttft_p99_s = 0, ttft_mean_s = 0;  // arrival to first token
+  double tpot_p50_s = 0, tpot_p99_s = 0;        // per request: (last - first token) / (generate - 1)
+  double latency_p50_s = 0, latency_p99_s = 0;  // arrival to last token
+};
+
 struct InferStats {
   std::string system_name;
   std::string model_name;
@@ -65,7 +84,7 @@ struct InferStats {
   double decode_wait_s = 0;      // a micro-batch waiting for the pipeline (batch > systems)
   double decode_wafer_io_s = 0;  // synchronous wafer I/O (wafer_io "sync"): systems x steps x its cost
   std::string wafer_io = "async";
-  std::string layout = "compact";  // InferLayout: compact | fill
+  std::string layout = "compact";         // InferLayout: compact | fill
   double weight_bits = 16, kv_bits = 16;  // bits per stored weight / KV-cache value
   std::string prefill_bottleneck;
   std::string decode_bottleneck;
@@ -89,6 +108,7 @@ struct InferStats {
   // batch's prefill (per prompt token, over the time to first token).
   EnergyStats energy;
   EnergyStats prefill_energy;
+  ServingStats serving;  // InferOptions::arrival_rate > 0
   std::vector<std::string> notes;
   Timeline timeline;  // InferOptions::trace_rounds > 0 (report/trace.hpp writes it)
 };

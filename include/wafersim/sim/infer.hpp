@@ -5,6 +5,7 @@
 // through the layer regions, decode as GEMVs (MeshGEMV-style: the token's activation broadcast
 // over a layer's region, partial sums reduced along its rows). When the weights do not fit,
 // they stream from MemoryX every decode step (the report says what that costs). docs/inference.md.
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -59,6 +60,14 @@ struct InferOptions {
   // target's and the draft's alike. Any value from 1 to 16 (MXFP4 with its scales: 4.25).
   double weight_bits = 0;
   double kv_bits = 0;
+  // Serving (> 0): `requests` requests (0: 200) of --prompt and --generate tokens arrive as a
+  // Poisson stream of `arrival_rate` per second (seeded: the same seed, the same arrivals) and
+  // are served with iteration-level batching of at most --batch at once: each decode round's and
+  // each prefill's time is infer()'s at that batch. InferStats::serving has TTFT, TPOT and
+  // latency percentiles, throughput and the queue. docs/inference.md, "Serving".
+  double arrival_rate = 0;
+  int requests = 0;
+  std::uint64_t seed = 1;
 };
 
 // Validates (UsageError naming the option), places (FitError when even the KV cache does not

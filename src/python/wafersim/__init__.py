@@ -396,6 +396,9 @@ def infer(
     layout: str = "compact",
     weight_bits: Optional[float] = None,
     kv_bits: Optional[float] = None,
+    arrival_rate: float = 0.0,
+    requests: int = 0,
+    arrival_seed: int = 1,
     uncertainty: bool = False,
     samples: int = 64,
     seed: int = 1,
@@ -418,6 +421,9 @@ def infer(
     wafer when smaller ones do) or "fill" (the layers fill each wafer; `--layout`).
     weight_bits, kv_bits: bits per stored weight / KV-cache value (None: the model's 16; MXFP4
     with its scales 4.25): less SRAM, each value widened to 16 bits before its FMAC (`--weight-bits`).
+    arrival_rate > 0: also serve `requests` requests (0: 200) arriving as a Poisson stream of that
+    many per second (seed `arrival_seed`) with up to `batch` decoded at once; to_dict()["serving"]
+    has TTFT/TPOT/latency percentiles and throughput (`--arrival-rate`).
     uncertainty: also the band of tokens/s per user over the config's `range LO .. HI` parameters
     (as run(); `infer --uncertainty`), in to_dict()["uncertainty"].
     Raises UsageError for bad arguments or a non-decoder model, FitError when even the KV cache
@@ -437,6 +443,9 @@ def infer(
     a.set_layout(layout)
     a.weight_bits = weight_bits if weight_bits is not None else 0.0
     a.kv_bits = kv_bits if kv_bits is not None else 0.0
+    a.arrival_rate = arrival_rate
+    a.requests = requests
+    a.arrival_seed = arrival_seed
     a.trace_rounds = trace_rounds
     if draft_model is not None:
         a.set_draft(_model(draft_model))

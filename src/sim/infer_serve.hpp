@@ -1,0 +1,18 @@
+#pragma once
+// The request-level serving simulation of `wafersim infer --arrival-rate` (infer.hpp). Internal
+// to the sim part.
+#include "wafersim/sim/infer.hpp"
+
+namespace wafersim::infer_serve {
+
+// Poisson arrivals (InferOptions::arrival_rate, requests, seed) served with iteration-level
+// batching of at most `o.batch` requests at once, as vLLM-style servers do: when requests wait
+// and slots are free, the waiting ones (up to the free slots) are prefilled together, then every
+// active request gets one token per decode round; a finished request frees its slot. Prefill
+// runs between decode rounds (no chunked prefill). A round of b requests takes infer()'s time
+// per output token at batch b, a prefill of k requests infer()'s TTFT at batch k (each computed
+// once).
+ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const InferOptions& o,
+                      std::vector<std::string>& notes);
+
+}  // namespace wafersim::infer_serve

@@ -1,0 +1,120 @@
+// The serving simulation of `infer --arrival-rate` (src/sim/infer_serve.cpp): Poisson arrivals,
+// iteration-level batching, each round and prefill timed by infer() at its batch.
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "test_models.hpp"
+#include "wafersim/core/error.hpp"
+#include "wafersim/sim/infer.hpp"
+#include "wafersim/spec/system_spec.hpp"
+
+using namespace wafersim;
+
+namespace {
+const SystemSpec& cs3() {
+  static const SystemSpec s = load_system_spec(WAFERSIM_SOURCE_DIR "/configs/cs3.yaml");
+  return s;
+}
+// Llama 3.1 70B's shapes (models/llama3.1-70b.yaml) with a 32k vocabulary: 140 GB of weights.
+const ModelSpec& llama70b() {
+  static const ModelSpec m = [] {
+    ModelSpec x = test::gpt_style("llama-70b-like", 80, 8192, 64, 32000, 131072, 1, 1024);
+    x.arch.kv_heads = 8;
+    x.arch.ffn = 28672;
+    x.arch.norm = NormKind::rmsnorm;
+    x.arch.activation = ActivationKind::swiglu;
+    x.arch.position = PositionEmbedding::rotary;
+    x.arch.tied_embeddings = false;
+    x.arch.bias = false;
+    x.training.compute = DType::bf16;
+    return x;
+  }();
+  return m;
+}
+InferOptions serving(double rate, int batch = 16, int requests = 300, std::uint64_t seed = 1) {
+  InferOptions o;
+  o.systems = 4;
+  o.batch = batch;
+  o.prompt = 1024;
+  o.generate = 256;
+  o.arrival_rate = rate;
+  o.requests = requests;
+  o.seed = seed;
+  return o;
+}
+bool has_note(const InferStats& st, const std::string& text) {
+  for (const auto& n : st.notes)
+    if (n.find(text) != std::string::npos) return true;
+  return false;
+}
+}  // namespace
+
+TEST_CASE("serving: a light load sees one request's prefill and decode", "[sim][infer][serve]") {
+  InferOptions one = serving(0);
+  one.batch = 1;
+  one.requests = 0;
+  const InferStats alone = infer(cs3(), llama70b(), one);
+  const InferStats light = infer(cs3(), llama70b(), serving(0.2));
+  const ServingStats& v = light.serving;
+  REQUIRE(v.simulated);
+  CHECK_FALSE(alone.serving.simulated);
+  CHECK(v.requests == 300);
+  CHECK(v.max_batch == 16);
+  // Requests rarely overlap at 0.2/s (each takes ~0.3 s): the median request is alone.
+  CHECK(v.ttft_p50_s == Approx(alone.ttft_s).epsilon(1e-9));
+  CHECK(v.tpot_p50_s == Approx(alone.tpot_s).epsilon(0.01));
+  CHECK(v.mean_batch < 1.2);
+  CHECK(v.requests_per_s == Approx(0.2).epsilon(0.2));
+  CHECK(v.busy_fraction < 0.15);
+  CHECK(v.ttft_p50_s <= v.ttft_p90_s);
+  CHECK(v.ttft_p90_s <= v.ttft_p99_s);
+  CHECK(v.latency_p50_s >= v.ttft_p50_s + 255 * v.tpot_p50_s * 0.99);
+  CHECK_FALSE(has_note(light, "saturated"));
+}
+
+TEST_CASE("serving: more load gives larger batches and longer waits and beyond capacity saturation",
+          "[sim][infer][serve]") {
+  double previous_p99 = 0, previous_batch = 0;
+  for (const double rate : {1.0, 4.0, 8.0, 16.0}) {
+    INFO(rate << " requests/s");
+    const ServingStats v = infer(cs3(), llama70b(), serving(rate)).serving;
+    CHECK(v.ttft_p99_s >= previous_p99);
+    CHECK(v.mean_batch >= previous_batch);
+    CHECK(v.requests_per_s > 0.85 * rate);  // within capacity: served as offered
+    previous_p99 = v.ttft_p99_s;
+    previous_batch = v.mean_batch;
+  }
+  const InferStats over = infer(cs3(), llama70b(), serving(200));
+  CHECK(has_note(over, "saturated"));
+  CHECK(over.serving.requests_per_s < 100);
+  CHECK(over.serving.max_queue > 100);
+  CHECK(over.serving.mean_batch > 14);
+  CHECK(over.serving.busy_fraction > 0.99);
+}
+
+TEST_CASE("serving: the same seed gives the same run and another seed other arrivals",
+          "[sim][infer][serve]") {
+  const ServingStats a = infer(cs3(), llama70b(), serving(8)).serving;
+  const ServingStats b = infer(cs3(), llama70b(), serving(8)).serving;
+  const ServingStats c = infer(cs3(), llama70b(), serving(8, 16, 300, 2)).serving;
+  CHECK(a.ttft_p99_s == b.ttft_p99_s);
+  CHECK(a.duration_s == b.duration_s);
+  CHECK(a.duration_s != c.duration_s);
+}
+
+TEST_CASE("serving: bad options name themselves", "[sim][infer][serve]") {
+  for (const double rate : {-1.0, std::nan(""), 1.0 / 0.0}) {
+    InferOptions o = serving(rate);
+    CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("--arrival-rate"));
+  }
+  InferOptions o = serving(0);
+  CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("--requests needs --arrival-rate"));
+  o = serving(1, 16, 2000000);
+  CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("--requests 2000000"));
+  // One output token: the first is the last, no time per output token.
+  o = serving(1, 16, 20);
+  o.generate = 1;
+  const ServingStats v = infer(cs3(), llama70b(), o).serving;
+  CHECK(v.tpot_p50_s == 0);
+  CHECK(v.latency_p50_s == v.ttft_p50_s);
+}
