@@ -8,21 +8,11 @@
 #include <cstdint>
 #include <vector>
 
+#include "wafersim/core/random.hpp"
+
 namespace wafersim::infer_serve {
 
 namespace {
-
-// splitmix64: fully specified, so a seed gives the same arrivals on every machine.
-struct SplitMix {
-  std::uint64_t state;
-  std::uint64_t next() {
-    std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  double uniform() { return (static_cast<double>(next() >> 11) + 1.0) / 9007199254740993.0; }  // (0, 1]
-};
 
 // Nearest-rank percentile of sorted values.
 double percentile(const std::vector<double>& sorted, double p) {
@@ -67,7 +57,7 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
   };
   sv.max_batch = cap;
 
-  SplitMix rng{o.seed};
+  SplitMix64 rng{o.seed};
   std::vector<Request> req(static_cast<std::size_t>(sv.requests));
   double t = 0;
   for (auto& r : req) {

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "wafersim/core/error.hpp"
+#include "wafersim/core/random.hpp"
 #include "wafersim/core/text.hpp"
 
 namespace wafersim::sweep {
@@ -93,25 +94,6 @@ bool passes(const SweepSpec& s, const Point& p) {
   return true;
 }
 
-// splitmix64: tiny, portable and fully specified, so a seed means the same points everywhere
-// (std:: distributions are implementation-defined).
-struct SplitMix {
-  std::uint64_t state;
-  std::uint64_t next() {
-    std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  std::uint64_t below(std::uint64_t n) {  // unbiased (rejection)
-    const std::uint64_t limit = UINT64_MAX - UINT64_MAX % n;
-    std::uint64_t r = 0;
-    do r = next();
-    while (r >= limit);
-    return r % n;
-  }
-};
-
 constexpr std::uint64_t kMaxEnumerated = 20'000'000;
 
 }  // namespace
@@ -145,7 +127,7 @@ std::vector<Point> expand_points(const SweepSpec& s, const PointContext& ctx) {
     }
     if (s.random_points != 0 && s.random_points < out.size()) {
       // Floyd's algorithm picks a uniform subset; kept in grid order so the file reads sensibly.
-      SplitMix rng{s.seed};
+      SplitMix64 rng{s.seed};
       std::set<std::uint64_t> chosen;
       const std::uint64_t n = out.size();
       for (std::uint64_t j = n - s.random_points; j < n; ++j) {
@@ -158,7 +140,7 @@ std::vector<Point> expand_points(const SweepSpec& s, const PointContext& ctx) {
     }
   } else {
     // Too big to enumerate: draw grid positions, keep distinct ones that pass `where`.
-    SplitMix rng{s.seed};
+    SplitMix64 rng{s.seed};
     std::set<std::uint64_t> seen;
     for (std::uint64_t tries = 0; out.size() < s.random_points && tries < 100 * s.random_points; ++tries) {
       const std::uint64_t n = rng.below(total);
