@@ -71,6 +71,8 @@ PointResult PointRunner::run(const Point& point) const {
     if (!r.layout.empty()) opt.layout = parse_infer_layout(r.layout);
     opt.weight_bits = r.weight_bits;
     opt.kv_bits = r.kv_bits;
+    opt.arrival_rate = r.arrival_rate;
+    opt.requests = r.requests;
     const nlohmann::ordered_json report = infer_json(infer(sys, base_model, opt));
     return PointResult(json_text(report, 2) + "\n", report_metrics_json(report));
   }

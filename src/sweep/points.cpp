@@ -68,6 +68,10 @@ bool passes(const SweepSpec& s, const Point& p) {
       out = s.weight_bits > 0 ? s.weight_bits : 16.0;
     else if (name == "kv_bits")
       out = s.kv_bits > 0 ? s.kv_bits : 16.0;
+    else if (name == "arrival_rate")
+      out = s.arrival_rate;
+    else if (name == "requests")
+      out = static_cast<double>(s.requests);
     else if (name == "systems")
       out = static_cast<double>(s.systems);
     else if (name == "batch")
@@ -172,6 +176,8 @@ PointRun point_run(const SweepSpec& s, const Point& p) {
   r.layout = s.layout;
   r.weight_bits = s.weight_bits;
   r.kv_bits = s.kv_bits;
+  r.arrival_rate = s.arrival_rate;
+  r.requests = s.requests;
   r.sets = s.sets;
   for (std::size_t i = 0; i < s.axes.size(); ++i) {
     const Axis& a = s.axes[i];
@@ -199,6 +205,10 @@ PointRun point_run(const SweepSpec& s, const Point& p) {
       r.weight_bits = v.number;
     else if (a.name == "kv_bits")
       r.kv_bits = v.number;
+    else if (a.name == "arrival_rate")
+      r.arrival_rate = v.number;
+    else if (a.name == "requests")
+      r.requests = n;
     else if (a.name == "systems")
       r.systems = n;
     else if (a.name == "batch")
@@ -242,6 +252,8 @@ std::string describe_point(const SweepSpec& s, const PointContext& ctx, const Po
   if (!r.layout.empty() && r.layout != "compact") j["layout"] = r.layout;        // compact: the old key
   if (r.weight_bits > 0) j["weight_bits"] = r.weight_bits;                       // unset: the old key
   if (r.kv_bits > 0) j["kv_bits"] = r.kv_bits;
+  if (r.arrival_rate > 0) j["arrival_rate"] = r.arrival_rate;  // no serving: the old key
+  if (r.requests > 0) j["requests"] = r.requests;
   nlohmann::json sets = nlohmann::json::object();
   for (const auto& [path, value] : r.sets) sets[path] = value;  // an axis overrides a fixed set
   j["set"] = sets;

@@ -24,13 +24,13 @@
 namespace wafersim::sweep {
 namespace {
 
-const std::set<std::string> kRunOptions = {"systems",  "batch",  "seq",         "steps",
-                                           "mode",     "prompt", "generate",    "micro_batch",
-                                           "wafer_io", "layout", "weight_bits", "kv_bits"};
+const std::set<std::string> kRunOptions = {
+    "systems", "batch",       "seq",     "steps",       "mode",     "prompt",       "generate",
+    "layout",  "weight_bits", "kv_bits", "micro_batch", "wafer_io", "arrival_rate", "requests"};
 // The run options of each command: the others are errors (they would be silently ignored).
 const std::set<std::string> kTrainOnly = {"seq", "steps", "mode", "micro_batch"};
-const std::set<std::string> kInferOnly = {"prompt", "generate",    "wafer_io",
-                                          "layout", "weight_bits", "kv_bits"};
+const std::set<std::string> kInferOnly = {"prompt",      "generate", "wafer_io",     "layout",
+                                          "weight_bits", "kv_bits",  "arrival_rate", "requests"};
 // Bits per stored value (infer --weight-bits, --kv-bits): the model's operands are at most 32.
 bool valid_bits(double b) { return b >= 1 && b <= 32; }
 
@@ -118,6 +118,10 @@ class Parser {
         s.weight_bits = bits(v, key);
       else if (key == "kv_bits")
         s.kv_bits = bits(v, key);
+      else if (key == "arrival_rate")
+        s.arrival_rate = rate(v, key);
+      else if (key == "requests")
+        s.requests = static_cast<int>(integer(v, key, 1, 1000000));
       else if (key == "systems")
         s.systems = static_cast<int>(integer(v, key, 1));
       else if (key == "batch")
@@ -151,8 +155,9 @@ class Parser {
       } else
         fail(k, key,
              "unknown key (expected name, command, system, model, mode, systems, batch, seq, steps, "
-             "micro_batch, prompt, generate, wafer_io, layout, set, axes, grid, random, seed, zip, where, "
-             "pareto)");
+             "micro_batch, prompt, generate, wafer_io, layout, weight_bits, kv_bits, arrival_rate, requests, "
+             "set, "
+             "axes, grid, random, seed, zip, where, pareto)");
     }
     for (const auto& [name, node] : options_set) check_option_of_command(s, node, name, name);
     if (!axes_node || !axes_node->IsMap() || axes_node->size() == 0)
@@ -170,7 +175,7 @@ class Parser {
     if (s.command == "infer" && kTrainOnly.count(option) != 0)
       fail(n, key,
            fmt::format("{} is an option of training runs; `command: infer` takes systems, batch, prompt, "
-                       "generate, wafer_io, layout, weight_bits and kv_bits",
+                       "generate, wafer_io, layout, weight_bits, kv_bits, arrival_rate and requests",
                        option));
     if (s.command == "run" && kInferOnly.count(option) != 0)
       fail(n, key, fmt::format("{} is an option of inference: add `command: infer`", option));
@@ -198,6 +203,18 @@ class Parser {
     }
     if (!valid_bits(b)) fail(n, key, fmt::format("expected 1..32 bits per stored value, got {}", t));
     return b;
+  }
+
+  double rate(const YAML::Node& n, const std::string& key) const {
+    const std::string t = scalar(n, key);
+    double r = 0;
+    try {
+      r = parse_number(t);
+    } catch (const std::invalid_argument&) {
+      fail(n, key, fmt::format("expected requests per second, got \"{}\"", t));
+    }
+    if (!(r > 0)) fail(n, key, fmt::format("expected requests per second > 0, got {}", t));
+    return r;
   }
 
   std::string check_layout(const YAML::Node& n, const std::string& key, const std::string& m) const {
@@ -235,8 +252,8 @@ class Parser {
       a.kind = AxisKind::run;
       a.type = a.name == "mode" || a.name == "micro_batch" || a.name == "wafer_io" || a.name == "layout"
                    ? "string"
-               : a.name == "weight_bits" || a.name == "kv_bits" ? "number"
-                                                                : "int";
+               : a.name == "weight_bits" || a.name == "kv_bits" || a.name == "arrival_rate" ? "number"
+                                                                                            : "int";
     } else if (const ParamInfo* info = find_param_info(a.name)) {
       a.type = info->type;
     } else {
@@ -257,7 +274,11 @@ class Parser {
           check_wafer_io(where, key, a.values[i].text);
         else if (a.name == "layout")
           check_layout(where, key, a.values[i].text);
-        else if (a.name == "weight_bits" || a.name == "kv_bits") {
+        else if (a.name == "arrival_rate") {
+          if (!(a.values[i].number > 0))
+            fail(where, key,
+                 fmt::format("expected requests per second > 0, got {}", a.values[i].canonical()));
+        } else if (a.name == "weight_bits" || a.name == "kv_bits") {
           if (!valid_bits(a.values[i].number))
             fail(where, key,
                  fmt::format("expected 1..32 bits per stored value, got {}", a.values[i].canonical()));

@@ -121,6 +121,20 @@ check '{ cat "$tmp/models-cli.json"; echo; } | cmp -s "$tmp/models-sweep.json" -
 out="$("$bin" sweep "$root/configs/sweeps/inference-models.yaml" --db "$tmp/models.sqlite" 2>&1)"
 check 'grep -q "32 already in the database, 0 to run" <<<"$out"' "model sweep re-run recomputed points: $out"
 
+# --- serving points (the shipped configs/sweeps/serving.yaml): batch x arrival rate, each a
+# request-level simulation; its serving.* columns, and a point's report is `wafersim infer`'s
+out="$("$bin" sweep "$root/configs/sweeps/serving.yaml" --db "$tmp/serving.sqlite" --jobs 2 2>&1)"
+rc=$?
+check '[ $rc -eq 0 ] && grep -q "Pareto front" <<<"$out"' "serving sweep exit $rc: $out"
+check '[ "$(q "$tmp/serving.sqlite" "select count(*) from points where status = '"'ok'"' and \"serving.ttft_p99_s\" > 0 and arrival_rate > 0")" = 42 ]' \
+  "serving sweep rows: $(q "$tmp/serving.sqlite" "select status, count(*) from points group by status")"
+check '[ "$(q "$tmp/serving.sqlite" "select count(*) from points where batch = 1 and arrival_rate = 16 and \"serving.ttft_p99_s\" > 10")" = 1 ]' \
+  "one request at a time at 16/s should queue for seconds"
+q "$tmp/serving.sqlite" "select report from points where batch = 16 and arrival_rate = 8" > "$tmp/serving-sweep.json"
+"$bin" infer --system "$root/configs/cs3.yaml" --model "$root/models/llama3.1-70b.yaml" --systems 4 --prompt 1024 \
+  --generate 256 --requests 200 --batch 16 --arrival-rate 8 --json "$tmp/serving-cli.json" -q
+check '{ cat "$tmp/serving-cli.json"; echo; } | cmp -s "$tmp/serving-sweep.json" -' "serving point differs from wafersim infer's"
+
 # --- GPT-J weight streaming: 60 points for the comparisons below, and 600 (a few seconds,
 # whatever the machine) to kill -9 mid-way and resume, and to interrupt
 cat > "$tmp/gptj.yaml" <<YAML

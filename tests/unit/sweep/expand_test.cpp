@@ -294,3 +294,23 @@ TEST_CASE("command: infer takes weight_bits and kv_bits, unset keeping the keys 
   e = error_of("weight_bits: 8\naxes:\n  systems: [1]\n");
   CHECK(std::string(e.what()).find("command: infer") != std::string::npos);
 }
+
+TEST_CASE("command: infer takes arrival_rate and requests for serving points", "[sweep]") {
+  const auto s = parse(
+      "command: infer\nrequests: 50\naxes:\n  arrival_rate: [0.5, 8]\n  batch: [4, 16]\n"
+      "where: arrival_rate * batch >= 4\n");
+  const auto pts = expand_points(s);
+  REQUIRE(pts.size() == 3);  // 0.5 x 4 is left out
+  CHECK(point_run(s, pts[0]).arrival_rate == 0.5);
+  CHECK(point_run(s, pts[0]).requests == 50);
+  CHECK(pts[0].description.find("\"arrival_rate\":0.5") != std::string::npos);
+  CHECK(expand_points(parse("command: infer\naxes:\n  systems: [2]\n"))[0].description.find("arrival") ==
+        std::string::npos);
+  auto e = error_of("command: infer\naxes:\n  arrival_rate: [1, 0]\n");
+  CHECK(e.loc().line == 3);
+  CHECK(e.key() == "axes.arrival_rate");
+  e = error_of("command: infer\nrequests: 0\naxes:\n  systems: [1]\n");
+  CHECK(e.key() == "requests");
+  e = error_of("arrival_rate: 2\naxes:\n  systems: [1]\n");
+  CHECK(std::string(e.what()).find("command: infer") != std::string::npos);
+}
