@@ -93,6 +93,12 @@ InferOptions infer_options::resolved(const SystemSpec& spec, const ModelSpec& mo
     throw UsageError(fmt::format("--requests {}: expected 1..1000000 (0: 200)", o.requests));
   if (o.requests > 0 && o.arrival_rate == 0)
     throw UsageError("--requests needs --arrival-rate (the serving simulation)");
+  // A serving run takes a decode round per output token of the busiest batch: bound the work.
+  if (o.arrival_rate > 0 && static_cast<double>(o.requests > 0 ? o.requests : 200) * o.generate > 2e8)
+    throw UsageError(
+        fmt::format("--requests {} x --generate {}: at most 200,000,000 output tokens in a serving "
+                    "simulation (fewer requests give the same percentiles within sampling noise)",
+                    o.requests > 0 ? o.requests : 200, o.generate));
   const double width = 8 * dtype_bytes(model.training.compute);  // the operands' bits
   for (const auto& [name, bits] :
        {std::pair{"--weight-bits", o.weight_bits}, std::pair{"--kv-bits", o.kv_bits}})

@@ -66,13 +66,15 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
     r.left = o.generate - 1;
   }
   std::vector<std::size_t> active;
-  std::size_t next = 0, done = 0;
+  active.reserve(static_cast<std::size_t>(cap));
+  std::size_t next = 0, arrived = 0, done = 0;  // requests admitted, arrived by `now`, finished
   double now = 0, busy = 0, batch_sum = 0;
   long long rounds = 0;
   while (done < req.size()) {
-    // Waiting requests fill the free slots and are prefilled together.
-    std::size_t waiting = 0;
-    while (next + waiting < req.size() && req[next + waiting].arrival <= now) ++waiting;
+    // Waiting requests fill the free slots and are prefilled together. (`now` only grows, so the
+    // arrivals are counted once each.)
+    while (arrived < req.size() && req[arrived].arrival <= now) ++arrived;
+    const std::size_t waiting = arrived - next;
     sv.max_queue = std::max(sv.max_queue, static_cast<int>(waiting));
     const auto k =
         static_cast<int>(std::min<std::size_t>(waiting, static_cast<std::size_t>(cap) - active.size()));
@@ -101,16 +103,13 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
     busy += round_s[static_cast<std::size_t>(b)];
     batch_sum += b;
     ++rounds;
-    std::vector<std::size_t> still;
-    for (const std::size_t i : active) {
-      if (--req[i].left == 0) {
-        req[i].done = now;
-        ++done;
-      } else {
-        still.push_back(i);
-      }
-    }
-    active.swap(still);
+    const auto finished = [&](std::size_t i) {
+      if (--req[i].left > 0) return false;
+      req[i].done = now;
+      ++done;
+      return true;
+    };
+    active.erase(std::remove_if(active.begin(), active.end(), finished), active.end());
   }
   std::vector<double> ttft, tpot, latency;
   double ttft_sum = 0, last = 0;

@@ -111,6 +111,10 @@ TEST_CASE("serving: bad options name themselves", "[sim][infer][serve]") {
   CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("--requests needs --arrival-rate"));
   o = serving(1, 16, 2000000);
   CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("--requests 2000000"));
+  // The work is bounded: a decode round per output token.
+  o = serving(1, 16, 1000000);
+  o.generate = 300;
+  CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("at most 200,000,000 output tokens"));
   // One output token: the first is the last, no time per output token.
   o = serving(1, 16, 20);
   o.generate = 1;
