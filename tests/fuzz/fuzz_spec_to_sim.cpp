@@ -227,6 +227,11 @@ void inference(const SystemSpec& spec, const ModelSpec& model, FuzzedDataProvide
   // Stored widths: 0 (the model's), or 1..16 bits in quarters (MXFP4 is 4.25).
   o.weight_bits = in.ConsumeBool() ? 0.0 : in.ConsumeIntegralInRange(4, 64) / 4.0;
   o.kv_bits = in.ConsumeBool() ? 0.0 : in.ConsumeIntegralInRange(4, 64) / 4.0;
+  if (in.ConsumeBool()) {  // serving: a few Poisson requests
+    o.arrival_rate = in.ConsumeIntegralInRange(1, 100000) / 100.0;
+    o.requests = in.ConsumeIntegralInRange(1, 40);
+    o.seed = in.ConsumeIntegral<std::uint64_t>();
+  }
   if (in.ConsumeBool()) {  // speculative decoding with a smaller draft of the same family
     ModelSpec draft = model;
     draft.arch.name = "fuzz-draft";
@@ -245,6 +250,16 @@ void inference(const SystemSpec& spec, const ModelSpec& model, FuzzedDataProvide
   fuzz::require(st.request_s >= st.ttft_s, "infer: request >= TTFT");
   fuzz::require(st.placement == "sram" || st.placement == "memoryx", "infer: placement");
   fuzz::require(st.layout == (o.layout == InferLayout::fill ? "fill" : "compact"), "infer: layout reported");
+  if (o.arrival_rate > 0) {
+    const ServingStats& v = st.serving;
+    fuzz::require(v.simulated && v.requests == o.requests && v.max_batch == o.batch, "serving: as asked");
+    fuzz::require(v.ttft_p50_s > 0 && v.ttft_p50_s <= v.ttft_p90_s && v.ttft_p90_s <= v.ttft_p99_s &&
+                      std::isfinite(v.ttft_p99_s),
+                  "serving: TTFT percentiles ordered and finite");
+    fuzz::require(v.latency_p50_s >= v.ttft_p50_s && v.latency_p99_s >= v.latency_p50_s, "serving: latency");
+    fuzz::require(v.mean_batch >= 0 && v.mean_batch <= o.batch + 1e-9, "serving: batch within --batch");
+    fuzz::require(v.busy_fraction >= 0 && v.busy_fraction <= 1, "serving: busy fraction");
+  }
   fuzz::require(
       st.weight_bits >= 1 && st.weight_bits <= 32 && (o.weight_bits == 0 || st.weight_bits <= o.weight_bits),
       "infer: weight bits within 1..the asked");
