@@ -69,6 +69,10 @@ Runner add_infer_command(CLI::App& app) {
       "--weight-bits", a->opt.weight_bits,
       "Bits per stored weight, 1..16 (default: the model's 16; MXFP4 with its scales 4.25): less SRAM, "
       "each weight widened to 16 bits before its FMAC");
+  app.add_option(
+      "--expert-bits", a->opt.expert_bits,
+      "Bits per stored weight of the routed experts alone, 1..16 (default: --weight-bits; gpt-oss's MXFP4 "
+      "checkpoint: 4.25)");
   app.add_option("--kv-bits", a->opt.kv_bits,
                  "Bits per stored KV-cache value, 1..16 (default 16), as --weight-bits");
   app.add_option(

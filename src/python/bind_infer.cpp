@@ -109,6 +109,7 @@ void bind_fabric_and_infer(py::module_& mod) {
       .def_readwrite("acceptance", &InferOptions::acceptance)
       .def_readwrite("weight_bits", &InferOptions::weight_bits)
       .def_readwrite("kv_bits", &InferOptions::kv_bits)
+      .def_readwrite("expert_bits", &InferOptions::expert_bits)
       .def_readwrite("arrival_rate", &InferOptions::arrival_rate)
       .def_readwrite("requests", &InferOptions::requests)
       .def_readwrite("arrival_seed", &InferOptions::seed)

@@ -29,6 +29,7 @@ nlohmann::ordered_json infer_json(const InferStats& s) {
   j["layout"] = s.layout;
   j["weight_bits"] = s.weight_bits;
   j["kv_bits"] = s.kv_bits;
+  if (s.expert_bits > 0) j["expert_bits"] = s.expert_bits;
   j["ttft_s"] = s.ttft_s;
   j["tpot_s"] = s.tpot_s;
   j["tokens_per_s_per_user"] = s.tokens_per_s_per_user;
@@ -109,6 +110,16 @@ nlohmann::ordered_json infer_json(const InferStats& s) {
 
 std::string format_infer_json(const InferStats& s) { return json_text(infer_json(s), 2) + "\n"; }
 
+namespace {
+// " (8-bit)", " (16-bit, experts 4.25-bit)" or nothing for 16-bit weights.
+std::string weights_width(const InferStats& s) {
+  const bool experts = s.expert_bits > 0 && s.expert_bits != s.weight_bits;
+  if (s.weight_bits >= 16 && !experts) return {};
+  return experts ? fmt::format(" ({:g}-bit, experts {:g}-bit)", s.weight_bits, s.expert_bits)
+                 : fmt::format(" ({:g}-bit)", s.weight_bits);
+}
+}  // namespace
+
 std::string format_infer_text(const InferStats& s) {
   std::string o;
   auto out = std::back_inserter(o);
@@ -122,9 +133,9 @@ std::string format_infer_text(const InferStats& s) {
       out,
       "  weights {:.2f} GB{}, KV cache {:.2f} GB{} ({:.0f} KiB per token), SRAM {:.2f} GB; {}; longest "
       "context at this batch {}\n",
-      s.weight_bytes / 1e9, s.weight_bits < 16 ? fmt::format(" ({:g}-bit)", s.weight_bits) : std::string(),
-      s.kv_bytes / 1e9, s.kv_bits < 16 ? fmt::format(" ({:g}-bit)", s.kv_bits) : std::string(),
-      s.kv_bytes_per_token / 1024, s.sram_capacity_bytes / 1e9,
+      s.weight_bytes / 1e9, weights_width(s), s.kv_bytes / 1e9,
+      s.kv_bits < 16 ? fmt::format(" ({:g}-bit)", s.kv_bits) : std::string(), s.kv_bytes_per_token / 1024,
+      s.sram_capacity_bytes / 1e9,
       s.min_systems > 0 ? fmt::format("needs {} system(s) to stay resident", s.min_systems)
                         : std::string("no number of systems holds it resident"),
       s.max_context);

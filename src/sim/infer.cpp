@@ -55,11 +55,13 @@ constexpr double kWaveletBytes = 4;  // one 32-bit wavelet per link per cycle
 // activations), and the GEMVs that read the stored weights and the stored KV cache, narrower
 // when InferOptions::weight_bits / kv_bits say so (KernelCostModel::set_stationary_bits).
 struct Costs {
-  KernelCostModel base, weights, kv;
-  Costs(const SystemSpec& spec, DType dt, double weight_bits, double kv_bits)
-      : base(spec, dt), weights(spec, dt), kv(spec, dt) {
-    if (weight_bits > 0) weights.set_stationary_bits(weight_bits);
-    if (kv_bits > 0) kv.set_stationary_bits(kv_bits);
+  KernelCostModel base, weights, experts, kv;
+  Costs(const SystemSpec& spec, DType dt, const InferOptions& o)
+      : base(spec, dt), weights(spec, dt), experts(spec, dt), kv(spec, dt) {
+    if (o.weight_bits > 0) weights.set_stationary_bits(o.weight_bits);
+    if (o.expert_bits > 0 || o.weight_bits > 0)
+      experts.set_stationary_bits(o.expert_bits > 0 ? o.expert_bits : o.weight_bits);
+    if (o.kv_bits > 0) kv.set_stationary_bits(o.kv_bits);
   }
 };
 
@@ -85,7 +87,7 @@ struct Group {
 std::string gb(double bytes) { return fmt::format("{:.1f} GB", bytes / 1e9); }
 
 infer_cost::DecodeModels models_of(const Net& net) {
-  return {net.costs->base, net.costs->weights, net.costs->kv};
+  return {net.costs->base, net.costs->weights, net.costs->experts, net.costs->kv};
 }
 
 }  // namespace
@@ -108,7 +110,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   };
   const ModelSpec model = prepared(model_in);
   const LayerGraph graph = build_model_graph(model);
-  const Costs target_costs(spec, model.training.compute, o.weight_bits, o.kv_bits);
+  const Costs target_costs(spec, model.training.compute, o);
   const KernelCostModel& cost = target_costs.base;
   const double value_bytes = dtype_bytes(model.training.compute);
   const auto& a = model.arch;
@@ -120,7 +122,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   if (speculative) {
     draft_model = prepared(*o.draft);
     draft_graph.emplace(build_model_graph(*draft_model));
-    draft_costs.emplace(spec, draft_model->training.compute, o.weight_bits, o.kv_bits);
+    draft_costs.emplace(spec, draft_model->training.compute, o);
     draft = {&*draft_model, &*draft_graph, &*draft_costs,
              static_cast<double>(draft_model->arch.hidden * dtype_bytes(draft_model->training.compute))};
   }
@@ -142,7 +144,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   const auto add_groups = [&](const Net& net, bool is_draft) {
     const auto& ar = net.model->arch;
     // Bytes per stored weight and KV value: the operands' width, or narrower (--weight-bits, --kv-bits).
-    const double wb = net.costs->weights.stationary_bytes();
+    const double wb = net.costs->weights.stationary_bytes(), eb = net.costs->experts.stationary_bytes();
     const double kv_layer = kv_cache_values(ar) * net.costs->kv.stationary_bytes();  // per token and block
     for (const LayerGroup& g : net.graph->groups()) {
       Group x;
@@ -150,10 +152,10 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
       x.net = &net;
       x.draft = is_draft;
       if (is_draft) x.g.name = "draft." + x.g.name;
-      x.weight_bytes = static_cast<double>(g.params) * wb;
       bool attention = false;
       for (OpId id : g.ops) {
         const Op& op = net.graph->op(id);
+        x.weight_bytes += static_cast<double>(op.params) * (op.experts > 0 ? eb : wb);
         attention = attention || op.kind == OpKind::attn_scores;
         x.head = x.head || op.kind == OpKind::loss;
         // A tied LM head owns no parameters but multiplies by a resident copy of the embedding.
@@ -234,6 +236,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   st.layout = to_string(o.layout);
   st.weight_bits = 8 * target_costs.weights.stationary_bytes();
   st.kv_bits = 8 * target_costs.kv.stationary_bytes();
+  st.expert_bits = a.experts > 0 ? 8 * target_costs.experts.stationary_bytes() : 0;
   double wafer_io_s = 0, draft_wafer_io_s = 0;  // per round: the target's step, one draft step
 
   // Regions: strips per system (resident), or the whole wafer per group (streamed weights).
@@ -522,8 +525,10 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
     infer_trace::record(t, st.timeline);
   }
   for (const auto& n : model.notes) st.notes.push_back("model: " + n);
-  if (st.weight_bits < 8 * value_bytes || st.kv_bits < 8 * value_bytes)
-    st.notes.push_back(infer_notes::narrow_values(st.weight_bits, st.kv_bits, 8 * value_bytes));
+  if (st.weight_bits < 8 * value_bytes || st.kv_bits < 8 * value_bytes ||
+      (st.expert_bits > 0 && st.expert_bits < 8 * value_bytes))
+    st.notes.push_back(
+        infer_notes::narrow_values(st.weight_bits, st.expert_bits, st.kv_bits, 8 * value_bytes));
   if (o.wafer_io == WaferIo::sync) st.notes.push_back(infer_notes::sync_io(sync_s, st.decode_wafer_io_s));
   if (!defaults.empty())
     st.notes.push_back(fmt::format("lengths not given: {} (defaults, within the model's context of {})",

@@ -14,7 +14,7 @@ KernelCost decode_cost(const LayerGraph& graph, const LayerGroup& group, const D
     const Op& op = graph.op(id);
     const DecodeKernel d = decode_kernel(op, samples, prompt, keys);
     const bool attention = op.kind == OpKind::attn_scores || op.kind == OpKind::attn_context;
-    const KernelCostModel& gemm = attention ? models.kv : models.weights;
+    const KernelCostModel& gemm = attention ? models.kv : op.experts > 0 ? models.experts : models.weights;
     total += d.gemm ? gemm.gemm(d.shape, d.samples, rows, cols, GemmPass::forward, d.mapping)
                     : models.base.elementwise(d.work.elems, d.work.ops_per_elem, rows, cols, d.work.reduce);
   }

@@ -12,6 +12,7 @@ namespace wafersim::infer_cost {
 struct DecodeModels {
   const KernelCostModel& base;
   const KernelCostModel& weights;
+  const KernelCostModel& experts;  // the routed experts' GEMVs
   const KernelCostModel& kv;
 };
 

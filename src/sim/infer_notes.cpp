@@ -90,14 +90,16 @@ std::string compact(int partial, int systems, double share) {
       partial, systems, 100 * share);
 }
 
-std::string narrow_values(double weight_bits, double kv_bits, double width) {
+std::string narrow_values(double weight_bits, double expert_bits, double kv_bits, double width) {
+  const std::string experts = expert_bits > 0 && expert_bits != weight_bits
+                                  ? fmt::format(" (the routed experts in {:g})", expert_bits)
+                                  : std::string();
   return fmt::format(
-      "weights stored in {:g} bits, the KV cache in {:g}: {:.0f}% and {:.0f}% of the {:g}-bit SRAM, each "
-      "value widened "
-      "to {:g} bits before its FMAC (the SDK lists no narrower FMAC; an assumption, docs/inference.md): one "
-      "more "
-      "op, and the widened value written and read back, per value read",
-      weight_bits, kv_bits, 100 * weight_bits / width, 100 * kv_bits / width, width, width);
+      "weights stored in {:g} bits{}, the KV cache in {:g}: each value narrower than {:g} bits is widened "
+      "before "
+      "its FMAC (the SDK lists no narrower FMAC; an assumption, docs/inference.md): one more op, and the "
+      "widened value written and read back, per value read",
+      weight_bits, experts, kv_bits, width);
 }
 
 }  // namespace wafersim::infer_notes

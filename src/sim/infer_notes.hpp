@@ -33,7 +33,8 @@ std::string layout_needs_more(int by_bytes, int resident, const std::string& nam
 std::string compact(int partial, int systems, double share);
 
 // --weight-bits / --kv-bits narrower than the operands (`width` bits): what it buys and costs.
-std::string narrow_values(double weight_bits, double kv_bits, double width);
+// `expert_bits` 0: no routed experts.
+std::string narrow_values(double weight_bits, double expert_bits, double kv_bits, double width);
 
 // The reason given when MemoryX bounds decode: the weights' stream, and what keeps them resident.
 std::string memoryx_bound(const std::string& weights, double gb_per_s, int min_systems);

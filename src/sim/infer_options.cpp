@@ -101,15 +101,16 @@ InferOptions infer_options::resolved(const SystemSpec& spec, const ModelSpec& mo
                     o.requests > 0 ? o.requests : 200, o.generate));
   const double width = 8 * dtype_bytes(model.training.compute);  // the operands' bits
   for (const auto& [name, bits] :
-       {std::pair{"--weight-bits", o.weight_bits}, std::pair{"--kv-bits", o.kv_bits}})
+       {std::pair{"--weight-bits", o.weight_bits}, std::pair{"--kv-bits", o.kv_bits},
+        std::pair{"--expert-bits", o.expert_bits}})
     if (bits != 0 && !(bits >= 1 && bits <= width))
       throw UsageError(
           fmt::format("{} {}: expected 1..{} bits per stored value (0: the model's {}-bit operands; MXFP4 "
                       "with its scales is "
                       "4.25)",
                       name, bits, width, width));
-  if (o.fidelity == Fidelity::cycle &&
-      ((o.weight_bits > 0 && o.weight_bits < width) || (o.kv_bits > 0 && o.kv_bits < width)))
+  const auto narrow = [&](double b) { return b > 0 && b < width; };
+  if (o.fidelity == Fidelity::cycle && (narrow(o.weight_bits) || narrow(o.kv_bits) || narrow(o.expert_bits)))
     throw UsageError(
         "--fidelity cycle cross-checks the 16-bit decode kernels; --weight-bits and --kv-bits narrower than "
         "the "

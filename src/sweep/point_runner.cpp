@@ -70,6 +70,7 @@ PointResult PointRunner::run(const Point& point) const {
     if (!r.wafer_io.empty()) opt.wafer_io = parse_wafer_io(r.wafer_io);  // checked when the file was read
     if (!r.layout.empty()) opt.layout = parse_infer_layout(r.layout);
     opt.weight_bits = r.weight_bits;
+    opt.expert_bits = r.expert_bits;
     opt.kv_bits = r.kv_bits;
     opt.arrival_rate = r.arrival_rate;
     opt.requests = r.requests;

@@ -66,6 +66,8 @@ bool passes(const SweepSpec& s, const Point& p) {
       out = s.layout.empty() ? std::string("compact") : s.layout;
     else if (name == "weight_bits")
       out = s.weight_bits > 0 ? s.weight_bits : 16.0;
+    else if (name == "expert_bits")
+      out = s.expert_bits > 0 ? s.expert_bits : s.weight_bits > 0 ? s.weight_bits : 16.0;
     else if (name == "kv_bits")
       out = s.kv_bits > 0 ? s.kv_bits : 16.0;
     else if (name == "arrival_rate")
@@ -175,6 +177,7 @@ PointRun point_run(const SweepSpec& s, const Point& p) {
   r.wafer_io = s.wafer_io;
   r.layout = s.layout;
   r.weight_bits = s.weight_bits;
+  r.expert_bits = s.expert_bits;
   r.kv_bits = s.kv_bits;
   r.arrival_rate = s.arrival_rate;
   r.requests = s.requests;
@@ -203,6 +206,8 @@ PointRun point_run(const SweepSpec& s, const Point& p) {
       r.layout = v.text;
     else if (a.name == "weight_bits")
       r.weight_bits = v.number;
+    else if (a.name == "expert_bits")
+      r.expert_bits = v.number;
     else if (a.name == "kv_bits")
       r.kv_bits = v.number;
     else if (a.name == "arrival_rate")
@@ -250,7 +255,8 @@ std::string describe_point(const SweepSpec& s, const PointContext& ctx, const Po
   if (!r.micro_batch.empty()) j["micro_batch"] = r.micro_batch;  // points without it keep their keys
   if (!r.wafer_io.empty() && r.wafer_io != "async") j["wafer_io"] = r.wafer_io;  // async: the old key
   if (!r.layout.empty() && r.layout != "compact") j["layout"] = r.layout;        // compact: the old key
-  if (r.weight_bits > 0) j["weight_bits"] = r.weight_bits;                       // unset: the old key
+  if (r.expert_bits > 0) j["expert_bits"] = r.expert_bits;
+  if (r.weight_bits > 0) j["weight_bits"] = r.weight_bits;  // unset: the old key
   if (r.kv_bits > 0) j["kv_bits"] = r.kv_bits;
   if (r.arrival_rate > 0) j["arrival_rate"] = r.arrival_rate;  // no serving: the old key
   if (r.requests > 0) j["requests"] = r.requests;

@@ -65,6 +65,7 @@ const std::vector<std::pair<std::string, std::string>>& metric_map() {
       {"wafer_io", "/wafer_io"},
       {"layout", "/layout"},
       {"weight_bits", "/weight_bits"},
+      {"expert_bits", "/expert_bits"},
       {"kv_bits", "/kv_bits"},
       // Serving (`arrival_rate`): the request-level figures.
       {"arrival_rate", "/serving/arrival_rate"},

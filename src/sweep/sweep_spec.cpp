@@ -25,12 +25,12 @@ namespace wafersim::sweep {
 namespace {
 
 const std::set<std::string> kRunOptions = {
-    "systems", "batch",       "seq",     "steps",       "mode",     "prompt",       "generate",
-    "layout",  "weight_bits", "kv_bits", "micro_batch", "wafer_io", "arrival_rate", "requests"};
+    "systems",     "batch",       "seq",     "steps",       "mode",     "prompt",       "generate", "layout",
+    "weight_bits", "expert_bits", "kv_bits", "micro_batch", "wafer_io", "arrival_rate", "requests"};
 // The run options of each command: the others are errors (they would be silently ignored).
 const std::set<std::string> kTrainOnly = {"seq", "steps", "mode", "micro_batch"};
-const std::set<std::string> kInferOnly = {"prompt",      "generate", "wafer_io",     "layout",
-                                          "weight_bits", "kv_bits",  "arrival_rate", "requests"};
+const std::set<std::string> kInferOnly = {"prompt",      "generate", "wafer_io",     "layout",  "weight_bits",
+                                          "expert_bits", "kv_bits",  "arrival_rate", "requests"};
 // Bits per stored value (infer --weight-bits, --kv-bits): the model's operands are at most 32.
 bool valid_bits(double b) { return b >= 1 && b <= 32; }
 
@@ -116,6 +116,8 @@ class Parser {
         s.layout = check_layout(v, key, scalar(v, key));
       else if (key == "weight_bits")
         s.weight_bits = bits(v, key);
+      else if (key == "expert_bits")
+        s.expert_bits = bits(v, key);
       else if (key == "kv_bits")
         s.kv_bits = bits(v, key);
       else if (key == "arrival_rate")
@@ -155,7 +157,8 @@ class Parser {
       } else
         fail(k, key,
              "unknown key (expected name, command, system, model, mode, systems, batch, seq, steps, "
-             "micro_batch, prompt, generate, wafer_io, layout, weight_bits, kv_bits, arrival_rate, requests, "
+             "micro_batch, prompt, generate, wafer_io, layout, weight_bits, expert_bits, kv_bits, "
+             "arrival_rate, requests, "
              "set, "
              "axes, grid, random, seed, zip, where, pareto)");
     }
@@ -174,9 +177,10 @@ class Parser {
                                const std::string& option) const {
     if (s.command == "infer" && kTrainOnly.count(option) != 0)
       fail(n, key,
-           fmt::format("{} is an option of training runs; `command: infer` takes systems, batch, prompt, "
-                       "generate, wafer_io, layout, weight_bits, kv_bits, arrival_rate and requests",
-                       option));
+           fmt::format(
+               "{} is an option of training runs; `command: infer` takes systems, batch, prompt, "
+               "generate, wafer_io, layout, weight_bits, expert_bits, kv_bits, arrival_rate and requests",
+               option));
     if (s.command == "run" && kInferOnly.count(option) != 0)
       fail(n, key, fmt::format("{} is an option of inference: add `command: infer`", option));
   }
@@ -252,8 +256,10 @@ class Parser {
       a.kind = AxisKind::run;
       a.type = a.name == "mode" || a.name == "micro_batch" || a.name == "wafer_io" || a.name == "layout"
                    ? "string"
-               : a.name == "weight_bits" || a.name == "kv_bits" || a.name == "arrival_rate" ? "number"
-                                                                                            : "int";
+               : a.name == "weight_bits" || a.name == "expert_bits" || a.name == "kv_bits" ||
+                       a.name == "arrival_rate"
+                   ? "number"
+                   : "int";
     } else if (const ParamInfo* info = find_param_info(a.name)) {
       a.type = info->type;
     } else {
@@ -278,7 +284,7 @@ class Parser {
           if (!(a.values[i].number > 0))
             fail(where, key,
                  fmt::format("expected requests per second > 0, got {}", a.values[i].canonical()));
-        } else if (a.name == "weight_bits" || a.name == "kv_bits") {
+        } else if (a.name == "weight_bits" || a.name == "expert_bits" || a.name == "kv_bits") {
           if (!valid_bits(a.values[i].number))
             fail(where, key,
                  fmt::format("expected 1..32 bits per stored value, got {}", a.values[i].canonical()));

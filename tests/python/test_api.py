@@ -339,6 +339,11 @@ def test_infer_weight_and_kv_bits_match_cli(ws):
     assert (d["weight_bits"], d["kv_bits"], r.placement) == (8, 8, "sram")
     with pytest.raises(ws.UsageError, match="--weight-bits"):
         ws.infer(weight_bits=40)
+    oss = ws.infer(src("configs/cs3.yaml"), src("tests/fixtures/hf/gpt-oss-120b.json"), systems=2, expert_bits=4.25)
+    assert oss.to_json().encode() == cli_ok("infer", "--system", src("configs/cs3.yaml"), "--model",
+                                            src("tests/fixtures/hf/gpt-oss-120b.json"), "--systems", "2",
+                                            "--expert-bits", "4.25", "--json", "-")
+    assert (oss.to_dict()["expert_bits"], oss.to_dict()["weight_bits"], oss.placement) == (4.25, 16, "sram")
 
 
 def test_infer_serving_matches_cli(ws):

@@ -82,6 +82,9 @@ expect 2 "--layout spread: expected compact" infer --layout spread
 expect 0 "weights 70.55 GB (8-bit)" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" --systems 2 --weight-bits 8
 expect 0 "weights stored in 8 bits, the KV cache in 4" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" \
   --systems 2 --weight-bits 8 --kv-bits 4
+expect 0 "weights 65.19 GB (16-bit, experts 4.25-bit)" infer --model "$root/tests/fixtures/hf/gpt-oss-120b.json" \
+  --system "$cs3" --systems 2 --expert-bits 4.25
+expect 2 "--expert-bits 20: expected 1..16" infer --expert-bits 20
 expect 2 "--weight-bits 0.5: expected 1..16" infer --weight-bits 0.5
 expect 2 "--kv-bits 17: expected 1..16" infer --kv-bits 17
 expect 2 "--fidelity cycle cross-checks the 16-bit" infer --weight-bits 8 --fidelity cycle

@@ -86,6 +86,7 @@ struct InferStats {
   std::string wafer_io = "async";
   std::string layout = "compact";         // InferLayout: compact | fill
   double weight_bits = 16, kv_bits = 16;  // bits per stored weight / KV-cache value
+  double expert_bits = 0;                 // the routed experts' weights (0: no experts)
   std::string prefill_bottleneck;
   std::string decode_bottleneck;
   std::string decode_reason;

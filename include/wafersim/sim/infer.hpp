@@ -60,6 +60,7 @@ struct InferOptions {
   // target's and the draft's alike. Any value from 1 to 16 (MXFP4 with its scales: 4.25).
   double weight_bits = 0;
   double kv_bits = 0;
+  double expert_bits = 0;  // the routed experts' weights alone (0: as weight_bits); gpt-oss's MXFP4 is 4.25
   // Serving (> 0): `requests` requests (0: 200) of --prompt and --generate tokens arrive as a
   // Poisson stream of `arrival_rate` per second (seeded: the same seed, the same arrivals) and
   // are served with iteration-level batching of at most --batch at once: each decode round's and

@@ -42,6 +42,7 @@ struct PointRun {
   std::string wafer_io;                 // infer: "" = async
   std::string layout;                   // infer: "" = compact
   double weight_bits = 0, kv_bits = 0;  // infer: 0 = the model's width
+  double expert_bits = 0;               // infer: 0 = as weight_bits
   double arrival_rate = 0;              // infer: 0 = no serving simulation
   int requests = 0;
   std::string model_file;  // the `model` axis' resolved file ("builtin"), or "" = the sweep's model

@@ -59,6 +59,7 @@ struct SweepSpec {
   std::string wafer_io;                 // infer: async | sync; "" = async (the point's key is unchanged)
   std::string layout;                   // infer: compact | fill; "" = compact (the point's key is unchanged)
   double weight_bits = 0, kv_bits = 0;  // infer: bits per stored value; 0 = the model's (key unchanged)
+  double expert_bits = 0;               // infer: the routed experts' bits; 0 = as weight_bits
   double arrival_rate = 0;              // infer: serving (requests/s); 0 = none (key unchanged)
   int requests = 0;                     // infer: serving requests; 0 = 200
   std::vector<std::pair<std::string, std::string>> sets;  // fixed overrides (`set:`)

@@ -396,6 +396,7 @@ def infer(
     layout: str = "compact",
     weight_bits: Optional[float] = None,
     kv_bits: Optional[float] = None,
+    expert_bits: Optional[float] = None,
     arrival_rate: float = 0.0,
     requests: int = 0,
     arrival_seed: int = 1,
@@ -420,7 +421,8 @@ def infer(
     layout: "compact" (each system's layers on the regions that decode fastest, part of the
     wafer when smaller ones do) or "fill" (the layers fill each wafer; `--layout`).
     weight_bits, kv_bits: bits per stored weight / KV-cache value (None: the model's 16; MXFP4
-    with its scales 4.25): less SRAM, each value widened to 16 bits before its FMAC (`--weight-bits`).
+    with its scales 4.25): less SRAM, each value widened to 16 bits before its FMAC (`--weight-bits`);
+    expert_bits: the routed experts' weights alone (None: as weight_bits; `--expert-bits`).
     arrival_rate > 0: also serve `requests` requests (0: 200) arriving as a Poisson stream of that
     many per second (seed `arrival_seed`) with up to `batch` decoded at once; to_dict()["serving"]
     has TTFT/TPOT/latency percentiles and throughput (`--arrival-rate`).
@@ -443,6 +445,7 @@ def infer(
     a.set_layout(layout)
     a.weight_bits = weight_bits if weight_bits is not None else 0.0
     a.kv_bits = kv_bits if kv_bits is not None else 0.0
+    a.expert_bits = expert_bits if expert_bits is not None else 0.0
     a.arrival_rate = arrival_rate
     a.requests = requests
     a.arrival_seed = arrival_seed

@@ -169,6 +169,7 @@ def infer(
     layout: str = "compact",
     weight_bits: Optional[float] = None,
     kv_bits: Optional[float] = None,
+    expert_bits: Optional[float] = None,
     arrival_rate: float = 0.0,
     requests: int = 0,
     arrival_seed: int = 1,

@@ -73,3 +73,31 @@ TEST_CASE("experts: all resident, a token's kernels those of the experts it uses
   CHECK(m8.tpot_s > m.tpot_s);
   CHECK(m8.tokens_per_s > m.tokens_per_s);
 }
+
+TEST_CASE("expert bits: the routed experts stored narrower and the rest at the weights' width",
+          "[sim][infer][moe]") {
+  const ModelSpec moe = moe_like(8, 2, 5632);
+  InferOptions o = opts(1);
+  const InferStats w16 = infer(cs3(), moe, o);
+  o.expert_bits = 4;
+  const InferStats e4 = infer(cs3(), moe, o);
+  CHECK(w16.expert_bits == 16);
+  CHECK(e4.expert_bits == 4);
+  CHECK(e4.weight_bits == 16);
+  // Eight experts of 2048 x 5632 x 3 per block, 8 blocks: a quarter of their 16-bit bytes.
+  const double experts = 8.0 * 8 * 3 * 2048 * 5632 * 2;
+  CHECK(w16.weight_bytes - e4.weight_bytes == Approx(0.75 * experts));
+  // --weight-bits sets the experts too unless --expert-bits says otherwise.
+  InferOptions w8 = opts(1);
+  w8.weight_bits = 8;
+  CHECK(infer(cs3(), moe, w8).expert_bits == 8);
+  w8.expert_bits = 16;
+  const InferStats mixed = infer(cs3(), moe, w8);
+  CHECK(mixed.expert_bits == 16);
+  CHECK(mixed.weight_bits == 8);
+  // A dense model has no experts to report.
+  CHECK(infer(cs3(), moe_like(0, 0, 5632), opts(1)).expert_bits == 0);
+  bool noted = false;
+  for (const auto& n : e4.notes) noted = noted || n.find("the routed experts in 4") != std::string::npos;
+  CHECK(noted);
+}

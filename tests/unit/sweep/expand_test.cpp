@@ -282,6 +282,8 @@ TEST_CASE("command: infer takes weight_bits and kv_bits, unset keeping the keys 
   REQUIRE(pts.size() == 1);
   CHECK(point_run(s, pts[0]).weight_bits == 4.25);
   CHECK(point_run(s, pts[0]).kv_bits == 8);
+  const auto e4 = parse("command: infer\naxes:\n  expert_bits: [4.25]\n");
+  CHECK(point_run(e4, expand_points(e4)[0]).expert_bits == 4.25);
   CHECK(pts[0].description.find("\"weight_bits\":4.25") != std::string::npos);
   const auto plain = expand_points(parse("command: infer\naxes:\n  systems: [2]\n"));
   CHECK(plain[0].description.find("bits") == std::string::npos);
