@@ -85,7 +85,9 @@ KernelCostModel::KernelCostModel(const SystemSpec& spec, DType compute) : spec_(
   stationary_bytes_ = value_bytes_;
 }
 
-void KernelCostModel::set_stationary_bits(double bits) { stationary_bytes_ = std::min(bits / 8.0, value_bytes_); }
+void KernelCostModel::set_stationary_bits(double bits) {
+  stationary_bytes_ = std::min(bits / 8.0, value_bytes_);
+}
 
 double KernelCostModel::cycles_to_seconds(double cycles) const {
   return cycles / spec_.pe.clock.value / spec_.calibration.compute_efficiency;
