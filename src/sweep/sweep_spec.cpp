@@ -115,13 +115,13 @@ class Parser {
       else if (key == "layout")
         s.layout = check_layout(v, key, scalar(v, key));
       else if (key == "weight_bits")
-        s.weight_bits = bits(v, key);
+        s.weight_bits = real(v, key);
       else if (key == "expert_bits")
-        s.expert_bits = bits(v, key);
+        s.expert_bits = real(v, key);
       else if (key == "kv_bits")
-        s.kv_bits = bits(v, key);
+        s.kv_bits = real(v, key);
       else if (key == "arrival_rate")
-        s.arrival_rate = rate(v, key);
+        s.arrival_rate = real(v, key);
       else if (key == "requests")
         s.requests = static_cast<int>(integer(v, key, 1, 1000000));
       else if (key == "systems")
@@ -197,28 +197,27 @@ class Parser {
     return m;
   }
 
-  double bits(const YAML::Node& n, const std::string& key) const {
-    const std::string t = scalar(n, key);
-    double b = 0;
-    try {
-      b = parse_number(t);
-    } catch (const std::invalid_argument&) {
-      fail(n, key, fmt::format("expected a number of bits, got \"{}\"", t));
+  // The infer options that are real numbers (weight_bits, expert_bits, kv_bits: 1..32 bits per
+  // stored value; arrival_rate: > 0 requests per second), at the top level or as an axis value.
+  double check_real(const YAML::Node& n, const std::string& key, const std::string& option, double x) const {
+    if (option == "arrival_rate") {
+      if (!(x > 0)) fail(n, key, fmt::format("expected requests per second > 0, got {}", x));
+    } else if (!valid_bits(x)) {
+      fail(n, key, fmt::format("expected 1..32 bits per stored value, got {}", x));
     }
-    if (!valid_bits(b)) fail(n, key, fmt::format("expected 1..32 bits per stored value, got {}", t));
-    return b;
+    return x;
   }
-
-  double rate(const YAML::Node& n, const std::string& key) const {
+  double real(const YAML::Node& n, const std::string& key) const {
     const std::string t = scalar(n, key);
-    double r = 0;
+    double x = 0;
     try {
-      r = parse_number(t);
+      x = parse_number(t);
     } catch (const std::invalid_argument&) {
-      fail(n, key, fmt::format("expected requests per second, got \"{}\"", t));
+      fail(n, key,
+           fmt::format("expected {}, got \"{}\"",
+                       key == "arrival_rate" ? "requests per second" : "a number of bits", t));
     }
-    if (!(r > 0)) fail(n, key, fmt::format("expected requests per second > 0, got {}", t));
-    return r;
+    return check_real(n, key, key, x);
   }
 
   std::string check_layout(const YAML::Node& n, const std::string& key, const std::string& m) const {
@@ -280,16 +279,10 @@ class Parser {
           check_wafer_io(where, key, a.values[i].text);
         else if (a.name == "layout")
           check_layout(where, key, a.values[i].text);
-        else if (a.name == "arrival_rate") {
-          if (!(a.values[i].number > 0))
-            fail(where, key,
-                 fmt::format("expected requests per second > 0, got {}", a.values[i].canonical()));
-        } else if (a.name == "weight_bits" || a.name == "expert_bits" || a.name == "kv_bits") {
-          if (!valid_bits(a.values[i].number))
-            fail(where, key,
-                 fmt::format("expected 1..32 bits per stored value, got {}", a.values[i].canonical()));
-        } else if (const double x = a.values[i].number, lo = a.name == "steps" ? 2 : 1;
-                   !(x >= lo) || x > std::numeric_limits<int>::max() || x != std::floor(x))
+        else if (a.type == "number")  // weight_bits, expert_bits, kv_bits, arrival_rate
+          check_real(where, key, a.name, a.values[i].number);
+        else if (const double x = a.values[i].number, lo = a.name == "steps" ? 2 : 1;
+                 !(x >= lo) || x > std::numeric_limits<int>::max() || x != std::floor(x))
           fail(where, key,
                fmt::format("{} must be a whole number from {} to {}, got {}", a.name, lo,
                            std::numeric_limits<int>::max(), a.values[i].canonical()));

@@ -39,6 +39,23 @@ inline ModelSpec gpt_style(const char* name, int layers, int hidden, int heads, 
   return m;
 }
 
+// A Llama-style decoder on gpt_style's base, for the inference tests (not a shipped file): GQA
+// with `kv_heads`, RMSNorm, SwiGLU FFNs of `ffn`, rotary positions, untied head, no biases, bf16,
+// a 32,000-token vocabulary.
+inline ModelSpec llama_style(const char* name, int layers, int hidden, int heads, int kv_heads, int ffn,
+                             int max_seq = 8192) {
+  ModelSpec m = gpt_style(name, layers, hidden, heads, 32000, max_seq, 1, 1024);
+  m.arch.kv_heads = kv_heads;
+  m.arch.ffn = ffn;
+  m.arch.norm = NormKind::rmsnorm;
+  m.arch.activation = ActivationKind::swiglu;
+  m.arch.position = PositionEmbedding::rotary;
+  m.arch.tied_embeddings = false;
+  m.arch.bias = false;
+  m.training.compute = DType::bf16;
+  return m;
+}
+
 // models/tiny-gpt.yaml: a 2-layer GPT-style decoder for small wafers (recomputes, as its file says).
 inline ModelSpec tiny_gpt() {
   ModelSpec m = gpt_style("tiny-gpt", 2, 256, 4, 1024, 256, 8, 128);

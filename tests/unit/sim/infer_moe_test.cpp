@@ -10,17 +10,9 @@ using namespace wafersim;
 
 namespace {
 ModelSpec moe_like(int experts, int top_k, int ffn) {
-  ModelSpec m = test::gpt_style("moe-like", 8, 2048, 16, 32000, 8192, 1, 1024);
-  m.arch.kv_heads = 4;
-  m.arch.ffn = ffn;
-  m.arch.norm = NormKind::rmsnorm;
-  m.arch.activation = ActivationKind::swiglu;
-  m.arch.position = PositionEmbedding::rotary;
-  m.arch.tied_embeddings = false;
-  m.arch.bias = false;
+  ModelSpec m = test::llama_style("moe-like", 8, 2048, 16, 4, ffn);
   m.arch.experts = experts;
   m.arch.experts_per_token = top_k;
-  m.training.compute = DType::bf16;
   return m;
 }
 

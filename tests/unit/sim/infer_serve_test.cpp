@@ -17,18 +17,7 @@ const SystemSpec& cs3() {
 }
 // Llama 3.1 70B's shapes (models/llama3.1-70b.yaml) with a 32k vocabulary: 140 GB of weights.
 const ModelSpec& llama70b() {
-  static const ModelSpec m = [] {
-    ModelSpec x = test::gpt_style("llama-70b-like", 80, 8192, 64, 32000, 131072, 1, 1024);
-    x.arch.kv_heads = 8;
-    x.arch.ffn = 28672;
-    x.arch.norm = NormKind::rmsnorm;
-    x.arch.activation = ActivationKind::swiglu;
-    x.arch.position = PositionEmbedding::rotary;
-    x.arch.tied_embeddings = false;
-    x.arch.bias = false;
-    x.training.compute = DType::bf16;
-    return x;
-  }();
+  static const ModelSpec m = test::llama_style("llama-70b-like", 80, 8192, 64, 8, 28672, 131072);
   return m;
 }
 InferOptions serving(double rate, int batch = 16, int requests = 300, std::uint64_t seed = 1) {

@@ -17,16 +17,7 @@ namespace {
 
 // A Llama-style decoder: GQA, RMSNorm, SwiGLU, rotary, untied head.
 ModelSpec llama_like(int layers, int hidden, int heads, int kv_heads, int ffn) {
-  ModelSpec m = test::gpt_style("llama-like", layers, hidden, heads, 32000, 8192, 1, 1024);
-  m.arch.kv_heads = kv_heads;
-  m.arch.ffn = ffn;
-  m.arch.norm = NormKind::rmsnorm;
-  m.arch.activation = ActivationKind::swiglu;
-  m.arch.position = PositionEmbedding::rotary;
-  m.arch.tied_embeddings = false;
-  m.arch.bias = false;
-  m.training.compute = DType::bf16;
-  return m;
+  return test::llama_style("llama-like", layers, hidden, heads, kv_heads, ffn);
 }
 
 const SystemSpec& cs3() {
