@@ -220,7 +220,8 @@ ElementwiseWork elementwise_work(const Op& op, double samples, bool backward) {
 }
 
 CompiledLayer lower_layer(const LayerGraph& graph, const LayerGroup& group, const KernelCostModel& model,
-                          const TrainingSpec& training, double samples, int rows, int cols, ExecMode mode) {
+                          const TrainingSpec& training, double samples, int rows, int cols, ExecMode mode,
+                          const KernelCostModel* expert_model) {
   CompiledLayer L;
   L.index = group.index;
   L.name = group.name;
@@ -240,9 +241,12 @@ CompiledLayer lower_layer(const LayerGraph& graph, const LayerGroup& group, cons
   L.kept_checkpoint_bytes_per_sample = (group.input_elems - group.reused_input_elems) * vbytes;
   const int block = model.attention_block();
   const int chunks = sequence_chunks(graph, block);
+  const auto model_of = [&](const Op& op) -> const KernelCostModel& {
+    return expert_model != nullptr && op.experts > 0 ? *expert_model : model;
+  };
   for (OpId id : group.ops) {
     const Op& op = graph.op(id);
-    Kernel f{op.name, op.kind, compiled_cost(op, model, samples, rows, cols, mode, chunks, false)};
+    Kernel f{op.name, op.kind, compiled_cost(op, model_of(op), samples, rows, cols, mode, chunks, false)};
     L.fwd_total += f.cost;
     L.forward.push_back(f);
   }
@@ -257,7 +261,7 @@ CompiledLayer lower_layer(const LayerGraph& graph, const LayerGroup& group, cons
   }
   for (auto it = group.ops.rbegin(); it != group.ops.rend(); ++it) {
     const Op& op = graph.op(*it);
-    Kernel b{op.name, op.kind, compiled_cost(op, model, samples, rows, cols, mode, chunks, true)};
+    Kernel b{op.name, op.kind, compiled_cost(op, model_of(op), samples, rows, cols, mode, chunks, true)};
     L.bwd_total += b.cost;
     L.backward.push_back(std::move(b));
   }

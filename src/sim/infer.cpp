@@ -324,7 +324,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
       const KernelCost pre_cost =
           g.head ? decode_cost(*net.graph, g.g, models_of(net), b, o.prompt, g.keys, q.h, w)
                  : lower_layer(*net.graph, g.g, net.costs->weights, net.model->training, b, q.h, w,
-                               ExecMode::pipelined)
+                               ExecMode::pipelined, &net.costs->experts)
                        .fwd_total;
       L.prefill_s = cost.cycles_to_seconds(pre_cost.cycles);
       const double per_token_s = g.head ? 0.0 : L.prefill_s / o.prompt;

@@ -116,9 +116,12 @@ std::vector<CompiledLayer> lower_layers(const LayerGraph& graph, const KernelCos
                                         const TrainingSpec& training, double samples, int rows, int cols,
                                         ExecMode mode = ExecMode::weight_streaming);
 
-// One layer group only (used by the pipelined mapper when sizing regions).
+// One layer group only (used by the pipelined mapper when sizing regions). `expert_model`, when
+// given, costs the routed experts' GEMMs (ops with experts > 0) instead of `model`: inference
+// stores them at their own width (--expert-bits).
 CompiledLayer lower_layer(const LayerGraph& graph, const LayerGroup& group, const KernelCostModel& model,
                           const TrainingSpec& training, double samples, int rows, int cols,
-                          ExecMode mode = ExecMode::weight_streaming);
+                          ExecMode mode = ExecMode::weight_streaming,
+                          const KernelCostModel* expert_model = nullptr);
 
 }  // namespace wafersim

@@ -179,6 +179,40 @@ TEST_CASE("routed experts: weight streaming runs one GEMM per expert, resident o
   CHECK(decode_kernel(qkv, 3, seq, seq).samples == 3);
 }
 
+TEST_CASE("an expert cost model times the routed experts and leaves every other op alone", "[compile][moe]") {
+  // Inference's prefill with --expert-bits: the experts stored in 4 bits are widened before
+  // their FMACs (KernelCostModel::set_stationary_bits), the attention and the router are not.
+  TransformerSpec a = llama_like();
+  a.experts = 8;
+  a.experts_per_token = 2;
+  const LayerGraph g = build_transformer_graph(a, 512);
+  const SystemSpec spec = test::small_spec(64, 64);
+  const KernelCostModel m(spec, DType::fp16);
+  KernelCostModel narrow(spec, DType::fp16);
+  narrow.set_stationary_bits(4);
+  const LayerGroup block = first_block(g);
+  const CompiledLayer plain = lower_layer(g, block, m, TrainingSpec{}, 2, 64, 64, ExecMode::pipelined);
+  const CompiledLayer same = lower_layer(g, block, m, TrainingSpec{}, 2, 64, 64, ExecMode::pipelined, &m);
+  const CompiledLayer experts4 =
+      lower_layer(g, block, m, TrainingSpec{}, 2, 64, 64, ExecMode::pipelined, &narrow);
+  REQUIRE(plain.forward.size() == experts4.forward.size());
+  CHECK(same.fwd_total.cycles == plain.fwd_total.cycles);
+  int routed = 0;
+  for (std::size_t i = 0; i < plain.forward.size(); ++i) {
+    INFO(plain.forward[i].name);
+    const bool expert = named(g, plain.forward[i].name).experts > 0;
+    routed += expert ? 1 : 0;
+    if (expert && plain.forward[i].cost.fmacs > 0) {
+      CHECK(experts4.forward[i].cost.cycles > plain.forward[i].cost.cycles);
+      CHECK(experts4.forward[i].cost.elem_ops > plain.forward[i].cost.elem_ops);
+    } else {
+      CHECK(experts4.forward[i].cost.cycles == plain.forward[i].cost.cycles);
+    }
+  }
+  CHECK(routed >= 2);
+  CHECK(experts4.fwd_total.cycles > plain.fwd_total.cycles);
+}
+
 TEST_CASE("tiled cross-attention meets every key block of the longer source", "[compile][encdec]") {
   // An encoder-decoder with 8192 source and 4096 target tokens: the cross-attention's 4096
   // queries are 2 blocks of 2048, its 8192 keys 4 blocks: 8 waves, the whole product.
