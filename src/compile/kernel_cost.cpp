@@ -39,6 +39,7 @@ KernelCost& KernelCost::operator+=(const KernelCost& o) {
   setup_cycles += o.setup_cycles;
   fill_cycles += o.fill_cycles;
   group_reduce_cycles += o.group_reduce_cycles;
+  fill_repeat_cycles += o.fill_repeat_cycles;
   fmacs += o.fmacs;
   elem_ops += o.elem_ops;
   sram_read_bytes += o.sram_read_bytes;
@@ -57,6 +58,7 @@ KernelCost KernelCost::repeated(double n) const {
   c.setup_cycles *= n;
   c.fill_cycles *= n;
   c.group_reduce_cycles *= n;
+  c.fill_repeat_cycles = n * fill_cycles - first_fill_cycles();
   c.fmacs *= n;
   c.elem_ops *= n;
   c.sram_read_bytes *= n;

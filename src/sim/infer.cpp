@@ -328,7 +328,9 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
                        .fwd_total;
       L.prefill_s = cost.cycles_to_seconds(pre_cost.cycles);
       const double per_token_s = g.head ? 0.0 : L.prefill_s / o.prompt;
-      const double pre_fill_s = g.head ? L.prefill_s : cost.cycles_to_seconds(pre_cost.fill_cycles);
+      // The first token waits for each kernel's first fill (a long prompt's later chunks and
+      // attention waves fill again, which is in the per-token time).
+      const double pre_fill_s = g.head ? L.prefill_s : cost.cycles_to_seconds(pre_cost.first_fill_cycles());
       if (!g.draft) {
         prefill_first_token_s += per_token_s + pre_fill_s;
         prefill_slowest_token_s = std::max(prefill_slowest_token_s, per_token_s);
@@ -445,6 +447,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
                           (o.prompt - 1) * std::max(prefill_slowest_token_s, link_token_s);
   const double slowest_prefill_stage_s = o.prompt * std::max(prefill_slowest_token_s, link_token_s) + sync_s;
   st.ttft_s = one_mb_s + (mb - 1) * slowest_prefill_stage_s;  // the last micro-batch's requests
+  st.prefill_token_s = std::max(prefill_slowest_token_s, link_token_s);
   if (!resident) st.ttft_s = std::max(st.ttft_s, st.weight_bytes / (spec.memoryx.bandwidth.value / 8));
   st.request_s = st.ttft_s + (o.generate - 1) * st.tpot_s;
   st.prefill_bottleneck = prefill_slowest_token_s >= link_token_s ? "compute" : "links";

@@ -41,6 +41,10 @@ struct KernelCost {
   double setup_cycles = 0;         // op setup
   double fill_cycles = 0;          // pipeline fill/drain + reduction latency
   double group_reduce_cycles = 0;  // part of fill_cycles: dW partials summed across column groups
+  // Part of fill_cycles: the fills of the runs after the first when a kernel runs several times
+  // (repeated(): attention's waves, a long sequence's chunks). A token's trip waits for the first
+  // run's fill alone (first_fill_cycles()); the rest is time the kernel takes, not latency.
+  double fill_repeat_cycles = 0;
   double fmacs = 0;
   double elem_ops = 0;
   // Events for the energy model (docs/energy.md), over every PE of the kernel's region, from
@@ -55,8 +59,10 @@ struct KernelCost {
   bool centred_roots = false;
   Bound bound = Bound::none;
   KernelCost& operator+=(const KernelCost& o);
-  // `n` runs of the same kernel one after another (every count and cycle figure times n).
+  // `n` runs of the same kernel one after another (every count and cycle figure times n; the
+  // first run's fill stays the first fill).
   KernelCost repeated(double n) const;
+  double first_fill_cycles() const { return fill_cycles - fill_repeat_cycles; }
 };
 
 // What a GEMM kernel does with its operands.

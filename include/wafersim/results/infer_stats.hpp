@@ -72,6 +72,7 @@ struct InferStats {
   int max_context = 0;             // longest context beside the weights in SRAM (0: none)
   int min_systems = 0;             // systems the weights and KV cache need at this batch
   double ttft_s = 0;               // time to first token
+  double prefill_token_s = 0;      // what each further prompt token adds: the slowest stage's time
   double tpot_s = 0;               // time per output token (mean over the generation)
   double tokens_per_s_per_user = 0;
   double tokens_per_s = 0;  // aggregate at the batch

@@ -191,3 +191,21 @@ TEST_CASE("narrower stored values: the weight-stationary GEMV widens each one be
   CHECK(narrow.gemm(gemv, 4, 64, 64, GemmPass::grad_weight, GemmMapping::weight_stationary).cycles ==
         plain.gemm(gemv, 4, 64, 64, GemmPass::grad_weight, GemmMapping::weight_stationary).cycles);
 }
+
+TEST_CASE("repeated runs keep the first run's fill apart from the later runs' fills", "[compile]") {
+  const auto spec = test::small_spec(64, 64);
+  const KernelCostModel m(spec, DType::fp16);
+  const KernelCost one =
+      m.gemm(gemm(1, 4096, 4096), 8, 64, 64, GemmPass::forward, GemmMapping::weight_stationary);
+  REQUIRE(one.fill_cycles > 0);
+  CHECK(one.first_fill_cycles() == one.fill_cycles);
+  const KernelCost four = one.repeated(4);
+  CHECK(four.fill_cycles == Approx(4 * one.fill_cycles));
+  CHECK(four.first_fill_cycles() == Approx(one.fill_cycles));
+  // Nested (chunks of waves) and summed (a layer's kernels): a first fill per kernel.
+  CHECK(four.repeated(3).first_fill_cycles() == Approx(one.fill_cycles));
+  KernelCost layer = four;
+  layer += one;
+  CHECK(layer.first_fill_cycles() == Approx(2 * one.fill_cycles));
+  CHECK(layer.fill_cycles == Approx(5 * one.fill_cycles));
+}

@@ -232,6 +232,22 @@ TEST_CASE("prefill: the head scores each prompt's last token only, once", "[sim]
   CHECK(long_p.ttft_s < 2048 * slowest + first + layer(long_p, "head").prefill_s + 1e-3);
 }
 
+TEST_CASE("prefill: a long prompt's first token waits for each kernel's first fill, not every chunk's",
+          "[sim][infer]") {
+  // Past map.attention_block (2048) the blocks run in chunks and attention in waves, each with
+  // its fill; they are in the per-token time. The first token's trip (TTFT less the other
+  // tokens at the slowest stage) stays that of a prompt of one chunk.
+  const ModelSpec m = llama_like(8, 2048, 16, 4, 5632);
+  InferOptions one_chunk = opts(1, 1, 2048, 64), four = opts(1, 1, 8000, 64);
+  one_chunk.layout = four.layout = InferLayout::fill;
+  const InferStats a = infer(cs3(), m, one_chunk), b = infer(cs3(), m, four);
+  REQUIRE(a.prefill_token_s > 0);
+  CHECK(b.prefill_token_s > a.prefill_token_s);  // attention over the longer prompt
+  const double trip_a = a.ttft_s - 2047 * a.prefill_token_s, trip_b = b.ttft_s - 7999 * b.prefill_token_s;
+  CHECK(trip_a > 0);
+  CHECK(trip_b < 1.5 * trip_a);
+}
+
 TEST_CASE("lengths not given fit the model's context, and the report says so", "[sim][infer]") {
   ModelSpec m = llama_like(4, 1024, 8, 8, 4096);
   m.arch.max_seq = 1024;
