@@ -81,6 +81,9 @@ Runner add_infer_command(CLI::App& app) {
       "--batch requests and reports TTFT/TPOT percentiles");
   app.add_option("--requests", a->opt.requests, "Serving: requests to simulate (default 200)");
   app.add_option("--arrival-seed", a->opt.seed, "Serving: the arrivals' seed (default 1)");
+  app.add_option("--prefill-chunk", a->opt.prefill_chunk,
+                 "Serving: tokens per iteration, decodes first, the rest prompt chunks (chunked prefill, as "
+                 "Sarathi-Serve; default 0: whole prompts between decode rounds)");
   app.add_option("--fidelity", a->fidelity,
                  "approx, or cycle: also run a block's and the head's decode kernels on the cycle-level "
                  "fabric engine and compare")

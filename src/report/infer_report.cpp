@@ -99,9 +99,11 @@ nlohmann::ordered_json infer_json(const InferStats& s) {
         {"mean_batch", v.mean_batch},
         {"busy_fraction", v.busy_fraction},
         {"max_queue", v.max_queue},
+        {"prefill_chunk", v.prefill_chunk},
         {"ttft_s",
          {{"mean", v.ttft_mean_s}, {"p50", v.ttft_p50_s}, {"p90", v.ttft_p90_s}, {"p99", v.ttft_p99_s}}},
         {"tpot_s", {{"p50", v.tpot_p50_s}, {"p99", v.tpot_p99_s}}},
+        {"tbt_s", {{"p50", v.tbt_p50_s}, {"p99", v.tbt_p99_s}, {"max", v.tbt_max_s}}},
         {"latency_s", {{"p50", v.latency_p50_s}, {"p99", v.latency_p99_s}}}};
   }
   j["notes"] = s.notes;
@@ -171,12 +173,18 @@ std::string format_infer_text(const InferStats& s) {
         "output tokens/s, {:.1f} requests per decode round, busy {:.0f}%, queue up to {}\n",
         v.requests, v.arrival_rate, v.seed, v.max_batch, v.requests_per_s, v.tokens_per_s, v.mean_batch,
         100 * v.busy_fraction, v.max_queue);
+    if (v.prefill_chunk > 0)
+      fmt::format_to(
+          out, "  chunked prefill: {} tokens per iteration, the decodes' first, prompt chunks the rest\n",
+          v.prefill_chunk);
     fmt::format_to(
         out,
         "  TTFT p50 {:.3f} ms, p90 {:.3f} ms, p99 {:.3f} ms; TPOT p50 {:.3f} ms, p99 {:.3f} ms; latency p50 "
         "{:.3f} s, p99 {:.3f} s\n",
         v.ttft_p50_s * 1e3, v.ttft_p90_s * 1e3, v.ttft_p99_s * 1e3, v.tpot_p50_s * 1e3, v.tpot_p99_s * 1e3,
         v.latency_p50_s, v.latency_p99_s);
+    fmt::format_to(out, "  time between tokens p50 {:.3f} ms, p99 {:.3f} ms, max {:.3f} ms\n",
+                   v.tbt_p50_s * 1e3, v.tbt_p99_s * 1e3, v.tbt_max_s * 1e3);
   }
   for (const auto& n : s.notes) fmt::format_to(out, "Note: {}\n", n);
   if (!s.kernel_checks.empty())

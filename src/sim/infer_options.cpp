@@ -93,6 +93,16 @@ InferOptions infer_options::resolved(const SystemSpec& spec, const ModelSpec& mo
     throw UsageError(fmt::format("--requests {}: expected 1..1000000 (0: 200)", o.requests));
   if (o.requests > 0 && o.arrival_rate == 0)
     throw UsageError("--requests needs --arrival-rate (the serving simulation)");
+  if (o.prefill_chunk < 0 || o.prefill_chunk > 1000000)
+    throw UsageError(
+        fmt::format("--prefill-chunk {}: expected 1..1000000 tokens (0: whole prompts)", o.prefill_chunk));
+  if (o.prefill_chunk > 0 && o.arrival_rate == 0)
+    throw UsageError("--prefill-chunk needs --arrival-rate (the serving simulation)");
+  if (o.prefill_chunk > 0 && o.prefill_chunk <= o.batch)
+    throw UsageError(fmt::format(
+        "--prefill-chunk {}: expected more tokens than --batch {} (an iteration's budget holds every "
+        "decoding request's token, and the prompts' chunks the rest)",
+        o.prefill_chunk, o.batch));
   // A serving run takes a decode round per output token of the busiest batch: bound the work.
   if (o.arrival_rate > 0 && static_cast<double>(o.requests > 0 ? o.requests : 200) * o.generate > 2e8)
     throw UsageError(

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <vector>
 
 #include "wafersim/core/random.hpp"
@@ -23,67 +25,74 @@ double percentile(const std::vector<double>& sorted, double p) {
 
 struct Request {
   double arrival = 0, first = 0, done = 0;
-  int left = 0;  // output tokens still to decode
+  double last = 0;      // its latest token
+  int left = 0;         // output tokens still to decode
+  int prompt_left = 0;  // prompt tokens still to prefill (chunked prefill)
 };
 
-}  // namespace
+// infer()'s figures at one batch: a decode round, the whole prompts' prefill (TTFT), and what
+// each further prompt token adds.
+struct Times {
+  double round_s = 0, prefill_s = 0, token_s = 0;
+};
+using TimesAt = std::function<const Times&(int batch)>;
 
-ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const InferOptions& o,
-                      std::vector<std::string>& notes) {
-  ServingStats sv;
-  sv.simulated = true;
-  sv.arrival_rate = o.arrival_rate;
-  sv.requests = o.requests > 0 ? o.requests : 200;
-  sv.seed = o.seed;
-  // A round's and a prefill's time at each batch, from infer() itself (lazily: only the batches
-  // the run reaches).
-  std::vector<double> round_s(static_cast<std::size_t>(o.batch) + 1, -1.0), prefill_s = round_s;
-  // --batch requests at once fit (infer() placed them before calling this), so every smaller
-  // batch does too.
-  const int cap = o.batch;
-  const auto at = [&](int b) {
-    if (round_s[static_cast<std::size_t>(b)] < 0) {
-      InferOptions one = o;
-      one.batch = b;
-      one.micro_batches = 0;
-      one.arrival_rate = 0;
-      one.requests = 0;
-      one.trace_rounds = 0;
-      one.fidelity = Fidelity::approx;
-      const InferStats st = infer(spec, model, one);
-      round_s[static_cast<std::size_t>(b)] = st.tpot_s;
-      prefill_s[static_cast<std::size_t>(b)] = st.ttft_s;
-    }
-  };
-  sv.max_batch = cap;
+// The state of one simulation: the requests and what the server did.
+struct Run {
+  std::vector<Request> req;
+  double busy = 0, batch_sum = 0;
+  long long rounds = 0;
+  // Times between a request's consecutive output tokens, with how many tokens saw each (few
+  // distinct values: a round's time at each batch, with the prefills or chunks between).
+  std::map<double, long long> gaps;
+  std::map<double, long long>::iterator last_gap = gaps.end();
 
-  SplitMix64 rng{o.seed};
-  std::vector<Request> req(static_cast<std::size_t>(sv.requests));
-  double t = 0;
-  for (auto& r : req) {
-    t += -std::log(rng.uniform()) / o.arrival_rate;
-    r.arrival = t;
-    r.left = o.generate - 1;
+  void first_token(Request& r, double now) { r.first = r.last = now; }
+  void next_token(Request& r, double now) {
+    const double gap = now - r.last;
+    r.last = now;
+    if (last_gap == gaps.end() || last_gap->first != gap) last_gap = gaps.try_emplace(gap, 0).first;
+    ++last_gap->second;
   }
+};
+
+// Nearest-rank percentile of counted values.
+double percentile(const std::map<double, long long>& counted, double p) {
+  long long total = 0;
+  for (const auto& [v, n] : counted) total += n;
+  if (total == 0) return 0;
+  const auto rank =
+      std::max<long long>(1, static_cast<long long>(std::ceil(p / 100.0 * static_cast<double>(total))));
+  long long seen = 0;
+  for (const auto& [v, n] : counted)
+    if ((seen += n) >= rank) return v;
+  return counted.rbegin()->first;
+}
+
+// Whole prompts (InferOptions::prefill_chunk 0): when requests wait and slots are free, the
+// waiting ones are prefilled together (their TTFT at that batch), then every active request gets
+// a token per decode round.
+void serve_whole(Run& run, const InferOptions& o, const TimesAt& at, int& max_queue) {
+  auto& req = run.req;
+  const int cap = o.batch;
   std::vector<std::size_t> active;
   active.reserve(static_cast<std::size_t>(cap));
   std::size_t next = 0, arrived = 0, done = 0;  // requests admitted, arrived by `now`, finished
-  double now = 0, busy = 0, batch_sum = 0;
-  long long rounds = 0;
+  double now = 0;
   while (done < req.size()) {
     // Waiting requests fill the free slots and are prefilled together. (`now` only grows, so the
     // arrivals are counted once each.)
     while (arrived < req.size() && req[arrived].arrival <= now) ++arrived;
     const std::size_t waiting = arrived - next;
-    sv.max_queue = std::max(sv.max_queue, static_cast<int>(waiting));
+    max_queue = std::max(max_queue, static_cast<int>(waiting));
     const auto k =
         static_cast<int>(std::min<std::size_t>(waiting, static_cast<std::size_t>(cap) - active.size()));
     if (k > 0) {
-      at(k);
-      now += prefill_s[static_cast<std::size_t>(k)];
-      busy += prefill_s[static_cast<std::size_t>(k)];
+      const double prefill_s = at(k).prefill_s;
+      now += prefill_s;
+      run.busy += prefill_s;
       for (int i = 0; i < k; ++i, ++next) {
-        req[next].first = now;
+        run.first_token(req[next], now);
         if (req[next].left == 0) {
           req[next].done = now;
           ++done;
@@ -98,12 +107,13 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
       continue;
     }
     const int b = static_cast<int>(active.size());
-    at(b);
-    now += round_s[static_cast<std::size_t>(b)];
-    busy += round_s[static_cast<std::size_t>(b)];
-    batch_sum += b;
-    ++rounds;
+    const double round_s = at(b).round_s;
+    now += round_s;
+    run.busy += round_s;
+    run.batch_sum += b;
+    ++run.rounds;
     const auto finished = [&](std::size_t i) {
+      run.next_token(req[i], now);
       if (--req[i].left > 0) return false;
       req[i].done = now;
       ++done;
@@ -111,6 +121,134 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
     };
     active.erase(std::remove_if(active.begin(), active.end(), finished), active.end());
   }
+}
+
+// Chunked prefill (InferOptions::prefill_chunk): each iteration takes every decoding request's
+// next token, then up to the rest of the token budget from the admitted requests' prompts, first
+// come first served. An iteration with b decodes and c prompt tokens takes the longer of b's
+// decode round and the prompt's first-token trip, plus c times the prefill's per-token time (the
+// slowest stage's: the chunk's tokens follow through the layers). Both come from infer() at one
+// request: the trip is its TTFT less the prompt's tokens at the stage time.
+void serve_chunked(Run& run, const InferOptions& o, const TimesAt& at, int& max_queue) {
+  // A whole prompt alone takes the first token's trip plus a stage time per further token.
+  const double token_s = at(1).token_s;
+  const double fill_s = std::max(0.0, at(1).prefill_s - o.prompt * token_s);
+  auto& req = run.req;
+  const auto cap = static_cast<std::size_t>(o.batch);
+  std::vector<std::size_t> active, prefilling;  // decoding; admitted, prompt not yet through
+  active.reserve(cap);
+  prefilling.reserve(cap);
+  std::size_t next = 0, arrived = 0, done = 0;
+  double now = 0;
+  while (done < req.size()) {
+    while (arrived < req.size() && req[arrived].arrival <= now) ++arrived;
+    max_queue = std::max(max_queue, static_cast<int>(arrived - next));
+    while (next < arrived && active.size() + prefilling.size() < cap) {
+      req[next].prompt_left = o.prompt;
+      prefilling.push_back(next++);
+    }
+    const int b = static_cast<int>(active.size());
+    int budget = o.prefill_chunk - b, c = 0;  // prompt tokens this iteration
+    for (const std::size_t i : prefilling) {
+      if (budget == 0) break;
+      const int take = std::min(budget, req[i].prompt_left);
+      c += take;
+      budget -= take;
+    }
+    if (b == 0 && c == 0) {  // idle until the next arrival
+      now = std::max(now, req[next].arrival);
+      continue;
+    }
+    // The decodes' round and the chunk's first token travel the layers together: the longer trip,
+    // then the chunk's other tokens at the stage time.
+    const double trip_s = std::max(b > 0 ? at(b).round_s : 0.0, c > 0 ? fill_s : 0.0);
+    const double dt = trip_s + c * token_s;
+    now += dt;
+    run.busy += dt;
+    if (b > 0) {
+      run.batch_sum += b;
+      ++run.rounds;
+    }
+    const auto finished = [&](std::size_t i) {
+      run.next_token(req[i], now);
+      if (--req[i].left > 0) return false;
+      req[i].done = now;
+      ++done;
+      return true;
+    };
+    active.erase(std::remove_if(active.begin(), active.end(), finished), active.end());
+    // The prompts' chunks, in the order they were taken: a prompt through emits its first token.
+    budget = c;
+    const auto through = [&](std::size_t i) {
+      if (budget == 0) return false;
+      const int take = std::min(budget, req[i].prompt_left);
+      budget -= take;
+      if ((req[i].prompt_left -= take) > 0) return false;
+      run.first_token(req[i], now);
+      if (req[i].left == 0) {
+        req[i].done = now;
+        ++done;
+      } else {
+        active.push_back(i);
+      }
+      return true;
+    };
+    std::size_t kept = 0;
+    for (const std::size_t i : prefilling)
+      if (!through(i)) prefilling[kept++] = i;
+    prefilling.resize(kept);
+  }
+}
+
+}  // namespace
+
+ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const InferOptions& o,
+                      std::vector<std::string>& notes) {
+  ServingStats sv;
+  sv.simulated = true;
+  sv.arrival_rate = o.arrival_rate;
+  sv.requests = o.requests > 0 ? o.requests : 200;
+  sv.seed = o.seed;
+  sv.prefill_chunk = o.prefill_chunk;
+  // A round's and a prefill's time at each batch, from infer() itself (lazily: only the batches
+  // the run reaches). --batch requests at once fit (infer() placed them before calling this), so
+  // every smaller batch does too.
+  const int cap = o.batch;
+  std::vector<Times> at_batch(static_cast<std::size_t>(cap) + 1);
+  std::vector<bool> known(at_batch.size(), false);
+  const TimesAt at = [&](int b) -> const Times& {
+    const auto i = static_cast<std::size_t>(b);
+    if (!known[i]) {
+      InferOptions one = o;
+      one.batch = b;
+      one.micro_batches = 0;
+      one.arrival_rate = 0;
+      one.requests = 0;
+      one.prefill_chunk = 0;
+      one.trace_rounds = 0;
+      one.fidelity = Fidelity::approx;
+      const InferStats st = infer(spec, model, one);
+      at_batch[i] = {st.tpot_s, st.ttft_s, st.prefill_token_s};
+      known[i] = true;
+    }
+    return at_batch[i];
+  };
+  sv.max_batch = cap;
+
+  Run run;
+  auto& req = run.req;
+  req.resize(static_cast<std::size_t>(sv.requests));
+  SplitMix64 rng{o.seed};
+  double t = 0;
+  for (auto& r : req) {
+    t += -std::log(rng.uniform()) / o.arrival_rate;
+    r.arrival = t;
+    r.left = o.generate - 1;
+  }
+  if (o.prefill_chunk > 0)
+    serve_chunked(run, o, at, sv.max_queue);
+  else
+    serve_whole(run, o, at, sv.max_queue);
   std::vector<double> ttft, tpot, latency;
   double ttft_sum = 0, last = 0;
   for (const auto& r : req) {
@@ -124,8 +262,8 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
   sv.duration_s = last - req.front().arrival;
   sv.tokens_per_s = sv.duration_s > 0 ? static_cast<double>(sv.requests) * o.generate / sv.duration_s : 0;
   sv.requests_per_s = sv.duration_s > 0 ? sv.requests / sv.duration_s : 0;
-  sv.mean_batch = rounds > 0 ? batch_sum / static_cast<double>(rounds) : 0;
-  sv.busy_fraction = sv.duration_s > 0 ? std::min(1.0, busy / sv.duration_s) : 0;
+  sv.mean_batch = run.rounds > 0 ? run.batch_sum / static_cast<double>(run.rounds) : 0;
+  sv.busy_fraction = sv.duration_s > 0 ? std::min(1.0, run.busy / sv.duration_s) : 0;
   sv.ttft_mean_s = ttft_sum / static_cast<double>(sv.requests);
   sv.ttft_p50_s = percentile(ttft, 50);
   sv.ttft_p90_s = percentile(ttft, 90);
@@ -133,6 +271,9 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
   sv.tpot_p50_s = percentile(tpot, 50);
   sv.tpot_p99_s = percentile(tpot, 99);
   sv.latency_p50_s = percentile(latency, 50);
+  sv.tbt_p50_s = percentile(run.gaps, 50);
+  sv.tbt_p99_s = percentile(run.gaps, 99);
+  sv.tbt_max_s = run.gaps.empty() ? 0 : run.gaps.rbegin()->first;
   sv.latency_p99_s = percentile(latency, 99);
   if (sv.requests_per_s < 0.9 * o.arrival_rate)
     notes.push_back(

@@ -8,10 +8,10 @@ namespace wafersim::infer_serve {
 // Poisson arrivals (InferOptions::arrival_rate, requests, seed) served with iteration-level
 // batching of at most `o.batch` requests at once, as vLLM-style servers do: when requests wait
 // and slots are free, the waiting ones (up to the free slots) are prefilled together, then every
-// active request gets one token per decode round; a finished request frees its slot. Prefill
-// runs between decode rounds (no chunked prefill). A round of b requests takes infer()'s time
-// per output token at batch b, a prefill of k requests infer()'s TTFT at batch k (each computed
-// once).
+// active request gets one token per decode round; a finished request frees its slot. A round of
+// b requests takes infer()'s time per output token at batch b, a prefill of k requests infer()'s
+// TTFT at batch k (each computed once). With InferOptions::prefill_chunk the prompts run in
+// chunks beside the decodes instead (infer_serve.cpp, serve_chunked).
 ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const InferOptions& o,
                       std::vector<std::string>& notes);
 

@@ -74,6 +74,7 @@ PointResult PointRunner::run(const Point& point) const {
     opt.kv_bits = r.kv_bits;
     opt.arrival_rate = r.arrival_rate;
     opt.requests = r.requests;
+    opt.prefill_chunk = r.prefill_chunk;
     const nlohmann::ordered_json report = infer_json(infer(sys, base_model, opt));
     return PointResult(json_text(report, 2) + "\n", report_metrics_json(report));
   }

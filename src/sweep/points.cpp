@@ -74,6 +74,8 @@ bool passes(const SweepSpec& s, const Point& p) {
       out = s.arrival_rate;
     else if (name == "requests")
       out = static_cast<double>(s.requests);
+    else if (name == "prefill_chunk")
+      out = static_cast<double>(s.prefill_chunk);
     else if (name == "systems")
       out = static_cast<double>(s.systems);
     else if (name == "batch")
@@ -181,6 +183,7 @@ PointRun point_run(const SweepSpec& s, const Point& p) {
   r.kv_bits = s.kv_bits;
   r.arrival_rate = s.arrival_rate;
   r.requests = s.requests;
+  r.prefill_chunk = s.prefill_chunk;
   r.sets = s.sets;
   for (std::size_t i = 0; i < s.axes.size(); ++i) {
     const Axis& a = s.axes[i];
@@ -214,6 +217,8 @@ PointRun point_run(const SweepSpec& s, const Point& p) {
       r.arrival_rate = v.number;
     else if (a.name == "requests")
       r.requests = n;
+    else if (a.name == "prefill_chunk")
+      r.prefill_chunk = n;
     else if (a.name == "systems")
       r.systems = n;
     else if (a.name == "batch")
@@ -260,6 +265,7 @@ std::string describe_point(const SweepSpec& s, const PointContext& ctx, const Po
   if (r.kv_bits > 0) j["kv_bits"] = r.kv_bits;
   if (r.arrival_rate > 0) j["arrival_rate"] = r.arrival_rate;  // no serving: the old key
   if (r.requests > 0) j["requests"] = r.requests;
+  if (r.prefill_chunk > 0) j["prefill_chunk"] = r.prefill_chunk;  // whole prompts: the old key
   nlohmann::json sets = nlohmann::json::object();
   for (const auto& [path, value] : r.sets) sets[path] = value;  // an axis overrides a fixed set
   j["set"] = sets;

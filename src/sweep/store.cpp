@@ -70,10 +70,13 @@ const std::vector<std::pair<std::string, std::string>>& metric_map() {
       // Serving (`arrival_rate`): the request-level figures.
       {"arrival_rate", "/serving/arrival_rate"},
       {"requests", "/serving/requests"},
+      {"prefill_chunk", "/serving/prefill_chunk"},
       {"serving.ttft_p50_s", "/serving/ttft_s/p50"},
       {"serving.ttft_p99_s", "/serving/ttft_s/p99"},
       {"serving.tpot_p50_s", "/serving/tpot_s/p50"},
       {"serving.tpot_p99_s", "/serving/tpot_s/p99"},
+      {"serving.tbt_p99_s", "/serving/tbt_s/p99"},
+      {"serving.tbt_max_s", "/serving/tbt_s/max"},
       {"serving.tokens_per_s", "/serving/tokens_per_s"},
       {"serving.requests_per_s", "/serving/requests_per_s"},
       {"serving.mean_batch", "/serving/mean_batch"},

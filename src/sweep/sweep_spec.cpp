@@ -24,13 +24,15 @@
 namespace wafersim::sweep {
 namespace {
 
-const std::set<std::string> kRunOptions = {
-    "systems",     "batch",       "seq",     "steps",       "mode",     "prompt",       "generate", "layout",
-    "weight_bits", "expert_bits", "kv_bits", "micro_batch", "wafer_io", "arrival_rate", "requests"};
+const std::set<std::string> kRunOptions = {"systems",     "batch",        "seq",      "steps",
+                                           "mode",        "prompt",       "generate", "layout",
+                                           "weight_bits", "expert_bits",  "kv_bits",  "micro_batch",
+                                           "wafer_io",    "arrival_rate", "requests", "prefill_chunk"};
 // The run options of each command: the others are errors (they would be silently ignored).
 const std::set<std::string> kTrainOnly = {"seq", "steps", "mode", "micro_batch"};
-const std::set<std::string> kInferOnly = {"prompt",      "generate", "wafer_io",     "layout",  "weight_bits",
-                                          "expert_bits", "kv_bits",  "arrival_rate", "requests"};
+const std::set<std::string> kInferOnly = {"prompt",      "generate",     "wafer_io", "layout",
+                                          "weight_bits", "expert_bits",  "kv_bits",  "arrival_rate",
+                                          "requests",    "prefill_chunk"};
 // Bits per stored value (infer --weight-bits, --kv-bits): the model's operands are at most 32.
 bool valid_bits(double b) { return b >= 1 && b <= 32; }
 
@@ -124,6 +126,8 @@ class Parser {
         s.arrival_rate = real(v, key);
       else if (key == "requests")
         s.requests = static_cast<int>(integer(v, key, 1, 1000000));
+      else if (key == "prefill_chunk")
+        s.prefill_chunk = static_cast<int>(integer(v, key, 0, 1000000));  // 0: whole prompts
       else if (key == "systems")
         s.systems = static_cast<int>(integer(v, key, 1));
       else if (key == "batch")
@@ -158,7 +162,7 @@ class Parser {
         fail(k, key,
              "unknown key (expected name, command, system, model, mode, systems, batch, seq, steps, "
              "micro_batch, prompt, generate, wafer_io, layout, weight_bits, expert_bits, kv_bits, "
-             "arrival_rate, requests, "
+             "arrival_rate, requests, prefill_chunk, "
              "set, "
              "axes, grid, random, seed, zip, where, pareto)");
     }
@@ -179,7 +183,8 @@ class Parser {
       fail(n, key,
            fmt::format(
                "{} is an option of training runs; `command: infer` takes systems, batch, prompt, "
-               "generate, wafer_io, layout, weight_bits, expert_bits, kv_bits, arrival_rate and requests",
+               "generate, wafer_io, layout, weight_bits, expert_bits, kv_bits, arrival_rate, requests and "
+               "prefill_chunk",
                option));
     if (s.command == "run" && kInferOnly.count(option) != 0)
       fail(n, key, fmt::format("{} is an option of inference: add `command: infer`", option));
@@ -281,7 +286,9 @@ class Parser {
           check_layout(where, key, a.values[i].text);
         else if (a.type == "number")  // weight_bits, expert_bits, kv_bits, arrival_rate
           check_real(where, key, a.name, a.values[i].number);
-        else if (const double x = a.values[i].number, lo = a.name == "steps" ? 2 : 1;
+        else if (const double x = a.values[i].number, lo = a.name == "steps"           ? 2
+                                                           : a.name == "prefill_chunk" ? 0
+                                                                                       : 1;
                  !(x >= lo) || x > std::numeric_limits<int>::max() || x != std::floor(x))
           fail(where, key,
                fmt::format("{} must be a whole number from {} to {}, got {}", a.name, lo,

@@ -354,6 +354,13 @@ def test_infer_serving_matches_cli(ws):
                  generate=256, arrival_rate=8, requests=100, arrival_seed=3)
     assert r.to_json().encode() == cli_ok("infer", *args, "--json", "-")
     assert r.to_dict()["serving"]["requests"] == 100
+    chunked = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-70b.yaml"), systems=4, batch=16, prompt=1024,
+                       generate=256, arrival_rate=8, requests=100, arrival_seed=3, prefill_chunk=256)
+    assert chunked.to_json().encode() == cli_ok("infer", *args, "--prefill-chunk", "256", "--json", "-")
+    assert chunked.to_dict()["serving"]["prefill_chunk"] == 256
+    assert chunked.to_dict()["serving"]["tbt_s"]["max"] < r.to_dict()["serving"]["tbt_s"]["max"]
+    with pytest.raises(ws.UsageError, match="--prefill-chunk 4"):
+        ws.infer(batch=16, arrival_rate=1, prefill_chunk=4)
     assert "serving" not in ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-8b.yaml")).to_dict()
 
 

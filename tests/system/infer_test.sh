@@ -101,6 +101,19 @@ ok = v["requests"] == 100 and v["max_batch"] == 16 and 0 < v["ttft_s"]["p50"] <=
 sys.exit(0 if ok else 1)' "$tmp/serve.json"; then ok; else bad "infer --arrival-rate: JSON serving section"; fi
 expect 2 "--requests needs --arrival-rate" infer --requests 10
 expect 2 "--arrival-rate -2" infer --arrival-rate -2
+# --prefill-chunk: prompts in chunks beside the decodes; the longest gap between tokens shrinks
+"$bin" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" --systems 8 --batch 16 --prompt 8192 \
+  --arrival-rate 4 --requests 100 --json "$tmp/serve-whole.json" -q
+expect 0 "chunked prefill: 512 tokens per iteration" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" \
+  --systems 8 --batch 16 --prompt 8192 --arrival-rate 4 --requests 100 --prefill-chunk 512 --json "$tmp/serve-chunked.json"
+if /usr/bin/python3 -c '
+import json, sys
+w, c = (json.load(open(f))["serving"] for f in sys.argv[1:3])
+ok = (w["prefill_chunk"], c["prefill_chunk"]) == (0, 512) and c["tbt_s"]["max"] < w["tbt_s"]["max"] / 10 \
+    and c["ttft_s"]["p50"] > w["ttft_s"]["p50"] and abs(c["tokens_per_s"] / w["tokens_per_s"] - 1) < 0.02
+sys.exit(0 if ok else 1)' "$tmp/serve-whole.json" "$tmp/serve-chunked.json"; then ok; else bad "infer --prefill-chunk: JSON"; fi
+expect 2 "--prefill-chunk needs --arrival-rate" infer --prefill-chunk 512
+expect 2 "--prefill-chunk 8: expected more tokens than --batch 16" infer --batch 16 --arrival-rate 1 --prefill-chunk 8
 
 # bench/waferllm_layer.py: one layer on P x P regions, every grid of WaferLLM's configs runs
 out="$(/usr/bin/python3 "$root/bench/waferllm_layer.py" --wafersim "$bin" 2>&1)"

@@ -134,6 +134,14 @@ q "$tmp/serving.sqlite" "select report from points where batch = 16 and arrival_
 "$bin" infer --system "$root/configs/cs3.yaml" --model "$root/models/llama3.1-70b.yaml" --systems 4 --prompt 1024 \
   --generate 256 --requests 200 --batch 16 --arrival-rate 8 --json "$tmp/serving-cli.json" -q
 check '{ cat "$tmp/serving-cli.json"; echo; } | cmp -s "$tmp/serving-sweep.json" -' "serving point differs from wafersim infer's"
+# --- chunked prefill (configs/sweeps/chunked-prefill.yaml): prefill_chunk 0 (whole prompts) to
+# 4096 x arrival rate; the longest gap between tokens falls with the chunk
+out="$("$bin" sweep "$root/configs/sweeps/chunked-prefill.yaml" --db "$tmp/chunked.sqlite" --jobs 2 2>&1)"
+rc=$?
+check '[ $rc -eq 0 ] && [ "$(q "$tmp/chunked.sqlite" "select count(*) from points where status = '"'ok'"' and \"serving.tbt_max_s\" > 0")" = 24 ]' \
+  "chunked-prefill sweep exit $rc: $out"
+check '[ "$(q "$tmp/chunked.sqlite" "select count(*) from points a join points b on a.arrival_rate = b.arrival_rate where a.prefill_chunk = 0 and b.prefill_chunk = 512 and b.\"serving.tbt_max_s\" * 10 < a.\"serving.tbt_max_s\"")" = 4 ]' \
+  "chunks of 512 should cut the longest gap between tokens tenfold at every rate"
 
 # --- GPT-J weight streaming: 60 points for the comparisons below, and 600 (a few seconds,
 # whatever the machine) to kill -9 mid-way and resume, and to interrupt

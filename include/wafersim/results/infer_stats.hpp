@@ -50,9 +50,13 @@ struct ServingStats {
   double mean_batch = 0;      // requests per decode round
   double busy_fraction = 0;   // of the duration spent in prefill or decode
   int max_queue = 0;          // requests waiting for a slot, at most
+  int prefill_chunk = 0;      // tokens per iteration with chunked prefill (0: whole prompts)
   double ttft_p50_s = 0, ttft_p90_s = 0, ttft_p99_s = 0, ttft_mean_s = 0;  // arrival to first token
   double tpot_p50_s = 0, tpot_p99_s = 0;        // per request: (last - first token) / (generate - 1)
   double latency_p50_s = 0, latency_p99_s = 0;  // arrival to last token
+  // Time between tokens: between a request's consecutive output tokens, over every such pair (a
+  // whole-prompt prefill stalls the decodes for its time; chunked prefill spreads it).
+  double tbt_p50_s = 0, tbt_p99_s = 0, tbt_max_s = 0;
 };
 
 struct InferStats {

@@ -69,6 +69,11 @@ struct InferOptions {
   double arrival_rate = 0;
   int requests = 0;
   std::uint64_t seed = 1;
+  // Chunked prefill (> 0; Sarathi-Serve's stall-free batching): every iteration carries each
+  // decoding request's next token and, up to this many tokens in all, the next prompt tokens of
+  // the admitted requests (first come, first served), so a long prompt no longer stalls the
+  // decodes. 0: whole prompts are prefilled between decode rounds.
+  int prefill_chunk = 0;
 };
 
 // Validates (UsageError naming the option), places (FitError when even the KV cache does not

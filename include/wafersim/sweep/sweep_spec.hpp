@@ -62,6 +62,7 @@ struct SweepSpec {
   double expert_bits = 0;               // infer: the routed experts' bits; 0 = as weight_bits
   double arrival_rate = 0;              // infer: serving (requests/s); 0 = none (key unchanged)
   int requests = 0;                     // infer: serving requests; 0 = 200
+  int prefill_chunk = 0;                // infer: serving with chunked prefill (tokens); 0 = whole prompts
   std::vector<std::pair<std::string, std::string>> sets;  // fixed overrides (`set:`)
   std::vector<Axis> axes;
   std::vector<std::vector<int>> zip;  // groups of axis indices that move together

@@ -400,6 +400,7 @@ def infer(
     arrival_rate: float = 0.0,
     requests: int = 0,
     arrival_seed: int = 1,
+    prefill_chunk: int = 0,
     uncertainty: bool = False,
     samples: int = 64,
     seed: int = 1,
@@ -425,7 +426,9 @@ def infer(
     expert_bits: the routed experts' weights alone (None: as weight_bits; `--expert-bits`).
     arrival_rate > 0: also serve `requests` requests (0: 200) arriving as a Poisson stream of that
     many per second (seed `arrival_seed`) with up to `batch` decoded at once; to_dict()["serving"]
-    has TTFT/TPOT/latency percentiles and throughput (`--arrival-rate`).
+    has TTFT/TPOT/latency percentiles and throughput (`--arrival-rate`); prefill_chunk > 0: each
+    iteration carries the decodes and up to that many tokens in all of prompt chunks (chunked
+    prefill; 0: whole prompts between decode rounds; `--prefill-chunk`).
     uncertainty: also the band of tokens/s per user over the config's `range LO .. HI` parameters
     (as run(); `infer --uncertainty`), in to_dict()["uncertainty"].
     Raises UsageError for bad arguments or a non-decoder model, FitError when even the KV cache
@@ -449,6 +452,7 @@ def infer(
     a.arrival_rate = arrival_rate
     a.requests = requests
     a.arrival_seed = arrival_seed
+    a.prefill_chunk = prefill_chunk
     a.trace_rounds = trace_rounds
     if draft_model is not None:
         a.set_draft(_model(draft_model))

@@ -173,6 +173,7 @@ def infer(
     arrival_rate: float = 0.0,
     requests: int = 0,
     arrival_seed: int = 1,
+    prefill_chunk: int = 0,
     uncertainty: bool = False,
     samples: int = 64,
     seed: int = 1,

@@ -81,6 +81,67 @@ TEST_CASE("serving: more load gives larger batches and longer waits and beyond c
   CHECK(over.serving.busy_fraction > 0.99);
 }
 
+TEST_CASE("serving: time between tokens is a round's time except where a prefill stalls the decodes",
+          "[sim][infer][serve]") {
+  InferOptions one = serving(0);
+  one.batch = 1;
+  one.requests = 0;
+  const InferStats alone = infer(cs3(), llama70b(), one);
+  // Light load: nearly every gap is one request's round; the longest holds another's prefill.
+  const ServingStats light = infer(cs3(), llama70b(), serving(0.2)).serving;
+  CHECK(light.tbt_p50_s == Approx(alone.tpot_s).epsilon(1e-9));
+  CHECK(light.tbt_max_s >= light.tbt_p99_s);
+  CHECK(light.tbt_max_s > alone.ttft_s);
+}
+
+TEST_CASE("serving: chunked prefill bounds the stall of the decodes and costs time to first token",
+          "[sim][infer][serve]") {
+  // Long prompts on 8 systems: a whole 8k prompt stalls every decoding request for its prefill.
+  InferOptions whole = serving(4);
+  whole.systems = 8;
+  whole.prompt = 8192;
+  InferOptions chunked = whole;
+  chunked.prefill_chunk = 512;
+  const InferStats w = infer(cs3(), llama70b(), whole), c = infer(cs3(), llama70b(), chunked);
+  CHECK(w.serving.prefill_chunk == 0);
+  CHECK(c.serving.prefill_chunk == 512);
+  // A chunk of at most 512 tokens beside a round of at most 16: the longest gap is a round plus
+  // 512 prompt tokens at one request's stage time, far below a whole prompt's prefill.
+  InferOptions sixteen = whole, single = whole;
+  sixteen.arrival_rate = single.arrival_rate = 0;
+  sixteen.requests = single.requests = 0;
+  single.batch = 1;
+  const InferStats full = infer(cs3(), llama70b(), sixteen), alone = infer(cs3(), llama70b(), single);
+  CHECK(c.serving.tbt_max_s <= full.tpot_s + 512 * alone.prefill_token_s * (1 + 1e-9));
+  CHECK(w.serving.tbt_max_s > 10 * c.serving.tbt_max_s);
+  CHECK(w.serving.tbt_max_s > alone.ttft_s);  // a stall holds at least one whole prefill
+  // The prompt's tokens cost the same: throughput holds, the first token comes later.
+  CHECK(c.serving.tokens_per_s == Approx(w.serving.tokens_per_s).epsilon(0.02));
+  CHECK(c.serving.ttft_p50_s > w.serving.ttft_p50_s);
+  // A chunk holding a whole prompt and the decodes: the same token budget as no chunking, less the
+  // prompt's own trip when decodes run beside it.
+  InferOptions big = whole;
+  big.prefill_chunk = 8192 + 16;
+  const InferStats b = infer(cs3(), llama70b(), big);
+  CHECK(b.serving.ttft_p50_s <= c.serving.ttft_p50_s);
+  CHECK(b.serving.tbt_max_s <= w.serving.tbt_max_s * (1 + 1e-9));
+}
+
+TEST_CASE("serving: chunked prefill alone is a whole prompt's prefill", "[sim][infer][serve]") {
+  // One request at a time: each iteration either decodes it or prefills it, never both, so the
+  // first token takes the prefill's trip plus every prompt token at the stage time, as infer().
+  InferOptions o = serving(0.05, 1, 20);
+  o.prefill_chunk = 4096;
+  InferOptions one = serving(0);
+  one.batch = 1;
+  one.requests = 0;
+  const InferStats alone = infer(cs3(), llama70b(), one);
+  const ServingStats v = infer(cs3(), llama70b(), o).serving;
+  CHECK(alone.prefill_token_s > 0);
+  CHECK(v.ttft_p50_s == Approx(alone.ttft_s).epsilon(1e-9));
+  CHECK(v.tpot_p50_s == Approx(alone.tpot_s).epsilon(1e-9));
+}
+
 TEST_CASE("serving: the same seed gives the same run and another seed other arrivals",
           "[sim][infer][serve]") {
   const ServingStats a = infer(cs3(), llama70b(), serving(8)).serving;
@@ -104,6 +165,16 @@ TEST_CASE("serving: bad options name themselves", "[sim][infer][serve]") {
   o = serving(1, 16, 1000000);
   o.generate = 300;
   CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("at most 200,000,000 output tokens"));
+  o = serving(1, 16, 20);
+  o.prefill_chunk = 16;
+  CHECK_THROWS_WITH(infer(cs3(), llama70b(), o),
+                    Catch::Contains("--prefill-chunk 16: expected more tokens than --batch 16"));
+  o.prefill_chunk = -1;
+  CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("--prefill-chunk -1"));
+  o = serving(0);
+  o.requests = 0;
+  o.prefill_chunk = 512;
+  CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("--prefill-chunk needs --arrival-rate"));
   // One output token: the first is the last, no time per output token.
   o = serving(1, 16, 20);
   o.generate = 1;

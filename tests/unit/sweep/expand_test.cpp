@@ -316,3 +316,31 @@ TEST_CASE("command: infer takes arrival_rate and requests for serving points", "
   e = error_of("arrival_rate: 2\naxes:\n  systems: [1]\n");
   CHECK(std::string(e.what()).find("command: infer") != std::string::npos);
 }
+
+TEST_CASE("command: infer takes prefill_chunk as an option and an axis", "[sweep]") {
+  const auto s = parse("command: infer\narrival_rate: 4\nprefill_chunk: 512\naxes:\n  batch: [4, 16]\n");
+  const auto pts = expand_points(s);
+  REQUIRE(pts.size() == 2);
+  CHECK(point_run(s, pts[0]).prefill_chunk == 512);
+  CHECK(pts[0].description.find("\"prefill_chunk\":512") != std::string::npos);
+  // Unset: whole prompts, and the points keep the keys they had.
+  const auto plain = parse("command: infer\narrival_rate: 4\naxes:\n  batch: [4, 16]\n");
+  CHECK(point_run(plain, expand_points(plain)[0]).prefill_chunk == 0);
+  CHECK(expand_points(plain)[0].description.find("prefill_chunk") == std::string::npos);
+  // 0 on an axis: whole prompts beside chunked ones, with the key of a point without the option.
+  const auto ax = parse(
+      "command: infer\narrival_rate: 4\naxes:\n  prefill_chunk: [0, 256, 2048]\n"
+      "where: prefill_chunk != 256\n");
+  const auto apts = expand_points(ax);
+  REQUIRE(apts.size() == 2);
+  CHECK(point_run(ax, apts[0]).prefill_chunk == 0);
+  const auto whole = parse("command: infer\narrival_rate: 4\naxes:\n  systems: [1]\n");
+  CHECK(apts[0].description == expand_points(whole)[0].description);
+  CHECK(point_run(ax, apts[1]).prefill_chunk == 2048);
+  auto e = error_of("command: infer\nprefill_chunk: -1\naxes:\n  systems: [1]\n");
+  CHECK(e.key() == "prefill_chunk");
+  e = error_of("prefill_chunk: 512\naxes:\n  systems: [1]\n");
+  CHECK(std::string(e.what()).find("command: infer") != std::string::npos);
+  e = error_of("command: infer\naxes:\n  prefill_chunk: [512, 1.5]\n");
+  CHECK(e.key() == "axes.prefill_chunk");
+}
