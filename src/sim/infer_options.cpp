@@ -109,6 +109,16 @@ InferOptions infer_options::resolved(const SystemSpec& spec, const ModelSpec& mo
         fmt::format("--requests {} x --generate {}: at most 200,000,000 output tokens in a serving "
                     "simulation (fewer requests give the same percentiles within sampling noise)",
                     o.requests > 0 ? o.requests : 200, o.generate));
+  // With chunked prefill, every prompt also takes ceil(prompt / (chunk - batch)) iterations at
+  // worst (a full batch of decodes beside each chunk).
+  if (o.arrival_rate > 0 && o.prefill_chunk > o.batch) {
+    const double per_prompt = std::ceil(static_cast<double>(o.prompt) / (o.prefill_chunk - o.batch));
+    if (static_cast<double>(o.requests > 0 ? o.requests : 200) * per_prompt > 2e8)
+      throw UsageError(fmt::format(
+          "--prefill-chunk {} with --batch {}: {} requests x {} iterations per {}-token prompt exceed the "
+          "200,000,000 iterations of a serving simulation (a larger chunk or fewer requests)",
+          o.prefill_chunk, o.batch, o.requests > 0 ? o.requests : 200, per_prompt, o.prompt));
+  }
   const double width = 8 * dtype_bytes(model.training.compute);  // the operands' bits
   for (const auto& [name, bits] :
        {std::pair{"--weight-bits", o.weight_bits}, std::pair{"--kv-bits", o.kv_bits},

@@ -169,6 +169,11 @@ TEST_CASE("serving: bad options name themselves", "[sim][infer][serve]") {
   o.prefill_chunk = 16;
   CHECK_THROWS_WITH(infer(cs3(), llama70b(), o),
                     Catch::Contains("--prefill-chunk 16: expected more tokens than --batch 16"));
+  // Chunks of one token beside 16 decodes: the prompts' iterations are bounded too.
+  o = serving(1, 16, 500000);
+  o.prompt = 100000;
+  o.prefill_chunk = 17;
+  CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("200,000,000 iterations"));
   o.prefill_chunk = -1;
   CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("--prefill-chunk -1"));
   o = serving(0);
