@@ -47,12 +47,43 @@ struct Run {
   std::map<double, long long> gaps;
   std::map<double, long long>::iterator last_gap = gaps.end();
 
-  void first_token(Request& r, double now) { r.first = r.last = now; }
-  void next_token(Request& r, double now) {
-    const double gap = now - r.last;
-    r.last = now;
-    if (last_gap == gaps.end() || last_gap->first != gap) last_gap = gaps.try_emplace(gap, 0).first;
-    ++last_gap->second;
+  double now = 0;
+  std::size_t done = 0;  // requests finished
+
+  // An iteration of `dt` seconds, `decodes` of the requests decoding in it.
+  void advance(double dt, int decodes) {
+    now += dt;
+    busy += dt;
+    if (decodes > 0) {
+      batch_sum += decodes;
+      ++rounds;
+    }
+  }
+  // A request's first output token, now (the last when it wants only one).
+  void first_token(std::size_t i, std::vector<std::size_t>& active) {
+    Request& r = req[i];
+    r.first = r.last = now;
+    if (r.left > 0) {
+      active.push_back(i);
+      return;
+    }
+    r.done = now;
+    ++done;
+  }
+  // Every active request's next token, now; the finished ones leave.
+  void decode(std::vector<std::size_t>& active) {
+    const auto finished = [&](std::size_t i) {
+      Request& r = req[i];
+      const double gap = now - r.last;
+      r.last = now;
+      if (last_gap == gaps.end() || last_gap->first != gap) last_gap = gaps.try_emplace(gap, 0).first;
+      ++last_gap->second;
+      if (--r.left > 0) return false;
+      r.done = now;
+      ++done;
+      return true;
+    };
+    active.erase(std::remove_if(active.begin(), active.end(), finished), active.end());
   }
 };
 
@@ -77,49 +108,27 @@ void serve_whole(Run& run, const InferOptions& o, const TimesAt& at, int& max_qu
   const int cap = o.batch;
   std::vector<std::size_t> active;
   active.reserve(static_cast<std::size_t>(cap));
-  std::size_t next = 0, arrived = 0, done = 0;  // requests admitted, arrived by `now`, finished
-  double now = 0;
-  while (done < req.size()) {
+  std::size_t next = 0, arrived = 0;  // requests admitted, arrived by `now`
+  while (run.done < req.size()) {
     // Waiting requests fill the free slots and are prefilled together. (`now` only grows, so the
     // arrivals are counted once each.)
-    while (arrived < req.size() && req[arrived].arrival <= now) ++arrived;
+    while (arrived < req.size() && req[arrived].arrival <= run.now) ++arrived;
     const std::size_t waiting = arrived - next;
     max_queue = std::max(max_queue, static_cast<int>(waiting));
     const auto k =
         static_cast<int>(std::min<std::size_t>(waiting, static_cast<std::size_t>(cap) - active.size()));
     if (k > 0) {
-      const double prefill_s = at(k).prefill_s;
-      now += prefill_s;
-      run.busy += prefill_s;
-      for (int i = 0; i < k; ++i, ++next) {
-        run.first_token(req[next], now);
-        if (req[next].left == 0) {
-          req[next].done = now;
-          ++done;
-        } else {
-          active.push_back(next);
-        }
-      }
+      run.advance(at(k).prefill_s, 0);
+      for (int i = 0; i < k; ++i) run.first_token(next++, active);
       continue;
     }
     if (active.empty()) {  // idle until the next arrival
-      now = std::max(now, req[next].arrival);
+      run.now = std::max(run.now, req[next].arrival);
       continue;
     }
     const int b = static_cast<int>(active.size());
-    const double round_s = at(b).round_s;
-    now += round_s;
-    run.busy += round_s;
-    run.batch_sum += b;
-    ++run.rounds;
-    const auto finished = [&](std::size_t i) {
-      run.next_token(req[i], now);
-      if (--req[i].left > 0) return false;
-      req[i].done = now;
-      ++done;
-      return true;
-    };
-    active.erase(std::remove_if(active.begin(), active.end(), finished), active.end());
+    run.advance(at(b).round_s, b);
+    run.decode(active);
   }
 }
 
@@ -138,64 +147,36 @@ void serve_chunked(Run& run, const InferOptions& o, const TimesAt& at, int& max_
   std::vector<std::size_t> active, prefilling;  // decoding; admitted, prompt not yet through
   active.reserve(cap);
   prefilling.reserve(cap);
-  std::size_t next = 0, arrived = 0, done = 0;
-  double now = 0;
-  while (done < req.size()) {
-    while (arrived < req.size() && req[arrived].arrival <= now) ++arrived;
+  std::size_t next = 0, arrived = 0;
+  while (run.done < req.size()) {
+    while (arrived < req.size() && req[arrived].arrival <= run.now) ++arrived;
     max_queue = std::max(max_queue, static_cast<int>(arrived - next));
     while (next < arrived && active.size() + prefilling.size() < cap) {
       req[next].prompt_left = o.prompt;
       prefilling.push_back(next++);
     }
     const int b = static_cast<int>(active.size());
-    int budget = o.prefill_chunk - b, c = 0;  // prompt tokens this iteration
-    for (const std::size_t i : prefilling) {
-      if (budget == 0) break;
-      const int take = std::min(budget, req[i].prompt_left);
-      c += take;
-      budget -= take;
-    }
+    int c = 0;  // prompt tokens this iteration
+    for (const std::size_t i : prefilling) c = std::min(o.prefill_chunk - b, c + req[i].prompt_left);
     if (b == 0 && c == 0) {  // idle until the next arrival
-      now = std::max(now, req[next].arrival);
+      run.now = std::max(run.now, req[next].arrival);
       continue;
     }
     // The decodes' round and the chunk's first token travel the layers together: the longer trip,
     // then the chunk's other tokens at the stage time.
     const double trip_s = std::max(b > 0 ? at(b).round_s : 0.0, c > 0 ? fill_s : 0.0);
-    const double dt = trip_s + c * token_s;
-    now += dt;
-    run.busy += dt;
-    if (b > 0) {
-      run.batch_sum += b;
-      ++run.rounds;
-    }
-    const auto finished = [&](std::size_t i) {
-      run.next_token(req[i], now);
-      if (--req[i].left > 0) return false;
-      req[i].done = now;
-      ++done;
-      return true;
-    };
-    active.erase(std::remove_if(active.begin(), active.end(), finished), active.end());
+    run.advance(trip_s + c * token_s, b);
+    run.decode(active);
     // The prompts' chunks, in the order they were taken: a prompt through emits its first token.
-    budget = c;
-    const auto through = [&](std::size_t i) {
-      if (budget == 0) return false;
-      const int take = std::min(budget, req[i].prompt_left);
-      budget -= take;
-      if ((req[i].prompt_left -= take) > 0) return false;
-      run.first_token(req[i], now);
-      if (req[i].left == 0) {
-        req[i].done = now;
-        ++done;
-      } else {
-        active.push_back(i);
-      }
-      return true;
-    };
     std::size_t kept = 0;
-    for (const std::size_t i : prefilling)
-      if (!through(i)) prefilling[kept++] = i;
+    for (const std::size_t i : prefilling) {
+      const int take = std::min(c, req[i].prompt_left);
+      c -= take;
+      if ((req[i].prompt_left -= take) > 0)
+        prefilling[kept++] = i;
+      else
+        run.first_token(i, active);
+    }
     prefilling.resize(kept);
   }
 }

@@ -231,6 +231,7 @@ void inference(const SystemSpec& spec, const ModelSpec& model, FuzzedDataProvide
     o.arrival_rate = in.ConsumeIntegralInRange(1, 100000) / 100.0;
     o.requests = in.ConsumeIntegralInRange(1, 40);
     o.seed = in.ConsumeIntegral<std::uint64_t>();
+    if (in.ConsumeBool()) o.prefill_chunk = o.batch + in.ConsumeIntegralInRange(1, 128);  // chunked prefill
   }
   if (in.ConsumeBool()) {  // speculative decoding with a smaller draft of the same family
     ModelSpec draft = model;
@@ -259,6 +260,10 @@ void inference(const SystemSpec& spec, const ModelSpec& model, FuzzedDataProvide
     fuzz::require(v.latency_p50_s >= v.ttft_p50_s && v.latency_p99_s >= v.latency_p50_s, "serving: latency");
     fuzz::require(v.mean_batch >= 0 && v.mean_batch <= o.batch + 1e-9, "serving: batch within --batch");
     fuzz::require(v.busy_fraction >= 0 && v.busy_fraction <= 1, "serving: busy fraction");
+    fuzz::require(v.prefill_chunk == o.prefill_chunk, "serving: chunk as asked");
+    fuzz::require(v.tbt_p50_s >= 0 && v.tbt_p50_s <= v.tbt_p99_s && v.tbt_p99_s <= v.tbt_max_s &&
+                      std::isfinite(v.tbt_max_s) && (o.generate == 1 || v.tbt_p50_s > 0),
+                  "serving: time between tokens ordered and finite");
   }
   fuzz::require(
       st.weight_bits >= 1 && st.weight_bits <= 32 && (o.weight_bits == 0 || st.weight_bits <= o.weight_bits),
