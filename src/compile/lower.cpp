@@ -222,6 +222,12 @@ ElementwiseWork elementwise_work(const Op& op, double samples, bool backward) {
 CompiledLayer lower_layer(const LayerGraph& graph, const LayerGroup& group, const KernelCostModel& model,
                           const TrainingSpec& training, double samples, int rows, int cols, ExecMode mode,
                           const KernelCostModel* expert_model) {
+  return lower_layer(graph, group, model, training, samples, GroupRegion{rows, cols}, mode, expert_model);
+}
+
+CompiledLayer lower_layer(const LayerGraph& graph, const LayerGroup& group, const KernelCostModel& model,
+                          const TrainingSpec& training, double samples, const GroupRegion& region,
+                          ExecMode mode, const KernelCostModel* expert_model) {
   CompiledLayer L;
   L.index = group.index;
   L.name = group.name;
@@ -246,6 +252,7 @@ CompiledLayer lower_layer(const LayerGraph& graph, const LayerGroup& group, cons
   };
   for (OpId id : group.ops) {
     const Op& op = graph.op(id);
+    const auto [rows, cols] = region.of(op);
     Kernel f{op.name, op.kind, compiled_cost(op, model_of(op), samples, rows, cols, mode, chunks, false)};
     L.fwd_total += f.cost;
     L.forward.push_back(f);
@@ -261,6 +268,7 @@ CompiledLayer lower_layer(const LayerGraph& graph, const LayerGroup& group, cons
   }
   for (auto it = group.ops.rbegin(); it != group.ops.rend(); ++it) {
     const Op& op = graph.op(*it);
+    const auto [rows, cols] = region.of(op);
     Kernel b{op.name, op.kind, compiled_cost(op, model_of(op), samples, rows, cols, mode, chunks, true)};
     L.bwd_total += b.cost;
     L.backward.push_back(std::move(b));

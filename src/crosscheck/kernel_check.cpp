@@ -465,15 +465,17 @@ KernelCheck check_gemv(const SystemSpec& spec, DType dtype, const GemmShape& sha
 
 std::vector<KernelCheck> cross_check_decode(const SystemSpec& spec, DType dtype, const LayerGraph& graph,
                                             const LayerGroup& group, double samples, double prompt,
-                                            double keys, int rows, int cols) {
+                                            double keys, const GroupRegion& region) {
   std::vector<KernelCheck> out;
-  std::set<std::tuple<bool, double, double, double, double, double, bool>> seen;
+  std::set<std::tuple<bool, double, double, double, double, double, bool, int, int>> seen;
   for (OpId id : group.ops) {
     const Op& op = graph.op(id);
     const DecodeKernel d = decode_kernel(op, samples, prompt, keys);
+    const auto [rows, cols] = region.of(op);
     const auto key =
-        d.gemm ? std::make_tuple(true, d.shape.count, d.shape.k, d.shape.n, d.samples, 0.0, false)
-               : std::make_tuple(false, d.work.elems, d.work.ops_per_elem, 0.0, 0.0, 0.0, d.work.reduce);
+        d.gemm ? std::make_tuple(true, d.shape.count, d.shape.k, d.shape.n, d.samples, 0.0, false, rows, cols)
+               : std::make_tuple(false, d.work.elems, d.work.ops_per_elem, 0.0, 0.0, 0.0, d.work.reduce, rows,
+                                 cols);
     if (!seen.insert(key).second) continue;
     if (!d.gemm) {
       out.push_back(check_elementwise(spec, dtype, d.work.elems, d.work.ops_per_elem, d.work.reduce, rows,

@@ -68,18 +68,21 @@ nlohmann::ordered_json infer_json(const InferStats& s) {
                    {"decode_s", p.decode_s},
                    {"prefill_s", p.prefill_s}});
   auto& layers = j["layers"] = nlohmann::ordered_json::array();
-  for (const auto& l : s.layers)
-    layers.push_back({{"name", l.name},
-                      {"system", l.system},
-                      {"region", {{"x", l.x}, {"y", l.y}, {"w", l.w}, {"h", l.h}}},
-                      {"params", l.params},
-                      {"weight_bytes", l.weight_bytes},
-                      {"kv_bytes", l.kv_bytes},
-                      {"sram_per_tile", l.sram_per_tile},
-                      {"prefill_s", l.prefill_s},
-                      {"decode_s", l.decode_s},
-                      {"decode_latency_s", l.decode_fill_s},
-                      {"decode_bound", l.decode_bound}});
+  for (const auto& l : s.layers) {
+    nlohmann::ordered_json L = {
+        {"name", l.name}, {"system", l.system}, {"region", {{"x", l.x}, {"y", l.y}, {"w", l.w}, {"h", l.h}}}};
+    // A mixture of experts laid out split: where its ops other than the routed experts run.
+    if (l.dense_w > 0) L["dense_region"] = {{"w", l.dense_w}, {"h", l.dense_h}};
+    L.update({{"params", l.params},
+              {"weight_bytes", l.weight_bytes},
+              {"kv_bytes", l.kv_bytes},
+              {"sram_per_tile", l.sram_per_tile},
+              {"prefill_s", l.prefill_s},
+              {"decode_s", l.decode_s},
+              {"decode_latency_s", l.decode_fill_s},
+              {"decode_bound", l.decode_bound}});
+    layers.push_back(std::move(L));
+  }
   if (!s.kernel_checks.empty()) {
     j["fidelity"] = s.fidelity;
     j["kernel_checks"] = kernel_checks_json(s.kernel_checks);
@@ -200,8 +203,9 @@ std::string format_infer_breakdown(const InferStats& s) {
                  "weights MB", "KV MB", "SRAM/tile", "prefill ms", "decode us", "decode bound");
   for (const auto& l : s.layers)
     fmt::format_to(out, "{:<12} {:>3} {:>17} {:>12.1f} {:>12.1f} {:>11.0f} {:>11.3f} {:>11.2f} {}\n", l.name,
-                   l.system, fmt::format("{}x{}@({},{})", l.w, l.h, l.x, l.y), l.weight_bytes / 1e6,
-                   l.kv_bytes / 1e6, l.sram_per_tile, l.prefill_s * 1e3, l.decode_s * 1e6, l.decode_bound);
+                   l.system, fmt::format("{}x{}@({},{}){}", l.w, l.h, l.x, l.y, l.dense_w > 0 ? "*" : ""),
+                   l.weight_bytes / 1e6, l.kv_bytes / 1e6, l.sram_per_tile, l.prefill_s * 1e3,
+                   l.decode_s * 1e6, l.decode_bound);
   return o;
 }
 

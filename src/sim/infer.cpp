@@ -79,8 +79,9 @@ struct Group {
   bool draft = false;
   double weight_bytes = 0;
   double kv_bytes = 0;
-  double keys = 0;    // cached tokens its decode step attends to, on average
-  bool head = false;  // the vocabulary projection (and loss): logits of each prompt's last token only
+  double expert_bytes = 0;  // of weight_bytes: the routed experts'
+  double keys = 0;          // cached tokens its decode step attends to, on average
+  bool head = false;        // the vocabulary projection (and loss): logits of each prompt's last token only
   double bytes() const { return weight_bytes + kv_bytes; }
 };
 
@@ -156,6 +157,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
       for (OpId id : g.ops) {
         const Op& op = net.graph->op(id);
         x.weight_bytes += static_cast<double>(op.params) * (op.experts > 0 ? eb : wb);
+        if (op.experts > 0) x.expert_bytes += static_cast<double>(op.params) * eb;
         attention = attention || op.kind == OpKind::attn_scores;
         x.head = x.head || op.kind == OpKind::loss;
         // A tied LM head owns no parameters but multiplies by a resident copy of the embedding.
@@ -178,14 +180,39 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   std::vector<double> group_bytes;
   for (const auto& g : groups) group_bytes.push_back(g.bytes());
   // One decode step of a group: the target checks k + 1 tokens per request, the draft makes one.
-  const auto group_decode = [&](const Group& g, int rows, int cols) {
+  const auto group_decode = [&](const Group& g, const GroupRegion& r) {
     return decode_cost(*g.net->graph, g.g, models_of(*g.net), g.draft ? b : b * verify_tokens, o.prompt,
-                       g.keys, rows, cols);
+                       g.keys, r);
   };
 
   const TileArray tiles = TileArray::from_spec(spec);
   const Rect usable = spec.wafer.usable;
   const double tile_cap = tiles.capacity();
+  // Where a group's ops run on its region q. With the compact layout, a mixture of experts may
+  // put its ops other than the routed experts (attention and its KV cache, norms, router, shared
+  // experts) on a part at the region's centre, the experts staying spread over all of it: their
+  // broadcasts, chains and row statistics then cross that part, not a region sized by the
+  // experts' bytes. The part is the region scaled by 1/2 .. 1/32 that holds those bytes beside
+  // its PEs' share of the experts; the decode step's fastest (the whole region on a tie).
+  const auto region_of = [&](const Group& g, const Rect& q) {
+    GroupRegion whole{q.h, q.w};
+    const double dense_bytes = g.bytes() - g.expert_bytes;
+    if (o.layout != InferLayout::compact || g.expert_bytes <= 0 || dense_bytes <= 0) return whole;
+    const double room = tile_cap - g.expert_bytes / static_cast<double>(q.area());
+    if (room <= 0) return whole;
+    GroupRegion best = whole;
+    double best_cycles = group_decode(g, whole).cycles;
+    for (const int d : {2, 4, 8, 16, 32}) {
+      const GroupRegion r{q.h, q.w, std::max(1, q.h / d), std::max(1, q.w / d)};
+      if (dense_bytes / (static_cast<double>(r.dense_rows) * r.dense_cols) > room) break;
+      const double cycles = group_decode(g, r).cycles;
+      if (cycles < best_cycles * (1 - 1e-12)) {
+        best = r;
+        best_cycles = cycles;
+      }
+    }
+    return best;
+  };
   const double wafer_cap = tile_cap * static_cast<double>(usable.area());
   st.sram_capacity_bytes = wafer_cap * o.systems;
   // The fewest systems that keep the weights resident (bytes and regions); `by_bytes` tells a
@@ -284,7 +311,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
         for (std::size_t i = first; i < last; ++i) {
           const Rect& q = r[i - first];
           // Per round: the target's step once, the draft's k times.
-          cycles += (groups[i].draft ? k_spec : 1) * group_decode(groups[i], q.h, q.w).cycles;
+          cycles += (groups[i].draft ? k_spec : 1) * group_decode(groups[i], region_of(groups[i], q)).cycles;
           if (i + 1 < last) cycles += infer_layout::hops_between(q, r[i + 1 - first]) * hop;
         }
         return cycles;
@@ -321,9 +348,12 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
       // The head scores only each prompt's last token (the first output's logits): one step of
       // its decode kernels over the micro-batch, once, after the prompt has passed the blocks.
       const Net& net = *g.net;
+      const GroupRegion where = resident ? region_of(g, q) : GroupRegion{q.h, w};
+      L.dense_w = where.split() ? where.dense_cols : 0;
+      L.dense_h = where.split() ? where.dense_rows : 0;
       const KernelCost pre_cost =
-          g.head ? decode_cost(*net.graph, g.g, models_of(net), b, o.prompt, g.keys, q.h, w)
-                 : lower_layer(*net.graph, g.g, net.costs->weights, net.model->training, b, q.h, w,
+          g.head ? decode_cost(*net.graph, g.g, models_of(net), b, o.prompt, g.keys, where)
+                 : lower_layer(*net.graph, g.g, net.costs->weights, net.model->training, b, where,
                                ExecMode::pipelined, &net.costs->experts)
                        .fwd_total;
       L.prefill_s = cost.cycles_to_seconds(pre_cost.cycles);
@@ -337,7 +367,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
       }
       // Decode: one step of the micro-batch (the target's over k + 1 tokens per request when
       // speculating, the draft's over one), at the mean context.
-      const KernelCost dec = group_decode(g, q.h, w);
+      const KernelCost dec = group_decode(g, where);
       L.decode_s = cost.cycles_to_seconds(dec.cycles);
       L.decode_fill_s = cost.cycles_to_seconds(dec.fill_cycles);
       L.decode_bound = bound_name(dec);
@@ -562,6 +592,16 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
       st.notes.push_back(infer_notes::compact(
           partial, used_systems,
           static_cast<double>(used) / (static_cast<double>(usable.area()) * used_systems)));
+    int split = 0;
+    const InferLayer* example = nullptr;
+    for (const auto& L : st.layers)
+      if (L.dense_w > 0) {
+        ++split;
+        if (example == nullptr) example = &L;
+      }
+    if (example != nullptr)
+      st.notes.push_back(
+          infer_notes::dense_part(split, example->dense_w, example->dense_h, example->w, example->h));
   }
   if (st.min_systems > by_bytes && by_bytes > 0) {  // whole layers share wafers: name the largest
     const auto big = std::max_element(groups.begin(), groups.end(),

@@ -27,8 +27,9 @@ void run(const SystemSpec& spec, DType compute, const LayerGraph& graph, const s
   int off = 0;
   for (std::size_t i : which) {
     const InferLayer& L = st.layers[i];
-    for (const auto& c : cycle::cross_check_decode(spec, compute, graph, *groups[i].group, tokens, prompt,
-                                                   groups[i].keys, L.h, L.w)) {
+    for (const auto& c :
+         cycle::cross_check_decode(spec, compute, graph, *groups[i].group, tokens, prompt, groups[i].keys,
+                                   GroupRegion{L.h, L.w, L.dense_h, L.dense_w})) {
       const bool ok = cycle::agrees(c, 0.05);
       off += ok ? 0 : 1;
       st.kernel_checks.push_back(cycle::to_stats(c, ok, L.name + " "));

@@ -8,13 +8,14 @@
 namespace wafersim::infer_cost {
 
 KernelCost decode_cost(const LayerGraph& graph, const LayerGroup& group, const DecodeModels& models,
-                       double samples, double prompt, double keys, int rows, int cols) {
+                       double samples, double prompt, double keys, const GroupRegion& region) {
   KernelCost total;
   for (OpId id : group.ops) {
     const Op& op = graph.op(id);
     const DecodeKernel d = decode_kernel(op, samples, prompt, keys);
     const bool attention = op.kind == OpKind::attn_scores || op.kind == OpKind::attn_context;
     const KernelCostModel& gemm = attention ? models.kv : op.experts > 0 ? models.experts : models.weights;
+    const auto [rows, cols] = region.of(op);
     total += d.gemm ? gemm.gemm(d.shape, d.samples, rows, cols, GemmPass::forward, d.mapping)
                     : models.base.elementwise(d.work.elems, d.work.ops_per_elem, rows, cols, d.work.reduce);
   }

@@ -2,6 +2,7 @@
 // The decode kernels' cost of one layer group on its region (src/sim/infer.cpp). Internal to
 // the sim part.
 #include "wafersim/compile/kernel_cost.hpp"
+#include "wafersim/compile/lower.hpp"
 #include "wafersim/graph/layer_graph.hpp"
 
 namespace wafersim::infer_cost {
@@ -16,10 +17,11 @@ struct DecodeModels {
   const KernelCostModel& kv;
 };
 
-// One decode step of `samples` requests of the group's ops on rows x cols at context `keys`
-// (compile/lower.hpp decode_kernel: the same kernels the cycle-level cross-check runs).
+// One decode step of `samples` requests of the group's ops on its region (each op where
+// GroupRegion::of puts it) at context `keys` (compile/lower.hpp decode_kernel: the same kernels
+// the cycle-level cross-check runs).
 KernelCost decode_cost(const LayerGraph& graph, const LayerGroup& group, const DecodeModels& models,
-                       double samples, double prompt, double keys, int rows, int cols);
+                       double samples, double prompt, double keys, const GroupRegion& region);
 
 // What bounds a cost: compute, sram, fabric or setup ("none" when it is empty).
 const char* bound_name(const KernelCost& c);

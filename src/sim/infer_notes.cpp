@@ -90,6 +90,15 @@ std::string compact(int partial, int systems, double share) {
       partial, systems, 100 * share);
 }
 
+std::string dense_part(int blocks, int w, int h, int region_w, int region_h) {
+  return fmt::format(
+      "{} mixture-of-experts block(s) (* in the breakdown) run their attention, norms, router and shared "
+      "experts on a part at the centre of their region (e.g. {}x{} of {}x{}), the routed experts spread over "
+      "all of it: a region sized by the experts' bytes would lengthen every broadcast and chain of the small "
+      "ops (--layout fill runs every op over the whole region)",
+      blocks, w, h, region_w, region_h);
+}
+
 std::string narrow_values(double weight_bits, double expert_bits, double kv_bits, double width) {
   const std::string experts = expert_bits > 0 && expert_bits != weight_bits
                                   ? fmt::format(" (the routed experts in {:g})", expert_bits)

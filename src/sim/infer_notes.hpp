@@ -31,6 +31,8 @@ std::string layout_needs_more(int by_bytes, int resident, const std::string& nam
 // --layout compact left PEs idle: `partial` of `systems` use a corner of their wafer, `share` of
 // all their PEs hold layers.
 std::string compact(int partial, int systems, double share);
+// Mixture-of-experts blocks whose ops other than the routed experts run on a part of their region.
+std::string dense_part(int blocks, int w, int h, int region_w, int region_h);
 
 // --weight-bits / --kv-bits narrower than the operands (`width` bits): what it buys and costs.
 // `expert_bits` 0: no routed experts.

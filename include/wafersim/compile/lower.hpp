@@ -1,6 +1,7 @@
 #pragma once
 // Lowering of the LayerGraph's layer groups to kernels on a PE rectangle, per pass.
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "wafersim/compile/kernel_cost.hpp"
@@ -116,6 +117,19 @@ std::vector<CompiledLayer> lower_layers(const LayerGraph& graph, const KernelCos
                                         const TrainingSpec& training, double samples, int rows, int cols,
                                         ExecMode mode = ExecMode::weight_streaming);
 
+// A layer group's region, and for a mixture of experts laid out split (inference's compact
+// layout) the part of it where the ops other than the routed experts run: attention, norms, the
+// router, shared experts (0 x 0: the whole region).
+struct GroupRegion {
+  int rows = 0, cols = 0;
+  int dense_rows = 0, dense_cols = 0;
+  bool split() const { return dense_rows > 0 && dense_cols > 0; }
+  // Where `op` runs: the routed experts over the whole region, the rest on the dense part.
+  std::pair<int, int> of(const Op& op) const {
+    return split() && op.experts == 0 ? std::pair{dense_rows, dense_cols} : std::pair{rows, cols};
+  }
+};
+
 // One layer group only (used by the pipelined mapper when sizing regions). `expert_model`, when
 // given, costs the routed experts' GEMMs (ops with experts > 0) instead of `model`: inference
 // stores them at their own width (--expert-bits).
@@ -123,5 +137,9 @@ CompiledLayer lower_layer(const LayerGraph& graph, const LayerGroup& group, cons
                           const TrainingSpec& training, double samples, int rows, int cols,
                           ExecMode mode = ExecMode::weight_streaming,
                           const KernelCostModel* expert_model = nullptr);
+// The same on a split region (GroupRegion::of gives each op its rows x cols).
+CompiledLayer lower_layer(const LayerGraph& graph, const LayerGroup& group, const KernelCostModel& model,
+                          const TrainingSpec& training, double samples, const GroupRegion& region,
+                          ExecMode mode, const KernelCostModel* expert_model);
 
 }  // namespace wafersim

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "wafersim/compile/kernel_cost.hpp"
+#include "wafersim/compile/lower.hpp"
 #include "wafersim/graph/layer_graph.hpp"
 #include "wafersim/graph/model_spec.hpp"
 #include "wafersim/results/stats.hpp"
@@ -71,10 +72,11 @@ KernelCheck check_gemv(const SystemSpec& spec, DType dtype, const GemmShape& sha
                        int cols, const std::string& name);
 
 // The kernels of one decode step of a layer group (compile/lower.hpp decode_kernel: what the
-// inference timing charges) on its rows x cols region, identical kernels once, in graph order.
+// inference timing charges) on its region (each op where GroupRegion::of puts it), identical
+// kernels once, in graph order.
 std::vector<KernelCheck> cross_check_decode(const SystemSpec& spec, DType dtype, const LayerGraph& graph,
                                             const LayerGroup& group, double samples, double prompt,
-                                            double keys, int rows, int cols);
+                                            double keys, const GroupRegion& region);
 
 // One elementwise kernel (`pass` only names it).
 KernelCheck check_elementwise(const SystemSpec& spec, DType dtype, double elems, double ops_per_elem,

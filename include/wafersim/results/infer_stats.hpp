@@ -15,6 +15,10 @@ struct InferLayer {
   std::string name;
   int system = 0;                  // which system of the pipeline
   int x = 0, y = 0, w = 0, h = 0;  // its region on that wafer
+  // A mixture of experts laid out split (compact layout): its ops other than the routed experts
+  // (attention, norms, router, shared experts) on a dense_w x dense_h part at the region's
+  // centre; 0: every op over the whole region.
+  int dense_w = 0, dense_h = 0;
   std::uint64_t params = 0;
   double weight_bytes = 0;
   double kv_bytes = 0;       // KV cache of the whole batch at the longest context

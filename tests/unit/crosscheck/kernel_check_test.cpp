@@ -150,7 +150,7 @@ TEST_CASE("a decode step's cross-check covers every op of a block, GEMVs and ele
     for (OpId id : g.ops)
       if (graph.op(id).kind == OpKind::attn_scores && block == nullptr) block = &g;
   REQUIRE(block != nullptr);
-  const auto checks = cross_check_decode(spec, DType::fp16, graph, *block, 1, 128, 96, 24, 48);
+  const auto checks = cross_check_decode(spec, DType::fp16, graph, *block, 1, 128, 96, GroupRegion{24, 48});
   int gemvs = 0, elementwise = 0;
   for (const auto& k : checks) {
     INFO(k.name << ": approx " << k.approx_cycles << " cycle " << k.cycle_cycles << " " << k.note);

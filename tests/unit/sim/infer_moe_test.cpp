@@ -93,3 +93,39 @@ TEST_CASE("expert bits: the routed experts stored narrower and the rest at the w
   for (const auto& n : e4.notes) noted = noted || n.find("the routed experts in 4") != std::string::npos;
   CHECK(noted);
 }
+
+TEST_CASE("compact layout: a mixture of experts runs its small ops on a part of its region",
+          "[sim][infer][moe]") {
+  // 64 experts of 2048 x 5632 x 3 per block: 4.4 GB a block, two blocks a CS-3 on 4 systems, so
+  // each block's region is sized by its experts while its attention is 50 MB.
+  ModelSpec moe = moe_like(64, 2, 5632);
+  InferOptions o = opts(1);
+  o.systems = 4;
+  const InferStats c = infer(cs3(), moe, o);
+  InferOptions f = o;
+  f.layout = InferLayout::fill;
+  const InferStats w = infer(cs3(), moe, f);
+  REQUIRE(c.placement == "sram");
+  int split = 0;
+  const double cap = 48.0 * 1024 - 4.0 * 1024;  // configs/cs3.yaml: sram less sram_reserved
+  const double experts_per_block = 64.0 * 3 * 2048 * 5632 * 2;
+  for (const auto& L : c.layers) {
+    if (L.dense_w == 0) continue;
+    INFO(L.name);
+    ++split;
+    CHECK(L.dense_w < L.w);
+    CHECK(L.dense_h < L.h);
+    // The part holds the block's other bytes beside its PEs' share of the experts.
+    const double area = static_cast<double>(L.w) * L.h, part = static_cast<double>(L.dense_w) * L.dense_h;
+    CHECK((L.weight_bytes + L.kv_bytes - experts_per_block) / part + experts_per_block / area <= cap);
+  }
+  CHECK(split == 8);  // every block; the embedding and the head have no experts
+  bool noted = false;
+  for (const auto& n : c.notes) noted = noted || n.find("mixture-of-experts block(s)") != std::string::npos;
+  CHECK(noted);
+  // --layout fill keeps every op on the whole region, and a dense model is never split.
+  for (const auto& L : w.layers) CHECK(L.dense_w == 0);
+  for (const auto& L : infer(cs3(), moe_like(0, 0, 5632), o).layers) CHECK(L.dense_w == 0);
+  // The split is the decode step's choice: never slower than every op over the region.
+  CHECK(c.tpot_s < w.tpot_s);
+}
