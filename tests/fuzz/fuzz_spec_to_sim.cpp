@@ -287,6 +287,10 @@ void inference(const SystemSpec& spec, const ModelSpec& model, FuzzedDataProvide
         if (l.system == static_cast<int>(s)) {
           const Rect r{l.x, l.y, l.w, l.h};
           fuzz::require(rect_inside(r, spec.wafer.usable), "infer: region inside the usable grid");
+          // A mixture of experts' dense part (compact layout) lies within its region.
+          fuzz::require(l.dense_w == 0 || (l.dense_w <= l.w && l.dense_h <= l.h && l.dense_h > 0 &&
+                                           o.layout == InferLayout::compact),
+                        "infer: dense part within its region, compact layout only");
           regions.push_back(r);
         }
       fuzz::require(rects_disjoint(regions), "infer: a system's regions disjoint");
