@@ -188,30 +188,12 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   const TileArray tiles = TileArray::from_spec(spec);
   const Rect usable = spec.wafer.usable;
   const double tile_cap = tiles.capacity();
-  // Where a group's ops run on its region q. With the compact layout, a mixture of experts may
-  // put its ops other than the routed experts (attention and its KV cache, norms, router, shared
-  // experts) on a part at the region's centre, the experts staying spread over all of it: their
-  // broadcasts, chains and row statistics then cross that part, not a region sized by the
-  // experts' bytes. The part is the region scaled by 1/2 .. 1/32 that holds those bytes beside
-  // its PEs' share of the experts; the decode step's fastest (the whole region on a tie).
+  // Where a group's ops run on its region q: a mixture of experts' other ops may take a part of
+  // it (infer_layout::dense_part; the compact layout only).
   const auto region_of = [&](const Group& g, const Rect& q) {
-    GroupRegion whole{q.h, q.w};
-    const double dense_bytes = g.bytes() - g.expert_bytes;
-    if (o.layout != InferLayout::compact || g.expert_bytes <= 0 || dense_bytes <= 0) return whole;
-    const double room = tile_cap - g.expert_bytes / static_cast<double>(q.area());
-    if (room <= 0) return whole;
-    GroupRegion best = whole;
-    double best_cycles = group_decode(g, whole).cycles;
-    for (const int d : {2, 4, 8, 16, 32}) {
-      const GroupRegion r{q.h, q.w, std::max(1, q.h / d), std::max(1, q.w / d)};
-      if (dense_bytes / (static_cast<double>(r.dense_rows) * r.dense_cols) > room) break;
-      const double cycles = group_decode(g, r).cycles;
-      if (cycles < best_cycles * (1 - 1e-12)) {
-        best = r;
-        best_cycles = cycles;
-      }
-    }
-    return best;
+    if (o.layout != InferLayout::compact) return GroupRegion{q.h, q.w};
+    return infer_layout::dense_part(q, g.bytes() - g.expert_bytes, g.expert_bytes, tile_cap,
+                                    [&](const GroupRegion& r) { return group_decode(g, r).cycles; });
   };
   const double wafer_cap = tile_cap * static_cast<double>(usable.area());
   st.sram_capacity_bytes = wafer_cap * o.systems;
@@ -581,28 +563,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   if (a.sliding_window > 0 && a.sliding_window < context)
     st.notes.push_back(infer_notes::sliding_window(a.sliding_window, a.attention_sinks,
                                                    a.sliding_window_period, a.global_attention_every));
-  if (resident) {
-    int partial = 0;  // systems whose layers decode fastest on part of their wafer
-    long long used = 0;
-    for (const auto& p : st.per_system) {
-      used += p.tiles;
-      partial += p.tiles < usable.area() ? 1 : 0;
-    }
-    if (partial > 0)
-      st.notes.push_back(infer_notes::compact(
-          partial, used_systems,
-          static_cast<double>(used) / (static_cast<double>(usable.area()) * used_systems)));
-    int split = 0;
-    const InferLayer* example = nullptr;
-    for (const auto& L : st.layers)
-      if (L.dense_w > 0) {
-        ++split;
-        if (example == nullptr) example = &L;
-      }
-    if (example != nullptr)
-      st.notes.push_back(
-          infer_notes::dense_part(split, example->dense_w, example->dense_h, example->w, example->h));
-  }
+  if (resident) infer_notes::add_layout_notes(st, usable.area());
   if (st.min_systems > by_bytes && by_bytes > 0) {  // whole layers share wafers: name the largest
     const auto big = std::max_element(groups.begin(), groups.end(),
                                       [](const Group& x, const Group& y) { return x.bytes() < y.bytes(); });

@@ -195,4 +195,24 @@ int resident_systems(const std::vector<double>& group_bytes, const Rect& usable,
   return 0;
 }
 
+GroupRegion dense_part(const Rect& q, double dense_bytes, double expert_bytes, double tile_cap,
+                       const std::function<double(const GroupRegion&)>& cost) {
+  const GroupRegion whole{q.h, q.w};
+  if (expert_bytes <= 0 || dense_bytes <= 0) return whole;
+  const double room = tile_cap - expert_bytes / static_cast<double>(q.area());
+  if (room <= 0) return whole;
+  GroupRegion best = whole;
+  double best_cost = cost(whole);
+  for (const int d : {2, 4, 8, 16, 32}) {
+    const GroupRegion r{q.h, q.w, std::max(1, q.h / d), std::max(1, q.w / d)};
+    if (dense_bytes / (static_cast<double>(r.dense_rows) * r.dense_cols) > room) break;  // smaller: fuller
+    const double c = cost(r);
+    if (c < best_cost * (1 - 1e-12)) {
+      best = r;
+      best_cost = c;
+    }
+  }
+  return best;
+}
+
 }  // namespace wafersim::infer_layout

@@ -5,6 +5,7 @@
 #include <functional>
 #include <vector>
 
+#include "wafersim/compile/lower.hpp"
 #include "wafersim/spec/system_spec.hpp"
 
 namespace wafersim::infer_layout {
@@ -54,5 +55,15 @@ int first_unlaid(const std::vector<double>& group_bytes, const std::vector<std::
 // no count up to one group per system does.
 int resident_systems(const std::vector<double>& group_bytes, const Rect& usable, double tile_cap,
                      double capacity);
+
+// Where a group's ops run on its region q. A mixture of experts may put its ops other than the
+// routed experts (attention and its KV cache, norms, router, shared experts: `dense_bytes`) on a
+// part at the region's centre, the experts (`expert_bytes`) staying spread over all of it: their
+// broadcasts, chains and row statistics then cross that part, not a region sized by the experts'
+// bytes. The part is the region scaled by 1/2 .. 1/32 that holds its bytes beside its PEs' share
+// of the experts at `tile_cap`; the one with the fewest `cost` (the whole region on a tie, and
+// for a group without experts or without other bytes).
+GroupRegion dense_part(const Rect& q, double dense_bytes, double expert_bytes, double tile_cap,
+                       const std::function<double(const GroupRegion&)>& cost);
 
 }  // namespace wafersim::infer_layout

@@ -81,6 +81,28 @@ std::string sliding_window(int window, int sinks, int period, int global_every) 
                                       : "");
 }
 
+void add_layout_notes(InferStats& st, long long wafer_pes) {
+  int partial = 0;  // systems whose layers decode fastest on part of their wafer
+  long long used = 0;
+  for (const auto& p : st.per_system) {
+    used += p.tiles;
+    partial += p.tiles < wafer_pes ? 1 : 0;
+  }
+  const auto systems = static_cast<int>(st.per_system.size());
+  if (partial > 0)
+    st.notes.push_back(
+        compact(partial, systems, static_cast<double>(used) / (static_cast<double>(wafer_pes) * systems)));
+  int split = 0;
+  const InferLayer* example = nullptr;
+  for (const auto& L : st.layers)
+    if (L.dense_w > 0) {
+      ++split;
+      if (example == nullptr) example = &L;
+    }
+  if (example != nullptr)
+    st.notes.push_back(dense_part(split, example->dense_w, example->dense_h, example->w, example->h));
+}
+
 std::string compact(int partial, int systems, double share) {
   return fmt::format(
       "the layers of {} of {} system(s) decode fastest on part of their wafer ({:.0f}% of the systems' PEs "

@@ -2,6 +2,8 @@
 // The texts of `wafersim infer`'s notes that take more than a line to say (src/sim/infer.cpp).
 #include <string>
 
+#include "wafersim/results/infer_stats.hpp"
+
 namespace wafersim::infer_notes {
 
 // --wafer-io sync: the wait per system per decode step and per output token (0 s: says so).
@@ -28,6 +30,9 @@ std::string streamed(const std::string& weights, const std::string& kv, int syst
 std::string layout_needs_more(int by_bytes, int resident, const std::string& name, double bytes,
                               double wafer);
 
+// The compact layout's notes: systems whose layers use part of their wafer (of `wafer_pes`
+// usable PEs each), and mixture-of-experts blocks whose other ops run on a part of their region.
+void add_layout_notes(InferStats& st, long long wafer_pes);
 // --layout compact left PEs idle: `partial` of `systems` use a corner of their wafer, `share` of
 // all their PEs hold layers.
 std::string compact(int partial, int systems, double share);
