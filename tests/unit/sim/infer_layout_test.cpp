@@ -90,3 +90,37 @@ TEST_CASE("best_layout: the fewest cost over areas and band counts, the first of
   // Nothing fits: empty.
   CHECK(best_layout(std::vector<double>(4, 1e6), 0, 4, areas, 1.0, area_of).empty());
 }
+
+TEST_CASE("dense_part: a mixture of experts' other ops on the part of its region that holds them",
+          "[sim][infer]") {
+  const Rect q{0, 0, 64, 128};  // 8192 tiles of 10 bytes
+  // Experts take 6 bytes a tile: a part needs dense_bytes / 4 tiles.
+  const double experts = 6.0 * 8192, cap = 10.0;
+  int calls = 0;
+  const auto smaller_is_faster = [&](const GroupRegion& r) {
+    ++calls;
+    return r.split() ? static_cast<double>(r.dense_rows + r.dense_cols) : 1e9;
+  };
+  // 1024 dense bytes need 256 tiles: 1/2 (64 x 32), 1/4 (32 x 16 = 512) hold them, 1/8 (16 x 8) not.
+  const GroupRegion r = dense_part(q, 1024, experts, cap, smaller_is_faster);
+  CHECK(r.rows == 128);
+  CHECK(r.cols == 64);
+  CHECK(r.dense_rows == 32);
+  CHECK(r.dense_cols == 16);
+  CHECK(1024 / (static_cast<double>(r.dense_rows) * r.dense_cols) + experts / q.area() <= cap);
+  // The whole region when it is as fast, and for a group without experts or without other bytes.
+  const auto flat = [](const GroupRegion&) { return 5.0; };
+  CHECK_FALSE(dense_part(q, 1024, experts, cap, flat).split());
+  calls = 0;
+  CHECK_FALSE(dense_part(q, 1024, 0, cap, smaller_is_faster).split());
+  CHECK_FALSE(dense_part(q, 0, experts, cap, smaller_is_faster).split());
+  CHECK(calls == 0);
+  // Experts filling the tiles leave no room for a part.
+  CHECK_FALSE(dense_part(q, 1024, cap * 8192, cap, smaller_is_faster).split());
+  // An op of the group: routed experts over the region, the rest on the part.
+  Op expert, dense;
+  expert.experts = 8;
+  CHECK(r.of(expert) == std::pair{128, 64});
+  CHECK(r.of(dense) == std::pair{32, 16});
+  CHECK(GroupRegion{128, 64}.of(dense) == std::pair{128, 64});
+}
