@@ -101,6 +101,7 @@ nlohmann::ordered_json infer_json(const InferStats& s) {
         {"requests_per_s", v.requests_per_s},
         {"mean_batch", v.mean_batch},
         {"busy_fraction", v.busy_fraction},
+        {"prefill_fraction", v.prefill_fraction},
         {"max_queue", v.max_queue},
         {"prefill_chunk", v.prefill_chunk},
         {"ttft_s",
@@ -173,9 +174,11 @@ std::string format_infer_text(const InferStats& s) {
     fmt::format_to(
         out,
         "Serving: {} requests at {:g}/s (Poisson, seed {}), up to {} at once: {:.1f} requests/s, {:.1f} "
-        "output tokens/s, {:.1f} requests per decode round, busy {:.0f}%, queue up to {}\n",
+        "output tokens/s, {:.1f} requests per decode round, busy {:.0f}% (prompts {:.0f}% of it), queue up "
+        "to "
+        "{}\n",
         v.requests, v.arrival_rate, v.seed, v.max_batch, v.requests_per_s, v.tokens_per_s, v.mean_batch,
-        100 * v.busy_fraction, v.max_queue);
+        100 * v.busy_fraction, 100 * v.prefill_fraction, v.max_queue);
     if (v.prefill_chunk > 0)
       fmt::format_to(
           out, "  chunked prefill: {} tokens per iteration, the decodes' first, prompt chunks the rest\n",

@@ -41,6 +41,7 @@ using TimesAt = std::function<const Times&(int batch)>;
 struct Run {
   std::vector<Request> req;
   double busy = 0, batch_sum = 0;
+  double prompt_busy = 0;  // of busy: prompts' prefill (whole, or the chunks' share of an iteration)
   long long rounds = 0;
   // Times between a request's consecutive output tokens, with how many tokens saw each (few
   // distinct values: a round's time at each batch, with the prefills or chunks between).
@@ -50,10 +51,12 @@ struct Run {
   double now = 0;
   std::size_t done = 0;  // requests finished
 
-  // An iteration of `dt` seconds, `decodes` of the requests decoding in it.
-  void advance(double dt, int decodes) {
+  // An iteration of `dt` seconds, `decodes` of the requests decoding in it and `prompt_dt` of it
+  // the prompts' share.
+  void advance(double dt, int decodes, double prompt_dt) {
     now += dt;
     busy += dt;
+    prompt_busy += prompt_dt;
     if (decodes > 0) {
       batch_sum += decodes;
       ++rounds;
@@ -118,7 +121,7 @@ void serve_whole(Run& run, const InferOptions& o, const TimesAt& at, int& max_qu
     const auto k =
         static_cast<int>(std::min<std::size_t>(waiting, static_cast<std::size_t>(cap) - active.size()));
     if (k > 0) {
-      run.advance(at(k).prefill_s, 0);
+      run.advance(at(k).prefill_s, 0, at(k).prefill_s);
       for (int i = 0; i < k; ++i) run.first_token(next++, active);
       continue;
     }
@@ -127,7 +130,7 @@ void serve_whole(Run& run, const InferOptions& o, const TimesAt& at, int& max_qu
       continue;
     }
     const int b = static_cast<int>(active.size());
-    run.advance(at(b).round_s, b);
+    run.advance(at(b).round_s, b, 0);
     run.decode(active);
   }
 }
@@ -165,7 +168,8 @@ void serve_chunked(Run& run, const InferOptions& o, const TimesAt& at, int& max_
     // The decodes' round and the chunk's first token travel the layers together: the longer trip,
     // then the chunk's other tokens at the stage time.
     const double trip_s = std::max(b > 0 ? at(b).round_s : 0.0, c > 0 ? fill_s : 0.0);
-    run.advance(trip_s + c * token_s, b);
+    const double dt = trip_s + c * token_s;
+    run.advance(dt, b, b > 0 ? dt - at(b).round_s : dt);
     run.decode(active);
     // The prompts' chunks, in the order they were taken: a prompt through emits its first token.
     std::size_t kept = 0;
@@ -245,6 +249,7 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
   sv.requests_per_s = sv.duration_s > 0 ? sv.requests / sv.duration_s : 0;
   sv.mean_batch = run.rounds > 0 ? run.batch_sum / static_cast<double>(run.rounds) : 0;
   sv.busy_fraction = sv.duration_s > 0 ? std::min(1.0, run.busy / sv.duration_s) : 0;
+  sv.prefill_fraction = run.busy > 0 ? run.prompt_busy / run.busy : 0;
   sv.ttft_mean_s = ttft_sum / static_cast<double>(sv.requests);
   sv.ttft_p50_s = percentile(ttft, 50);
   sv.ttft_p90_s = percentile(ttft, 90);

@@ -80,6 +80,7 @@ const std::vector<std::pair<std::string, std::string>>& metric_map() {
       {"serving.tokens_per_s", "/serving/tokens_per_s"},
       {"serving.requests_per_s", "/serving/requests_per_s"},
       {"serving.mean_batch", "/serving/mean_batch"},
+      {"serving.prefill_fraction", "/serving/prefill_fraction"},
       {"ttft_s", "/ttft_s"},
       {"tpot_s", "/tpot_s"},
       {"tokens_per_s_per_user", "/tokens_per_s_per_user"},

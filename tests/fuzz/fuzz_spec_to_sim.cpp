@@ -260,6 +260,7 @@ void inference(const SystemSpec& spec, const ModelSpec& model, FuzzedDataProvide
     fuzz::require(v.latency_p50_s >= v.ttft_p50_s && v.latency_p99_s >= v.latency_p50_s, "serving: latency");
     fuzz::require(v.mean_batch >= 0 && v.mean_batch <= o.batch + 1e-9, "serving: batch within --batch");
     fuzz::require(v.busy_fraction >= 0 && v.busy_fraction <= 1, "serving: busy fraction");
+    fuzz::require(v.prefill_fraction >= 0 && v.prefill_fraction <= 1 + 1e-9, "serving: the prompts' share");
     fuzz::require(v.prefill_chunk == o.prefill_chunk, "serving: chunk as asked");
     fuzz::require(v.tbt_p50_s >= 0 && v.tbt_p50_s <= v.tbt_p99_s && v.tbt_p99_s <= v.tbt_max_s &&
                       std::isfinite(v.tbt_max_s) && (o.generate == 1 || v.tbt_p50_s > 0),

@@ -47,14 +47,15 @@ struct ServingStats {
   double arrival_rate = 0;  // requests per second offered
   int requests = 0;
   std::uint64_t seed = 1;
-  int max_batch = 0;          // requests decoded at once, at most (--batch, or the most that fit)
-  double duration_s = 0;      // first arrival to last output token
-  double tokens_per_s = 0;    // output tokens over the duration
-  double requests_per_s = 0;  // completed over the duration
-  double mean_batch = 0;      // requests per decode round
-  double busy_fraction = 0;   // of the duration spent in prefill or decode
-  int max_queue = 0;          // requests waiting for a slot, at most
-  int prefill_chunk = 0;      // tokens per iteration with chunked prefill (0: whole prompts)
+  int max_batch = 0;            // requests decoded at once, at most (--batch, or the most that fit)
+  double duration_s = 0;        // first arrival to last output token
+  double tokens_per_s = 0;      // output tokens over the duration
+  double requests_per_s = 0;    // completed over the duration
+  double mean_batch = 0;        // requests per decode round
+  double busy_fraction = 0;     // of the duration spent in prefill or decode
+  double prefill_fraction = 0;  // of the busy time, the prompts' (whole prefills, or the chunks' share)
+  int max_queue = 0;            // requests waiting for a slot, at most
+  int prefill_chunk = 0;        // tokens per iteration with chunked prefill (0: whole prompts)
   double ttft_p50_s = 0, ttft_p90_s = 0, ttft_p99_s = 0, ttft_mean_s = 0;  // arrival to first token
   double tpot_p50_s = 0, tpot_p99_s = 0;        // per request: (last - first token) / (generate - 1)
   double latency_p50_s = 0, latency_p99_s = 0;  // arrival to last token

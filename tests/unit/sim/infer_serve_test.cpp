@@ -58,6 +58,8 @@ TEST_CASE("serving: a light load sees one request's prefill and decode", "[sim][
   CHECK(v.ttft_p50_s <= v.ttft_p90_s);
   CHECK(v.ttft_p90_s <= v.ttft_p99_s);
   CHECK(v.latency_p50_s >= v.ttft_p50_s + 255 * v.tpot_p50_s * 0.99);
+  // Of the busy time, the prompts' share: one request's prefill against its 255 decode rounds.
+  CHECK(v.prefill_fraction == Approx(alone.ttft_s / (alone.ttft_s + 255 * alone.tpot_s)).epsilon(0.1));
   CHECK_FALSE(has_note(light, "saturated"));
 }
 
@@ -117,6 +119,10 @@ TEST_CASE("serving: chunked prefill bounds the stall of the decodes and costs ti
   CHECK(w.serving.tbt_max_s > alone.ttft_s);  // a stall holds at least one whole prefill
   // The prompt's tokens cost the same: throughput holds, the first token comes later.
   CHECK(c.serving.tokens_per_s == Approx(w.serving.tokens_per_s).epsilon(0.02));
+  // The 8k prompts take a fifth or more of the busy time, chunked or whole.
+  CHECK(w.serving.prefill_fraction > 0.2);
+  CHECK(w.serving.prefill_fraction < 0.5);
+  CHECK(c.serving.prefill_fraction == Approx(w.serving.prefill_fraction).epsilon(0.15));
   CHECK(c.serving.ttft_p50_s > w.serving.ttft_p50_s);
   // A chunk holding a whole prompt and the decodes: the same token budget as no chunking, less the
   // prompt's own trip when decodes run beside it.
