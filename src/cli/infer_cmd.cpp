@@ -81,6 +81,12 @@ Runner add_infer_command(CLI::App& app) {
       "--batch requests and reports TTFT/TPOT percentiles");
   app.add_option("--requests", a->opt.requests, "Serving: requests to simulate (default 200)");
   app.add_option("--arrival-seed", a->opt.seed, "Serving: the arrivals' seed (default 1)");
+  app.add_option(
+      "--prompt-min", a->opt.prompt_min,
+      "Serving: prompts drawn uniformly from this many to --prompt tokens (default: all --prompt)");
+  app.add_option(
+      "--generate-min", a->opt.generate_min,
+      "Serving: outputs drawn uniformly from this many to --generate tokens (default: all --generate)");
   app.add_option("--prefill-chunk", a->opt.prefill_chunk,
                  "Serving: tokens per iteration, decodes first, the rest prompt chunks (chunked prefill, as "
                  "Sarathi-Serve; default 0: whole prompts between decode rounds)");

@@ -104,6 +104,8 @@ nlohmann::ordered_json infer_json(const InferStats& s) {
         {"prefill_fraction", v.prefill_fraction},
         {"max_queue", v.max_queue},
         {"prefill_chunk", v.prefill_chunk},
+        {"prompt_range", {v.prompt_min, v.prompt_max}},
+        {"generate_range", {v.generate_min, v.generate_max}},
         {"ttft_s",
          {{"mean", v.ttft_mean_s}, {"p50", v.ttft_p50_s}, {"p90", v.ttft_p90_s}, {"p99", v.ttft_p99_s}}},
         {"tpot_s", {{"p50", v.tpot_p50_s}, {"p99", v.tpot_p99_s}}},
@@ -179,6 +181,9 @@ std::string format_infer_text(const InferStats& s) {
         "{}\n",
         v.requests, v.arrival_rate, v.seed, v.max_batch, v.requests_per_s, v.tokens_per_s, v.mean_batch,
         100 * v.busy_fraction, 100 * v.prefill_fraction, v.max_queue);
+    if (v.prompt_min < v.prompt_max || v.generate_min < v.generate_max)
+      fmt::format_to(out, "  lengths drawn per request: prompt {}..{}, output {}..{} tokens (uniform)\n",
+                     v.prompt_min, v.prompt_max, v.generate_min, v.generate_max);
     if (v.prefill_chunk > 0)
       fmt::format_to(
           out, "  chunked prefill: {} tokens per iteration, the decodes' first, prompt chunks the rest\n",

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include "wafersim/core/error.hpp"
 #include "wafersim/sim/infer.hpp"
@@ -93,6 +94,14 @@ InferOptions infer_options::resolved(const SystemSpec& spec, const ModelSpec& mo
     throw UsageError(fmt::format("--requests {}: expected 1..1000000 (0: 200)", o.requests));
   if (o.requests > 0 && o.arrival_rate == 0)
     throw UsageError("--requests needs --arrival-rate (the serving simulation)");
+  for (const auto& [name, low, high] : {std::tuple{"--prompt-min", o.prompt_min, o.prompt},
+                                        std::tuple{"--generate-min", o.generate_min, o.generate}}) {
+    if (low < 0 || low > high)
+      throw UsageError(fmt::format("{} {}: expected 1..{} tokens (the longest; 0: every request as long)",
+                                   name, low, high));
+    if (low > 0 && o.arrival_rate == 0)
+      throw UsageError(fmt::format("{} needs --arrival-rate (the serving simulation)", name));
+  }
   if (o.prefill_chunk < 0 || o.prefill_chunk > 1000000)
     throw UsageError(
         fmt::format("--prefill-chunk {}: expected 1..1000000 tokens (0: whole prompts)", o.prefill_chunk));

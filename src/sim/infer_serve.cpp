@@ -25,9 +25,10 @@ double percentile(const std::vector<double>& sorted, double p) {
 
 struct Request {
   double arrival = 0, first = 0, done = 0;
-  double last = 0;      // its latest token
-  int left = 0;         // output tokens still to decode
-  int prompt_left = 0;  // prompt tokens still to prefill (chunked prefill)
+  double last = 0;               // its latest token
+  int prompt = 0, generate = 0;  // its lengths
+  int left = 0;                  // output tokens still to decode
+  int prompt_left = 0;           // prompt tokens still to prefill (chunked prefill)
 };
 
 // infer()'s figures at one batch: a decode round, the whole prompts' prefill (TTFT), and what
@@ -121,7 +122,12 @@ void serve_whole(Run& run, const InferOptions& o, const TimesAt& at, int& max_qu
     const auto k =
         static_cast<int>(std::min<std::size_t>(waiting, static_cast<std::size_t>(cap) - active.size()));
     if (k > 0) {
-      run.advance(at(k).prefill_s, 0, at(k).prefill_s);
+      // infer()'s prefill of k requests of --prompt tokens, less (or more) the tokens these
+      // prompts lack (or add) at one request's stage time per token.
+      double tokens = 0;
+      for (std::size_t i = next; i < next + static_cast<std::size_t>(k); ++i) tokens += req[i].prompt;
+      const double prefill_s = at(k).prefill_s + (tokens - static_cast<double>(k) * o.prompt) * at(1).token_s;
+      run.advance(prefill_s, 0, prefill_s);
       for (int i = 0; i < k; ++i) run.first_token(next++, active);
       continue;
     }
@@ -155,7 +161,7 @@ void serve_chunked(Run& run, const InferOptions& o, const TimesAt& at, int& max_
     while (arrived < req.size() && req[arrived].arrival <= run.now) ++arrived;
     max_queue = std::max(max_queue, static_cast<int>(arrived - next));
     while (next < arrived && active.size() + prefilling.size() < cap) {
-      req[next].prompt_left = o.prompt;
+      req[next].prompt_left = req[next].prompt;
       prefilling.push_back(next++);
     }
     const int b = static_cast<int>(active.size());
@@ -210,6 +216,7 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
       one.arrival_rate = 0;
       one.requests = 0;
       one.prefill_chunk = 0;
+      one.prompt_min = one.generate_min = 0;
       one.trace_rounds = 0;
       one.fidelity = Fidelity::approx;
       const InferStats st = infer(spec, model, one);
@@ -224,11 +231,23 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
   auto& req = run.req;
   req.resize(static_cast<std::size_t>(sv.requests));
   SplitMix64 rng{o.seed};
-  double t = 0;
+  SplitMix64 lengths{o.seed ^ 0x6a09e667f3bcc909ULL};  // a stream of its own: the arrivals stay as they were
+  sv.prompt_min = o.prompt_min > 0 ? o.prompt_min : o.prompt;
+  sv.prompt_max = o.prompt;
+  sv.generate_min = o.generate_min > 0 ? o.generate_min : o.generate;
+  sv.generate_max = o.generate;
+  const auto draw = [&](int low, int high) {
+    if (low >= high) return high;
+    return std::min(high, low + static_cast<int>(lengths.uniform() * (high - low + 1)));
+  };
+  double t = 0, output_tokens = 0;
   for (auto& r : req) {
     t += -std::log(rng.uniform()) / o.arrival_rate;
     r.arrival = t;
-    r.left = o.generate - 1;
+    r.prompt = draw(sv.prompt_min, sv.prompt_max);
+    r.generate = draw(sv.generate_min, sv.generate_max);
+    r.left = r.generate - 1;
+    output_tokens += r.generate;
   }
   if (o.prefill_chunk > 0)
     serve_chunked(run, o, at, sv.max_queue);
@@ -240,12 +259,12 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
     ttft.push_back(r.first - r.arrival);
     ttft_sum += r.first - r.arrival;
     latency.push_back(r.done - r.arrival);
-    if (o.generate > 1) tpot.push_back((r.done - r.first) / (o.generate - 1));
+    if (r.generate > 1) tpot.push_back((r.done - r.first) / (r.generate - 1));
     last = std::max(last, r.done);
   }
   for (auto* v : {&ttft, &tpot, &latency}) std::sort(v->begin(), v->end());
   sv.duration_s = last - req.front().arrival;
-  sv.tokens_per_s = sv.duration_s > 0 ? static_cast<double>(sv.requests) * o.generate / sv.duration_s : 0;
+  sv.tokens_per_s = sv.duration_s > 0 ? output_tokens / sv.duration_s : 0;
   sv.requests_per_s = sv.duration_s > 0 ? sv.requests / sv.duration_s : 0;
   sv.mean_batch = run.rounds > 0 ? run.batch_sum / static_cast<double>(run.rounds) : 0;
   sv.busy_fraction = sv.duration_s > 0 ? std::min(1.0, run.busy / sv.duration_s) : 0;

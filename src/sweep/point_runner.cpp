@@ -75,6 +75,8 @@ PointResult PointRunner::run(const Point& point) const {
     opt.arrival_rate = r.arrival_rate;
     opt.requests = r.requests;
     opt.prefill_chunk = r.prefill_chunk;
+    opt.prompt_min = r.prompt_min;
+    opt.generate_min = r.generate_min;
     const nlohmann::ordered_json report = infer_json(infer(sys, base_model, opt));
     return PointResult(json_text(report, 2) + "\n", report_metrics_json(report));
   }

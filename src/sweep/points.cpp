@@ -76,6 +76,10 @@ bool passes(const SweepSpec& s, const Point& p) {
       out = static_cast<double>(s.requests);
     else if (name == "prefill_chunk")
       out = static_cast<double>(s.prefill_chunk);
+    else if (name == "prompt_min")
+      out = static_cast<double>(s.prompt_min);
+    else if (name == "generate_min")
+      out = static_cast<double>(s.generate_min);
     else if (name == "systems")
       out = static_cast<double>(s.systems);
     else if (name == "batch")
@@ -184,6 +188,8 @@ PointRun point_run(const SweepSpec& s, const Point& p) {
   r.arrival_rate = s.arrival_rate;
   r.requests = s.requests;
   r.prefill_chunk = s.prefill_chunk;
+  r.prompt_min = s.prompt_min;
+  r.generate_min = s.generate_min;
   r.sets = s.sets;
   for (std::size_t i = 0; i < s.axes.size(); ++i) {
     const Axis& a = s.axes[i];
@@ -219,6 +225,10 @@ PointRun point_run(const SweepSpec& s, const Point& p) {
       r.requests = n;
     else if (a.name == "prefill_chunk")
       r.prefill_chunk = n;
+    else if (a.name == "prompt_min")
+      r.prompt_min = n;
+    else if (a.name == "generate_min")
+      r.generate_min = n;
     else if (a.name == "systems")
       r.systems = n;
     else if (a.name == "batch")
@@ -266,6 +276,8 @@ std::string describe_point(const SweepSpec& s, const PointContext& ctx, const Po
   if (r.arrival_rate > 0) j["arrival_rate"] = r.arrival_rate;  // no serving: the old key
   if (r.requests > 0) j["requests"] = r.requests;
   if (r.prefill_chunk > 0) j["prefill_chunk"] = r.prefill_chunk;  // whole prompts: the old key
+  if (r.prompt_min > 0) j["prompt_min"] = r.prompt_min;           // fixed lengths: the old key
+  if (r.generate_min > 0) j["generate_min"] = r.generate_min;
   nlohmann::json sets = nlohmann::json::object();
   for (const auto& [path, value] : r.sets) sets[path] = value;  // an axis overrides a fixed set
   j["set"] = sets;

@@ -24,15 +24,15 @@
 namespace wafersim::sweep {
 namespace {
 
-const std::set<std::string> kRunOptions = {"systems",     "batch",        "seq",      "steps",
-                                           "mode",        "prompt",       "generate", "layout",
-                                           "weight_bits", "expert_bits",  "kv_bits",  "micro_batch",
-                                           "wafer_io",    "arrival_rate", "requests", "prefill_chunk"};
+const std::set<std::string> kRunOptions = {
+    "systems",  "batch",        "seq",         "steps",         "mode",       "prompt",
+    "generate", "layout",       "weight_bits", "expert_bits",   "kv_bits",    "micro_batch",
+    "wafer_io", "arrival_rate", "requests",    "prefill_chunk", "prompt_min", "generate_min"};
 // The run options of each command: the others are errors (they would be silently ignored).
 const std::set<std::string> kTrainOnly = {"seq", "steps", "mode", "micro_batch"};
-const std::set<std::string> kInferOnly = {"prompt",      "generate",     "wafer_io", "layout",
-                                          "weight_bits", "expert_bits",  "kv_bits",  "arrival_rate",
-                                          "requests",    "prefill_chunk"};
+const std::set<std::string> kInferOnly = {"prompt",      "generate",      "wafer_io",   "layout",
+                                          "weight_bits", "expert_bits",   "kv_bits",    "arrival_rate",
+                                          "requests",    "prefill_chunk", "prompt_min", "generate_min"};
 // Bits per stored value (infer --weight-bits, --kv-bits): the model's operands are at most 32.
 bool valid_bits(double b) { return b >= 1 && b <= 32; }
 
@@ -128,6 +128,10 @@ class Parser {
         s.requests = static_cast<int>(integer(v, key, 1, 1000000));
       else if (key == "prefill_chunk")
         s.prefill_chunk = static_cast<int>(integer(v, key, 0, 1000000));  // 0: whole prompts
+      else if (key == "prompt_min")
+        s.prompt_min = static_cast<int>(integer(v, key, 0, std::numeric_limits<int>::max()));  // 0: fixed
+      else if (key == "generate_min")
+        s.generate_min = static_cast<int>(integer(v, key, 0, std::numeric_limits<int>::max()));
       else if (key == "systems")
         s.systems = static_cast<int>(integer(v, key, 1));
       else if (key == "batch")
@@ -162,7 +166,7 @@ class Parser {
         fail(k, key,
              "unknown key (expected name, command, system, model, mode, systems, batch, seq, steps, "
              "micro_batch, prompt, generate, wafer_io, layout, weight_bits, expert_bits, kv_bits, "
-             "arrival_rate, requests, prefill_chunk, "
+             "arrival_rate, requests, prefill_chunk, prompt_min, generate_min, "
              "set, "
              "axes, grid, random, seed, zip, where, pareto)");
     }
@@ -183,8 +187,8 @@ class Parser {
       fail(n, key,
            fmt::format(
                "{} is an option of training runs; `command: infer` takes systems, batch, prompt, "
-               "generate, wafer_io, layout, weight_bits, expert_bits, kv_bits, arrival_rate, requests and "
-               "prefill_chunk",
+               "generate, wafer_io, layout, weight_bits, expert_bits, kv_bits, arrival_rate, requests, "
+               "prefill_chunk, prompt_min and generate_min",
                option));
     if (s.command == "run" && kInferOnly.count(option) != 0)
       fail(n, key, fmt::format("{} is an option of inference: add `command: infer`", option));
@@ -286,9 +290,10 @@ class Parser {
           check_layout(where, key, a.values[i].text);
         else if (a.type == "number")  // weight_bits, expert_bits, kv_bits, arrival_rate
           check_real(where, key, a.name, a.values[i].number);
-        else if (const double x = a.values[i].number, lo = a.name == "steps"           ? 2
-                                                           : a.name == "prefill_chunk" ? 0
-                                                                                       : 1;
+        else if (const double x = a.values[i].number,
+                 lo = a.name == "steps"                                                                 ? 2
+                      : a.name == "prefill_chunk" || a.name == "prompt_min" || a.name == "generate_min" ? 0
+                                                                                                        : 1;
                  !(x >= lo) || x > std::numeric_limits<int>::max() || x != std::floor(x))
           fail(where, key,
                fmt::format("{} must be a whole number from {} to {}, got {}", a.name, lo,

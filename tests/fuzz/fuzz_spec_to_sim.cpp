@@ -232,6 +232,10 @@ void inference(const SystemSpec& spec, const ModelSpec& model, FuzzedDataProvide
     o.requests = in.ConsumeIntegralInRange(1, 40);
     o.seed = in.ConsumeIntegral<std::uint64_t>();
     if (in.ConsumeBool()) o.prefill_chunk = o.batch + in.ConsumeIntegralInRange(1, 128);  // chunked prefill
+    if (in.ConsumeBool()) {  // lengths drawn per request
+      o.prompt_min = in.ConsumeIntegralInRange(1, o.prompt);
+      o.generate_min = in.ConsumeIntegralInRange(1, o.generate);
+    }
   }
   if (in.ConsumeBool()) {  // speculative decoding with a smaller draft of the same family
     ModelSpec draft = model;
@@ -262,6 +266,10 @@ void inference(const SystemSpec& spec, const ModelSpec& model, FuzzedDataProvide
     fuzz::require(v.busy_fraction >= 0 && v.busy_fraction <= 1, "serving: busy fraction");
     fuzz::require(v.prefill_fraction >= 0 && v.prefill_fraction <= 1 + 1e-9, "serving: the prompts' share");
     fuzz::require(v.prefill_chunk == o.prefill_chunk, "serving: chunk as asked");
+    fuzz::require(v.prompt_max == st.prompt && v.generate_max == st.generate &&
+                      v.prompt_min == (o.prompt_min > 0 ? o.prompt_min : st.prompt) &&
+                      v.generate_min == (o.generate_min > 0 ? o.generate_min : st.generate),
+                  "serving: the lengths' ranges as asked");
     fuzz::require(v.tbt_p50_s >= 0 && v.tbt_p50_s <= v.tbt_p99_s && v.tbt_p99_s <= v.tbt_max_s &&
                       std::isfinite(v.tbt_max_s) && (o.generate == 1 || v.tbt_p50_s > 0),
                   "serving: time between tokens ordered and finite");

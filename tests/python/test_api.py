@@ -359,6 +359,11 @@ def test_infer_serving_matches_cli(ws):
     assert chunked.to_json().encode() == cli_ok("infer", *args, "--prefill-chunk", "256", "--json", "-")
     assert chunked.to_dict()["serving"]["prefill_chunk"] == 256
     assert chunked.to_dict()["serving"]["tbt_s"]["max"] < r.to_dict()["serving"]["tbt_s"]["max"]
+    varied = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-70b.yaml"), systems=4, batch=16, prompt=1024,
+                      generate=256, arrival_rate=8, requests=100, arrival_seed=3, prompt_min=64, generate_min=8)
+    assert varied.to_json().encode() == cli_ok("infer", *args, "--prompt-min", "64", "--generate-min", "8",
+                                               "--json", "-")
+    assert varied.to_dict()["serving"]["prompt_range"] == [64, 1024]
     with pytest.raises(ws.UsageError, match="--prefill-chunk 4"):
         ws.infer(batch=16, arrival_rate=1, prefill_chunk=4)
     assert "serving" not in ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-8b.yaml")).to_dict()

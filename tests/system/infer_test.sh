@@ -113,6 +113,12 @@ ok = (w["prefill_chunk"], c["prefill_chunk"]) == (0, 512) and c["tbt_s"]["max"] 
     and c["ttft_s"]["p50"] > w["ttft_s"]["p50"] and abs(c["tokens_per_s"] / w["tokens_per_s"] - 1) < 0.02
 sys.exit(0 if ok else 1)' "$tmp/serve-whole.json" "$tmp/serve-chunked.json"; then ok; else bad "infer --prefill-chunk: JSON"; fi
 expect 2 "--prefill-chunk needs --arrival-rate" infer --prefill-chunk 512
+# --prompt-min / --generate-min: lengths drawn per request
+expect 0 "lengths drawn per request: prompt 128..2048, output 16..512" infer --model "$root/models/llama3.1-70b.yaml" \
+  --system "$cs3" --systems 4 --batch 16 --prompt 2048 --generate 512 --prompt-min 128 --generate-min 16 \
+  --arrival-rate 8 --requests 100
+expect 2 "--prompt-min 4096: expected 1..1024" infer --model "$root/models/llama3.1-8b.yaml" --system "$cs3" \
+  --prompt 1024 --prompt-min 4096 --arrival-rate 1
 expect 2 "--prefill-chunk 8: expected more tokens than --batch 16" infer --batch 16 --arrival-rate 1 --prefill-chunk 8
 
 # bench/waferllm_layer.py: one layer on P x P regions, every grid of WaferLLM's configs runs

@@ -74,6 +74,12 @@ struct InferOptions {
   // the admitted requests (first come, first served), so a long prompt no longer stalls the
   // decodes. 0: whole prompts are prefilled between decode rounds.
   int prefill_chunk = 0;
+  // Lengths that vary from request to request (> 0): each request's prompt drawn uniformly from
+  // prompt_min..--prompt tokens and its output from generate_min..--generate (seeded with the
+  // arrivals' seed, a stream of its own). The placement, the KV cache and the per-batch step
+  // times are those of the longest (--prompt, --generate). 0: every request as long as those.
+  int prompt_min = 0;
+  int generate_min = 0;
 };
 
 // Validates (UsageError naming the option), places (FitError when even the KV cache does not

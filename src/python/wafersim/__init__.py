@@ -401,6 +401,8 @@ def infer(
     requests: int = 0,
     arrival_seed: int = 1,
     prefill_chunk: int = 0,
+    prompt_min: int = 0,
+    generate_min: int = 0,
     uncertainty: bool = False,
     samples: int = 64,
     seed: int = 1,
@@ -428,7 +430,8 @@ def infer(
     many per second (seed `arrival_seed`) with up to `batch` decoded at once; to_dict()["serving"]
     has TTFT/TPOT/latency percentiles and throughput (`--arrival-rate`); prefill_chunk > 0: each
     iteration carries the decodes and up to that many tokens in all of prompt chunks (chunked
-    prefill; 0: whole prompts between decode rounds; `--prefill-chunk`).
+    prefill; 0: whole prompts between decode rounds; `--prefill-chunk`); prompt_min, generate_min > 0:
+    each request's lengths drawn uniformly up to prompt and generate (`--prompt-min`, `--generate-min`).
     uncertainty: also the band of tokens/s per user over the config's `range LO .. HI` parameters
     (as run(); `infer --uncertainty`), in to_dict()["uncertainty"].
     Raises UsageError for bad arguments or a non-decoder model, FitError when even the KV cache
@@ -453,6 +456,8 @@ def infer(
     a.requests = requests
     a.arrival_seed = arrival_seed
     a.prefill_chunk = prefill_chunk
+    a.prompt_min = prompt_min
+    a.generate_min = generate_min
     a.trace_rounds = trace_rounds
     if draft_model is not None:
         a.set_draft(_model(draft_model))

@@ -174,6 +174,8 @@ def infer(
     requests: int = 0,
     arrival_seed: int = 1,
     prefill_chunk: int = 0,
+    prompt_min: int = 0,
+    generate_min: int = 0,
     uncertainty: bool = False,
     samples: int = 64,
     seed: int = 1,

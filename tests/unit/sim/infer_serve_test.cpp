@@ -148,6 +148,42 @@ TEST_CASE("serving: chunked prefill alone is a whole prompt's prefill", "[sim][i
   CHECK(v.tpot_p50_s == Approx(alone.tpot_s).epsilon(1e-9));
 }
 
+TEST_CASE("serving: lengths drawn per request, the arrivals as with fixed lengths", "[sim][infer][serve]") {
+  InferOptions fixed = serving(0.2);
+  InferOptions varied = fixed;
+  varied.prompt_min = 128;
+  varied.generate_min = 16;
+  const ServingStats f = infer(cs3(), llama70b(), fixed).serving;
+  const ServingStats v = infer(cs3(), llama70b(), varied).serving;
+  CHECK(f.prompt_min == 1024);
+  CHECK(f.prompt_max == 1024);
+  CHECK(v.prompt_min == 128);
+  CHECK(v.prompt_max == 1024);
+  CHECK(v.generate_min == 16);
+  CHECK(v.generate_max == 256);
+  // Light load: the requests arrive as before, each ends sooner (half the output on average),
+  // and output tokens per second fall by about the mean length's ratio (136 of 256).
+  CHECK(v.requests_per_s == Approx(f.requests_per_s).epsilon(0.15));
+  CHECK(v.tokens_per_s == Approx(f.tokens_per_s * 136.0 / 256).epsilon(0.15));
+  CHECK(v.latency_p50_s < f.latency_p50_s);
+  // A shorter prompt's prefill is shorter: the median first token comes sooner.
+  CHECK(v.ttft_p50_s < f.ttft_p50_s);
+  CHECK(v.ttft_p99_s <= f.ttft_p99_s * 1.01);
+  // The same seed draws the same lengths; chunked prefill takes each request's own prompt.
+  CHECK(infer(cs3(), llama70b(), varied).serving.latency_p99_s == v.latency_p99_s);
+  varied.prefill_chunk = 512;
+  const ServingStats c = infer(cs3(), llama70b(), varied).serving;
+  CHECK(c.ttft_p50_s < f.ttft_p50_s);
+  // Errors name the option.
+  InferOptions bad = fixed;
+  bad.prompt_min = 2000;
+  CHECK_THROWS_WITH(infer(cs3(), llama70b(), bad), Catch::Contains("--prompt-min 2000: expected 1..1024"));
+  bad = serving(0);
+  bad.requests = 0;
+  bad.generate_min = 10;
+  CHECK_THROWS_WITH(infer(cs3(), llama70b(), bad), Catch::Contains("--generate-min needs --arrival-rate"));
+}
+
 TEST_CASE("serving: the same seed gives the same run and another seed other arrivals",
           "[sim][infer][serve]") {
   const ServingStats a = infer(cs3(), llama70b(), serving(8)).serving;

@@ -343,4 +343,16 @@ TEST_CASE("command: infer takes prefill_chunk as an option and an axis", "[sweep
   CHECK(std::string(e.what()).find("command: infer") != std::string::npos);
   e = error_of("command: infer\naxes:\n  prefill_chunk: [512, 1.5]\n");
   CHECK(e.key() == "axes.prefill_chunk");
+  // Lengths drawn per request: prompt_min and generate_min, options and axes, keys only when set.
+  const auto lens =
+      parse("command: infer\narrival_rate: 4\ngenerate_min: 16\naxes:\n  prompt_min: [0, 128]\n");
+  const auto lpts = expand_points(lens);
+  REQUIRE(lpts.size() == 2);
+  CHECK(point_run(lens, lpts[0]).prompt_min == 0);
+  CHECK(point_run(lens, lpts[1]).prompt_min == 128);
+  CHECK(point_run(lens, lpts[1]).generate_min == 16);
+  CHECK(lpts[0].description.find("prompt_min") == std::string::npos);
+  CHECK(lpts[1].description.find("\"prompt_min\":128") != std::string::npos);
+  e = error_of("prompt_min: 64\naxes:\n  systems: [1]\n");
+  CHECK(std::string(e.what()).find("command: infer") != std::string::npos);
 }
