@@ -32,6 +32,7 @@ struct InferArgs {
   std::string wafer_io = "async";
   std::string layout = "compact";
   std::string trace;
+  std::string request_trace;  // --request-trace
   int trace_rounds = 2;
   bool uncertainty = false;
   sweep::UncertaintyOptions unc;
@@ -82,6 +83,10 @@ Runner add_infer_command(CLI::App& app) {
   app.add_option("--requests", a->opt.requests, "Serving: requests to simulate (default 200)");
   app.add_option("--arrival-seed", a->opt.seed, "Serving: the arrivals' seed (default 1)");
   app.add_option(
+      "--request-trace", a->request_trace,
+      "Serving: requests as a CSV trace gives them (TIMESTAMP or arrival_s, ContextTokens or prompt, "
+      "GeneratedTokens or generate; the Azure LLM inference traces); --arrival-rate rescales its times");
+  app.add_option(
       "--prompt-min", a->opt.prompt_min,
       "Serving: prompts drawn uniformly from this many to --prompt tokens (default: all --prompt)");
   app.add_option(
@@ -125,6 +130,8 @@ Runner add_infer_command(CLI::App& app) {
       lo.allow_unmodelled = a->mdl.load.allow_unmodelled;
       a->opt.draft = load_model(a->draft, lo);
     }
+    if (!a->request_trace.empty())
+      a->opt.trace = std::make_shared<const RequestTrace>(load_request_trace(a->request_trace));
     if (a->unc.jobs < 1) throw UsageError(fmt::format("--jobs {}: expected at least 1", a->unc.jobs));
     const InferStats st = infer(spec, model, a->opt);  // bad options fail here, before any band run
     std::optional<sweep::UncertaintyResult> band;

@@ -119,6 +119,10 @@ void bind_fabric_and_infer(py::module_& mod) {
       .def("set_fidelity",
            [](InferOptions& o, const std::string& f) { o.fidelity = parse_fidelity(f, "fidelity"); })
       .def("set_draft", [](InferOptions& o, const PyModel& m) { o.draft = *m.spec; })
+      .def("set_request_trace",
+           [](InferOptions& o, const std::string& path) {
+             o.trace = std::make_shared<const RequestTrace>(load_request_trace(path));
+           })
       .def("set_wafer_io",
            [](InferOptions& o, const std::string& w) { o.wafer_io = parse_wafer_io(w, "wafer_io"); })
       .def("set_layout",

@@ -104,6 +104,8 @@ nlohmann::ordered_json infer_json(const InferStats& s) {
         {"prefill_fraction", v.prefill_fraction},
         {"max_queue", v.max_queue},
         {"prefill_chunk", v.prefill_chunk},
+        {"trace", v.trace},
+        {"time_scale", v.time_scale},
         {"prompt_range", {v.prompt_min, v.prompt_max}},
         {"generate_range", {v.generate_min, v.generate_max}},
         {"ttft_s",
@@ -175,13 +177,16 @@ std::string format_infer_text(const InferStats& s) {
     const ServingStats& v = s.serving;
     fmt::format_to(
         out,
-        "Serving: {} requests at {:g}/s (Poisson, seed {}), up to {} at once: {:.1f} requests/s, {:.1f} "
-        "output tokens/s, {:.1f} requests per decode round, busy {:.0f}% (prompts {:.0f}% of it), queue up "
-        "to "
-        "{}\n",
-        v.requests, v.arrival_rate, v.seed, v.max_batch, v.requests_per_s, v.tokens_per_s, v.mean_batch,
-        100 * v.busy_fraction, 100 * v.prefill_fraction, v.max_queue);
-    if (v.prompt_min < v.prompt_max || v.generate_min < v.generate_max)
+        "Serving: {} requests at {:g}/s ({}), up to {} at once: {:.1f} requests/s, {:.1f} output tokens/s, "
+        "{:.1f} requests per decode round, busy {:.0f}% (prompts {:.0f}% of it), queue up to {}\n",
+        v.requests, v.arrival_rate, v.trace.empty() ? fmt::format("Poisson, seed {}", v.seed) : "a trace",
+        v.max_batch, v.requests_per_s, v.tokens_per_s, v.mean_batch, 100 * v.busy_fraction,
+        100 * v.prefill_fraction, v.max_queue);
+    if (!v.trace.empty())
+      fmt::format_to(out,
+                     "  requests from {} (arrival times x {:.4g}): prompts {}..{}, outputs {}..{} tokens\n",
+                     v.trace, v.time_scale, v.prompt_min, v.prompt_max, v.generate_min, v.generate_max);
+    else if (v.prompt_min < v.prompt_max || v.generate_min < v.generate_max)
       fmt::format_to(out, "  lengths drawn per request: prompt {}..{}, output {}..{} tokens (uniform)\n",
                      v.prompt_min, v.prompt_max, v.generate_min, v.generate_max);
     if (v.prefill_chunk > 0)

@@ -573,7 +573,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   if (model.arch.max_seq > 0 && st.max_context > model.arch.max_seq)
     st.notes.push_back(fmt::format("the SRAM would hold a {}-token context at this batch; the model's is {}",
                                    st.max_context, model.arch.max_seq));
-  if (o.arrival_rate > 0) st.serving = infer_serve::simulate(spec, model_in, o, st.notes);
+  if (o.serving()) st.serving = infer_serve::simulate(spec, model_in, o, st.notes);
   if (o.fidelity == Fidelity::cycle) {
     std::vector<infer_check::GroupRef> refs;
     for (const auto& g : groups) refs.push_back({&g.g, g.kv_bytes > 0, g.draft, g.keys});

@@ -39,6 +39,29 @@ InferOptions infer_options::resolved(const SystemSpec& spec, const ModelSpec& mo
                                      const InferOptions& given, std::vector<std::string>& defaults) {
   InferOptions o = given;
   const int max_seq = model.arch.max_seq > 0 ? model.arch.max_seq : 1 << 30;
+  if (o.trace) {  // the lengths default to the trace's longest, and every request must fit them
+    const auto& reqs = o.trace->requests;
+    if (o.requests > static_cast<int>(reqs.size()))
+      throw UsageError(
+          fmt::format("--requests {}: {} has {} requests", o.requests, o.trace->file, reqs.size()));
+    if (o.prompt_min > 0 || o.generate_min > 0)
+      throw UsageError("--prompt-min and --generate-min draw lengths; --request-trace gives them");
+    const std::size_t n = o.requests > 0 ? static_cast<std::size_t>(o.requests) : reqs.size();
+    int longest_prompt = 0, longest_output = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      longest_prompt = std::max(longest_prompt, reqs[i].prompt);
+      longest_output = std::max(longest_output, reqs[i].generate);
+    }
+    if (o.prompt == 0) o.prompt = longest_prompt;
+    if (o.generate == 0) o.generate = longest_output;
+    for (std::size_t i = 0; i < n; ++i)
+      if (reqs[i].prompt > o.prompt || reqs[i].generate > o.generate)
+        throw UsageError(
+            fmt::format("{}:{}: a request of {} prompt and {} output tokens is longer than --prompt {} / "
+                        "--generate {} (the "
+                        "placement's; unset, they are the trace's longest)",
+                        o.trace->file, reqs[i].line, reqs[i].prompt, reqs[i].generate, o.prompt, o.generate));
+  }
   if (o.generate == 0) {
     o.generate = std::max(1, std::min(256, max_seq / 4));
     defaults.push_back(fmt::format("--generate {}", o.generate));
@@ -92,41 +115,44 @@ InferOptions infer_options::resolved(const SystemSpec& spec, const ModelSpec& mo
         "--arrival-rate {}: expected requests per second, > 0 (0: no serving simulation)", o.arrival_rate));
   if (o.requests < 0 || o.requests > 1000000)
     throw UsageError(fmt::format("--requests {}: expected 1..1000000 (0: 200)", o.requests));
-  if (o.requests > 0 && o.arrival_rate == 0)
-    throw UsageError("--requests needs --arrival-rate (the serving simulation)");
+  if (o.requests > 0 && !o.serving())
+    throw UsageError("--requests needs --arrival-rate or --request-trace (the serving simulation)");
   for (const auto& [name, low, high] : {std::tuple{"--prompt-min", o.prompt_min, o.prompt},
                                         std::tuple{"--generate-min", o.generate_min, o.generate}}) {
     if (low < 0 || low > high)
       throw UsageError(fmt::format("{} {}: expected 1..{} tokens (the longest; 0: every request as long)",
                                    name, low, high));
-    if (low > 0 && o.arrival_rate == 0)
+    if (low > 0 && !o.serving())
       throw UsageError(fmt::format("{} needs --arrival-rate (the serving simulation)", name));
   }
   if (o.prefill_chunk < 0 || o.prefill_chunk > 1000000)
     throw UsageError(
         fmt::format("--prefill-chunk {}: expected 1..1000000 tokens (0: whole prompts)", o.prefill_chunk));
-  if (o.prefill_chunk > 0 && o.arrival_rate == 0)
-    throw UsageError("--prefill-chunk needs --arrival-rate (the serving simulation)");
+  if (o.prefill_chunk > 0 && !o.serving())
+    throw UsageError("--prefill-chunk needs --arrival-rate or --request-trace (the serving simulation)");
   if (o.prefill_chunk > 0 && o.prefill_chunk <= o.batch)
     throw UsageError(fmt::format(
         "--prefill-chunk {}: expected more tokens than --batch {} (an iteration's budget holds every "
         "decoding request's token, and the prompts' chunks the rest)",
         o.prefill_chunk, o.batch));
   // A serving run takes a decode round per output token of the busiest batch: bound the work.
-  if (o.arrival_rate > 0 && static_cast<double>(o.requests > 0 ? o.requests : 200) * o.generate > 2e8)
+  const int n_requests = o.requests > 0 ? o.requests
+                         : o.trace      ? static_cast<int>(o.trace->requests.size())
+                                        : 200;
+  if (o.serving() && static_cast<double>(n_requests) * o.generate > 2e8)
     throw UsageError(
         fmt::format("--requests {} x --generate {}: at most 200,000,000 output tokens in a serving "
                     "simulation (fewer requests give the same percentiles within sampling noise)",
-                    o.requests > 0 ? o.requests : 200, o.generate));
+                    n_requests, o.generate));
   // With chunked prefill, every prompt also takes ceil(prompt / (chunk - batch)) iterations at
   // worst (a full batch of decodes beside each chunk).
-  if (o.arrival_rate > 0 && o.prefill_chunk > o.batch) {
+  if (o.serving() && o.prefill_chunk > o.batch) {
     const double per_prompt = std::ceil(static_cast<double>(o.prompt) / (o.prefill_chunk - o.batch));
-    if (static_cast<double>(o.requests > 0 ? o.requests : 200) * per_prompt > 2e8)
+    if (static_cast<double>(n_requests) * per_prompt > 2e8)
       throw UsageError(fmt::format(
           "--prefill-chunk {} with --batch {}: {} requests x {} iterations per {}-token prompt exceed the "
           "200,000,000 iterations of a serving simulation (a larger chunk or fewer requests)",
-          o.prefill_chunk, o.batch, o.requests > 0 ? o.requests : 200, per_prompt, o.prompt));
+          o.prefill_chunk, o.batch, n_requests, per_prompt, o.prompt));
   }
   const double width = 8 * dtype_bytes(model.training.compute);  // the operands' bits
   for (const auto& [name, bits] :

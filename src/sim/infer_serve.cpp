@@ -198,7 +198,7 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
   ServingStats sv;
   sv.simulated = true;
   sv.arrival_rate = o.arrival_rate;
-  sv.requests = o.requests > 0 ? o.requests : 200;
+  sv.requests = o.requests > 0 ? o.requests : o.trace ? static_cast<int>(o.trace->requests.size()) : 200;
   sv.seed = o.seed;
   sv.prefill_chunk = o.prefill_chunk;
   // A round's and a prefill's time at each batch, from infer() itself (lazily: only the batches
@@ -217,6 +217,7 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
       one.requests = 0;
       one.prefill_chunk = 0;
       one.prompt_min = one.generate_min = 0;
+      one.trace = nullptr;
       one.trace_rounds = 0;
       one.fidelity = Fidelity::approx;
       const InferStats st = infer(spec, model, one);
@@ -241,11 +242,32 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
     return std::min(high, low + static_cast<int>(lengths.uniform() * (high - low + 1)));
   };
   double t = 0, output_tokens = 0;
+  if (o.trace) {
+    // The trace's arrivals, scaled to a mean of --arrival-rate per second when given.
+    const double trace_rate = o.trace->mean_rate();
+    const double scale = o.arrival_rate > 0 && trace_rate > 0 ? trace_rate / o.arrival_rate : 1.0;
+    sv.trace = o.trace->file;
+    sv.time_scale = scale;
+    sv.prompt_min = sv.generate_min = 1 << 30;
+    for (std::size_t i = 0; i < req.size(); ++i) {
+      const TraceRequest& x = o.trace->requests[i];
+      req[i].arrival = x.arrival_s * scale;
+      req[i].prompt = x.prompt;
+      req[i].generate = x.generate;
+      sv.prompt_min = std::min(sv.prompt_min, x.prompt);
+      sv.generate_min = std::min(sv.generate_min, x.generate);
+    }
+    const double span = req.back().arrival - req.front().arrival;
+    sv.arrival_rate = span > 0 ? static_cast<double>(req.size() - 1) / span : 0;
+  } else {
+    for (auto& r : req) {
+      t += -std::log(rng.uniform()) / o.arrival_rate;
+      r.arrival = t;
+      r.prompt = draw(sv.prompt_min, sv.prompt_max);
+      r.generate = draw(sv.generate_min, sv.generate_max);
+    }
+  }
   for (auto& r : req) {
-    t += -std::log(rng.uniform()) / o.arrival_rate;
-    r.arrival = t;
-    r.prompt = draw(sv.prompt_min, sv.prompt_max);
-    r.generate = draw(sv.generate_min, sv.generate_max);
     r.left = r.generate - 1;
     output_tokens += r.generate;
   }
@@ -280,11 +302,11 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
   sv.tbt_p99_s = percentile(run.gaps, 99);
   sv.tbt_max_s = run.gaps.empty() ? 0 : run.gaps.rbegin()->first;
   sv.latency_p99_s = percentile(latency, 99);
-  if (sv.requests_per_s < 0.9 * o.arrival_rate)
+  if (sv.requests_per_s < 0.9 * sv.arrival_rate)
     notes.push_back(
         fmt::format("serving: {:.3g} requests/s offered, {:.3g} completed: the server is saturated (the "
                     "queue grew to {}); more --batch, more systems, or a lower rate",
-                    o.arrival_rate, sv.requests_per_s, sv.max_queue));
+                    sv.arrival_rate, sv.requests_per_s, sv.max_queue));
   return sv;
 }
 

@@ -364,6 +364,15 @@ def test_infer_serving_matches_cli(ws):
     assert varied.to_json().encode() == cli_ok("infer", *args, "--prompt-min", "64", "--generate-min", "8",
                                                "--json", "-")
     assert varied.to_dict()["serving"]["prompt_range"] == [64, 1024]
+    azure = src("tests/fixtures/traces/azure-llm-conv-2023-head300.csv")
+    traced = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-70b.yaml"), systems=8, batch=16,
+                      request_trace=azure, arrival_rate=20)
+    assert traced.to_json().encode() == cli_ok("infer", "--system", src("configs/cs3.yaml"), "--model",
+                                               src("models/llama3.1-70b.yaml"), "--systems", "8", "--batch", "16",
+                                               "--request-trace", azure, "--arrival-rate", "20", "--json", "-")
+    assert traced.to_dict()["serving"]["requests"] == 300
+    with pytest.raises(ws.ConfigError, match="nosuch.csv"):
+        ws.infer(request_trace=src("nosuch.csv"))
     with pytest.raises(ws.UsageError, match="--prefill-chunk 4"):
         ws.infer(batch=16, arrival_rate=1, prefill_chunk=4)
     assert "serving" not in ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-8b.yaml")).to_dict()

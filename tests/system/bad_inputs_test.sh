@@ -31,6 +31,8 @@ while IFS=$'\t' read -r file kind frag; do
     sweep) args=(sweep "$input" --db "$out/results.sqlite" --jobs 1) ;;
     baselines) args=(check "$input" --json "$out/check.json") ;;
     validation) args=(validate "$input" --json "$out/validate.json") ;;
+    trace) args=(infer --system "$root/configs/cs3.yaml" --model "$root/models/llama3.1-8b.yaml" --request-trace "$input"
+      --json "$out/report.json") ;;
     # The first column is a bad option of `run` (split into words), the rest a good run.
     option)
       read -ra opt <<<"$file"

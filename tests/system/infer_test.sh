@@ -113,6 +113,22 @@ ok = (w["prefill_chunk"], c["prefill_chunk"]) == (0, 512) and c["tbt_s"]["max"] 
     and c["ttft_s"]["p50"] > w["ttft_s"]["p50"] and abs(c["tokens_per_s"] / w["tokens_per_s"] - 1) < 0.02
 sys.exit(0 if ok else 1)' "$tmp/serve-whole.json" "$tmp/serve-chunked.json"; then ok; else bad "infer --prefill-chunk: JSON"; fi
 expect 2 "--prefill-chunk needs --arrival-rate" infer --prefill-chunk 512
+# --request-trace: the Azure LLM inference trace (an excerpt of the published file), as timed and
+# rescaled to 20 requests per second
+trace="$root/tests/fixtures/traces/azure-llm-conv-2023-head300.csv"
+expect 0 "requests from $trace (arrival times x 1): prompts 2..4107, outputs 12..649" infer \
+  --model "$root/models/llama3.1-70b.yaml" --system "$cs3" --systems 8 --batch 16 --request-trace "$trace"
+"$bin" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" --systems 8 --batch 16 --request-trace "$trace" \
+  --arrival-rate 20 --json "$tmp/trace.json" -q
+if /usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1])); v = d["serving"]
+ok = v["requests"] == 300 and abs(v["arrival_rate"] - 20) < 1e-6 and v["time_scale"] < 1 and d["prompt"] == 4107 \
+    and v["prompt_range"] == [2, 4107] and v["generate_range"] == [12, 649]
+sys.exit(0 if ok else 1)' "$tmp/trace.json"; then ok; else bad "infer --request-trace --arrival-rate 20: JSON"; fi
+expect 2 "azure-llm-conv-2023-head300.csv:25: a request of 4085 prompt" infer --model "$root/models/llama3.1-70b.yaml" \
+  --system "$cs3" --systems 8 --batch 16 --request-trace "$trace" --prompt 4000
+
 # --prompt-min / --generate-min: lengths drawn per request
 expect 0 "lengths drawn per request: prompt 128..2048, output 16..512" infer --model "$root/models/llama3.1-70b.yaml" \
   --system "$cs3" --systems 4 --batch 16 --prompt 2048 --generate 512 --prompt-min 128 --generate-min 16 \

@@ -56,6 +56,8 @@ struct ServingStats {
   double prefill_fraction = 0;  // of the busy time, the prompts' (whole prefills, or the chunks' share)
   int max_queue = 0;            // requests waiting for a slot, at most
   int prefill_chunk = 0;        // tokens per iteration with chunked prefill (0: whole prompts)
+  std::string trace;            // the request trace served (--request-trace); "" when drawn
+  double time_scale = 1;        // the trace's arrival times multiplied by this (--arrival-rate with a trace)
   int prompt_min = 0, prompt_max = 0;      // the requests' prompt lengths drawn from (min = max: fixed)
   int generate_min = 0, generate_max = 0;  // and their output lengths
   double ttft_p50_s = 0, ttft_p90_s = 0, ttft_p99_s = 0, ttft_mean_s = 0;  // arrival to first token

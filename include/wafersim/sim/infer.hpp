@@ -6,11 +6,13 @@
 // over a layer's region, partial sums reduced along its rows). When the weights do not fit,
 // they stream from MemoryX every decode step (the report says what that costs). docs/inference.md.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "wafersim/graph/model_spec.hpp"
 #include "wafersim/results/infer_stats.hpp"
+#include "wafersim/sim/request_trace.hpp"
 #include "wafersim/sim/simulator.hpp"
 #include "wafersim/spec/system_spec.hpp"
 
@@ -80,6 +82,12 @@ struct InferOptions {
   // times are those of the longest (--prompt, --generate). 0: every request as long as those.
   int prompt_min = 0;
   int generate_min = 0;
+  // Serving from a request trace (--request-trace): its first `requests` requests (0: all) arrive
+  // when the trace says (scaled to a mean of `arrival_rate` per second when that is > 0) with the
+  // trace's lengths; --prompt and --generate default to its longest (the placement's).
+  std::shared_ptr<const RequestTrace> trace;
+  // Whether this is a serving simulation (an arrival rate or a trace).
+  bool serving() const { return arrival_rate > 0 || trace != nullptr; }
 };
 
 // Validates (UsageError naming the option), places (FitError when even the KV cache does not

@@ -403,6 +403,7 @@ def infer(
     prefill_chunk: int = 0,
     prompt_min: int = 0,
     generate_min: int = 0,
+    request_trace: Optional[str] = None,
     uncertainty: bool = False,
     samples: int = 64,
     seed: int = 1,
@@ -431,7 +432,9 @@ def infer(
     has TTFT/TPOT/latency percentiles and throughput (`--arrival-rate`); prefill_chunk > 0: each
     iteration carries the decodes and up to that many tokens in all of prompt chunks (chunked
     prefill; 0: whole prompts between decode rounds; `--prefill-chunk`); prompt_min, generate_min > 0:
-    each request's lengths drawn uniformly up to prompt and generate (`--prompt-min`, `--generate-min`).
+    each request's lengths drawn uniformly up to prompt and generate (`--prompt-min`, `--generate-min`);
+    request_trace: a CSV of arrivals and lengths (the Azure LLM inference traces' format) served
+    instead, its times scaled to arrival_rate when that is > 0 (`--request-trace`).
     uncertainty: also the band of tokens/s per user over the config's `range LO .. HI` parameters
     (as run(); `infer --uncertainty`), in to_dict()["uncertainty"].
     Raises UsageError for bad arguments or a non-decoder model, FitError when even the KV cache
@@ -458,6 +461,8 @@ def infer(
     a.prefill_chunk = prefill_chunk
     a.prompt_min = prompt_min
     a.generate_min = generate_min
+    if request_trace is not None:
+        a.set_request_trace(_os.fspath(request_trace))
     a.trace_rounds = trace_rounds
     if draft_model is not None:
         a.set_draft(_model(draft_model))

@@ -176,6 +176,7 @@ def infer(
     prefill_chunk: int = 0,
     prompt_min: int = 0,
     generate_min: int = 0,
+    request_trace: Optional[str] = None,
     uncertainty: bool = False,
     samples: int = 64,
     seed: int = 1,

@@ -1,6 +1,7 @@
 // The serving simulation of `infer --arrival-rate` (src/sim/infer_serve.cpp): Poisson arrivals,
 // iteration-level batching, each round and prefill timed by infer() at its batch.
 #include <catch2/catch.hpp>
+#include <memory>
 #include <string>
 
 #include "test_models.hpp"
@@ -182,6 +183,59 @@ TEST_CASE("serving: lengths drawn per request, the arrivals as with fixed length
   bad.requests = 0;
   bad.generate_min = 10;
   CHECK_THROWS_WITH(infer(cs3(), llama70b(), bad), Catch::Contains("--generate-min needs --arrival-rate"));
+}
+
+TEST_CASE("serving: a request trace's arrivals and lengths, scaled to a rate when asked",
+          "[sim][infer][serve]") {
+  auto trace = std::make_shared<RequestTrace>();
+  trace->file = "t.csv";
+  // Three requests far apart: each alone on the server.
+  trace->requests = {{0.0, 1000, 50, 2}, {10.0, 200, 20, 3}, {20.0, 600, 100, 4}};
+  InferOptions o = serving(0);
+  o.requests = 0;
+  o.prompt = o.generate = 0;  // the trace's longest: 1000 and 100
+  o.trace = trace;
+  const InferStats st = infer(cs3(), llama70b(), o);
+  const ServingStats& v = st.serving;
+  REQUIRE(v.simulated);
+  CHECK(st.prompt == 1000);
+  CHECK(st.generate == 100);
+  CHECK(v.requests == 3);
+  CHECK(v.trace == "t.csv");
+  CHECK(v.time_scale == 1.0);
+  CHECK(v.arrival_rate == Approx(0.1));
+  CHECK(v.prompt_min == 200);
+  CHECK(v.prompt_max == 1000);
+  CHECK(v.generate_min == 20);
+  CHECK(v.generate_max == 100);
+  CHECK(v.tokens_per_s == Approx(170.0 / v.duration_s));
+  // The 1000-token prompt's first token takes infer()'s TTFT at that length, the others less.
+  InferOptions one = serving(0);
+  one.batch = 1;
+  one.requests = 0;
+  one.prompt = 1000;
+  one.generate = 100;
+  CHECK(v.ttft_p99_s == Approx(infer(cs3(), llama70b(), one).ttft_s).epsilon(1e-9));
+  CHECK(v.ttft_p50_s < v.ttft_p99_s);
+  // Scaled to 100 requests per second, they overlap: the same lengths, 1000x closer together.
+  o.arrival_rate = 100;
+  const ServingStats fast = infer(cs3(), llama70b(), o).serving;
+  CHECK(fast.time_scale == Approx(0.001));
+  CHECK(fast.arrival_rate == Approx(100));
+  CHECK(fast.mean_batch > 1.0);
+  // Its first requests only, and the errors: a request longer than --prompt, too many requests,
+  // drawn lengths beside a trace.
+  o.arrival_rate = 0;
+  o.requests = 2;
+  CHECK(infer(cs3(), llama70b(), o).serving.requests == 2);
+  o.requests = 4;
+  CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("--requests 4: t.csv has 3 requests"));
+  o.requests = 0;
+  o.prompt = 800;
+  CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("t.csv:2: a request of 1000 prompt"));
+  o.prompt = 0;
+  o.prompt_min = 10;
+  CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("--request-trace gives them"));
 }
 
 TEST_CASE("serving: the same seed gives the same run and another seed other arrivals",
