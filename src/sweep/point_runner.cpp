@@ -51,6 +51,10 @@ PointRunner::PointRunner(const SweepSpec& spec) : spec_(spec), system_(parse_sys
         ctx_.model_hashes[file] = hash_hex(read_text_file(file, "model file"));
       }
     }
+  if (!spec.request_trace.empty()) {
+    trace_ = std::make_shared<const RequestTrace>(load_request_trace(spec.request_trace));
+    ctx_.trace_hash = hash_hex(read_text_file(spec.request_trace, "request trace"));
+  }
   // This process forks every point: keep what each fork copies small.
   release_systemc_scratch();
 }
@@ -77,6 +81,7 @@ PointResult PointRunner::run(const Point& point) const {
     opt.prefill_chunk = r.prefill_chunk;
     opt.prompt_min = r.prompt_min;
     opt.generate_min = r.generate_min;
+    opt.trace = trace_;
     const nlohmann::ordered_json report = infer_json(infer(sys, base_model, opt));
     return PointResult(json_text(report, 2) + "\n", report_metrics_json(report));
   }

@@ -278,6 +278,7 @@ std::string describe_point(const SweepSpec& s, const PointContext& ctx, const Po
   if (r.prefill_chunk > 0) j["prefill_chunk"] = r.prefill_chunk;  // whole prompts: the old key
   if (r.prompt_min > 0) j["prompt_min"] = r.prompt_min;           // fixed lengths: the old key
   if (r.generate_min > 0) j["generate_min"] = r.generate_min;
+  if (!ctx.trace_hash.empty()) j["request_trace"] = ctx.trace_hash;  // no trace: the old key
   nlohmann::json sets = nlohmann::json::object();
   for (const auto& [path, value] : r.sets) sets[path] = value;  // an axis overrides a fixed set
   j["set"] = sets;

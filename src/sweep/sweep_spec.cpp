@@ -30,9 +30,9 @@ const std::set<std::string> kRunOptions = {
     "wafer_io", "arrival_rate", "requests",    "prefill_chunk", "prompt_min", "generate_min"};
 // The run options of each command: the others are errors (they would be silently ignored).
 const std::set<std::string> kTrainOnly = {"seq", "steps", "mode", "micro_batch"};
-const std::set<std::string> kInferOnly = {"prompt",      "generate",      "wafer_io",   "layout",
-                                          "weight_bits", "expert_bits",   "kv_bits",    "arrival_rate",
-                                          "requests",    "prefill_chunk", "prompt_min", "generate_min"};
+const std::set<std::string> kInferOnly = {
+    "request_trace", "prompt",       "generate", "wafer_io",      "layout",     "weight_bits", "expert_bits",
+    "kv_bits",       "arrival_rate", "requests", "prefill_chunk", "prompt_min", "generate_min"};
 // Bits per stored value (infer --weight-bits, --kv-bits): the model's operands are at most 32.
 bool valid_bits(double b) { return b >= 1 && b <= 32; }
 
@@ -108,7 +108,10 @@ class Parser {
         s.system_file = path(v, key);
       else if (key == "model")
         s.model_file = path(v, key);
-      else if (key == "mode")
+      else if (key == "request_trace") {  // infer: serve a trace at every point
+        s.request_trace = path(v, key);
+        options_set.emplace_back(key, k);
+      } else if (key == "mode")
         s.mode = check_mode(v, key, scalar(v, key));
       else if (key == "micro_batch")
         s.micro_batch = check_micro_batch(v, key, scalar(v, key));
@@ -166,7 +169,7 @@ class Parser {
         fail(k, key,
              "unknown key (expected name, command, system, model, mode, systems, batch, seq, steps, "
              "micro_batch, prompt, generate, wafer_io, layout, weight_bits, expert_bits, kv_bits, "
-             "arrival_rate, requests, prefill_chunk, prompt_min, generate_min, "
+             "arrival_rate, requests, prefill_chunk, prompt_min, generate_min, request_trace, "
              "set, "
              "axes, grid, random, seed, zip, where, pareto)");
     }

@@ -134,6 +134,21 @@ q "$tmp/serving.sqlite" "select report from points where batch = 16 and arrival_
 "$bin" infer --system "$root/configs/cs3.yaml" --model "$root/models/llama3.1-70b.yaml" --systems 4 --prompt 1024 \
   --generate 256 --requests 200 --batch 16 --arrival-rate 8 --json "$tmp/serving-cli.json" -q
 check '{ cat "$tmp/serving-cli.json"; echo; } | cmp -s "$tmp/serving-sweep.json" -' "serving point differs from wafersim infer's"
+# --- a request trace (configs/sweeps/serving-trace.yaml): the Azure excerpt at rescaled rates; a
+# point's report is `wafersim infer --request-trace`'s
+out="$("$bin" sweep "$root/configs/sweeps/serving-trace.yaml" --db "$tmp/trace.sqlite" --jobs 2 2>&1)"
+rc=$?
+check '[ $rc -eq 0 ] && [ "$(q "$tmp/trace.sqlite" "select count(*) from points where status = '"'ok'"' and \"serving.ttft_p99_s\" > 0")" = 12 ]' \
+  "serving-trace sweep exit $rc: $out"
+q "$tmp/trace.sqlite" "select report from points where batch = 32 and arrival_rate = 20" > "$tmp/trace-sweep.json"
+"$bin" infer --system "$root/configs/cs3.yaml" --model "$root/models/llama3.1-70b.yaml" --systems 8 --batch 32 \
+  --request-trace "$root/tests/fixtures/traces/azure-llm-conv-2023-head300.csv" --arrival-rate 20 \
+  --json "$tmp/trace-cli.json" -q
+check '{ cat "$tmp/trace-cli.json"; echo; } | /usr/bin/python3 -c "
+import json, sys
+a = json.loads(open(sys.argv[1]).read()); b = json.loads(sys.stdin.read())
+a[\"serving\"][\"trace\"] = b[\"serving\"][\"trace\"] = None  # the path as each was given
+sys.exit(0 if a == b else 1)" "$tmp/trace-sweep.json"' "serving-trace point differs from wafersim infer's"
 # --- chunked prefill (configs/sweeps/chunked-prefill.yaml): prefill_chunk 0 (whole prompts) to
 # 4096 x arrival rate; the longest gap between tokens falls with the chunk
 out="$("$bin" sweep "$root/configs/sweeps/chunked-prefill.yaml" --db "$tmp/chunked.sqlite" --jobs 2 2>&1)"

@@ -3,9 +3,11 @@
 // the parsed system file (each point applies its overrides to it, validated exactly as
 // `wafersim run --set` would) and the model (copied into the child by fork).
 #include <map>
+#include <memory>
 #include <string>
 
 #include "wafersim/graph/model_spec.hpp"
+#include "wafersim/sim/request_trace.hpp"
 #include "wafersim/spec/system_spec.hpp"
 #include "wafersim/sweep/executor.hpp"
 #include "wafersim/sweep/points.hpp"
@@ -26,7 +28,8 @@ class PointRunner {
   PointContext ctx_;  // before system_: parsing the system fills in its hash
   ParsedSystemSpec system_;
   ModelSpec model_;
-  std::map<std::string, ModelSpec> models_;  // the `model` axis' models, by resolved file
+  std::map<std::string, ModelSpec> models_;    // the `model` axis' models, by resolved file
+  std::shared_ptr<const RequestTrace> trace_;  // SweepSpec::request_trace, loaded once
 };
 
 }  // namespace wafersim::sweep

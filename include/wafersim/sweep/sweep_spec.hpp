@@ -64,6 +64,7 @@ struct SweepSpec {
   int requests = 0;                      // infer: serving requests; 0 = 200
   int prefill_chunk = 0;                 // infer: serving with chunked prefill (tokens); 0 = whole prompts
   int prompt_min = 0, generate_min = 0;  // infer: serving lengths drawn from these up; 0 = fixed
+  std::string request_trace;             // infer: serve this trace at every point (resolved path)
   std::vector<std::pair<std::string, std::string>> sets;  // fixed overrides (`set:`)
   std::vector<Axis> axes;
   std::vector<std::vector<int>> zip;  // groups of axis indices that move together

@@ -2,8 +2,6 @@
 // traces' CSV (a real excerpt, tests/fixtures/traces), a seconds-based variant, and the errors.
 #include "wafersim/sim/request_trace.hpp"
 
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <string>
 

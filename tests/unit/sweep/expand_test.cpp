@@ -356,3 +356,22 @@ TEST_CASE("command: infer takes prefill_chunk as an option and an axis", "[sweep
   e = error_of("prompt_min: 64\naxes:\n  systems: [1]\n");
   CHECK(std::string(e.what()).find("command: infer") != std::string::npos);
 }
+
+TEST_CASE("command: infer serves a request trace at every point", "[sweep]") {
+  const std::string trace = WAFERSIM_SOURCE_DIR "/tests/fixtures/traces/azure-llm-conv-2023-head300.csv";
+  const auto s = parse("command: infer\nrequest_trace: " + trace + "\naxes:\n  arrival_rate: [2, 20]\n");
+  CHECK(s.request_trace == trace);
+  // Its content's hash is in the point's key (PointContext::trace_hash, set by the runner).
+  PointContext ctx;
+  const auto pts = expand_points(s);
+  REQUIRE(pts.size() == 2);
+  const std::string plain = describe_point(s, ctx, pts[0]);
+  ctx.trace_hash = "abc";
+  CHECK(describe_point(s, ctx, pts[0]).find("\"request_trace\":\"abc\"") != std::string::npos);
+  CHECK(plain.find("request_trace") == std::string::npos);
+  auto e = error_of("request_trace: " + trace + "\naxes:\n  systems: [1]\n");
+  CHECK(e.key() == "request_trace");
+  CHECK(std::string(e.what()).find("command: infer") != std::string::npos);
+  e = error_of("command: infer\nrequest_trace: nosuch.csv\naxes:\n  systems: [1]\n");
+  CHECK(e.key() == "request_trace");
+}
