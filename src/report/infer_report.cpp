@@ -38,9 +38,15 @@ nlohmann::ordered_json infer_json(const InferStats& s) {
   j["prefill_bottleneck"] = s.prefill_bottleneck;
   j["decode_bottleneck"] = s.decode_bottleneck;
   j["decode_reason"] = s.decode_reason;
-  j["decode"] = {{"kernels_s", s.decode_compute_s},    {"latency_s", s.decode_fill_s},
-                 {"links_s", s.decode_link_s},         {"memoryx_s", s.decode_memoryx_s},
-                 {"pipeline_wait_s", s.decode_wait_s}, {"wafer_io_s", s.decode_wafer_io_s}};
+  j["decode"] = {{"kernels_s", s.decode_compute_s},
+                 {"latency_s", s.decode_fill_s},
+                 {"links_s", s.decode_link_s},
+                 {"memoryx_s", s.decode_memoryx_s},
+                 {"pipeline_wait_s", s.decode_wait_s},
+                 {"wafer_io_s", s.decode_wafer_io_s},
+                 // of the time per output token: attending to the cached tokens, at this context
+                 {"context_s", s.decode_keys_s},
+                 {"context_tokens", s.decode_context}};
   j["utilization"] = {{"decode_compute", s.decode_compute_utilization},
                       {"decode_sram_bandwidth", s.decode_sram_bandwidth_utilization},
                       {"links", s.link_utilization}};

@@ -180,9 +180,9 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   std::vector<double> group_bytes;
   for (const auto& g : groups) group_bytes.push_back(g.bytes());
   // One decode step of a group: the target checks k + 1 tokens per request, the draft makes one.
-  const auto group_decode = [&](const Group& g, const GroupRegion& r) {
+  const auto group_decode = [&](const Group& g, const GroupRegion& r, double keys = -1) {
     return decode_cost(*g.net->graph, g.g, models_of(*g.net), g.draft ? b : b * verify_tokens, o.prompt,
-                       g.keys, r);
+                       keys >= 0 ? keys : g.keys, r);
   };
 
   const TileArray tiles = TileArray::from_spec(spec);
@@ -266,7 +266,8 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   const int used_systems = static_cast<int>(starts.size());
   double prefill_first_token_s = 0, prefill_slowest_token_s = 0;
   double decode_kernels_s = 0, decode_fill_s = 0;  // the target's step (k + 1 tokens when speculating)
-  double draft_kernels_s = 0, draft_fill_s = 0;    // one draft step
+  double decode_keys_s = 0;  // of the target's step, what attending to its cached tokens adds
+  double draft_kernels_s = 0, draft_fill_s = 0;  // one draft step
   int target_last_system = 0, draft_first_system = -1, draft_last_system = 0;
   double fmacs_per_step = 0;
   double read_bytes_per_round = 0;
@@ -352,6 +353,8 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
       const KernelCost dec = group_decode(g, where);
       L.decode_s = cost.cycles_to_seconds(dec.cycles);
       L.decode_fill_s = cost.cycles_to_seconds(dec.fill_cycles);
+      if (!g.draft && g.keys > 1)  // the same step attending to one cached token
+        decode_keys_s += L.decode_s - cost.cycles_to_seconds(group_decode(g, where, 1).cycles);
       L.decode_bound = bound_name(dec);
       const double per_round = g.draft ? k_spec : 1;  // steps of this group per round
       decode_all += dec;
@@ -434,6 +437,9 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
                            : alpha >= 1 ? verify_tokens
                                         : (1 - std::pow(alpha, verify_tokens)) / (1 - alpha);
   st.tpot_s = round_s / per_round;
+  // The part of a round that grows with the context, at the mean one (serving scales it).
+  st.decode_context = o.prompt + 0.5 * o.generate;
+  st.decode_keys_s = std::min(decode_keys_s, round_s) / per_round;
   st.tokens_per_s_per_user = per_round / round_s;
   st.tokens_per_s = o.batch * per_round / round_s;
   st.decode_compute_s = (decode_kernels_s + k_spec * draft_kernels_s) / per_round;

@@ -35,6 +35,7 @@ struct Request {
 // each further prompt token adds.
 struct Times {
   double round_s = 0, prefill_s = 0, token_s = 0;
+  double keys_s = 0, context = 0;  // of round_s, attending to the cache at `context` tokens
 };
 using TimesAt = std::function<const Times&(int batch)>;
 
@@ -51,6 +52,16 @@ struct Run {
 
   double now = 0;
   std::size_t done = 0;  // requests finished
+
+  // A decode round of the `active` requests: infer()'s at their batch, its attention scaled from
+  // infer()'s context (the longest lengths') to theirs (each prompt and the tokens it has so far).
+  double round(const Times& t, const std::vector<std::size_t>& active) const {
+    if (t.context <= 0 || t.keys_s <= 0) return t.round_s;
+    double context = 0;
+    for (const std::size_t i : active) context += req[i].prompt + (req[i].generate - req[i].left);
+    context /= static_cast<double>(active.size());
+    return t.round_s + t.keys_s * (context / t.context - 1);
+  }
 
   // An iteration of `dt` seconds, `decodes` of the requests decoding in it and `prompt_dt` of it
   // the prompts' share.
@@ -136,7 +147,7 @@ void serve_whole(Run& run, const InferOptions& o, const TimesAt& at, int& max_qu
       continue;
     }
     const int b = static_cast<int>(active.size());
-    run.advance(at(b).round_s, b, 0);
+    run.advance(run.round(at(b), active), b, 0);
     run.decode(active);
   }
 }
@@ -173,9 +184,10 @@ void serve_chunked(Run& run, const InferOptions& o, const TimesAt& at, int& max_
     }
     // The decodes' round and the chunk's first token travel the layers together: the longer trip,
     // then the chunk's other tokens at the stage time.
-    const double trip_s = std::max(b > 0 ? at(b).round_s : 0.0, c > 0 ? fill_s : 0.0);
+    const double round_s = b > 0 ? run.round(at(b), active) : 0.0;
+    const double trip_s = std::max(round_s, c > 0 ? fill_s : 0.0);
     const double dt = trip_s + c * token_s;
-    run.advance(dt, b, b > 0 ? dt - at(b).round_s : dt);
+    run.advance(dt, b, dt - round_s);
     run.decode(active);
     // The prompts' chunks, in the order they were taken: a prompt through emits its first token.
     std::size_t kept = 0;
@@ -221,7 +233,7 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
       one.trace_rounds = 0;
       one.fidelity = Fidelity::approx;
       const InferStats st = infer(spec, model, one);
-      at_batch[i] = {st.tpot_s, st.ttft_s, st.prefill_token_s};
+      at_batch[i] = {st.tpot_s, st.ttft_s, st.prefill_token_s, st.decode_keys_s, st.decode_context};
       known[i] = true;
     }
     return at_batch[i];

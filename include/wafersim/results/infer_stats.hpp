@@ -97,6 +97,10 @@ struct InferStats {
   double decode_memoryx_s = 0;   // weights streamed from MemoryX (fallback only)
   double decode_wait_s = 0;      // a micro-batch waiting for the pipeline (batch > systems)
   double decode_wafer_io_s = 0;  // synchronous wafer I/O (wafer_io "sync"): systems x steps x its cost
+  // Of tpot_s, what attending to the cached tokens adds at `decode_context` tokens (prompt + half
+  // the output): the part that grows with the context (the serving simulation scales it).
+  double decode_keys_s = 0;
+  double decode_context = 0;
   std::string wafer_io = "async";
   std::string layout = "compact";         // InferLayout: compact | fill
   double weight_bits = 16, kv_bits = 16;  // bits per stored weight / KV-cache value

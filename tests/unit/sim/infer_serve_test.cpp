@@ -223,6 +223,25 @@ TEST_CASE("serving: a request trace's arrivals and lengths, scaled to a rate whe
   CHECK(fast.time_scale == Approx(0.001));
   CHECK(fast.arrival_rate == Approx(100));
   CHECK(fast.mean_batch > 1.0);
+  // Each decode round attends to its requests' own context: alone on the server, the 200-token
+  // request decodes faster than the 1000-token one (infer() times them at the longest).
+  auto two = std::make_shared<RequestTrace>();
+  two->file = "two.csv";
+  two->requests = {{0.0, 8000, 200, 2}, {30.0, 100, 200, 3}};
+  InferOptions t2 = o;
+  t2.trace = two;
+  t2.arrival_rate = 0;
+  const ServingStats s2 = infer(cs3(), llama70b(), t2).serving;
+  CHECK(s2.tpot_p50_s < s2.tpot_p99_s * 0.95);
+  InferOptions at_max = serving(0);
+  at_max.batch = 1;
+  at_max.requests = 0;
+  at_max.prompt = 8000;
+  at_max.generate = 200;
+  const InferStats m = infer(cs3(), llama70b(), at_max);
+  CHECK(m.decode_keys_s > 0);
+  CHECK(m.decode_context == 8100);
+  CHECK(s2.tpot_p99_s == Approx(m.tpot_s).epsilon(0.01));  // the long one, about its own context
   // Its first requests only, and the errors: a request longer than --prompt, too many requests,
   // drawn lengths beside a trace.
   o.arrival_rate = 0;
