@@ -265,6 +265,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   }
   const int used_systems = static_cast<int>(starts.size());
   double prefill_first_token_s = 0, prefill_slowest_token_s = 0;
+  double prefill_slowest_attention_s = 0;          // of the slowest layer's per-token time, its attention
   double decode_kernels_s = 0, decode_fill_s = 0;  // the target's step (k + 1 tokens when speculating)
   double decode_keys_s = 0;  // of the target's step, what attending to its cached tokens adds
   double draft_kernels_s = 0, draft_fill_s = 0;  // one draft step
@@ -334,11 +335,17 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
       const GroupRegion where = resident ? region_of(g, q) : GroupRegion{q.h, w};
       L.dense_w = where.split() ? where.dense_cols : 0;
       L.dense_h = where.split() ? where.dense_rows : 0;
-      const KernelCost pre_cost =
-          g.head ? decode_cost(*net.graph, g.g, models_of(net), b, o.prompt, g.keys, where)
-                 : lower_layer(*net.graph, g.g, net.costs->weights, net.model->training, b, where,
-                               ExecMode::pipelined, &net.costs->experts)
-                       .fwd_total;
+      KernelCost pre_cost, pre_attention;  // the latter: the attention kernels' part
+      if (g.head) {
+        pre_cost = decode_cost(*net.graph, g.g, models_of(net), b, o.prompt, g.keys, where);
+      } else {
+        const CompiledLayer lowered = lower_layer(*net.graph, g.g, net.costs->weights, net.model->training, b,
+                                                  where, ExecMode::pipelined, &net.costs->experts);
+        pre_cost = lowered.fwd_total;
+        for (const Kernel& k : lowered.forward)
+          if (k.kind == OpKind::attn_scores || k.kind == OpKind::attn_context || k.kind == OpKind::softmax)
+            pre_attention += k.cost;
+      }
       L.prefill_s = cost.cycles_to_seconds(pre_cost.cycles);
       const double per_token_s = g.head ? 0.0 : L.prefill_s / o.prompt;
       // The first token waits for each kernel's first fill (a long prompt's later chunks and
@@ -346,7 +353,10 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
       const double pre_fill_s = g.head ? L.prefill_s : cost.cycles_to_seconds(pre_cost.first_fill_cycles());
       if (!g.draft) {
         prefill_first_token_s += per_token_s + pre_fill_s;
-        prefill_slowest_token_s = std::max(prefill_slowest_token_s, per_token_s);
+        if (per_token_s > prefill_slowest_token_s) {
+          prefill_slowest_token_s = per_token_s;
+          prefill_slowest_attention_s = cost.cycles_to_seconds(pre_attention.cycles) / o.prompt;
+        }
       }
       // Decode: one step of the micro-batch (the target's over k + 1 tokens per request when
       // speculating, the draft's over one), at the mean context.
@@ -466,6 +476,9 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   const double slowest_prefill_stage_s = o.prompt * std::max(prefill_slowest_token_s, link_token_s) + sync_s;
   st.ttft_s = one_mb_s + (mb - 1) * slowest_prefill_stage_s;  // the last micro-batch's requests
   st.prefill_token_s = std::max(prefill_slowest_token_s, link_token_s);
+  st.prefill_attention_token_s = prefill_slowest_token_s >= link_token_s
+                                     ? std::min(prefill_slowest_attention_s, st.prefill_token_s)
+                                     : 0.0;
   if (!resident) st.ttft_s = std::max(st.ttft_s, st.weight_bytes / (spec.memoryx.bandwidth.value / 8));
   st.request_s = st.ttft_s + (o.generate - 1) * st.tpot_s;
   st.prefill_bottleneck = prefill_slowest_token_s >= link_token_s ? "compute" : "links";

@@ -35,6 +35,7 @@ struct Request {
 // each further prompt token adds.
 struct Times {
   double round_s = 0, prefill_s = 0, token_s = 0;
+  double token_attention_s = 0;    // of token_s, attention over the --prompt tokens
   double keys_s = 0, context = 0;  // of round_s, attending to the cache at `context` tokens
 };
 using TimesAt = std::function<const Times&(int batch)>;
@@ -52,6 +53,12 @@ struct Run {
 
   double now = 0;
   std::size_t done = 0;  // requests finished
+
+  // The stage time per token of a `prompt`-token prompt: infer()'s at --prompt (`longest`), its
+  // attention scaled to the keys this prompt's tokens attend to.
+  static double token_time(const Times& one, int prompt, int longest) {
+    return one.token_s - one.token_attention_s * (1 - static_cast<double>(prompt) / longest);
+  }
 
   // A decode round of the `active` requests: infer()'s at their batch, its attention scaled from
   // infer()'s context (the longest lengths') to theirs (each prompt and the tokens it has so far).
@@ -133,11 +140,12 @@ void serve_whole(Run& run, const InferOptions& o, const TimesAt& at, int& max_qu
     const auto k =
         static_cast<int>(std::min<std::size_t>(waiting, static_cast<std::size_t>(cap) - active.size()));
     if (k > 0) {
-      // infer()'s prefill of k requests of --prompt tokens, less (or more) the tokens these
-      // prompts lack (or add) at one request's stage time per token.
-      double tokens = 0;
-      for (std::size_t i = next; i < next + static_cast<std::size_t>(k); ++i) tokens += req[i].prompt;
-      const double prefill_s = at(k).prefill_s + (tokens - static_cast<double>(k) * o.prompt) * at(1).token_s;
+      // infer()'s prefill of k requests of --prompt tokens, less what these prompts' tokens take
+      // less (their number and their attention's keys) at one request's stage time per token.
+      double prefill_s = at(k).prefill_s;
+      for (std::size_t i = next; i < next + static_cast<std::size_t>(k); ++i)
+        prefill_s +=
+            req[i].prompt * Run::token_time(at(1), req[i].prompt, o.prompt) - o.prompt * at(1).token_s;
       run.advance(prefill_s, 0, prefill_s);
       for (int i = 0; i < k; ++i) run.first_token(next++, active);
       continue;
@@ -186,7 +194,13 @@ void serve_chunked(Run& run, const InferOptions& o, const TimesAt& at, int& max_
     // then the chunk's other tokens at the stage time.
     const double round_s = b > 0 ? run.round(at(b), active) : 0.0;
     const double trip_s = std::max(round_s, c > 0 ? fill_s : 0.0);
-    const double dt = trip_s + c * token_s;
+    double chunk_s = 0;  // each prompt's tokens at its own stage time
+    for (int left = c; const std::size_t i : prefilling) {
+      const int take = std::min(left, req[i].prompt_left);
+      left -= take;
+      chunk_s += take * Run::token_time(at(1), req[i].prompt, o.prompt);
+    }
+    const double dt = trip_s + chunk_s;
     run.advance(dt, b, dt - round_s);
     run.decode(active);
     // The prompts' chunks, in the order they were taken: a prompt through emits its first token.
@@ -233,7 +247,8 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
       one.trace_rounds = 0;
       one.fidelity = Fidelity::approx;
       const InferStats st = infer(spec, model, one);
-      at_batch[i] = {st.tpot_s, st.ttft_s, st.prefill_token_s, st.decode_keys_s, st.decode_context};
+      at_batch[i] = {st.tpot_s,        st.ttft_s,        st.prefill_token_s, st.prefill_attention_token_s,
+                     st.decode_keys_s, st.decode_context};
       known[i] = true;
     }
     return at_batch[i];

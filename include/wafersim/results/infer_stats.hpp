@@ -80,13 +80,14 @@ struct InferStats {
   std::string placement;  // "sram" (weights resident) | "memoryx" (weights streamed)
   double weight_bytes = 0;
   double kv_bytes = 0;
-  double kv_bytes_per_token = 0;   // every layer, one sequence
-  double sram_capacity_bytes = 0;  // all systems
-  int max_context = 0;             // longest context beside the weights in SRAM (0: none)
-  int min_systems = 0;             // systems the weights and KV cache need at this batch
-  double ttft_s = 0;               // time to first token
-  double prefill_token_s = 0;      // what each further prompt token adds: the slowest stage's time
-  double tpot_s = 0;               // time per output token (mean over the generation)
+  double kv_bytes_per_token = 0;         // every layer, one sequence
+  double sram_capacity_bytes = 0;        // all systems
+  int max_context = 0;                   // longest context beside the weights in SRAM (0: none)
+  int min_systems = 0;                   // systems the weights and KV cache need at this batch
+  double ttft_s = 0;                     // time to first token
+  double prefill_token_s = 0;            // what each further prompt token adds: the slowest stage's time
+  double prefill_attention_token_s = 0;  // of it, the attention over the prompt (grows with its length)
+  double tpot_s = 0;                     // time per output token (mean over the generation)
   double tokens_per_s_per_user = 0;
   double tokens_per_s = 0;  // aggregate at the batch
   double request_s = 0;     // one request, first prompt token to last output token

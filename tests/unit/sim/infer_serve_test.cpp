@@ -242,6 +242,14 @@ TEST_CASE("serving: a request trace's arrivals and lengths, scaled to a rate whe
   CHECK(m.decode_keys_s > 0);
   CHECK(m.decode_context == 8100);
   CHECK(s2.tpot_p99_s == Approx(m.tpot_s).epsilon(0.01));  // the long one, about its own context
+  // And its prefill's tokens attend to its own prompt: the short request's first token comes
+  // about when infer() gives it for a 100-token prompt, the long one's exactly at 8000.
+  CHECK(m.prefill_attention_token_s > 0);
+  CHECK(m.prefill_attention_token_s < m.prefill_token_s);
+  CHECK(s2.ttft_p99_s == Approx(m.ttft_s).epsilon(1e-9));
+  InferOptions short_one = at_max;
+  short_one.prompt = 100;
+  CHECK(s2.ttft_p50_s == Approx(infer(cs3(), llama70b(), short_one).ttft_s).epsilon(0.1));
   // Its first requests only, and the errors: a request longer than --prompt, too many requests,
   // drawn lengths beside a trace.
   o.arrival_rate = 0;
