@@ -583,15 +583,9 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
     st.notes.push_back(infer_notes::sliding_window(a.sliding_window, a.attention_sinks,
                                                    a.sliding_window_period, a.global_attention_every));
   if (resident) infer_notes::add_layout_notes(st, usable.area());
-  if (st.min_systems > by_bytes && by_bytes > 0) {  // whole layers share wafers: name the largest
-    const auto big = std::max_element(groups.begin(), groups.end(),
-                                      [](const Group& x, const Group& y) { return x.bytes() < y.bytes(); });
-    st.notes.push_back(
-        infer_notes::layout_needs_more(by_bytes, st.min_systems, big->g.name, big->bytes(), wafer_cap));
-  }
-  if (model.arch.max_seq > 0 && st.max_context > model.arch.max_seq)
-    st.notes.push_back(fmt::format("the SRAM would hold a {}-token context at this batch; the model's is {}",
-                                   st.max_context, model.arch.max_seq));
+  const auto big = std::max_element(groups.begin(), groups.end(),
+                                    [](const Group& x, const Group& y) { return x.bytes() < y.bytes(); });
+  infer_notes::add_capacity_notes(st, by_bytes, big->g.name, big->bytes(), wafer_cap, model.arch.max_seq);
   if (o.serving()) st.serving = infer_serve::simulate(spec, model_in, o, st.notes);
   if (o.fidelity == Fidelity::cycle) {
     std::vector<infer_check::GroupRef> refs;

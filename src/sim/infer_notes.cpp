@@ -81,6 +81,15 @@ std::string sliding_window(int window, int sinks, int period, int global_every) 
                                       : "");
 }
 
+void add_capacity_notes(InferStats& st, int by_bytes, const std::string& largest, double largest_bytes,
+                        double wafer_bytes, int max_seq) {
+  if (st.min_systems > by_bytes && by_bytes > 0)
+    st.notes.push_back(layout_needs_more(by_bytes, st.min_systems, largest, largest_bytes, wafer_bytes));
+  if (max_seq > 0 && st.max_context > max_seq)
+    st.notes.push_back(fmt::format("the SRAM would hold a {}-token context at this batch; the model's is {}",
+                                   st.max_context, max_seq));
+}
+
 void add_layout_notes(InferStats& st, long long wafer_pes) {
   int partial = 0;  // systems whose layers decode fastest on part of their wafer
   long long used = 0;

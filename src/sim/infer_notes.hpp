@@ -32,6 +32,10 @@ std::string layout_needs_more(int by_bytes, int resident, const std::string& nam
 
 // The compact layout's notes: systems whose layers use part of their wafer (of `wafer_pes`
 // usable PEs each), and mixture-of-experts blocks whose other ops run on a part of their region.
+// When whole layers need more systems than their bytes (`by_bytes`), naming the largest group;
+// when the SRAM would hold a longer context than the model's `max_seq`.
+void add_capacity_notes(InferStats& st, int by_bytes, const std::string& largest, double largest_bytes,
+                        double wafer_bytes, int max_seq);
 void add_layout_notes(InferStats& st, long long wafer_pes);
 // --layout compact left PEs idle: `partial` of `systems` use a corner of their wafer, `share` of
 // all their PEs hold layers.
