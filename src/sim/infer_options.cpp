@@ -85,9 +85,13 @@ InferOptions infer_options::resolved(const SystemSpec& spec, const ModelSpec& mo
     throw UsageError(fmt::format("--generate {}: expected a positive number of tokens", o.generate));
   const long long context = static_cast<long long>(o.prompt) + o.generate;
   if (model.arch.max_seq > 0 && context > model.arch.max_seq)
-    throw UsageError(
-        fmt::format("--prompt {} + --generate {} = {} tokens exceeds the model's context (max_seq {})",
-                    o.prompt, o.generate, context, model.arch.max_seq));
+    throw UsageError(fmt::format(
+        "--prompt {} + --generate {} = {} tokens exceeds the model's context (max_seq {}){}", o.prompt,
+        o.generate, context, model.arch.max_seq,
+        o.trace && (given.prompt == 0 || given.generate == 0)
+            ? fmt::format(" (the longest prompt and output of {}; --requests serves fewer of them)",
+                          o.trace->file)
+            : std::string()));
   if (o.micro_batches < 0 || o.micro_batches > o.batch)
     throw UsageError(fmt::format("--micro-batches {}: expected 1..--batch ({}), or 0 for automatic",
                                  o.micro_batches, o.batch));

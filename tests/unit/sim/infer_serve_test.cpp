@@ -261,6 +261,12 @@ TEST_CASE("serving: a request trace's arrivals and lengths, scaled to a rate whe
   o.prompt = 800;
   CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("t.csv:2: a request of 1000 prompt"));
   o.prompt = 0;
+  auto long_trace = std::make_shared<RequestTrace>(*trace);
+  long_trace->requests[0].prompt = 200000;  // past the model's context of 131072
+  InferOptions too_long = o;
+  too_long.trace = long_trace;
+  CHECK_THROWS_WITH(infer(cs3(), llama70b(), too_long),
+                    Catch::Contains("the longest prompt and output of t.csv"));
   o.prompt_min = 10;
   CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("--request-trace gives them"));
 }
