@@ -471,14 +471,14 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
   // Prefill: the first token's trip, then the rest at the slowest layer's per-token rate; the
   // link between systems streams each token's activation.
   const double link_token_s = target_last_system > 0 ? act_bytes * b / link_bps : 0;
-  const double one_mb_s = prefill_first_token_s + target_last_system * link_latency + wafer_io_s +
-                          (o.prompt - 1) * std::max(prefill_slowest_token_s, link_token_s);
-  const double slowest_prefill_stage_s = o.prompt * std::max(prefill_slowest_token_s, link_token_s) + sync_s;
-  st.ttft_s = one_mb_s + (mb - 1) * slowest_prefill_stage_s;  // the last micro-batch's requests
-  st.prefill_token_s = std::max(prefill_slowest_token_s, link_token_s);
+  st.prefill_token_s = std::max(prefill_slowest_token_s, link_token_s);  // the slowest stage's
   st.prefill_attention_token_s = prefill_slowest_token_s >= link_token_s
                                      ? std::min(prefill_slowest_attention_s, st.prefill_token_s)
                                      : 0.0;
+  const double one_mb_s = prefill_first_token_s + target_last_system * link_latency + wafer_io_s +
+                          (o.prompt - 1) * st.prefill_token_s;
+  const double slowest_prefill_stage_s = o.prompt * st.prefill_token_s + sync_s;
+  st.ttft_s = one_mb_s + (mb - 1) * slowest_prefill_stage_s;  // the last micro-batch's requests
   if (!resident) st.ttft_s = std::max(st.ttft_s, st.weight_bytes / (spec.memoryx.bandwidth.value / 8));
   st.request_s = st.ttft_s + (o.generate - 1) * st.tpot_s;
   st.prefill_bottleneck = prefill_slowest_token_s >= link_token_s ? "compute" : "links";
@@ -544,7 +544,7 @@ InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferO
     t.prompt = o.prompt;
     t.ttft_s = st.ttft_s;
     t.round_s = round_s;
-    t.prefill_rest_s = (o.prompt - 1) * std::max(prefill_slowest_token_s, link_token_s);
+    t.prefill_rest_s = (o.prompt - 1) * st.prefill_token_s;
     t.link_latency_s = link_latency;
     t.sync_s = sync_s;
     t.link_bytes_per_s = link_bps;

@@ -46,8 +46,8 @@ struct Run {
   double busy = 0, batch_sum = 0;
   double prompt_busy = 0;  // of busy: prompts' prefill (whole, or the chunks' share of an iteration)
   long long rounds = 0;
-  // Times between a request's consecutive output tokens, with how many tokens saw each (few
-  // distinct values: a round's time at each batch, with the prefills or chunks between).
+  // Times between a request's consecutive output tokens, with how many tokens saw each (at most
+  // one value a round: the requests decoding in it share their gap unless a prefill came between).
   std::map<double, long long> gaps;
   std::map<double, long long>::iterator last_gap = gaps.end();
 
@@ -184,8 +184,15 @@ void serve_chunked(Run& run, const InferOptions& o, const TimesAt& at, int& max_
       prefilling.push_back(next++);
     }
     const int b = static_cast<int>(active.size());
-    int c = 0;  // prompt tokens this iteration
-    for (const std::size_t i : prefilling) c = std::min(o.prefill_chunk - b, c + req[i].prompt_left);
+    // The prompts' tokens this iteration, first come first served, each at its own stage time.
+    int c = 0;
+    double chunk_s = 0;
+    for (const std::size_t i : prefilling) {
+      const int take = std::min(o.prefill_chunk - b - c, req[i].prompt_left);
+      if (take <= 0) break;
+      c += take;
+      chunk_s += take * Run::token_time(at(1), req[i].prompt, o.prompt);
+    }
     if (b == 0 && c == 0) {  // idle until the next arrival
       run.now = std::max(run.now, req[next].arrival);
       continue;
@@ -194,12 +201,6 @@ void serve_chunked(Run& run, const InferOptions& o, const TimesAt& at, int& max_
     // then the chunk's other tokens at the stage time.
     const double round_s = b > 0 ? run.round(at(b), active) : 0.0;
     const double trip_s = std::max(round_s, c > 0 ? fill_s : 0.0);
-    double chunk_s = 0;  // each prompt's tokens at its own stage time
-    for (int left = c; const std::size_t i : prefilling) {
-      const int take = std::min(left, req[i].prompt_left);
-      left -= take;
-      chunk_s += take * Run::token_time(at(1), req[i].prompt, o.prompt);
-    }
     const double dt = trip_s + chunk_s;
     run.advance(dt, b, dt - round_s);
     run.decode(active);
