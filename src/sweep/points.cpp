@@ -15,6 +15,35 @@
 namespace wafersim::sweep {
 namespace {
 
+// The run options a sweep sets at its top level and a point's axes may replace, by type: the
+// sweep's field and the point's (`mode` and `model` are handled apart).
+template <class T>
+struct RunOption {
+  const char* name;
+  T SweepSpec::*spec;
+  T PointRun::*run;
+};
+constexpr RunOption<int> kIntOptions[] = {
+    {"systems", &SweepSpec::systems, &PointRun::systems},
+    {"batch", &SweepSpec::batch, &PointRun::batch},
+    {"seq", &SweepSpec::seq, &PointRun::seq},
+    {"steps", &SweepSpec::steps, &PointRun::steps},
+    {"prompt", &SweepSpec::prompt, &PointRun::prompt},
+    {"generate", &SweepSpec::generate, &PointRun::generate},
+    {"requests", &SweepSpec::requests, &PointRun::requests},
+    {"prefill_chunk", &SweepSpec::prefill_chunk, &PointRun::prefill_chunk},
+    {"prompt_min", &SweepSpec::prompt_min, &PointRun::prompt_min},
+    {"generate_min", &SweepSpec::generate_min, &PointRun::generate_min}};
+constexpr RunOption<double> kRealOptions[] = {
+    {"weight_bits", &SweepSpec::weight_bits, &PointRun::weight_bits},
+    {"expert_bits", &SweepSpec::expert_bits, &PointRun::expert_bits},
+    {"kv_bits", &SweepSpec::kv_bits, &PointRun::kv_bits},
+    {"arrival_rate", &SweepSpec::arrival_rate, &PointRun::arrival_rate}};
+constexpr RunOption<std::string> kTextOptions[] = {
+    {"micro_batch", &SweepSpec::micro_batch, &PointRun::micro_batch},
+    {"wafer_io", &SweepSpec::wafer_io, &PointRun::wafer_io},
+    {"layout", &SweepSpec::layout, &PointRun::layout}};
+
 // A dimension of the grid: one axis, or a zip group moving together.
 std::vector<std::vector<int>> dimensions(const SweepSpec& s) {
   std::vector<std::vector<int>> dims;
@@ -72,28 +101,12 @@ bool passes(const SweepSpec& s, const Point& p) {
       out = s.kv_bits > 0 ? s.kv_bits : 16.0;
     else if (name == "arrival_rate")
       out = s.arrival_rate;
-    else if (name == "requests")
-      out = static_cast<double>(s.requests);
-    else if (name == "prefill_chunk")
-      out = static_cast<double>(s.prefill_chunk);
-    else if (name == "prompt_min")
-      out = static_cast<double>(s.prompt_min);
-    else if (name == "generate_min")
-      out = static_cast<double>(s.generate_min);
-    else if (name == "systems")
-      out = static_cast<double>(s.systems);
-    else if (name == "batch")
-      out = static_cast<double>(s.batch);
-    else if (name == "seq")
-      out = static_cast<double>(s.seq);
-    else if (name == "steps")
-      out = static_cast<double>(s.steps);
-    else if (name == "prompt")
-      out = static_cast<double>(s.prompt);
-    else if (name == "generate")
-      out = static_cast<double>(s.generate);
-    else
-      return false;
+    else {
+      const auto it = std::find_if(std::begin(kIntOptions), std::end(kIntOptions),
+                                   [&](const auto& o) { return name == o.name; });
+      if (it == std::end(kIntOptions)) return false;
+      out = static_cast<double>(s.*it->spec);
+    }
     return true;
   };
   for (const auto& w : s.where) {
@@ -173,23 +186,9 @@ PointRun point_run(const SweepSpec& s, const Point& p) {
   PointRun r;
   r.command = s.command;
   r.mode = s.command == "infer" ? "infer" : s.mode;
-  r.systems = s.systems;
-  r.batch = s.batch;
-  r.seq = s.seq;
-  r.steps = s.steps;
-  r.prompt = s.prompt;
-  r.generate = s.generate;
-  r.micro_batch = s.micro_batch;
-  r.wafer_io = s.wafer_io;
-  r.layout = s.layout;
-  r.weight_bits = s.weight_bits;
-  r.expert_bits = s.expert_bits;
-  r.kv_bits = s.kv_bits;
-  r.arrival_rate = s.arrival_rate;
-  r.requests = s.requests;
-  r.prefill_chunk = s.prefill_chunk;
-  r.prompt_min = s.prompt_min;
-  r.generate_min = s.generate_min;
+  for (const auto& o : kIntOptions) r.*o.run = s.*o.spec;
+  for (const auto& o : kRealOptions) r.*o.run = s.*o.spec;
+  for (const auto& o : kTextOptions) r.*o.run = s.*o.spec;
   r.sets = s.sets;
   for (std::size_t i = 0; i < s.axes.size(); ++i) {
     const Axis& a = s.axes[i];
@@ -204,43 +203,13 @@ PointRun point_run(const SweepSpec& s, const Point& p) {
         if (a.values[k].text == v.text) r.model_file = a.files[k];
       continue;
     }
-    const int n = static_cast<int>(std::llround(v.number));
-    if (a.name == "mode")
-      r.mode = v.text;
-    else if (a.name == "micro_batch")
-      r.micro_batch = v.text;
-    else if (a.name == "wafer_io")
-      r.wafer_io = v.text;
-    else if (a.name == "layout")
-      r.layout = v.text;
-    else if (a.name == "weight_bits")
-      r.weight_bits = v.number;
-    else if (a.name == "expert_bits")
-      r.expert_bits = v.number;
-    else if (a.name == "kv_bits")
-      r.kv_bits = v.number;
-    else if (a.name == "arrival_rate")
-      r.arrival_rate = v.number;
-    else if (a.name == "requests")
-      r.requests = n;
-    else if (a.name == "prefill_chunk")
-      r.prefill_chunk = n;
-    else if (a.name == "prompt_min")
-      r.prompt_min = n;
-    else if (a.name == "generate_min")
-      r.generate_min = n;
-    else if (a.name == "systems")
-      r.systems = n;
-    else if (a.name == "batch")
-      r.batch = n;
-    else if (a.name == "seq")
-      r.seq = n;
-    else if (a.name == "steps")
-      r.steps = n;
-    else if (a.name == "prompt")
-      r.prompt = n;
-    else if (a.name == "generate")
-      r.generate = n;
+    if (a.name == "mode") r.mode = v.text;
+    for (const auto& o : kIntOptions)
+      if (a.name == o.name) r.*o.run = static_cast<int>(std::llround(v.number));
+    for (const auto& o : kRealOptions)
+      if (a.name == o.name) r.*o.run = v.number;
+    for (const auto& o : kTextOptions)
+      if (a.name == o.name) r.*o.run = v.text;
   }
   return r;
 }
