@@ -31,6 +31,7 @@ struct InferArgs {
   std::string draft;  // --draft-model
   std::string wafer_io = "async";
   std::string layout = "compact";
+  std::string routing = "round-robin";
   std::string trace;
   std::string request_trace;  // --request-trace
   int trace_rounds = 2;
@@ -95,6 +96,13 @@ Runner add_infer_command(CLI::App& app) {
   app.add_option("--prefill-chunk", a->opt.prefill_chunk,
                  "Serving: tokens per iteration, decodes first, the rest prompt chunks (chunked prefill, as "
                  "Sarathi-Serve; default 0: whole prompts between decode rounds)");
+  app.add_option("--replicas", a->opt.replicas,
+                 "Serving: copies of the deployment (each --systems systems) sharing the requests "
+                 "(default 1)");
+  app.add_option("--routing", a->routing,
+                 "Serving with --replicas: round-robin (each replica in turn) or least-outstanding (the one "
+                 "with the fewest requests in flight)")
+      ->capture_default_str();
   app.add_option("--fidelity", a->fidelity,
                  "approx, or cycle: also run a block's and the head's decode kernels on the cycle-level "
                  "fabric engine and compare")
@@ -118,6 +126,7 @@ Runner add_infer_command(CLI::App& app) {
     a->opt.fidelity = parse_fidelity(a->fidelity);
     a->opt.wafer_io = parse_wafer_io(a->wafer_io);
     a->opt.layout = parse_infer_layout(a->layout);
+    a->opt.routing = parse_routing(a->routing);
     if (a->trace_rounds < 1) throw UsageError("--trace-rounds: expected a positive number of rounds");
     if (!a->trace.empty()) a->opt.trace_rounds = a->trace_rounds;
     const std::vector<Override> overrides = a->sys.overrides();

@@ -116,6 +116,9 @@ void bind_fabric_and_infer(py::module_& mod) {
       .def_readwrite("prefill_chunk", &InferOptions::prefill_chunk)
       .def_readwrite("prompt_min", &InferOptions::prompt_min)
       .def_readwrite("generate_min", &InferOptions::generate_min)
+      .def_readwrite("replicas", &InferOptions::replicas)
+      .def("set_routing",
+           [](InferOptions& o, const std::string& r) { o.routing = parse_routing(r, "routing"); })
       .def("set_fidelity",
            [](InferOptions& o, const std::string& f) { o.fidelity = parse_fidelity(f, "fidelity"); })
       .def("set_draft", [](InferOptions& o, const PyModel& m) { o.draft = *m.spec; })

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iterator>
 #include <nlohmann/json.hpp>
 
@@ -109,6 +110,10 @@ nlohmann::ordered_json infer_json(const InferStats& s) {
         {"busy_fraction", v.busy_fraction},
         {"prefill_fraction", v.prefill_fraction},
         {"max_queue", v.max_queue},
+        {"replicas", v.replicas},
+        {"routing", v.routing},
+        {"replica_requests", v.replica_requests},
+        {"replica_busy", v.replica_busy},
         {"prefill_chunk", v.prefill_chunk},
         {"trace", v.trace},
         {"time_scale", v.time_scale},
@@ -195,6 +200,12 @@ std::string format_infer_text(const InferStats& s) {
     else if (v.prompt_min < v.prompt_max || v.generate_min < v.generate_max)
       fmt::format_to(out, "  lengths drawn per request: prompt {}..{}, output {}..{} tokens (uniform)\n",
                      v.prompt_min, v.prompt_max, v.generate_min, v.generate_max);
+    if (v.replicas > 1) {
+      const auto [lo, hi] = std::minmax_element(v.replica_busy.begin(), v.replica_busy.end());
+      const auto [rlo, rhi] = std::minmax_element(v.replica_requests.begin(), v.replica_requests.end());
+      fmt::format_to(out, "  {} replicas of {} system(s), {}: {}..{} requests each, busy {:.0f}%..{:.0f}%\n",
+                     v.replicas, s.systems, v.routing, *rlo, *rhi, 100 * *lo, 100 * *hi);
+    }
     if (v.prefill_chunk > 0)
       fmt::format_to(
           out, "  chunked prefill: {} tokens per iteration, the decodes' first, prompt chunks the rest\n",

@@ -35,6 +35,19 @@ InferLayout parse_infer_layout(const std::string& text, const std::string& optio
 
 const char* to_string(InferLayout layout) { return layout == InferLayout::fill ? "fill" : "compact"; }
 
+Routing parse_routing(const std::string& text, const std::string& option) {
+  if (text == "round-robin") return Routing::round_robin;
+  if (text == "least-outstanding") return Routing::least_outstanding;
+  throw UsageError(
+      fmt::format("{} {}: expected round-robin (each replica in turn) or least-outstanding (the replica "
+                  "with the fewest requests in flight)",
+                  option, text));
+}
+
+const char* to_string(Routing r) {
+  return r == Routing::least_outstanding ? "least-outstanding" : "round-robin";
+}
+
 InferOptions infer_options::resolved(const SystemSpec& spec, const ModelSpec& model,
                                      const InferOptions& given, std::vector<std::string>& defaults) {
   InferOptions o = given;
@@ -129,6 +142,14 @@ InferOptions infer_options::resolved(const SystemSpec& spec, const ModelSpec& mo
     if (low > 0 && !o.serving())
       throw UsageError(fmt::format("{} needs --arrival-rate (the serving simulation)", name));
   }
+  if (o.replicas < 1 || o.replicas > kMaxReplicas)
+    throw UsageError(
+        fmt::format("--replicas {}: expected 1..{} copies of the deployment", o.replicas, kMaxReplicas));
+  if (o.replicas > 1 && !o.serving())
+    throw UsageError(
+        "--replicas needs --arrival-rate or --request-trace (the serving simulation; without it every "
+        "replica "
+        "serves the same batch)");
   if (o.prefill_chunk < 0 || o.prefill_chunk > 1000000)
     throw UsageError(
         fmt::format("--prefill-chunk {}: expected 1..1000000 tokens (0: whole prompts)", o.prefill_chunk));

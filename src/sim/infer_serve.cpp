@@ -7,7 +7,10 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
+#include <set>
+#include <utility>
 #include <vector>
 
 #include "wafersim/core/random.hpp"
@@ -40,19 +43,36 @@ struct Times {
 };
 using TimesAt = std::function<const Times&(int batch)>;
 
-// The state of one simulation: the requests and what the server did.
-struct Run {
-  std::vector<Request> req;
-  double busy = 0, batch_sum = 0;
+// One replica: a copy of the deployment serving the requests dispatched to it, with its own
+// clock, slots and queue, and what it did. The requests and the gaps between tokens are shared.
+struct Replica {
+  std::vector<Request>* req = nullptr;
+  std::map<double, long long>* gaps = nullptr;  // times between a request's consecutive tokens
+  // (with how many tokens saw each: at most one value a round, the requests decoding in it share
+  // their gap unless a prefill came between)
+  std::map<double, long long>::iterator last_gap;
+  std::vector<std::size_t> queue;               // the requests dispatched here, in arrival order
+  std::size_t next = 0;                         // of the queue, admitted
+  std::vector<std::size_t> active, prefilling;  // decoding; admitted, prompt not yet through
+  double now = 0, busy = 0, batch_sum = 0;
   double prompt_busy = 0;  // of busy: prompts' prefill (whole, or the chunks' share of an iteration)
   long long rounds = 0;
-  // Times between a request's consecutive output tokens, with how many tokens saw each (at most
-  // one value a round: the requests decoding in it share their gap unless a prefill came between).
-  std::map<double, long long> gaps;
-  std::map<double, long long>::iterator last_gap = gaps.end();
+  std::size_t finished = 0;       // requests finished
+  std::size_t finished_last = 0;  // of them, at the end of its latest iteration (`now`)
+  int max_queue = 0;
 
-  double now = 0;
-  std::size_t done = 0;  // requests finished
+  // When its next iteration starts: now while requests are in flight; the first waiting one's
+  // arrival when idle; never with nothing to do.
+  double ready() const {
+    if (!active.empty() || !prefilling.empty()) return now;
+    if (next < queue.size()) return std::max(now, (*req)[queue[next]].arrival);
+    return std::numeric_limits<double>::infinity();
+  }
+  // Requests dispatched here and not finished at time t (t no earlier than its latest iteration's
+  // start, so only that iteration's completions can lie beyond it).
+  std::size_t outstanding_at(double t) const {
+    return queue.size() - finished + (now > t ? finished_last : 0);
+  }
 
   // The stage time per token of a `prompt`-token prompt: infer()'s at --prompt (`longest`), its
   // attention scaled to the keys this prompt's tokens attend to.
@@ -62,14 +82,20 @@ struct Run {
 
   // A decode round of the `active` requests: infer()'s at their batch, its attention scaled from
   // infer()'s context (the longest lengths') to theirs (each prompt and the tokens it has so far).
-  double round(const Times& t, const std::vector<std::size_t>& active) const {
+  double round(const Times& t) const {
     if (t.context <= 0 || t.keys_s <= 0) return t.round_s;
     double context = 0;
-    for (const std::size_t i : active) context += req[i].prompt + (req[i].generate - req[i].left);
+    for (const std::size_t i : active) context += (*req)[i].prompt + ((*req)[i].generate - (*req)[i].left);
     context /= static_cast<double>(active.size());
     return t.round_s + t.keys_s * (context / t.context - 1);
   }
 
+  // An iteration starts: an idle replica's clock moves to its first waiting arrival.
+  void start() {
+    now = ready();
+    finished_last = 0;
+    max_queue = std::max(max_queue, static_cast<int>(queue.size() - next));
+  }
   // An iteration of `dt` seconds, `decodes` of the requests decoding in it and `prompt_dt` of it
   // the prompts' share.
   void advance(double dt, int decodes, double prompt_dt) {
@@ -81,31 +107,33 @@ struct Run {
       ++rounds;
     }
   }
-  // A request's first output token, now (the last when it wants only one).
-  void first_token(std::size_t i, std::vector<std::size_t>& active) {
-    Request& r = req[i];
-    r.first = r.last = now;
-    if (r.left > 0) {
-      active.push_back(i);
-      return;
-    }
+  void finish(Request& r) {
     r.done = now;
-    ++done;
+    ++finished;
+    ++finished_last;
+  }
+  // A request's first output token, now (the last when it wants only one).
+  void first_token(std::size_t i) {
+    Request& r = (*req)[i];
+    r.first = r.last = now;
+    if (r.left > 0)
+      active.push_back(i);
+    else
+      finish(r);
   }
   // Every active request's next token, now; the finished ones leave.
-  void decode(std::vector<std::size_t>& active) {
-    const auto finished = [&](std::size_t i) {
-      Request& r = req[i];
+  void decode() {
+    const auto finished_now = [&](std::size_t i) {
+      Request& r = (*req)[i];
       const double gap = now - r.last;
       r.last = now;
-      if (last_gap == gaps.end() || last_gap->first != gap) last_gap = gaps.try_emplace(gap, 0).first;
+      if (last_gap == gaps->end() || last_gap->first != gap) last_gap = gaps->try_emplace(gap, 0).first;
       ++last_gap->second;
       if (--r.left > 0) return false;
-      r.done = now;
-      ++done;
+      finish(r);
       return true;
     };
-    active.erase(std::remove_if(active.begin(), active.end(), finished), active.end());
+    active.erase(std::remove_if(active.begin(), active.end(), finished_now), active.end());
   }
 };
 
@@ -122,99 +150,111 @@ double percentile(const std::map<double, long long>& counted, double p) {
   return counted.rbegin()->first;
 }
 
-// Whole prompts (InferOptions::prefill_chunk 0): when requests wait and slots are free, the
-// waiting ones are prefilled together (their TTFT at that batch), then every active request gets
-// a token per decode round.
-void serve_whole(Run& run, const InferOptions& o, const TimesAt& at, int& max_queue) {
-  auto& req = run.req;
-  const int cap = o.batch;
-  std::vector<std::size_t> active;
-  active.reserve(static_cast<std::size_t>(cap));
-  std::size_t next = 0, arrived = 0;  // requests admitted, arrived by `now`
-  while (run.done < req.size()) {
-    // Waiting requests fill the free slots and are prefilled together. (`now` only grows, so the
-    // arrivals are counted once each.)
-    while (arrived < req.size() && req[arrived].arrival <= run.now) ++arrived;
-    const std::size_t waiting = arrived - next;
-    max_queue = std::max(max_queue, static_cast<int>(waiting));
-    const auto k =
-        static_cast<int>(std::min<std::size_t>(waiting, static_cast<std::size_t>(cap) - active.size()));
-    if (k > 0) {
-      // infer()'s prefill of k requests of --prompt tokens, less what these prompts' tokens take
-      // less (their number and their attention's keys) at one request's stage time per token.
-      double prefill_s = at(k).prefill_s;
-      for (std::size_t i = next; i < next + static_cast<std::size_t>(k); ++i)
-        prefill_s +=
-            req[i].prompt * Run::token_time(at(1), req[i].prompt, o.prompt) - o.prompt * at(1).token_s;
-      run.advance(prefill_s, 0, prefill_s);
-      for (int i = 0; i < k; ++i) run.first_token(next++, active);
-      continue;
+// One iteration with whole prompts (InferOptions::prefill_chunk 0): when requests wait and slots
+// are free, the waiting ones are prefilled together (their TTFT at that batch); otherwise every
+// active request gets a token in a decode round.
+void step_whole(Replica& rep, const InferOptions& o, const TimesAt& at) {
+  auto& req = *rep.req;
+  rep.start();
+  const auto k = static_cast<int>(std::min<std::size_t>(
+      rep.queue.size() - rep.next, static_cast<std::size_t>(o.batch) - rep.active.size()));
+  if (k > 0) {
+    // infer()'s prefill of k requests of --prompt tokens, less what these prompts' tokens take
+    // less (their number and their attention's keys) at one request's stage time per token.
+    double prefill_s = at(k).prefill_s;
+    for (std::size_t n = rep.next; n < rep.next + static_cast<std::size_t>(k); ++n) {
+      const Request& r = req[rep.queue[n]];
+      prefill_s += r.prompt * Replica::token_time(at(1), r.prompt, o.prompt) - o.prompt * at(1).token_s;
     }
-    if (active.empty()) {  // idle until the next arrival
-      run.now = std::max(run.now, req[next].arrival);
-      continue;
-    }
-    const int b = static_cast<int>(active.size());
-    run.advance(run.round(at(b), active), b, 0);
-    run.decode(active);
+    rep.advance(prefill_s, 0, prefill_s);
+    for (int n = 0; n < k; ++n) rep.first_token(rep.queue[rep.next++]);
+    return;
   }
+  const int b = static_cast<int>(rep.active.size());
+  rep.advance(rep.round(at(b)), b, 0);
+  rep.decode();
 }
 
-// Chunked prefill (InferOptions::prefill_chunk): each iteration takes every decoding request's
-// next token, then up to the rest of the token budget from the admitted requests' prompts, first
-// come first served. An iteration with b decodes and c prompt tokens takes the longer of b's
-// decode round and the prompt's first-token trip, plus c times the prefill's per-token time (the
-// slowest stage's: the chunk's tokens follow through the layers). Both come from infer() at one
-// request: the trip is its TTFT less the prompt's tokens at the stage time.
-void serve_chunked(Run& run, const InferOptions& o, const TimesAt& at, int& max_queue) {
-  // A whole prompt alone takes the first token's trip plus a stage time per further token.
-  const double token_s = at(1).token_s;
-  const double fill_s = std::max(0.0, at(1).prefill_s - o.prompt * token_s);
-  auto& req = run.req;
+// One iteration with chunked prefill (InferOptions::prefill_chunk): it takes every decoding
+// request's next token, then up to the rest of the token budget from the admitted requests'
+// prompts, first come first served. An iteration with b decodes and c prompt tokens takes the
+// longer of b's decode round and the prompt's first-token trip (`fill_s`), plus c times the
+// prefill's per-token time (the slowest stage's: the chunk's tokens follow through the layers).
+// Both come from infer() at one request: the trip is its TTFT less the prompt's tokens at the
+// stage time.
+void step_chunked(Replica& rep, const InferOptions& o, const TimesAt& at, double fill_s) {
+  auto& req = *rep.req;
+  rep.start();
   const auto cap = static_cast<std::size_t>(o.batch);
-  std::vector<std::size_t> active, prefilling;  // decoding; admitted, prompt not yet through
-  active.reserve(cap);
-  prefilling.reserve(cap);
-  std::size_t next = 0, arrived = 0;
-  while (run.done < req.size()) {
-    while (arrived < req.size() && req[arrived].arrival <= run.now) ++arrived;
-    max_queue = std::max(max_queue, static_cast<int>(arrived - next));
-    while (next < arrived && active.size() + prefilling.size() < cap) {
-      req[next].prompt_left = req[next].prompt;
-      prefilling.push_back(next++);
-    }
-    const int b = static_cast<int>(active.size());
-    // The prompts' tokens this iteration, first come first served, each at its own stage time.
-    int c = 0;
-    double chunk_s = 0;
-    for (const std::size_t i : prefilling) {
-      const int take = std::min(o.prefill_chunk - b - c, req[i].prompt_left);
-      if (take <= 0) break;
-      c += take;
-      chunk_s += take * Run::token_time(at(1), req[i].prompt, o.prompt);
-    }
-    if (b == 0 && c == 0) {  // idle until the next arrival
-      run.now = std::max(run.now, req[next].arrival);
+  while (rep.next < rep.queue.size() && rep.active.size() + rep.prefilling.size() < cap) {
+    const std::size_t i = rep.queue[rep.next++];
+    req[i].prompt_left = req[i].prompt;
+    rep.prefilling.push_back(i);
+  }
+  const int b = static_cast<int>(rep.active.size());
+  // The prompts' tokens this iteration, first come first served, each at its own stage time.
+  int c = 0;
+  double chunk_s = 0;
+  for (const std::size_t i : rep.prefilling) {
+    const int take = std::min(o.prefill_chunk - b - c, req[i].prompt_left);
+    if (take <= 0) break;
+    c += take;
+    chunk_s += take * Replica::token_time(at(1), req[i].prompt, o.prompt);
+  }
+  // The decodes' round and the chunk's first token travel the layers together: the longer trip,
+  // then the chunk's other tokens at the stage time.
+  const double round_s = b > 0 ? rep.round(at(b)) : 0.0;
+  const double trip_s = std::max(round_s, c > 0 ? fill_s : 0.0);
+  const double dt = trip_s + chunk_s;
+  rep.advance(dt, b, dt - round_s);
+  rep.decode();
+  // The prompts' chunks, in the order they were taken: a prompt through emits its first token.
+  std::size_t kept = 0;
+  for (const std::size_t i : rep.prefilling) {
+    const int take = std::min(c, req[i].prompt_left);
+    c -= take;
+    if ((req[i].prompt_left -= take) > 0)
+      rep.prefilling[kept++] = i;
+    else
+      rep.first_token(i);
+  }
+  rep.prefilling.resize(kept);
+}
+
+// The replicas serve the requests: each arrival is dispatched (InferOptions::routing) when it
+// comes, and the replica whose next iteration starts first runs it. An iteration starting at t
+// sees every request dispatched by t (arrivals at t included, as one server admits them).
+void serve(std::vector<Replica>& reps, std::vector<Request>& req, const InferOptions& o, const TimesAt& at) {
+  const double fill_s = o.prefill_chunk > 0 ? std::max(0.0, at(1).prefill_s - o.prompt * at(1).token_s) : 0.0;
+  // The replicas by when their next iteration starts (ties: the lower index).
+  std::set<std::pair<double, std::size_t>> ready;
+  for (std::size_t r = 0; r < reps.size(); ++r) ready.emplace(reps[r].ready(), r);
+  const auto update = [&](std::size_t r, double before) {
+    ready.erase({before, r});
+    ready.emplace(reps[r].ready(), r);
+  };
+  std::size_t next = 0;  // the next request to arrive
+  while (true) {
+    const auto [t, r] = *ready.begin();
+    if (next < req.size() && req[next].arrival <= t) {
+      const double arrival = req[next].arrival;
+      std::size_t to = next % reps.size();  // round robin
+      if (o.routing == Routing::least_outstanding) {
+        to = 0;
+        for (std::size_t q = 1; q < reps.size(); ++q)
+          if (reps[q].outstanding_at(arrival) < reps[to].outstanding_at(arrival)) to = q;
+      }
+      const double before = reps[to].ready();
+      reps[to].queue.push_back(next++);
+      update(to, before);
       continue;
     }
-    // The decodes' round and the chunk's first token travel the layers together: the longer trip,
-    // then the chunk's other tokens at the stage time.
-    const double round_s = b > 0 ? run.round(at(b), active) : 0.0;
-    const double trip_s = std::max(round_s, c > 0 ? fill_s : 0.0);
-    const double dt = trip_s + chunk_s;
-    run.advance(dt, b, dt - round_s);
-    run.decode(active);
-    // The prompts' chunks, in the order they were taken: a prompt through emits its first token.
-    std::size_t kept = 0;
-    for (const std::size_t i : prefilling) {
-      const int take = std::min(c, req[i].prompt_left);
-      c -= take;
-      if ((req[i].prompt_left -= take) > 0)
-        prefilling[kept++] = i;
-      else
-        run.first_token(i, active);
-    }
-    prefilling.resize(kept);
+    if (!std::isfinite(t)) break;  // every request dispatched and served
+    if (o.prefill_chunk > 0)
+      step_chunked(reps[r], o, at, fill_s);
+    else
+      step_whole(reps[r], o, at);
+    update(r, t);
   }
 }
 
@@ -245,6 +285,7 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
       one.prefill_chunk = 0;
       one.prompt_min = one.generate_min = 0;
       one.trace = nullptr;
+      one.replicas = 1;
       one.trace_rounds = 0;
       one.fidelity = Fidelity::approx;
       const InferStats st = infer(spec, model, one);
@@ -256,9 +297,7 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
   };
   sv.max_batch = cap;
 
-  Run run;
-  auto& req = run.req;
-  req.resize(static_cast<std::size_t>(sv.requests));
+  std::vector<Request> req(static_cast<std::size_t>(sv.requests));
   SplitMix64 rng{o.seed};
   SplitMix64 lengths{o.seed ^ 0x6a09e667f3bcc909ULL};  // a stream of its own: the arrivals stay as they were
   sv.prompt_min = o.prompt_min > 0 ? o.prompt_min : o.prompt;
@@ -299,10 +338,14 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
     r.left = r.generate - 1;
     output_tokens += r.generate;
   }
-  if (o.prefill_chunk > 0)
-    serve_chunked(run, o, at, sv.max_queue);
-  else
-    serve_whole(run, o, at, sv.max_queue);
+  std::map<double, long long> gaps;
+  std::vector<Replica> reps(static_cast<std::size_t>(o.replicas));
+  for (auto& rep : reps) {
+    rep.req = &req;
+    rep.gaps = &gaps;
+    rep.last_gap = gaps.end();
+  }
+  serve(reps, req, o, at);
   std::vector<double> ttft, tpot, latency;
   double ttft_sum = 0, last = 0;
   for (const auto& r : req) {
@@ -316,9 +359,23 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
   sv.duration_s = last - req.front().arrival;
   sv.tokens_per_s = sv.duration_s > 0 ? output_tokens / sv.duration_s : 0;
   sv.requests_per_s = sv.duration_s > 0 ? sv.requests / sv.duration_s : 0;
-  sv.mean_batch = run.rounds > 0 ? run.batch_sum / static_cast<double>(run.rounds) : 0;
-  sv.busy_fraction = sv.duration_s > 0 ? std::min(1.0, run.busy / sv.duration_s) : 0;
-  sv.prefill_fraction = run.busy > 0 ? run.prompt_busy / run.busy : 0;
+  double busy = 0, prompt_busy = 0, batch_sum = 0;
+  long long rounds = 0;
+  sv.replicas = o.replicas;
+  sv.routing = to_string(o.routing);
+  for (const auto& rep : reps) {
+    busy += rep.busy;
+    prompt_busy += rep.prompt_busy;
+    batch_sum += rep.batch_sum;
+    rounds += rep.rounds;
+    sv.max_queue = std::max(sv.max_queue, rep.max_queue);
+    sv.replica_requests.push_back(static_cast<int>(rep.queue.size()));
+    sv.replica_busy.push_back(sv.duration_s > 0 ? std::min(1.0, rep.busy / sv.duration_s) : 0);
+  }
+  sv.mean_batch = rounds > 0 ? batch_sum / static_cast<double>(rounds) : 0;
+  sv.busy_fraction =
+      sv.duration_s > 0 ? std::min(1.0, busy / (sv.duration_s * static_cast<double>(reps.size()))) : 0;
+  sv.prefill_fraction = busy > 0 ? prompt_busy / busy : 0;
   sv.ttft_mean_s = ttft_sum / static_cast<double>(sv.requests);
   sv.ttft_p50_s = percentile(ttft, 50);
   sv.ttft_p90_s = percentile(ttft, 90);
@@ -326,14 +383,14 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
   sv.tpot_p50_s = percentile(tpot, 50);
   sv.tpot_p99_s = percentile(tpot, 99);
   sv.latency_p50_s = percentile(latency, 50);
-  sv.tbt_p50_s = percentile(run.gaps, 50);
-  sv.tbt_p99_s = percentile(run.gaps, 99);
-  sv.tbt_max_s = run.gaps.empty() ? 0 : run.gaps.rbegin()->first;
+  sv.tbt_p50_s = percentile(gaps, 50);
+  sv.tbt_p99_s = percentile(gaps, 99);
+  sv.tbt_max_s = gaps.empty() ? 0 : gaps.rbegin()->first;
   sv.latency_p99_s = percentile(latency, 99);
   if (sv.requests_per_s < 0.9 * sv.arrival_rate)
     notes.push_back(
         fmt::format("serving: {:.3g} requests/s offered, {:.3g} completed: the server is saturated (the "
-                    "queue grew to {}); more --batch, more systems, or a lower rate",
+                    "queue grew to {}); more --batch, more systems or --replicas, or a lower rate",
                     sv.arrival_rate, sv.requests_per_s, sv.max_queue));
   return sv;
 }

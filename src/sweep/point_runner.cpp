@@ -81,6 +81,8 @@ PointResult PointRunner::run(const Point& point) const {
     opt.prefill_chunk = r.prefill_chunk;
     opt.prompt_min = r.prompt_min;
     opt.generate_min = r.generate_min;
+    opt.replicas = r.replicas;
+    if (!r.routing.empty()) opt.routing = parse_routing(r.routing);  // checked when the file was read
     opt.trace = trace_;
     const nlohmann::ordered_json report = infer_json(infer(sys, base_model, opt));
     return PointResult(json_text(report, 2) + "\n", report_metrics_json(report));

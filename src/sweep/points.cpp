@@ -33,7 +33,8 @@ constexpr RunOption<int> kIntOptions[] = {
     {"requests", &SweepSpec::requests, &PointRun::requests},
     {"prefill_chunk", &SweepSpec::prefill_chunk, &PointRun::prefill_chunk},
     {"prompt_min", &SweepSpec::prompt_min, &PointRun::prompt_min},
-    {"generate_min", &SweepSpec::generate_min, &PointRun::generate_min}};
+    {"generate_min", &SweepSpec::generate_min, &PointRun::generate_min},
+    {"replicas", &SweepSpec::replicas, &PointRun::replicas}};
 constexpr RunOption<double> kRealOptions[] = {
     {"weight_bits", &SweepSpec::weight_bits, &PointRun::weight_bits},
     {"expert_bits", &SweepSpec::expert_bits, &PointRun::expert_bits},
@@ -42,7 +43,8 @@ constexpr RunOption<double> kRealOptions[] = {
 constexpr RunOption<std::string> kTextOptions[] = {
     {"micro_batch", &SweepSpec::micro_batch, &PointRun::micro_batch},
     {"wafer_io", &SweepSpec::wafer_io, &PointRun::wafer_io},
-    {"layout", &SweepSpec::layout, &PointRun::layout}};
+    {"layout", &SweepSpec::layout, &PointRun::layout},
+    {"routing", &SweepSpec::routing, &PointRun::routing}};
 
 // A dimension of the grid: one axis, or a zip group moving together.
 std::vector<std::vector<int>> dimensions(const SweepSpec& s) {
@@ -93,6 +95,8 @@ bool passes(const SweepSpec& s, const Point& p) {
       out = s.wafer_io.empty() ? std::string("async") : s.wafer_io;
     else if (name == "layout")
       out = s.layout.empty() ? std::string("compact") : s.layout;
+    else if (name == "routing")
+      out = s.routing.empty() ? std::string("round-robin") : s.routing;
     else if (name == "weight_bits")
       out = s.weight_bits > 0 ? s.weight_bits : 16.0;
     else if (name == "expert_bits")
@@ -247,6 +251,8 @@ std::string describe_point(const SweepSpec& s, const PointContext& ctx, const Po
   if (r.prefill_chunk > 0) j["prefill_chunk"] = r.prefill_chunk;  // whole prompts: the old key
   if (r.prompt_min > 0) j["prompt_min"] = r.prompt_min;           // fixed lengths: the old key
   if (r.generate_min > 0) j["generate_min"] = r.generate_min;
+  if (r.replicas > 1) j["replicas"] = r.replicas;  // one: the old key
+  if (!r.routing.empty() && r.routing != "round-robin") j["routing"] = r.routing;
   if (!ctx.trace_hash.empty()) j["request_trace"] = ctx.trace_hash;  // no trace: the old key
   nlohmann::json sets = nlohmann::json::object();
   for (const auto& [path, value] : r.sets) sets[path] = value;  // an axis overrides a fixed set

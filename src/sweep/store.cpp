@@ -71,6 +71,8 @@ const std::vector<std::pair<std::string, std::string>>& metric_map() {
       {"arrival_rate", "/serving/arrival_rate"},
       {"requests", "/serving/requests"},
       {"prefill_chunk", "/serving/prefill_chunk"},
+      {"replicas", "/serving/replicas"},
+      {"routing", "/serving/routing"},
       {"prompt_min", "/serving/prompt_range/0"},
       {"generate_min", "/serving/generate_range/0"},
       {"serving.ttft_p50_s", "/serving/ttft_s/p50"},

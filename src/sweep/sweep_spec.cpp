@@ -19,20 +19,22 @@
 #include "wafersim/core/units.hpp"
 #include "wafersim/frontend/model_loader.hpp"
 #include "wafersim/graph/model_spec.hpp"
+#include "wafersim/sim/infer.hpp"
 #include "wafersim/spec/system_spec.hpp"
 
 namespace wafersim::sweep {
 namespace {
 
 const std::set<std::string> kRunOptions = {
-    "systems",  "batch",        "seq",         "steps",         "mode",       "prompt",
-    "generate", "layout",       "weight_bits", "expert_bits",   "kv_bits",    "micro_batch",
-    "wafer_io", "arrival_rate", "requests",    "prefill_chunk", "prompt_min", "generate_min"};
+    "systems",  "batch",         "seq",         "steps",        "mode",        "prompt",   "generate",
+    "layout",   "weight_bits",   "expert_bits", "kv_bits",      "micro_batch", "wafer_io", "arrival_rate",
+    "requests", "prefill_chunk", "prompt_min",  "generate_min", "replicas",    "routing"};
 // The run options of each command: the others are errors (they would be silently ignored).
 const std::set<std::string> kTrainOnly = {"seq", "steps", "mode", "micro_batch"};
-const std::set<std::string> kInferOnly = {
-    "request_trace", "prompt",       "generate", "wafer_io",      "layout",     "weight_bits", "expert_bits",
-    "kv_bits",       "arrival_rate", "requests", "prefill_chunk", "prompt_min", "generate_min"};
+const std::set<std::string> kInferOnly = {"request_trace", "prompt",      "generate",      "wafer_io",
+                                          "layout",        "weight_bits", "expert_bits",   "kv_bits",
+                                          "arrival_rate",  "requests",    "prefill_chunk", "prompt_min",
+                                          "generate_min",  "replicas",    "routing"};
 // Bits per stored value (infer --weight-bits, --kv-bits): the model's operands are at most 32.
 bool valid_bits(double b) { return b >= 1 && b <= 32; }
 
@@ -131,6 +133,10 @@ class Parser {
         s.requests = static_cast<int>(integer(v, key, 1, 1000000));
       else if (key == "prefill_chunk")
         s.prefill_chunk = static_cast<int>(integer(v, key, 0, 1000000));  // 0: whole prompts
+      else if (key == "replicas")
+        s.replicas = static_cast<int>(integer(v, key, 1, kMaxReplicas));
+      else if (key == "routing")
+        s.routing = check_routing(v, key, scalar(v, key));
       else if (key == "prompt_min")
         s.prompt_min = static_cast<int>(integer(v, key, 0, std::numeric_limits<int>::max()));  // 0: fixed
       else if (key == "generate_min")
@@ -169,7 +175,8 @@ class Parser {
         fail(k, key,
              "unknown key (expected name, command, system, model, mode, systems, batch, seq, steps, "
              "micro_batch, prompt, generate, wafer_io, layout, weight_bits, expert_bits, kv_bits, "
-             "arrival_rate, requests, prefill_chunk, prompt_min, generate_min, request_trace, "
+             "arrival_rate, requests, prefill_chunk, prompt_min, generate_min, replicas, routing, "
+             "request_trace, "
              "set, "
              "axes, grid, random, seed, zip, where, pareto)");
     }
@@ -191,7 +198,7 @@ class Parser {
            fmt::format(
                "{} is an option of training runs; `command: infer` takes systems, batch, prompt, "
                "generate, wafer_io, layout, weight_bits, expert_bits, kv_bits, arrival_rate, requests, "
-               "prefill_chunk, prompt_min and generate_min",
+               "prefill_chunk, prompt_min, generate_min, replicas and routing",
                option));
     if (s.command == "run" && kInferOnly.count(option) != 0)
       fail(n, key, fmt::format("{} is an option of inference: add `command: infer`", option));
@@ -202,6 +209,12 @@ class Parser {
     if (!parse_micro_batch(m, mbs))
       fail(n, key, fmt::format("expected {}, got \"{}\"", kMicroBatchExpected, m));
     return to_string(mbs);  // one spelling per value: "Auto" and "auto" are one point
+  }
+
+  std::string check_routing(const YAML::Node& n, const std::string& key, const std::string& m) const {
+    if (m != "round-robin" && m != "least-outstanding")
+      fail(n, key, fmt::format("expected round-robin or least-outstanding, got \"{}\"", m));
+    return m;
   }
 
   std::string check_wafer_io(const YAML::Node& n, const std::string& key, const std::string& m) const {
@@ -265,7 +278,8 @@ class Parser {
     } else if (kRunOptions.count(a.name) != 0) {
       check_option_of_command(s, k, key, a.name);
       a.kind = AxisKind::run;
-      a.type = a.name == "mode" || a.name == "micro_batch" || a.name == "wafer_io" || a.name == "layout"
+      a.type = a.name == "mode" || a.name == "micro_batch" || a.name == "wafer_io" || a.name == "layout" ||
+                       a.name == "routing"
                    ? "string"
                : a.name == "weight_bits" || a.name == "expert_bits" || a.name == "kv_bits" ||
                        a.name == "arrival_rate"
@@ -291,16 +305,19 @@ class Parser {
           check_wafer_io(where, key, a.values[i].text);
         else if (a.name == "layout")
           check_layout(where, key, a.values[i].text);
+        else if (a.name == "routing")
+          check_routing(where, key, a.values[i].text);
         else if (a.type == "number")  // weight_bits, expert_bits, kv_bits, arrival_rate
           check_real(where, key, a.name, a.values[i].number);
         else if (const double x = a.values[i].number,
                  lo = a.name == "steps"                                                                 ? 2
                       : a.name == "prefill_chunk" || a.name == "prompt_min" || a.name == "generate_min" ? 0
-                                                                                                        : 1;
-                 !(x >= lo) || x > std::numeric_limits<int>::max() || x != std::floor(x))
+                                                                                                        : 1,
+                 hi = a.name == "replicas" ? kMaxReplicas : std::numeric_limits<int>::max();
+                 !(x >= lo) || x > hi || x != std::floor(x))
           fail(where, key,
-               fmt::format("{} must be a whole number from {} to {}, got {}", a.name, lo,
-                           std::numeric_limits<int>::max(), a.values[i].canonical()));
+               fmt::format("{} must be a whole number from {} to {}, got {}", a.name, lo, hi,
+                           a.values[i].canonical()));
       } else if (validate_values) {
         check_against_system(s, a, a.values[i], where, key);
       }

@@ -236,6 +236,10 @@ void inference(const SystemSpec& spec, const ModelSpec& model, FuzzedDataProvide
       o.prompt_min = in.ConsumeIntegralInRange(1, o.prompt);
       o.generate_min = in.ConsumeIntegralInRange(1, o.generate);
     }
+    if (in.ConsumeBool()) {  // replicas sharing the requests
+      o.replicas = in.ConsumeIntegralInRange(2, 6);
+      o.routing = in.ConsumeBool() ? Routing::least_outstanding : Routing::round_robin;
+    }
   }
   if (in.ConsumeBool()) {  // speculative decoding with a smaller draft of the same family
     ModelSpec draft = model;
@@ -266,6 +270,13 @@ void inference(const SystemSpec& spec, const ModelSpec& model, FuzzedDataProvide
     fuzz::require(v.busy_fraction >= 0 && v.busy_fraction <= 1, "serving: busy fraction");
     fuzz::require(v.prefill_fraction >= 0 && v.prefill_fraction <= 1 + 1e-9, "serving: the prompts' share");
     fuzz::require(v.prefill_chunk == o.prefill_chunk, "serving: chunk as asked");
+    int dealt = 0;
+    for (const int n : v.replica_requests) dealt += n;
+    fuzz::require(v.replicas == o.replicas && v.routing == to_string(o.routing) &&
+                      v.replica_requests.size() == static_cast<std::size_t>(o.replicas) &&
+                      v.replica_busy.size() == v.replica_requests.size() && dealt == o.requests,
+                  "serving: every request dealt to one of the replicas");
+    for (const double b : v.replica_busy) fuzz::require(b >= 0 && b <= 1, "serving: a replica's busy share");
     fuzz::require(v.prompt_max == st.prompt && v.generate_max == st.generate &&
                       v.prompt_min == (o.prompt_min > 0 ? o.prompt_min : st.prompt) &&
                       v.generate_min == (o.generate_min > 0 ? o.generate_min : st.generate),

@@ -371,6 +371,17 @@ def test_infer_serving_matches_cli(ws):
                                                src("models/llama3.1-70b.yaml"), "--systems", "8", "--batch", "16",
                                                "--request-trace", azure, "--arrival-rate", "20", "--json", "-")
     assert traced.to_dict()["serving"]["requests"] == 300
+    replicated = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-70b.yaml"), systems=4, batch=16,
+                          prompt=1024, generate=256, arrival_rate=24, requests=100, arrival_seed=3, replicas=3,
+                          routing="least-outstanding")
+    assert replicated.to_json().encode() == cli_ok("infer", *args[:-6], "--arrival-rate", "24", "--requests", "100",
+                                                   "--arrival-seed", "3", "--replicas", "3", "--routing",
+                                                   "least-outstanding", "--json", "-")
+    assert sum(replicated.to_dict()["serving"]["replica_requests"]) == 100
+    with pytest.raises(ws.UsageError, match="--replicas needs"):
+        ws.infer(replicas=2)
+    with pytest.raises(ws.UsageError, match="routing nearest"):
+        ws.infer(arrival_rate=1, replicas=2, routing="nearest")
     with pytest.raises(ws.ConfigError, match="nosuch.csv"):
         ws.infer(request_trace=src("nosuch.csv"))
     with pytest.raises(ws.UsageError, match="--prefill-chunk 4"):

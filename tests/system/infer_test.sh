@@ -113,6 +113,21 @@ ok = (w["prefill_chunk"], c["prefill_chunk"]) == (0, 512) and c["tbt_s"]["max"] 
     and c["ttft_s"]["p50"] > w["ttft_s"]["p50"] and abs(c["tokens_per_s"] / w["tokens_per_s"] - 1) < 0.02
 sys.exit(0 if ok else 1)' "$tmp/serve-whole.json" "$tmp/serve-chunked.json"; then ok; else bad "infer --prefill-chunk: JSON"; fi
 expect 2 "--prefill-chunk needs --arrival-rate" infer --prefill-chunk 512
+# --replicas: copies of the deployment share the requests; a rate that saturates one is served by three
+"$bin" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" --systems 4 --batch 16 --prompt 2048 \
+  --generate 512 --arrival-rate 12 --requests 150 --json "$tmp/serve-one.json" -q
+expect 0 "3 replicas of 4 system(s), least-outstanding" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" \
+  --systems 4 --batch 16 --prompt 2048 --generate 512 --arrival-rate 12 --requests 150 --replicas 3 \
+  --routing least-outstanding --json "$tmp/serve-three.json"
+if /usr/bin/python3 -c '
+import json, sys
+one, three = (json.load(open(f))["serving"] for f in sys.argv[1:3])
+ok = (one["replicas"], three["replicas"], three["routing"]) == (1, 3, "least-outstanding") \
+    and sum(three["replica_requests"]) == 150 and len(three["replica_busy"]) == 3 \
+    and three["ttft_s"]["p99"] < one["ttft_s"]["p99"] / 10 and three["requests_per_s"] > 0.9 * 12 > one["requests_per_s"]
+sys.exit(0 if ok else 1)' "$tmp/serve-one.json" "$tmp/serve-three.json"; then ok; else bad "infer --replicas 3: JSON"; fi
+expect 2 "--replicas needs --arrival-rate" infer --replicas 2
+expect 2 "--routing nearest: expected round-robin" infer --arrival-rate 1 --replicas 2 --routing nearest
 # --request-trace: the Azure LLM inference trace (an excerpt of the published file), as timed and
 # rescaled to 20 requests per second
 trace="$root/tests/fixtures/traces/azure-llm-conv-2023-head300.csv"

@@ -158,6 +158,15 @@ check '[ $rc -eq 0 ] && [ "$(q "$tmp/chunked.sqlite" "select count(*) from point
 check '[ "$(q "$tmp/chunked.sqlite" "select count(*) from points a join points b on a.arrival_rate = b.arrival_rate where a.prefill_chunk = 0 and b.prefill_chunk = 512 and b.\"serving.tbt_max_s\" * 10 < a.\"serving.tbt_max_s\"")" = 4 ]' \
   "chunks of 512 should cut the longest gap between tokens tenfold at every rate"
 
+# --- replicas (configs/sweeps/serving-replicas.yaml): 16 CS-3s as 1 x 16, 2 x 8 or 4 x 4 systems;
+# at 32 requests/s the single pipeline saturates, four replicas keep the first token within 0.1 s
+out="$("$bin" sweep "$root/configs/sweeps/serving-replicas.yaml" --db "$tmp/replicas.sqlite" --jobs 2 2>&1)"
+rc=$?
+check '[ $rc -eq 0 ] && [ "$(q "$tmp/replicas.sqlite" "select count(*) from points where status = '"'ok'"' and systems * replicas = 16")" = 20 ]' \
+  "serving-replicas sweep exit $rc: $out"
+check '[ "$(q "$tmp/replicas.sqlite" "select count(*) from points a join points b on a.arrival_rate = b.arrival_rate where a.arrival_rate = 32 and a.replicas = 1 and b.replicas = 4 and b.\"serving.ttft_p99_s\" < 0.1 and b.\"serving.ttft_p99_s\" * 100 < a.\"serving.ttft_p99_s\"")" = 2 ]' \
+  "four replicas should serve 32 requests/s that saturate one 16-system pipeline"
+
 # --- GPT-J weight streaming: 60 points for the comparisons below, and 600 (a few seconds,
 # whatever the machine) to kill -9 mid-way and resume, and to interrupt
 cat > "$tmp/gptj.yaml" <<YAML

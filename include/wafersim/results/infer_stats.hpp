@@ -47,17 +47,21 @@ struct ServingStats {
   double arrival_rate = 0;  // requests per second offered
   int requests = 0;
   std::uint64_t seed = 1;
-  int max_batch = 0;            // requests decoded at once, at most (--batch, or the most that fit)
-  double duration_s = 0;        // first arrival to last output token
-  double tokens_per_s = 0;      // output tokens over the duration
-  double requests_per_s = 0;    // completed over the duration
-  double mean_batch = 0;        // requests per decode round
-  double busy_fraction = 0;     // of the duration spent in prefill or decode
-  double prefill_fraction = 0;  // of the busy time, the prompts' (whole prefills, or the chunks' share)
-  int max_queue = 0;            // requests waiting for a slot, at most
-  int prefill_chunk = 0;        // tokens per iteration with chunked prefill (0: whole prompts)
-  std::string trace;            // the request trace served (--request-trace); "" when drawn
-  double time_scale = 1;        // the trace's arrival times multiplied by this (--arrival-rate with a trace)
+  int max_batch = 0;                  // requests decoded at once, at most (--batch, or the most that fit)
+  double duration_s = 0;              // first arrival to last output token
+  double tokens_per_s = 0;            // output tokens over the duration
+  double requests_per_s = 0;          // completed over the duration
+  double mean_batch = 0;              // requests per decode round
+  double busy_fraction = 0;           // of the duration spent in prefill or decode (mean over the replicas)
+  double prefill_fraction = 0;        // of the busy time, the prompts' (whole prefills, or the chunks' share)
+  int max_queue = 0;                  // requests waiting for a slot, at most (of any replica)
+  int replicas = 1;                   // copies of the deployment serving the requests (--replicas)
+  std::string routing;                // how arrivals were dispatched to them (round-robin, least-outstanding)
+  std::vector<int> replica_requests;  // requests each replica served
+  std::vector<double> replica_busy;   // of the duration, each replica's busy share
+  int prefill_chunk = 0;              // tokens per iteration with chunked prefill (0: whole prompts)
+  std::string trace;                  // the request trace served (--request-trace); "" when drawn
+  double time_scale = 1;  // the trace's arrival times multiplied by this (--arrival-rate with a trace)
   int prompt_min = 0, prompt_max = 0;      // the requests' prompt lengths drawn from (min = max: fixed)
   int generate_min = 0, generate_max = 0;  // and their output lengths
   double ttft_p50_s = 0, ttft_p90_s = 0, ttft_p99_s = 0, ttft_mean_s = 0;  // arrival to first token

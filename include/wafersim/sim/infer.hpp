@@ -37,6 +37,15 @@ InferLayout parse_infer_layout(const std::string& text,
                                const std::string& option = "--layout");  // UsageError
 const char* to_string(InferLayout layout);
 
+// How a serving simulation with several replicas (InferOptions::replicas) sends each arriving
+// request to one of them: round_robin, each in turn (Vidur's default global scheduler);
+// least_outstanding, the replica with the fewest requests dispatched and not finished (Vidur's
+// "lor"; ties: the lowest index).
+enum class Routing { round_robin, least_outstanding };
+Routing parse_routing(const std::string& text, const std::string& option = "--routing");  // UsageError
+const char* to_string(Routing r);
+inline constexpr int kMaxReplicas = 1024;
+
 struct InferOptions {
   int systems = 1;        // systems in the layer pipeline
   int batch = 1;          // concurrent requests
@@ -86,6 +95,11 @@ struct InferOptions {
   // when the trace says (scaled to a mean of `arrival_rate` per second when that is > 0) with the
   // trace's lengths; --prompt and --generate default to its longest (the placement's).
   std::shared_ptr<const RequestTrace> trace;
+  // Replicas (> 1): that many copies of the deployment (each --systems systems, the same
+  // placement and step times) serve the requests, each arrival dispatched by `routing` and
+  // queued there; every replica batches its own requests as above. Serving only.
+  int replicas = 1;
+  Routing routing = Routing::round_robin;
   // Whether this is a serving simulation (an arrival rate or a trace).
   bool serving() const { return arrival_rate > 0 || trace != nullptr; }
 };

@@ -47,6 +47,8 @@ struct PointRun {
   double arrival_rate = 0;              // infer: 0 = no serving simulation
   int requests = 0;
   int prefill_chunk = 0;                 // infer: chunked prefill's tokens per iteration; 0 = whole prompts
+  int replicas = 1;                      // infer: serving replicas
+  std::string routing;                   // infer: "" = round-robin
   int prompt_min = 0, generate_min = 0;  // infer: serving lengths drawn from these up; 0 = fixed
   std::string model_file;  // the `model` axis' resolved file ("builtin"), or "" = the sweep's model
   std::vector<std::pair<std::string, std::string>> sets;  // fixed sets, then system axes

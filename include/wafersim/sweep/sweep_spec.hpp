@@ -63,6 +63,8 @@ struct SweepSpec {
   double arrival_rate = 0;               // infer: serving (requests/s); 0 = none (key unchanged)
   int requests = 0;                      // infer: serving requests; 0 = 200
   int prefill_chunk = 0;                 // infer: serving with chunked prefill (tokens); 0 = whole prompts
+  int replicas = 1;                      // infer: serving replicas (copies of the deployment)
+  std::string routing;                   // infer: round-robin | least-outstanding; "" = round-robin
   int prompt_min = 0, generate_min = 0;  // infer: serving lengths drawn from these up; 0 = fixed
   std::string request_trace;             // infer: serve this trace at every point (resolved path)
   std::vector<std::pair<std::string, std::string>> sets;  // fixed overrides (`set:`)

@@ -404,6 +404,8 @@ def infer(
     prompt_min: int = 0,
     generate_min: int = 0,
     request_trace: Optional[str] = None,
+    replicas: int = 1,
+    routing: str = "round-robin",
     uncertainty: bool = False,
     samples: int = 64,
     seed: int = 1,
@@ -434,7 +436,9 @@ def infer(
     prefill; 0: whole prompts between decode rounds; `--prefill-chunk`); prompt_min, generate_min > 0:
     each request's lengths drawn uniformly up to prompt and generate (`--prompt-min`, `--generate-min`);
     request_trace: a CSV of arrivals and lengths (the Azure LLM inference traces' format) served
-    instead, its times scaled to arrival_rate when that is > 0 (`--request-trace`).
+    instead, its times scaled to arrival_rate when that is > 0 (`--request-trace`); replicas > 1:
+    that many copies of the deployment share the requests, each arrival sent to one by routing,
+    "round-robin" or "least-outstanding" (`--replicas`, `--routing`).
     uncertainty: also the band of tokens/s per user over the config's `range LO .. HI` parameters
     (as run(); `infer --uncertainty`), in to_dict()["uncertainty"].
     Raises UsageError for bad arguments or a non-decoder model, FitError when even the KV cache
@@ -461,6 +465,8 @@ def infer(
     a.prefill_chunk = prefill_chunk
     a.prompt_min = prompt_min
     a.generate_min = generate_min
+    a.replicas = replicas
+    a.set_routing(routing)
     if request_trace is not None:
         a.set_request_trace(_os.fspath(request_trace))
     a.trace_rounds = trace_rounds

@@ -177,6 +177,8 @@ def infer(
     prompt_min: int = 0,
     generate_min: int = 0,
     request_trace: Optional[str] = None,
+    replicas: int = 1,
+    routing: str = "round-robin",
     uncertainty: bool = False,
     samples: int = 64,
     seed: int = 1,

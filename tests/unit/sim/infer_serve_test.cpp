@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "test_models.hpp"
 #include "wafersim/core/error.hpp"
@@ -271,6 +272,98 @@ TEST_CASE("serving: a request trace's arrivals and lengths, scaled to a rate whe
   CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("--request-trace gives them"));
 }
 
+TEST_CASE("serving: replicas given twin requests serve each twin as one replica serves one of them",
+          "[sim][infer][serve]") {
+  // Requests in twins (same arrival, same lengths): with two replicas each twin goes to its own
+  // replica under either routing, so every replica sees the one-replica run of the single requests.
+  auto single = std::make_shared<RequestTrace>();
+  auto twins = std::make_shared<RequestTrace>();
+  single->file = "single.csv";
+  twins->file = "twins.csv";
+  const int prompts[] = {900, 200, 1000, 50, 700, 400, 1000, 300};
+  const int outputs[] = {80, 20, 100, 60, 10, 90, 40, 70};
+  for (int i = 0; i < 8; ++i) {
+    const TraceRequest r{0.05 * i, prompts[i], outputs[i], i + 2};
+    single->requests.push_back(r);
+    twins->requests.push_back(r);
+    twins->requests.push_back(r);
+  }
+  for (const int chunk : {0, 256}) {
+    InferOptions o = serving(0, 4);
+    o.requests = 0;
+    o.prompt = o.generate = 0;
+    o.prefill_chunk = chunk;
+    o.trace = single;
+    const ServingStats one = infer(cs3(), llama70b(), o).serving;
+    CHECK(one.replicas == 1);
+    CHECK(one.replica_requests == std::vector<int>{8});
+    o.trace = twins;
+    o.replicas = 2;
+    for (const Routing routing : {Routing::round_robin, Routing::least_outstanding}) {
+      INFO(to_string(routing) << ", prefill chunk " << chunk);
+      o.routing = routing;
+      const ServingStats two = infer(cs3(), llama70b(), o).serving;
+      CHECK(two.replicas == 2);
+      CHECK(two.routing == to_string(routing));
+      CHECK(two.replica_requests == std::vector<int>{8, 8});
+      CHECK(two.ttft_p50_s == one.ttft_p50_s);
+      CHECK(two.ttft_p99_s == one.ttft_p99_s);
+      CHECK(two.tpot_p99_s == one.tpot_p99_s);
+      CHECK(two.tbt_max_s == one.tbt_max_s);
+      CHECK(two.duration_s == one.duration_s);
+      CHECK(two.busy_fraction == Approx(one.busy_fraction).epsilon(1e-12));
+      CHECK(two.replica_busy[0] == Approx(two.replica_busy[1]).epsilon(1e-12));
+      CHECK(two.tokens_per_s == Approx(2 * one.tokens_per_s).epsilon(1e-12));
+      CHECK(two.mean_batch == Approx(one.mean_batch).epsilon(1e-12));
+    }
+  }
+}
+
+TEST_CASE("serving: replicas relieve a saturated server and round robin deals requests in turn",
+          "[sim][infer][serve]") {
+  InferOptions o = serving(30, 16, 300);
+  const InferStats alone = infer(cs3(), llama70b(), o);
+  REQUIRE(has_note(alone, "saturated"));
+  o.replicas = 4;
+  const InferStats four = infer(cs3(), llama70b(), o);
+  const ServingStats& v = four.serving;
+  CHECK_FALSE(has_note(four, "saturated"));
+  CHECK(v.requests_per_s > 0.85 * 30);
+  CHECK(v.ttft_p99_s < 0.1 * alone.serving.ttft_p99_s);
+  CHECK(v.replica_requests == std::vector<int>{75, 75, 75, 75});
+  REQUIRE(v.replica_busy.size() == 4);
+  for (const double b : v.replica_busy) CHECK((b > 0 && b <= 1));
+  // The same arrivals and lengths: the same output tokens, sooner.
+  CHECK(v.tokens_per_s > alone.serving.tokens_per_s);
+  // The placement and step times are one replica's.
+  CHECK(four.tpot_s == alone.tpot_s);
+  CHECK(four.systems == 4);
+}
+
+TEST_CASE("serving: least-outstanding routing steers around a replica busy with a long request",
+          "[sim][infer][serve]") {
+  // One request at a time per replica. A long request first, then short ones far enough apart for
+  // a free replica to finish each before the next: round robin queues every other one behind the
+  // long request, least-outstanding sends them all to the other replica.
+  auto trace = std::make_shared<RequestTrace>();
+  trace->file = "long-first.csv";
+  trace->requests.push_back({0.0, 1000, 4000, 2});
+  for (int i = 1; i <= 20; ++i) trace->requests.push_back({0.2 * i, 100, 20, i + 2});
+  InferOptions o = serving(0, 1);
+  o.requests = 0;
+  o.prompt = o.generate = 0;
+  o.trace = trace;
+  o.replicas = 2;
+  const ServingStats rr = infer(cs3(), llama70b(), o).serving;
+  o.routing = Routing::least_outstanding;
+  const ServingStats lor = infer(cs3(), llama70b(), o).serving;
+  CHECK(rr.replica_requests == std::vector<int>{11, 10});
+  CHECK(lor.replica_requests == std::vector<int>{1, 20});
+  CHECK(lor.ttft_p90_s < 0.1 * rr.ttft_p90_s);
+  CHECK(lor.max_queue <= 1);
+  CHECK(rr.max_queue > 1);
+}
+
 TEST_CASE("serving: the same seed gives the same run and another seed other arrivals",
           "[sim][infer][serve]") {
   const ServingStats a = infer(cs3(), llama70b(), serving(8)).serving;
@@ -309,6 +402,17 @@ TEST_CASE("serving: bad options name themselves", "[sim][infer][serve]") {
   o.requests = 0;
   o.prefill_chunk = 512;
   CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("--prefill-chunk needs --arrival-rate"));
+  for (const int replicas : {0, -2, kMaxReplicas + 1}) {
+    o = serving(1, 16, 20);
+    o.replicas = replicas;
+    CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("--replicas " + std::to_string(replicas)));
+  }
+  o = serving(0);
+  o.requests = 0;
+  o.replicas = 2;
+  CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("--replicas needs --arrival-rate"));
+  CHECK(parse_routing("least-outstanding") == Routing::least_outstanding);
+  CHECK_THROWS_WITH(parse_routing("random"), Catch::Contains("--routing random: expected round-robin"));
   // One output token: the first is the last, no time per output token.
   o = serving(1, 16, 20);
   o.generate = 1;

@@ -317,6 +317,35 @@ TEST_CASE("command: infer takes arrival_rate and requests for serving points", "
   CHECK(std::string(e.what()).find("command: infer") != std::string::npos);
 }
 
+TEST_CASE("command: infer takes replicas and routing as options and axes", "[sweep]") {
+  const auto s = parse(
+      "command: infer\narrival_rate: 8\nreplicas: 2\naxes:\n  routing: [round-robin, least-outstanding]\n");
+  const auto pts = expand_points(s);
+  REQUIRE(pts.size() == 2);
+  CHECK(point_run(s, pts[0]).replicas == 2);
+  CHECK(point_run(s, pts[1]).routing == "least-outstanding");
+  CHECK(pts[0].description.find("\"replicas\":2") != std::string::npos);
+  // round-robin and one replica are the defaults: the points keep the keys they had.
+  CHECK(pts[0].description.find("routing") == std::string::npos);
+  CHECK(pts[1].description.find("\"routing\":\"least-outstanding\"") != std::string::npos);
+  const auto ax =
+      parse("command: infer\narrival_rate: 8\naxes:\n  replicas: [1, 2, 4]\nwhere: replicas > 1\n");
+  const auto apts = expand_points(ax);
+  REQUIRE(apts.size() == 2);
+  CHECK(point_run(ax, apts[1]).replicas == 4);
+  const auto plain = parse("command: infer\narrival_rate: 8\naxes:\n  systems: [1]\n");
+  const auto one = parse("command: infer\narrival_rate: 8\nreplicas: 1\naxes:\n  systems: [1]\n");
+  CHECK(expand_points(one)[0].description == expand_points(plain)[0].description);
+  auto e = error_of("command: infer\nrouting: random\naxes:\n  systems: [1]\n");
+  CHECK(e.key() == "routing");
+  e = error_of("command: infer\naxes:\n  replicas: [2, 0]\n");
+  CHECK(e.key() == "axes.replicas");
+  e = error_of("command: infer\nreplicas: 5000\naxes:\n  systems: [1]\n");
+  CHECK(e.key() == "replicas");
+  e = error_of("replicas: 2\naxes:\n  systems: [1]\n");
+  CHECK(std::string(e.what()).find("command: infer") != std::string::npos);
+}
+
 TEST_CASE("command: infer takes prefill_chunk as an option and an axis", "[sweep]") {
   const auto s = parse("command: infer\narrival_rate: 4\nprefill_chunk: 512\naxes:\n  batch: [4, 16]\n");
   const auto pts = expand_points(s);
