@@ -103,6 +103,12 @@ Runner add_infer_command(CLI::App& app) {
                  "Serving with --replicas: round-robin (each replica in turn) or least-outstanding (the one "
                  "with the fewest requests in flight)")
       ->capture_default_str();
+  app.add_option("--prefill-replicas", a->opt.prefill_replicas,
+                 "Serving disaggregated (Splitwise): this many prefill replicas give each request its first "
+                 "token, its KV cache then crosses to a decode replica (--replicas of them; default 0: each "
+                 "replica prefills its own)");
+  app.add_option("--prefill-systems", a->opt.prefill_systems,
+                 "Systems per prefill replica (default: --systems)");
   app.add_option("--fidelity", a->fidelity,
                  "approx, or cycle: also run a block's and the head's decode kernels on the cycle-level "
                  "fabric engine and compare")

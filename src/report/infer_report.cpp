@@ -114,6 +114,11 @@ nlohmann::ordered_json infer_json(const InferStats& s) {
         {"routing", v.routing},
         {"replica_requests", v.replica_requests},
         {"replica_busy", v.replica_busy},
+        {"prefill_replicas", v.prefill_replicas},
+        {"prefill_systems", v.prefill_systems},
+        {"prefill_replica_requests", v.prefill_replica_requests},
+        {"prefill_replica_busy", v.prefill_replica_busy},
+        {"kv_transfer_s", {{"mean", v.kv_transfer_mean_s}, {"max", v.kv_transfer_max_s}}},
         {"prefill_chunk", v.prefill_chunk},
         {"trace", v.trace},
         {"time_scale", v.time_scale},
@@ -205,6 +210,15 @@ std::string format_infer_text(const InferStats& s) {
       const auto [rlo, rhi] = std::minmax_element(v.replica_requests.begin(), v.replica_requests.end());
       fmt::format_to(out, "  {} replicas of {} system(s), {}: {}..{} requests each, busy {:.0f}%..{:.0f}%\n",
                      v.replicas, s.systems, v.routing, *rlo, *rhi, 100 * *lo, 100 * *hi);
+    }
+    if (v.prefill_replicas > 0) {
+      const auto [lo, hi] = std::minmax_element(v.prefill_replica_busy.begin(), v.prefill_replica_busy.end());
+      fmt::format_to(
+          out,
+          "  disaggregated: {} prefill replica(s) of {} system(s), busy {:.0f}%..{:.0f}%, then each KV "
+          "cache to a decode replica ({} of {} system(s)) in {:.3f} ms on average, {:.3f} ms at most\n",
+          v.prefill_replicas, v.prefill_systems, 100 * *lo, 100 * *hi, v.replicas, s.systems,
+          1e3 * v.kv_transfer_mean_s, 1e3 * v.kv_transfer_max_s);
     }
     if (v.prefill_chunk > 0)
       fmt::format_to(

@@ -150,6 +150,23 @@ InferOptions infer_options::resolved(const SystemSpec& spec, const ModelSpec& mo
         "--replicas needs --arrival-rate or --request-trace (the serving simulation; without it every "
         "replica "
         "serves the same batch)");
+  if (o.prefill_replicas < 0 || o.prefill_replicas > kMaxReplicas)
+    throw UsageError(
+        fmt::format("--prefill-replicas {}: expected 0..{} (0: each replica prefills its own requests)",
+                    o.prefill_replicas, kMaxReplicas));
+  if (o.prefill_replicas > 0 && !o.serving())
+    throw UsageError("--prefill-replicas needs --arrival-rate or --request-trace (the serving simulation)");
+  if (o.prefill_replicas > 0 && o.prefill_chunk > 0)
+    throw UsageError(
+        "--prefill-replicas with --prefill-chunk: disaggregated prefill replicas run whole prompts (chunks "
+        "share "
+        "an iteration with decodes, which run elsewhere)");
+  if (o.prefill_systems < 0 || o.prefill_systems > 100000)
+    throw UsageError(
+        fmt::format("--prefill-systems {}: expected 1..100000 systems per prefill replica (0: --systems)",
+                    o.prefill_systems));
+  if (o.prefill_systems > 0 && o.prefill_replicas == 0)
+    throw UsageError("--prefill-systems needs --prefill-replicas (disaggregated serving)");
   if (o.prefill_chunk < 0 || o.prefill_chunk > 1000000)
     throw UsageError(
         fmt::format("--prefill-chunk {}: expected 1..1000000 tokens (0: whole prompts)", o.prefill_chunk));

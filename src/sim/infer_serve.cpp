@@ -9,6 +9,9 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <memory>
+#include <numeric>
+#include <optional>
 #include <set>
 #include <utility>
 #include <vector>
@@ -28,7 +31,9 @@ double percentile(const std::vector<double>& sorted, double p) {
 
 struct Request {
   double arrival = 0, first = 0, done = 0;
+  double here = 0;               // when it reaches its replica (its arrival; a KV cache's transfer's end)
   double last = 0;               // its latest token
+  std::size_t served_by = 0;     // the replica it was dispatched to (the latest)
   int prompt = 0, generate = 0;  // its lengths
   int left = 0;                  // output tokens still to decode
   int prompt_left = 0;           // prompt tokens still to prefill (chunked prefill)
@@ -40,19 +45,26 @@ struct Times {
   double round_s = 0, prefill_s = 0, token_s = 0;
   double token_attention_s = 0;    // of token_s, attention over the --prompt tokens
   double keys_s = 0, context = 0;  // of round_s, attending to the cache at `context` tokens
+  double kv_bytes_per_token = 0;   // every layer, one request
+  bool streamed = false;           // the weights stream from MemoryX (they do not fit the systems)
 };
 using TimesAt = std::function<const Times&(int batch)>;
 
 // One replica: a copy of the deployment serving the requests dispatched to it, with its own
 // clock, slots and queue, and what it did. The requests and the gaps between tokens are shared.
 struct Replica {
+  // What it does: prefill and decode (one deployment serves a request end to end); or, with
+  // disaggregated serving, only prefill (a request leaves with its first token and its KV cache)
+  // or only decode (a request arrives prefilled, its KV cache transferred).
+  enum class Role { both, prefill, decode } role = Role::both;
   std::vector<Request>* req = nullptr;
   std::map<double, long long>* gaps = nullptr;  // times between a request's consecutive tokens
   // (with how many tokens saw each: at most one value a round, the requests decoding in it share
   // their gap unless a prefill came between)
   std::map<double, long long>::iterator last_gap;
-  std::vector<std::size_t> queue;               // the requests dispatched here, in arrival order
+  std::vector<std::size_t> queue;               // the requests dispatched here, in order of `here`
   std::size_t next = 0;                         // of the queue, admitted
+  std::size_t arrived = 0;                      // of the queue, here by `now`
   std::vector<std::size_t> active, prefilling;  // decoding; admitted, prompt not yet through
   double now = 0, busy = 0, batch_sum = 0;
   double prompt_busy = 0;  // of busy: prompts' prefill (whole, or the chunks' share of an iteration)
@@ -65,7 +77,7 @@ struct Replica {
   // arrival when idle; never with nothing to do.
   double ready() const {
     if (!active.empty() || !prefilling.empty()) return now;
-    if (next < queue.size()) return std::max(now, (*req)[queue[next]].arrival);
+    if (next < queue.size()) return std::max(now, (*req)[queue[next]].here);
     return std::numeric_limits<double>::infinity();
   }
   // Requests dispatched here and not finished at time t (t no earlier than its latest iteration's
@@ -90,11 +102,14 @@ struct Replica {
     return t.round_s + t.keys_s * (context / t.context - 1);
   }
 
-  // An iteration starts: an idle replica's clock moves to its first waiting arrival.
-  void start() {
+  // An iteration starts: an idle replica's clock moves to its first waiting arrival. Returns the
+  // requests here waiting for a slot.
+  std::size_t start() {
     now = ready();
     finished_last = 0;
-    max_queue = std::max(max_queue, static_cast<int>(queue.size() - next));
+    while (arrived < queue.size() && (*req)[queue[arrived]].here <= now) ++arrived;
+    max_queue = std::max(max_queue, static_cast<int>(arrived - next));
+    return arrived - next;
   }
   // An iteration of `dt` seconds, `decodes` of the requests decoding in it and `prompt_dt` of it
   // the prompts' share.
@@ -155,10 +170,12 @@ double percentile(const std::map<double, long long>& counted, double p) {
 // active request gets a token in a decode round.
 void step_whole(Replica& rep, const InferOptions& o, const TimesAt& at) {
   auto& req = *rep.req;
-  rep.start();
-  const auto k = static_cast<int>(std::min<std::size_t>(
-      rep.queue.size() - rep.next, static_cast<std::size_t>(o.batch) - rep.active.size()));
-  if (k > 0) {
+  const auto k = static_cast<int>(
+      std::min<std::size_t>(rep.start(), static_cast<std::size_t>(o.batch) - rep.active.size()));
+  if (rep.role == Replica::Role::decode) {
+    // Prefilled elsewhere: the arrived requests take the free slots at no cost, and decode.
+    for (int n = 0; n < k; ++n) rep.active.push_back(rep.queue[rep.next++]);
+  } else if (k > 0) {
     // infer()'s prefill of k requests of --prompt tokens, less what these prompts' tokens take
     // less (their number and their attention's keys) at one request's stage time per token.
     double prefill_s = at(k).prefill_s;
@@ -167,7 +184,19 @@ void step_whole(Replica& rep, const InferOptions& o, const TimesAt& at) {
       prefill_s += r.prompt * Replica::token_time(at(1), r.prompt, o.prompt) - o.prompt * at(1).token_s;
     }
     rep.advance(prefill_s, 0, prefill_s);
-    for (int n = 0; n < k; ++n) rep.first_token(rep.queue[rep.next++]);
+    for (int n = 0; n < k; ++n) {
+      const std::size_t i = rep.queue[rep.next++];
+      if (rep.role == Replica::Role::both) {
+        rep.first_token(i);
+        continue;
+      }
+      // Prefill only: the first token, then the request leaves (to a decode replica if it wants more).
+      Request& r = req[i];
+      r.first = r.last = rep.now;
+      ++rep.finished;
+      ++rep.finished_last;
+      if (r.left == 0) r.done = rep.now;
+    }
     return;
   }
   const int b = static_cast<int>(rep.active.size());
@@ -186,7 +215,7 @@ void step_chunked(Replica& rep, const InferOptions& o, const TimesAt& at, double
   auto& req = *rep.req;
   rep.start();
   const auto cap = static_cast<std::size_t>(o.batch);
-  while (rep.next < rep.queue.size() && rep.active.size() + rep.prefilling.size() < cap) {
+  while (rep.next < rep.arrived && rep.active.size() + rep.prefilling.size() < cap) {
     const std::size_t i = rep.queue[rep.next++];
     req[i].prompt_left = req[i].prompt;
     rep.prefilling.push_back(i);
@@ -221,10 +250,15 @@ void step_chunked(Replica& rep, const InferOptions& o, const TimesAt& at, double
   rep.prefilling.resize(kept);
 }
 
-// The replicas serve the requests: each arrival is dispatched (InferOptions::routing) when it
-// comes, and the replica whose next iteration starts first runs it. An iteration starting at t
-// sees every request dispatched by t (arrivals at t included, as one server admits them).
-void serve(std::vector<Replica>& reps, std::vector<Request>& req, const InferOptions& o, const TimesAt& at) {
+// The replicas serve the requests of `order`: each is dispatched at its time `when` (InferOptions::
+// routing: round robin by its place in the order, or least outstanding then), `deliver` says when
+// it reaches its replica (Request::here), and the replica whose next iteration starts first runs
+// it. An iteration starting at t sees every request dispatched by t that is there by t (arrivals
+// at t included, as one server admits them).
+void serve(std::vector<Replica>& reps, std::vector<Request>& req, const std::vector<std::size_t>& order,
+           const std::function<double(const Request&)>& when,
+           const std::function<void(std::size_t i, std::size_t to)>& deliver, const InferOptions& o,
+           const TimesAt& at) {
   const double fill_s = o.prefill_chunk > 0 ? std::max(0.0, at(1).prefill_s - o.prompt * at(1).token_s) : 0.0;
   // The replicas by when their next iteration starts (ties: the lower index).
   std::set<std::pair<double, std::size_t>> ready;
@@ -233,19 +267,23 @@ void serve(std::vector<Replica>& reps, std::vector<Request>& req, const InferOpt
     ready.erase({before, r});
     ready.emplace(reps[r].ready(), r);
   };
-  std::size_t next = 0;  // the next request to arrive
+  std::size_t next = 0;  // of `order`, the next to dispatch
   while (true) {
     const auto [t, r] = *ready.begin();
-    if (next < req.size() && req[next].arrival <= t) {
-      const double arrival = req[next].arrival;
+    if (next < order.size() && when(req[order[next]]) <= t) {
+      const std::size_t i = order[next];
+      const double now = when(req[i]);
       std::size_t to = next % reps.size();  // round robin
       if (o.routing == Routing::least_outstanding) {
         to = 0;
         for (std::size_t q = 1; q < reps.size(); ++q)
-          if (reps[q].outstanding_at(arrival) < reps[to].outstanding_at(arrival)) to = q;
+          if (reps[q].outstanding_at(now) < reps[to].outstanding_at(now)) to = q;
       }
       const double before = reps[to].ready();
-      reps[to].queue.push_back(next++);
+      deliver(i, to);
+      req[i].served_by = to;
+      reps[to].queue.push_back(i);
+      ++next;
       update(to, before);
       continue;
     }
@@ -269,32 +307,36 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
   sv.seed = o.seed;
   sv.prefill_chunk = o.prefill_chunk;
   // A round's and a prefill's time at each batch, from infer() itself (lazily: only the batches
-  // the run reaches). --batch requests at once fit (infer() placed them before calling this), so
-  // every smaller batch does too.
+  // the run reaches), on `systems` systems (a replica's; a prefill replica's when disaggregated).
+  // --batch requests at once fit (infer() placed them before calling this; a prefill replica is
+  // placed at --batch before the run), so every smaller batch does too.
   const int cap = o.batch;
-  std::vector<Times> at_batch(static_cast<std::size_t>(cap) + 1);
-  std::vector<bool> known(at_batch.size(), false);
-  const TimesAt at = [&](int b) -> const Times& {
-    const auto i = static_cast<std::size_t>(b);
-    if (!known[i]) {
-      InferOptions one = o;
-      one.batch = b;
-      one.micro_batches = 0;
-      one.arrival_rate = 0;
-      one.requests = 0;
-      one.prefill_chunk = 0;
-      one.prompt_min = one.generate_min = 0;
-      one.trace = nullptr;
-      one.replicas = 1;
-      one.trace_rounds = 0;
-      one.fidelity = Fidelity::approx;
-      const InferStats st = infer(spec, model, one);
-      at_batch[i] = {st.tpot_s,        st.ttft_s,        st.prefill_token_s, st.prefill_attention_token_s,
-                     st.decode_keys_s, st.decode_context};
-      known[i] = true;
-    }
-    return at_batch[i];
+  const auto times_on = [&](int systems) {
+    auto at_batch = std::make_shared<std::vector<std::optional<Times>>>(static_cast<std::size_t>(cap) + 1);
+    return TimesAt([&spec, &model, &o, systems, at_batch](int b) -> const Times& {
+      auto& slot = (*at_batch)[static_cast<std::size_t>(b)];
+      if (!slot) {
+        InferOptions one = o;
+        one.systems = systems;
+        one.batch = b;
+        one.micro_batches = 0;
+        one.arrival_rate = 0;
+        one.requests = 0;
+        one.prefill_chunk = 0;
+        one.prompt_min = one.generate_min = 0;
+        one.trace = nullptr;
+        one.replicas = 1;
+        one.prefill_replicas = one.prefill_systems = 0;
+        one.trace_rounds = 0;
+        one.fidelity = Fidelity::approx;
+        const InferStats st = infer(spec, model, one);
+        slot = Times{st.tpot_s,        st.ttft_s,         st.prefill_token_s,    st.prefill_attention_token_s,
+                     st.decode_keys_s, st.decode_context, st.kv_bytes_per_token, st.placement == "memoryx"};
+      }
+      return *slot;
+    });
   };
+  const TimesAt at = times_on(o.systems);
   sv.max_batch = cap;
 
   std::vector<Request> req(static_cast<std::size_t>(sv.requests));
@@ -339,13 +381,61 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
     output_tokens += r.generate;
   }
   std::map<double, long long> gaps;
-  std::vector<Replica> reps(static_cast<std::size_t>(o.replicas));
-  for (auto& rep : reps) {
-    rep.req = &req;
-    rep.gaps = &gaps;
-    rep.last_gap = gaps.end();
+  const auto replicas = [&](int n, Replica::Role role) {
+    std::vector<Replica> v(static_cast<std::size_t>(n));
+    for (auto& rep : v) {
+      rep.role = role;
+      rep.req = &req;
+      rep.gaps = &gaps;
+      rep.last_gap = gaps.end();
+    }
+    return v;
+  };
+  const bool split = o.prefill_replicas > 0;
+  std::vector<Replica> reps = replicas(o.replicas, split ? Replica::Role::decode : Replica::Role::both);
+  std::vector<Replica> pre = replicas(o.prefill_replicas, Replica::Role::prefill);
+  std::vector<std::size_t> order(req.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  const auto on_arrival = [](const Request& r) { return r.arrival; };
+  const auto as_arrived = [&](std::size_t i, std::size_t) { req[i].here = req[i].arrival; };
+  if (!split) {
+    serve(reps, req, order, on_arrival, as_arrived, o, at);
+  } else {
+    // Disaggregated (Splitwise, DistServe): the prefill replicas give each request its first token,
+    // then its KV cache crosses to a decode replica, which decodes the rest. A transfer takes the
+    // cache's bytes over the I/O of the side with fewer systems (each system sends its layers'
+    // share in parallel) plus a link's latency, one at a time out of a prefill replica and into a
+    // decode replica.
+    const int pre_systems = o.prefill_systems > 0 ? o.prefill_systems : o.systems;
+    const TimesAt pre_at = times_on(pre_systems);
+    if (pre_at(cap).streamed)  // the prefill replicas hold --batch prompts (FitError otherwise)
+      notes.push_back(fmt::format(
+          "serving: a prefill replica's {} system(s) cannot hold the weights resident: they stream from "
+          "MemoryX for every prefill (--prefill-systems)",
+          pre_systems));
+    serve(pre, req, order, on_arrival, as_arrived, o, pre_at);
+    const double link_bps = spec.io.total().value / 8 * std::min(pre_systems, o.systems);
+    std::vector<double> out_free(pre.size(), 0.0), in_free(reps.size(), 0.0);
+    double moved = 0;
+    const auto transfer = [&](std::size_t i, std::size_t to) {
+      Request& r = req[i];
+      const double start = std::max({r.first, out_free[r.served_by], in_free[to]});
+      const double xfer = r.prompt * at(1).kv_bytes_per_token / link_bps + spec.io.latency.value;
+      r.here = out_free[r.served_by] = in_free[to] = start + xfer;
+      sv.kv_transfer_max_s = std::max(sv.kv_transfer_max_s, r.here - r.first);
+      moved += r.here - r.first;
+    };
+    order.clear();
+    for (std::size_t i = 0; i < req.size(); ++i)
+      if (req[i].left > 0) order.push_back(i);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return req[a].first < req[b].first; });
+    serve(
+        reps, req, order, [](const Request& r) { return r.first; }, transfer, o, at);
+    sv.kv_transfer_mean_s = order.empty() ? 0 : moved / static_cast<double>(order.size());
+    sv.prefill_replicas = o.prefill_replicas;
+    sv.prefill_systems = pre_systems;
   }
-  serve(reps, req, o, at);
   std::vector<double> ttft, tpot, latency;
   double ttft_sum = 0, last = 0;
   for (const auto& r : req) {
@@ -363,6 +453,13 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
   long long rounds = 0;
   sv.replicas = o.replicas;
   sv.routing = to_string(o.routing);
+  for (const auto& rep : pre) {
+    busy += rep.busy;
+    prompt_busy += rep.prompt_busy;
+    sv.max_queue = std::max(sv.max_queue, rep.max_queue);
+    sv.prefill_replica_requests.push_back(static_cast<int>(rep.queue.size()));
+    sv.prefill_replica_busy.push_back(sv.duration_s > 0 ? std::min(1.0, rep.busy / sv.duration_s) : 0);
+  }
   for (const auto& rep : reps) {
     busy += rep.busy;
     prompt_busy += rep.prompt_busy;
@@ -374,7 +471,9 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
   }
   sv.mean_batch = rounds > 0 ? batch_sum / static_cast<double>(rounds) : 0;
   sv.busy_fraction =
-      sv.duration_s > 0 ? std::min(1.0, busy / (sv.duration_s * static_cast<double>(reps.size()))) : 0;
+      sv.duration_s > 0
+          ? std::min(1.0, busy / (sv.duration_s * static_cast<double>(reps.size() + pre.size())))
+          : 0;
   sv.prefill_fraction = busy > 0 ? prompt_busy / busy : 0;
   sv.ttft_mean_s = ttft_sum / static_cast<double>(sv.requests);
   sv.ttft_p50_s = percentile(ttft, 50);

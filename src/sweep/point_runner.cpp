@@ -82,6 +82,8 @@ PointResult PointRunner::run(const Point& point) const {
     opt.prompt_min = r.prompt_min;
     opt.generate_min = r.generate_min;
     opt.replicas = r.replicas;
+    opt.prefill_replicas = r.prefill_replicas;
+    opt.prefill_systems = r.prefill_systems;
     if (!r.routing.empty()) opt.routing = parse_routing(r.routing);  // checked when the file was read
     opt.trace = trace_;
     const nlohmann::ordered_json report = infer_json(infer(sys, base_model, opt));

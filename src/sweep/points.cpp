@@ -34,7 +34,9 @@ constexpr RunOption<int> kIntOptions[] = {
     {"prefill_chunk", &SweepSpec::prefill_chunk, &PointRun::prefill_chunk},
     {"prompt_min", &SweepSpec::prompt_min, &PointRun::prompt_min},
     {"generate_min", &SweepSpec::generate_min, &PointRun::generate_min},
-    {"replicas", &SweepSpec::replicas, &PointRun::replicas}};
+    {"replicas", &SweepSpec::replicas, &PointRun::replicas},
+    {"prefill_replicas", &SweepSpec::prefill_replicas, &PointRun::prefill_replicas},
+    {"prefill_systems", &SweepSpec::prefill_systems, &PointRun::prefill_systems}};
 constexpr RunOption<double> kRealOptions[] = {
     {"weight_bits", &SweepSpec::weight_bits, &PointRun::weight_bits},
     {"expert_bits", &SweepSpec::expert_bits, &PointRun::expert_bits},
@@ -251,7 +253,9 @@ std::string describe_point(const SweepSpec& s, const PointContext& ctx, const Po
   if (r.prefill_chunk > 0) j["prefill_chunk"] = r.prefill_chunk;  // whole prompts: the old key
   if (r.prompt_min > 0) j["prompt_min"] = r.prompt_min;           // fixed lengths: the old key
   if (r.generate_min > 0) j["generate_min"] = r.generate_min;
-  if (r.replicas > 1) j["replicas"] = r.replicas;  // one: the old key
+  if (r.replicas > 1) j["replicas"] = r.replicas;                          // one: the old key
+  if (r.prefill_replicas > 0) j["prefill_replicas"] = r.prefill_replicas;  // none: the old key
+  if (r.prefill_systems > 0) j["prefill_systems"] = r.prefill_systems;
   if (!r.routing.empty() && r.routing != "round-robin") j["routing"] = r.routing;
   if (!ctx.trace_hash.empty()) j["request_trace"] = ctx.trace_hash;  // no trace: the old key
   nlohmann::json sets = nlohmann::json::object();

@@ -26,15 +26,17 @@ namespace wafersim::sweep {
 namespace {
 
 const std::set<std::string> kRunOptions = {
-    "systems",  "batch",         "seq",         "steps",        "mode",        "prompt",   "generate",
-    "layout",   "weight_bits",   "expert_bits", "kv_bits",      "micro_batch", "wafer_io", "arrival_rate",
-    "requests", "prefill_chunk", "prompt_min",  "generate_min", "replicas",    "routing"};
+    "systems",          "batch",          "seq",          "steps",        "mode",
+    "prompt",           "generate",       "layout",       "weight_bits",  "expert_bits",
+    "kv_bits",          "micro_batch",    "wafer_io",     "arrival_rate", "requests",
+    "prefill_chunk",    "prompt_min",     "generate_min", "replicas",     "routing",
+    "prefill_replicas", "prefill_systems"};
 // The run options of each command: the others are errors (they would be silently ignored).
 const std::set<std::string> kTrainOnly = {"seq", "steps", "mode", "micro_batch"};
-const std::set<std::string> kInferOnly = {"request_trace", "prompt",      "generate",      "wafer_io",
-                                          "layout",        "weight_bits", "expert_bits",   "kv_bits",
-                                          "arrival_rate",  "requests",    "prefill_chunk", "prompt_min",
-                                          "generate_min",  "replicas",    "routing"};
+const std::set<std::string> kInferOnly = {
+    "request_trace", "prompt",   "generate",     "wafer_io",         "layout",         "weight_bits",
+    "expert_bits",   "kv_bits",  "arrival_rate", "requests",         "prefill_chunk",  "prompt_min",
+    "generate_min",  "replicas", "routing",      "prefill_replicas", "prefill_systems"};
 // Bits per stored value (infer --weight-bits, --kv-bits): the model's operands are at most 32.
 bool valid_bits(double b) { return b >= 1 && b <= 32; }
 
@@ -135,6 +137,10 @@ class Parser {
         s.prefill_chunk = static_cast<int>(integer(v, key, 0, 1000000));  // 0: whole prompts
       else if (key == "replicas")
         s.replicas = static_cast<int>(integer(v, key, 1, kMaxReplicas));
+      else if (key == "prefill_replicas")
+        s.prefill_replicas = static_cast<int>(integer(v, key, 0, kMaxReplicas));
+      else if (key == "prefill_systems")
+        s.prefill_systems = static_cast<int>(integer(v, key, 0, 100000));
       else if (key == "routing")
         s.routing = check_routing(v, key, scalar(v, key));
       else if (key == "prompt_min")
@@ -176,6 +182,7 @@ class Parser {
              "unknown key (expected name, command, system, model, mode, systems, batch, seq, steps, "
              "micro_batch, prompt, generate, wafer_io, layout, weight_bits, expert_bits, kv_bits, "
              "arrival_rate, requests, prefill_chunk, prompt_min, generate_min, replicas, routing, "
+             "prefill_replicas, prefill_systems, "
              "request_trace, "
              "set, "
              "axes, grid, random, seed, zip, where, pareto)");
@@ -198,7 +205,8 @@ class Parser {
            fmt::format(
                "{} is an option of training runs; `command: infer` takes systems, batch, prompt, "
                "generate, wafer_io, layout, weight_bits, expert_bits, kv_bits, arrival_rate, requests, "
-               "prefill_chunk, prompt_min, generate_min, replicas and routing",
+               "prefill_chunk, prompt_min, generate_min, replicas, routing, prefill_replicas and "
+               "prefill_systems",
                option));
     if (s.command == "run" && kInferOnly.count(option) != 0)
       fail(n, key, fmt::format("{} is an option of inference: add `command: infer`", option));
@@ -310,10 +318,14 @@ class Parser {
         else if (a.type == "number")  // weight_bits, expert_bits, kv_bits, arrival_rate
           check_real(where, key, a.name, a.values[i].number);
         else if (const double x = a.values[i].number,
-                 lo = a.name == "steps"                                                                 ? 2
-                      : a.name == "prefill_chunk" || a.name == "prompt_min" || a.name == "generate_min" ? 0
-                                                                                                        : 1,
-                 hi = a.name == "replicas" ? kMaxReplicas : std::numeric_limits<int>::max();
+                 lo = a.name == "steps" ? 2
+                      : a.name == "prefill_chunk" || a.name == "prompt_min" || a.name == "generate_min" ||
+                              a.name == "prefill_replicas" || a.name == "prefill_systems"
+                          ? 0
+                          : 1,
+                 hi = a.name == "replicas" || a.name == "prefill_replicas" ? kMaxReplicas
+                      : a.name == "prefill_systems"                        ? 100000
+                                                                           : std::numeric_limits<int>::max();
                  !(x >= lo) || x > hi || x != std::floor(x))
           fail(where, key,
                fmt::format("{} must be a whole number from {} to {}, got {}", a.name, lo, hi,

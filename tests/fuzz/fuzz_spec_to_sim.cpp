@@ -240,6 +240,10 @@ void inference(const SystemSpec& spec, const ModelSpec& model, FuzzedDataProvide
       o.replicas = in.ConsumeIntegralInRange(2, 6);
       o.routing = in.ConsumeBool() ? Routing::least_outstanding : Routing::round_robin;
     }
+    if (o.prefill_chunk == 0 && in.ConsumeBool()) {  // disaggregated: prefill replicas apart
+      o.prefill_replicas = in.ConsumeIntegralInRange(1, 4);
+      o.prefill_systems = in.ConsumeIntegralInRange(0, 4);
+    }
   }
   if (in.ConsumeBool()) {  // speculative decoding with a smaller draft of the same family
     ModelSpec draft = model;
@@ -274,9 +278,17 @@ void inference(const SystemSpec& spec, const ModelSpec& model, FuzzedDataProvide
     for (const int n : v.replica_requests) dealt += n;
     fuzz::require(v.replicas == o.replicas && v.routing == to_string(o.routing) &&
                       v.replica_requests.size() == static_cast<std::size_t>(o.replicas) &&
-                      v.replica_busy.size() == v.replica_requests.size() && dealt == o.requests,
+                      v.replica_busy.size() == v.replica_requests.size() &&
+                      (dealt == o.requests || (o.prefill_replicas > 0 && dealt <= o.requests)),
                   "serving: every request dealt to one of the replicas");
     for (const double b : v.replica_busy) fuzz::require(b >= 0 && b <= 1, "serving: a replica's busy share");
+    int prefilled = 0;
+    for (const int n : v.prefill_replica_requests) prefilled += n;
+    fuzz::require(v.prefill_replicas == o.prefill_replicas &&
+                      v.prefill_replica_requests.size() == static_cast<std::size_t>(o.prefill_replicas) &&
+                      (o.prefill_replicas == 0 || prefilled == o.requests) && v.kv_transfer_mean_s >= 0 &&
+                      v.kv_transfer_mean_s <= v.kv_transfer_max_s && std::isfinite(v.kv_transfer_max_s),
+                  "serving: disaggregated prefill as asked, every request prefilled once");
     fuzz::require(v.prompt_max == st.prompt && v.generate_max == st.generate &&
                       v.prompt_min == (o.prompt_min > 0 ? o.prompt_min : st.prompt) &&
                       v.generate_min == (o.generate_min > 0 ? o.generate_min : st.generate),

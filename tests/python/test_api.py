@@ -378,6 +378,13 @@ def test_infer_serving_matches_cli(ws):
                                                    "--arrival-seed", "3", "--replicas", "3", "--routing",
                                                    "least-outstanding", "--json", "-")
     assert sum(replicated.to_dict()["serving"]["replica_requests"]) == 100
+    split = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-70b.yaml"), systems=4, batch=16, prompt=1024,
+                     generate=256, arrival_rate=8, requests=100, arrival_seed=3, prefill_replicas=1, prefill_systems=8)
+    assert split.to_json().encode() == cli_ok("infer", *args, "--prefill-replicas", "1", "--prefill-systems", "8",
+                                              "--json", "-")
+    assert split.to_dict()["serving"]["prefill_replica_requests"] == [100]
+    with pytest.raises(ws.UsageError, match="--prefill-systems needs"):
+        ws.infer(arrival_rate=1, prefill_systems=2)
     with pytest.raises(ws.UsageError, match="--replicas needs"):
         ws.infer(replicas=2)
     with pytest.raises(ws.UsageError, match="routing nearest"):

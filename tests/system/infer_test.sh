@@ -127,6 +127,19 @@ ok = (one["replicas"], three["replicas"], three["routing"]) == (1, 3, "least-out
     and three["ttft_s"]["p99"] < one["ttft_s"]["p99"] / 10 and three["requests_per_s"] > 0.9 * 12 > one["requests_per_s"]
 sys.exit(0 if ok else 1)' "$tmp/serve-one.json" "$tmp/serve-three.json"; then ok; else bad "infer --replicas 3: JSON"; fi
 expect 2 "--replicas needs --arrival-rate" infer --replicas 2
+# --prefill-replicas: disaggregated serving; the decodes no longer wait for 8k-token prefills
+expect 0 "disaggregated: 1 prefill replica(s) of 8 system(s)" infer --model "$root/models/llama3.1-70b.yaml" \
+  --system "$cs3" --systems 8 --batch 16 --prompt 8192 --arrival-rate 4 --requests 100 --prefill-replicas 1 \
+  --json "$tmp/serve-split.json"
+if /usr/bin/python3 -c '
+import json, sys
+w, d = (json.load(open(f))["serving"] for f in sys.argv[1:3])
+ok = (w["prefill_replicas"], d["prefill_replicas"], d["prefill_systems"]) == (0, 1, 8) \
+    and d["prefill_replica_requests"] == [100] and d["replica_requests"] == [100] \
+    and d["tbt_s"]["max"] < w["tbt_s"]["max"] / 5 and 0 < d["kv_transfer_s"]["mean"] <= d["kv_transfer_s"]["max"]
+sys.exit(0 if ok else 1)' "$tmp/serve-whole.json" "$tmp/serve-split.json"; then ok; else bad "infer --prefill-replicas: JSON"; fi
+expect 2 "--prefill-replicas with --prefill-chunk" infer --arrival-rate 1 --prefill-replicas 1 --prefill-chunk 512
+expect 2 "--prefill-systems needs --prefill-replicas" infer --arrival-rate 1 --prefill-systems 2
 expect 2 "--routing nearest: expected round-robin" infer --arrival-rate 1 --replicas 2 --routing nearest
 # --request-trace: the Azure LLM inference trace (an excerpt of the published file), as timed and
 # rescaled to 20 requests per second

@@ -59,8 +59,15 @@ struct ServingStats {
   std::string routing;                // how arrivals were dispatched to them (round-robin, least-outstanding)
   std::vector<int> replica_requests;  // requests each replica served
   std::vector<double> replica_busy;   // of the duration, each replica's busy share
-  int prefill_chunk = 0;              // tokens per iteration with chunked prefill (0: whole prompts)
-  std::string trace;                  // the request trace served (--request-trace); "" when drawn
+  // Disaggregated serving (--prefill-replicas > 0): the prefill replicas (their systems each, what
+  // each served and its busy share; the replicas above then only decode) and the KV caches'
+  // transfers from prefill to decode replicas (first token to arrival at the decode replica).
+  int prefill_replicas = 0, prefill_systems = 0;
+  std::vector<int> prefill_replica_requests;
+  std::vector<double> prefill_replica_busy;
+  double kv_transfer_mean_s = 0, kv_transfer_max_s = 0;
+  int prefill_chunk = 0;  // tokens per iteration with chunked prefill (0: whole prompts)
+  std::string trace;      // the request trace served (--request-trace); "" when drawn
   double time_scale = 1;  // the trace's arrival times multiplied by this (--arrival-rate with a trace)
   int prompt_min = 0, prompt_max = 0;      // the requests' prompt lengths drawn from (min = max: fixed)
   int generate_min = 0, generate_max = 0;  // and their output lengths

@@ -100,6 +100,12 @@ struct InferOptions {
   // queued there; every replica batches its own requests as above. Serving only.
   int replicas = 1;
   Routing routing = Routing::round_robin;
+  // Disaggregated serving (> 0; Splitwise, DistServe): that many prefill replicas of
+  // `prefill_systems` systems each (0: --systems) run the prompts (whole, up to --batch at once)
+  // and give each request its first token; its KV cache then crosses the I/O links to one of the
+  // `replicas` replicas, which only decode. Both pools dispatch by `routing`. Serving, whole prompts.
+  int prefill_replicas = 0;
+  int prefill_systems = 0;
   // Whether this is a serving simulation (an arrival rate or a trace).
   bool serving() const { return arrival_rate > 0 || trace != nullptr; }
 };

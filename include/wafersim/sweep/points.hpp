@@ -48,6 +48,8 @@ struct PointRun {
   int requests = 0;
   int prefill_chunk = 0;                 // infer: chunked prefill's tokens per iteration; 0 = whole prompts
   int replicas = 1;                      // infer: serving replicas
+  int prefill_replicas = 0;              // infer: disaggregated prefill replicas; 0 = none
+  int prefill_systems = 0;               // infer: systems per prefill replica; 0 = systems
   std::string routing;                   // infer: "" = round-robin
   int prompt_min = 0, generate_min = 0;  // infer: serving lengths drawn from these up; 0 = fixed
   std::string model_file;  // the `model` axis' resolved file ("builtin"), or "" = the sweep's model

@@ -64,6 +64,8 @@ struct SweepSpec {
   int requests = 0;                      // infer: serving requests; 0 = 200
   int prefill_chunk = 0;                 // infer: serving with chunked prefill (tokens); 0 = whole prompts
   int replicas = 1;                      // infer: serving replicas (copies of the deployment)
+  int prefill_replicas = 0;              // infer: disaggregated serving's prefill replicas; 0 = none
+  int prefill_systems = 0;               // infer: systems per prefill replica; 0 = systems
   std::string routing;                   // infer: round-robin | least-outstanding; "" = round-robin
   int prompt_min = 0, generate_min = 0;  // infer: serving lengths drawn from these up; 0 = fixed
   std::string request_trace;             // infer: serve this trace at every point (resolved path)

@@ -406,6 +406,8 @@ def infer(
     request_trace: Optional[str] = None,
     replicas: int = 1,
     routing: str = "round-robin",
+    prefill_replicas: int = 0,
+    prefill_systems: int = 0,
     uncertainty: bool = False,
     samples: int = 64,
     seed: int = 1,
@@ -438,7 +440,10 @@ def infer(
     request_trace: a CSV of arrivals and lengths (the Azure LLM inference traces' format) served
     instead, its times scaled to arrival_rate when that is > 0 (`--request-trace`); replicas > 1:
     that many copies of the deployment share the requests, each arrival sent to one by routing,
-    "round-robin" or "least-outstanding" (`--replicas`, `--routing`).
+    "round-robin" or "least-outstanding" (`--replicas`, `--routing`); prefill_replicas > 0:
+    disaggregated serving, that many prefill replicas of prefill_systems systems (0: systems) give
+    each request its first token and send its KV cache to one of the replicas, which only decode
+    (`--prefill-replicas`, `--prefill-systems`).
     uncertainty: also the band of tokens/s per user over the config's `range LO .. HI` parameters
     (as run(); `infer --uncertainty`), in to_dict()["uncertainty"].
     Raises UsageError for bad arguments or a non-decoder model, FitError when even the KV cache
@@ -467,6 +472,8 @@ def infer(
     a.generate_min = generate_min
     a.replicas = replicas
     a.set_routing(routing)
+    a.prefill_replicas = prefill_replicas
+    a.prefill_systems = prefill_systems
     if request_trace is not None:
         a.set_request_trace(_os.fspath(request_trace))
     a.trace_rounds = trace_rounds

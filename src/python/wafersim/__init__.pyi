@@ -179,6 +179,8 @@ def infer(
     request_trace: Optional[str] = None,
     replicas: int = 1,
     routing: str = "round-robin",
+    prefill_replicas: int = 0,
+    prefill_systems: int = 0,
     uncertainty: bool = False,
     samples: int = 64,
     seed: int = 1,

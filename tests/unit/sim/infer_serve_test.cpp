@@ -364,6 +364,68 @@ TEST_CASE("serving: least-outstanding routing steers around a replica busy with 
   CHECK(rr.max_queue > 1);
 }
 
+TEST_CASE("serving: disaggregated prefill hands each request's KV cache to a decode replica",
+          "[sim][infer][serve]") {
+  // One request alone: its first token is the prefill replica's TTFT, its KV cache then crosses
+  // the I/O of the side with fewer systems, and the decode replica decodes the rest.
+  auto trace = std::make_shared<RequestTrace>();
+  trace->file = "one.csv";
+  trace->requests = {{0.0, 2000, 50, 2}};
+  InferOptions o = serving(0, 4);
+  o.requests = 0;
+  o.prompt = o.generate = 0;
+  o.trace = trace;
+  o.prefill_replicas = 1;
+  o.prefill_systems = 8;
+  const InferStats st = infer(cs3(), llama70b(), o);
+  const ServingStats& v = st.serving;
+  CHECK(v.prefill_replicas == 1);
+  CHECK(v.prefill_systems == 8);
+  CHECK(v.prefill_replica_requests == std::vector<int>{1});
+  CHECK(v.replica_requests == std::vector<int>{1});
+  InferOptions alone = serving(0, 1);
+  alone.requests = 0;
+  alone.prompt = 2000;
+  alone.generate = 50;
+  alone.systems = 8;
+  CHECK(v.ttft_p50_s == Approx(infer(cs3(), llama70b(), alone).ttft_s).epsilon(1e-12));
+  const double link = cs3().io.total().value / 8 * 4;  // the decode side's 4 systems
+  const double xfer = 2000 * st.kv_bytes_per_token / link + cs3().io.latency.value;
+  CHECK(v.kv_transfer_mean_s == Approx(xfer).epsilon(1e-12));
+  CHECK(v.kv_transfer_max_s == Approx(xfer).epsilon(1e-12));
+  // The longest gap between tokens is the hand-over: the transfer, then the first decode round.
+  CHECK(v.tbt_max_s > xfer);
+  CHECK(v.tbt_max_s < xfer + 2 * v.tbt_p50_s);
+  CHECK(v.prefill_fraction > 0);
+  CHECK(v.prefill_replica_busy.size() == 1);
+}
+
+TEST_CASE("serving: disaggregated prefill takes prefill stalls out of the decodes", "[sim][infer][serve]") {
+  // 8k-token prompts on 8 systems, 4 requests/s: a colocated replica stalls its decodes for each
+  // prefill; with the prompts on a prefill replica the decode replica's gaps are rounds and the
+  // hand-over, and every request is prefilled once and decoded once.
+  InferOptions o = serving(4, 16, 200);
+  o.systems = 8;
+  o.prompt = 8192;
+  const ServingStats together = infer(cs3(), llama70b(), o).serving;
+  o.prefill_replicas = 1;
+  const InferStats split = infer(cs3(), llama70b(), o);
+  const ServingStats& v = split.serving;
+  CHECK(v.tbt_max_s < 0.2 * together.tbt_max_s);
+  CHECK(v.prefill_replica_requests == std::vector<int>{200});
+  CHECK(v.replica_requests == std::vector<int>{200});
+  CHECK(v.prefill_systems == 8);
+  CHECK(v.tokens_per_s == Approx(together.tokens_per_s).epsilon(0.02));
+  // Two prefill replicas of 4 systems, which cannot hold 70B's weights and 16 8k-token KV caches:
+  // they stream the weights, and the report says so.
+  o.prefill_replicas = 2;
+  o.prefill_systems = 4;
+  const InferStats small = infer(cs3(), llama70b(), o);
+  CHECK(has_note(small, "a prefill replica's 4 system(s) cannot hold the weights resident"));
+  CHECK(small.serving.prefill_replica_requests == std::vector<int>{100, 100});
+  CHECK(small.serving.kv_transfer_mean_s > v.kv_transfer_mean_s);  // four systems' links, not eight
+}
+
 TEST_CASE("serving: the same seed gives the same run and another seed other arrivals",
           "[sim][infer][serve]") {
   const ServingStats a = infer(cs3(), llama70b(), serving(8)).serving;
@@ -412,6 +474,23 @@ TEST_CASE("serving: bad options name themselves", "[sim][infer][serve]") {
   o.replicas = 2;
   CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("--replicas needs --arrival-rate"));
   CHECK(parse_routing("least-outstanding") == Routing::least_outstanding);
+  o = serving(0);
+  o.requests = 0;
+  o.prefill_replicas = 1;
+  CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("--prefill-replicas needs --arrival-rate"));
+  o = serving(1, 16, 20);
+  o.prefill_replicas = -1;
+  CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("--prefill-replicas -1"));
+  o.prefill_replicas = 1;
+  o.prefill_chunk = 512;
+  CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("--prefill-replicas with --prefill-chunk"));
+  o.prefill_chunk = 0;
+  o.prefill_replicas = 0;
+  o.prefill_systems = 2;
+  CHECK_THROWS_WITH(infer(cs3(), llama70b(), o),
+                    Catch::Contains("--prefill-systems needs --prefill-replicas"));
+  o.prefill_systems = -3;
+  CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("--prefill-systems -3"));
   CHECK_THROWS_WITH(parse_routing("random"), Catch::Contains("--routing random: expected round-robin"));
   // One output token: the first is the last, no time per output token.
   o = serving(1, 16, 20);

@@ -342,6 +342,17 @@ TEST_CASE("command: infer takes replicas and routing as options and axes", "[swe
   CHECK(e.key() == "axes.replicas");
   e = error_of("command: infer\nreplicas: 5000\naxes:\n  systems: [1]\n");
   CHECK(e.key() == "replicas");
+  // Disaggregated serving: prefill_replicas and prefill_systems, keys only when set.
+  const auto dis =
+      parse("command: infer\narrival_rate: 8\nprefill_systems: 8\naxes:\n  prefill_replicas: [0, 2]\n");
+  const auto dpts = expand_points(dis);
+  REQUIRE(dpts.size() == 2);
+  CHECK(point_run(dis, dpts[1]).prefill_replicas == 2);
+  CHECK(point_run(dis, dpts[1]).prefill_systems == 8);
+  CHECK(dpts[0].description.find("\"prefill_replicas\"") == std::string::npos);
+  CHECK(dpts[1].description.find("\"prefill_replicas\":2") != std::string::npos);
+  e = error_of("command: infer\naxes:\n  prefill_replicas: [1, -1]\n");
+  CHECK(e.key() == "axes.prefill_replicas");
   e = error_of("replicas: 2\naxes:\n  systems: [1]\n");
   CHECK(std::string(e.what()).find("command: infer") != std::string::npos);
 }
