@@ -109,6 +109,12 @@ Runner add_infer_command(CLI::App& app) {
                  "replica prefills its own)");
   app.add_option("--prefill-systems", a->opt.prefill_systems,
                  "Systems per prefill replica (default: --systems)");
+  app.add_option(
+      "--slo-ttft-p99", a->opt.slo_ttft_p99_s,
+      "Serving capacity: the highest arrival rate whose TTFT p99 stays within this many seconds (and "
+      "which does not saturate); --arrival-rate, when given, starts the search");
+  app.add_option("--slo-tbt-p99", a->opt.slo_tbt_p99_s,
+                 "Serving capacity: ... and whose time between tokens p99 stays within this many seconds");
   app.add_option("--fidelity", a->fidelity,
                  "approx, or cycle: also run a block's and the head's decode kernels on the cycle-level "
                  "fabric engine and compare")

@@ -130,6 +130,17 @@ nlohmann::ordered_json infer_json(const InferStats& s) {
         {"tbt_s", {{"p50", v.tbt_p50_s}, {"p99", v.tbt_p99_s}, {"max", v.tbt_max_s}}},
         {"latency_s", {{"p50", v.latency_p50_s}, {"p99", v.latency_p99_s}}}};
   }
+  if (s.capacity.searched) {
+    const CapacityStats& c = s.capacity;
+    j["capacity"] = {{"slo", {{"ttft_p99_s", c.slo_ttft_p99_s}, {"tbt_p99_s", c.slo_tbt_p99_s}}},
+                     {"feasible", c.feasible},
+                     {"rate", c.rate},
+                     {"upper_rate", c.upper_rate},
+                     {"tokens_per_s", c.tokens_per_s},
+                     {"requests_per_s", c.requests_per_s},
+                     {"bound", c.bound},
+                     {"runs", c.runs}};
+  }
   j["notes"] = s.notes;
   return j;
 }
@@ -232,6 +243,18 @@ std::string format_infer_text(const InferStats& s) {
         v.latency_p50_s, v.latency_p99_s);
     fmt::format_to(out, "  time between tokens p50 {:.3f} ms, p99 {:.3f} ms, max {:.3f} ms\n",
                    v.tbt_p50_s * 1e3, v.tbt_p99_s * 1e3, v.tbt_max_s * 1e3);
+  }
+  if (s.capacity.searched && s.capacity.feasible) {
+    const CapacityStats& c = s.capacity;
+    std::string slo;
+    if (c.slo_ttft_p99_s > 0) slo += fmt::format("TTFT p99 <= {:.4g} ms", 1e3 * c.slo_ttft_p99_s);
+    if (c.slo_tbt_p99_s > 0)
+      slo += fmt::format("{}time between tokens p99 <= {:.4g} ms", slo.empty() ? "" : ", ",
+                         1e3 * c.slo_tbt_p99_s);
+    fmt::format_to(
+        out, "Capacity ({}): {:.4g} requests/s, {:.1f} output tokens/s (the serving run above){}\n", slo,
+        c.rate, c.tokens_per_s,
+        c.upper_rate > 0 ? fmt::format("; at {:.4g}/s the {} is missed", c.upper_rate, c.bound) : "");
   }
   for (const auto& n : s.notes) fmt::format_to(out, "Note: {}\n", n);
   if (!s.kernel_checks.empty())

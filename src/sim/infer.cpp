@@ -26,6 +26,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "infer_capacity.hpp"
 #include "infer_check.hpp"
 #include "infer_cost.hpp"
 #include "infer_energy.hpp"
@@ -43,7 +44,6 @@
 #include "wafersim/tile/tile_array.hpp"
 
 namespace wafersim {
-
 namespace {
 
 using infer_cost::bound_name;
@@ -93,7 +93,8 @@ infer_cost::DecodeModels models_of(const Net& net) {
 
 }  // namespace
 
-InferStats infer(const SystemSpec& spec, const ModelSpec& model_in, const InferOptions& given) {
+InferStats infer_capacity::infer_one(const SystemSpec& spec, const ModelSpec& model_in,
+                                     const InferOptions& given) {
   std::vector<std::string> defaults;  // the lengths the options left to their defaults
   const InferOptions o = infer_options::resolved(spec, model_in, given, defaults);
   const long long context = static_cast<long long>(o.prompt) + o.generate;

@@ -327,6 +327,7 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
         one.trace = nullptr;
         one.replicas = 1;
         one.prefill_replicas = one.prefill_systems = 0;
+        one.slo_ttft_p99_s = one.slo_tbt_p99_s = 0;
         one.trace_rounds = 0;
         one.fidelity = Fidelity::approx;
         const InferStats st = infer(spec, model, one);
@@ -486,12 +487,16 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
   sv.tbt_p99_s = percentile(gaps, 99);
   sv.tbt_max_s = gaps.empty() ? 0 : gaps.rbegin()->first;
   sv.latency_p99_s = percentile(latency, 99);
-  if (sv.requests_per_s < 0.9 * sv.arrival_rate)
-    notes.push_back(
-        fmt::format("serving: {:.3g} requests/s offered, {:.3g} completed: the server is saturated (the "
-                    "queue grew to {}); more --batch, more systems or --replicas, or a lower rate",
-                    sv.arrival_rate, sv.requests_per_s, sv.max_queue));
+  if (saturated(sv, o.batch))
+    notes.push_back(fmt::format(
+        "serving: the server is saturated: the queue for a slot grew to {} of the {} requests at {:.3g} "
+        "requests/s offered ({:.3g} completed); more --batch, more systems or --replicas, or a lower rate",
+        sv.max_queue, sv.requests, sv.arrival_rate, sv.requests_per_s));
   return sv;
+}
+
+bool saturated(const ServingStats& v, int batch) {
+  return v.max_queue > std::max(0.1 * v.requests, static_cast<double>(batch));
 }
 
 }  // namespace wafersim::infer_serve

@@ -15,4 +15,10 @@ namespace wafersim::infer_serve {
 ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const InferOptions& o,
                       std::vector<std::string>& notes);
 
+// Whether a run saw more requests arrive than it served: a queue for a slot longer than a tenth of
+// the requests and than --batch (a request arriving during an iteration waits for its end, so a
+// short queue is not yet saturation). Completed requests per second are no test: over a finite
+// run they trail the offered rate by the last requests' latency even when nothing queues.
+bool saturated(const ServingStats& v, int batch);
+
 }  // namespace wafersim::infer_serve

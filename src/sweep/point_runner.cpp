@@ -84,6 +84,8 @@ PointResult PointRunner::run(const Point& point) const {
     opt.replicas = r.replicas;
     opt.prefill_replicas = r.prefill_replicas;
     opt.prefill_systems = r.prefill_systems;
+    opt.slo_ttft_p99_s = r.slo_ttft_p99;
+    opt.slo_tbt_p99_s = r.slo_tbt_p99;
     if (!r.routing.empty()) opt.routing = parse_routing(r.routing);  // checked when the file was read
     opt.trace = trace_;
     const nlohmann::ordered_json report = infer_json(infer(sys, base_model, opt));

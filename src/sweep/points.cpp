@@ -41,7 +41,9 @@ constexpr RunOption<double> kRealOptions[] = {
     {"weight_bits", &SweepSpec::weight_bits, &PointRun::weight_bits},
     {"expert_bits", &SweepSpec::expert_bits, &PointRun::expert_bits},
     {"kv_bits", &SweepSpec::kv_bits, &PointRun::kv_bits},
-    {"arrival_rate", &SweepSpec::arrival_rate, &PointRun::arrival_rate}};
+    {"arrival_rate", &SweepSpec::arrival_rate, &PointRun::arrival_rate},
+    {"slo_ttft_p99", &SweepSpec::slo_ttft_p99, &PointRun::slo_ttft_p99},
+    {"slo_tbt_p99", &SweepSpec::slo_tbt_p99, &PointRun::slo_tbt_p99}};
 constexpr RunOption<std::string> kTextOptions[] = {
     {"micro_batch", &SweepSpec::micro_batch, &PointRun::micro_batch},
     {"wafer_io", &SweepSpec::wafer_io, &PointRun::wafer_io},
@@ -107,6 +109,10 @@ bool passes(const SweepSpec& s, const Point& p) {
       out = s.kv_bits > 0 ? s.kv_bits : 16.0;
     else if (name == "arrival_rate")
       out = s.arrival_rate;
+    else if (name == "slo_ttft_p99")
+      out = s.slo_ttft_p99;
+    else if (name == "slo_tbt_p99")
+      out = s.slo_tbt_p99;
     else {
       const auto it = std::find_if(std::begin(kIntOptions), std::end(kIntOptions),
                                    [&](const auto& o) { return name == o.name; });
@@ -256,6 +262,8 @@ std::string describe_point(const SweepSpec& s, const PointContext& ctx, const Po
   if (r.replicas > 1) j["replicas"] = r.replicas;                          // one: the old key
   if (r.prefill_replicas > 0) j["prefill_replicas"] = r.prefill_replicas;  // none: the old key
   if (r.prefill_systems > 0) j["prefill_systems"] = r.prefill_systems;
+  if (r.slo_ttft_p99 > 0) j["slo_ttft_p99"] = r.slo_ttft_p99;  // no search: the old key
+  if (r.slo_tbt_p99 > 0) j["slo_tbt_p99"] = r.slo_tbt_p99;
   if (!r.routing.empty() && r.routing != "round-robin") j["routing"] = r.routing;
   if (!ctx.trace_hash.empty()) j["request_trace"] = ctx.trace_hash;  // no trace: the old key
   nlohmann::json sets = nlohmann::json::object();

@@ -26,17 +26,18 @@ namespace wafersim::sweep {
 namespace {
 
 const std::set<std::string> kRunOptions = {
-    "systems",          "batch",          "seq",          "steps",        "mode",
-    "prompt",           "generate",       "layout",       "weight_bits",  "expert_bits",
-    "kv_bits",          "micro_batch",    "wafer_io",     "arrival_rate", "requests",
-    "prefill_chunk",    "prompt_min",     "generate_min", "replicas",     "routing",
-    "prefill_replicas", "prefill_systems"};
+    "systems",          "batch",           "seq",          "steps",        "mode",
+    "prompt",           "generate",        "layout",       "weight_bits",  "expert_bits",
+    "kv_bits",          "micro_batch",     "wafer_io",     "arrival_rate", "requests",
+    "prefill_chunk",    "prompt_min",      "generate_min", "replicas",     "routing",
+    "prefill_replicas", "prefill_systems", "slo_ttft_p99", "slo_tbt_p99"};
 // The run options of each command: the others are errors (they would be silently ignored).
 const std::set<std::string> kTrainOnly = {"seq", "steps", "mode", "micro_batch"};
 const std::set<std::string> kInferOnly = {
-    "request_trace", "prompt",   "generate",     "wafer_io",         "layout",         "weight_bits",
-    "expert_bits",   "kv_bits",  "arrival_rate", "requests",         "prefill_chunk",  "prompt_min",
-    "generate_min",  "replicas", "routing",      "prefill_replicas", "prefill_systems"};
+    "request_trace",    "prompt",          "generate",     "wafer_io",     "layout",
+    "weight_bits",      "expert_bits",     "kv_bits",      "arrival_rate", "requests",
+    "prefill_chunk",    "prompt_min",      "generate_min", "replicas",     "routing",
+    "prefill_replicas", "prefill_systems", "slo_ttft_p99", "slo_tbt_p99"};
 // Bits per stored value (infer --weight-bits, --kv-bits): the model's operands are at most 32.
 bool valid_bits(double b) { return b >= 1 && b <= 32; }
 
@@ -137,6 +138,10 @@ class Parser {
         s.prefill_chunk = static_cast<int>(integer(v, key, 0, 1000000));  // 0: whole prompts
       else if (key == "replicas")
         s.replicas = static_cast<int>(integer(v, key, 1, kMaxReplicas));
+      else if (key == "slo_ttft_p99")
+        s.slo_ttft_p99 = check_real(v, key, key, real(v, key));
+      else if (key == "slo_tbt_p99")
+        s.slo_tbt_p99 = check_real(v, key, key, real(v, key));
       else if (key == "prefill_replicas")
         s.prefill_replicas = static_cast<int>(integer(v, key, 0, kMaxReplicas));
       else if (key == "prefill_systems")
@@ -182,7 +187,7 @@ class Parser {
              "unknown key (expected name, command, system, model, mode, systems, batch, seq, steps, "
              "micro_batch, prompt, generate, wafer_io, layout, weight_bits, expert_bits, kv_bits, "
              "arrival_rate, requests, prefill_chunk, prompt_min, generate_min, replicas, routing, "
-             "prefill_replicas, prefill_systems, "
+             "prefill_replicas, prefill_systems, slo_ttft_p99, slo_tbt_p99, "
              "request_trace, "
              "set, "
              "axes, grid, random, seed, zip, where, pareto)");
@@ -205,8 +210,8 @@ class Parser {
            fmt::format(
                "{} is an option of training runs; `command: infer` takes systems, batch, prompt, "
                "generate, wafer_io, layout, weight_bits, expert_bits, kv_bits, arrival_rate, requests, "
-               "prefill_chunk, prompt_min, generate_min, replicas, routing, prefill_replicas and "
-               "prefill_systems",
+               "prefill_chunk, prompt_min, generate_min, replicas, routing, prefill_replicas, "
+               "prefill_systems, slo_ttft_p99 and slo_tbt_p99",
                option));
     if (s.command == "run" && kInferOnly.count(option) != 0)
       fail(n, key, fmt::format("{} is an option of inference: add `command: infer`", option));
@@ -235,6 +240,8 @@ class Parser {
   double check_real(const YAML::Node& n, const std::string& key, const std::string& option, double x) const {
     if (option == "arrival_rate") {
       if (!(x > 0)) fail(n, key, fmt::format("expected requests per second > 0, got {}", x));
+    } else if (option.starts_with("slo_")) {
+      if (!(x > 0) || !std::isfinite(x)) fail(n, key, fmt::format("expected seconds > 0, got {}", x));
     } else if (!valid_bits(x)) {
       fail(n, key, fmt::format("expected 1..32 bits per stored value, got {}", x));
     }
@@ -290,7 +297,7 @@ class Parser {
                        a.name == "routing"
                    ? "string"
                : a.name == "weight_bits" || a.name == "expert_bits" || a.name == "kv_bits" ||
-                       a.name == "arrival_rate"
+                       a.name == "arrival_rate" || a.name == "slo_ttft_p99" || a.name == "slo_tbt_p99"
                    ? "number"
                    : "int";
     } else if (const ParamInfo* info = find_param_info(a.name)) {

@@ -383,6 +383,13 @@ def test_infer_serving_matches_cli(ws):
     assert split.to_json().encode() == cli_ok("infer", *args, "--prefill-replicas", "1", "--prefill-systems", "8",
                                               "--json", "-")
     assert split.to_dict()["serving"]["prefill_replica_requests"] == [100]
+    cap = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-70b.yaml"), systems=4, batch=16, prompt=1024,
+                   generate=256, requests=100, arrival_seed=3, slo_ttft_p99=0.05)
+    assert cap.to_json().encode() == cli_ok("infer", *args[:-6], "--requests", "100", "--arrival-seed", "3",
+                                            "--slo-ttft-p99", "0.05", "--json", "-")
+    assert cap.to_dict()["capacity"]["feasible"] and cap.to_dict()["serving"]["ttft_s"]["p99"] <= 0.05
+    with pytest.raises(ws.UsageError, match="--slo-ttft-p99 -1"):
+        ws.infer(slo_ttft_p99=-1)
     with pytest.raises(ws.UsageError, match="--prefill-systems needs"):
         ws.infer(arrival_rate=1, prefill_systems=2)
     with pytest.raises(ws.UsageError, match="--replicas needs"):

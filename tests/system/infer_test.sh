@@ -140,6 +140,18 @@ ok = (w["prefill_replicas"], d["prefill_replicas"], d["prefill_systems"]) == (0,
 sys.exit(0 if ok else 1)' "$tmp/serve-whole.json" "$tmp/serve-split.json"; then ok; else bad "infer --prefill-replicas: JSON"; fi
 expect 2 "--prefill-replicas with --prefill-chunk" infer --arrival-rate 1 --prefill-replicas 1 --prefill-chunk 512
 expect 2 "--prefill-systems needs --prefill-replicas" infer --arrival-rate 1 --prefill-systems 2
+# --slo-ttft-p99: the highest arrival rate that keeps TTFT p99 within 100 ms, and the run there
+expect 0 "Capacity (TTFT p99 <= 100 ms):" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" --systems 4 \
+  --batch 16 --prompt 2048 --generate 512 --slo-ttft-p99 0.1 --json "$tmp/capacity.json"
+if /usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1])); c = d["capacity"]; v = d["serving"]
+ok = c["feasible"] and c["slo"]["ttft_p99_s"] == 0.1 and c["rate"] == v["arrival_rate"] > 1 \
+    and c["rate"] < c["upper_rate"] <= 1.01 * c["rate"] and v["ttft_s"]["p99"] <= 0.1 and c["bound"] in ("ttft_p99", "saturation")
+sys.exit(0 if ok else 1)' "$tmp/capacity.json"; then ok; else bad "infer --slo-ttft-p99: JSON capacity"; fi
+expect 0 "no arrival rate meets the objectives" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" \
+  --systems 4 --prompt 2048 --slo-ttft-p99 0.001
+expect 2 "--slo-tbt-p99 -1: expected seconds" infer --slo-tbt-p99 -1
 expect 2 "--routing nearest: expected round-robin" infer --arrival-rate 1 --replicas 2 --routing nearest
 # --request-trace: the Azure LLM inference trace (an excerpt of the published file), as timed and
 # rescaled to 20 requests per second

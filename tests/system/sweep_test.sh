@@ -167,6 +167,16 @@ check '[ $rc -eq 0 ] && [ "$(q "$tmp/replicas.sqlite" "select count(*) from poin
 check '[ "$(q "$tmp/replicas.sqlite" "select count(*) from points a join points b on a.arrival_rate = b.arrival_rate where a.arrival_rate = 32 and a.replicas = 1 and b.replicas = 4 and b.\"serving.ttft_p99_s\" < 0.1 and b.\"serving.ttft_p99_s\" * 100 < a.\"serving.ttft_p99_s\"")" = 2 ]' \
   "four replicas should serve 32 requests/s that saturate one 16-system pipeline"
 
+# --- capacity (configs/sweeps/capacity.yaml): each point searches for the requests/s it serves
+# within TTFT p99 <= 200 ms and time between tokens p99 <= 10 ms; chunked prefill serves more in
+# every deployment, and each point's serving run meets the objectives
+out="$("$bin" sweep "$root/configs/sweeps/capacity.yaml" --db "$tmp/capacity.sqlite" --jobs 2 2>&1)"
+rc=$?
+check '[ $rc -eq 0 ] && [ "$(q "$tmp/capacity.sqlite" "select count(*) from points where status = '"'ok'"' and \"capacity.rate\" > 1 and \"serving.ttft_p99_s\" <= 0.2 and \"serving.tbt_p99_s\" <= 0.01")" = 6 ]' \
+  "capacity sweep exit $rc: $out"
+check '[ "$(q "$tmp/capacity.sqlite" "select count(*) from points a join points b on a.systems = b.systems where a.prefill_chunk = 0 and b.prefill_chunk = 512 and b.\"capacity.rate\" > a.\"capacity.rate\"")" = 3 ]' \
+  "chunked prefill should raise the capacity of every deployment under a time-between-tokens objective"
+
 # --- GPT-J weight streaming: 60 points for the comparisons below, and 600 (a few seconds,
 # whatever the machine) to kill -9 mid-way and resume, and to interrupt
 cat > "$tmp/gptj.yaml" <<YAML

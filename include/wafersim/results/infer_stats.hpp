@@ -79,6 +79,19 @@ struct ServingStats {
   double tbt_p50_s = 0, tbt_p99_s = 0, tbt_max_s = 0;
 };
 
+// The capacity search (InferOptions::slo_ttft_p99_s, slo_tbt_p99_s): the highest arrival rate
+// found whose serving run meets the objectives; InferStats::serving is that run.
+struct CapacityStats {
+  bool searched = false;
+  bool feasible = false;                         // some rate met them
+  double slo_ttft_p99_s = 0, slo_tbt_p99_s = 0;  // the objectives (0: none)
+  double rate = 0;                               // requests per second offered at capacity
+  double upper_rate = 0;                         // the lowest rate found to miss them (0: none)
+  double tokens_per_s = 0, requests_per_s = 0;   // served at capacity
+  std::string bound;                             // what the upper rate missed: ttft_p99, tbt_p99, saturation
+  int runs = 0;                                  // serving runs the search took
+};
+
 struct InferStats {
   std::string system_name;
   std::string model_name;
@@ -139,6 +152,7 @@ struct InferStats {
   // batch's prefill (per prompt token, over the time to first token).
   EnergyStats energy;
   EnergyStats prefill_energy;
+  CapacityStats capacity;
   ServingStats serving;  // InferOptions::arrival_rate > 0
   std::vector<std::string> notes;
   Timeline timeline;  // InferOptions::trace_rounds > 0 (report/trace.hpp writes it)

@@ -106,12 +106,22 @@ struct InferOptions {
   // `replicas` replicas, which only decode. Both pools dispatch by `routing`. Serving, whole prompts.
   int prefill_replicas = 0;
   int prefill_systems = 0;
+  // Capacity under service-level objectives (> 0, seconds): infer() searches for the highest
+  // arrival rate (Poisson, or the trace rescaled) whose serving run has TTFT p99 and time between
+  // tokens p99 within these and does not saturate (its queue for a slot stays under a tenth of
+  // the requests); InferStats::capacity, and InferStats::serving is the run at that rate.
+  // --arrival-rate, when given, is where the search starts.
+  double slo_ttft_p99_s = 0;
+  double slo_tbt_p99_s = 0;
   // Whether this is a serving simulation (an arrival rate or a trace).
-  bool serving() const { return arrival_rate > 0 || trace != nullptr; }
+  bool serving() const {
+    return arrival_rate > 0 || trace != nullptr || slo_ttft_p99_s > 0 || slo_tbt_p99_s > 0;
+  }
 };
 
 // Validates (UsageError naming the option), places (FitError when even the KV cache does not
-// fit), and times prefill and decode. No SystemC; thread-safe.
+// fit), and times prefill and decode (and serves, and searches for the capacity, when the options
+// say so). No SystemC; thread-safe.
 InferStats infer(const SystemSpec& spec, const ModelSpec& model, const InferOptions& options);
 
 }  // namespace wafersim

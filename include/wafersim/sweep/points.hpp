@@ -46,10 +46,12 @@ struct PointRun {
   double expert_bits = 0;               // infer: 0 = as weight_bits
   double arrival_rate = 0;              // infer: 0 = no serving simulation
   int requests = 0;
-  int prefill_chunk = 0;                 // infer: chunked prefill's tokens per iteration; 0 = whole prompts
-  int replicas = 1;                      // infer: serving replicas
-  int prefill_replicas = 0;              // infer: disaggregated prefill replicas; 0 = none
-  int prefill_systems = 0;               // infer: systems per prefill replica; 0 = systems
+  int prefill_chunk = 0;     // infer: chunked prefill's tokens per iteration; 0 = whole prompts
+  int replicas = 1;          // infer: serving replicas
+  int prefill_replicas = 0;  // infer: disaggregated prefill replicas; 0 = none
+  int prefill_systems = 0;   // infer: systems per prefill replica; 0 = systems
+  double slo_ttft_p99 = 0;   // infer: capacity objectives (s); 0 = none
+  double slo_tbt_p99 = 0;
   std::string routing;                   // infer: "" = round-robin
   int prompt_min = 0, generate_min = 0;  // infer: serving lengths drawn from these up; 0 = fixed
   std::string model_file;  // the `model` axis' resolved file ("builtin"), or "" = the sweep's model

@@ -351,6 +351,18 @@ TEST_CASE("command: infer takes replicas and routing as options and axes", "[swe
   CHECK(point_run(dis, dpts[1]).prefill_systems == 8);
   CHECK(dpts[0].description.find("\"prefill_replicas\"") == std::string::npos);
   CHECK(dpts[1].description.find("\"prefill_replicas\":2") != std::string::npos);
+  // Capacity objectives: options and axes, keys only when set.
+  const auto cap = parse("command: infer\nslo_ttft_p99: 0.1\naxes:\n  slo_tbt_p99: [0.01, 0.02]\n");
+  const auto cpts = expand_points(cap);
+  REQUIRE(cpts.size() == 2);
+  CHECK(point_run(cap, cpts[0]).slo_ttft_p99 == 0.1);
+  CHECK(point_run(cap, cpts[1]).slo_tbt_p99 == 0.02);
+  CHECK(cpts[0].description.find("\"slo_ttft_p99\":0.1") != std::string::npos);
+  CHECK(dpts[0].description.find("slo_") == std::string::npos);
+  e = error_of("command: infer\nslo_ttft_p99: -2\naxes:\n  systems: [1]\n");
+  CHECK(e.key() == "slo_ttft_p99");
+  e = error_of("command: infer\naxes:\n  slo_tbt_p99: [0.01, 0]\n");
+  CHECK(e.key() == "axes.slo_tbt_p99");
   e = error_of("command: infer\naxes:\n  prefill_replicas: [1, -1]\n");
   CHECK(e.key() == "axes.prefill_replicas");
   e = error_of("replicas: 2\naxes:\n  systems: [1]\n");
