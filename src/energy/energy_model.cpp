@@ -80,6 +80,11 @@ EnergyStats energy_of(const SystemSpec& spec, bool fp32, const EnergyEvents& ev,
     st.system_power_w = (dc + psu) / interval_s / systems;
     st.cluster_power_w = st.joules / interval_s;
   }
+  // Idle: the same parts with no events (a server between requests still draws this).
+  const double idle_dc =
+      systems * (st.wafer_static_w + e.io_static.value * spec.io.total().value / 1e9 + e.system_static.value);
+  st.idle_power_w = idle_dc / e.psu_efficiency + (nodes.memoryx ? e.memoryx_idle.value : 0.0) +
+                    nodes.swarmx_nodes * e.swarmx_node_idle.value + nodes.workers * e.worker_idle.value;
   st.wafer_dynamic_fraction = wafer_dynamic + leakage > 0 ? wafer_dynamic / (wafer_dynamic + leakage) : 0;
   st.system_power_max_w = e.system_power_max.value;
   return st;

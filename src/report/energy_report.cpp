@@ -56,6 +56,7 @@ nlohmann::ordered_json energy_json(const EnergyStats& e) {
           {"system_power_max_w", e.system_power_max_w},
           {"cluster_power_w", e.cluster_power_w},
           {"wafer_static_w", e.wafer_static_w},
+          {"idle_power_w", e.idle_power_w},
           {"wafer_dynamic_fraction", e.wafer_dynamic_fraction},
           {"parts_j", parts},
           {"events",

@@ -130,6 +130,15 @@ nlohmann::ordered_json infer_json(const InferStats& s) {
         {"tbt_s", {{"p50", v.tbt_p50_s}, {"p99", v.tbt_p99_s}, {"max", v.tbt_max_s}}},
         {"latency_s", {{"p50", v.latency_p50_s}, {"p99", v.latency_p99_s}}}};
   }
+  if (s.serving.simulated && s.serving.energy_modelled) {
+    const ServingStats& v = s.serving;
+    j["serving"]["energy"] = {
+        {"joules", v.energy_j},
+        {"per_output_token_j", v.energy_per_output_token_j},
+        {"output_tokens_per_kj", v.energy_per_output_token_j > 0 ? 1e3 / v.energy_per_output_token_j : 0.0},
+        {"mean_power_w", v.mean_power_w},
+        {"idle_share", v.energy_idle_share}};
+  }
   if (s.capacity.searched) {
     const CapacityStats& c = s.capacity;
     j["capacity"] = {{"slo", {{"ttft_p99_s", c.slo_ttft_p99_s}, {"tbt_p99_s", c.slo_tbt_p99_s}}},
@@ -243,6 +252,10 @@ std::string format_infer_text(const InferStats& s) {
         v.latency_p50_s, v.latency_p99_s);
     fmt::format_to(out, "  time between tokens p50 {:.3f} ms, p99 {:.3f} ms, max {:.3f} ms\n",
                    v.tbt_p50_s * 1e3, v.tbt_p99_s * 1e3, v.tbt_max_s * 1e3);
+    if (v.energy_modelled)
+      fmt::format_to(out,
+                     "  energy: {:.3g} J per output token, mean power {:.1f} kW, idle power {:.0f}% of it\n",
+                     v.energy_per_output_token_j, v.mean_power_w / 1e3, 100 * v.energy_idle_share);
   }
   if (s.capacity.searched && s.capacity.feasible) {
     const CapacityStats& c = s.capacity;

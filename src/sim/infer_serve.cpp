@@ -47,6 +47,9 @@ struct Times {
   double keys_s = 0, context = 0;  // of round_s, attending to the cache at `context` tokens
   double kv_bytes_per_token = 0;   // every layer, one request
   bool streamed = false;           // the weights stream from MemoryX (they do not fit the systems)
+  // Energy (the system file's energy: section; 0 without one): the deployment's idle power, and
+  // what a decode round of this batch and a prompt token of its prefill add to it (their events).
+  double idle_w = 0, round_j = 0, prompt_token_j = 0;
 };
 using TimesAt = std::function<const Times&(int batch)>;
 
@@ -67,6 +70,7 @@ struct Replica {
   std::size_t arrived = 0;                      // of the queue, here by `now`
   std::vector<std::size_t> active, prefilling;  // decoding; admitted, prompt not yet through
   double now = 0, busy = 0, batch_sum = 0;
+  double event_j = 0;      // energy of its iterations' events (above its idle power)
   double prompt_busy = 0;  // of busy: prompts' prefill (whole, or the chunks' share of an iteration)
   long long rounds = 0;
   std::size_t finished = 0;       // requests finished
@@ -184,6 +188,8 @@ void step_whole(Replica& rep, const InferOptions& o, const TimesAt& at) {
       prefill_s += r.prompt * Replica::token_time(at(1), r.prompt, o.prompt) - o.prompt * at(1).token_s;
     }
     rep.advance(prefill_s, 0, prefill_s);
+    for (std::size_t n = rep.next; n < rep.next + static_cast<std::size_t>(k); ++n)
+      rep.event_j += req[rep.queue[n]].prompt * at(k).prompt_token_j;
     for (int n = 0; n < k; ++n) {
       const std::size_t i = rep.queue[rep.next++];
       if (rep.role == Replica::Role::both) {
@@ -201,6 +207,7 @@ void step_whole(Replica& rep, const InferOptions& o, const TimesAt& at) {
   }
   const int b = static_cast<int>(rep.active.size());
   rep.advance(rep.round(at(b)), b, 0);
+  rep.event_j += at(b).round_j;
   rep.decode();
 }
 
@@ -236,6 +243,7 @@ void step_chunked(Replica& rep, const InferOptions& o, const TimesAt& at, double
   const double trip_s = std::max(round_s, c > 0 ? fill_s : 0.0);
   const double dt = trip_s + chunk_s;
   rep.advance(dt, b, dt - round_s);
+  rep.event_j += (b > 0 ? at(b).round_j : 0.0) + c * at(1).prompt_token_j;
   rep.decode();
   // The prompts' chunks, in the order they were taken: a prompt through emits its first token.
   std::size_t kept = 0;
@@ -333,6 +341,14 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
         const InferStats st = infer(spec, model, one);
         slot = Times{st.tpot_s,        st.ttft_s,         st.prefill_token_s,    st.prefill_attention_token_s,
                      st.decode_keys_s, st.decode_context, st.kv_bytes_per_token, st.placement == "memoryx"};
+        // A round's and a prompt token's energy less the idle power over their time: their events.
+        const EnergyStats& d = st.energy;
+        const EnergyStats& p = st.prefill_energy;
+        if (d.modelled && d.units > 0 && p.units > 0) {
+          slot->idle_w = d.idle_power_w;
+          slot->round_j = std::max(0.0, d.joules - d.idle_power_w * d.interval_s) / d.units * b;
+          slot->prompt_token_j = std::max(0.0, p.joules - p.idle_power_w * p.interval_s) / p.units;
+        }
       }
       return *slot;
     });
@@ -469,6 +485,20 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
     sv.max_queue = std::max(sv.max_queue, rep.max_queue);
     sv.replica_requests.push_back(static_cast<int>(rep.queue.size()));
     sv.replica_busy.push_back(sv.duration_s > 0 ? std::min(1.0, rep.busy / sv.duration_s) : 0);
+  }
+  // Energy: every replica draws its idle power for the whole duration, and its iterations' events.
+  if (at(1).idle_w > 0) {
+    double events = 0, idle = 0;
+    for (const auto& rep : reps) events += rep.event_j;
+    for (const auto& rep : pre) events += rep.event_j;
+    idle += sv.duration_s * static_cast<double>(reps.size()) * at(1).idle_w;
+    if (!pre.empty())
+      idle += sv.duration_s * static_cast<double>(pre.size()) * times_on(sv.prefill_systems)(1).idle_w;
+    sv.energy_modelled = true;
+    sv.energy_j = events + idle;
+    sv.energy_idle_share = sv.energy_j > 0 ? idle / sv.energy_j : 0;
+    sv.energy_per_output_token_j = output_tokens > 0 ? sv.energy_j / output_tokens : 0;
+    sv.mean_power_w = sv.duration_s > 0 ? sv.energy_j / sv.duration_s : 0;
   }
   sv.mean_batch = rounds > 0 ? batch_sum / static_cast<double>(rounds) : 0;
   sv.busy_fraction =

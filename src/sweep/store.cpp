@@ -76,6 +76,8 @@ const std::vector<std::pair<std::string, std::string>>& metric_map() {
       {"prefill_replicas", "/serving/prefill_replicas"},
       {"prefill_systems", "/serving/prefill_systems"},
       {"serving.kv_transfer_mean_s", "/serving/kv_transfer_s/mean"},
+      {"serving.energy_per_output_token_j", "/serving/energy/per_output_token_j"},
+      {"serving.mean_power_w", "/serving/energy/mean_power_w"},
       {"slo_ttft_p99", "/capacity/slo/ttft_p99_s"},
       {"slo_tbt_p99", "/capacity/slo/tbt_p99_s"},
       {"capacity.rate", "/capacity/rate"},

@@ -97,7 +97,8 @@ expect 0 "Serving: 100 requests at 8/s" infer --model "$root/models/llama3.1-70b
 if /usr/bin/python3 -c '
 import json, sys
 v = json.load(open(sys.argv[1]))["serving"]
-ok = v["requests"] == 100 and v["max_batch"] == 16 and 0 < v["ttft_s"]["p50"] <= v["ttft_s"]["p99"] and v["tokens_per_s"] > 0
+ok = v["requests"] == 100 and v["max_batch"] == 16 and 0 < v["ttft_s"]["p50"] <= v["ttft_s"]["p99"] and v["tokens_per_s"] > 0 \
+    and v["energy"]["per_output_token_j"] > 0 and 0 < v["energy"]["idle_share"] < 1 and v["energy"]["mean_power_w"] > 0
 sys.exit(0 if ok else 1)' "$tmp/serve.json"; then ok; else bad "infer --arrival-rate: JSON serving section"; fi
 expect 2 "--requests needs --arrival-rate" infer --requests 10
 expect 2 "--arrival-rate -2" infer --arrival-rate -2

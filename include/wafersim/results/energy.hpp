@@ -46,6 +46,7 @@ struct EnergyStats {
   double system_power_max_w = 0;  // energy.system_power_max: the published envelope
   double cluster_power_w = 0;     // every system + MemoryX + SwarmX + input workers
   double wafer_static_w = 0;      // one wafer's leakage (energy.pe_static, energy.sram_static)
+  double idle_power_w = 0;  // the cluster with no events: leakage, static parts, idle nodes, their PSU loss
   double wafer_dynamic_fraction = 0;  // of the wafer's energy, the part from events (not leakage)
   // Joules per interval by part, in report order (zero parts are kept: every run lists the same).
   std::vector<std::pair<std::string, double>> parts;

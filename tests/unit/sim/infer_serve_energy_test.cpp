@@ -1,0 +1,74 @@
+// Energy of a serving run (src/sim/infer_serve.cpp): every replica's idle power for the run's
+// duration plus the events of its iterations, as infer() prices a decode round and a prompt token.
+#include <catch2/catch.hpp>
+#include <memory>
+
+#include "test_models.hpp"
+#include "wafersim/sim/infer.hpp"
+#include "wafersim/spec/system_spec.hpp"
+
+using namespace wafersim;
+
+namespace {
+const SystemSpec& cs3() {
+  static const SystemSpec s = load_system_spec(WAFERSIM_SOURCE_DIR "/configs/cs3.yaml");
+  return s;
+}
+const ModelSpec& llama70b() {
+  static const ModelSpec m = test::llama_style("llama-70b-like", 80, 8192, 64, 8, 28672, 131072);
+  return m;
+}
+InferOptions serving(double rate) {
+  InferOptions o;
+  o.systems = 4;
+  o.batch = 16;
+  o.prompt = 1024;
+  o.generate = 256;
+  o.arrival_rate = rate;
+  o.requests = 300;
+  return o;
+}
+}  // namespace
+
+TEST_CASE("serving energy: a lone request costs its prefill and its decode rounds as infer() prices them",
+          "[sim][infer][serve][energy]") {
+  REQUIRE(cs3().energy.present);
+  auto trace = std::make_shared<RequestTrace>();
+  trace->file = "one.csv";
+  trace->requests = {{0.0, 1024, 256, 2}};
+  InferOptions o = serving(0);
+  o.requests = 0;
+  o.trace = trace;
+  const InferStats st = infer(cs3(), llama70b(), o);
+  const ServingStats& v = st.serving;
+  REQUIRE(v.energy_modelled);
+  InferOptions alone = serving(0);
+  alone.batch = 1;
+  alone.requests = 0;
+  const InferStats one = infer(cs3(), llama70b(), alone);
+  // Its first token after the prefill, then 255 rounds at batch 1; between them nothing idles.
+  const double expected = one.prefill_energy.joules + 255 * one.energy.joules;
+  CHECK(v.energy_j == Approx(expected).epsilon(1e-6));
+  CHECK(v.energy_per_output_token_j == Approx(expected / 256).epsilon(1e-6));
+  CHECK(v.mean_power_w == Approx(v.energy_j / v.duration_s).epsilon(1e-12));
+  CHECK(v.energy_idle_share > 0.5);  // a wafer decoding one request mostly leaks
+  CHECK(v.energy_idle_share < 1);
+}
+
+TEST_CASE("serving energy: load spreads the idle power over more tokens and replicas add theirs",
+          "[sim][infer][serve][energy]") {
+  const ServingStats light = infer(cs3(), llama70b(), serving(1)).serving;
+  const ServingStats heavy = infer(cs3(), llama70b(), serving(12)).serving;
+  CHECK(heavy.energy_per_output_token_j < 0.2 * light.energy_per_output_token_j);
+  CHECK(heavy.energy_idle_share < light.energy_idle_share);
+  CHECK(heavy.mean_power_w > light.mean_power_w);
+  // Two replicas serving the light load: twice the idle power, about the same events.
+  InferOptions two = serving(1);
+  two.replicas = 2;
+  const ServingStats doubled = infer(cs3(), llama70b(), two).serving;
+  CHECK(doubled.mean_power_w == Approx(2 * light.mean_power_w).epsilon(0.05));
+  // Without an energy: section nothing is priced.
+  SystemSpec bare = cs3();
+  bare.energy.present = false;
+  CHECK_FALSE(infer(bare, llama70b(), serving(1)).serving.energy_modelled);
+}
