@@ -304,58 +304,49 @@ void serve(std::vector<Replica>& reps, std::vector<Request>& req, const std::vec
   }
 }
 
-}  // namespace
-
-ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const InferOptions& o,
-                      std::vector<std::string>& notes) {
-  ServingStats sv;
-  sv.simulated = true;
-  sv.arrival_rate = o.arrival_rate;
-  sv.requests = o.requests > 0 ? o.requests : o.trace ? static_cast<int>(o.trace->requests.size()) : 200;
-  sv.seed = o.seed;
-  sv.prefill_chunk = o.prefill_chunk;
-  // A round's and a prefill's time at each batch, from infer() itself (lazily: only the batches
-  // the run reaches), on `systems` systems (a replica's; a prefill replica's when disaggregated).
-  // --batch requests at once fit (infer() placed them before calling this; a prefill replica is
-  // placed at --batch before the run), so every smaller batch does too.
-  const int cap = o.batch;
-  const auto times_on = [&](int systems) {
-    auto at_batch = std::make_shared<std::vector<std::optional<Times>>>(static_cast<std::size_t>(cap) + 1);
-    return TimesAt([&spec, &model, &o, systems, at_batch](int b) -> const Times& {
-      auto& slot = (*at_batch)[static_cast<std::size_t>(b)];
-      if (!slot) {
-        InferOptions one = o;
-        one.systems = systems;
-        one.batch = b;
-        one.micro_batches = 0;
-        one.arrival_rate = 0;
-        one.requests = 0;
-        one.prefill_chunk = 0;
-        one.prompt_min = one.generate_min = 0;
-        one.trace = nullptr;
-        one.replicas = 1;
-        one.prefill_replicas = one.prefill_systems = 0;
-        one.slo_ttft_p99_s = one.slo_tbt_p99_s = 0;
-        one.trace_rounds = 0;
-        one.fidelity = Fidelity::approx;
-        const InferStats st = infer(spec, model, one);
-        slot = Times{st.tpot_s,        st.ttft_s,         st.prefill_token_s,    st.prefill_attention_token_s,
-                     st.decode_keys_s, st.decode_context, st.kv_bytes_per_token, st.placement == "memoryx"};
-        // A round's and a prompt token's energy less the idle power over their time: their events.
-        const EnergyStats& d = st.energy;
-        const EnergyStats& p = st.prefill_energy;
-        if (d.modelled && d.units > 0 && p.units > 0) {
-          slot->idle_w = d.idle_power_w;
-          slot->round_j = std::max(0.0, d.joules - d.idle_power_w * d.interval_s) / d.units * b;
-          slot->prompt_token_j = std::max(0.0, p.joules - p.idle_power_w * p.interval_s) / p.units;
-        }
+// A round's and a prefill's time (and energy) at each batch, from infer() itself (lazily: only the
+// batches the run reaches), on `systems` systems (a replica's; a prefill replica's when
+// disaggregated). --batch requests at once fit (infer() placed them before calling simulate(); a
+// prefill replica is placed at --batch before the run), so every smaller batch does too.
+TimesAt times_on(const SystemSpec& spec, const ModelSpec& model, const InferOptions& o, int systems) {
+  auto at_batch = std::make_shared<std::vector<std::optional<Times>>>(static_cast<std::size_t>(o.batch) + 1);
+  return TimesAt([&spec, &model, &o, systems, at_batch](int b) -> const Times& {
+    auto& slot = (*at_batch)[static_cast<std::size_t>(b)];
+    if (!slot) {
+      InferOptions one = o;
+      one.systems = systems;
+      one.batch = b;
+      one.micro_batches = 0;
+      one.arrival_rate = 0;
+      one.requests = 0;
+      one.prefill_chunk = 0;
+      one.prompt_min = one.generate_min = 0;
+      one.trace = nullptr;
+      one.replicas = 1;
+      one.prefill_replicas = one.prefill_systems = 0;
+      one.slo_ttft_p99_s = one.slo_tbt_p99_s = 0;
+      one.trace_rounds = 0;
+      one.fidelity = Fidelity::approx;
+      const InferStats st = infer(spec, model, one);
+      slot = Times{st.tpot_s,        st.ttft_s,         st.prefill_token_s,    st.prefill_attention_token_s,
+                   st.decode_keys_s, st.decode_context, st.kv_bytes_per_token, st.placement == "memoryx"};
+      // A round's and a prompt token's energy less the idle power over their time: their events.
+      const EnergyStats& d = st.energy;
+      const EnergyStats& p = st.prefill_energy;
+      if (d.modelled && d.units > 0 && p.units > 0) {
+        slot->idle_w = d.idle_power_w;
+        slot->round_j = std::max(0.0, d.joules - d.idle_power_w * d.interval_s) / d.units * b;
+        slot->prompt_token_j = std::max(0.0, p.joules - p.idle_power_w * p.interval_s) / p.units;
       }
-      return *slot;
-    });
-  };
-  const TimesAt at = times_on(o.systems);
-  sv.max_batch = cap;
+    }
+    return *slot;
+  });
+}
 
+// The requests: a trace's (scaled to --arrival-rate when given) or Poisson arrivals with lengths
+// drawn per request (a stream of their own: the arrivals stay those of fixed lengths). Fills the
+// lengths' ranges and, for a trace, the rate and scale in `sv`.
+std::vector<Request> draw_requests(const InferOptions& o, ServingStats& sv) {
   std::vector<Request> req(static_cast<std::size_t>(sv.requests));
   SplitMix64 rng{o.seed};
   SplitMix64 lengths{o.seed ^ 0x6a09e667f3bcc909ULL};  // a stream of its own: the arrivals stay as they were
@@ -367,7 +358,7 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
     if (low >= high) return high;
     return std::min(high, low + static_cast<int>(lengths.uniform() * (high - low + 1)));
   };
-  double t = 0, output_tokens = 0;
+  double t = 0;
   if (o.trace) {
     // The trace's arrivals, scaled to a mean of --arrival-rate per second when given.
     const double trace_rate = o.trace->mean_rate();
@@ -393,66 +384,59 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
       r.generate = draw(sv.generate_min, sv.generate_max);
     }
   }
-  for (auto& r : req) {
-    r.left = r.generate - 1;
-    output_tokens += r.generate;
-  }
-  std::map<double, long long> gaps;
-  const auto replicas = [&](int n, Replica::Role role) {
-    std::vector<Replica> v(static_cast<std::size_t>(n));
-    for (auto& rep : v) {
-      rep.role = role;
-      rep.req = &req;
-      rep.gaps = &gaps;
-      rep.last_gap = gaps.end();
-    }
-    return v;
-  };
-  const bool split = o.prefill_replicas > 0;
-  std::vector<Replica> reps = replicas(o.replicas, split ? Replica::Role::decode : Replica::Role::both);
-  std::vector<Replica> pre = replicas(o.prefill_replicas, Replica::Role::prefill);
+  for (auto& r : req) r.left = r.generate - 1;
+  return req;
+}
+
+// The requests in arrival order, each dispatched and at its replica when it arrives.
+void serve_arrivals(std::vector<Replica>& reps, std::vector<Request>& req, const InferOptions& o,
+                    const TimesAt& at) {
   std::vector<std::size_t> order(req.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
-  const auto on_arrival = [](const Request& r) { return r.arrival; };
-  const auto as_arrived = [&](std::size_t i, std::size_t) { req[i].here = req[i].arrival; };
-  if (!split) {
-    serve(reps, req, order, on_arrival, as_arrived, o, at);
-  } else {
-    // Disaggregated (Splitwise, DistServe): the prefill replicas give each request its first token,
-    // then its KV cache crosses to a decode replica, which decodes the rest. A transfer takes the
-    // cache's bytes over the I/O of the side with fewer systems (each system sends its layers'
-    // share in parallel) plus a link's latency, one at a time out of a prefill replica and into a
-    // decode replica.
-    const int pre_systems = o.prefill_systems > 0 ? o.prefill_systems : o.systems;
-    const TimesAt pre_at = times_on(pre_systems);
-    if (pre_at(cap).streamed)  // the prefill replicas hold --batch prompts (FitError otherwise)
-      notes.push_back(fmt::format(
-          "serving: a prefill replica's {} system(s) cannot hold the weights resident: they stream from "
-          "MemoryX for every prefill (--prefill-systems)",
-          pre_systems));
-    serve(pre, req, order, on_arrival, as_arrived, o, pre_at);
-    const double link_bps = spec.io.total().value / 8 * std::min(pre_systems, o.systems);
-    std::vector<double> out_free(pre.size(), 0.0), in_free(reps.size(), 0.0);
-    double moved = 0;
-    const auto transfer = [&](std::size_t i, std::size_t to) {
-      Request& r = req[i];
-      const double start = std::max({r.first, out_free[r.served_by], in_free[to]});
-      const double xfer = r.prompt * at(1).kv_bytes_per_token / link_bps + spec.io.latency.value;
-      r.here = out_free[r.served_by] = in_free[to] = start + xfer;
-      sv.kv_transfer_max_s = std::max(sv.kv_transfer_max_s, r.here - r.first);
-      moved += r.here - r.first;
-    };
-    order.clear();
-    for (std::size_t i = 0; i < req.size(); ++i)
-      if (req[i].left > 0) order.push_back(i);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return req[a].first < req[b].first; });
-    serve(
-        reps, req, order, [](const Request& r) { return r.first; }, transfer, o, at);
-    sv.kv_transfer_mean_s = order.empty() ? 0 : moved / static_cast<double>(order.size());
-    sv.prefill_replicas = o.prefill_replicas;
-    sv.prefill_systems = pre_systems;
-  }
+  serve(
+      reps, req, order, [](const Request& r) { return r.arrival; },
+      [&](std::size_t i, std::size_t) { req[i].here = req[i].arrival; }, o, at);
+}
+
+// Disaggregated (Splitwise, DistServe): the prefill replicas give each request its first token,
+// then its KV cache crosses to a decode replica, which decodes the rest. A transfer takes the
+// cache's bytes over the I/O of the side with fewer systems (each system sends its layers' share
+// in parallel) plus a link's latency, one at a time out of a prefill replica and into a decode
+// replica.
+void serve_disaggregated(std::vector<Replica>& pre, std::vector<Replica>& reps, std::vector<Request>& req,
+                         const SystemSpec& spec, const InferOptions& o, int pre_systems,
+                         const TimesAt& pre_at, const TimesAt& at, ServingStats& sv) {
+  serve_arrivals(pre, req, o, pre_at);
+  std::vector<std::size_t> order;
+  const double link_bps = spec.io.total().value / 8 * std::min(pre_systems, o.systems);
+  std::vector<double> out_free(pre.size(), 0.0), in_free(reps.size(), 0.0);
+  double moved = 0;
+  const auto transfer = [&](std::size_t i, std::size_t to) {
+    Request& r = req[i];
+    const double start = std::max({r.first, out_free[r.served_by], in_free[to]});
+    const double xfer = r.prompt * at(1).kv_bytes_per_token / link_bps + spec.io.latency.value;
+    r.here = out_free[r.served_by] = in_free[to] = start + xfer;
+    sv.kv_transfer_max_s = std::max(sv.kv_transfer_max_s, r.here - r.first);
+    moved += r.here - r.first;
+  };
+  for (std::size_t i = 0; i < req.size(); ++i)
+    if (req[i].left > 0) order.push_back(i);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return req[a].first < req[b].first; });
+  serve(
+      reps, req, order, [](const Request& r) { return r.first; }, transfer, o, at);
+  sv.kv_transfer_mean_s = order.empty() ? 0 : moved / static_cast<double>(order.size());
+  sv.prefill_replicas = o.prefill_replicas;
+  sv.prefill_systems = pre_systems;
+}
+
+// The run's figures from its requests and replicas: percentiles, throughput, busy shares and,
+// with an energy: section, every replica's idle power over the duration plus its events.
+void summarize(const std::vector<Request>& req, const std::vector<Replica>& pre,
+               const std::vector<Replica>& reps, const std::map<double, long long>& gaps, double idle_w,
+               double pre_idle_w, const InferOptions& o, ServingStats& sv) {
+  double output_tokens = 0;
+  for (const auto& r : req) output_tokens += r.generate;
   std::vector<double> ttft, tpot, latency;
   double ttft_sum = 0, last = 0;
   for (const auto& r : req) {
@@ -487,13 +471,12 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
     sv.replica_busy.push_back(sv.duration_s > 0 ? std::min(1.0, rep.busy / sv.duration_s) : 0);
   }
   // Energy: every replica draws its idle power for the whole duration, and its iterations' events.
-  if (at(1).idle_w > 0) {
+  if (idle_w > 0) {
     double events = 0, idle = 0;
     for (const auto& rep : reps) events += rep.event_j;
     for (const auto& rep : pre) events += rep.event_j;
-    idle += sv.duration_s * static_cast<double>(reps.size()) * at(1).idle_w;
-    if (!pre.empty())
-      idle += sv.duration_s * static_cast<double>(pre.size()) * times_on(sv.prefill_systems)(1).idle_w;
+    idle += sv.duration_s * static_cast<double>(reps.size()) * idle_w;
+    if (!pre.empty()) idle += sv.duration_s * static_cast<double>(pre.size()) * pre_idle_w;
     sv.energy_modelled = true;
     sv.energy_j = events + idle;
     sv.energy_idle_share = sv.energy_j > 0 ? idle / sv.energy_j : 0;
@@ -517,6 +500,50 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
   sv.tbt_p99_s = percentile(gaps, 99);
   sv.tbt_max_s = gaps.empty() ? 0 : gaps.rbegin()->first;
   sv.latency_p99_s = percentile(latency, 99);
+}
+
+}  // namespace
+
+ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const InferOptions& o,
+                      std::vector<std::string>& notes) {
+  ServingStats sv;
+  sv.simulated = true;
+  sv.arrival_rate = o.arrival_rate;
+  sv.requests = o.requests > 0 ? o.requests : o.trace ? static_cast<int>(o.trace->requests.size()) : 200;
+  sv.seed = o.seed;
+  sv.prefill_chunk = o.prefill_chunk;
+  sv.max_batch = o.batch;
+  const TimesAt at = times_on(spec, model, o, o.systems);
+  std::vector<Request> req = draw_requests(o, sv);
+  std::map<double, long long> gaps;
+  const auto replicas = [&](int n, Replica::Role role) {
+    std::vector<Replica> v(static_cast<std::size_t>(n));
+    for (auto& rep : v) {
+      rep.role = role;
+      rep.req = &req;
+      rep.gaps = &gaps;
+      rep.last_gap = gaps.end();
+    }
+    return v;
+  };
+  const bool split = o.prefill_replicas > 0;
+  std::vector<Replica> reps = replicas(o.replicas, split ? Replica::Role::decode : Replica::Role::both);
+  std::vector<Replica> pre = replicas(o.prefill_replicas, Replica::Role::prefill);
+  double pre_idle_w = 0;
+  if (!split) {
+    serve_arrivals(reps, req, o, at);
+  } else {
+    const int pre_systems = o.prefill_systems > 0 ? o.prefill_systems : o.systems;
+    const TimesAt pre_at = times_on(spec, model, o, pre_systems);
+    if (pre_at(o.batch).streamed)  // the prefill replicas hold --batch prompts (FitError otherwise)
+      notes.push_back(fmt::format(
+          "serving: a prefill replica's {} system(s) cannot hold the weights resident: they stream from "
+          "MemoryX for every prefill (--prefill-systems)",
+          pre_systems));
+    pre_idle_w = pre_at(1).idle_w;
+    serve_disaggregated(pre, reps, req, spec, o, pre_systems, pre_at, at, sv);
+  }
+  summarize(req, pre, reps, gaps, at(1).idle_w, pre_idle_w, o, sv);
   if (saturated(sv, o.batch))
     notes.push_back(fmt::format(
         "serving: the server is saturated: the queue for a slot grew to {} of the {} requests at {:.3g} "
