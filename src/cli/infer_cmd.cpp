@@ -124,10 +124,11 @@ Runner add_infer_command(CLI::App& app) {
       "Write a timeline (Chrome trace / Perfetto JSON) of the prefill and the first decode rounds");
   app.add_option("--trace-rounds", a->trace_rounds, "Decode rounds to trace (default 2)")
       ->capture_default_str();
-  add_uncertainty_options(
-      app, a->uncertainty, a->unc,
-      "Also give the band of output tokens/s per user that the system file's ranges imply (one "
-      "at a time and Latin-hypercube sampled, as for run; docs/inference.md)");
+  add_uncertainty_options(app, a->uncertainty, a->unc,
+                          "Also give the band of output tokens/s per user (serving: TTFT p99; with an SLO: "
+                          "the capacity) that the "
+                          "system file's ranges imply (one "
+                          "at a time and Latin-hypercube sampled, as for run; docs/inference.md)");
   app.add_option("--json", a->json, "Write the JSON report to FILE ('-' for stdout)");
   app.add_flag("-q,--quiet", a->quiet, "Print no text report");
   app.add_flag("--breakdown", a->breakdown, "Print every layer: system, region, SRAM per tile, times, bound");
@@ -160,7 +161,7 @@ Runner add_infer_command(CLI::App& app) {
     const bool to_stdout = a->json == "-";
     if (!to_stdout && !a->quiet) fmt::print("{}", format_infer_text(st));
     if (band && !to_stdout && !a->quiet)
-      fmt::print("{}", sweep::format_uncertainty(*band, st.tokens_per_s_per_user));
+      fmt::print("{}", sweep::format_uncertainty(*band, sweep::infer_band_value(st, a->opt)));
     if (a->breakdown && !to_stdout) fmt::print("{}", format_infer_breakdown(st));
     if (a->energy && !to_stdout && !a->quiet)
       fmt::print("{}{}", format_energy_report(st.energy), format_energy_report(st.prefill_energy));
@@ -168,8 +169,9 @@ Runner add_infer_command(CLI::App& app) {
       if (!band) {
         write_output("--json", a->json, format_infer_json(st));
       } else {
-        write_output("--json", a->json,
-                     sweep::report_with_uncertainty(infer_json(st), *band, st.tokens_per_s_per_user));
+        write_output(
+            "--json", a->json,
+            sweep::report_with_uncertainty(infer_json(st), *band, sweep::infer_band_value(st, a->opt)));
       }
     }
     if (!a->trace.empty()) write_output("--trace", a->trace, trace_json(st.timeline));

@@ -63,7 +63,7 @@ PyInfer run_infer(const PySystem& sys, const PyModel& model, const InferOptions&
       const KeepSignalHandlers keep;
       const sweep::UncertaintyResult band =
           sweep::estimate_infer_uncertainty(*sys.parsed, sys.overrides, *model.spec, o, band_options);
-      json = sweep::report_with_uncertainty(infer_json(*st), band, st->tokens_per_s_per_user);
+      json = sweep::report_with_uncertainty(infer_json(*st), band, sweep::infer_band_value(*st, o));
     }
   }
   return {std::move(st), std::move(json)};

@@ -76,6 +76,16 @@ UncertaintyResult estimate_uncertainty(const ParsedSystemSpec& system, const std
   return u;
 }
 
+const char* infer_band_metric(const InferOptions& infer) {
+  if (infer.slo_ttft_p99_s > 0 || infer.slo_tbt_p99_s > 0) return "capacity.rate";
+  return infer.serving() ? "serving.ttft_p99_s" : "tokens_per_s_per_user";
+}
+
+double infer_band_value(const InferStats& s, const InferOptions& infer) {
+  if (infer.slo_ttft_p99_s > 0 || infer.slo_tbt_p99_s > 0) return s.capacity.rate;
+  return infer.serving() ? s.serving.ttft_p99_s : s.tokens_per_s_per_user;
+}
+
 UncertaintyResult estimate_infer_uncertainty(const ParsedSystemSpec& system,
                                              const std::vector<Override>& base, const ModelSpec& model,
                                              const InferOptions& infer_options,
@@ -89,9 +99,9 @@ UncertaintyResult estimate_infer_uncertainty(const ParsedSystemSpec& system,
       system, base,
       [&](const SystemSpec& spec) {
         const InferStats s = infer(spec, model, quiet);
-        return std::make_pair(s.tokens_per_s_per_user, 0.0);
+        return std::make_pair(infer_band_value(s, quiet), 0.0);
       },
-      "tokens_per_s_per_user", o);
+      infer_band_metric(quiet), o);
 }
 
 UncertaintyResult estimate_uncertainty_of(const ParsedSystemSpec& system, const std::vector<Override>& base,

@@ -83,6 +83,19 @@ assert sync["at_low"] > r["tokens_per_s_per_user"] > sync["at_high"]  # a longer
 assert not any(p["path"].startswith("energy.") for p in u["parameters"])
 assert "validation" not in u  # fitted to training throughput only
 PY
+# a serving run's band is of its TTFT p99; a capacity search's of the capacity (requests/s), whose
+# nominal lies within the sampled range
+expect 0 "serving.ttft_p99_s" infer --system "$cs3" --model "$root/models/llama3.1-70b.yaml" --systems 4 --batch 16 \
+  --arrival-rate 8 --requests 100 --uncertainty --samples 8
+"$bin" infer --system "$cs3" --model "$root/models/llama3.1-70b.yaml" --systems 4 --batch 16 --prompt 1024 \
+  --generate 128 --requests 100 --slo-ttft-p99 0.1 --uncertainty --samples 8 --jobs 2 --json "$tmp/cap.json"
+/usr/bin/python3 - "$tmp/cap.json" <<'PY' && ok || bad "infer --slo-ttft-p99 --uncertainty: the band of the capacity"
+import json, sys
+d = json.load(open(sys.argv[1])); u = d["uncertainty"]
+assert u["metric"] == "capacity.rate", u["metric"]
+assert u["nominal"] == d["capacity"]["rate"] > 0, (u["nominal"], d["capacity"]["rate"])
+assert u["samples_ran"] == 8 and u["sampled_min"] <= u["median"] <= u["sampled_max"] and u["low"] <= u["high"], u
+PY
 expect 2 "--samples 2: expected 8..100000" infer --system "$cs3" --model "$root/models/llama3.1-8b.yaml" --uncertainty --samples 2
 cat >"$tmp/vi.yaml" <<YAML
 root: $root

@@ -79,8 +79,12 @@ inline constexpr double kValidationLevel = 0.9;
 UncertaintyResult estimate_uncertainty(const ParsedSystemSpec& system, const std::vector<Override>& base,
                                        const ModelSpec& model, const RunOptions& run,
                                        const UncertaintyOptions& opt);
-// The same for `wafersim infer --uncertainty`: the band of output tokens/s per user (the energy
-// ranges are held: the inference band is of speed only).
+// The same for `wafersim infer --uncertainty`: the band of infer_band_metric (the energy ranges
+// are held: the inference band is of speed only).
+// What an inference band is of: the capacity (requests/s) when the options search for one, TTFT
+// p99 of a serving run, output tokens/s per user otherwise; and its value in a run.
+const char* infer_band_metric(const InferOptions& infer);
+double infer_band_value(const InferStats& stats, const InferOptions& infer);
 UncertaintyResult estimate_infer_uncertainty(const ParsedSystemSpec& system,
                                              const std::vector<Override>& base, const ModelSpec& model,
                                              const InferOptions& infer, const UncertaintyOptions& opt);
