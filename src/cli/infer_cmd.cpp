@@ -113,6 +113,9 @@ Runner add_infer_command(CLI::App& app) {
       "--slo-ttft-p99", a->opt.slo_ttft_p99_s,
       "Serving capacity: the highest arrival rate whose TTFT p99 stays within this many seconds (and "
       "which does not saturate); --arrival-rate, when given, starts the search");
+  app.add_option("--slo-tpot-p99", a->opt.slo_tpot_p99_s,
+                 "Serving capacity: ... and whose requests' time per output token p99 stays within this many "
+                 "seconds");
   app.add_option("--slo-tbt-p99", a->opt.slo_tbt_p99_s,
                  "Serving capacity: ... and whose time between tokens p99 stays within this many seconds");
   app.add_option("--fidelity", a->fidelity,

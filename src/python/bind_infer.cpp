@@ -121,6 +121,7 @@ void bind_fabric_and_infer(py::module_& mod) {
       .def_readwrite("prefill_systems", &InferOptions::prefill_systems)
       .def_readwrite("slo_ttft_p99", &InferOptions::slo_ttft_p99_s)
       .def_readwrite("slo_tbt_p99", &InferOptions::slo_tbt_p99_s)
+      .def_readwrite("slo_tpot_p99", &InferOptions::slo_tpot_p99_s)
       .def("set_routing",
            [](InferOptions& o, const std::string& r) { o.routing = parse_routing(r, "routing"); })
       .def("set_fidelity",

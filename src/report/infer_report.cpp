@@ -141,7 +141,10 @@ nlohmann::ordered_json infer_json(const InferStats& s) {
   }
   if (s.capacity.searched) {
     const CapacityStats& c = s.capacity;
-    j["capacity"] = {{"slo", {{"ttft_p99_s", c.slo_ttft_p99_s}, {"tbt_p99_s", c.slo_tbt_p99_s}}},
+    j["capacity"] = {{"slo",
+                      {{"ttft_p99_s", c.slo_ttft_p99_s},
+                       {"tbt_p99_s", c.slo_tbt_p99_s},
+                       {"tpot_p99_s", c.slo_tpot_p99_s}}},
                      {"feasible", c.feasible},
                      {"rate", c.rate},
                      {"upper_rate", c.upper_rate},
@@ -264,6 +267,9 @@ std::string format_infer_text(const InferStats& s) {
     if (c.slo_tbt_p99_s > 0)
       slo += fmt::format("{}time between tokens p99 <= {:.4g} ms", slo.empty() ? "" : ", ",
                          1e3 * c.slo_tbt_p99_s);
+    if (c.slo_tpot_p99_s > 0)
+      slo += fmt::format("{}time per output token p99 <= {:.4g} ms", slo.empty() ? "" : ", ",
+                         1e3 * c.slo_tpot_p99_s);
     fmt::format_to(
         out, "Capacity ({}): {:.4g} requests/s, {:.1f} output tokens/s (the serving run above){}\n", slo,
         c.rate, c.tokens_per_s,

@@ -14,11 +14,11 @@ namespace wafersim {
 
 InferStats infer(const SystemSpec& spec, const ModelSpec& model, const InferOptions& options) {
   for (const auto& [name, v] : {std::pair{"--slo-ttft-p99", options.slo_ttft_p99_s},
-                                std::pair{"--slo-tbt-p99", options.slo_tbt_p99_s}})
+                                std::pair{"--slo-tbt-p99", options.slo_tbt_p99_s},
+                                std::pair{"--slo-tpot-p99", options.slo_tpot_p99_s}})
     if (!(v >= 0) || !std::isfinite(v))
       throw UsageError(fmt::format("{} {}: expected seconds > 0 (0: no such objective)", name, v));
-  if (options.slo_ttft_p99_s > 0 || options.slo_tbt_p99_s > 0)
-    return infer_capacity::search(spec, model, options);
+  if (options.searches_capacity()) return infer_capacity::search(spec, model, options);
   return infer_capacity::infer_one(spec, model, options);
 }
 
@@ -33,7 +33,7 @@ constexpr double kMinRate = 1e-4;    // requests per second: the search halves n
 
 InferStats search(const SystemSpec& spec, const ModelSpec& model, const InferOptions& given) {
   InferOptions o = given;
-  o.slo_ttft_p99_s = o.slo_tbt_p99_s = 0;
+  o.slo_ttft_p99_s = o.slo_tbt_p99_s = o.slo_tpot_p99_s = 0;
   int runs = 0;
   const auto run_at = [&](double rate) {
     o.arrival_rate = rate;
@@ -47,6 +47,7 @@ InferStats search(const SystemSpec& spec, const ModelSpec& model, const InferOpt
     if (infer_serve::saturated(v, o.batch)) return "saturation";
     if (given.slo_ttft_p99_s > 0 && v.ttft_p99_s > given.slo_ttft_p99_s) return "ttft_p99";
     if (given.slo_tbt_p99_s > 0 && v.tbt_p99_s > given.slo_tbt_p99_s) return "tbt_p99";
+    if (given.slo_tpot_p99_s > 0 && v.tpot_p99_s > given.slo_tpot_p99_s) return "tpot_p99";
     return nullptr;
   };
   double rate = given.arrival_rate > 0 ? given.arrival_rate : 1.0;
@@ -87,6 +88,7 @@ InferStats search(const SystemSpec& spec, const ModelSpec& model, const InferOpt
   c.searched = true;
   c.slo_ttft_p99_s = given.slo_ttft_p99_s;
   c.slo_tbt_p99_s = given.slo_tbt_p99_s;
+  c.slo_tpot_p99_s = given.slo_tpot_p99_s;
   if (lo == 0) {  // even the lowest rate tried misses: report that run
     c.runs = runs;
     c.upper_rate = hi;

@@ -324,7 +324,7 @@ TimesAt times_on(const SystemSpec& spec, const ModelSpec& model, const InferOpti
       one.trace = nullptr;
       one.replicas = 1;
       one.prefill_replicas = one.prefill_systems = 0;
-      one.slo_ttft_p99_s = one.slo_tbt_p99_s = 0;
+      one.slo_ttft_p99_s = one.slo_tbt_p99_s = one.slo_tpot_p99_s = 0;
       one.trace_rounds = 0;
       one.fidelity = Fidelity::approx;
       const InferStats st = infer(spec, model, one);

@@ -86,6 +86,7 @@ PointResult PointRunner::run(const Point& point) const {
     opt.prefill_systems = r.prefill_systems;
     opt.slo_ttft_p99_s = r.slo_ttft_p99;
     opt.slo_tbt_p99_s = r.slo_tbt_p99;
+    opt.slo_tpot_p99_s = r.slo_tpot_p99;
     if (!r.routing.empty()) opt.routing = parse_routing(r.routing);  // checked when the file was read
     opt.trace = trace_;
     const nlohmann::ordered_json report = infer_json(infer(sys, base_model, opt));

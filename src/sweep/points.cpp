@@ -43,7 +43,8 @@ constexpr RunOption<double> kRealOptions[] = {
     {"kv_bits", &SweepSpec::kv_bits, &PointRun::kv_bits},
     {"arrival_rate", &SweepSpec::arrival_rate, &PointRun::arrival_rate},
     {"slo_ttft_p99", &SweepSpec::slo_ttft_p99, &PointRun::slo_ttft_p99},
-    {"slo_tbt_p99", &SweepSpec::slo_tbt_p99, &PointRun::slo_tbt_p99}};
+    {"slo_tbt_p99", &SweepSpec::slo_tbt_p99, &PointRun::slo_tbt_p99},
+    {"slo_tpot_p99", &SweepSpec::slo_tpot_p99, &PointRun::slo_tpot_p99}};
 constexpr RunOption<std::string> kTextOptions[] = {
     {"micro_batch", &SweepSpec::micro_batch, &PointRun::micro_batch},
     {"wafer_io", &SweepSpec::wafer_io, &PointRun::wafer_io},
@@ -113,6 +114,8 @@ bool passes(const SweepSpec& s, const Point& p) {
       out = s.slo_ttft_p99;
     else if (name == "slo_tbt_p99")
       out = s.slo_tbt_p99;
+    else if (name == "slo_tpot_p99")
+      out = s.slo_tpot_p99;
     else {
       const auto it = std::find_if(std::begin(kIntOptions), std::end(kIntOptions),
                                    [&](const auto& o) { return name == o.name; });
@@ -264,6 +267,7 @@ std::string describe_point(const SweepSpec& s, const PointContext& ctx, const Po
   if (r.prefill_systems > 0) j["prefill_systems"] = r.prefill_systems;
   if (r.slo_ttft_p99 > 0) j["slo_ttft_p99"] = r.slo_ttft_p99;  // no search: the old key
   if (r.slo_tbt_p99 > 0) j["slo_tbt_p99"] = r.slo_tbt_p99;
+  if (r.slo_tpot_p99 > 0) j["slo_tpot_p99"] = r.slo_tpot_p99;
   if (!r.routing.empty() && r.routing != "round-robin") j["routing"] = r.routing;
   if (!ctx.trace_hash.empty()) j["request_trace"] = ctx.trace_hash;  // no trace: the old key
   nlohmann::json sets = nlohmann::json::object();

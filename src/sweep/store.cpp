@@ -80,6 +80,7 @@ const std::vector<std::pair<std::string, std::string>>& metric_map() {
       {"serving.mean_power_w", "/serving/energy/mean_power_w"},
       {"slo_ttft_p99", "/capacity/slo/ttft_p99_s"},
       {"slo_tbt_p99", "/capacity/slo/tbt_p99_s"},
+      {"slo_tpot_p99", "/capacity/slo/tpot_p99_s"},
       {"capacity.rate", "/capacity/rate"},
       {"capacity.tokens_per_s", "/capacity/tokens_per_s"},
       {"capacity.bound", "/capacity/bound"},

@@ -30,14 +30,14 @@ const std::set<std::string> kRunOptions = {
     "prompt",           "generate",        "layout",       "weight_bits",  "expert_bits",
     "kv_bits",          "micro_batch",     "wafer_io",     "arrival_rate", "requests",
     "prefill_chunk",    "prompt_min",      "generate_min", "replicas",     "routing",
-    "prefill_replicas", "prefill_systems", "slo_ttft_p99", "slo_tbt_p99"};
+    "prefill_replicas", "prefill_systems", "slo_ttft_p99", "slo_tbt_p99",  "slo_tpot_p99"};
 // The run options of each command: the others are errors (they would be silently ignored).
 const std::set<std::string> kTrainOnly = {"seq", "steps", "mode", "micro_batch"};
 const std::set<std::string> kInferOnly = {
     "request_trace",    "prompt",          "generate",     "wafer_io",     "layout",
     "weight_bits",      "expert_bits",     "kv_bits",      "arrival_rate", "requests",
     "prefill_chunk",    "prompt_min",      "generate_min", "replicas",     "routing",
-    "prefill_replicas", "prefill_systems", "slo_ttft_p99", "slo_tbt_p99"};
+    "prefill_replicas", "prefill_systems", "slo_ttft_p99", "slo_tbt_p99",  "slo_tpot_p99"};
 // Bits per stored value (infer --weight-bits, --kv-bits): the model's operands are at most 32.
 bool valid_bits(double b) { return b >= 1 && b <= 32; }
 
@@ -142,6 +142,8 @@ class Parser {
         s.slo_ttft_p99 = check_real(v, key, key, real(v, key));
       else if (key == "slo_tbt_p99")
         s.slo_tbt_p99 = check_real(v, key, key, real(v, key));
+      else if (key == "slo_tpot_p99")
+        s.slo_tpot_p99 = check_real(v, key, key, real(v, key));
       else if (key == "prefill_replicas")
         s.prefill_replicas = static_cast<int>(integer(v, key, 0, kMaxReplicas));
       else if (key == "prefill_systems")
@@ -187,7 +189,7 @@ class Parser {
              "unknown key (expected name, command, system, model, mode, systems, batch, seq, steps, "
              "micro_batch, prompt, generate, wafer_io, layout, weight_bits, expert_bits, kv_bits, "
              "arrival_rate, requests, prefill_chunk, prompt_min, generate_min, replicas, routing, "
-             "prefill_replicas, prefill_systems, slo_ttft_p99, slo_tbt_p99, "
+             "prefill_replicas, prefill_systems, slo_ttft_p99, slo_tbt_p99, slo_tpot_p99, "
              "request_trace, "
              "set, "
              "axes, grid, random, seed, zip, where, pareto)");
@@ -211,7 +213,7 @@ class Parser {
                "{} is an option of training runs; `command: infer` takes systems, batch, prompt, "
                "generate, wafer_io, layout, weight_bits, expert_bits, kv_bits, arrival_rate, requests, "
                "prefill_chunk, prompt_min, generate_min, replicas, routing, prefill_replicas, "
-               "prefill_systems, slo_ttft_p99 and slo_tbt_p99",
+               "prefill_systems, slo_ttft_p99, slo_tbt_p99 and slo_tpot_p99",
                option));
     if (s.command == "run" && kInferOnly.count(option) != 0)
       fail(n, key, fmt::format("{} is an option of inference: add `command: infer`", option));
@@ -297,7 +299,8 @@ class Parser {
                        a.name == "routing"
                    ? "string"
                : a.name == "weight_bits" || a.name == "expert_bits" || a.name == "kv_bits" ||
-                       a.name == "arrival_rate" || a.name == "slo_ttft_p99" || a.name == "slo_tbt_p99"
+                       a.name == "arrival_rate" || a.name == "slo_ttft_p99" || a.name == "slo_tbt_p99" ||
+                       a.name == "slo_tpot_p99"
                    ? "number"
                    : "int";
     } else if (const ParamInfo* info = find_param_info(a.name)) {

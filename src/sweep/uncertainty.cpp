@@ -77,12 +77,12 @@ UncertaintyResult estimate_uncertainty(const ParsedSystemSpec& system, const std
 }
 
 const char* infer_band_metric(const InferOptions& infer) {
-  if (infer.slo_ttft_p99_s > 0 || infer.slo_tbt_p99_s > 0) return "capacity.rate";
+  if (infer.searches_capacity()) return "capacity.rate";
   return infer.serving() ? "serving.ttft_p99_s" : "tokens_per_s_per_user";
 }
 
 double infer_band_value(const InferStats& s, const InferOptions& infer) {
-  if (infer.slo_ttft_p99_s > 0 || infer.slo_tbt_p99_s > 0) return s.capacity.rate;
+  if (infer.searches_capacity()) return s.capacity.rate;
   return infer.serving() ? s.serving.ttft_p99_s : s.tokens_per_s_per_user;
 }
 

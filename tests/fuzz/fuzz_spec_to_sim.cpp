@@ -243,6 +243,7 @@ void inference(const SystemSpec& spec, const ModelSpec& model, FuzzedDataProvide
     if (in.ConsumeIntegralInRange(0, 7) == 0) {  // a capacity search (a few dozen serving runs)
       o.slo_ttft_p99_s = in.ConsumeIntegralInRange(0, 1000) / 1000.0;
       o.slo_tbt_p99_s = in.ConsumeIntegralInRange(o.slo_ttft_p99_s > 0 ? 0 : 1, 1000) / 10000.0;
+      if (in.ConsumeBool()) o.slo_tpot_p99_s = in.ConsumeIntegralInRange(1, 1000) / 10000.0;
     }
     if (o.prefill_chunk == 0 && in.ConsumeBool()) {  // disaggregated: prefill replicas apart
       o.prefill_replicas = in.ConsumeIntegralInRange(1, 4);
@@ -267,12 +268,13 @@ void inference(const SystemSpec& spec, const ModelSpec& model, FuzzedDataProvide
   fuzz::require(st.request_s >= st.ttft_s, "infer: request >= TTFT");
   fuzz::require(st.placement == "sram" || st.placement == "memoryx", "infer: placement");
   fuzz::require(st.layout == (o.layout == InferLayout::fill ? "fill" : "compact"), "infer: layout reported");
-  if (o.slo_ttft_p99_s > 0 || o.slo_tbt_p99_s > 0) {
+  if (o.searches_capacity()) {
     const CapacityStats& c = st.capacity;
     fuzz::require(c.searched && c.runs > 0 && (!c.feasible || c.rate > 0), "capacity: searched");
     if (c.feasible)
       fuzz::require((o.slo_ttft_p99_s == 0 || st.serving.ttft_p99_s <= o.slo_ttft_p99_s) &&
                         (o.slo_tbt_p99_s == 0 || st.serving.tbt_p99_s <= o.slo_tbt_p99_s) &&
+                        (o.slo_tpot_p99_s == 0 || st.serving.tpot_p99_s <= o.slo_tpot_p99_s) &&
                         (c.upper_rate == 0 || c.upper_rate > c.rate),
                     "capacity: the run at the rate found meets the objectives");
   }

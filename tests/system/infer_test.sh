@@ -153,6 +153,8 @@ sys.exit(0 if ok else 1)' "$tmp/capacity.json"; then ok; else bad "infer --slo-t
 expect 0 "no arrival rate meets the objectives" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" \
   --systems 4 --prompt 2048 --slo-ttft-p99 0.001
 expect 2 "--slo-tbt-p99 -1: expected seconds" infer --slo-tbt-p99 -1
+expect 0 "time per output token p99 <= 2.5 ms" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" \
+  --systems 4 --batch 16 --prompt 2048 --generate 512 --slo-ttft-p99 0.1 --slo-tpot-p99 0.0025
 expect 2 "--routing nearest: expected round-robin" infer --arrival-rate 1 --replicas 2 --routing nearest
 # --request-trace: the Azure LLM inference trace (an excerpt of the published file), as timed and
 # rescaled to 20 requests per second

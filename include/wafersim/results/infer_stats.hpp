@@ -84,17 +84,17 @@ struct ServingStats {
   double tbt_p50_s = 0, tbt_p99_s = 0, tbt_max_s = 0;
 };
 
-// The capacity search (InferOptions::slo_ttft_p99_s, slo_tbt_p99_s): the highest arrival rate
+// The capacity search (InferOptions::slo_*): the highest arrival rate
 // found whose serving run meets the objectives; InferStats::serving is that run.
 struct CapacityStats {
   bool searched = false;
-  bool feasible = false;                         // some rate met them
-  double slo_ttft_p99_s = 0, slo_tbt_p99_s = 0;  // the objectives (0: none)
-  double rate = 0;                               // requests per second offered at capacity
-  double upper_rate = 0;                         // the lowest rate found to miss them (0: none)
-  double tokens_per_s = 0, requests_per_s = 0;   // served at capacity
-  std::string bound;                             // what the upper rate missed: ttft_p99, tbt_p99, saturation
-  int runs = 0;                                  // serving runs the search took
+  bool feasible = false;                                             // some rate met them
+  double slo_ttft_p99_s = 0, slo_tbt_p99_s = 0, slo_tpot_p99_s = 0;  // the objectives (0: none)
+  double rate = 0;                              // requests per second offered at capacity
+  double upper_rate = 0;                        // the lowest rate found to miss them (0: none)
+  double tokens_per_s = 0, requests_per_s = 0;  // served at capacity
+  std::string bound;  // what the upper rate missed: ttft_p99, tbt_p99, tpot_p99, saturation
+  int runs = 0;       // serving runs the search took
 };
 
 struct InferStats {

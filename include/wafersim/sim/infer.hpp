@@ -107,16 +107,16 @@ struct InferOptions {
   int prefill_replicas = 0;
   int prefill_systems = 0;
   // Capacity under service-level objectives (> 0, seconds): infer() searches for the highest
-  // arrival rate (Poisson, or the trace rescaled) whose serving run has TTFT p99 and time between
-  // tokens p99 within these and does not saturate (its queue for a slot stays under a tenth of
-  // the requests); InferStats::capacity, and InferStats::serving is the run at that rate.
+  // arrival rate (Poisson, or the trace rescaled) whose serving run has TTFT p99, time between
+  // tokens p99 and time per output token p99 within these and does not saturate (its queue for a slot stays
+  // under a tenth of the requests); InferStats::capacity, and InferStats::serving is the run at that rate.
   // --arrival-rate, when given, is where the search starts.
   double slo_ttft_p99_s = 0;
   double slo_tbt_p99_s = 0;
+  double slo_tpot_p99_s = 0;  // and the requests' time per output token p99 (DistServe's, Splitwise's)
+  bool searches_capacity() const { return slo_ttft_p99_s > 0 || slo_tbt_p99_s > 0 || slo_tpot_p99_s > 0; }
   // Whether this is a serving simulation (an arrival rate or a trace).
-  bool serving() const {
-    return arrival_rate > 0 || trace != nullptr || slo_ttft_p99_s > 0 || slo_tbt_p99_s > 0;
-  }
+  bool serving() const { return arrival_rate > 0 || trace != nullptr || searches_capacity(); }
 };
 
 // Validates (UsageError naming the option), places (FitError when even the KV cache does not

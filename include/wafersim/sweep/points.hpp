@@ -52,6 +52,7 @@ struct PointRun {
   int prefill_systems = 0;   // infer: systems per prefill replica; 0 = systems
   double slo_ttft_p99 = 0;   // infer: capacity objectives (s); 0 = none
   double slo_tbt_p99 = 0;
+  double slo_tpot_p99 = 0;
   std::string routing;                   // infer: "" = round-robin
   int prompt_min = 0, generate_min = 0;  // infer: serving lengths drawn from these up; 0 = fixed
   std::string model_file;  // the `model` axis' resolved file ("builtin"), or "" = the sweep's model

@@ -410,6 +410,7 @@ def infer(
     prefill_systems: int = 0,
     slo_ttft_p99: float = 0.0,
     slo_tbt_p99: float = 0.0,
+    slo_tpot_p99: float = 0.0,
     uncertainty: bool = False,
     samples: int = 64,
     seed: int = 1,
@@ -445,7 +446,7 @@ def infer(
     "round-robin" or "least-outstanding" (`--replicas`, `--routing`); prefill_replicas > 0:
     disaggregated serving, that many prefill replicas of prefill_systems systems (0: systems) give
     each request its first token and send its KV cache to one of the replicas, which only decode
-    (`--prefill-replicas`, `--prefill-systems`). slo_ttft_p99, slo_tbt_p99 > 0 (seconds): search
+    (`--prefill-replicas`, `--prefill-systems`). slo_ttft_p99, slo_tbt_p99, slo_tpot_p99 > 0 (seconds): search
     for the highest arrival rate whose serving run meets them and does not saturate; to_dict()
     ["capacity"] has it and ["serving"] is the run at that rate (`--slo-ttft-p99`, `--slo-tbt-p99`).
     uncertainty: also the band of tokens/s per user over the config's `range LO .. HI` parameters
@@ -480,6 +481,7 @@ def infer(
     a.prefill_systems = prefill_systems
     a.slo_ttft_p99 = slo_ttft_p99
     a.slo_tbt_p99 = slo_tbt_p99
+    a.slo_tpot_p99 = slo_tpot_p99
     if request_trace is not None:
         a.set_request_trace(_os.fspath(request_trace))
     a.trace_rounds = trace_rounds

@@ -183,6 +183,7 @@ def infer(
     prefill_systems: int = 0,
     slo_ttft_p99: float = 0.0,
     slo_tbt_p99: float = 0.0,
+    slo_tpot_p99: float = 0.0,
     uncertainty: bool = False,
     samples: int = 64,
     seed: int = 1,

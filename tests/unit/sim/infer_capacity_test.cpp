@@ -89,6 +89,20 @@ TEST_CASE(
   CHECK(split.capacity.rate > 1.2 * whole.capacity.rate);
 }
 
+TEST_CASE("capacity: a time-per-output-token objective binds as a batch grows", "[sim][infer][capacity]") {
+  // TPOT grows with the requests decoded at once: 2.5 ms per token allows fewer of them than
+  // TTFT p99 100 ms does, and the run at the capacity keeps every request's TPOT p99 within it.
+  InferOptions o = capacity(0.1);
+  const double ttft_only = infer(cs3(), llama70b(), o).capacity.rate;
+  o.slo_tpot_p99_s = 0.0025;
+  const InferStats st = infer(cs3(), llama70b(), o);
+  REQUIRE(st.capacity.feasible);
+  CHECK(st.capacity.slo_tpot_p99_s == 0.0025);
+  CHECK(st.serving.tpot_p99_s <= 0.0025);
+  CHECK(st.capacity.rate < ttft_only);
+  CHECK(st.capacity.bound == "tpot_p99");
+}
+
 TEST_CASE("capacity: an objective no rate meets says so", "[sim][infer][capacity]") {
   // One 2048-token prompt alone takes ~18 ms to its first token on 4 CS-3s.
   const InferStats st = infer(cs3(), llama70b(), capacity(0.005));
@@ -98,6 +112,9 @@ TEST_CASE("capacity: an objective no rate meets says so", "[sim][infer][capacity
   CHECK(st.capacity.bound == "ttft_p99");
   CHECK(has_note(st, "no arrival rate meets the objectives"));
   for (const double bad : {-1.0, std::nan(""), 1.0 / 0.0}) {
+    InferOptions tpot = capacity(0.1);
+    tpot.slo_tpot_p99_s = bad;
+    CHECK_THROWS_WITH(infer(cs3(), llama70b(), tpot), Catch::Contains("--slo-tpot-p99"));
     CHECK_THROWS_WITH(infer(cs3(), llama70b(), capacity(bad)), Catch::Contains("--slo-ttft-p99"));
     CHECK_THROWS_WITH(infer(cs3(), llama70b(), capacity(0.1, bad)), Catch::Contains("--slo-tbt-p99"));
   }

@@ -357,6 +357,11 @@ TEST_CASE("command: infer takes replicas and routing as options and axes", "[swe
   REQUIRE(cpts.size() == 2);
   CHECK(point_run(cap, cpts[0]).slo_ttft_p99 == 0.1);
   CHECK(point_run(cap, cpts[1]).slo_tbt_p99 == 0.02);
+  const auto tpot =
+      parse("command: infer\nslo_tpot_p99: 0.003\naxes:\n  batch: [1]\nwhere: slo_tpot_p99 < 0.01\n");
+  REQUIRE(expand_points(tpot).size() == 1);
+  CHECK(point_run(tpot, expand_points(tpot)[0]).slo_tpot_p99 == 0.003);
+  CHECK(expand_points(tpot)[0].description.find("\"slo_tpot_p99\":0.003") != std::string::npos);
   CHECK(cpts[0].description.find("\"slo_ttft_p99\":0.1") != std::string::npos);
   CHECK(dpts[0].description.find("slo_") == std::string::npos);
   e = error_of("command: infer\nslo_ttft_p99: -2\naxes:\n  systems: [1]\n");
