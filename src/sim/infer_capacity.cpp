@@ -50,40 +50,28 @@ InferStats search(const SystemSpec& spec, const ModelSpec& model, const InferOpt
     if (given.slo_tpot_p99_s > 0 && v.tpot_p99_s > given.slo_tpot_p99_s) return "tpot_p99";
     return nullptr;
   };
-  double rate = given.arrival_rate > 0 ? given.arrival_rate : 1.0;
+  // Each run at a rate either meets the objectives (the highest such so far: `lo`, `best`) or
+  // misses them (the lowest such: `hi`, what it missed, the run).
   double lo = 0, hi = 0;
   const char* bound = nullptr;
-  InferStats best, st = run_at(rate);
-  if (const char* m = miss(st)) {  // halve until a rate meets them
-    hi = rate;
-    bound = m;
-    while (runs < kMaxRuns && lo == 0 && rate / 2 >= kMinRate) {
-      rate /= 2;
-      InferStats down = run_at(rate);
-      if (const char* again = miss(down)) {
-        hi = rate;
-        bound = again;
-        st = std::move(down);
-      } else {
-        lo = rate;
-        best = std::move(down);
-      }
+  InferStats best, missed;
+  const auto probe = [&](double rate) {
+    InferStats st = run_at(rate);
+    if (const char* m = miss(st)) {
+      hi = rate;
+      bound = m;
+      missed = std::move(st);
+      return false;
     }
-  } else {  // double until one misses
     lo = rate;
     best = std::move(st);
-    while (runs < kMaxRuns && hi == 0) {
-      rate *= 2;
-      InferStats up = run_at(rate);
-      if (const char* m2 = miss(up)) {
-        hi = rate;
-        bound = m2;
-      } else {
-        lo = rate;
-        best = std::move(up);
-      }
-    }
-  }
+    return true;
+  };
+  double rate = given.arrival_rate > 0 ? given.arrival_rate : 1.0;
+  const bool met = probe(rate);
+  bool more = true;  // until a doubled rate misses, or a halved one meets them
+  while (more && runs < kMaxRuns && (met || rate / 2 >= kMinRate))
+    more = met ? probe(rate *= 2) : !probe(rate /= 2);
   CapacityStats c;
   c.searched = true;
   c.slo_ttft_p99_s = given.slo_ttft_p99_s;
@@ -93,25 +81,15 @@ InferStats search(const SystemSpec& spec, const ModelSpec& model, const InferOpt
     c.runs = runs;
     c.upper_rate = hi;
     c.bound = bound ? bound : "";
-    st.capacity = c;
-    st.notes.push_back(
+    missed.capacity = c;
+    missed.notes.push_back(
         fmt::format("capacity: no arrival rate meets the objectives: at {:.3g} requests/s the {} is missed "
                     "(TTFT p99 {:.4g} s, "
                     "time between tokens p99 {:.4g} s)",
-                    hi, c.bound, st.serving.ttft_p99_s, st.serving.tbt_p99_s));
-    return st;
+                    hi, c.bound, missed.serving.ttft_p99_s, missed.serving.tbt_p99_s));
+    return missed;
   }
-  while (hi > 0 && hi / lo > kTolerance && runs < kMaxRuns) {
-    const double mid = std::sqrt(lo * hi);
-    InferStats at_mid = run_at(mid);
-    if (const char* m = miss(at_mid)) {
-      hi = mid;
-      bound = m;
-    } else {
-      lo = mid;
-      best = std::move(at_mid);
-    }
-  }
+  while (hi > 0 && hi / lo > kTolerance && runs < kMaxRuns) probe(std::sqrt(lo * hi));
   c.feasible = true;
   c.rate = best.serving.arrival_rate;
   c.upper_rate = hi;

@@ -51,6 +51,14 @@ constexpr RunOption<std::string> kTextOptions[] = {
     {"layout", &SweepSpec::layout, &PointRun::layout},
     {"routing", &SweepSpec::routing, &PointRun::routing}};
 
+// The option of `table` named `name`, or nullptr.
+template <class T, std::size_t N>
+const RunOption<T>* find_option(const RunOption<T> (&table)[N], const std::string& name) {
+  const auto it =
+      std::find_if(std::begin(table), std::end(table), [&](const auto& o) { return name == o.name; });
+  return it == std::end(table) ? nullptr : it;
+}
+
 // A dimension of the grid: one axis, or a zip group moving together.
 std::vector<std::vector<int>> dimensions(const SweepSpec& s) {
   std::vector<std::vector<int>> dims;
@@ -108,20 +116,12 @@ bool passes(const SweepSpec& s, const Point& p) {
       out = s.expert_bits > 0 ? s.expert_bits : s.weight_bits > 0 ? s.weight_bits : 16.0;
     else if (name == "kv_bits")
       out = s.kv_bits > 0 ? s.kv_bits : 16.0;
-    else if (name == "arrival_rate")
-      out = s.arrival_rate;
-    else if (name == "slo_ttft_p99")
-      out = s.slo_ttft_p99;
-    else if (name == "slo_tbt_p99")
-      out = s.slo_tbt_p99;
-    else if (name == "slo_tpot_p99")
-      out = s.slo_tpot_p99;
-    else {
-      const auto it = std::find_if(std::begin(kIntOptions), std::end(kIntOptions),
-                                   [&](const auto& o) { return name == o.name; });
-      if (it == std::end(kIntOptions)) return false;
-      out = static_cast<double>(s.*it->spec);
-    }
+    else if (const auto* o = find_option(kIntOptions, name))
+      out = static_cast<double>(s.*o->spec);
+    else if (const auto* r = find_option(kRealOptions, name))  // arrival_rate, slo_*: unset reads 0
+      out = s.*r->spec;
+    else
+      return false;
     return true;
   };
   for (const auto& w : s.where) {

@@ -4,23 +4,18 @@
 #include <cmath>
 #include <string>
 
+#include "infer_fixtures.hpp"
 #include "test_models.hpp"
 #include "wafersim/core/error.hpp"
 #include "wafersim/sim/infer.hpp"
 #include "wafersim/spec/system_spec.hpp"
 
 using namespace wafersim;
+using test::cs3;
+using test::has_note;
+using test::llama70b;
 
 namespace {
-const SystemSpec& cs3() {
-  static const SystemSpec s = load_system_spec(WAFERSIM_SOURCE_DIR "/configs/cs3.yaml");
-  return s;
-}
-// Llama 3.1 70B's shapes with a 32k vocabulary, as tests/unit/sim/infer_serve_test.cpp.
-const ModelSpec& llama70b() {
-  static const ModelSpec m = test::llama_style("llama-70b-like", 80, 8192, 64, 8, 28672, 131072);
-  return m;
-}
 InferOptions capacity(double ttft, double tbt = 0) {
   InferOptions o;
   o.systems = 4;
@@ -36,11 +31,6 @@ InferOptions at_rate(InferOptions o, double rate) {
   o.slo_ttft_p99_s = o.slo_tbt_p99_s = 0;
   o.arrival_rate = rate;
   return o;
-}
-bool has_note(const InferStats& st, const std::string& text) {
-  for (const auto& n : st.notes)
-    if (n.find(text) != std::string::npos) return true;
-  return false;
 }
 }  // namespace
 

@@ -2,11 +2,13 @@
 // step running only the experts it is routed to.
 #include <catch2/catch.hpp>
 
+#include "infer_fixtures.hpp"
 #include "test_models.hpp"
 #include "wafersim/sim/infer.hpp"
 #include "wafersim/spec/system_spec.hpp"
 
 using namespace wafersim;
+using test::cs3;
 
 namespace {
 ModelSpec moe_like(int experts, int top_k, int ffn) {
@@ -14,11 +16,6 @@ ModelSpec moe_like(int experts, int top_k, int ffn) {
   m.arch.experts = experts;
   m.arch.experts_per_token = top_k;
   return m;
-}
-
-const SystemSpec& cs3() {
-  static const SystemSpec s = load_system_spec(WAFERSIM_SOURCE_DIR "/configs/cs3.yaml");
-  return s;
 }
 
 InferOptions opts(int batch) {

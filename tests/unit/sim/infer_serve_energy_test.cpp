@@ -3,21 +3,16 @@
 #include <catch2/catch.hpp>
 #include <memory>
 
+#include "infer_fixtures.hpp"
 #include "test_models.hpp"
 #include "wafersim/sim/infer.hpp"
 #include "wafersim/spec/system_spec.hpp"
 
 using namespace wafersim;
+using test::cs3;
+using test::llama70b;
 
 namespace {
-const SystemSpec& cs3() {
-  static const SystemSpec s = load_system_spec(WAFERSIM_SOURCE_DIR "/configs/cs3.yaml");
-  return s;
-}
-const ModelSpec& llama70b() {
-  static const ModelSpec m = test::llama_style("llama-70b-like", 80, 8192, 64, 8, 28672, 131072);
-  return m;
-}
 InferOptions serving(double rate) {
   InferOptions o;
   o.systems = 4;

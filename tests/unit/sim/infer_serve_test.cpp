@@ -5,23 +5,18 @@
 #include <string>
 #include <vector>
 
+#include "infer_fixtures.hpp"
 #include "test_models.hpp"
 #include "wafersim/core/error.hpp"
 #include "wafersim/sim/infer.hpp"
 #include "wafersim/spec/system_spec.hpp"
 
 using namespace wafersim;
+using test::cs3;
+using test::has_note;
+using test::llama70b;
 
 namespace {
-const SystemSpec& cs3() {
-  static const SystemSpec s = load_system_spec(WAFERSIM_SOURCE_DIR "/configs/cs3.yaml");
-  return s;
-}
-// Llama 3.1 70B's shapes (models/llama3.1-70b.yaml) with a 32k vocabulary: 140 GB of weights.
-const ModelSpec& llama70b() {
-  static const ModelSpec m = test::llama_style("llama-70b-like", 80, 8192, 64, 8, 28672, 131072);
-  return m;
-}
 InferOptions serving(double rate, int batch = 16, int requests = 300, std::uint64_t seed = 1) {
   InferOptions o;
   o.systems = 4;
@@ -32,11 +27,6 @@ InferOptions serving(double rate, int batch = 16, int requests = 300, std::uint6
   o.requests = requests;
   o.seed = seed;
   return o;
-}
-bool has_note(const InferStats& st, const std::string& text) {
-  for (const auto& n : st.notes)
-    if (n.find(text) != std::string::npos) return true;
-  return false;
 }
 }  // namespace
 

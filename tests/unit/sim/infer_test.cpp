@@ -6,23 +6,20 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "infer_fixtures.hpp"
 #include "test_models.hpp"
 #include "wafersim/core/error.hpp"
 #include "wafersim/spec/system_spec.hpp"
 #include "wafersim/tile/tile_array.hpp"
 
 using namespace wafersim;
+using test::cs3;
 
 namespace {
 
 // A Llama-style decoder: GQA, RMSNorm, SwiGLU, rotary, untied head.
 ModelSpec llama_like(int layers, int hidden, int heads, int kv_heads, int ffn) {
   return test::llama_style("llama-like", layers, hidden, heads, kv_heads, ffn);
-}
-
-const SystemSpec& cs3() {
-  static const SystemSpec s = load_system_spec(WAFERSIM_SOURCE_DIR "/configs/cs3.yaml");
-  return s;
 }
 
 InferOptions opts(int systems, int batch = 1, int prompt = 1024, int generate = 256) {
