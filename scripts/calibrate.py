@@ -4,18 +4,24 @@ how well they predict a case they were not fitted on.
 
 The global calibration parameters (configs/cs2.yaml, configs/cs3.yaml, docs/configs.md):
   calibration.compute_efficiency  a factor in (0, 1] on every kernel's time: software overheads
-                                  inside the kernels the cost model does not see;
+                                  inside the kernels the cost model does not see; one value for
+                                  every system config;
   calibration.step_overhead       host/runtime time per training step that does not scale with
-                                  the batch (seconds, >= 0);
+                                  the batch (seconds, >= 0); one value per system config, fitted
+                                  to that config's cases: it belongs to the installation (its
+                                  appliance software and hosts), which differs between the CS-2
+                                  and CS-3 clusters the cases ran on;
 and, from the leave-one-out errors, the model's validation interval:
   calibration.model_error         a published throughput lay within simulated / (1 + e) ..
                                   simulated x (1 + e) in at least 90% of the leave-one-out
                                   predictions (split-conformal quantile: with n residuals, the
                                   ceil((n + 1) x 0.9)-th smallest |log(simulated / published)|).
-This script fits both to the cases of bench/validation.yaml marked `calibration: true` (or to
+This script fits them to the cases of bench/validation.yaml marked `calibration: true` (or to
 every case with --cases all) by least squares on log(simulated / published): it simulates every
-case once per point of a grid over the two parameters (`wafersim validate --set ...`; 0.6 s a
-point), then picks the best point for the fitted cases. It reports the in-sample errors and the
+case once per point of a grid over (efficiency, overhead) (`wafersim validate --set ...`; 1.4 s
+a point), then picks the efficiency and, at it, each system config's overhead that together
+give the least squared error (a case's error depends only on its own system's overhead, so one
+grid serves every combination). It reports the in-sample errors and the
 **leave-one-out** errors: each case predicted by the parameters fitted on all the other cases.
 
     scripts/calibrate.py                      # fit the marked cases and print; nothing is written
@@ -40,7 +46,8 @@ LEVEL = 0.9  # of the validation interval (calibration.model_error)
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # The grid: efficiency 0.50 .. 1.00 by 0.025; step overhead 0 .. 250 ms (finer near 0).
 EFFICIENCIES = [round(1.0 - 0.025 * i, 3) for i in range(21)]
-OVERHEADS = [0.0, 0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.10, 0.12, 0.15, 0.20, 0.25]
+OVERHEADS = [0.0, 0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.10, 0.11, 0.12,
+             0.13, 0.14, 0.15, 0.16, 0.17, 0.18, 0.19, 0.20, 0.22, 0.25]
 
 
 EXTRA_SETS = []  # --set PATH=VALUE: held for every point of the grid
@@ -63,16 +70,50 @@ def log_errors(report):
     return {c["name"]: math.log(c["simulated"] / c["published"]) for c in report["cases"] if c["ran"]}
 
 
-def fit(grid, names):
-    """The grid point with the least mean squared log error over `names`; ties: neutral first."""
+def fit(grid, names, system_of):
+    """The efficiency and per-system overheads with the least mean squared log error over
+    `names`: {"eff": e, "overhead": {system: o}}. A system none of `names` uses gets the overhead
+    that fits all of `names` best at that efficiency (its cases are predicted, not fitted). Ties:
+    the neutral values first (grid order: efficiency 1.0 first, overhead 0 first)."""
+    at = dict(grid)
+    systems = sorted(set(system_of.values()))
     best, best_cost = None, None
-    for point, errs in grid:  # grid order: efficiency 1.0 first, overhead 0 first
-        if any(n not in errs for n in names):
+    for eff in EFFICIENCIES:
+        errs = {o: at[(eff, o)] for o in OVERHEADS}
+        if any(n not in errs[o] for o in OVERHEADS for n in names):
             continue
-        cost = sum(errs[n] ** 2 for n in names) / len(names)
-        if best_cost is None or cost < best_cost - 1e-12:
-            best, best_cost = point, cost
+
+        def best_overhead(group):
+            choice, cost = None, None
+            for o in OVERHEADS:
+                c = sum(errs[o][n] ** 2 for n in group)
+                if cost is None or c < cost - 1e-12:
+                    choice, cost = o, c
+            return choice, cost
+
+        pooled, _ = best_overhead(names)
+        overhead, total = {}, 0.0
+        for system in systems:
+            group = [n for n in names if system_of[n] == system]
+            if group:
+                overhead[system], cost = best_overhead(group)
+                total += cost
+            else:
+                overhead[system] = pooled
+        total /= len(names)
+        if best_cost is None or total < best_cost - 1e-12:
+            best, best_cost = {"eff": eff, "overhead": overhead}, total
     return best
+
+
+def error_at(at, params, system_of, name):
+    """A case's log error at fitted parameters (its own system's overhead)."""
+    return at[(params["eff"], params["overhead"][system_of[name]])][name]
+
+
+def describe(params):
+    return "efficiency %.3f, step overhead %s" % (params["eff"], ", ".join(
+        "%s %.3f s" % (os.path.basename(k), v) for k, v in sorted(params["overhead"].items())))
 
 
 def summary(errors):
@@ -94,13 +135,12 @@ def conformal(scores, level=LEVEL):
     return sorted(abs(x) for x in scores)[k - 1]
 
 
-def configs_of(report, names, cases_args):
-    paths = set()
-    for name in names:
-        args = cases_args.get(name, [])
-        if "--system" in args:
-            paths.add(os.path.join(ROOT, args[args.index("--system") + 1]))
-    return sorted(paths)
+def system_of_cases(cases_args):
+    """Case name -> the system config it runs (its --system argument)."""
+    out = {}
+    for name, args in cases_args.items():
+        out[name] = os.path.join(ROOT, args[args.index("--system") + 1]) if "--system" in args else "(default)"
+    return out
 
 
 def write_value(path, key, value):
@@ -158,9 +198,18 @@ def main():
     grid = [(p, log_errors(r)) for p, r in zip(points, reports)]
     at = dict(grid)
 
-    eff, over = fit(grid, names)
-    print("fitted on %d case(s): calibration.compute_efficiency = %.3f, calibration.step_overhead = %.3f s"
-          % (len(names), eff, over))
+    system_of = system_of_cases(case_args())
+    missing = [n for n in names if n not in system_of]
+    if missing:
+        sys.exit("bench/validation.yaml: could not read the args of case %r" % missing[0])
+    system_of = {n: system_of[n] for n in [c["name"] for c in neutral["cases"] if c["ran"]]}
+    fitted = fit(grid, names, system_of)
+    print("fitted on %d case(s): calibration.compute_efficiency = %.3f" % (len(names), fitted["eff"]))
+    for path, over in sorted(fitted["overhead"].items()):
+        count = sum(1 for n in names if system_of[n] == path)
+        print("  %s: calibration.step_overhead = %.3f s (%s)" % (
+            os.path.relpath(path, ROOT), over,
+            "%d fitted case(s)" % count if count else "no fitted case: the best over all of them"))
     print("(grid: efficiency %.2f..%.2f by 0.025, step overhead %s s)" % (
         EFFICIENCIES[-1], EFFICIENCIES[0], ", ".join("%g" % o for o in OVERHEADS)))
     print()
@@ -170,22 +219,23 @@ def main():
     neutral_errs = log_errors(neutral)
     loo = []
     for n in names:
-        p = fit(grid, [m for m in names if m != n])
-        loo.append(at[p][n])
+        p = fit(grid, [m for m in names if m != n], system_of)
+        loo.append(error_at(at, p, system_of, n))
         print("%-*s %+8.1f%% %+8.1f%% %+8.1f%%   eff %.3f, overhead %.3f s" % (
-            width, n, 100 * (math.exp(neutral_errs[n]) - 1), 100 * (math.exp(at[(eff, over)][n]) - 1),
-            100 * (math.exp(at[p][n]) - 1), p[0], p[1]))
+            width, n, 100 * (math.exp(neutral_errs[n]) - 1),
+            100 * (math.exp(error_at(at, fitted, system_of, n)) - 1),
+            100 * (math.exp(loo[-1]) - 1), p["eff"], p["overhead"][system_of[n]]))
     print()
     print("neutral (1.0, 0 s): " + summary([neutral_errs[n] for n in names]))
-    print("in-sample:          " + summary([at[(eff, over)][n] for n in names]))
+    print("in-sample:          " + summary([error_at(at, fitted, system_of, n) for n in names]))
     print("leave-one-out:      " + summary(loo))
     if held:
         print()
         print("held out of the fit (calibration: false), predicted at the fitted values:")
         for n in held:
             print("%-*s %+8.1f%% %+8.1f%%" % (width, n, 100 * (math.exp(neutral_errs[n]) - 1),
-                                              100 * (math.exp(at[(eff, over)][n]) - 1)))
-        print("held out:           " + summary([at[(eff, over)][n] for n in held]))
+                                              100 * (math.exp(error_at(at, fitted, system_of, n)) - 1)))
+        print("held out:           " + summary([error_at(at, fitted, system_of, n) for n in held]))
 
     # The validation interval: how far a published figure lay from a prediction that did not
     # see it. Its own coverage is checked the same way: each fitted case against the quantile
@@ -208,13 +258,13 @@ def main():
         print("  leave-one-out coverage: %d of %d fitted cases inside the interval of the others"
               % (inside, len(loo)))
         if held:
-            h_in = sum(1 for n in held if abs(at[(eff, over)][n]) <= q + 1e-12)
+            h_in = sum(1 for n in held if abs(error_at(at, fitted, system_of, n)) <= q + 1e-12)
             print("  held out: %d of %d inside" % (h_in, len(held)))
 
     if args.write:
-        for path in configs_of(neutral, names, case_args()):
-            write_value(path, "compute_efficiency", "%.3f" % eff)
-            write_value(path, "step_overhead", "%g s" % over)
+        for path in sorted(set(system_of[n] for n in names)):
+            write_value(path, "compute_efficiency", "%.3f" % fitted["eff"])
+            write_value(path, "step_overhead", "%g s" % fitted["overhead"][path])
             if model_error is not None:
                 write_value(path, "model_error", "%.3f" % model_error)
             print("wrote %s" % path)
