@@ -12,6 +12,8 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "axis_values.hpp"
 #include "wafersim/core/error.hpp"
@@ -25,19 +27,74 @@
 namespace wafersim::sweep {
 namespace {
 
-const std::set<std::string> kRunOptions = {
-    "systems",          "batch",           "seq",          "steps",        "mode",
-    "prompt",           "generate",        "layout",       "weight_bits",  "expert_bits",
-    "kv_bits",          "micro_batch",     "wafer_io",     "arrival_rate", "requests",
-    "prefill_chunk",    "prompt_min",      "generate_min", "replicas",     "routing",
-    "prefill_replicas", "prefill_systems", "slo_ttft_p99", "slo_tbt_p99",  "slo_tpot_p99"};
-// The run options of each command: the others are errors (they would be silently ignored).
-const std::set<std::string> kTrainOnly = {"seq", "steps", "mode", "micro_batch"};
-const std::set<std::string> kInferOnly = {
-    "request_trace",    "prompt",          "generate",     "wafer_io",     "layout",
-    "weight_bits",      "expert_bits",     "kv_bits",      "arrival_rate", "requests",
-    "prefill_chunk",    "prompt_min",      "generate_min", "replicas",     "routing",
-    "prefill_replicas", "prefill_systems", "slo_ttft_p99", "slo_tbt_p99",  "slo_tpot_p99"};
+// Every option a sweep may set at the top level (and, but request_trace, vary on an axis), in
+// the order the error messages list them, with the command it belongs to: a new option is one
+// row here, and the sets and messages below follow.
+enum class For { both, run, infer };
+struct OptionRow {
+  const char* name;
+  For command;
+  bool axis;  // a run option an axis may vary (request_trace is a file for every point)
+};
+constexpr OptionRow kOptionTable[] = {
+    {"mode", For::run, true},
+    {"systems", For::both, true},
+    {"batch", For::both, true},
+    {"seq", For::run, true},
+    {"steps", For::run, true},
+    {"micro_batch", For::run, true},
+    {"prompt", For::infer, true},
+    {"generate", For::infer, true},
+    {"wafer_io", For::infer, true},
+    {"layout", For::infer, true},
+    {"weight_bits", For::infer, true},
+    {"expert_bits", For::infer, true},
+    {"kv_bits", For::infer, true},
+    {"arrival_rate", For::infer, true},
+    {"requests", For::infer, true},
+    {"prefill_chunk", For::infer, true},
+    {"prompt_min", For::infer, true},
+    {"generate_min", For::infer, true},
+    {"replicas", For::infer, true},
+    {"routing", For::infer, true},
+    {"prefill_replicas", For::infer, true},
+    {"prefill_systems", For::infer, true},
+    {"slo_ttft_p99", For::infer, true},
+    {"slo_tbt_p99", For::infer, true},
+    {"slo_tpot_p99", For::infer, true},
+    {"request_trace", For::infer, false},
+};
+
+std::set<std::string> option_set(bool (*keep)(const OptionRow&)) {
+  std::set<std::string> out;
+  for (const auto& row : kOptionTable)
+    if (keep(row)) out.insert(row.name);
+  return out;
+}
+// The run options (each may be an axis), and those of one command only (the others are errors:
+// they would be silently ignored).
+const std::set<std::string> kRunOptions = option_set([](const OptionRow& r) { return r.axis; });
+const std::set<std::string> kTrainOnly = option_set([](const OptionRow& r) { return r.command == For::run; });
+const std::set<std::string> kInferOnly =
+    option_set([](const OptionRow& r) { return r.command == For::infer; });
+
+// "name, command, ..., request_trace, set, axes, ...": every top-level key, in table order.
+std::string known_keys() {
+  std::string out = "name, command, system, model";
+  for (const auto& row : kOptionTable) out += std::string(", ") + row.name;
+  return out + ", set, axes, grid, random, seed, zip, where, pareto";
+}
+// "systems, batch, ... and slo_tpot_p99": the run options of `command: infer`.
+std::string infer_options() {
+  std::vector<std::string> names;
+  for (const auto& row : kOptionTable)
+    if (row.axis && row.command != For::run) names.emplace_back(row.name);
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+  return out;
+}
+
 // Bits per stored value (infer --weight-bits, --kv-bits): the model's operands are at most 32.
 bool valid_bits(double b) { return b >= 1 && b <= 32; }
 
@@ -185,14 +242,7 @@ class Parser {
         s.pareto = scalar(v, key);
         s.pareto_line = loc(v).line;
       } else
-        fail(k, key,
-             "unknown key (expected name, command, system, model, mode, systems, batch, seq, steps, "
-             "micro_batch, prompt, generate, wafer_io, layout, weight_bits, expert_bits, kv_bits, "
-             "arrival_rate, requests, prefill_chunk, prompt_min, generate_min, replicas, routing, "
-             "prefill_replicas, prefill_systems, slo_ttft_p99, slo_tbt_p99, slo_tpot_p99, "
-             "request_trace, "
-             "set, "
-             "axes, grid, random, seed, zip, where, pareto)");
+        fail(k, key, "unknown key (expected " + known_keys() + ")");
     }
     for (const auto& [name, node] : options_set) check_option_of_command(s, node, name, name);
     if (!axes_node || !axes_node->IsMap() || axes_node->size() == 0)
@@ -209,12 +259,8 @@ class Parser {
                                const std::string& option) const {
     if (s.command == "infer" && kTrainOnly.count(option) != 0)
       fail(n, key,
-           fmt::format(
-               "{} is an option of training runs; `command: infer` takes systems, batch, prompt, "
-               "generate, wafer_io, layout, weight_bits, expert_bits, kv_bits, arrival_rate, requests, "
-               "prefill_chunk, prompt_min, generate_min, replicas, routing, prefill_replicas, "
-               "prefill_systems, slo_ttft_p99, slo_tbt_p99 and slo_tpot_p99",
-               option));
+           fmt::format("{} is an option of training runs; `command: infer` takes {}", option,
+                       infer_options()));
     if (s.command == "run" && kInferOnly.count(option) != 0)
       fail(n, key, fmt::format("{} is an option of inference: add `command: infer`", option));
   }
