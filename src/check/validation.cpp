@@ -169,6 +169,36 @@ ValidationSummary summarize_validation(const std::vector<ValidationResult>& rs) 
   return s;
 }
 
+std::string validation_machine(const std::string& system) {
+  std::string s = system;
+  const auto x = s.find(" x ");
+  if (x != std::string::npos && x > 0 &&
+      std::all_of(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(x),
+                  [](char ch) { return ch >= '0' && ch <= '9'; }))
+    s = s.substr(x + 3);
+  s = s.substr(0, s.find_first_of(" (,"));
+  return s.empty() ? "unspecified" : s;
+}
+
+std::vector<std::pair<std::string, ValidationSummary>> summarize_by_machine(
+    const std::vector<ValidationResult>& rs) {
+  std::vector<std::string> order;
+  for (const auto& r : rs) {
+    const std::string m = validation_machine(r.c.system);
+    if (std::find(order.begin(), order.end(), m) == order.end()) order.push_back(m);
+  }
+  std::vector<std::pair<std::string, ValidationSummary>> out;
+  if (order.size() < 2) return out;
+  for (const auto& m : order) {
+    std::vector<ValidationResult> group;
+    for (const auto& r : rs)
+      if (validation_machine(r.c.system) == m) group.push_back(r);
+    const ValidationSummary s = summarize_validation(group);
+    if (s.cases > 0) out.emplace_back(m, s);
+  }
+  return out;
+}
+
 namespace {
 // The summary of the cases not used to fit the calibration parameters (calibration: false),
 // when some are held out and some are not, and one of them ran.
@@ -232,6 +262,10 @@ std::string format_validation_table(const std::vector<ValidationResult>& rs, boo
       "(negative: simulated {})\n",
       s.cases, 100 * s.mean_abs, 100 * s.median_abs, 100 * s.max_abs, 100 * s.bias,
       times ? "below measured: slower for a rate, faster for a time (unit s)" : "slower than measured");
+  for (const auto& [machine, m] : summarize_by_machine(rs))
+    o += fmt::format(
+        "  on {} ({} case(s)): mean absolute error {:.1f}%, median {:.1f}%, max {:.1f}%; bias {:+.1f}%\n",
+        machine, m.cases, 100 * m.mean_abs, 100 * m.median_abs, 100 * m.max_abs, 100 * m.bias);
   if (s.banded > 0)
     o += fmt::format("published figure inside its band in {} of {} case(s); median band half-width {:.1f}%\n",
                      s.inside, s.banded, 100 * s.median_half_width);
@@ -282,6 +316,16 @@ std::string format_validation_json(const std::vector<ValidationResult>& rs) {
   j["median_abs_error"] = s.median_abs;
   j["max_abs_error"] = s.max_abs;
   j["bias"] = s.bias;
+  if (const auto machines = summarize_by_machine(rs); !machines.empty()) {
+    auto& by = j["by_system"] = nlohmann::ordered_json::array();
+    for (const auto& [machine, m] : machines)
+      by.push_back({{"system", machine},
+                    {"cases_ran", m.cases},
+                    {"mean_abs_error", m.mean_abs},
+                    {"median_abs_error", m.median_abs},
+                    {"max_abs_error", m.max_abs},
+                    {"bias", m.bias}});
+  }
   if (s.banded > 0) {
     j["cases_banded"] = s.banded;
     j["cases_inside_band"] = s.inside;

@@ -3,6 +3,7 @@
 // runs (with their sources) as wafersim command lines and the published figure; `validate`
 // simulates each and reports the error.
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace wafersim {
@@ -62,6 +63,13 @@ struct ValidationSummary {
   int with_interval = 0, inside_interval = 0;  // the same for the validation interval
 };
 ValidationSummary summarize_validation(const std::vector<ValidationResult>& r);
+// The machine a case ran on, from its `system` text: the word after "N x " ("2 x CS-2" and
+// "1 x CS-2 (WSE-2), a P x P region" are both "CS-2"); "unspecified" when there is none.
+std::string validation_machine(const std::string& system);
+// One summary per machine, in the order the machines first appear, when the cases ran on more
+// than one (errors on CS-2 and CS-3 differ in kind: a mean over both hides either).
+std::vector<std::pair<std::string, ValidationSummary>> summarize_by_machine(
+    const std::vector<ValidationResult>& r);
 
 std::string format_validation_table(const std::vector<ValidationResult>& r, bool markdown);
 std::string format_validation_json(const std::vector<ValidationResult>& r);

@@ -50,6 +50,40 @@ TEST_CASE("cases held out of the calibration are summarised apart, in text and J
   CHECK(format_validation_json(rs).find("held_out") == std::string::npos);
 }
 
+TEST_CASE("the machine of a case is the word after its system count", "[check]") {
+  CHECK(validation_machine("2 x CS-2") == "CS-2");
+  CHECK(validation_machine("1 x CS-2 (WSE-2), a P x P region") == "CS-2");
+  CHECK(validation_machine("24 x CS-3 (assumed)") == "CS-3");
+  CHECK(validation_machine("CS-3") == "CS-3");
+  CHECK(validation_machine("") == "unspecified");
+}
+
+TEST_CASE("cases on several machines are also summarised per machine, in text and JSON", "[check]") {
+  std::vector<ValidationResult> rs = {result(0.10), result(-0.20), result(0.30), result(0.50, false)};
+  rs[0].c.system = "1 x CS-2";
+  rs[1].c.system = "2 x CS-2";
+  rs[2].c.system = "1 x CS-3";
+  rs[3].c.system = "4 x CS-3";  // did not run: not counted
+  const auto by = summarize_by_machine(rs);
+  REQUIRE(by.size() == 2);
+  CHECK(by[0].first == "CS-2");
+  CHECK(by[0].second.cases == 2);
+  CHECK(by[0].second.mean_abs == Approx(0.15));
+  CHECK(by[0].second.bias == Approx(-0.05));
+  CHECK(by[1].first == "CS-3");
+  CHECK(by[1].second.cases == 1);
+  const std::string text = format_validation_table(rs, false);
+  CHECK(text.find("  on CS-2 (2 case(s)): mean absolute error 15.0%, median 15.0%, max 20.0%; bias -5.0%") !=
+        std::string::npos);
+  CHECK(text.find("  on CS-3 (1 case(s)): mean absolute error 30.0%") != std::string::npos);
+  CHECK(format_validation_json(rs).find("\"by_system\"") != std::string::npos);
+  // One machine: the overall line says it all.
+  for (auto& r : rs) r.c.system = "1 x CS-2";
+  CHECK(summarize_by_machine(rs).empty());
+  CHECK(format_validation_table(rs, false).find("  on CS-2") == std::string::npos);
+  CHECK(format_validation_json(rs).find("by_system") == std::string::npos);
+}
+
 TEST_CASE("every shipped validation case names its source, system and date", "[check]") {
   const Validation v = load_validation(WAFERSIM_SOURCE_DIR "/bench/validation.yaml");
   CHECK(v.cases.size() >= 7);
