@@ -119,6 +119,7 @@ nlohmann::ordered_json infer_json(const InferStats& s) {
         {"prefill_replica_requests", v.prefill_replica_requests},
         {"prefill_replica_busy", v.prefill_replica_busy},
         {"kv_transfer_s", {{"mean", v.kv_transfer_mean_s}, {"max", v.kv_transfer_max_s}}},
+        {"kv_transfer_bytes", v.kv_transfer_bytes},
         {"prefill_chunk", v.prefill_chunk},
         {"trace", v.trace},
         {"time_scale", v.time_scale},
@@ -137,7 +138,8 @@ nlohmann::ordered_json infer_json(const InferStats& s) {
         {"per_output_token_j", v.energy_per_output_token_j},
         {"output_tokens_per_kj", v.energy_per_output_token_j > 0 ? 1e3 / v.energy_per_output_token_j : 0.0},
         {"mean_power_w", v.mean_power_w},
-        {"idle_share", v.energy_idle_share}};
+        {"idle_share", v.energy_idle_share},
+        {"kv_transfer_j", v.energy_kv_transfer_j}};
   }
   if (s.capacity.searched) {
     const CapacityStats& c = s.capacity;
@@ -256,9 +258,12 @@ std::string format_infer_text(const InferStats& s) {
     fmt::format_to(out, "  time between tokens p50 {:.3f} ms, p99 {:.3f} ms, max {:.3f} ms\n",
                    v.tbt_p50_s * 1e3, v.tbt_p99_s * 1e3, v.tbt_max_s * 1e3);
     if (v.energy_modelled)
-      fmt::format_to(out,
-                     "  energy: {:.3g} J per output token, mean power {:.1f} kW, idle power {:.0f}% of it\n",
-                     v.energy_per_output_token_j, v.mean_power_w / 1e3, 100 * v.energy_idle_share);
+      fmt::format_to(
+          out, "  energy: {:.3g} J per output token, mean power {:.1f} kW, idle power {:.0f}% of it{}\n",
+          v.energy_per_output_token_j, v.mean_power_w / 1e3, 100 * v.energy_idle_share,
+          v.energy_kv_transfer_j > 0
+              ? fmt::format(", the KV transfers {:.2g}%", 100 * v.energy_kv_transfer_j / v.energy_j)
+              : "");
   }
   if (s.capacity.searched && s.capacity.feasible) {
     const CapacityStats& c = s.capacity;

@@ -414,7 +414,9 @@ void serve_disaggregated(std::vector<Replica>& pre, std::vector<Replica>& reps, 
   const auto transfer = [&](std::size_t i, std::size_t to) {
     Request& r = req[i];
     const double start = std::max({r.first, out_free[r.served_by], in_free[to]});
-    const double xfer = r.prompt * at(1).kv_bytes_per_token / link_bps + spec.io.latency.value;
+    const double bytes = r.prompt * at(1).kv_bytes_per_token;
+    const double xfer = bytes / link_bps + spec.io.latency.value;
+    sv.kv_transfer_bytes += bytes;
     r.here = out_free[r.served_by] = in_free[to] = start + xfer;
     sv.kv_transfer_max_s = std::max(sv.kv_transfer_max_s, r.here - r.first);
     moved += r.here - r.first;
@@ -426,6 +428,11 @@ void serve_disaggregated(std::vector<Replica>& pre, std::vector<Replica>& reps, 
   serve(
       reps, req, order, [](const Request& r) { return r.first; }, transfer, o, at);
   sv.kv_transfer_mean_s = order.empty() ? 0 : moved / static_cast<double>(order.size());
+  // Their energy: each bit once through the I/O ports (as activations between inference systems,
+  // src/sim/infer.cpp's cross bytes), with what the power supplies lose converting it.
+  if (spec.energy.present)
+    sv.energy_kv_transfer_j =
+        sv.kv_transfer_bytes * 8 * spec.energy.io_bit.value / spec.energy.psu_efficiency;
   sv.prefill_replicas = o.prefill_replicas;
   sv.prefill_systems = pre_systems;
 }
@@ -475,6 +482,7 @@ void summarize(const std::vector<Request>& req, const std::vector<Replica>& pre,
     double events = 0, idle = 0;
     for (const auto& rep : reps) events += rep.event_j;
     for (const auto& rep : pre) events += rep.event_j;
+    events += sv.energy_kv_transfer_j;
     idle += sv.duration_s * static_cast<double>(reps.size()) * idle_w;
     if (!pre.empty()) idle += sv.duration_s * static_cast<double>(pre.size()) * pre_idle_w;
     sv.energy_modelled = true;

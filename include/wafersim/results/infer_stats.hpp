@@ -66,14 +66,16 @@ struct ServingStats {
   std::vector<int> prefill_replica_requests;
   std::vector<double> prefill_replica_busy;
   double kv_transfer_mean_s = 0, kv_transfer_max_s = 0;
+  double kv_transfer_bytes = 0;  // every KV cache moved, in total
   // Energy over the run (the system file's energy: section): every replica's idle power for the
   // whole duration plus its iterations' events (decode rounds, prompt tokens) as infer() prices them.
   bool energy_modelled = false;
   double energy_j = 0, energy_per_output_token_j = 0, mean_power_w = 0;
-  double energy_idle_share = 0;  // of energy_j, the idle power's
-  int prefill_chunk = 0;         // tokens per iteration with chunked prefill (0: whole prompts)
-  std::string trace;             // the request trace served (--request-trace); "" when drawn
-  double time_scale = 1;         // the trace's arrival times multiplied by this (--arrival-rate with a trace)
+  double energy_idle_share = 0;     // of energy_j, the idle power's
+  double energy_kv_transfer_j = 0;  // of energy_j, the KV caches' bits through the I/O ports (disaggregated)
+  int prefill_chunk = 0;            // tokens per iteration with chunked prefill (0: whole prompts)
+  std::string trace;                // the request trace served (--request-trace); "" when drawn
+  double time_scale = 1;  // the trace's arrival times multiplied by this (--arrival-rate with a trace)
   int prompt_min = 0, prompt_max = 0;      // the requests' prompt lengths drawn from (min = max: fixed)
   int generate_min = 0, generate_max = 0;  // and their output lengths
   double ttft_p50_s = 0, ttft_p90_s = 0, ttft_p99_s = 0, ttft_mean_s = 0;  // arrival to first token

@@ -67,3 +67,31 @@ TEST_CASE("serving energy: load spreads the idle power over more tokens and repl
   bare.energy.present = false;
   CHECK_FALSE(infer(bare, llama70b(), serving(1)).serving.energy_modelled);
 }
+
+TEST_CASE("serving energy: disaggregated, each KV cache's bits cross the I/O ports once and are priced",
+          "[sim][infer][serve][energy]") {
+  InferOptions o = serving(4);
+  o.requests = 60;
+  o.replicas = 1;
+  o.prefill_replicas = 1;
+  const InferStats st = infer(cs3(), llama70b(), o);
+  const ServingStats& v = st.serving;
+  REQUIRE(v.energy_modelled);
+  // Every request's cache moves once: its prompt's tokens at the model's bytes per token.
+  CHECK(v.kv_transfer_bytes == Approx(60.0 * 1024 * st.kv_bytes_per_token).epsilon(1e-12));
+  const EnergySpec& e = cs3().energy;
+  CHECK(v.energy_kv_transfer_j ==
+        Approx(v.kv_transfer_bytes * 8 * e.io_bit.value / e.psu_efficiency).epsilon(1e-12));
+  CHECK(v.energy_kv_transfer_j > 0);
+  CHECK(v.energy_kv_transfer_j < v.energy_j);
+  // With the I/O's energy per bit at zero the transfers cost nothing (and the run is cheaper).
+  SystemSpec free_io = cs3();
+  free_io.energy.io_bit.value = 0;
+  const ServingStats w = infer(free_io, llama70b(), o).serving;
+  CHECK(w.energy_kv_transfer_j == 0);
+  CHECK(w.energy_j < v.energy_j - v.energy_kv_transfer_j + 1e-9);
+  // Colocated serving moves no cache.
+  InferOptions together = serving(4);
+  together.requests = 60;
+  CHECK(infer(cs3(), llama70b(), together).serving.energy_kv_transfer_j == 0);
+}
