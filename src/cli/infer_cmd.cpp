@@ -100,8 +100,9 @@ Runner add_infer_command(CLI::App& app) {
                  "Serving: copies of the deployment (each --systems systems) sharing the requests "
                  "(default 1)");
   app.add_option("--routing", a->routing,
-                 "Serving with --replicas: round-robin (each replica in turn) or least-outstanding (the one "
-                 "with the fewest requests in flight)")
+                 "Serving with --replicas: round-robin (each replica in turn), least-outstanding (the one "
+                 "with the fewest requests in flight) or shared-queue (one queue: the first replica with a "
+                 "free slot)")
       ->capture_default_str();
   app.add_option("--prefill-replicas", a->opt.prefill_replicas,
                  "Serving disaggregated (Splitwise): this many prefill replicas give each request its first "

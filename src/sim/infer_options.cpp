@@ -38,14 +38,24 @@ const char* to_string(InferLayout layout) { return layout == InferLayout::fill ?
 Routing parse_routing(const std::string& text, const std::string& option) {
   if (text == "round-robin") return Routing::round_robin;
   if (text == "least-outstanding") return Routing::least_outstanding;
+  if (text == "shared-queue") return Routing::shared_queue;
   throw UsageError(
-      fmt::format("{} {}: expected round-robin (each replica in turn) or least-outstanding (the replica "
-                  "with the fewest requests in flight)",
+      fmt::format("{} {}: expected round-robin (each replica in turn), least-outstanding (the replica "
+                  "with the fewest requests in flight) or shared-queue (one queue: the first replica with a "
+                  "free slot)",
                   option, text));
 }
 
 const char* to_string(Routing r) {
-  return r == Routing::least_outstanding ? "least-outstanding" : "round-robin";
+  switch (r) {
+    case Routing::least_outstanding:
+      return "least-outstanding";
+    case Routing::shared_queue:
+      return "shared-queue";
+    case Routing::round_robin:
+      break;
+  }
+  return "round-robin";
 }
 
 InferOptions infer_options::resolved(const SystemSpec& spec, const ModelSpec& model,

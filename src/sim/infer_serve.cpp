@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "infer_replica.hpp"
 #include "wafersim/core/random.hpp"
 
 namespace wafersim::infer_serve {
@@ -29,133 +30,6 @@ double percentile(const std::vector<double>& sorted, double p) {
   return sorted[std::min(sorted.size(), std::max<std::size_t>(rank, 1)) - 1];
 }
 
-struct Request {
-  double arrival = 0, first = 0, done = 0;
-  double here = 0;               // when it reaches its replica (its arrival; a KV cache's transfer's end)
-  double last = 0;               // its latest token
-  std::size_t served_by = 0;     // the replica it was dispatched to (the latest)
-  int prompt = 0, generate = 0;  // its lengths
-  int left = 0;                  // output tokens still to decode
-  int prompt_left = 0;           // prompt tokens still to prefill (chunked prefill)
-};
-
-// infer()'s figures at one batch: a decode round, the whole prompts' prefill (TTFT), and what
-// each further prompt token adds.
-struct Times {
-  double round_s = 0, prefill_s = 0, token_s = 0;
-  double token_attention_s = 0;    // of token_s, attention over the --prompt tokens
-  double keys_s = 0, context = 0;  // of round_s, attending to the cache at `context` tokens
-  double kv_bytes_per_token = 0;   // every layer, one request
-  bool streamed = false;           // the weights stream from MemoryX (they do not fit the systems)
-  // Energy (the system file's energy: section; 0 without one): the deployment's idle power, and
-  // what a decode round of this batch and a prompt token of its prefill add to it (their events).
-  double idle_w = 0, round_j = 0, prompt_token_j = 0;
-};
-using TimesAt = std::function<const Times&(int batch)>;
-
-// One replica: a copy of the deployment serving the requests dispatched to it, with its own
-// clock, slots and queue, and what it did. The requests and the gaps between tokens are shared.
-struct Replica {
-  // What it does: prefill and decode (one deployment serves a request end to end); or, with
-  // disaggregated serving, only prefill (a request leaves with its first token and its KV cache)
-  // or only decode (a request arrives prefilled, its KV cache transferred).
-  enum class Role { both, prefill, decode } role = Role::both;
-  std::vector<Request>* req = nullptr;
-  std::map<double, long long>* gaps = nullptr;  // times between a request's consecutive tokens
-  // (with how many tokens saw each: at most one value a round, the requests decoding in it share
-  // their gap unless a prefill came between)
-  std::map<double, long long>::iterator last_gap;
-  std::vector<std::size_t> queue;               // the requests dispatched here, in order of `here`
-  std::size_t next = 0;                         // of the queue, admitted
-  std::size_t arrived = 0;                      // of the queue, here by `now`
-  std::vector<std::size_t> active, prefilling;  // decoding; admitted, prompt not yet through
-  double now = 0, busy = 0, batch_sum = 0;
-  double event_j = 0;      // energy of its iterations' events (above its idle power)
-  double prompt_busy = 0;  // of busy: prompts' prefill (whole, or the chunks' share of an iteration)
-  long long rounds = 0;
-  std::size_t finished = 0;       // requests finished
-  std::size_t finished_last = 0;  // of them, at the end of its latest iteration (`now`)
-  int max_queue = 0;
-
-  // When its next iteration starts: now while requests are in flight; the first waiting one's
-  // arrival when idle; never with nothing to do.
-  double ready() const {
-    if (!active.empty() || !prefilling.empty()) return now;
-    if (next < queue.size()) return std::max(now, (*req)[queue[next]].here);
-    return std::numeric_limits<double>::infinity();
-  }
-  // Requests dispatched here and not finished at time t (t no earlier than its latest iteration's
-  // start, so only that iteration's completions can lie beyond it).
-  std::size_t outstanding_at(double t) const {
-    return queue.size() - finished + (now > t ? finished_last : 0);
-  }
-
-  // The stage time per token of a `prompt`-token prompt: infer()'s at --prompt (`longest`), its
-  // attention scaled to the keys this prompt's tokens attend to.
-  static double token_time(const Times& one, int prompt, int longest) {
-    return one.token_s - one.token_attention_s * (1 - static_cast<double>(prompt) / longest);
-  }
-
-  // A decode round of the `active` requests: infer()'s at their batch, its attention scaled from
-  // infer()'s context (the longest lengths') to theirs (each prompt and the tokens it has so far).
-  double round(const Times& t) const {
-    if (t.context <= 0 || t.keys_s <= 0) return t.round_s;
-    double context = 0;
-    for (const std::size_t i : active) context += (*req)[i].prompt + ((*req)[i].generate - (*req)[i].left);
-    context /= static_cast<double>(active.size());
-    return t.round_s + t.keys_s * (context / t.context - 1);
-  }
-
-  // An iteration starts: an idle replica's clock moves to its first waiting arrival. Returns the
-  // requests here waiting for a slot.
-  std::size_t start() {
-    now = ready();
-    finished_last = 0;
-    while (arrived < queue.size() && (*req)[queue[arrived]].here <= now) ++arrived;
-    max_queue = std::max(max_queue, static_cast<int>(arrived - next));
-    return arrived - next;
-  }
-  // An iteration of `dt` seconds, `decodes` of the requests decoding in it and `prompt_dt` of it
-  // the prompts' share.
-  void advance(double dt, int decodes, double prompt_dt) {
-    now += dt;
-    busy += dt;
-    prompt_busy += prompt_dt;
-    if (decodes > 0) {
-      batch_sum += decodes;
-      ++rounds;
-    }
-  }
-  void finish(Request& r) {
-    r.done = now;
-    ++finished;
-    ++finished_last;
-  }
-  // A request's first output token, now (the last when it wants only one).
-  void first_token(std::size_t i) {
-    Request& r = (*req)[i];
-    r.first = r.last = now;
-    if (r.left > 0)
-      active.push_back(i);
-    else
-      finish(r);
-  }
-  // Every active request's next token, now; the finished ones leave.
-  void decode() {
-    const auto finished_now = [&](std::size_t i) {
-      Request& r = (*req)[i];
-      const double gap = now - r.last;
-      r.last = now;
-      if (last_gap == gaps->end() || last_gap->first != gap) last_gap = gaps->try_emplace(gap, 0).first;
-      ++last_gap->second;
-      if (--r.left > 0) return false;
-      finish(r);
-      return true;
-    };
-    active.erase(std::remove_if(active.begin(), active.end(), finished_now), active.end());
-  }
-};
-
 // Nearest-rank percentile of counted values.
 double percentile(const std::map<double, long long>& counted, double p) {
   long long total = 0;
@@ -167,141 +41,6 @@ double percentile(const std::map<double, long long>& counted, double p) {
   for (const auto& [v, n] : counted)
     if ((seen += n) >= rank) return v;
   return counted.rbegin()->first;
-}
-
-// One iteration with whole prompts (InferOptions::prefill_chunk 0): when requests wait and slots
-// are free, the waiting ones are prefilled together (their TTFT at that batch); otherwise every
-// active request gets a token in a decode round.
-void step_whole(Replica& rep, const InferOptions& o, const TimesAt& at) {
-  auto& req = *rep.req;
-  const auto k = static_cast<int>(
-      std::min<std::size_t>(rep.start(), static_cast<std::size_t>(o.batch) - rep.active.size()));
-  if (rep.role == Replica::Role::decode) {
-    // Prefilled elsewhere: the arrived requests take the free slots at no cost, and decode.
-    for (int n = 0; n < k; ++n) rep.active.push_back(rep.queue[rep.next++]);
-  } else if (k > 0) {
-    // infer()'s prefill of k requests of --prompt tokens, less what these prompts' tokens take
-    // less (their number and their attention's keys) at one request's stage time per token.
-    double prefill_s = at(k).prefill_s;
-    for (std::size_t n = rep.next; n < rep.next + static_cast<std::size_t>(k); ++n) {
-      const Request& r = req[rep.queue[n]];
-      prefill_s += r.prompt * Replica::token_time(at(1), r.prompt, o.prompt) - o.prompt * at(1).token_s;
-    }
-    rep.advance(prefill_s, 0, prefill_s);
-    for (std::size_t n = rep.next; n < rep.next + static_cast<std::size_t>(k); ++n)
-      rep.event_j += req[rep.queue[n]].prompt * at(k).prompt_token_j;
-    for (int n = 0; n < k; ++n) {
-      const std::size_t i = rep.queue[rep.next++];
-      if (rep.role == Replica::Role::both) {
-        rep.first_token(i);
-        continue;
-      }
-      // Prefill only: the first token, then the request leaves (to a decode replica if it wants more).
-      Request& r = req[i];
-      r.first = r.last = rep.now;
-      ++rep.finished;
-      ++rep.finished_last;
-      if (r.left == 0) r.done = rep.now;
-    }
-    return;
-  }
-  const int b = static_cast<int>(rep.active.size());
-  rep.advance(rep.round(at(b)), b, 0);
-  rep.event_j += at(b).round_j;
-  rep.decode();
-}
-
-// One iteration with chunked prefill (InferOptions::prefill_chunk): it takes every decoding
-// request's next token, then up to the rest of the token budget from the admitted requests'
-// prompts, first come first served. An iteration with b decodes and c prompt tokens takes the
-// longer of b's decode round and the prompt's first-token trip (`fill_s`), plus c times the
-// prefill's per-token time (the slowest stage's: the chunk's tokens follow through the layers).
-// Both come from infer() at one request: the trip is its TTFT less the prompt's tokens at the
-// stage time.
-void step_chunked(Replica& rep, const InferOptions& o, const TimesAt& at, double fill_s) {
-  auto& req = *rep.req;
-  rep.start();
-  const auto cap = static_cast<std::size_t>(o.batch);
-  while (rep.next < rep.arrived && rep.active.size() + rep.prefilling.size() < cap) {
-    const std::size_t i = rep.queue[rep.next++];
-    req[i].prompt_left = req[i].prompt;
-    rep.prefilling.push_back(i);
-  }
-  const int b = static_cast<int>(rep.active.size());
-  // The prompts' tokens this iteration, first come first served, each at its own stage time.
-  int c = 0;
-  double chunk_s = 0;
-  for (const std::size_t i : rep.prefilling) {
-    const int take = std::min(o.prefill_chunk - b - c, req[i].prompt_left);
-    if (take <= 0) break;
-    c += take;
-    chunk_s += take * Replica::token_time(at(1), req[i].prompt, o.prompt);
-  }
-  // The decodes' round and the chunk's first token travel the layers together: the longer trip,
-  // then the chunk's other tokens at the stage time.
-  const double round_s = b > 0 ? rep.round(at(b)) : 0.0;
-  const double trip_s = std::max(round_s, c > 0 ? fill_s : 0.0);
-  const double dt = trip_s + chunk_s;
-  rep.advance(dt, b, dt - round_s);
-  rep.event_j += (b > 0 ? at(b).round_j : 0.0) + c * at(1).prompt_token_j;
-  rep.decode();
-  // The prompts' chunks, in the order they were taken: a prompt through emits its first token.
-  std::size_t kept = 0;
-  for (const std::size_t i : rep.prefilling) {
-    const int take = std::min(c, req[i].prompt_left);
-    c -= take;
-    if ((req[i].prompt_left -= take) > 0)
-      rep.prefilling[kept++] = i;
-    else
-      rep.first_token(i);
-  }
-  rep.prefilling.resize(kept);
-}
-
-// The replicas serve the requests of `order`: each is dispatched at its time `when` (InferOptions::
-// routing: round robin by its place in the order, or least outstanding then), `deliver` says when
-// it reaches its replica (Request::here), and the replica whose next iteration starts first runs
-// it. An iteration starting at t sees every request dispatched by t that is there by t (arrivals
-// at t included, as one server admits them).
-void serve(std::vector<Replica>& reps, std::vector<Request>& req, const std::vector<std::size_t>& order,
-           const std::function<double(const Request&)>& when,
-           const std::function<void(std::size_t i, std::size_t to)>& deliver, const InferOptions& o,
-           const TimesAt& at) {
-  const double fill_s = o.prefill_chunk > 0 ? std::max(0.0, at(1).prefill_s - o.prompt * at(1).token_s) : 0.0;
-  // The replicas by when their next iteration starts (ties: the lower index).
-  std::set<std::pair<double, std::size_t>> ready;
-  for (std::size_t r = 0; r < reps.size(); ++r) ready.emplace(reps[r].ready(), r);
-  const auto update = [&](std::size_t r, double before) {
-    ready.erase({before, r});
-    ready.emplace(reps[r].ready(), r);
-  };
-  std::size_t next = 0;  // of `order`, the next to dispatch
-  while (true) {
-    const auto [t, r] = *ready.begin();
-    if (next < order.size() && when(req[order[next]]) <= t) {
-      const std::size_t i = order[next];
-      const double now = when(req[i]);
-      std::size_t to = next % reps.size();  // round robin
-      if (o.routing == Routing::least_outstanding) {
-        to = 0;
-        for (std::size_t q = 1; q < reps.size(); ++q)
-          if (reps[q].outstanding_at(now) < reps[to].outstanding_at(now)) to = q;
-      }
-      const double before = reps[to].ready();
-      deliver(i, to);
-      req[i].served_by = to;
-      reps[to].queue.push_back(i);
-      ++next;
-      update(to, before);
-      continue;
-    }
-    if (!std::isfinite(t)) break;  // every request dispatched and served
-    if (o.prefill_chunk > 0)
-      step_chunked(reps[r], o, at, fill_s);
-    else
-      step_whole(reps[r], o, at);
-    update(r, t);
-  }
 }
 
 // A round's and a prefill's time (and energy) at each batch, from infer() itself (lazily: only the
@@ -388,12 +127,13 @@ std::vector<Request> draw_requests(const InferOptions& o, ServingStats& sv) {
   return req;
 }
 
-// The requests in arrival order, each dispatched and at its replica when it arrives.
-void serve_arrivals(std::vector<Replica>& reps, std::vector<Request>& req, const InferOptions& o,
-                    const TimesAt& at) {
+// The requests in arrival order, each dispatched (with a shared queue: when a slot frees) and at
+// its replica when it arrives. Returns the most the shared queue held.
+int serve_arrivals(std::vector<Replica>& reps, std::vector<Request>& req, const InferOptions& o,
+                   const TimesAt& at) {
   std::vector<std::size_t> order(req.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
-  serve(
+  return serve(
       reps, req, order, [](const Request& r) { return r.arrival; },
       [&](std::size_t i, std::size_t) { req[i].here = req[i].arrival; }, o, at);
 }
@@ -406,7 +146,7 @@ void serve_arrivals(std::vector<Replica>& reps, std::vector<Request>& req, const
 void serve_disaggregated(std::vector<Replica>& pre, std::vector<Replica>& reps, std::vector<Request>& req,
                          const SystemSpec& spec, const InferOptions& o, int pre_systems,
                          const TimesAt& pre_at, const TimesAt& at, ServingStats& sv) {
-  serve_arrivals(pre, req, o, pre_at);
+  sv.max_queue = serve_arrivals(pre, req, o, pre_at);
   std::vector<std::size_t> order;
   const double link_bps = spec.io.total().value / 8 * std::min(pre_systems, o.systems);
   std::vector<double> out_free(pre.size(), 0.0), in_free(reps.size(), 0.0);
@@ -425,8 +165,9 @@ void serve_disaggregated(std::vector<Replica>& pre, std::vector<Replica>& reps, 
     if (req[i].left > 0) order.push_back(i);
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return req[a].first < req[b].first; });
-  serve(
-      reps, req, order, [](const Request& r) { return r.first; }, transfer, o, at);
+  sv.max_queue = std::max(sv.max_queue,
+                          serve(
+                              reps, req, order, [](const Request& r) { return r.first; }, transfer, o, at));
   sv.kv_transfer_mean_s = order.empty() ? 0 : moved / static_cast<double>(order.size());
   // Their energy: each bit once through the I/O ports (as activations between inference systems,
   // src/sim/infer.cpp's cross bytes), with what the power supplies lose converting it.
@@ -539,7 +280,7 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
   std::vector<Replica> pre = replicas(o.prefill_replicas, Replica::Role::prefill);
   double pre_idle_w = 0;
   if (!split) {
-    serve_arrivals(reps, req, o, at);
+    sv.max_queue = serve_arrivals(reps, req, o, at);
   } else {
     const int pre_systems = o.prefill_systems > 0 ? o.prefill_systems : o.systems;
     const TimesAt pre_at = times_on(spec, model, o, pre_systems);

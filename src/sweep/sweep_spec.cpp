@@ -273,8 +273,8 @@ class Parser {
   }
 
   std::string check_routing(const YAML::Node& n, const std::string& key, const std::string& m) const {
-    if (m != "round-robin" && m != "least-outstanding")
-      fail(n, key, fmt::format("expected round-robin or least-outstanding, got \"{}\"", m));
+    if (m != "round-robin" && m != "least-outstanding" && m != "shared-queue")
+      fail(n, key, fmt::format("expected round-robin, least-outstanding or shared-queue, got \"{}\"", m));
     return m;
   }
 

@@ -238,7 +238,8 @@ void inference(const SystemSpec& spec, const ModelSpec& model, FuzzedDataProvide
     }
     if (in.ConsumeBool()) {  // replicas sharing the requests
       o.replicas = in.ConsumeIntegralInRange(2, 6);
-      o.routing = in.ConsumeBool() ? Routing::least_outstanding : Routing::round_robin;
+      const Routing routings[] = {Routing::round_robin, Routing::least_outstanding, Routing::shared_queue};
+      o.routing = routings[in.ConsumeIntegralInRange(0, 2)];
     }
     if (in.ConsumeIntegralInRange(0, 7) == 0) {  // a capacity search (a few dozen serving runs)
       o.slo_ttft_p99_s = in.ConsumeIntegralInRange(0, 1000) / 1000.0;

@@ -378,6 +378,10 @@ def test_infer_serving_matches_cli(ws):
                                                    "--arrival-seed", "3", "--replicas", "3", "--routing",
                                                    "least-outstanding", "--json", "-")
     assert sum(replicated.to_dict()["serving"]["replica_requests"]) == 100
+    shared = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-70b.yaml"), systems=4, batch=16, prompt=1024,
+                      generate=256, arrival_rate=24, requests=100, arrival_seed=3, replicas=3, routing="shared-queue")
+    assert shared.to_dict()["serving"]["routing"] == "shared-queue"
+    assert sum(shared.to_dict()["serving"]["replica_requests"]) == 100
     split = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-70b.yaml"), systems=4, batch=16, prompt=1024,
                      generate=256, arrival_rate=8, requests=100, arrival_seed=3, prefill_replicas=1, prefill_systems=8)
     assert split.to_json().encode() == cli_ok("infer", *args, "--prefill-replicas", "1", "--prefill-systems", "8",

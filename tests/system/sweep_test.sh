@@ -162,9 +162,9 @@ check '[ "$(q "$tmp/chunked.sqlite" "select count(*) from points a join points b
 # at 32 requests/s the single pipeline saturates, four replicas keep the first token within 0.1 s
 out="$("$bin" sweep "$root/configs/sweeps/serving-replicas.yaml" --db "$tmp/replicas.sqlite" --jobs 2 2>&1)"
 rc=$?
-check '[ $rc -eq 0 ] && [ "$(q "$tmp/replicas.sqlite" "select count(*) from points where status = '"'ok'"' and systems * replicas = 16")" = 20 ]' \
+check '[ $rc -eq 0 ] && [ "$(q "$tmp/replicas.sqlite" "select count(*) from points where status = '"'ok'"' and systems * replicas = 16")" = 28 ]' \
   "serving-replicas sweep exit $rc: $out"
-check '[ "$(q "$tmp/replicas.sqlite" "select count(*) from points a join points b on a.arrival_rate = b.arrival_rate where a.arrival_rate = 32 and a.replicas = 1 and b.replicas = 4 and b.\"serving.ttft_p99_s\" < 0.1 and b.\"serving.ttft_p99_s\" * 100 < a.\"serving.ttft_p99_s\"")" = 2 ]' \
+check '[ "$(q "$tmp/replicas.sqlite" "select count(*) from points a join points b on a.arrival_rate = b.arrival_rate where a.arrival_rate = 32 and a.replicas = 1 and b.replicas = 4 and b.\"serving.ttft_p99_s\" < 0.1 and b.\"serving.ttft_p99_s\" * 100 < a.\"serving.ttft_p99_s\"")" = 3 ]' \
   "four replicas should serve 32 requests/s that saturate one 16-system pipeline"
 
 # --- capacity (configs/sweeps/capacity.yaml): each point searches for the requests/s it serves

@@ -40,8 +40,10 @@ const char* to_string(InferLayout layout);
 // How a serving simulation with several replicas (InferOptions::replicas) sends each arriving
 // request to one of them: round_robin, each in turn (Vidur's default global scheduler);
 // least_outstanding, the replica with the fewest requests dispatched and not finished (Vidur's
-// "lor"; ties: the lowest index).
-enum class Routing { round_robin, least_outstanding };
+// "lor"; ties: the lowest index); shared_queue, one queue for all of them: a request waits there
+// until a replica has a free slot (of --batch), and goes to the one that starts it first (vLLM's
+// and Splitwise's cluster-level scheduler; ties: the lowest index).
+enum class Routing { round_robin, least_outstanding, shared_queue };
 Routing parse_routing(const std::string& text, const std::string& option = "--routing");  // UsageError
 const char* to_string(Routing r);
 inline constexpr int kMaxReplicas = 1024;

@@ -53,23 +53,23 @@ struct SweepSpec {
   int systems = 1;
   int batch = 0;  // 0 = the model file's
   int seq = 0;
-  int steps = 0;                         // 0 = the simulator's default
-  int prompt = 0, generate = 0;          // infer: 0 = its defaults
-  std::string micro_batch;               // weight streaming: auto | none | explore | N; "" = the model file's
-  std::string wafer_io;                  // infer: async | sync; "" = async (the point's key is unchanged)
-  std::string layout;                    // infer: compact | fill; "" = compact (the point's key is unchanged)
-  double weight_bits = 0, kv_bits = 0;   // infer: bits per stored value; 0 = the model's (key unchanged)
-  double expert_bits = 0;                // infer: the routed experts' bits; 0 = as weight_bits
-  double arrival_rate = 0;               // infer: serving (requests/s); 0 = none (key unchanged)
-  int requests = 0;                      // infer: serving requests; 0 = 200
-  int prefill_chunk = 0;                 // infer: serving with chunked prefill (tokens); 0 = whole prompts
-  int replicas = 1;                      // infer: serving replicas (copies of the deployment)
-  int prefill_replicas = 0;              // infer: disaggregated serving's prefill replicas; 0 = none
-  int prefill_systems = 0;               // infer: systems per prefill replica; 0 = systems
-  double slo_ttft_p99 = 0;               // infer: capacity search's TTFT p99 objective (s); 0 = none
-  double slo_tbt_p99 = 0;                // infer: ... its time-between-tokens p99 objective (s)
-  double slo_tpot_p99 = 0;               // infer: ... its time-per-output-token p99 objective (s)
-  std::string routing;                   // infer: round-robin | least-outstanding; "" = round-robin
+  int steps = 0;                        // 0 = the simulator's default
+  int prompt = 0, generate = 0;         // infer: 0 = its defaults
+  std::string micro_batch;              // weight streaming: auto | none | explore | N; "" = the model file's
+  std::string wafer_io;                 // infer: async | sync; "" = async (the point's key is unchanged)
+  std::string layout;                   // infer: compact | fill; "" = compact (the point's key is unchanged)
+  double weight_bits = 0, kv_bits = 0;  // infer: bits per stored value; 0 = the model's (key unchanged)
+  double expert_bits = 0;               // infer: the routed experts' bits; 0 = as weight_bits
+  double arrival_rate = 0;              // infer: serving (requests/s); 0 = none (key unchanged)
+  int requests = 0;                     // infer: serving requests; 0 = 200
+  int prefill_chunk = 0;                // infer: serving with chunked prefill (tokens); 0 = whole prompts
+  int replicas = 1;                     // infer: serving replicas (copies of the deployment)
+  int prefill_replicas = 0;             // infer: disaggregated serving's prefill replicas; 0 = none
+  int prefill_systems = 0;              // infer: systems per prefill replica; 0 = systems
+  double slo_ttft_p99 = 0;              // infer: capacity search's TTFT p99 objective (s); 0 = none
+  double slo_tbt_p99 = 0;               // infer: ... its time-between-tokens p99 objective (s)
+  double slo_tpot_p99 = 0;              // infer: ... its time-per-output-token p99 objective (s)
+  std::string routing;  // infer: round-robin | least-outstanding | shared-queue; "" = round-robin
   int prompt_min = 0, generate_min = 0;  // infer: serving lengths drawn from these up; 0 = fixed
   std::string request_trace;             // infer: serve this trace at every point (resolved path)
   std::vector<std::pair<std::string, std::string>> sets;  // fixed overrides (`set:`)

@@ -443,7 +443,7 @@ def infer(
     request_trace: a CSV of arrivals and lengths (the Azure LLM inference traces' format) served
     instead, its times scaled to arrival_rate when that is > 0 (`--request-trace`); replicas > 1:
     that many copies of the deployment share the requests, each arrival sent to one by routing,
-    "round-robin" or "least-outstanding" (`--replicas`, `--routing`); prefill_replicas > 0:
+    "round-robin", "least-outstanding" or "shared-queue" (`--replicas`, `--routing`); prefill_replicas > 0:
     disaggregated serving, that many prefill replicas of prefill_systems systems (0: systems) give
     each request its first token and send its KV cache to one of the replicas, which only decode
     (`--prefill-replicas`, `--prefill-systems`). slo_ttft_p99, slo_tbt_p99, slo_tpot_p99 > 0 (seconds): search

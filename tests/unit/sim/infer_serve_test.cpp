@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "infer_fixtures.hpp"
@@ -26,6 +27,16 @@ InferOptions serving(double rate, int batch = 16, int requests = 300, std::uint6
   o.arrival_rate = rate;
   o.requests = requests;
   o.seed = seed;
+  return o;
+}
+// The requests of a trace (their own lengths) on `replicas` replicas of 4 systems, one request
+// at a time on each.
+InferOptions one_slot_each(std::shared_ptr<RequestTrace> trace, int replicas) {
+  InferOptions o = serving(0, 1);
+  o.requests = 0;
+  o.prompt = o.generate = 0;
+  o.trace = std::move(trace);
+  o.replicas = replicas;
   return o;
 }
 }  // namespace
@@ -339,11 +350,7 @@ TEST_CASE("serving: least-outstanding routing steers around a replica busy with 
   trace->file = "long-first.csv";
   trace->requests.push_back({0.0, 1000, 4000, 2});
   for (int i = 1; i <= 20; ++i) trace->requests.push_back({0.2 * i, 100, 20, i + 2});
-  InferOptions o = serving(0, 1);
-  o.requests = 0;
-  o.prompt = o.generate = 0;
-  o.trace = trace;
-  o.replicas = 2;
+  InferOptions o = one_slot_each(trace, 2);
   const ServingStats rr = infer(cs3(), llama70b(), o).serving;
   o.routing = Routing::least_outstanding;
   const ServingStats lor = infer(cs3(), llama70b(), o).serving;
@@ -352,6 +359,56 @@ TEST_CASE("serving: least-outstanding routing steers around a replica busy with 
   CHECK(lor.ttft_p90_s < 0.1 * rr.ttft_p90_s);
   CHECK(lor.max_queue <= 1);
   CHECK(rr.max_queue > 1);
+}
+
+TEST_CASE("serving: with one replica the shared queue is the replica's own queue", "[sim][infer][serve]") {
+  // Every routing is the same server with one replica: the same tokens at the same times, and the
+  // longest wait for a slot the same (counted in the shared queue instead of the replica's).
+  for (const int chunk : {0, 256}) {
+    for (const double rate : {2.0, 40.0}) {  // light, and saturated
+      INFO("prefill chunk " << chunk << ", rate " << rate);
+      InferOptions o = serving(rate, 8, 200);
+      o.prefill_chunk = chunk;
+      o.prompt_min = 64;
+      o.generate_min = 8;
+      const ServingStats rr = infer(cs3(), llama70b(), o).serving;
+      o.routing = Routing::shared_queue;
+      const ServingStats sq = infer(cs3(), llama70b(), o).serving;
+      CHECK(sq.routing == "shared-queue");
+      CHECK(sq.ttft_p50_s == rr.ttft_p50_s);
+      CHECK(sq.ttft_p99_s == rr.ttft_p99_s);
+      CHECK(sq.tbt_max_s == rr.tbt_max_s);
+      CHECK(sq.latency_p99_s == rr.latency_p99_s);
+      CHECK(sq.duration_s == rr.duration_s);
+      CHECK(sq.max_queue == rr.max_queue);
+    }
+  }
+}
+
+TEST_CASE("serving: a shared queue gives a waiting request to the replica that frees a slot first",
+          "[sim][infer][serve]") {
+  // One slot per replica. A long request takes replica 0, a shorter one replica 1; a third comes
+  // while both are busy. Round robin and least-outstanding (a tie: the lower index) queue it
+  // behind the long request; the shared queue holds it until replica 1 finishes and starts it there.
+  auto trace = std::make_shared<RequestTrace>();
+  trace->file = "three.csv";
+  trace->requests = {{0.0, 1000, 4000, 2}, {0.1, 100, 200, 3}, {0.2, 100, 20, 4}};
+  InferOptions o = one_slot_each(trace, 2);
+  const ServingStats rr = infer(cs3(), llama70b(), o).serving;
+  o.routing = Routing::least_outstanding;
+  const ServingStats lor = infer(cs3(), llama70b(), o).serving;
+  o.routing = Routing::shared_queue;
+  const ServingStats sq = infer(cs3(), llama70b(), o).serving;
+  CHECK(rr.replica_requests == std::vector<int>{2, 1});
+  CHECK(lor.replica_requests == std::vector<int>{2, 1});
+  CHECK(sq.replica_requests == std::vector<int>{1, 2});
+  // The third request's wait: behind 4000 tokens, or behind 200.
+  CHECK(sq.ttft_p99_s < 0.2 * rr.ttft_p99_s);
+  CHECK(sq.ttft_p99_s < 0.2 * lor.ttft_p99_s);
+  CHECK(sq.max_queue == 1);  // it waited in the shared queue
+  // The run ends with the long request, not with the one queued behind it.
+  CHECK(sq.duration_s < rr.duration_s);
+  CHECK(lor.duration_s == rr.duration_s);
 }
 
 TEST_CASE("serving: disaggregated prefill hands each request's KV cache to a decode replica",
@@ -464,6 +521,9 @@ TEST_CASE("serving: bad options name themselves", "[sim][infer][serve]") {
   o.replicas = 2;
   CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("--replicas needs --arrival-rate"));
   CHECK(parse_routing("least-outstanding") == Routing::least_outstanding);
+  CHECK(parse_routing("shared-queue") == Routing::shared_queue);
+  CHECK(std::string(to_string(Routing::shared_queue)) == "shared-queue");
+  CHECK_THROWS_WITH(parse_routing("fifo"), Catch::Contains("shared-queue"));
   o = serving(0);
   o.requests = 0;
   o.prefill_replicas = 1;

@@ -1,0 +1,167 @@
+#pragma once
+// The serving engine of infer_serve.cpp: requests, the replicas that serve them iteration by
+// iteration (whole prompts or chunked prefill), and the event loop that dispatches requests to
+// replicas (InferOptions::routing) and runs whichever replica's next iteration starts first.
+// Internal to the sim part.
+#include <cstddef>
+#include <functional>
+#include <limits>
+#include <map>
+#include <vector>
+
+#include "wafersim/sim/infer.hpp"
+
+namespace wafersim::infer_serve {
+
+struct Request {
+  double arrival = 0, first = 0, done = 0;
+  double here = 0;               // when it reaches its replica (its arrival; a KV cache's transfer's end)
+  double last = 0;               // its latest token
+  std::size_t served_by = 0;     // the replica it was dispatched to (the latest)
+  int prompt = 0, generate = 0;  // its lengths
+  int left = 0;                  // output tokens still to decode
+  int prompt_left = 0;           // prompt tokens still to prefill (chunked prefill)
+};
+
+// infer()'s figures at one batch: a decode round, the whole prompts' prefill (TTFT), and what
+// each further prompt token adds.
+struct Times {
+  double round_s = 0, prefill_s = 0, token_s = 0;
+  double token_attention_s = 0;    // of token_s, attention over the --prompt tokens
+  double keys_s = 0, context = 0;  // of round_s, attending to the cache at `context` tokens
+  double kv_bytes_per_token = 0;   // every layer, one request
+  bool streamed = false;           // the weights stream from MemoryX (they do not fit the systems)
+  // Energy (the system file's energy: section; 0 without one): the deployment's idle power, and
+  // what a decode round of this batch and a prompt token of its prefill add to it (their events).
+  double idle_w = 0, round_j = 0, prompt_token_j = 0;
+};
+using TimesAt = std::function<const Times&(int batch)>;
+
+// One replica: a copy of the deployment serving the requests dispatched to it, with its own
+// clock, slots and queue, and what it did. The requests and the gaps between tokens are shared.
+struct Replica {
+  // What it does: prefill and decode (one deployment serves a request end to end); or, with
+  // disaggregated serving, only prefill (a request leaves with its first token and its KV cache)
+  // or only decode (a request arrives prefilled, its KV cache transferred).
+  enum class Role { both, prefill, decode } role = Role::both;
+  std::vector<Request>* req = nullptr;
+  std::map<double, long long>* gaps = nullptr;  // times between a request's consecutive tokens
+  // (with how many tokens saw each: at most one value a round, the requests decoding in it share
+  // their gap unless a prefill came between)
+  std::map<double, long long>::iterator last_gap;
+  std::vector<std::size_t> queue;               // the requests dispatched here, in order of `here`
+  std::size_t next = 0;                         // of the queue, admitted
+  std::size_t arrived = 0;                      // of the queue, here by `now`
+  std::vector<std::size_t> active, prefilling;  // decoding; admitted, prompt not yet through
+  double now = 0, busy = 0, batch_sum = 0;
+  double event_j = 0;      // energy of its iterations' events (above its idle power)
+  double prompt_busy = 0;  // of busy: prompts' prefill (whole, or the chunks' share of an iteration)
+  long long rounds = 0;
+  std::size_t finished = 0;       // requests finished
+  std::size_t finished_last = 0;  // of them, at the end of its latest iteration (`now`)
+  int max_queue = 0;
+
+  // When its next iteration starts: now while requests are in flight; the first waiting one's
+  // arrival when idle; never with nothing to do.
+  double ready() const {
+    if (!active.empty() || !prefilling.empty()) return now;
+    if (next < queue.size()) return std::max(now, (*req)[queue[next]].here);
+    return std::numeric_limits<double>::infinity();
+  }
+  // Requests dispatched here and not finished at time t (t no earlier than its latest iteration's
+  // start, so only that iteration's completions can lie beyond it).
+  std::size_t outstanding_at(double t) const {
+    return queue.size() - finished + (now > t ? finished_last : 0);
+  }
+  // Slots of `batch` no request holds or waits here for: decoding, prompt in progress, or
+  // dispatched and not yet admitted.
+  std::size_t free_slots(int batch) const {
+    const std::size_t held = active.size() + prefilling.size() + (queue.size() - next);
+    const auto cap = static_cast<std::size_t>(batch);
+    return held < cap ? cap - held : 0;
+  }
+
+  // The stage time per token of a `prompt`-token prompt: infer()'s at --prompt (`longest`), its
+  // attention scaled to the keys this prompt's tokens attend to.
+  static double token_time(const Times& one, int prompt, int longest) {
+    return one.token_s - one.token_attention_s * (1 - static_cast<double>(prompt) / longest);
+  }
+
+  // A decode round of the `active` requests: infer()'s at their batch, its attention scaled from
+  // infer()'s context (the longest lengths') to theirs (each prompt and the tokens it has so far).
+  double round(const Times& t) const {
+    if (t.context <= 0 || t.keys_s <= 0) return t.round_s;
+    double context = 0;
+    for (const std::size_t i : active) context += (*req)[i].prompt + ((*req)[i].generate - (*req)[i].left);
+    context /= static_cast<double>(active.size());
+    return t.round_s + t.keys_s * (context / t.context - 1);
+  }
+
+  // An iteration starts: an idle replica's clock moves to its first waiting arrival. Returns the
+  // requests here waiting for a slot.
+  std::size_t start() {
+    now = ready();
+    finished_last = 0;
+    while (arrived < queue.size() && (*req)[queue[arrived]].here <= now) ++arrived;
+    max_queue = std::max(max_queue, static_cast<int>(arrived - next));
+    return arrived - next;
+  }
+  // An iteration of `dt` seconds, `decodes` of the requests decoding in it and `prompt_dt` of it
+  // the prompts' share.
+  void advance(double dt, int decodes, double prompt_dt) {
+    now += dt;
+    busy += dt;
+    prompt_busy += prompt_dt;
+    if (decodes > 0) {
+      batch_sum += decodes;
+      ++rounds;
+    }
+  }
+  void finish(Request& r) {
+    r.done = now;
+    ++finished;
+    ++finished_last;
+  }
+  // A request's first output token, now (the last when it wants only one).
+  void first_token(std::size_t i) {
+    Request& r = (*req)[i];
+    r.first = r.last = now;
+    if (r.left > 0)
+      active.push_back(i);
+    else
+      finish(r);
+  }
+  // Every active request's next token, now; the finished ones leave.
+  void decode() {
+    const auto finished_now = [&](std::size_t i) {
+      Request& r = (*req)[i];
+      const double gap = now - r.last;
+      r.last = now;
+      if (last_gap == gaps->end() || last_gap->first != gap) last_gap = gaps->try_emplace(gap, 0).first;
+      ++last_gap->second;
+      if (--r.left > 0) return false;
+      finish(r);
+      return true;
+    };
+    active.erase(std::remove_if(active.begin(), active.end(), finished_now), active.end());
+  }
+};
+
+// One iteration with whole prompts, and one with chunked prefill (InferOptions::prefill_chunk;
+// `fill_s`: a prompt's first-token trip through the layers), of one replica.
+void step_whole(Replica& rep, const InferOptions& o, const TimesAt& at);
+void step_chunked(Replica& rep, const InferOptions& o, const TimesAt& at, double fill_s);
+
+// The replicas serve the requests of `order`: each is dispatched at its time `when` (InferOptions::
+// routing: round robin by its place in the order, or least outstanding then; with a shared queue,
+// when a replica has a free slot, to the one that starts it first), `deliver` says when it reaches
+// its replica (Request::here), and the replica whose next iteration starts first runs it. An
+// iteration starting at t sees every request dispatched by t that is there by t (arrivals at t
+// included, as one server admits them). Returns the most requests the shared queue held (0 for
+// the other routings: each replica counts its own).
+int serve(std::vector<Replica>& reps, std::vector<Request>& req, const std::vector<std::size_t>& order,
+          const std::function<double(const Request&)>& when,
+          const std::function<void(std::size_t i, std::size_t to)>& deliver, const InferOptions& o,
+          const TimesAt& at);
+
+}  // namespace wafersim::infer_serve
