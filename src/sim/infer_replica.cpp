@@ -143,9 +143,10 @@ int serve(std::vector<Replica>& reps, std::vector<Request>& req, const std::vect
         if (to == reps.size()) {
           // Every slot held: the requests that have come by t wait in the shared queue while the
           // replica that starts first runs its iteration (its finished requests free slots).
+          const double by = t;  // (a structured binding: lambdas capture a copy)
           const auto come =
               std::partition_point(order.begin() + static_cast<std::ptrdiff_t>(next), order.end(),
-                                   [&](std::size_t k) { return when(req[k]) <= t; });
+                                   [&](std::size_t k) { return when(req[k]) <= by; });
           shared_max = std::max(shared_max, static_cast<int>(come - order.begin()) - static_cast<int>(next));
           if (o.prefill_chunk > 0)
             step_chunked(reps[r], o, at, fill_s);
