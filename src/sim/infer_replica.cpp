@@ -101,8 +101,8 @@ void step_chunked(Replica& rep, const InferOptions& o, const TimesAt& at, double
 // The event loop (infer_replica.hpp).
 int serve(std::vector<Replica>& reps, std::vector<Request>& req, const std::vector<std::size_t>& order,
           const std::function<double(const Request&)>& when,
-          const std::function<void(std::size_t i, std::size_t to)>& deliver, const InferOptions& o,
-          const TimesAt& at) {
+          const std::function<void(std::size_t i, std::size_t to, double sent)>& deliver,
+          const InferOptions& o, const TimesAt& at) {
   const double fill_s = o.prefill_chunk > 0 ? std::max(0.0, at(1).prefill_s - o.prompt * at(1).token_s) : 0.0;
   // The replicas by when their next iteration starts (ties: the lower index).
   std::set<std::pair<double, std::size_t>> ready;
@@ -113,6 +113,8 @@ int serve(std::vector<Replica>& reps, std::vector<Request>& req, const std::vect
   };
   std::size_t next = 0;  // of `order`, the next to dispatch
   int shared_max = 0;
+  bool held = false;    // the shared queue's head waited for a slot
+  double released = 0;  // when the latest request that waited left the shared queue
   // Shared queue: the replica with a free slot that would start the request first (its current
   // iteration's end, or the request's time when idle; ties: the lowest index), or none.
   const auto first_free = [&](double now) {
@@ -148,6 +150,7 @@ int serve(std::vector<Replica>& reps, std::vector<Request>& req, const std::vect
               std::partition_point(order.begin() + static_cast<std::ptrdiff_t>(next), order.end(),
                                    [&](std::size_t k) { return when(req[k]) <= by; });
           shared_max = std::max(shared_max, static_cast<int>(come - order.begin()) - static_cast<int>(next));
+          held = true;
           if (o.prefill_chunk > 0)
             step_chunked(reps[r], o, at, fill_s);
           else
@@ -156,8 +159,14 @@ int serve(std::vector<Replica>& reps, std::vector<Request>& req, const std::vect
           continue;
         }
       }
+      double sent = now;
+      if (o.routing == Routing::shared_queue) {
+        if (held) released = std::max(released, reps[to].now);
+        sent = std::max(now, released);
+        held = false;
+      }
       const double before = reps[to].ready();
-      deliver(i, to);
+      deliver(i, to, sent);
       req[i].served_by = to;
       reps[to].queue.push_back(i);
       ++next;

@@ -155,13 +155,15 @@ void step_chunked(Replica& rep, const InferOptions& o, const TimesAt& at, double
 // The replicas serve the requests of `order`: each is dispatched at its time `when` (InferOptions::
 // routing: round robin by its place in the order, or least outstanding then; with a shared queue,
 // when a replica has a free slot, to the one that starts it first), `deliver` says when it reaches
-// its replica (Request::here), and the replica whose next iteration starts first runs it. An
+// its replica (Request::here) given when it was sent (its time, or, out of a shared queue that
+// held it, when a slot freed: the end of that replica's latest iteration, and never before the
+// request ahead of it), and the replica whose next iteration starts first runs it. An
 // iteration starting at t sees every request dispatched by t that is there by t (arrivals at t
 // included, as one server admits them). Returns the most requests the shared queue held (0 for
 // the other routings: each replica counts its own).
 int serve(std::vector<Replica>& reps, std::vector<Request>& req, const std::vector<std::size_t>& order,
           const std::function<double(const Request&)>& when,
-          const std::function<void(std::size_t i, std::size_t to)>& deliver, const InferOptions& o,
-          const TimesAt& at);
+          const std::function<void(std::size_t i, std::size_t to, double sent)>& deliver,
+          const InferOptions& o, const TimesAt& at);
 
 }  // namespace wafersim::infer_serve

@@ -135,7 +135,7 @@ int serve_arrivals(std::vector<Replica>& reps, std::vector<Request>& req, const 
   std::iota(order.begin(), order.end(), std::size_t{0});
   return serve(
       reps, req, order, [](const Request& r) { return r.arrival; },
-      [&](std::size_t i, std::size_t) { req[i].here = req[i].arrival; }, o, at);
+      [&](std::size_t i, std::size_t, double) { req[i].here = req[i].arrival; }, o, at);
 }
 
 // Disaggregated (Splitwise, DistServe): the prefill replicas give each request its first token,
@@ -151,9 +151,10 @@ void serve_disaggregated(std::vector<Replica>& pre, std::vector<Replica>& reps, 
   const double link_bps = spec.io.total().value / 8 * std::min(pre_systems, o.systems);
   std::vector<double> out_free(pre.size(), 0.0), in_free(reps.size(), 0.0);
   double moved = 0;
-  const auto transfer = [&](std::size_t i, std::size_t to) {
+  // (Out of a shared queue a cache leaves when a decode slot is free for it: `sent`.)
+  const auto transfer = [&](std::size_t i, std::size_t to, double sent) {
     Request& r = req[i];
-    const double start = std::max({r.first, out_free[r.served_by], in_free[to]});
+    const double start = std::max({r.first, sent, out_free[r.served_by], in_free[to]});
     const double bytes = r.prompt * at(1).kv_bytes_per_token;
     const double xfer = bytes / link_bps + spec.io.latency.value;
     sv.kv_transfer_bytes += bytes;

@@ -411,6 +411,27 @@ TEST_CASE("serving: a shared queue gives a waiting request to the replica that f
   CHECK(lor.duration_s == rr.duration_s);
 }
 
+TEST_CASE("serving: out of a shared queue a KV cache crosses when its decode slot frees",
+          "[sim][infer][serve]") {
+  // One prefill and one decode replica, one slot each; two requests at once. Round robin sends the
+  // second cache right after its first token, to wait beside the decode replica; the shared queue
+  // holds it until the first request's last token frees the slot, so the second finishes later by
+  // exactly one transfer.
+  auto trace = std::make_shared<RequestTrace>();
+  trace->file = "two.csv";
+  trace->requests = {{0.0, 1000, 50, 2}, {0.0, 1000, 50, 3}};
+  InferOptions o = one_slot_each(trace, 1);
+  o.prefill_replicas = 1;
+  const ServingStats rr = infer(cs3(), llama70b(), o).serving;
+  o.routing = Routing::shared_queue;
+  const ServingStats sq = infer(cs3(), llama70b(), o).serving;
+  const double transfer = rr.kv_transfer_mean_s;  // each cache alone on the link under round robin
+  CHECK(rr.kv_transfer_max_s == Approx(transfer).epsilon(1e-12));
+  CHECK(sq.latency_p99_s == Approx(rr.latency_p99_s + transfer).epsilon(1e-9));
+  CHECK(sq.kv_transfer_max_s > 10 * transfer);  // from its first token: a whole decode, then the link
+  CHECK(sq.max_queue == 1);
+}
+
 TEST_CASE("serving: disaggregated prefill hands each request's KV cache to a decode replica",
           "[sim][infer][serve]") {
   // One request alone: its first token is the prefill replica's TTFT, its KV cache then crosses
