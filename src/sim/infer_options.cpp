@@ -166,11 +166,6 @@ InferOptions infer_options::resolved(const SystemSpec& spec, const ModelSpec& mo
                     o.prefill_replicas, kMaxReplicas));
   if (o.prefill_replicas > 0 && !o.serving())
     throw UsageError("--prefill-replicas needs --arrival-rate or --request-trace (the serving simulation)");
-  if (o.prefill_replicas > 0 && o.prefill_chunk > 0)
-    throw UsageError(
-        "--prefill-replicas with --prefill-chunk: disaggregated prefill replicas run whole prompts (chunks "
-        "share "
-        "an iteration with decodes, which run elsewhere)");
   if (o.prefill_systems < 0 || o.prefill_systems > 100000)
     throw UsageError(
         fmt::format("--prefill-systems {}: expected 1..100000 systems per prefill replica (0: --systems)",

@@ -30,19 +30,7 @@ void step_whole(Replica& rep, const InferOptions& o, const TimesAt& at) {
     rep.advance(prefill_s, 0, prefill_s);
     for (std::size_t n = rep.next; n < rep.next + static_cast<std::size_t>(k); ++n)
       rep.event_j += req[rep.queue[n]].prompt * at(k).prompt_token_j;
-    for (int n = 0; n < k; ++n) {
-      const std::size_t i = rep.queue[rep.next++];
-      if (rep.role == Replica::Role::both) {
-        rep.first_token(i);
-        continue;
-      }
-      // Prefill only: the first token, then the request leaves (to a decode replica if it wants more).
-      Request& r = req[i];
-      r.first = r.last = rep.now;
-      ++rep.finished;
-      ++rep.finished_last;
-      if (r.left == 0) r.done = rep.now;
-    }
+    for (int n = 0; n < k; ++n) rep.first_token(rep.queue[rep.next++]);
     return;
   }
   const int b = static_cast<int>(rep.active.size());
@@ -104,6 +92,14 @@ int serve(std::vector<Replica>& reps, std::vector<Request>& req, const std::vect
           const std::function<void(std::size_t i, std::size_t to, double sent)>& deliver,
           const InferOptions& o, const TimesAt& at) {
   const double fill_s = o.prefill_chunk > 0 ? std::max(0.0, at(1).prefill_s - o.prompt * at(1).token_s) : 0.0;
+  // One iteration of a replica: chunked prefill where prompts run (a decode replica's requests
+  // come prefilled: it only admits and decodes).
+  const auto step = [&](Replica& rep) {
+    if (o.prefill_chunk > 0 && rep.role != Replica::Role::decode)
+      step_chunked(rep, o, at, fill_s);
+    else
+      step_whole(rep, o, at);
+  };
   // The replicas by when their next iteration starts (ties: the lower index).
   std::set<std::pair<double, std::size_t>> ready;
   for (std::size_t r = 0; r < reps.size(); ++r) ready.emplace(reps[r].ready(), r);
@@ -151,10 +147,7 @@ int serve(std::vector<Replica>& reps, std::vector<Request>& req, const std::vect
                                    [&](std::size_t k) { return when(req[k]) <= by; });
           shared_max = std::max(shared_max, static_cast<int>(come - order.begin()) - static_cast<int>(next));
           held = true;
-          if (o.prefill_chunk > 0)
-            step_chunked(reps[r], o, at, fill_s);
-          else
-            step_whole(reps[r], o, at);
+          step(reps[r]);
           update(r, t);
           continue;
         }
@@ -174,10 +167,7 @@ int serve(std::vector<Replica>& reps, std::vector<Request>& req, const std::vect
       continue;
     }
     if (!std::isfinite(t)) break;  // every request dispatched and served
-    if (o.prefill_chunk > 0)
-      step_chunked(reps[r], o, at, fill_s);
-    else
-      step_whole(reps[r], o, at);
+    step(reps[r]);
     update(r, t);
   }
   return shared_max;

@@ -122,14 +122,19 @@ struct Replica {
     ++finished;
     ++finished_last;
   }
-  // A request's first output token, now (the last when it wants only one).
+  // A request's first output token, now (the last when it wants only one); a prefill replica's
+  // requests then leave (to a decode replica when they want more).
   void first_token(std::size_t i) {
     Request& r = (*req)[i];
     r.first = r.last = now;
-    if (r.left > 0)
-      active.push_back(i);
-    else
+    if (r.left == 0) {
       finish(r);
+    } else if (role == Role::prefill) {
+      ++finished;
+      ++finished_last;
+    } else {
+      active.push_back(i);
+    }
   }
   // Every active request's next token, now; the finished ones leave.
   void decode() {

@@ -246,7 +246,7 @@ void inference(const SystemSpec& spec, const ModelSpec& model, FuzzedDataProvide
       o.slo_tbt_p99_s = in.ConsumeIntegralInRange(o.slo_ttft_p99_s > 0 ? 0 : 1, 1000) / 10000.0;
       if (in.ConsumeBool()) o.slo_tpot_p99_s = in.ConsumeIntegralInRange(1, 1000) / 10000.0;
     }
-    if (o.prefill_chunk == 0 && in.ConsumeBool()) {  // disaggregated: prefill replicas apart
+    if (in.ConsumeBool()) {  // disaggregated: prefill replicas apart (their prompts chunked too)
       o.prefill_replicas = in.ConsumeIntegralInRange(1, 4);
       o.prefill_systems = in.ConsumeIntegralInRange(0, 4);
     }

@@ -139,7 +139,9 @@ ok = (w["prefill_replicas"], d["prefill_replicas"], d["prefill_systems"]) == (0,
     and d["prefill_replica_requests"] == [100] and d["replica_requests"] == [100] \
     and d["tbt_s"]["max"] < w["tbt_s"]["max"] / 5 and 0 < d["kv_transfer_s"]["mean"] <= d["kv_transfer_s"]["max"]
 sys.exit(0 if ok else 1)' "$tmp/serve-whole.json" "$tmp/serve-split.json"; then ok; else bad "infer --prefill-replicas: JSON"; fi
-expect 2 "--prefill-replicas with --prefill-chunk" infer --arrival-rate 1 --prefill-replicas 1 --prefill-chunk 512
+# Prefill replicas may run their prompts in chunks (each iteration a chunk's trip through the layers)
+expect 0 "chunked prefill: 512 tokens per iteration" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" \
+  --systems 8 --batch 16 --prompt 2048 --generate 64 --arrival-rate 4 --requests 50 --prefill-replicas 1 --prefill-chunk 512
 expect 2 "--prefill-systems needs --prefill-replicas" infer --arrival-rate 1 --prefill-systems 2
 # --slo-ttft-p99: the highest arrival rate that keeps TTFT p99 within 100 ms, and the run there
 expect 0 "Capacity (TTFT p99 <= 100 ms):" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" --systems 4 \

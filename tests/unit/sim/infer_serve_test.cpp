@@ -432,6 +432,37 @@ TEST_CASE("serving: out of a shared queue a KV cache crosses when its decode slo
   CHECK(sq.max_queue == 1);
 }
 
+TEST_CASE("serving: prefill replicas may run their prompts in chunks", "[sim][infer][serve]") {
+  // A lone request: its first token on a prefill replica in chunks comes when a colocated replica
+  // running the same chunks gives it (the same iterations: no decodes beside it either way), and
+  // then its KV cache crosses and a decode replica decodes the rest.
+  auto trace = std::make_shared<RequestTrace>();
+  trace->file = "one.csv";
+  trace->requests = {{0.0, 2000, 50, 2}};
+  InferOptions o = one_slot_each(trace, 1);
+  o.prefill_chunk = 512;
+  const ServingStats together = infer(cs3(), llama70b(), o).serving;
+  o.prefill_replicas = 1;
+  const ServingStats split = infer(cs3(), llama70b(), o).serving;
+  CHECK(split.prefill_chunk == 512);
+  CHECK(split.ttft_p50_s == together.ttft_p50_s);
+  CHECK(split.prefill_replica_requests == std::vector<int>{1});
+  CHECK(split.replica_requests == std::vector<int>{1});
+  CHECK(split.kv_transfer_max_s > 0);
+  CHECK(split.latency_p99_s > together.latency_p99_s);  // the transfer comes between
+  // Whole prompts on the prefill replica: one trip through the layers, not four.
+  o.prefill_chunk = 0;
+  CHECK(infer(cs3(), llama70b(), o).serving.ttft_p50_s < split.ttft_p50_s);
+  // Many requests: every one prefilled once and decoded to its end.
+  InferOptions many = serving(6, 8, 120);
+  many.prefill_replicas = 1;
+  many.prefill_chunk = 256;
+  const ServingStats v = infer(cs3(), llama70b(), many).serving;
+  CHECK(v.prefill_replica_requests == std::vector<int>{120});
+  CHECK(v.replica_requests == std::vector<int>{120});
+  CHECK(v.tokens_per_s > 0);
+}
+
 TEST_CASE("serving: disaggregated prefill hands each request's KV cache to a decode replica",
           "[sim][infer][serve]") {
   // One request alone: its first token is the prefill replica's TTFT, its KV cache then crosses
@@ -552,10 +583,6 @@ TEST_CASE("serving: bad options name themselves", "[sim][infer][serve]") {
   o = serving(1, 16, 20);
   o.prefill_replicas = -1;
   CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("--prefill-replicas -1"));
-  o.prefill_replicas = 1;
-  o.prefill_chunk = 512;
-  CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("--prefill-replicas with --prefill-chunk"));
-  o.prefill_chunk = 0;
   o.prefill_replicas = 0;
   o.prefill_systems = 2;
   CHECK_THROWS_WITH(infer(cs3(), llama70b(), o),
