@@ -110,6 +110,8 @@ Runner add_infer_command(CLI::App& app) {
                  "replica prefills its own)");
   app.add_option("--prefill-systems", a->opt.prefill_systems,
                  "Systems per prefill replica (default: --systems)");
+  app.add_option("--prefill-batch", a->opt.prefill_batch,
+                 "Prompts a prefill replica runs at once (default: --batch)");
   app.add_option(
       "--slo-ttft-p99", a->opt.slo_ttft_p99_s,
       "Serving capacity: the highest arrival rate whose TTFT p99 stays within this many seconds (and "

@@ -119,6 +119,7 @@ void bind_fabric_and_infer(py::module_& mod) {
       .def_readwrite("replicas", &InferOptions::replicas)
       .def_readwrite("prefill_replicas", &InferOptions::prefill_replicas)
       .def_readwrite("prefill_systems", &InferOptions::prefill_systems)
+      .def_readwrite("prefill_batch", &InferOptions::prefill_batch)
       .def_readwrite("slo_ttft_p99", &InferOptions::slo_ttft_p99_s)
       .def_readwrite("slo_tbt_p99", &InferOptions::slo_tbt_p99_s)
       .def_readwrite("slo_tpot_p99", &InferOptions::slo_tpot_p99_s)

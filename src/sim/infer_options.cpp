@@ -172,6 +172,12 @@ InferOptions infer_options::resolved(const SystemSpec& spec, const ModelSpec& mo
                     o.prefill_systems));
   if (o.prefill_systems > 0 && o.prefill_replicas == 0)
     throw UsageError("--prefill-systems needs --prefill-replicas (disaggregated serving)");
+  if (o.prefill_batch < 0)
+    throw UsageError(fmt::format(
+        "--prefill-batch {}: expected a positive number of prompts per prefill replica (0: --batch)",
+        o.prefill_batch));
+  if (o.prefill_batch > 0 && o.prefill_replicas == 0)
+    throw UsageError("--prefill-batch needs --prefill-replicas (disaggregated serving)");
   if (o.prefill_chunk < 0 || o.prefill_chunk > 1000000)
     throw UsageError(
         fmt::format("--prefill-chunk {}: expected 1..1000000 tokens (0: whole prompts)", o.prefill_chunk));

@@ -62,7 +62,7 @@ TimesAt times_on(const SystemSpec& spec, const ModelSpec& model, const InferOpti
       one.prompt_min = one.generate_min = 0;
       one.trace = nullptr;
       one.replicas = 1;
-      one.prefill_replicas = one.prefill_systems = 0;
+      one.prefill_replicas = one.prefill_systems = one.prefill_batch = 0;
       one.slo_ttft_p99_s = one.slo_tbt_p99_s = one.slo_tpot_p99_s = 0;
       one.trace_rounds = 0;
       one.fidelity = Fidelity::approx;
@@ -144,9 +144,9 @@ int serve_arrivals(std::vector<Replica>& reps, std::vector<Request>& req, const 
 // in parallel) plus a link's latency, one at a time out of a prefill replica and into a decode
 // replica.
 void serve_disaggregated(std::vector<Replica>& pre, std::vector<Replica>& reps, std::vector<Request>& req,
-                         const SystemSpec& spec, const InferOptions& o, int pre_systems,
-                         const TimesAt& pre_at, const TimesAt& at, ServingStats& sv) {
-  sv.max_queue = serve_arrivals(pre, req, o, pre_at);
+                         const SystemSpec& spec, const InferOptions& o, const InferOptions& po,
+                         int pre_systems, const TimesAt& pre_at, const TimesAt& at, ServingStats& sv) {
+  sv.max_queue = serve_arrivals(pre, req, po, pre_at);
   std::vector<std::size_t> order;
   const double link_bps = spec.io.total().value / 8 * std::min(pre_systems, o.systems);
   std::vector<double> out_free(pre.size(), 0.0), in_free(reps.size(), 0.0);
@@ -177,6 +177,7 @@ void serve_disaggregated(std::vector<Replica>& pre, std::vector<Replica>& reps, 
         sv.kv_transfer_bytes * 8 * spec.energy.io_bit.value / spec.energy.psu_efficiency;
   sv.prefill_replicas = o.prefill_replicas;
   sv.prefill_systems = pre_systems;
+  sv.prefill_batch = po.batch;
 }
 
 // The run's figures from its requests and replicas: percentiles, throughput, busy shares and,
@@ -283,15 +284,17 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
   if (!split) {
     sv.max_queue = serve_arrivals(reps, req, o, at);
   } else {
+    InferOptions po = o;  // the prefill pool's: its replicas' prompts at once
+    if (o.prefill_batch > 0) po.batch = o.prefill_batch;
     const int pre_systems = o.prefill_systems > 0 ? o.prefill_systems : o.systems;
-    const TimesAt pre_at = times_on(spec, model, o, pre_systems);
-    if (pre_at(o.batch).streamed)  // the prefill replicas hold --batch prompts (FitError otherwise)
+    const TimesAt pre_at = times_on(spec, model, po, pre_systems);
+    if (pre_at(po.batch).streamed)  // the prefill replicas hold that many prompts (FitError otherwise)
       notes.push_back(fmt::format(
           "serving: a prefill replica's {} system(s) cannot hold the weights resident: they stream from "
           "MemoryX for every prefill (--prefill-systems)",
           pre_systems));
     pre_idle_w = pre_at(1).idle_w;
-    serve_disaggregated(pre, reps, req, spec, o, pre_systems, pre_at, at, sv);
+    serve_disaggregated(pre, reps, req, spec, o, po, pre_systems, pre_at, at, sv);
   }
   summarize(req, pre, reps, gaps, at(1).idle_w, pre_idle_w, o, sv);
   if (saturated(sv, o.batch))

@@ -84,6 +84,7 @@ PointResult PointRunner::run(const Point& point) const {
     opt.replicas = r.replicas;
     opt.prefill_replicas = r.prefill_replicas;
     opt.prefill_systems = r.prefill_systems;
+    opt.prefill_batch = r.prefill_batch;
     opt.slo_ttft_p99_s = r.slo_ttft_p99;
     opt.slo_tbt_p99_s = r.slo_tbt_p99;
     opt.slo_tpot_p99_s = r.slo_tpot_p99;

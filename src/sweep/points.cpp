@@ -36,7 +36,8 @@ constexpr RunOption<int> kIntOptions[] = {
     {"generate_min", &SweepSpec::generate_min, &PointRun::generate_min},
     {"replicas", &SweepSpec::replicas, &PointRun::replicas},
     {"prefill_replicas", &SweepSpec::prefill_replicas, &PointRun::prefill_replicas},
-    {"prefill_systems", &SweepSpec::prefill_systems, &PointRun::prefill_systems}};
+    {"prefill_systems", &SweepSpec::prefill_systems, &PointRun::prefill_systems},
+    {"prefill_batch", &SweepSpec::prefill_batch, &PointRun::prefill_batch}};
 constexpr RunOption<double> kRealOptions[] = {
     {"weight_bits", &SweepSpec::weight_bits, &PointRun::weight_bits},
     {"expert_bits", &SweepSpec::expert_bits, &PointRun::expert_bits},
@@ -265,7 +266,8 @@ std::string describe_point(const SweepSpec& s, const PointContext& ctx, const Po
   if (r.replicas > 1) j["replicas"] = r.replicas;                          // one: the old key
   if (r.prefill_replicas > 0) j["prefill_replicas"] = r.prefill_replicas;  // none: the old key
   if (r.prefill_systems > 0) j["prefill_systems"] = r.prefill_systems;
-  if (r.slo_ttft_p99 > 0) j["slo_ttft_p99"] = r.slo_ttft_p99;  // no search: the old key
+  if (r.prefill_batch > 0) j["prefill_batch"] = r.prefill_batch;  // --batch: the old key
+  if (r.slo_ttft_p99 > 0) j["slo_ttft_p99"] = r.slo_ttft_p99;     // no search: the old key
   if (r.slo_tbt_p99 > 0) j["slo_tbt_p99"] = r.slo_tbt_p99;
   if (r.slo_tpot_p99 > 0) j["slo_tpot_p99"] = r.slo_tpot_p99;
   if (!r.routing.empty() && r.routing != "round-robin") j["routing"] = r.routing;

@@ -59,6 +59,7 @@ constexpr OptionRow kOptionTable[] = {
     {"routing", For::infer, true},
     {"prefill_replicas", For::infer, true},
     {"prefill_systems", For::infer, true},
+    {"prefill_batch", For::infer, true},
     {"slo_ttft_p99", For::infer, true},
     {"slo_tbt_p99", For::infer, true},
     {"slo_tpot_p99", For::infer, true},
@@ -205,6 +206,8 @@ class Parser {
         s.prefill_replicas = static_cast<int>(integer(v, key, 0, kMaxReplicas));
       else if (key == "prefill_systems")
         s.prefill_systems = static_cast<int>(integer(v, key, 0, 100000));
+      else if (key == "prefill_batch")
+        s.prefill_batch = static_cast<int>(integer(v, key, 0, std::numeric_limits<int>::max()));
       else if (key == "routing")
         s.routing = check_routing(v, key, scalar(v, key));
       else if (key == "prompt_min")
@@ -376,7 +379,8 @@ class Parser {
         else if (const double x = a.values[i].number,
                  lo = a.name == "steps" ? 2
                       : a.name == "prefill_chunk" || a.name == "prompt_min" || a.name == "generate_min" ||
-                              a.name == "prefill_replicas" || a.name == "prefill_systems"
+                              a.name == "prefill_replicas" || a.name == "prefill_systems" ||
+                              a.name == "prefill_batch"
                           ? 0
                           : 1,
                  hi = a.name == "replicas" || a.name == "prefill_replicas" ? kMaxReplicas

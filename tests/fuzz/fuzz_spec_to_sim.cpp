@@ -249,6 +249,7 @@ void inference(const SystemSpec& spec, const ModelSpec& model, FuzzedDataProvide
     if (in.ConsumeBool()) {  // disaggregated: prefill replicas apart (their prompts chunked too)
       o.prefill_replicas = in.ConsumeIntegralInRange(1, 4);
       o.prefill_systems = in.ConsumeIntegralInRange(0, 4);
+      o.prefill_batch = in.ConsumeIntegralInRange(0, o.batch);  // the prefill pool's own (0: --batch)
     }
   }
   if (in.ConsumeBool()) {  // speculative decoding with a smaller draft of the same family

@@ -387,6 +387,11 @@ def test_infer_serving_matches_cli(ws):
     assert split.to_json().encode() == cli_ok("infer", *args, "--prefill-replicas", "1", "--prefill-systems", "8",
                                               "--json", "-")
     assert split.to_dict()["serving"]["prefill_replica_requests"] == [100]
+    pooled = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-70b.yaml"), systems=4, batch=16, prompt=1024,
+                      generate=256, arrival_rate=8, requests=100, arrival_seed=3, prefill_replicas=1, prefill_batch=4)
+    assert pooled.to_json().encode() == cli_ok("infer", *args, "--prefill-replicas", "1", "--prefill-batch", "4",
+                                               "--json", "-")
+    assert pooled.to_dict()["serving"]["prefill_batch"] == 4
     cap = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-70b.yaml"), systems=4, batch=16, prompt=1024,
                    generate=256, requests=100, arrival_seed=3, slo_ttft_p99=0.05)
     assert cap.to_json().encode() == cli_ok("infer", *args[:-6], "--requests", "100", "--arrival-seed", "3",

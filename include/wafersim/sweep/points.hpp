@@ -50,6 +50,7 @@ struct PointRun {
   int replicas = 1;          // infer: serving replicas
   int prefill_replicas = 0;  // infer: disaggregated prefill replicas; 0 = none
   int prefill_systems = 0;   // infer: systems per prefill replica; 0 = systems
+  int prefill_batch = 0;     // infer: prompts a prefill replica runs at once; 0 = batch
   double slo_ttft_p99 = 0;   // infer: capacity objectives (s); 0 = none
   double slo_tbt_p99 = 0;
   double slo_tpot_p99 = 0;

@@ -66,6 +66,7 @@ struct SweepSpec {
   int replicas = 1;                     // infer: serving replicas (copies of the deployment)
   int prefill_replicas = 0;             // infer: disaggregated serving's prefill replicas; 0 = none
   int prefill_systems = 0;              // infer: systems per prefill replica; 0 = systems
+  int prefill_batch = 0;                // infer: prompts a prefill replica runs at once; 0 = batch
   double slo_ttft_p99 = 0;              // infer: capacity search's TTFT p99 objective (s); 0 = none
   double slo_tbt_p99 = 0;               // infer: ... its time-between-tokens p99 objective (s)
   double slo_tpot_p99 = 0;              // infer: ... its time-per-output-token p99 objective (s)

@@ -408,6 +408,7 @@ def infer(
     routing: str = "round-robin",
     prefill_replicas: int = 0,
     prefill_systems: int = 0,
+    prefill_batch: int = 0,
     slo_ttft_p99: float = 0.0,
     slo_tbt_p99: float = 0.0,
     slo_tpot_p99: float = 0.0,
@@ -444,7 +445,8 @@ def infer(
     instead, its times scaled to arrival_rate when that is > 0 (`--request-trace`); replicas > 1:
     that many copies of the deployment share the requests, each arrival sent to one by routing,
     "round-robin", "least-outstanding" or "shared-queue" (`--replicas`, `--routing`); prefill_replicas > 0:
-    disaggregated serving, that many prefill replicas of prefill_systems systems (0: systems) give
+    disaggregated serving, that many prefill replicas of prefill_systems systems (0: systems), up to
+    prefill_batch prompts at once (0: batch), give
     each request its first token and send its KV cache to one of the replicas, which only decode
     (`--prefill-replicas`, `--prefill-systems`). slo_ttft_p99, slo_tbt_p99, slo_tpot_p99 > 0 (seconds): search
     for the highest arrival rate whose serving run meets them and does not saturate; to_dict()
@@ -479,6 +481,7 @@ def infer(
     a.set_routing(routing)
     a.prefill_replicas = prefill_replicas
     a.prefill_systems = prefill_systems
+    a.prefill_batch = prefill_batch
     a.slo_ttft_p99 = slo_ttft_p99
     a.slo_tbt_p99 = slo_tbt_p99
     a.slo_tpot_p99 = slo_tpot_p99

@@ -463,6 +463,38 @@ TEST_CASE("serving: prefill replicas may run their prompts in chunks", "[sim][in
   CHECK(v.tokens_per_s > 0);
 }
 
+TEST_CASE("serving: the prefill pool has its own batch", "[sim][infer][serve]") {
+  // Two prompts at once on a prefill replica that runs one at a time: the first's first token
+  // comes when a lone request's does, the second's after it; run together, both come later.
+  auto trace = std::make_shared<RequestTrace>();
+  trace->file = "two-at-once.csv";
+  trace->requests = {{0.0, 2000, 20, 2}, {0.0, 2000, 20, 3}};
+  InferOptions o = one_slot_each(trace, 1);
+  o.batch = 2;
+  o.prefill_replicas = 1;
+  o.prefill_batch = 1;
+  const ServingStats one_at_a_time = infer(cs3(), llama70b(), o).serving;
+  CHECK(one_at_a_time.prefill_batch == 1);
+  o.prefill_batch = 0;  // --batch: both together
+  const ServingStats together = infer(cs3(), llama70b(), o).serving;
+  CHECK(together.prefill_batch == 2);
+  auto lone = std::make_shared<RequestTrace>(*trace);
+  lone->requests.resize(1);
+  InferOptions l = one_slot_each(lone, 1);
+  l.prefill_replicas = 1;
+  const ServingStats alone = infer(cs3(), llama70b(), l).serving;
+  CHECK(one_at_a_time.ttft_p50_s == alone.ttft_p50_s);  // nearest rank: the first of two
+  CHECK(one_at_a_time.ttft_p99_s > alone.ttft_p99_s);   // the second waited for it
+  CHECK(together.ttft_p50_s > alone.ttft_p50_s);        // a batch of two takes longer to first token
+  CHECK(together.ttft_p50_s == together.ttft_p99_s);    // and gives both at once
+  // Errors: negative, or without prefill replicas.
+  o.prefill_batch = -1;
+  CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("--prefill-batch -1"));
+  o.prefill_batch = 4;
+  o.prefill_replicas = 0;
+  CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("--prefill-batch needs --prefill-replicas"));
+}
+
 TEST_CASE("serving: disaggregated prefill hands each request's KV cache to a decode replica",
           "[sim][infer][serve]") {
   // One request alone: its first token is the prefill replica's TTFT, its KV cache then crosses

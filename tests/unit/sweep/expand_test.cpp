@@ -317,6 +317,25 @@ TEST_CASE("command: infer takes arrival_rate and requests for serving points", "
   CHECK(std::string(e.what()).find("command: infer") != std::string::npos);
 }
 
+TEST_CASE("command: infer takes the prefill pool's batch and the shared queue", "[sweep]") {
+  const auto s = parse(
+      "command: infer\narrival_rate: 8\nprefill_replicas: 1\nrouting: shared-queue\naxes:\n  "
+      "prefill_batch: [0, 4]\n");
+  const auto pts = expand_points(s);
+  REQUIRE(pts.size() == 2);
+  CHECK(point_run(s, pts[0]).prefill_batch == 0);
+  CHECK(point_run(s, pts[1]).prefill_batch == 4);
+  CHECK(point_run(s, pts[1]).routing == "shared-queue");
+  CHECK(pts[0].description.find("prefill_batch") == std::string::npos);  // --batch: the old key
+  CHECK(pts[1].description.find("\"prefill_batch\":4") != std::string::npos);
+  auto e = error_of("command: infer\narrival_rate: 8\naxes:\n  prefill_batch: [-1]\n");
+  CHECK(e.key() == "axes.prefill_batch");
+  e = error_of("prefill_batch: 4\naxes:\n  systems: [1]\n");
+  CHECK(std::string(e.what()).find("command: infer") != std::string::npos);
+  e = error_of("command: infer\narrival_rate: 8\nrouting: first-free\naxes:\n  systems: [1]\n");
+  CHECK(std::string(e.what()).find("shared-queue") != std::string::npos);
+}
+
 TEST_CASE("command: infer takes replicas and routing as options and axes", "[sweep]") {
   const auto s = parse(
       "command: infer\narrival_rate: 8\nreplicas: 2\naxes:\n  routing: [round-robin, least-outstanding]\n");
