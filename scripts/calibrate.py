@@ -111,11 +111,6 @@ def error_at(at, params, system_of, name):
     return at[(params["eff"], params["overhead"][system_of[name]])][name]
 
 
-def describe(params):
-    return "efficiency %.3f, step overhead %s" % (params["eff"], ", ".join(
-        "%s %.3f s" % (os.path.basename(k), v) for k, v in sorted(params["overhead"].items())))
-
-
 def summary(errors):
     rel = [math.exp(e) - 1 for e in errors]
     a = sorted(abs(r) for r in rel)
@@ -199,10 +194,11 @@ def main():
     at = dict(grid)
 
     system_of = system_of_cases(case_args())
-    missing = [n for n in names if n not in system_of]
+    ran = [c["name"] for c in neutral["cases"] if c["ran"]]
+    missing = [n for n in ran if n not in system_of]
     if missing:
         sys.exit("bench/validation.yaml: could not read the args of case %r" % missing[0])
-    system_of = {n: system_of[n] for n in [c["name"] for c in neutral["cases"] if c["ran"]]}
+    system_of = {n: system_of[n] for n in ran}
     fitted = fit(grid, names, system_of)
     print("fitted on %d case(s): calibration.compute_efficiency = %.3f" % (len(names), fitted["eff"]))
     for path, over in sorted(fitted["overhead"].items()):

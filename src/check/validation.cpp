@@ -182,20 +182,18 @@ std::string validation_machine(const std::string& system) {
 
 std::vector<std::pair<std::string, ValidationSummary>> summarize_by_machine(
     const std::vector<ValidationResult>& rs) {
-  std::vector<std::string> order;
+  // The cases by machine, in the order the machines first appear.
+  std::vector<std::pair<std::string, std::vector<ValidationResult>>> groups;
   for (const auto& r : rs) {
     const std::string m = validation_machine(r.c.system);
-    if (std::find(order.begin(), order.end(), m) == order.end()) order.push_back(m);
+    const auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& x) { return x.first == m; });
+    (g != groups.end() ? g->second : groups.emplace_back(m, std::vector<ValidationResult>{}).second)
+        .push_back(r);
   }
   std::vector<std::pair<std::string, ValidationSummary>> out;
-  if (order.size() < 2) return out;
-  for (const auto& m : order) {
-    std::vector<ValidationResult> group;
-    for (const auto& r : rs)
-      if (validation_machine(r.c.system) == m) group.push_back(r);
-    const ValidationSummary s = summarize_validation(group);
-    if (s.cases > 0) out.emplace_back(m, s);
-  }
+  if (groups.size() < 2) return out;
+  for (const auto& [m, group] : groups)
+    if (const ValidationSummary s = summarize_validation(group); s.cases > 0) out.emplace_back(m, s);
   return out;
 }
 

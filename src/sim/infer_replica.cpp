@@ -131,6 +131,7 @@ int serve(std::vector<Replica>& reps, std::vector<Request>& req, const std::vect
     if (next < order.size() && when(req[order[next]]) <= t) {
       const std::size_t i = order[next];
       const double now = when(req[i]);
+      double sent = now;
       std::size_t to = next % reps.size();  // round robin
       if (o.routing == Routing::least_outstanding) {
         to = 0;
@@ -151,9 +152,7 @@ int serve(std::vector<Replica>& reps, std::vector<Request>& req, const std::vect
           update(r, t);
           continue;
         }
-      }
-      double sent = now;
-      if (o.routing == Routing::shared_queue) {
+        // Out of the queue: when its slot freed if it waited, never before the one ahead of it.
         if (held) released = std::max(released, reps[to].now);
         sent = std::max(now, released);
         held = false;

@@ -276,8 +276,11 @@ class Parser {
   }
 
   std::string check_routing(const YAML::Node& n, const std::string& key, const std::string& m) const {
-    if (m != "round-robin" && m != "least-outstanding" && m != "shared-queue")
+    try {
+      parse_routing(m);  // the names the simulator takes
+    } catch (const UsageError&) {
       fail(n, key, fmt::format("expected round-robin, least-outstanding or shared-queue, got \"{}\"", m));
+    }
     return m;
   }
 

@@ -181,6 +181,7 @@ def infer(
     routing: str = "round-robin",
     prefill_replicas: int = 0,
     prefill_systems: int = 0,
+    prefill_batch: int = 0,
     slo_ttft_p99: float = 0.0,
     slo_tbt_p99: float = 0.0,
     slo_tpot_p99: float = 0.0,
