@@ -33,7 +33,8 @@ struct InferArgs {
   std::string layout = "compact";
   std::string routing = "round-robin";
   std::string trace;
-  std::string request_trace;  // --request-trace
+  std::string request_trace;   // --request-trace
+  std::string prefill_system;  // --prefill-system
   int trace_rounds = 2;
   bool uncertainty = false;
   sweep::UncertaintyOptions unc;
@@ -112,6 +113,9 @@ Runner add_infer_command(CLI::App& app) {
                  "Systems per prefill replica (default: --systems)");
   app.add_option("--prefill-batch", a->opt.prefill_batch,
                  "Prompts a prefill replica runs at once (default: --batch)");
+  app.add_option("--prefill-system", a->prefill_system,
+                 "The prefill replicas' machine, a system file (default: --system's; --set changes only "
+                 "--system)");
   app.add_option(
       "--slo-ttft-p99", a->opt.slo_ttft_p99_s,
       "Serving capacity: the highest arrival rate whose TTFT p99 stays within this many seconds (and "
@@ -160,6 +164,9 @@ Runner add_infer_command(CLI::App& app) {
     }
     if (!a->request_trace.empty())
       a->opt.trace = std::make_shared<const RequestTrace>(load_request_trace(a->request_trace));
+    if (!a->prefill_system.empty())
+      a->opt.prefill_spec =
+          std::make_shared<const SystemSpec>(ParsedSystemSpec::from_file(a->prefill_system).with());
     if (a->unc.jobs < 1) throw UsageError(fmt::format("--jobs {}: expected at least 1", a->unc.jobs));
     const InferStats st = infer(spec, model, a->opt);  // bad options fail here, before any band run
     std::optional<sweep::UncertaintyResult> band;

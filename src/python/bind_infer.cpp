@@ -128,6 +128,7 @@ void bind_fabric_and_infer(py::module_& mod) {
       .def("set_fidelity",
            [](InferOptions& o, const std::string& f) { o.fidelity = parse_fidelity(f, "fidelity"); })
       .def("set_draft", [](InferOptions& o, const PyModel& m) { o.draft = *m.spec; })
+      .def("set_prefill_system", [](InferOptions& o, const PySystem& s) { o.prefill_spec = s.spec; })
       .def("set_request_trace",
            [](InferOptions& o, const std::string& path) {
              o.trace = std::make_shared<const RequestTrace>(load_request_trace(path));

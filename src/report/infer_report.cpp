@@ -116,6 +116,7 @@ nlohmann::ordered_json infer_json(const InferStats& s) {
         {"replica_busy", v.replica_busy},
         {"prefill_replicas", v.prefill_replicas},
         {"prefill_systems", v.prefill_systems},
+        {"prefill_system", v.prefill_system},
         {"prefill_batch", v.prefill_batch},
         {"prefill_replica_requests", v.prefill_replica_requests},
         {"prefill_replica_busy", v.prefill_replica_busy},
@@ -241,11 +242,14 @@ std::string format_infer_text(const InferStats& s) {
       const auto [lo, hi] = std::minmax_element(v.prefill_replica_busy.begin(), v.prefill_replica_busy.end());
       fmt::format_to(
           out,
-          "  disaggregated: {} prefill replica(s) of {} system(s){}, busy {:.0f}%..{:.0f}%, then each KV "
-          "cache to a decode replica ({} of {} system(s)) in {:.3f} ms on average, {:.3f} ms at most\n",
+          "  disaggregated: {} prefill replica(s) of {} system(s){}{}, busy {:.0f}%..{:.0f}%, then each KV "
+          "cache to a decode replica ({} of {} system(s){}) in {:.3f} ms on average, {:.3f} ms at most\n",
           v.prefill_replicas, v.prefill_systems,
+          v.prefill_system != s.system_name ? fmt::format(" ({})", v.prefill_system) : "",
           v.prefill_batch != s.batch ? fmt::format(" ({} prompts at once)", v.prefill_batch) : "", 100 * *lo,
-          100 * *hi, v.replicas, s.systems, 1e3 * v.kv_transfer_mean_s, 1e3 * v.kv_transfer_max_s);
+          100 * *hi, v.replicas, s.systems,
+          v.prefill_system != s.system_name ? fmt::format(", {}", s.system_name) : "",
+          1e3 * v.kv_transfer_mean_s, 1e3 * v.kv_transfer_max_s);
     }
     if (v.prefill_chunk > 0)
       fmt::format_to(

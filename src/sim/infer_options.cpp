@@ -178,6 +178,8 @@ InferOptions infer_options::resolved(const SystemSpec& spec, const ModelSpec& mo
         o.prefill_batch));
   if (o.prefill_batch > 0 && o.prefill_replicas == 0)
     throw UsageError("--prefill-batch needs --prefill-replicas (disaggregated serving)");
+  if (o.prefill_spec && o.prefill_replicas == 0)
+    throw UsageError("--prefill-system needs --prefill-replicas (disaggregated serving)");
   if (o.prefill_chunk < 0 || o.prefill_chunk > 1000000)
     throw UsageError(
         fmt::format("--prefill-chunk {}: expected 1..1000000 tokens (0: whole prompts)", o.prefill_chunk));

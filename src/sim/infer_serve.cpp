@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "infer_replica.hpp"
+#include "wafersim/core/error.hpp"
 #include "wafersim/core/random.hpp"
 
 namespace wafersim::infer_serve {
@@ -63,6 +64,7 @@ TimesAt times_on(const SystemSpec& spec, const ModelSpec& model, const InferOpti
       one.trace = nullptr;
       one.replicas = 1;
       one.prefill_replicas = one.prefill_systems = one.prefill_batch = 0;
+      one.prefill_spec = nullptr;
       one.slo_ttft_p99_s = one.slo_tbt_p99_s = one.slo_tpot_p99_s = 0;
       one.trace_rounds = 0;
       one.fidelity = Fidelity::approx;
@@ -138,17 +140,21 @@ int serve_arrivals(std::vector<Replica>& reps, std::vector<Request>& req, const 
       [&](std::size_t i, std::size_t, double) { req[i].here = req[i].arrival; }, o, at);
 }
 
-// Disaggregated (Splitwise, DistServe): the prefill replicas give each request its first token,
-// then its KV cache crosses to a decode replica, which decodes the rest. A transfer takes the
-// cache's bytes over the I/O of the side with fewer systems (each system sends its layers' share
-// in parallel) plus a link's latency, one at a time out of a prefill replica and into a decode
-// replica.
+// Disaggregated (Splitwise, DistServe): the prefill replicas (of `pre_spec`, which may be another
+// machine than the decode replicas' `spec`) give each request its first token, then its KV cache
+// crosses to a decode replica, which decodes the rest. A transfer takes the cache's bytes over the
+// narrower side's I/O (each system sends or takes its layers' share in parallel: a side's I/O is
+// its systems' ports together) plus the slower end's link latency, one at a time out of a prefill
+// replica and into a decode replica.
 void serve_disaggregated(std::vector<Replica>& pre, std::vector<Replica>& reps, std::vector<Request>& req,
-                         const SystemSpec& spec, const InferOptions& o, const InferOptions& po,
-                         int pre_systems, const TimesAt& pre_at, const TimesAt& at, ServingStats& sv) {
+                         const SystemSpec& spec, const SystemSpec& pre_spec, const InferOptions& o,
+                         const InferOptions& po, int pre_systems, const TimesAt& pre_at, const TimesAt& at,
+                         ServingStats& sv) {
   sv.max_queue = serve_arrivals(pre, req, po, pre_at);
   std::vector<std::size_t> order;
-  const double link_bps = spec.io.total().value / 8 * std::min(pre_systems, o.systems);
+  const double link_bps =
+      std::min(pre_spec.io.total().value * pre_systems, spec.io.total().value * o.systems) / 8;
+  const double link_latency = std::max(pre_spec.io.latency.value, spec.io.latency.value);
   std::vector<double> out_free(pre.size(), 0.0), in_free(reps.size(), 0.0);
   double moved = 0;
   // (Out of a shared queue a cache leaves when a decode slot is free for it: `sent`.)
@@ -156,7 +162,7 @@ void serve_disaggregated(std::vector<Replica>& pre, std::vector<Replica>& reps, 
     Request& r = req[i];
     const double start = std::max({r.first, sent, out_free[r.served_by], in_free[to]});
     const double bytes = r.prompt * at(1).kv_bytes_per_token;
-    const double xfer = bytes / link_bps + spec.io.latency.value;
+    const double xfer = bytes / link_bps + link_latency;
     sv.kv_transfer_bytes += bytes;
     r.here = out_free[r.served_by] = in_free[to] = start + xfer;
     sv.kv_transfer_max_s = std::max(sv.kv_transfer_max_s, r.here - r.first);
@@ -171,10 +177,13 @@ void serve_disaggregated(std::vector<Replica>& pre, std::vector<Replica>& reps, 
                               reps, req, order, [](const Request& r) { return r.first; }, transfer, o, at));
   sv.kv_transfer_mean_s = order.empty() ? 0 : moved / static_cast<double>(order.size());
   // Their energy: each bit once through the I/O ports (as activations between inference systems,
-  // src/sim/infer.cpp's cross bytes), with what the power supplies lose converting it.
-  if (spec.energy.present)
-    sv.energy_kv_transfer_j =
-        sv.kv_transfer_bytes * 8 * spec.energy.io_bit.value / spec.energy.psu_efficiency;
+  // src/sim/infer.cpp's cross bytes), with what the power supplies lose converting it; between two
+  // machines, half at each end's price.
+  if (spec.energy.present && pre_spec.energy.present) {
+    const auto per_bit = [](const SystemSpec& s) { return s.energy.io_bit.value / s.energy.psu_efficiency; };
+    sv.energy_kv_transfer_j = sv.kv_transfer_bytes * 8 * (per_bit(pre_spec) + per_bit(spec)) / 2;
+  }
+  sv.prefill_system = pre_spec.name;
   sv.prefill_replicas = o.prefill_replicas;
   sv.prefill_systems = pre_systems;
   sv.prefill_batch = po.batch;
@@ -287,16 +296,27 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
     InferOptions po = o;  // the prefill pool's: its replicas' prompts at once
     if (o.prefill_batch > 0) po.batch = o.prefill_batch;
     const int pre_systems = o.prefill_systems > 0 ? o.prefill_systems : o.systems;
-    const TimesAt pre_at = times_on(spec, model, po, pre_systems);
-    if (pre_at(po.batch).streamed)  // the prefill replicas hold that many prompts (FitError otherwise)
-      notes.push_back(fmt::format(
-          "serving: a prefill replica's {} system(s) cannot hold the weights resident: they stream from "
-          "MemoryX for every prefill (--prefill-systems)",
-          pre_systems));
+    const SystemSpec& pre_spec = o.prefill_spec ? *o.prefill_spec : spec;
+    const TimesAt pre_at = times_on(pre_spec, model, po, pre_systems);
+    try {  // the prefill replicas hold that many prompts, or the run stops here
+      if (pre_at(po.batch).streamed)
+        notes.push_back(fmt::format(
+            "serving: a prefill replica's {} system(s) cannot hold the weights resident: they stream from "
+            "MemoryX for every prefill (--prefill-systems)",
+            pre_systems));
+    } catch (const FitError& e) {
+      throw FitError(fmt::format("a prefill replica ({} x {}, {} prompts at once): {}", pre_systems,
+                                 pre_spec.name, po.batch, e.what()));
+    }
     pre_idle_w = pre_at(1).idle_w;
-    serve_disaggregated(pre, reps, req, spec, o, po, pre_systems, pre_at, at, sv);
+    if (at(1).idle_w > 0 && pre_idle_w <= 0)
+      notes.push_back(fmt::format(
+          "serving: energy not modelled: the prefill replicas' system ({}) has no energy: section",
+          pre_spec.name));
+    serve_disaggregated(pre, reps, req, spec, pre_spec, o, po, pre_systems, pre_at, at, sv);
   }
-  summarize(req, pre, reps, gaps, at(1).idle_w, pre_idle_w, o, sv);
+  // Energy needs both pools' prices (summarize() models it when the decode pool's idle power is known).
+  summarize(req, pre, reps, gaps, split && pre_idle_w <= 0 ? 0.0 : at(1).idle_w, pre_idle_w, o, sv);
   if (saturated(sv, o.batch))
     notes.push_back(fmt::format(
         "serving: the server is saturated: the queue for a slot grew to {} of the {} requests at {:.3g} "

@@ -55,6 +55,14 @@ PointRunner::PointRunner(const SweepSpec& spec) : spec_(spec), system_(parse_sys
     trace_ = std::make_shared<const RequestTrace>(load_request_trace(spec.request_trace));
     ctx_.trace_hash = hash_hex(read_text_file(spec.request_trace, "request trace"));
   }
+  if (spec.prefill_system == "builtin") {
+    prefill_spec_ = std::make_shared<const SystemSpec>(ParsedSystemSpec::builtin().with());
+    ctx_.prefill_system_hash = "builtin";
+  } else if (!spec.prefill_system.empty()) {
+    prefill_spec_ =
+        std::make_shared<const SystemSpec>(ParsedSystemSpec::from_file(spec.prefill_system).with());
+    ctx_.prefill_system_hash = hash_hex(read_text_file(spec.prefill_system, "system file"));
+  }
   // This process forks every point: keep what each fork copies small.
   release_systemc_scratch();
 }
@@ -90,6 +98,7 @@ PointResult PointRunner::run(const Point& point) const {
     opt.slo_tpot_p99_s = r.slo_tpot_p99;
     if (!r.routing.empty()) opt.routing = parse_routing(r.routing);  // checked when the file was read
     opt.trace = trace_;
+    opt.prefill_spec = prefill_spec_;
     const nlohmann::ordered_json report = infer_json(infer(sys, base_model, opt));
     return PointResult(json_text(report, 2) + "\n", report_metrics_json(report));
   }

@@ -272,6 +272,7 @@ std::string describe_point(const SweepSpec& s, const PointContext& ctx, const Po
   if (r.slo_tpot_p99 > 0) j["slo_tpot_p99"] = r.slo_tpot_p99;
   if (!r.routing.empty() && r.routing != "round-robin") j["routing"] = r.routing;
   if (!ctx.trace_hash.empty()) j["request_trace"] = ctx.trace_hash;  // no trace: the old key
+  if (!ctx.prefill_system_hash.empty()) j["prefill_system"] = ctx.prefill_system_hash;
   nlohmann::json sets = nlohmann::json::object();
   for (const auto& [path, value] : r.sets) sets[path] = value;  // an axis overrides a fixed set
   j["set"] = sets;

@@ -76,6 +76,7 @@ const std::vector<std::pair<std::string, std::string>>& metric_map() {
       {"prefill_replicas", "/serving/prefill_replicas"},
       {"prefill_systems", "/serving/prefill_systems"},
       {"prefill_batch", "/serving/prefill_batch"},
+      {"prefill_system", "/serving/prefill_system"},
       {"serving.kv_transfer_mean_s", "/serving/kv_transfer_s/mean"},
       {"serving.energy_per_output_token_j", "/serving/energy/per_output_token_j"},
       {"serving.mean_power_w", "/serving/energy/mean_power_w"},

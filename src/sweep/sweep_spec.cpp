@@ -27,14 +27,14 @@
 namespace wafersim::sweep {
 namespace {
 
-// Every option a sweep may set at the top level (and, but request_trace, vary on an axis), in
+// Every option a sweep may set at the top level (and, but the files, vary on an axis), in
 // the order the error messages list them, with the command it belongs to: a new option is one
 // row here, and the sets and messages below follow.
 enum class For { both, run, infer };
 struct OptionRow {
   const char* name;
   For command;
-  bool axis;  // a run option an axis may vary (request_trace is a file for every point)
+  bool axis;  // a run option an axis may vary (request_trace, prefill_system: a file for every point)
 };
 constexpr OptionRow kOptionTable[] = {
     {"mode", For::run, true},
@@ -64,6 +64,7 @@ constexpr OptionRow kOptionTable[] = {
     {"slo_tbt_p99", For::infer, true},
     {"slo_tpot_p99", For::infer, true},
     {"request_trace", For::infer, false},
+    {"prefill_system", For::infer, false},
 };
 
 std::set<std::string> option_set(bool (*keep)(const OptionRow&)) {
@@ -173,6 +174,10 @@ class Parser {
         s.model_file = path(v, key);
       else if (key == "request_trace") {  // infer: serve a trace at every point
         s.request_trace = path(v, key);
+        options_set.emplace_back(key, k);
+      } else if (key == "prefill_system") {  // infer: the prefill replicas' machine at every point
+        const std::string file = scalar(v, key);
+        s.prefill_system = file == "builtin" || file == "built-in" ? "builtin" : path(v, key);
         options_set.emplace_back(key, k);
       } else if (key == "mode")
         s.mode = check_mode(v, key, scalar(v, key));

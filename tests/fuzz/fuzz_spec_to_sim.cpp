@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "fuzz_common.hpp"
@@ -250,6 +251,8 @@ void inference(const SystemSpec& spec, const ModelSpec& model, FuzzedDataProvide
       o.prefill_replicas = in.ConsumeIntegralInRange(1, 4);
       o.prefill_systems = in.ConsumeIntegralInRange(0, 4);
       o.prefill_batch = in.ConsumeIntegralInRange(0, o.batch);  // the prefill pool's own (0: --batch)
+      if (in.ConsumeBool())
+        o.prefill_spec = std::make_shared<const SystemSpec>(default_system_spec());  // mixed pools
     }
   }
   if (in.ConsumeBool()) {  // speculative decoding with a smaller draft of the same family

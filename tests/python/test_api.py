@@ -392,6 +392,15 @@ def test_infer_serving_matches_cli(ws):
     assert pooled.to_json().encode() == cli_ok("infer", *args, "--prefill-replicas", "1", "--prefill-batch", "4",
                                                "--json", "-")
     assert pooled.to_dict()["serving"]["prefill_batch"] == 4
+    hetero = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-70b.yaml"), systems=4, batch=16, prompt=1024,
+                      generate=256, arrival_rate=8, requests=100, arrival_seed=3, prefill_replicas=1, prefill_systems=8,
+                      prefill_system=src("configs/cs2.yaml"))
+    assert hetero.to_json().encode() == cli_ok("infer", *args, "--prefill-replicas", "1", "--prefill-systems", "8",
+                                               "--prefill-system", src("configs/cs2.yaml"), "--json", "-")
+    assert hetero.to_dict()["serving"]["prefill_system"] == "CS-2"
+    assert ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-70b.yaml"), systems=4, batch=16, prompt=1024,
+                    generate=256, arrival_rate=8, requests=100, arrival_seed=3, prefill_replicas=1, prefill_systems=8,
+                    prefill_system=ws.System.load(src("configs/cs2.yaml"))).to_json() == hetero.to_json()
     cap = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-70b.yaml"), systems=4, batch=16, prompt=1024,
                    generate=256, requests=100, arrival_seed=3, slo_ttft_p99=0.05)
     assert cap.to_json().encode() == cli_ok("infer", *args[:-6], "--requests", "100", "--arrival-seed", "3",
@@ -401,6 +410,8 @@ def test_infer_serving_matches_cli(ws):
         ws.infer(slo_ttft_p99=-1)
     with pytest.raises(ws.UsageError, match="--prefill-systems needs"):
         ws.infer(arrival_rate=1, prefill_systems=2)
+    with pytest.raises(ws.UsageError, match="--prefill-system needs"):
+        ws.infer(arrival_rate=1, prefill_system=src("configs/cs2.yaml"))
     with pytest.raises(ws.UsageError, match="--replicas needs"):
         ws.infer(replicas=2)
     with pytest.raises(ws.UsageError, match="routing nearest"):

@@ -143,6 +143,21 @@ sys.exit(0 if ok else 1)' "$tmp/serve-whole.json" "$tmp/serve-split.json"; then 
 expect 0 "chunked prefill: 512 tokens per iteration" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" \
   --systems 8 --batch 16 --prompt 2048 --generate 64 --arrival-rate 4 --requests 50 --prefill-replicas 1 --prefill-chunk 512
 expect 2 "--prefill-systems needs --prefill-replicas" infer --arrival-rate 1 --prefill-systems 2
+# --prefill-system: the prefill replicas on another machine (CS-2s prefill, CS-3s decode): slower first tokens
+expect 0 "prefill replica(s) of 8 system(s) (CS-2)" infer --model "$root/models/llama3.1-70b.yaml" \
+  --system "$cs3" --systems 8 --batch 16 --prompt 8192 --arrival-rate 4 --requests 100 --prefill-replicas 1 \
+  --prefill-system "$root/configs/cs2.yaml" --json "$tmp/serve-hetero.json"
+if /usr/bin/python3 -c '
+import json, sys
+d, h = (json.load(open(f))["serving"] for f in sys.argv[1:3])
+ok = (d["prefill_system"], h["prefill_system"]) == ("CS-3", "CS-2") and h["ttft_s"]["p50"] > d["ttft_s"]["p50"] \
+    and h["replica_requests"] == [100]
+sys.exit(0 if ok else 1)' "$tmp/serve-split.json" "$tmp/serve-hetero.json"; then ok; else bad "infer --prefill-system: JSON"; fi
+expect 2 "--prefill-system needs --prefill-replicas" infer --arrival-rate 1 --prefill-system "$root/configs/cs2.yaml"
+printf 'name: broken\npe: [1\n' > "$tmp/broken-system.yaml"
+expect 2 "broken-system.yaml:3" infer --arrival-rate 1 --prefill-replicas 1 --prefill-system "$tmp/broken-system.yaml" \
+  --json "$tmp/never.json"
+if [ ! -e "$tmp/never.json" ]; then ok; else bad "infer with a broken --prefill-system wrote its JSON"; fi
 # --slo-ttft-p99: the highest arrival rate that keeps TTFT p99 within 100 ms, and the run there
 expect 0 "Capacity (TTFT p99 <= 100 ms):" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" --systems 4 \
   --batch 16 --prompt 2048 --generate 512 --slo-ttft-p99 0.1 --json "$tmp/capacity.json"

@@ -63,6 +63,7 @@ struct ServingStats {
   // each served and its busy share; the replicas above then only decode) and the KV caches'
   // transfers from prefill to decode replicas (first token to arrival at the decode replica).
   int prefill_replicas = 0, prefill_systems = 0, prefill_batch = 0;
+  std::string prefill_system;  // the prefill replicas' machine (its name; --prefill-system, else --system's)
   std::vector<int> prefill_replica_requests;
   std::vector<double> prefill_replica_busy;
   double kv_transfer_mean_s = 0, kv_transfer_max_s = 0;

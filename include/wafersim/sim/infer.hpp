@@ -106,10 +106,13 @@ struct InferOptions {
   // `prefill_systems` systems each (0: --systems) run the prompts (whole or in chunks, up to
   // `prefill_batch` at once, 0: --batch) and give each request its first token; its KV cache then
   // crosses the I/O links to one of the `replicas` replicas, which only decode (up to --batch at
-  // once). Both pools dispatch by `routing`. Serving only.
+  // once). Both pools dispatch by `routing`. Serving only. `prefill_spec` (null: the decode
+  // replicas' system) is the prefill replicas' machine (Splitwise's heterogeneous pools: prompts
+  // on one generation, decodes on another): their step times, idle power and I/O are its.
   int prefill_replicas = 0;
   int prefill_systems = 0;
   int prefill_batch = 0;
+  std::shared_ptr<const SystemSpec> prefill_spec;
   // Capacity under service-level objectives (> 0, seconds): infer() searches for the highest
   // arrival rate (Poisson, or the trace rescaled) whose serving run has TTFT p99, time between
   // tokens p99 and time per output token p99 within these and does not saturate (its queue for a slot stays

@@ -28,8 +28,9 @@ class PointRunner {
   PointContext ctx_;  // before system_: parsing the system fills in its hash
   ParsedSystemSpec system_;
   ModelSpec model_;
-  std::map<std::string, ModelSpec> models_;    // the `model` axis' models, by resolved file
-  std::shared_ptr<const RequestTrace> trace_;  // SweepSpec::request_trace, loaded once
+  std::map<std::string, ModelSpec> models_;         // the `model` axis' models, by resolved file
+  std::shared_ptr<const RequestTrace> trace_;       // SweepSpec::request_trace, loaded once
+  std::shared_ptr<const SystemSpec> prefill_spec_;  // SweepSpec::prefill_system, loaded once
 };
 
 }  // namespace wafersim::sweep

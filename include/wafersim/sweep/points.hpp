@@ -24,7 +24,8 @@ struct PointContext {
   std::string model_hash;
   // The `model` axis: each file's hash, by its resolved path (Axis::files).
   std::map<std::string, std::string> model_hashes;
-  std::string trace_hash;  // the request trace's content (SweepSpec::request_trace), "" without
+  std::string trace_hash;           // the request trace's content (SweepSpec::request_trace), "" without
+  std::string prefill_system_hash;  // the prefill replicas' system file's (SweepSpec::prefill_system)
 };
 
 std::vector<Point> expand_points(const SweepSpec& spec, const PointContext& ctx = {});

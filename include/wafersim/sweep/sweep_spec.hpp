@@ -73,6 +73,8 @@ struct SweepSpec {
   std::string routing;  // infer: round-robin | least-outstanding | shared-queue; "" = round-robin
   int prompt_min = 0, generate_min = 0;  // infer: serving lengths drawn from these up; 0 = fixed
   std::string request_trace;             // infer: serve this trace at every point (resolved path)
+  std::string prefill_system;            // infer: the prefill replicas' system file (resolved path,
+                                         // "builtin": the built-in CS-2; "": the system's)
   std::vector<std::pair<std::string, std::string>> sets;  // fixed overrides (`set:`)
   std::vector<Axis> axes;
   std::vector<std::vector<int>> zip;  // groups of axis indices that move together

@@ -409,6 +409,7 @@ def infer(
     prefill_replicas: int = 0,
     prefill_systems: int = 0,
     prefill_batch: int = 0,
+    prefill_system: SystemLike = None,
     slo_ttft_p99: float = 0.0,
     slo_tbt_p99: float = 0.0,
     slo_tpot_p99: float = 0.0,
@@ -446,9 +447,10 @@ def infer(
     that many copies of the deployment share the requests, each arrival sent to one by routing,
     "round-robin", "least-outstanding" or "shared-queue" (`--replicas`, `--routing`); prefill_replicas > 0:
     disaggregated serving, that many prefill replicas of prefill_systems systems (0: systems), up to
-    prefill_batch prompts at once (0: batch), give
-    each request its first token and send its KV cache to one of the replicas, which only decode
-    (`--prefill-replicas`, `--prefill-systems`). slo_ttft_p99, slo_tbt_p99, slo_tpot_p99 > 0 (seconds): search
+    prefill_batch prompts at once (0: batch), on the machine prefill_system (a System or a path;
+    None: system's), give each request its first token and send its KV cache to one of the
+    replicas, which only decode (`--prefill-replicas`, `--prefill-systems`, `--prefill-batch`,
+    `--prefill-system`). slo_ttft_p99, slo_tbt_p99, slo_tpot_p99 > 0 (seconds): search
     for the highest arrival rate whose serving run meets them and does not saturate; to_dict()
     ["capacity"] has it and ["serving"] is the run at that rate (`--slo-ttft-p99`, `--slo-tbt-p99`).
     uncertainty: also the band of tokens/s per user over the config's `range LO .. HI` parameters
@@ -482,6 +484,8 @@ def infer(
     a.prefill_replicas = prefill_replicas
     a.prefill_systems = prefill_systems
     a.prefill_batch = prefill_batch
+    if prefill_system is not None:
+        a.set_prefill_system(_system(prefill_system))
     a.slo_ttft_p99 = slo_ttft_p99
     a.slo_tbt_p99 = slo_tbt_p99
     a.slo_tpot_p99 = slo_tpot_p99

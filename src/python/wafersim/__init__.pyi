@@ -182,6 +182,7 @@ def infer(
     prefill_replicas: int = 0,
     prefill_systems: int = 0,
     prefill_batch: int = 0,
+    prefill_system: SystemLike = None,
     slo_ttft_p99: float = 0.0,
     slo_tbt_p99: float = 0.0,
     slo_tpot_p99: float = 0.0,

@@ -451,3 +451,26 @@ TEST_CASE("command: infer serves a request trace at every point", "[sweep]") {
   e = error_of("command: infer\nrequest_trace: nosuch.csv\naxes:\n  systems: [1]\n");
   CHECK(e.key() == "request_trace");
 }
+
+TEST_CASE("command: infer puts the prefill replicas on the machine prefill_system names", "[sweep]") {
+  const std::string cs2 = WAFERSIM_SOURCE_DIR "/configs/cs2.yaml";
+  const auto s = parse("command: infer\narrival_rate: 4\nprefill_replicas: 1\nprefill_system: " + cs2 +
+                       "\naxes:\n  systems: [4, 8]\n");
+  CHECK(s.prefill_system == cs2);
+  CHECK(parse("command: infer\nprefill_system: builtin\naxes:\n  systems: [4]\n").prefill_system ==
+        "builtin");
+  // Its content's hash is in the point's key (PointContext::prefill_system_hash, set by the runner).
+  PointContext ctx;
+  const auto pts = expand_points(s);
+  REQUIRE(pts.size() == 2);
+  CHECK(describe_point(s, ctx, pts[0]).find("prefill_system") == std::string::npos);
+  ctx.prefill_system_hash = "abc";
+  CHECK(describe_point(s, ctx, pts[0]).find("\"prefill_system\":\"abc\"") != std::string::npos);
+  auto e = error_of("prefill_system: " + cs2 + "\naxes:\n  systems: [1]\n");
+  CHECK(e.key() == "prefill_system");
+  CHECK(std::string(e.what()).find("command: infer") != std::string::npos);
+  e = error_of("command: infer\nprefill_system: nosuch.yaml\naxes:\n  systems: [1]\n");
+  CHECK(e.key() == "prefill_system");
+  e = error_of("command: infer\naxes:\n  prefill_system: [" + cs2 + "]\n");
+  CHECK(e.key() == "axes.prefill_system");
+}
