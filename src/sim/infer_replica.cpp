@@ -14,8 +14,9 @@ namespace wafersim::infer_serve {
 // active request gets a token in a decode round.
 void step_whole(Replica& rep, const InferOptions& o, const TimesAt& at) {
   auto& req = *rep.req;
-  const auto k = static_cast<int>(
-      std::min<std::size_t>(rep.start(), static_cast<std::size_t>(o.batch) - rep.active.size()));
+  const auto k = static_cast<int>(std::min<std::size_t>(
+      rep.start(),
+      static_cast<std::size_t>(o.batch) - rep.active.size() - static_cast<std::size_t>(rep.held)));
   if (rep.role == Replica::Role::decode) {
     // Prefilled elsewhere: the arrived requests take the free slots at no cost, and decode.
     for (int n = 0; n < k; ++n) rep.active.push_back(rep.queue[rep.next++]);
@@ -50,7 +51,8 @@ void step_chunked(Replica& rep, const InferOptions& o, const TimesAt& at, double
   auto& req = *rep.req;
   rep.start();
   const auto cap = static_cast<std::size_t>(o.batch);
-  while (rep.next < rep.arrived && rep.active.size() + rep.prefilling.size() < cap) {
+  while (rep.next < rep.arrived &&
+         rep.active.size() + rep.prefilling.size() + static_cast<std::size_t>(rep.held) < cap) {
     const std::size_t i = rep.queue[rep.next++];
     req[i].prompt_left = req[i].prompt;
     rep.prefilling.push_back(i);

@@ -60,12 +60,19 @@ struct Replica {
   std::size_t finished = 0;       // requests finished
   std::size_t finished_last = 0;  // of them, at the end of its latest iteration (`now`)
   int max_queue = 0;
+  // A prefill replica of disaggregated serving (serve_split()): each request it gives a first
+  // token keeps its slot (of `slots`) with its KV cache until the cache has left for a decode
+  // replica: `held` of them now; their indices go to `handoffs` (null: not disaggregated).
+  int held = 0;
+  int slots = 0;
+  std::vector<std::size_t>* handoffs = nullptr;
 
   // When its next iteration starts: now while requests are in flight; the first waiting one's
   // arrival when idle; never with nothing to do.
+  // A prefill replica whose slots all hold KV caches waits for one to leave (never, until then).
   double ready() const {
     if (!active.empty() || !prefilling.empty()) return now;
-    if (next < queue.size()) return std::max(now, (*req)[queue[next]].here);
+    if (next < queue.size() && (held == 0 || held < slots)) return std::max(now, (*req)[queue[next]].here);
     return std::numeric_limits<double>::infinity();
   }
   // Requests dispatched here and not finished at time t (t no earlier than its latest iteration's
@@ -76,9 +83,10 @@ struct Replica {
   // Slots of `batch` no request holds or waits here for: decoding, prompt in progress, or
   // dispatched and not yet admitted.
   std::size_t free_slots(int batch) const {
-    const std::size_t held = active.size() + prefilling.size() + (queue.size() - next);
+    const std::size_t taken =
+        active.size() + prefilling.size() + (queue.size() - next) + static_cast<std::size_t>(held);
     const auto cap = static_cast<std::size_t>(batch);
-    return held < cap ? cap - held : 0;
+    return taken < cap ? cap - taken : 0;
   }
 
   // The stage time per token of a `prompt`-token prompt: infer()'s at --prompt (`longest`), its
@@ -132,6 +140,10 @@ struct Replica {
     } else if (role == Role::prefill) {
       ++finished;
       ++finished_last;
+      if (handoffs) {
+        handoffs->push_back(i);
+        ++held;
+      }
     } else {
       active.push_back(i);
     }
@@ -170,5 +182,22 @@ int serve(std::vector<Replica>& reps, std::vector<Request>& req, const std::vect
           const std::function<double(const Request&)>& when,
           const std::function<void(std::size_t i, std::size_t to, double sent)>& deliver,
           const InferOptions& o, const TimesAt& at);
+
+// Disaggregated serving (InferOptions::prefill_replicas): the prefill pool `pre` (its options
+// `po`: --prefill-batch, its routing) and the decode pool `dec` in one time order. Arrivals go to
+// the prefill pool by routing; a request's first token sends it to the decode pool (by routing,
+// at that time), where it waits with its KV cache still on the prefill replica until its decode
+// replica has a free slot (shared queue: until any has, the first to have it); then the cache
+// crosses at `link_bytes_per_s` plus `link_latency`, one at a time out of a prefill replica and
+// into a decode replica, and its prefill slot frees when it has left. So a full decode pool holds
+// the prefill pool back: a prefill replica whose every slot holds a cache admits no prompt.
+struct SplitStats {
+  int max_queue = 0;  // the most requests waiting for a slot in a shared queue or for a decode slot
+  double bytes = 0;   // every KV cache moved
+  double mean_s = 0, max_s = 0;  // first token to arrival at the decode replica
+};
+SplitStats serve_split(std::vector<Replica>& pre, std::vector<Replica>& dec, std::vector<Request>& req,
+                       const InferOptions& o, const InferOptions& po, const TimesAt& pre_at,
+                       const TimesAt& at, double link_bytes_per_s, double link_latency);
 
 }  // namespace wafersim::infer_serve

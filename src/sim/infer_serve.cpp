@@ -142,40 +142,22 @@ int serve_arrivals(std::vector<Replica>& reps, std::vector<Request>& req, const 
 
 // Disaggregated (Splitwise, DistServe): the prefill replicas (of `pre_spec`, which may be another
 // machine than the decode replicas' `spec`) give each request its first token, then its KV cache
-// crosses to a decode replica, which decodes the rest. A transfer takes the cache's bytes over the
-// narrower side's I/O (each system sends or takes its layers' share in parallel: a side's I/O is
-// its systems' ports together) plus the slower end's link latency, one at a time out of a prefill
-// replica and into a decode replica.
+// crosses to a decode replica, which decodes the rest (serve_split(): a cache leaves when its
+// decode replica has a slot for it). A transfer takes the cache's bytes over the narrower side's
+// I/O (each system sends or takes its layers' share in parallel: a side's I/O is its systems'
+// ports together) plus the slower end's link latency.
 void serve_disaggregated(std::vector<Replica>& pre, std::vector<Replica>& reps, std::vector<Request>& req,
                          const SystemSpec& spec, const SystemSpec& pre_spec, const InferOptions& o,
                          const InferOptions& po, int pre_systems, const TimesAt& pre_at, const TimesAt& at,
                          ServingStats& sv) {
-  sv.max_queue = serve_arrivals(pre, req, po, pre_at);
-  std::vector<std::size_t> order;
   const double link_bps =
       std::min(pre_spec.io.total().value * pre_systems, spec.io.total().value * o.systems) / 8;
   const double link_latency = std::max(pre_spec.io.latency.value, spec.io.latency.value);
-  std::vector<double> out_free(pre.size(), 0.0), in_free(reps.size(), 0.0);
-  double moved = 0;
-  // (Out of a shared queue a cache leaves when a decode slot is free for it: `sent`.)
-  const auto transfer = [&](std::size_t i, std::size_t to, double sent) {
-    Request& r = req[i];
-    const double start = std::max({r.first, sent, out_free[r.served_by], in_free[to]});
-    const double bytes = r.prompt * at(1).kv_bytes_per_token;
-    const double xfer = bytes / link_bps + link_latency;
-    sv.kv_transfer_bytes += bytes;
-    r.here = out_free[r.served_by] = in_free[to] = start + xfer;
-    sv.kv_transfer_max_s = std::max(sv.kv_transfer_max_s, r.here - r.first);
-    moved += r.here - r.first;
-  };
-  for (std::size_t i = 0; i < req.size(); ++i)
-    if (req[i].left > 0) order.push_back(i);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return req[a].first < req[b].first; });
-  sv.max_queue = std::max(sv.max_queue,
-                          serve(
-                              reps, req, order, [](const Request& r) { return r.first; }, transfer, o, at));
-  sv.kv_transfer_mean_s = order.empty() ? 0 : moved / static_cast<double>(order.size());
+  const SplitStats st = serve_split(pre, reps, req, o, po, pre_at, at, link_bps, link_latency);
+  sv.max_queue = st.max_queue;
+  sv.kv_transfer_bytes = st.bytes;
+  sv.kv_transfer_mean_s = st.mean_s;
+  sv.kv_transfer_max_s = st.max_s;
   // Their energy: each bit once through the I/O ports (as activations between inference systems,
   // src/sim/infer.cpp's cross bytes), with what the power supplies lose converting it; between two
   // machines, half at each end's price.

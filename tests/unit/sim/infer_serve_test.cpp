@@ -411,25 +411,34 @@ TEST_CASE("serving: a shared queue gives a waiting request to the replica that f
   CHECK(lor.duration_s == rr.duration_s);
 }
 
-TEST_CASE("serving: out of a shared queue a KV cache crosses when its decode slot frees",
+TEST_CASE("serving: a KV cache crosses when its decode slot frees, and holds its prefill slot until it has",
           "[sim][infer][serve]") {
-  // One prefill and one decode replica, one slot each; two requests at once. Round robin sends the
-  // second cache right after its first token, to wait beside the decode replica; the shared queue
-  // holds it until the first request's last token frees the slot, so the second finishes later by
-  // exactly one transfer.
+  // One prefill and one decode replica, one slot each; two requests at once. The first is
+  // prefilled (P), its cache crosses (X) and frees the prefill slot, so the second's prefill
+  // starts only then: its first token at 2P + X. Its cache then waits on the prefill side until
+  // the first request's last token frees the decode slot, and crosses: the decode pool holds the
+  // prefill pool back. Round robin and the shared queue wait alike with one decode replica.
   auto trace = std::make_shared<RequestTrace>();
   trace->file = "two.csv";
   trace->requests = {{0.0, 1000, 50, 2}, {0.0, 1000, 50, 3}};
   InferOptions o = one_slot_each(trace, 1);
   o.prefill_replicas = 1;
-  const ServingStats rr = infer(cs3(), llama70b(), o).serving;
+  const InferStats st = infer(cs3(), llama70b(), o);
+  const ServingStats& rr = st.serving;
   o.routing = Routing::shared_queue;
   const ServingStats sq = infer(cs3(), llama70b(), o).serving;
-  const double transfer = rr.kv_transfer_mean_s;  // each cache alone on the link under round robin
-  CHECK(rr.kv_transfer_max_s == Approx(transfer).epsilon(1e-12));
-  CHECK(sq.latency_p99_s == Approx(rr.latency_p99_s + transfer).epsilon(1e-9));
-  CHECK(sq.kv_transfer_max_s > 10 * transfer);  // from its first token: a whole decode, then the link
-  CHECK(sq.max_queue == 1);
+  const double x = 1000 * st.kv_bytes_per_token / (cs3().io.total().value / 8 * 4) + cs3().io.latency.value;
+  const double p = rr.ttft_p50_s;  // the first request's: a lone prefill
+  CHECK(rr.ttft_p99_s == Approx(2 * p + x).epsilon(1e-12));
+  // The first request decodes from P + X for D = its latency - P - X; the second's cache leaves at
+  // the end of that and arrives X later.
+  const double first_done = rr.latency_p50_s;
+  CHECK(rr.kv_transfer_max_s == Approx(first_done + x - (2 * p + x)).epsilon(1e-9));
+  CHECK(rr.kv_transfer_max_s > 10 * x);
+  CHECK(sq.ttft_p99_s == rr.ttft_p99_s);
+  CHECK(sq.latency_p99_s == Approx(rr.latency_p99_s).epsilon(1e-12));
+  CHECK(rr.max_queue == 2);  // both came to the prefill replica at once
+  CHECK(sq.max_queue == 1);  // the second waited in the shared queues
 }
 
 TEST_CASE("serving: prefill replicas may run their prompts in chunks", "[sim][infer][serve]") {
