@@ -57,6 +57,12 @@ if [ -x "$build/bench/bench_infer" ]; then
   row "inference sweep (configs/sweeps/inference.yaml), --jobs 1" "$(grep -o '([0-9.]* points/s)' "$tmp/infsw" | tr -d '()')" ">= 100 points/s/core"
 fi
 
+if [ -x "$build/bench/bench_serving" ]; then
+  "$build/bench/bench_serving" 3 >"$tmp/srv" 2>&1 || true
+  row "serving: 20,000 requests, 1 replica (simulated requests/s)" "$(grep '1 replica of 4' "$tmp/srv" | grep -o '[0-9]* requests/s simulated' | awk '{print $1}')" ""
+  row "serving: 20,000 requests, disaggregated (simulated requests/s)" "$(grep 'prefill 1 x 8 + decode' "$tmp/srv" | grep -o '[0-9]* requests/s simulated' | awk '{print $1}')" ""
+fi
+
 if [ -f "$build/python/wafersim/__init__.py" ]; then
   WAFERSIM_BIN="$build/wafersim" PYTHONPATH="$build/python" /usr/bin/python3 "$root/bench/bench_python.py" 96 "$(( reps < 5 ? reps : 5 ))" >"$tmp/py" 2>&1 || true
   row "Python: ws.run loop, GPT-J points (in-process)" "$(grep '^ws.run loop:' "$tmp/py" | awk '{print $3, $4}')" ""
