@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <limits>
 #include <set>
 #include <utility>
 
@@ -88,6 +89,32 @@ void step_chunked(Replica& rep, const InferOptions& o, const TimesAt& at, double
   rep.prefilling.resize(kept);
 }
 
+// Routing (infer_replica.hpp).
+std::size_t route(const std::vector<Replica>& reps, Routing routing, std::size_t count, double t,
+                  const std::vector<std::size_t>& waiting) {
+  if (routing != Routing::least_outstanding) return count % reps.size();
+  std::size_t to = 0;
+  const auto load = [&](std::size_t q) { return reps[q].outstanding_at(t) + waiting[q]; };
+  for (std::size_t q = 1; q < reps.size(); ++q)
+    if (load(q) < load(to)) to = q;
+  return to;
+}
+
+// The shared queue's choice (infer_replica.hpp).
+std::size_t first_free(const std::vector<Replica>& reps, int batch, double t) {
+  std::size_t to = reps.size();
+  double start = std::numeric_limits<double>::infinity();
+  for (std::size_t q = 0; q < reps.size(); ++q) {
+    if (reps[q].free_slots(batch) == 0) continue;
+    const double s = std::max(reps[q].now, t);
+    if (s < start) {
+      start = s;
+      to = q;
+    }
+  }
+  return to;
+}
+
 // The event loop (infer_replica.hpp).
 int serve(std::vector<Replica>& reps, std::vector<Request>& req, const std::vector<std::size_t>& order,
           const std::function<double(const Request&)>& when,
@@ -109,38 +136,22 @@ int serve(std::vector<Replica>& reps, std::vector<Request>& req, const std::vect
     ready.erase({before, r});
     ready.emplace(reps[r].ready(), r);
   };
+  const std::vector<std::size_t> none(reps.size(), 0);
   std::size_t next = 0;  // of `order`, the next to dispatch
   int shared_max = 0;
   bool held = false;    // the shared queue's head waited for a slot
   double released = 0;  // when the latest request that waited left the shared queue
-  // Shared queue: the replica with a free slot that would start the request first (its current
-  // iteration's end, or the request's time when idle; ties: the lowest index), or none.
-  const auto first_free = [&](double now) {
-    std::size_t to = reps.size();
-    double start = std::numeric_limits<double>::infinity();
-    for (std::size_t q = 0; q < reps.size(); ++q) {
-      if (reps[q].free_slots(o.batch) == 0) continue;
-      const double s = std::max(reps[q].now, now);
-      if (s < start) {
-        start = s;
-        to = q;
-      }
-    }
-    return to;
-  };
   while (true) {
     const auto [t, r] = *ready.begin();
     if (next < order.size() && when(req[order[next]]) <= t) {
       const std::size_t i = order[next];
       const double now = when(req[i]);
       double sent = now;
-      std::size_t to = next % reps.size();  // round robin
-      if (o.routing == Routing::least_outstanding) {
-        to = 0;
-        for (std::size_t q = 1; q < reps.size(); ++q)
-          if (reps[q].outstanding_at(now) < reps[to].outstanding_at(now)) to = q;
-      } else if (o.routing == Routing::shared_queue) {
-        to = first_free(now);
+      std::size_t to = 0;
+      if (o.routing != Routing::shared_queue) {
+        to = route(reps, o.routing, next, now, none);
+      } else {
+        to = first_free(reps, o.batch, now);
         if (to == reps.size()) {
           // Every slot held: the requests that have come by t wait in the shared queue while the
           // replica that starts first runs its iteration (its finished requests free slots).

@@ -164,6 +164,16 @@ struct Replica {
   }
 };
 
+// Routing (InferOptions::routing) of a request sent at time t, not after any replica's latest
+// iteration start: round robin by `count` (the requests the pool was sent so far), or the replica
+// with the fewest outstanding at t, counting `waiting[q]` more on replica q (ties: the lowest
+// index). Not for the shared queue: first_free() is its choice.
+std::size_t route(const std::vector<Replica>& reps, Routing routing, std::size_t count, double t,
+                  const std::vector<std::size_t>& waiting);
+// Shared queue: the replica with a free slot of `batch` that would start a request at t first
+// (its current iteration's end, or t when idle; ties: the lowest index), or reps.size() for none.
+std::size_t first_free(const std::vector<Replica>& reps, int batch, double t);
+
 // One iteration with whole prompts, and one with chunked prefill (InferOptions::prefill_chunk;
 // `fill_s`: a prompt's first-token trip through the layers), of one replica.
 void step_whole(Replica& rep, const InferOptions& o, const TimesAt& at);

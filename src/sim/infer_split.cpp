@@ -33,34 +33,6 @@ struct ReadySet {
   double first() const { return order.empty() ? kNever : order.begin()->first; }
 };
 
-// Routing: a replica for a request sent at time t (round robin by `count`, the requests this
-// pool was sent so far; least outstanding at t, counting `waiting[q]` more on replica q).
-std::size_t route(const std::vector<Replica>& reps, Routing routing, std::size_t count, double t,
-                  const std::vector<std::size_t>& waiting) {
-  if (routing != Routing::least_outstanding) return count % reps.size();
-  std::size_t to = 0;
-  const auto load = [&](std::size_t q) { return reps[q].outstanding_at(t) + waiting[q]; };
-  for (std::size_t q = 1; q < reps.size(); ++q)
-    if (load(q) < load(to)) to = q;
-  return to;
-}
-
-// Shared queue: the replica with a free slot of `batch` that would start a request at t first
-// (its current iteration's end, or t when idle; ties: the lowest index), or none.
-std::size_t first_free(const std::vector<Replica>& reps, int batch, double t) {
-  std::size_t to = reps.size();
-  double start = kNever;
-  for (std::size_t q = 0; q < reps.size(); ++q) {
-    if (reps[q].free_slots(batch) == 0) continue;
-    const double s = std::max(reps[q].now, t);
-    if (s < start) {
-      start = s;
-      to = q;
-    }
-  }
-  return to;
-}
-
 // When decode replica q has a slot for a cache that is ready at t: t if one is free then, the end
 // of its current iteration if that frees one, never otherwise.
 double slot_at(const Replica& q, int batch, double t) {
