@@ -35,6 +35,7 @@ struct InferArgs {
   std::string trace;
   std::string request_trace;   // --request-trace
   std::string prefill_system;  // --prefill-system
+  std::string request_log;     // --request-log
   int trace_rounds = 2;
   bool uncertainty = false;
   sweep::UncertaintyOptions unc;
@@ -116,6 +117,9 @@ Runner add_infer_command(CLI::App& app) {
   app.add_option("--prefill-system", a->prefill_system,
                  "The prefill replicas' machine, a system file (default: --system's; --set changes only "
                  "--system)");
+  app.add_option("--request-log", a->request_log,
+                 "Serving: write every request (arrival, first token, KV cache's arrival, end, replicas, "
+                 "TTFT, TPOT, latency) as CSV to FILE ('-' for stdout)");
   app.add_option(
       "--slo-ttft-p99", a->opt.slo_ttft_p99_s,
       "Serving capacity: the highest arrival rate whose TTFT p99 stays within this many seconds (and "
@@ -168,10 +172,13 @@ Runner add_infer_command(CLI::App& app) {
       a->opt.prefill_spec =
           std::make_shared<const SystemSpec>(ParsedSystemSpec::from_file(a->prefill_system).with());
     if (a->unc.jobs < 1) throw UsageError(fmt::format("--jobs {}: expected at least 1", a->unc.jobs));
+    if (a->request_log == "-" && (a->json == "-" || a->trace == "-"))
+      throw UsageError("--request-log -: stdout is taken (--json - or --trace -); give one of them a file");
+    a->opt.request_log = !a->request_log.empty();
     const InferStats st = infer(spec, model, a->opt);  // bad options fail here, before any band run
     std::optional<sweep::UncertaintyResult> band;
     if (a->uncertainty) band = sweep::estimate_infer_uncertainty(parsed, overrides, model, a->opt, a->unc);
-    const bool to_stdout = a->json == "-";
+    const bool to_stdout = a->json == "-" || a->request_log == "-";
     if (!to_stdout && !a->quiet) fmt::print("{}", format_infer_text(st));
     if (band && !to_stdout && !a->quiet)
       fmt::print("{}", sweep::format_uncertainty(*band, sweep::infer_band_value(st, a->opt)));
@@ -188,6 +195,8 @@ Runner add_infer_command(CLI::App& app) {
       }
     }
     if (!a->trace.empty()) write_output("--trace", a->trace, trace_json(st.timeline));
+    if (!a->request_log.empty())
+      write_output("--request-log", a->request_log, format_request_log_csv(st.serving));
     return 0;
   };
 }

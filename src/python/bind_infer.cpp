@@ -123,6 +123,7 @@ void bind_fabric_and_infer(py::module_& mod) {
       .def_readwrite("slo_ttft_p99", &InferOptions::slo_ttft_p99_s)
       .def_readwrite("slo_tbt_p99", &InferOptions::slo_tbt_p99_s)
       .def_readwrite("slo_tpot_p99", &InferOptions::slo_tpot_p99_s)
+      .def_readwrite("request_log", &InferOptions::request_log)
       .def("set_routing",
            [](InferOptions& o, const std::string& r) { o.routing = parse_routing(r, "routing"); })
       .def("set_fidelity",
@@ -154,7 +155,8 @@ void bind_fabric_and_infer(py::module_& mod) {
       .def_property_readonly("placement", [](const PyInfer& r) { return r.stats->placement; })
       .def_property_readonly("decode_bottleneck", [](const PyInfer& r) { return r.stats->decode_bottleneck; })
       .def_property_readonly("max_context", [](const PyInfer& r) { return r.stats->max_context; })
-      .def_property_readonly("min_systems", [](const PyInfer& r) { return r.stats->min_systems; });
+      .def_property_readonly("min_systems", [](const PyInfer& r) { return r.stats->min_systems; })
+      .def("request_log_csv", [](const PyInfer& r) { return format_request_log_csv(r.stats->serving); });
   mod.def("_infer", &run_infer, py::arg("system"), py::arg("model"), py::arg("args"), py::arg("uncertainty"));
   mod.def("_fabric", &run_fabric, py::arg("system"), py::arg("args"));
 }

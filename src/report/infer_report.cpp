@@ -293,6 +293,25 @@ std::string format_infer_text(const InferStats& s) {
   return o;
 }
 
+std::string format_request_log_csv(const ServingStats& v) {
+  std::string o =
+      "request,arrival_s,prompt,generate,prefill_replica,replica,first_token_s,kv_arrival_s,done_s,ttft_s,"
+      "tpot_s,latency_s\n";
+  auto out = std::back_inserter(o);
+  const auto index = [](int i) { return i >= 0 ? fmt::format("{}", i) : std::string(); };
+  for (std::size_t i = 0; i < v.request_log.size(); ++i) {
+    const RequestRecord& r = v.request_log[i];
+    fmt::format_to(out, "{},{:.9g},{},{},{},{},{:.9g},{},{:.9g},{:.9g},{},{:.9g}\n", i, r.arrival_s, r.prompt,
+                   r.generate, index(r.prefill_replica), index(r.replica), r.first_token_s,
+                   r.kv_arrival_s >= 0 ? fmt::format("{:.9g}", r.kv_arrival_s) : std::string(), r.done_s,
+                   r.first_token_s - r.arrival_s,
+                   r.generate > 1 ? fmt::format("{:.9g}", (r.done_s - r.first_token_s) / (r.generate - 1))
+                                  : std::string(),
+                   r.done_s - r.arrival_s);
+  }
+  return o;
+}
+
 std::string format_infer_breakdown(const InferStats& s) {
   std::string o;
   auto out = std::back_inserter(o);

@@ -178,6 +178,8 @@ InferOptions infer_options::resolved(const SystemSpec& spec, const ModelSpec& mo
         o.prefill_batch));
   if (o.prefill_batch > 0 && o.prefill_replicas == 0)
     throw UsageError("--prefill-batch needs --prefill-replicas (disaggregated serving)");
+  if (o.request_log && !o.serving())
+    throw UsageError("--request-log needs --arrival-rate or --request-trace (the serving simulation)");
   if (o.prefill_spec && o.prefill_replicas == 0)
     throw UsageError("--prefill-system needs --prefill-replicas (disaggregated serving)");
   if (o.prefill_chunk < 0 || o.prefill_chunk > 1000000)

@@ -18,6 +18,7 @@ struct Request {
   double here = 0;               // when it reaches its replica (its arrival; a KV cache's transfer's end)
   double last = 0;               // its latest token
   std::size_t served_by = 0;     // the replica it was dispatched to (the latest)
+  std::size_t prefill_by = 0;    // disaggregated: the prefill replica it was dispatched to
   int prompt = 0, generate = 0;  // its lengths
   int left = 0;                  // output tokens still to decode
   int prompt_left = 0;           // prompt tokens still to prefill (chunked prefill)

@@ -65,6 +65,7 @@ TimesAt times_on(const SystemSpec& spec, const ModelSpec& model, const InferOpti
       one.replicas = 1;
       one.prefill_replicas = one.prefill_systems = one.prefill_batch = 0;
       one.prefill_spec = nullptr;
+      one.request_log = false;
       one.slo_ttft_p99_s = one.slo_tbt_p99_s = one.slo_tpot_p99_s = 0;
       one.trace_rounds = 0;
       one.fidelity = Fidelity::approx;
@@ -299,6 +300,22 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
   }
   // Energy needs both pools' prices (summarize() models it when the decode pool's idle power is known).
   summarize(req, pre, reps, gaps, split && pre_idle_w <= 0 ? 0.0 : at(1).idle_w, pre_idle_w, o, sv);
+  if (o.request_log) {
+    sv.request_log.reserve(req.size());
+    for (const Request& r : req) {
+      RequestRecord x;
+      x.arrival_s = r.arrival;
+      x.first_token_s = r.first;
+      x.done_s = r.done;
+      x.prompt = r.prompt;
+      x.generate = r.generate;
+      const bool decoded_apart = split && r.generate > 1;  // its cache crossed to a decode replica
+      x.replica = !split || decoded_apart ? static_cast<int>(r.served_by) : -1;
+      x.prefill_replica = split ? static_cast<int>(r.prefill_by) : -1;
+      x.kv_arrival_s = decoded_apart ? r.here : -1;
+      sv.request_log.push_back(x);
+    }
+  }
   if (saturated(sv, o.batch))
     notes.push_back(fmt::format(
         "serving: the server is saturated: the queue for a slot grew to {} of the {} requests at {:.3g} "

@@ -139,7 +139,7 @@ SplitStats serve_split(std::vector<Replica>& pre, std::vector<Replica>& dec, std
     }
     ++pre_sent;
     req[i].here = t;
-    req[i].served_by = to;
+    req[i].served_by = req[i].prefill_by = to;
     const double before = pre[to].ready();
     pre[to].queue.push_back(i);
     pre_ready.update(to, before);

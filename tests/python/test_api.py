@@ -398,6 +398,14 @@ def test_infer_serving_matches_cli(ws):
     assert hetero.to_json().encode() == cli_ok("infer", *args, "--prefill-replicas", "1", "--prefill-systems", "8",
                                                "--prefill-system", src("configs/cs2.yaml"), "--json", "-")
     assert hetero.to_dict()["serving"]["prefill_system"] == "CS-2"
+    logged = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-70b.yaml"), systems=4, batch=16, prompt=1024,
+                      generate=256, arrival_rate=8, requests=100, arrival_seed=3, prefill_replicas=1, request_log=True)
+    assert logged.request_log_csv().encode() == cli_ok("infer", *args, "--prefill-replicas", "1", "--request-log", "-")
+    rows = logged.requests()
+    rows = rows.to_dict("records") if hasattr(rows, "to_dict") else rows
+    assert len(rows) == 100 and rows[0]["request"] == 0 and rows[0]["prefill_replica"] == 0
+    assert max(r["ttft_s"] for r in rows) >= logged.to_dict()["serving"]["ttft_s"]["p99"]
+    assert len(split.requests()) == 0  # not kept without request_log
     assert ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-70b.yaml"), systems=4, batch=16, prompt=1024,
                     generate=256, arrival_rate=8, requests=100, arrival_seed=3, prefill_replicas=1, prefill_systems=8,
                     prefill_system=ws.System.load(src("configs/cs2.yaml"))).to_json() == hetero.to_json()

@@ -153,6 +153,26 @@ d, h = (json.load(open(f))["serving"] for f in sys.argv[1:3])
 ok = (d["prefill_system"], h["prefill_system"]) == ("CS-3", "CS-2") and h["ttft_s"]["p50"] > d["ttft_s"]["p50"] \
     and h["replica_requests"] == [100]
 sys.exit(0 if ok else 1)' "$tmp/serve-split.json" "$tmp/serve-hetero.json"; then ok; else bad "infer --prefill-system: JSON"; fi
+# --request-log: every request as CSV (Vidur's request metrics), the same bytes twice; its TTFT p99 the JSON's
+"$bin" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" --systems 8 --batch 16 --prompt 2048 \
+  --prompt-min 128 --generate 128 --arrival-rate 8 --requests 150 --prefill-replicas 1 \
+  --request-log "$tmp/requests-a.csv" --json "$tmp/requests.json" -q
+"$bin" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" --systems 8 --batch 16 --prompt 2048 \
+  --prompt-min 128 --generate 128 --arrival-rate 8 --requests 150 --prefill-replicas 1 --request-log - \
+  > "$tmp/requests-b.csv"
+if cmp -s "$tmp/requests-a.csv" "$tmp/requests-b.csv"; then ok; else bad "infer --request-log differs between a file and stdout"; fi
+if /usr/bin/python3 -c '
+import csv, json, math, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+v = json.load(open(sys.argv[2]))["serving"]
+ttft = sorted(float(r["ttft_s"]) for r in rows)
+ok = len(rows) == 150 and [int(r["request"]) for r in rows] == list(range(150)) \
+    and math.isclose(ttft[math.ceil(0.99 * 150) - 1], v["ttft_s"]["p99"], rel_tol=1e-8) \
+    and all(r["prefill_replica"] == "0" and r["replica"] == "0" for r in rows) \
+    and all(float(r["first_token_s"]) < float(r["kv_arrival_s"]) < float(r["done_s"]) for r in rows)
+sys.exit(0 if ok else 1)' "$tmp/requests-a.csv" "$tmp/requests.json"; then ok; else bad "infer --request-log: CSV"; fi
+expect 2 "--request-log needs --arrival-rate" infer --request-log "$tmp/never.csv"
+expect 2 "--request-log -: stdout is taken" infer --arrival-rate 1 --request-log - --json -
 expect 2 "--prefill-system needs --prefill-replicas" infer --arrival-rate 1 --prefill-system "$root/configs/cs2.yaml"
 printf 'name: broken\npe: [1\n' > "$tmp/broken-system.yaml"
 expect 2 "broken-system.yaml:3" infer --arrival-rate 1 --prefill-replicas 1 --prefill-system "$tmp/broken-system.yaml" \

@@ -40,6 +40,16 @@ struct InferSystem {
   double prefill_s = 0;       // one micro-batch's prompt through its layers (streamed)
 };
 
+// One served request (InferOptions::request_log), in arrival order: when it arrived, had its
+// first token, had its KV cache at its decode replica (disaggregated; -1 otherwise) and finished,
+// seconds from the start; its lengths; where it ran.
+struct RequestRecord {
+  double arrival_s = 0, first_token_s = 0, kv_arrival_s = -1, done_s = 0;
+  int prompt = 0, generate = 0;
+  int prefill_replica = -1;  // disaggregated: the prefill replica that gave its first token; -1 colocated
+  int replica = -1;          // the replica that decoded it (colocated: served it); -1: none (one token)
+};
+
 // The request-level simulation (InferOptions::arrival_rate > 0): Poisson arrivals served by
 // iteration-level batching, each round and prefill timed by infer() at its batch.
 struct ServingStats {
@@ -79,6 +89,7 @@ struct ServingStats {
   double time_scale = 1;  // the trace's arrival times multiplied by this (--arrival-rate with a trace)
   int prompt_min = 0, prompt_max = 0;      // the requests' prompt lengths drawn from (min = max: fixed)
   int generate_min = 0, generate_max = 0;  // and their output lengths
+  std::vector<RequestRecord> request_log;  // every request, when InferOptions::request_log
   double ttft_p50_s = 0, ttft_p90_s = 0, ttft_p99_s = 0, ttft_mean_s = 0;  // arrival to first token
   double tpot_p50_s = 0, tpot_p99_s = 0;        // per request: (last - first token) / (generate - 1)
   double latency_p50_s = 0, latency_p99_s = 0;  // arrival to last token

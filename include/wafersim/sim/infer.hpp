@@ -121,6 +121,9 @@ struct InferOptions {
   double slo_ttft_p99_s = 0;
   double slo_tbt_p99_s = 0;
   double slo_tpot_p99_s = 0;  // and the requests' time per output token p99 (DistServe's, Splitwise's)
+  // Keep every request's record (ServingStats::request_log; `--request-log FILE` writes it as CSV,
+  // as Vidur's request metrics). Serving only; of a capacity search, the run at the capacity.
+  bool request_log = false;
   bool searches_capacity() const { return slo_ttft_p99_s > 0 || slo_tbt_p99_s > 0 || slo_tpot_p99_s > 0; }
   // Whether this is a serving simulation (an arrival rate or a trace).
   bool serving() const { return arrival_rate > 0 || trace != nullptr || searches_capacity(); }

@@ -345,6 +345,29 @@ class InferResult:
         """Per layer group: system, region, SRAM per tile, prefill/decode times (DataFrame or list)."""
         return _table(self.to_dict()["layers"])
 
+    def requests(self):
+        """A serving run's requests (infer(..., request_log=True)), one row each in arrival order:
+        the columns of `--request-log` (request, arrival_s, prompt, generate, prefill_replica,
+        replica, first_token_s, kv_arrival_s, done_s, ttft_s, tpot_s, latency_s; None where a field
+        does not apply). DataFrame or list of dicts; empty without request_log."""
+        return _table(self._request_rows())
+
+    def request_log_csv(self) -> str:
+        """The same as CSV text, byte-identical to `wafersim infer --request-log FILE`."""
+        return self._r.request_log_csv()
+
+    def _request_rows(self) -> List[Dict[str, Any]]:
+        lines = self._r.request_log_csv().splitlines()
+        names = lines[0].split(",")
+        ints = {"request", "prompt", "generate", "prefill_replica", "replica"}
+        rows = []
+        for line in lines[1:]:
+            row = {}
+            for name, field in zip(names, line.split(",")):
+                row[name] = None if field == "" else int(field) if name in ints else float(field)
+            rows.append(row)
+        return rows
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON report as a dict."""
         return _json.loads(self._r.json)
@@ -413,6 +436,7 @@ def infer(
     slo_ttft_p99: float = 0.0,
     slo_tbt_p99: float = 0.0,
     slo_tpot_p99: float = 0.0,
+    request_log: bool = False,
     uncertainty: bool = False,
     samples: int = 64,
     seed: int = 1,
@@ -453,6 +477,8 @@ def infer(
     `--prefill-system`). slo_ttft_p99, slo_tbt_p99, slo_tpot_p99 > 0 (seconds): search
     for the highest arrival rate whose serving run meets them and does not saturate; to_dict()
     ["capacity"] has it and ["serving"] is the run at that rate (`--slo-ttft-p99`, `--slo-tbt-p99`).
+    request_log: keep every served request for the result's requests() and request_log_csv()
+    (`--request-log`).
     uncertainty: also the band of tokens/s per user over the config's `range LO .. HI` parameters
     (as run(); `infer --uncertainty`), in to_dict()["uncertainty"].
     Raises UsageError for bad arguments or a non-decoder model, FitError when even the KV cache
@@ -489,6 +515,7 @@ def infer(
     a.slo_ttft_p99 = slo_ttft_p99
     a.slo_tbt_p99 = slo_tbt_p99
     a.slo_tpot_p99 = slo_tpot_p99
+    a.request_log = request_log
     if request_trace is not None:
         a.set_request_trace(_os.fspath(request_trace))
     a.trace_rounds = trace_rounds

@@ -1,7 +1,9 @@
 // Disaggregated serving's two pools in one time order (src/sim/infer_split.cpp): a KV cache
 // waits on its prefill replica, holding that replica's slot, until a decode replica has a slot
 // for it, so a full decode pool holds the prefill pool back.
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <vector>
 
 #include "infer_fixtures.hpp"
 #include "wafersim/sim/infer.hpp"
@@ -59,4 +61,57 @@ TEST_CASE("serving: the pools' routings hold the caches alike when every decode 
     CHECK(v.prefill_replica_requests[0] == 200);
     CHECK(v.kv_transfer_mean_s > 0.1);
   }
+}
+
+TEST_CASE("serving: the request log has every request, its times and where it ran", "[sim][infer][serve]") {
+  InferOptions o = split(16, 4);
+  o.requests = 60;
+  o.generate = 3;
+  o.generate_min = 1;  // a third want one token: they never reach a decode replica
+  o.request_log = true;
+  const ServingStats v = infer(cs3(), llama70b(), o).serving;
+  REQUIRE(v.request_log.size() == 60);
+  std::vector<double> ttft;
+  int one_token = 0;
+  for (const RequestRecord& r : v.request_log) {
+    CHECK(r.first_token_s >= r.arrival_s);
+    CHECK(r.done_s >= r.first_token_s);
+    CHECK(r.prefill_replica == 0);
+    if (r.generate == 1) {
+      ++one_token;
+      CHECK(r.replica == -1);
+      CHECK(r.kv_arrival_s < 0);
+      CHECK(r.done_s == r.first_token_s);
+    } else {
+      CHECK(r.replica == 0);
+      CHECK(r.kv_arrival_s > r.first_token_s);
+      CHECK(r.done_s > r.kv_arrival_s);
+    }
+    ttft.push_back(r.first_token_s - r.arrival_s);
+  }
+  CHECK(one_token > 0);
+  std::sort(ttft.begin(), ttft.end());
+  CHECK(ttft.back() >= v.ttft_p99_s);
+  CHECK(ttft[29] == v.ttft_p50_s);  // nearest rank: the 30th of 60
+  // Colocated replicas: no prefill replica, no transfer; each request on one of the two.
+  InferOptions c = split(8, 16);
+  c.prefill_replicas = 0;
+  c.replicas = 2;
+  c.requests = 40;
+  c.request_log = true;
+  const ServingStats w = infer(cs3(), llama70b(), c).serving;
+  REQUIRE(w.request_log.size() == 40);
+  int on_second = 0;
+  for (const RequestRecord& r : w.request_log) {
+    CHECK(r.prefill_replica == -1);
+    CHECK(r.kv_arrival_s < 0);
+    CHECK((r.replica == 0 || r.replica == 1));
+    on_second += r.replica;
+  }
+  CHECK(on_second == 20);  // round robin
+  c.request_log = false;
+  CHECK(infer(cs3(), llama70b(), c).serving.request_log.empty());
+  InferOptions bare;
+  bare.request_log = true;
+  CHECK_THROWS_WITH(infer(cs3(), llama70b(), bare), Catch::Contains("--request-log needs --arrival-rate"));
 }
