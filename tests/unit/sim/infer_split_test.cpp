@@ -1,8 +1,11 @@
-// Disaggregated serving's two pools in one time order (src/sim/infer_split.cpp): a KV cache
-// waits on its prefill replica, holding that replica's slot, until a decode replica has a slot
-// for it, so a full decode pool holds the prefill pool back.
+// Disaggregated serving (src/sim/infer_split.cpp): prefill replicas give each request its first
+// token and hand its KV cache to a decode replica; the two pools in one time order, a cache
+// waiting on its prefill replica, holding that replica's slot, until a decode replica has a slot
+// for it, so a full decode pool holds the prefill pool back. And the request log.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "infer_fixtures.hpp"
@@ -10,7 +13,10 @@
 
 using namespace wafersim;
 using test::cs3;
+using test::has_note;
 using test::llama70b;
+using test::one_slot_each;
+using test::serving;
 
 namespace {
 // Llama 3.1 70B on one prefill and one decode replica of 8 CS-3s, 2k-token prompts and 512-token
@@ -114,4 +120,159 @@ TEST_CASE("serving: the request log has every request, its times and where it ra
   InferOptions bare;
   bare.request_log = true;
   CHECK_THROWS_WITH(infer(cs3(), llama70b(), bare), Catch::Contains("--request-log needs --arrival-rate"));
+}
+
+TEST_CASE("serving: a KV cache crosses when its decode slot frees, and holds its prefill slot until it has",
+          "[sim][infer][serve]") {
+  // One prefill and one decode replica, one slot each; two requests at once. The first is
+  // prefilled (P), its cache crosses (X) and frees the prefill slot, so the second's prefill
+  // starts only then: its first token at 2P + X. Its cache then waits on the prefill side until
+  // the first request's last token frees the decode slot, and crosses: the decode pool holds the
+  // prefill pool back. Round robin and the shared queue wait alike with one decode replica.
+  auto trace = std::make_shared<RequestTrace>();
+  trace->file = "two.csv";
+  trace->requests = {{0.0, 1000, 50, 2}, {0.0, 1000, 50, 3}};
+  InferOptions o = one_slot_each(trace, 1);
+  o.prefill_replicas = 1;
+  const InferStats st = infer(cs3(), llama70b(), o);
+  const ServingStats& rr = st.serving;
+  o.routing = Routing::shared_queue;
+  const ServingStats sq = infer(cs3(), llama70b(), o).serving;
+  const double x = 1000 * st.kv_bytes_per_token / (cs3().io.total().value / 8 * 4) + cs3().io.latency.value;
+  const double p = rr.ttft_p50_s;  // the first request's: a lone prefill
+  CHECK(rr.ttft_p99_s == Approx(2 * p + x).epsilon(1e-12));
+  // The first request decodes from P + X for D = its latency - P - X; the second's cache leaves at
+  // the end of that and arrives X later.
+  const double first_done = rr.latency_p50_s;
+  CHECK(rr.kv_transfer_max_s == Approx(first_done + x - (2 * p + x)).epsilon(1e-9));
+  CHECK(rr.kv_transfer_max_s > 10 * x);
+  CHECK(sq.ttft_p99_s == rr.ttft_p99_s);
+  CHECK(sq.latency_p99_s == Approx(rr.latency_p99_s).epsilon(1e-12));
+  CHECK(rr.max_queue == 2);  // both came to the prefill replica at once
+  CHECK(sq.max_queue == 1);  // the second waited in the shared queues
+}
+
+TEST_CASE("serving: prefill replicas may run their prompts in chunks", "[sim][infer][serve]") {
+  // A lone request: its first token on a prefill replica in chunks comes when a colocated replica
+  // running the same chunks gives it (the same iterations: no decodes beside it either way), and
+  // then its KV cache crosses and a decode replica decodes the rest.
+  auto trace = std::make_shared<RequestTrace>();
+  trace->file = "one.csv";
+  trace->requests = {{0.0, 2000, 50, 2}};
+  InferOptions o = one_slot_each(trace, 1);
+  o.prefill_chunk = 512;
+  const ServingStats together = infer(cs3(), llama70b(), o).serving;
+  o.prefill_replicas = 1;
+  const ServingStats split = infer(cs3(), llama70b(), o).serving;
+  CHECK(split.prefill_chunk == 512);
+  CHECK(split.ttft_p50_s == together.ttft_p50_s);
+  CHECK(split.prefill_replica_requests == std::vector<int>{1});
+  CHECK(split.replica_requests == std::vector<int>{1});
+  CHECK(split.kv_transfer_max_s > 0);
+  CHECK(split.latency_p99_s > together.latency_p99_s);  // the transfer comes between
+  // Whole prompts on the prefill replica: one trip through the layers, not four.
+  o.prefill_chunk = 0;
+  CHECK(infer(cs3(), llama70b(), o).serving.ttft_p50_s < split.ttft_p50_s);
+  // Many requests: every one prefilled once and decoded to its end.
+  InferOptions many = serving(6, 8, 120);
+  many.prefill_replicas = 1;
+  many.prefill_chunk = 256;
+  const ServingStats v = infer(cs3(), llama70b(), many).serving;
+  CHECK(v.prefill_replica_requests == std::vector<int>{120});
+  CHECK(v.replica_requests == std::vector<int>{120});
+  CHECK(v.tokens_per_s > 0);
+}
+
+TEST_CASE("serving: the prefill pool has its own batch", "[sim][infer][serve]") {
+  // Two prompts at once on a prefill replica that runs one at a time: the first's first token
+  // comes when a lone request's does, the second's after it; run together, both come later.
+  auto trace = std::make_shared<RequestTrace>();
+  trace->file = "two-at-once.csv";
+  trace->requests = {{0.0, 2000, 20, 2}, {0.0, 2000, 20, 3}};
+  InferOptions o = one_slot_each(trace, 1);
+  o.batch = 2;
+  o.prefill_replicas = 1;
+  o.prefill_batch = 1;
+  const ServingStats one_at_a_time = infer(cs3(), llama70b(), o).serving;
+  CHECK(one_at_a_time.prefill_batch == 1);
+  o.prefill_batch = 0;  // --batch: both together
+  const ServingStats together = infer(cs3(), llama70b(), o).serving;
+  CHECK(together.prefill_batch == 2);
+  auto lone = std::make_shared<RequestTrace>(*trace);
+  lone->requests.resize(1);
+  InferOptions l = one_slot_each(lone, 1);
+  l.prefill_replicas = 1;
+  const ServingStats alone = infer(cs3(), llama70b(), l).serving;
+  CHECK(one_at_a_time.ttft_p50_s == alone.ttft_p50_s);  // nearest rank: the first of two
+  CHECK(one_at_a_time.ttft_p99_s > alone.ttft_p99_s);   // the second waited for it
+  CHECK(together.ttft_p50_s > alone.ttft_p50_s);        // a batch of two takes longer to first token
+  CHECK(together.ttft_p50_s == together.ttft_p99_s);    // and gives both at once
+  // Errors: negative, or without prefill replicas.
+  o.prefill_batch = -1;
+  CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("--prefill-batch -1"));
+  o.prefill_batch = 4;
+  o.prefill_replicas = 0;
+  CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("--prefill-batch needs --prefill-replicas"));
+}
+
+TEST_CASE("serving: disaggregated prefill hands each request's KV cache to a decode replica",
+          "[sim][infer][serve]") {
+  // One request alone: its first token is the prefill replica's TTFT, its KV cache then crosses
+  // the I/O of the side with fewer systems, and the decode replica decodes the rest.
+  auto trace = std::make_shared<RequestTrace>();
+  trace->file = "one.csv";
+  trace->requests = {{0.0, 2000, 50, 2}};
+  InferOptions o = serving(0, 4);
+  o.requests = 0;
+  o.prompt = o.generate = 0;
+  o.trace = trace;
+  o.prefill_replicas = 1;
+  o.prefill_systems = 8;
+  const InferStats st = infer(cs3(), llama70b(), o);
+  const ServingStats& v = st.serving;
+  CHECK(v.prefill_replicas == 1);
+  CHECK(v.prefill_systems == 8);
+  CHECK(v.prefill_replica_requests == std::vector<int>{1});
+  CHECK(v.replica_requests == std::vector<int>{1});
+  InferOptions alone = serving(0, 1);
+  alone.requests = 0;
+  alone.prompt = 2000;
+  alone.generate = 50;
+  alone.systems = 8;
+  CHECK(v.ttft_p50_s == Approx(infer(cs3(), llama70b(), alone).ttft_s).epsilon(1e-12));
+  const double link = cs3().io.total().value / 8 * 4;  // the decode side's 4 systems
+  const double xfer = 2000 * st.kv_bytes_per_token / link + cs3().io.latency.value;
+  CHECK(v.kv_transfer_mean_s == Approx(xfer).epsilon(1e-12));
+  CHECK(v.kv_transfer_max_s == Approx(xfer).epsilon(1e-12));
+  // The longest gap between tokens is the hand-over: the transfer, then the first decode round.
+  CHECK(v.tbt_max_s > xfer);
+  CHECK(v.tbt_max_s < xfer + 2 * v.tbt_p50_s);
+  CHECK(v.prefill_fraction > 0);
+  CHECK(v.prefill_replica_busy.size() == 1);
+}
+
+TEST_CASE("serving: disaggregated prefill takes prefill stalls out of the decodes", "[sim][infer][serve]") {
+  // 8k-token prompts on 8 systems, 4 requests/s: a colocated replica stalls its decodes for each
+  // prefill; with the prompts on a prefill replica the decode replica's gaps are rounds and the
+  // hand-over, and every request is prefilled once and decoded once.
+  InferOptions o = serving(4, 16, 200);
+  o.systems = 8;
+  o.prompt = 8192;
+  const ServingStats together = infer(cs3(), llama70b(), o).serving;
+  o.prefill_replicas = 1;
+  const InferStats split = infer(cs3(), llama70b(), o);
+  const ServingStats& v = split.serving;
+  CHECK(v.tbt_max_s < 0.2 * together.tbt_max_s);
+  CHECK(v.prefill_replica_requests == std::vector<int>{200});
+  CHECK(v.replica_requests == std::vector<int>{200});
+  CHECK(v.prefill_systems == 8);
+  CHECK(v.tokens_per_s == Approx(together.tokens_per_s).epsilon(0.02));
+  // Two prefill replicas of 4 systems, which cannot hold 70B's weights and 16 8k-token KV caches:
+  // they stream the weights, and the report says so.
+  o.prefill_replicas = 2;
+  o.prefill_systems = 4;
+  const InferStats small = infer(cs3(), llama70b(), o);
+  CHECK(has_note(small, "a prefill replica's 4 system(s) cannot hold the weights resident"));
+  CHECK(small.serving.prefill_replica_requests == std::vector<int>{100, 100});
+  CHECK(small.serving.kv_transfer_mean_s > v.kv_transfer_mean_s);  // four systems' links, not eight
 }
