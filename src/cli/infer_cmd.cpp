@@ -135,7 +135,8 @@ Runner add_infer_command(CLI::App& app) {
       ->capture_default_str();
   app.add_option(
       "--trace", a->trace,
-      "Write a timeline (Chrome trace / Perfetto JSON) of the prefill and the first decode rounds");
+      "Write a timeline (Chrome trace / Perfetto JSON) of the prefill and the first decode rounds (serving: "
+      "also every replica's iterations and the KV caches' transfers)");
   app.add_option("--trace-rounds", a->trace_rounds, "Decode rounds to trace (default 2)")
       ->capture_default_str();
   add_uncertainty_options(app, a->uncertainty, a->unc,

@@ -25,11 +25,13 @@ void step_whole(Replica& rep, const InferOptions& o, const TimesAt& at) {
     // infer()'s prefill of k requests of --prompt tokens, less what these prompts' tokens take
     // less (their number and their attention's keys) at one request's stage time per token.
     double prefill_s = at(k).prefill_s;
+    long long tokens = 0;
     for (std::size_t n = rep.next; n < rep.next + static_cast<std::size_t>(k); ++n) {
       const Request& r = req[rep.queue[n]];
       prefill_s += r.prompt * Replica::token_time(at(1), r.prompt, o.prompt) - o.prompt * at(1).token_s;
+      tokens += r.prompt;
     }
-    rep.advance(prefill_s, 0, prefill_s);
+    rep.advance(prefill_s, 0, prefill_s, k, tokens);
     for (std::size_t n = rep.next; n < rep.next + static_cast<std::size_t>(k); ++n)
       rep.event_j += req[rep.queue[n]].prompt * at(k).prompt_token_j;
     for (int n = 0; n < k; ++n) rep.first_token(rep.queue[rep.next++]);
@@ -60,12 +62,13 @@ void step_chunked(Replica& rep, const InferOptions& o, const TimesAt& at, double
   }
   const int b = static_cast<int>(rep.active.size());
   // The prompts' tokens this iteration, first come first served, each at its own stage time.
-  int c = 0;
+  int c = 0, chunks = 0;
   double chunk_s = 0;
   for (const std::size_t i : rep.prefilling) {
     const int take = std::min(o.prefill_chunk - b - c, req[i].prompt_left);
     if (take <= 0) break;
     c += take;
+    ++chunks;
     chunk_s += take * Replica::token_time(at(1), req[i].prompt, o.prompt);
   }
   // The decodes' round and the chunk's first token travel the layers together: the longer trip,
@@ -73,7 +76,7 @@ void step_chunked(Replica& rep, const InferOptions& o, const TimesAt& at, double
   const double round_s = b > 0 ? rep.round(at(b)) : 0.0;
   const double trip_s = std::max(round_s, c > 0 ? fill_s : 0.0);
   const double dt = trip_s + chunk_s;
-  rep.advance(dt, b, dt - round_s);
+  rep.advance(dt, b, dt - round_s, chunks, c);
   rep.event_j += (b > 0 ? at(b).round_j : 0.0) + c * at(1).prompt_token_j;
   rep.decode();
   // The prompts' chunks, in the order they were taken: a prompt through emits its first token.

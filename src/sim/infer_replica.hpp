@@ -38,6 +38,25 @@ struct Times {
 };
 using TimesAt = std::function<const Times&(int batch)>;
 
+// A replica's iteration, kept for the serving timeline (infer --trace): when, the requests it
+// decoded, the prompts it prefilled (whole, or with a chunk in it) and their tokens.
+struct Iteration {
+  double t0 = 0, t1 = 0;
+  int decodes = 0, prompts = 0;
+  long long prompt_tokens = 0;
+};
+// How many more iterations and transfers the timeline keeps (shared by every replica), and
+// whether some were left out.
+struct TraceBudget {
+  std::size_t left = 0;
+  bool truncated = false;
+  bool take() {
+    if (left == 0) return !(truncated = true);
+    --left;
+    return true;
+  }
+};
+
 // One replica: a copy of the deployment serving the requests dispatched to it, with its own
 // clock, slots and queue, and what it did. The requests and the gaps between tokens are shared.
 struct Replica {
@@ -67,6 +86,9 @@ struct Replica {
   int held = 0;
   int slots = 0;
   std::vector<std::size_t>* handoffs = nullptr;
+  // The serving timeline (null: not traced): its iterations while the budget lasts.
+  TraceBudget* trace = nullptr;
+  std::vector<Iteration> iterations;
 
   // When its next iteration starts: now while requests are in flight; the first waiting one's
   // arrival when idle; never with nothing to do.
@@ -117,7 +139,9 @@ struct Replica {
   }
   // An iteration of `dt` seconds, `decodes` of the requests decoding in it and `prompt_dt` of it
   // the prompts' share.
-  void advance(double dt, int decodes, double prompt_dt) {
+  // (`prompts` prompts with `prompt_tokens` tokens prefilled in it: for the timeline.)
+  void advance(double dt, int decodes, double prompt_dt, int prompts = 0, long long prompt_tokens = 0) {
+    if (trace && trace->take()) iterations.push_back({now, now + dt, decodes, prompts, prompt_tokens});
     now += dt;
     busy += dt;
     prompt_busy += prompt_dt;
@@ -202,7 +226,12 @@ int serve(std::vector<Replica>& reps, std::vector<Request>& req, const std::vect
 // crosses at `link_bytes_per_s` plus `link_latency`, one at a time out of a prefill replica and
 // into a decode replica, and its prefill slot frees when it has left. So a full decode pool holds
 // the prefill pool back: a prefill replica whose every slot holds a cache admits no prompt.
+struct Transfer {  // a KV cache's crossing, kept for the serving timeline
+  double t0 = 0, t1 = 0;
+  std::size_t request = 0, from = 0, to = 0;  // from a prefill replica to a decode replica
+};
 struct SplitStats {
+  std::vector<Transfer> transfers;  // while the prefill replicas' TraceBudget lasts (traced runs)
   int max_queue = 0;  // the most requests waiting for a slot in a shared queue or for a decode slot
   double bytes = 0;   // every KV cache moved
   double mean_s = 0, max_s = 0;  // first token to arrival at the decode replica

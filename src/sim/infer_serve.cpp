@@ -147,10 +147,11 @@ int serve_arrivals(std::vector<Replica>& reps, std::vector<Request>& req, const 
 // decode replica has a slot for it). A transfer takes the cache's bytes over the narrower side's
 // I/O (each system sends or takes its layers' share in parallel: a side's I/O is its systems'
 // ports together) plus the slower end's link latency.
-void serve_disaggregated(std::vector<Replica>& pre, std::vector<Replica>& reps, std::vector<Request>& req,
-                         const SystemSpec& spec, const SystemSpec& pre_spec, const InferOptions& o,
-                         const InferOptions& po, int pre_systems, const TimesAt& pre_at, const TimesAt& at,
-                         ServingStats& sv) {
+std::vector<Transfer> serve_disaggregated(std::vector<Replica>& pre, std::vector<Replica>& reps,
+                                          std::vector<Request>& req, const SystemSpec& spec,
+                                          const SystemSpec& pre_spec, const InferOptions& o,
+                                          const InferOptions& po, int pre_systems, const TimesAt& pre_at,
+                                          const TimesAt& at, ServingStats& sv) {
   const double link_bps =
       std::min(pre_spec.io.total().value * pre_systems, spec.io.total().value * o.systems) / 8;
   const double link_latency = std::max(pre_spec.io.latency.value, spec.io.latency.value);
@@ -170,6 +171,38 @@ void serve_disaggregated(std::vector<Replica>& pre, std::vector<Replica>& reps, 
   sv.prefill_replicas = o.prefill_replicas;
   sv.prefill_systems = pre_systems;
   sv.prefill_batch = po.batch;
+  return st.transfers;
+}
+
+// The serving run on the timeline: a process per pool, a track per replica with its iterations
+// (prefill, decode, or a chunk beside decodes), and the KV caches' crossings into each decode
+// replica.
+void record_timeline(const std::vector<Replica>& pre, const std::vector<Replica>& reps,
+                     const std::vector<Transfer>& transfers, Timeline& tl) {
+  const auto pool = [&](const std::vector<Replica>& v, const char* name, const char* replica, int sort) {
+    if (v.empty()) return;
+    const int pid = tl.process(name, sort);
+    for (std::size_t r = 0; r < v.size(); ++r) {
+      const int tid = tl.thread(pid, fmt::format("{} {}", replica, r), static_cast<int>(r));
+      for (const Iteration& it : v[r].iterations) {
+        const char* what = it.prompts == 0   ? "decode"
+                           : it.decodes == 0 ? "prefill"
+                                             : "prefill chunk + decode";
+        tl.slice(pid, tid, what, "serving", it.t0, it.t1,
+                 {{"decodes", it.decodes}, {"prompts", it.prompts}, {"prompt_tokens", it.prompt_tokens}});
+      }
+    }
+  };
+  pool(pre, "prefill replicas", "prefill replica", 1000);
+  pool(reps, pre.empty() ? "replicas" : "decode replicas", "replica", 1001);
+  if (transfers.empty()) return;
+  const int pid = tl.process("KV caches", 1002);
+  std::vector<int> into;
+  for (std::size_t q = 0; q < reps.size(); ++q)
+    into.push_back(tl.thread(pid, fmt::format("into replica {}", q), static_cast<int>(q)));
+  for (const Transfer& x : transfers)
+    tl.slice(pid, into[x.to], fmt::format("request {}", x.request), "kv", x.t0, x.t1,
+             {{"from_prefill_replica", static_cast<long long>(x.from)}});
 }
 
 // The run's figures from its requests and replicas: percentiles, throughput, busy shares and,
@@ -248,7 +281,7 @@ void summarize(const std::vector<Request>& req, const std::vector<Replica>& pre,
 }  // namespace
 
 ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const InferOptions& o,
-                      std::vector<std::string>& notes) {
+                      std::vector<std::string>& notes, Timeline* timeline) {
   ServingStats sv;
   sv.simulated = true;
   sv.arrival_rate = o.arrival_rate;
@@ -272,6 +305,11 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
   const bool split = o.prefill_replicas > 0;
   std::vector<Replica> reps = replicas(o.replicas, split ? Replica::Role::decode : Replica::Role::both);
   std::vector<Replica> pre = replicas(o.prefill_replicas, Replica::Role::prefill);
+  TraceBudget budget{kServingTraceSlices};
+  if (timeline)
+    for (auto* pool : {&reps, &pre})
+      for (auto& rep : *pool) rep.trace = &budget;
+  std::vector<Transfer> transfers;
   double pre_idle_w = 0;
   if (!split) {
     sv.max_queue = serve_arrivals(reps, req, o, at);
@@ -296,10 +334,17 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
       notes.push_back(fmt::format(
           "serving: energy not modelled: the prefill replicas' system ({}) has no energy: section",
           pre_spec.name));
-    serve_disaggregated(pre, reps, req, spec, pre_spec, o, po, pre_systems, pre_at, at, sv);
+    transfers = serve_disaggregated(pre, reps, req, spec, pre_spec, o, po, pre_systems, pre_at, at, sv);
   }
   // Energy needs both pools' prices (summarize() models it when the decode pool's idle power is known).
   summarize(req, pre, reps, gaps, split && pre_idle_w <= 0 ? 0.0 : at(1).idle_w, pre_idle_w, o, sv);
+  if (timeline) {
+    record_timeline(pre, reps, transfers, *timeline);
+    if (budget.truncated)
+      notes.push_back(
+          fmt::format("trace: the serving timeline holds the run's first {} iterations and KV transfers",
+                      kServingTraceSlices));
+  }
   if (o.request_log) {
     sv.request_log.reserve(req.size());
     for (const Request& r : req) {

@@ -1,6 +1,11 @@
 #pragma once
 // The request-level serving simulation of `wafersim infer --arrival-rate` (infer.hpp). Internal
 // to the sim part.
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "wafersim/results/timeline.hpp"
 #include "wafersim/sim/infer.hpp"
 
 namespace wafersim::infer_serve {
@@ -12,8 +17,12 @@ namespace wafersim::infer_serve {
 // b requests takes infer()'s time per output token at batch b, a prefill of k requests infer()'s
 // TTFT at batch k (each computed once). With InferOptions::prefill_chunk the prompts run in
 // chunks beside the decodes instead (infer_serve.cpp, serve_chunked).
+// With a `timeline` (infer --trace), it gains the serving run: a track per replica with its
+// iterations and, disaggregated, a track per decode replica with the KV caches coming in (the
+// first kServingTraceSlices of them; a note says when there were more).
 ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const InferOptions& o,
-                      std::vector<std::string>& notes);
+                      std::vector<std::string>& notes, Timeline* timeline = nullptr);
+inline constexpr std::size_t kServingTraceSlices = 200000;
 
 // Whether a run saw more requests arrive than it served: a queue for a slot longer than a tenth of
 // the requests and than --batch (a request arriving during an iteration waits for its end, so a

@@ -84,6 +84,7 @@ SplitStats serve_split(std::vector<Replica>& pre, std::vector<Replica>& dec, std
     const double start = std::max({t, r.first, out_free[p], in_free[q]});
     const double bytes = r.prompt * at(1).kv_bytes_per_token;
     r.here = out_free[p] = in_free[q] = start + bytes / link_bytes_per_s + link_latency;
+    if (pre[p].trace && pre[p].trace->take()) st.transfers.push_back({start, r.here, i, p, q});
     st.bytes += bytes;
     st.max_s = std::max(st.max_s, r.here - r.first);
     moved += r.here - r.first;

@@ -171,6 +171,17 @@ ok = len(rows) == 150 and [int(r["request"]) for r in rows] == list(range(150)) 
     and all(r["prefill_replica"] == "0" and r["replica"] == "0" for r in rows) \
     and all(float(r["first_token_s"]) < float(r["kv_arrival_s"]) < float(r["done_s"]) for r in rows)
 sys.exit(0 if ok else 1)' "$tmp/requests-a.csv" "$tmp/requests.json"; then ok; else bad "infer --request-log: CSV"; fi
+# --trace of a serving run: every replica's iterations and the KV caches' crossings beside the batch's rounds
+"$bin" infer --model "$root/models/llama3.1-70b.yaml" --system "$cs3" --systems 8 --batch 4 --prompt 2048 \
+  --generate 64 --arrival-rate 16 --requests 60 --prefill-replicas 1 --trace "$tmp/serving-trace.json" -q
+if /usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1])); ev = d["traceEvents"] if isinstance(d, dict) else d
+names = {e["args"]["name"] for e in ev if e.get("ph") == "M" and e.get("name") == "process_name"}
+ok = {"prefill replicas", "decode replicas", "KV caches"} <= names \
+    and sum(1 for e in ev if e.get("cat") == "kv") == 60 \
+    and sum(e["args"]["decodes"] for e in ev if e.get("cat") == "serving") == 60 * 63
+sys.exit(0 if ok else 1)' "$tmp/serving-trace.json"; then ok; else bad "infer --trace of a serving run"; fi
 expect 2 "--request-log needs --arrival-rate" infer --request-log "$tmp/never.csv"
 expect 2 "--request-log -: stdout is taken" infer --arrival-rate 1 --request-log - --json -
 expect 2 "--prefill-system needs --prefill-replicas" infer --arrival-rate 1 --prefill-system "$root/configs/cs2.yaml"

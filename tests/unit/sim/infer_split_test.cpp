@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <memory>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "infer_fixtures.hpp"
@@ -275,4 +276,55 @@ TEST_CASE("serving: disaggregated prefill takes prefill stalls out of the decode
   CHECK(has_note(small, "a prefill replica's 4 system(s) cannot hold the weights resident"));
   CHECK(small.serving.prefill_replica_requests == std::vector<int>{100, 100});
   CHECK(small.serving.kv_transfer_mean_s > v.kv_transfer_mean_s);  // four systems' links, not eight
+}
+
+TEST_CASE("serving: the trace has every replica's iterations and every KV cache's crossing",
+          "[sim][infer][serve]") {
+  InferOptions o = split(16, 4);
+  o.requests = 80;
+  o.prompt_min = 256;
+  o.generate = 64;
+  o.generate_min = 1;
+  o.request_log = true;
+  const InferStats plain = infer(cs3(), llama70b(), o);
+  o.trace_rounds = 1;
+  const InferStats st = infer(cs3(), llama70b(), o);
+  CHECK(st.serving.ttft_p99_s == plain.serving.ttft_p99_s);  // tracing changes nothing
+  CHECK(st.serving.latency_p99_s == plain.serving.latency_p99_s);
+  CHECK(plain.timeline.empty());
+  // Every prompt token is prefilled once on the prefill replica, every further token decoded
+  // once on the decode replica, every cache that goes on crosses once.
+  long long prompt_tokens = 0, decodes = 0, tokens_wanted = 0, prompts_wanted = 0;
+  int crossings = 0, moving = 0;
+  for (const auto& r : st.serving.request_log) {
+    prompts_wanted += r.prompt;
+    tokens_wanted += r.generate - 1;
+    moving += r.generate > 1 ? 1 : 0;
+  }
+  for (const auto& e : st.timeline.events()) {
+    if (e.kind != TimelineEvent::Kind::slice) continue;
+    if (e.category == "kv") ++crossings;
+    if (e.category != "serving") continue;
+    CHECK(e.t1 > e.t0);
+    for (const auto& a : e.args) {
+      if (a.key == "prompt_tokens") prompt_tokens += std::get<long long>(a.value);
+      if (a.key == "decodes") decodes += std::get<long long>(a.value);
+    }
+  }
+  CHECK(prompt_tokens == prompts_wanted);
+  CHECK(decodes == tokens_wanted);
+  CHECK(crossings == moving);
+  CHECK_FALSE(has_note(st, "the serving timeline holds"));
+}
+
+TEST_CASE("serving: a long run's trace keeps its first iterations and says so", "[sim][infer][serve]") {
+  InferOptions o = serving(20, 1, 600);
+  o.generate = 400;
+  o.trace_rounds = 1;
+  const InferStats st = infer(cs3(), llama70b(), o);
+  std::size_t slices = 0;
+  for (const auto& e : st.timeline.events())
+    if (e.kind == TimelineEvent::Kind::slice && e.category == "serving") ++slices;
+  CHECK(slices == 200000);
+  CHECK(has_note(st, "the serving timeline holds the run's first 200000 iterations"));
 }
