@@ -42,7 +42,7 @@ PointRunner::PointRunner(const SweepSpec& spec) : spec_(spec), system_(parse_sys
   }
   for (const Axis& a : spec.axes)
     for (const std::string& file : a.files) {
-      if (models_.count(file) != 0) continue;
+      if (a.name != "model" || models_.count(file) != 0) continue;
       if (file == "builtin") {
         models_.emplace(file, default_model());
         ctx_.model_hashes[file] = hash_hex(builtin_default_model_yaml());
@@ -55,13 +55,17 @@ PointRunner::PointRunner(const SweepSpec& spec) : spec_(spec), system_(parse_sys
     trace_ = std::make_shared<const RequestTrace>(load_request_trace(spec.request_trace));
     ctx_.trace_hash = hash_hex(read_text_file(spec.request_trace, "request trace"));
   }
-  if (spec.prefill_system == "builtin") {
-    prefill_spec_ = std::make_shared<const SystemSpec>(ParsedSystemSpec::builtin().with());
-    ctx_.prefill_system_hash = "builtin";
-  } else if (!spec.prefill_system.empty()) {
-    prefill_spec_ =
-        std::make_shared<const SystemSpec>(ParsedSystemSpec::from_file(spec.prefill_system).with());
-    ctx_.prefill_system_hash = hash_hex(read_text_file(spec.prefill_system, "system file"));
+  std::vector<std::string> prefill_files;
+  if (!spec.prefill_system.empty()) prefill_files.push_back(spec.prefill_system);
+  for (const Axis& a : spec.axes)
+    if (a.name == "prefill_system") prefill_files.insert(prefill_files.end(), a.files.begin(), a.files.end());
+  for (const std::string& file : prefill_files) {
+    if (prefill_specs_.count(file) != 0) continue;
+    const bool builtin = file == "builtin";
+    prefill_specs_.emplace(
+        file, std::make_shared<const SystemSpec>(
+                  (builtin ? ParsedSystemSpec::builtin() : ParsedSystemSpec::from_file(file)).with()));
+    ctx_.prefill_system_hashes[file] = builtin ? "builtin" : hash_hex(read_text_file(file, "system file"));
   }
   // This process forks every point: keep what each fork copies small.
   release_systemc_scratch();
@@ -98,7 +102,7 @@ PointResult PointRunner::run(const Point& point) const {
     opt.slo_tpot_p99_s = r.slo_tpot_p99;
     if (!r.routing.empty()) opt.routing = parse_routing(r.routing);  // checked when the file was read
     opt.trace = trace_;
-    opt.prefill_spec = prefill_spec_;
+    if (!r.prefill_system_file.empty()) opt.prefill_spec = prefill_specs_.at(r.prefill_system_file);
     const nlohmann::ordered_json report = infer_json(infer(sys, base_model, opt));
     return PointResult(json_text(report, 2) + "\n", report_metrics_json(report));
   }

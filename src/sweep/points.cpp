@@ -206,6 +206,7 @@ PointRun point_run(const SweepSpec& s, const Point& p) {
   for (const auto& o : kRealOptions) r.*o.run = s.*o.spec;
   for (const auto& o : kTextOptions) r.*o.run = s.*o.spec;
   r.sets = s.sets;
+  r.prefill_system_file = s.prefill_system;
   for (std::size_t i = 0; i < s.axes.size(); ++i) {
     const Axis& a = s.axes[i];
     const AxisValue& v = p.values[i];
@@ -213,10 +214,11 @@ PointRun point_run(const SweepSpec& s, const Point& p) {
       r.sets.emplace_back(a.name, v.canonical());
       continue;
     }
-    if (a.name == "model") {
+    if (a.name == "model" || a.name == "prefill_system") {
       // The file of the value (the values are distinct, so its text finds it).
+      std::string& file = a.name == "model" ? r.model_file : r.prefill_system_file;
       for (std::size_t k = 0; k < a.values.size() && k < a.files.size(); ++k)
-        if (a.values[k].text == v.text) r.model_file = a.files[k];
+        if (a.values[k].text == v.text) file = a.files[k];
       continue;
     }
     if (a.name == "mode") r.mode = v.text;
@@ -272,7 +274,10 @@ std::string describe_point(const SweepSpec& s, const PointContext& ctx, const Po
   if (r.slo_tpot_p99 > 0) j["slo_tpot_p99"] = r.slo_tpot_p99;
   if (!r.routing.empty() && r.routing != "round-robin") j["routing"] = r.routing;
   if (!ctx.trace_hash.empty()) j["request_trace"] = ctx.trace_hash;  // no trace: the old key
-  if (!ctx.prefill_system_hash.empty()) j["prefill_system"] = ctx.prefill_system_hash;
+  if (!r.prefill_system_file.empty()) {  // its content's hash (its path in unit tests); none: the old key
+    const auto it = ctx.prefill_system_hashes.find(r.prefill_system_file);
+    j["prefill_system"] = it != ctx.prefill_system_hashes.end() ? it->second : r.prefill_system_file;
+  }
   nlohmann::json sets = nlohmann::json::object();
   for (const auto& [path, value] : r.sets) sets[path] = value;  // an axis overrides a fixed set
   j["set"] = sets;

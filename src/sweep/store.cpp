@@ -314,6 +314,8 @@ void ResultStore::prepare(const SweepSpec& spec) {
       ensure_column(a.name, a.type == "string" ? "TEXT" : "");
     else if (a.name == "model")  // `model` is the report's model name; the axis' file beside it
       ensure_column("model_file", "TEXT");
+    else if (a.name == "prefill_system")  // `prefill_system` is the machine's name; the file beside it
+      ensure_column("prefill_system_file", "TEXT");
   exec("COMMIT");
 }
 
@@ -346,6 +348,7 @@ void ResultStore::record(const SweepSpec& spec, const PointContext& ctx, const P
   for (std::size_t i = 0; i < spec.axes.size(); ++i) {
     const Axis& a = spec.axes[i];
     if (a.name == "model") cells.emplace_back("model_file", text(point.values[i].text));
+    if (a.name == "prefill_system") cells.emplace_back("prefill_system_file", text(point.values[i].text));
     if (a.kind != AxisKind::system) continue;
     const AxisValue& v = point.values[i];
     cells.emplace_back(a.name, v.is_text    ? text(v.text)

@@ -176,8 +176,7 @@ class Parser {
         s.request_trace = path(v, key);
         options_set.emplace_back(key, k);
       } else if (key == "prefill_system") {  // infer: the prefill replicas' machine at every point
-        const std::string file = scalar(v, key);
-        s.prefill_system = file == "builtin" || file == "built-in" ? "builtin" : path(v, key);
+        s.prefill_system = system_file(v, key, scalar(v, key), validate_values);
         options_set.emplace_back(key, k);
       } else if (key == "mode")
         s.mode = check_mode(v, key, scalar(v, key));
@@ -349,6 +348,10 @@ class Parser {
     if (a.name == "model") {
       a.kind = AxisKind::run;
       a.type = "string";
+    } else if (a.name == "prefill_system") {  // files, as `model`: the prefill replicas' machine
+      check_option_of_command(s, k, key, a.name);
+      a.kind = AxisKind::run;
+      a.type = "string";
     } else if (kRunOptions.count(a.name) != 0) {
       check_option_of_command(s, k, key, a.name);
       a.kind = AxisKind::run;
@@ -371,6 +374,8 @@ class Parser {
       const YAML::Node& where = values.node_of(i);
       if (a.name == "model") {
         a.files.push_back(model_file(where, key, a.values[i].text, validate_values));
+      } else if (a.name == "prefill_system") {
+        a.files.push_back(system_file(where, key, a.values[i].text, validate_values));
       } else if (a.kind == AxisKind::run) {
         if (a.name == "mode")
           check_mode(where, key, a.values[i].text);
@@ -419,6 +424,22 @@ class Parser {
         fail(n, key, fmt::format("model {} rejected: {}", text, e.what()));
       } catch (const UsageError& e) {
         fail(n, key, fmt::format("model {} rejected: {}", text, e.what()));
+      }
+    }
+    return file;
+  }
+
+  // A prefill machine (`prefill_system`, top level or axis): its file resolved as `model`'s and
+  // parsed here, so a missing or bad one fails before any point runs; "builtin" for the built-in.
+  std::string system_file(const YAML::Node& n, const std::string& key, const std::string& text,
+                          bool validate_values) const {
+    const std::string file = resolve(n, key, text);
+    if (file.empty()) return "builtin";
+    if (validate_values) {
+      try {
+        (void)ParsedSystemSpec::from_file(file).with();
+      } catch (const ConfigError& e) {
+        fail(n, key, fmt::format("system {} rejected: {}", text, e.what()));
       }
     }
     return file;

@@ -167,14 +167,17 @@ check '[ $rc -eq 0 ] && [ "$(q "$tmp/replicas.sqlite" "select count(*) from poin
 check '[ "$(q "$tmp/replicas.sqlite" "select count(*) from points a join points b on a.arrival_rate = b.arrival_rate where a.arrival_rate = 32 and a.replicas = 1 and b.replicas = 4 and b.\"serving.ttft_p99_s\" < 0.1 and b.\"serving.ttft_p99_s\" * 100 < a.\"serving.ttft_p99_s\"")" = 3 ]' \
   "four replicas should serve 32 requests/s that saturate one 16-system pipeline"
 
-# --- mixed pools (configs/sweeps/disaggregated-mixed.yaml): CS-2s prefill for eight CS-3s; every
-# point names its prefill machine, and twelve CS-2s give the first token sooner than eight
+# --- mixed pools (configs/sweeps/disaggregated-mixed.yaml): CS-2s or CS-3s prefill for eight CS-3s
+# (a `prefill_system` axis of files); every point names its prefill machine and file, twelve
+# systems per prefill replica give the first token sooner than eight, a CS-3 sooner than a CS-2
 out="$("$bin" sweep "$root/configs/sweeps/disaggregated-mixed.yaml" --db "$tmp/mixed.sqlite" --jobs 2 2>&1)"
 rc=$?
-check '[ $rc -eq 0 ] && [ "$(q "$tmp/mixed.sqlite" "select count(*) from points where status = '"'ok'"' and prefill_system = '"'CS-2'"'")" = 12 ]' \
+check '[ $rc -eq 0 ] && [ "$(q "$tmp/mixed.sqlite" "select count(*) from points where status = '"'ok'"' and (prefill_system, prefill_system_file) in (values ('"'CS-2'"', '"'../cs2.yaml'"'), ('"'CS-3'"', '"'../cs3.yaml'"'))")" = 24 ]' \
   "disaggregated-mixed sweep exit $rc: $out"
-check '[ "$(q "$tmp/mixed.sqlite" "select count(*) from points a join points b on a.arrival_rate = b.arrival_rate and a.prefill_replicas = b.prefill_replicas where a.prefill_systems = 8 and b.prefill_systems = 12 and b.\"serving.ttft_p50_s\" < a.\"serving.ttft_p50_s\"")" = 6 ]' \
-  "twelve CS-2s per prefill replica should give the first token sooner than eight"
+check '[ "$(q "$tmp/mixed.sqlite" "select count(*) from points a join points b on a.arrival_rate = b.arrival_rate and a.prefill_replicas = b.prefill_replicas and a.prefill_system = b.prefill_system where a.prefill_systems = 8 and b.prefill_systems = 12 and b.\"serving.ttft_p50_s\" < a.\"serving.ttft_p50_s\"")" = 12 ]' \
+  "twelve systems per prefill replica should give the first token sooner than eight"
+check '[ "$(q "$tmp/mixed.sqlite" "select count(*) from points a join points b on a.arrival_rate = b.arrival_rate and a.prefill_replicas = b.prefill_replicas and a.prefill_systems = b.prefill_systems where a.prefill_system = '"'CS-2'"' and b.prefill_system = '"'CS-3'"' and b.\"serving.ttft_p50_s\" < a.\"serving.ttft_p50_s\"")" = 12 ]' \
+  "a CS-3 prefill replica should give the first token sooner than a CS-2 one of as many systems"
 
 # --- capacity (configs/sweeps/capacity.yaml): each point searches for the requests/s it serves
 # within TTFT p99 <= 200 ms and time between tokens p99 <= 10 ms; chunked prefill serves more in

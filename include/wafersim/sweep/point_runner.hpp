@@ -28,9 +28,10 @@ class PointRunner {
   PointContext ctx_;  // before system_: parsing the system fills in its hash
   ParsedSystemSpec system_;
   ModelSpec model_;
-  std::map<std::string, ModelSpec> models_;         // the `model` axis' models, by resolved file
-  std::shared_ptr<const RequestTrace> trace_;       // SweepSpec::request_trace, loaded once
-  std::shared_ptr<const SystemSpec> prefill_spec_;  // SweepSpec::prefill_system, loaded once
+  std::map<std::string, ModelSpec> models_;    // the `model` axis' models, by resolved file
+  std::shared_ptr<const RequestTrace> trace_;  // SweepSpec::request_trace, loaded once
+  // The prefill machines (SweepSpec::prefill_system, the `prefill_system` axis), loaded once.
+  std::map<std::string, std::shared_ptr<const SystemSpec>> prefill_specs_;
 };
 
 }  // namespace wafersim::sweep

@@ -24,8 +24,10 @@ struct PointContext {
   std::string model_hash;
   // The `model` axis: each file's hash, by its resolved path (Axis::files).
   std::map<std::string, std::string> model_hashes;
-  std::string trace_hash;           // the request trace's content (SweepSpec::request_trace), "" without
-  std::string prefill_system_hash;  // the prefill replicas' system file's (SweepSpec::prefill_system)
+  std::string trace_hash;  // the request trace's content (SweepSpec::request_trace), "" without
+  // The prefill replicas' system files' hashes (SweepSpec::prefill_system, the `prefill_system`
+  // axis' Axis::files), by resolved path ("builtin": "builtin").
+  std::map<std::string, std::string> prefill_system_hashes;
 };
 
 std::vector<Point> expand_points(const SweepSpec& spec, const PointContext& ctx = {});
@@ -57,7 +59,8 @@ struct PointRun {
   double slo_tpot_p99 = 0;
   std::string routing;                   // infer: "" = round-robin
   int prompt_min = 0, generate_min = 0;  // infer: serving lengths drawn from these up; 0 = fixed
-  std::string model_file;  // the `model` axis' resolved file ("builtin"), or "" = the sweep's model
+  std::string model_file;           // the `model` axis' resolved file ("builtin"), or "" = the sweep's model
+  std::string prefill_system_file;  // infer: the prefill machine's resolved file ("builtin"), "" = none
   std::vector<std::pair<std::string, std::string>> sets;  // fixed sets, then system axes
 };
 PointRun point_run(const SweepSpec& spec, const Point& p);

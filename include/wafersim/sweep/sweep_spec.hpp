@@ -12,7 +12,7 @@ namespace wafersim::sweep {
 
 // A system parameter path (`pe.sram`) or a run option (`systems`, `batch`, `seq`, `steps`,
 // `mode`; for `command: infer` `systems`, `batch`, `prompt`, `generate`; for both `model`, a
-// list of model files).
+// list of model files; `prefill_system` of system files).
 enum class AxisKind { system, run };
 
 struct AxisValue {
@@ -30,9 +30,9 @@ struct Axis {
   std::string type;  // a ParamInfo type ("bytes", "bandwidth", ...) or "int"/"string"
   std::vector<AxisValue> values;
   int line = 0;
-  // The `model` axis: each value's file, resolved against the sweep file's folder (the value's
-  // text stays as written: the database column, `where` and the labels show it); "builtin" is
-  // the built-in default model.
+  // The `model` and `prefill_system` axes: each value's file, resolved against the sweep file's
+  // folder (the value's text stays as written: the database column, `where` and the labels show
+  // it); "builtin" is the built-in default model or system.
   std::vector<std::string> files;
 };
 

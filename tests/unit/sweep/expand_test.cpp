@@ -454,23 +454,38 @@ TEST_CASE("command: infer serves a request trace at every point", "[sweep]") {
 
 TEST_CASE("command: infer puts the prefill replicas on the machine prefill_system names", "[sweep]") {
   const std::string cs2 = WAFERSIM_SOURCE_DIR "/configs/cs2.yaml";
+  const std::string cs3 = WAFERSIM_SOURCE_DIR "/configs/cs3.yaml";
   const auto s = parse("command: infer\narrival_rate: 4\nprefill_replicas: 1\nprefill_system: " + cs2 +
                        "\naxes:\n  systems: [4, 8]\n");
   CHECK(s.prefill_system == cs2);
   CHECK(parse("command: infer\nprefill_system: builtin\naxes:\n  systems: [4]\n").prefill_system ==
         "builtin");
-  // Its content's hash is in the point's key (PointContext::prefill_system_hash, set by the runner).
+  // Its content's hash is in the point's key (PointContext::prefill_system_hashes, set by the runner).
   PointContext ctx;
   const auto pts = expand_points(s);
   REQUIRE(pts.size() == 2);
-  CHECK(describe_point(s, ctx, pts[0]).find("prefill_system") == std::string::npos);
-  ctx.prefill_system_hash = "abc";
+  CHECK(point_run(s, pts[0]).prefill_system_file == cs2);
+  CHECK(describe_point(s, ctx, pts[0]).find("\"prefill_system\":\"" + cs2 + "\"") != std::string::npos);
+  ctx.prefill_system_hashes[cs2] = "abc";
   CHECK(describe_point(s, ctx, pts[0]).find("\"prefill_system\":\"abc\"") != std::string::npos);
+  const auto none = parse("command: infer\narrival_rate: 4\naxes:\n  systems: [4]\n");
+  CHECK(describe_point(none, ctx, expand_points(none)[0]).find("prefill_system") == std::string::npos);
+  // An axis of machines, as `model`'s of files: each point its own, "builtin" the built-in CS-2.
+  const auto ax = parse("command: infer\narrival_rate: 4\nprefill_replicas: 1\naxes:\n  prefill_system: [" +
+                        cs2 + ", " + cs3 + ", builtin]\n");
+  const auto apts = expand_points(ax);
+  REQUIRE(apts.size() == 3);
+  CHECK(point_run(ax, apts[0]).prefill_system_file == cs2);
+  CHECK(point_run(ax, apts[1]).prefill_system_file == cs3);
+  CHECK(point_run(ax, apts[2]).prefill_system_file == "builtin");
+  CHECK(apts[0].description != apts[1].description);
   auto e = error_of("prefill_system: " + cs2 + "\naxes:\n  systems: [1]\n");
   CHECK(e.key() == "prefill_system");
   CHECK(std::string(e.what()).find("command: infer") != std::string::npos);
   e = error_of("command: infer\nprefill_system: nosuch.yaml\naxes:\n  systems: [1]\n");
   CHECK(e.key() == "prefill_system");
-  e = error_of("command: infer\naxes:\n  prefill_system: [" + cs2 + "]\n");
+  e = error_of("command: infer\naxes:\n  prefill_system: [" + cs2 + ", nosuch.yaml]\n");
   CHECK(e.key() == "axes.prefill_system");
+  e = error_of("axes:\n  prefill_system: [" + cs2 + "]\n");
+  CHECK(std::string(e.what()).find("command: infer") != std::string::npos);
 }
