@@ -3,10 +3,11 @@
 // iteration (whole prompts or chunked prefill), and the event loop that dispatches requests to
 // replicas (InferOptions::routing) and runs whichever replica's next iteration starts first.
 // Internal to the sim part.
+#include <algorithm>
 #include <cstddef>
 #include <functional>
 #include <limits>
-#include <map>
+#include <utility>
 #include <vector>
 
 #include "wafersim/sim/infer.hpp"
@@ -38,6 +39,35 @@ struct Times {
 };
 using TimesAt = std::function<const Times&(int batch)>;
 
+// Times between a request's consecutive tokens, with how many tokens saw each: appended as they
+// come (the requests decoding in a round share their gap unless a prefill came between), sorted
+// and merged when the list grows past `compact_at` and before reading. Not a map: a run has
+// millions of rounds, and a tree insert per round cost three quarters of a long run's time.
+struct GapCounts {
+  std::vector<std::pair<double, long long>> v;
+  std::size_t compact_at = std::size_t{1} << 20;
+  void add(double gap) {
+    if (v.empty() || v.back().first != gap) {
+      if (v.size() >= compact_at) compact();
+      v.emplace_back(gap, 0);
+    }
+    ++v.back().second;
+  }
+  // Sorted by gap, one entry per distinct gap.
+  void compact() {
+    std::sort(v.begin(), v.end());
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (kept > 0 && v[kept - 1].first == v[i].first)
+        v[kept - 1].second += v[i].second;
+      else
+        v[kept++] = v[i];
+    }
+    v.resize(kept);
+    compact_at = std::max(compact_at, 2 * kept);
+  }
+};
+
 // A replica's iteration, kept for the serving timeline (infer --trace): when, the requests it
 // decoded, the prompts it prefilled (whole, or with a chunk in it) and their tokens.
 struct Iteration {
@@ -65,10 +95,7 @@ struct Replica {
   // or only decode (a request arrives prefilled, its KV cache transferred).
   enum class Role { both, prefill, decode } role = Role::both;
   std::vector<Request>* req = nullptr;
-  std::map<double, long long>* gaps = nullptr;  // times between a request's consecutive tokens
-  // (with how many tokens saw each: at most one value a round, the requests decoding in it share
-  // their gap unless a prefill came between)
-  std::map<double, long long>::iterator last_gap;
+  GapCounts* gaps = nullptr;                    // times between a request's consecutive tokens (shared)
   std::vector<std::size_t> queue;               // the requests dispatched here, in order of `here`
   std::size_t next = 0;                         // of the queue, admitted
   std::size_t arrived = 0;                      // of the queue, here by `now`
@@ -179,8 +206,7 @@ struct Replica {
       Request& r = (*req)[i];
       const double gap = now - r.last;
       r.last = now;
-      if (last_gap == gaps->end() || last_gap->first != gap) last_gap = gaps->try_emplace(gap, 0).first;
-      ++last_gap->second;
+      gaps->add(gap);
       if (--r.left > 0) return false;
       finish(r);
       return true;

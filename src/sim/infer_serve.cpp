@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
-#include <map>
 #include <memory>
 #include <numeric>
 #include <optional>
@@ -31,8 +30,8 @@ double percentile(const std::vector<double>& sorted, double p) {
   return sorted[std::min(sorted.size(), std::max<std::size_t>(rank, 1)) - 1];
 }
 
-// Nearest-rank percentile of counted values.
-double percentile(const std::map<double, long long>& counted, double p) {
+// Nearest-rank percentile of counted values, sorted by value.
+double percentile(const std::vector<std::pair<double, long long>>& counted, double p) {
   long long total = 0;
   for (const auto& [v, n] : counted) total += n;
   if (total == 0) return 0;
@@ -208,8 +207,8 @@ void record_timeline(const std::vector<Replica>& pre, const std::vector<Replica>
 // The run's figures from its requests and replicas: percentiles, throughput, busy shares and,
 // with an energy: section, every replica's idle power over the duration plus its events.
 void summarize(const std::vector<Request>& req, const std::vector<Replica>& pre,
-               const std::vector<Replica>& reps, const std::map<double, long long>& gaps, double idle_w,
-               double pre_idle_w, const InferOptions& o, ServingStats& sv) {
+               const std::vector<Replica>& reps, GapCounts& gaps, double idle_w, double pre_idle_w,
+               const InferOptions& o, ServingStats& sv) {
   double output_tokens = 0;
   for (const auto& r : req) output_tokens += r.generate;
   std::vector<double> ttft, tpot, latency;
@@ -272,9 +271,10 @@ void summarize(const std::vector<Request>& req, const std::vector<Replica>& pre,
   sv.tpot_p50_s = percentile(tpot, 50);
   sv.tpot_p99_s = percentile(tpot, 99);
   sv.latency_p50_s = percentile(latency, 50);
-  sv.tbt_p50_s = percentile(gaps, 50);
-  sv.tbt_p99_s = percentile(gaps, 99);
-  sv.tbt_max_s = gaps.empty() ? 0 : gaps.rbegin()->first;
+  gaps.compact();
+  sv.tbt_p50_s = percentile(gaps.v, 50);
+  sv.tbt_p99_s = percentile(gaps.v, 99);
+  sv.tbt_max_s = gaps.v.empty() ? 0 : gaps.v.back().first;
   sv.latency_p99_s = percentile(latency, 99);
 }
 
@@ -291,14 +291,13 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
   sv.max_batch = o.batch;
   const TimesAt at = times_on(spec, model, o, o.systems);
   std::vector<Request> req = draw_requests(o, sv);
-  std::map<double, long long> gaps;
+  GapCounts gaps;
   const auto replicas = [&](int n, Replica::Role role) {
     std::vector<Replica> v(static_cast<std::size_t>(n));
     for (auto& rep : v) {
       rep.role = role;
       rep.req = &req;
       rep.gaps = &gaps;
-      rep.last_gap = gaps.end();
     }
     return v;
   };
