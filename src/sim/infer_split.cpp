@@ -63,7 +63,6 @@ SplitStats serve_split(std::vector<Replica>& pre, std::vector<Replica>& dec, std
   // iteration has ended and freed slots.
   enum Kind { kLeft = 0, kFirst = 1, kFreed = 2 };
   std::set<std::tuple<double, int, std::size_t>> events;
-  std::vector<std::size_t> leaving_from(req.size(), 0);  // the prefill replica a cache leaves
   // Waiting for a decode slot with their caches on the prefill side: per decode replica (round
   // robin, least outstanding), or one queue (shared).
   std::vector<std::deque<std::size_t>> pending(dec.size());
@@ -89,7 +88,6 @@ SplitStats serve_split(std::vector<Replica>& pre, std::vector<Replica>& dec, std
     st.max_s = std::max(st.max_s, r.here - r.first);
     moved += r.here - r.first;
     ++transfers;
-    leaving_from[i] = p;
     r.served_by = q;
     const double before = dec[q].ready();
     dec[q].queue.push_back(i);
@@ -185,11 +183,11 @@ SplitStats serve_split(std::vector<Replica>& pre, std::vector<Replica>& dec, std
       const auto [when, kind, x] = *events.begin();
       events.erase(events.begin());
       if (kind == kLeft) {  // the cache is out: its prefill slot frees
-        Replica& p = pre[leaving_from[x]];
+        Replica& p = pre[req[x].prefill_by];
         const double before = p.ready();
         --p.held;
         p.now = std::max(p.now, when);  // a replica held back idles until then
-        pre_ready.update(leaving_from[x], before);
+        pre_ready.update(req[x].prefill_by, before);
         drain_prefill_queue(when);
       } else if (kind == kFirst) {
         send_decode(x, when);
