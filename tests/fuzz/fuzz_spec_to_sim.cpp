@@ -232,6 +232,7 @@ void inference(const SystemSpec& spec, const ModelSpec& model, FuzzedDataProvide
     o.arrival_rate = in.ConsumeIntegralInRange(1, 100000) / 100.0;
     o.requests = in.ConsumeIntegralInRange(1, 40);
     o.seed = in.ConsumeIntegral<std::uint64_t>();
+    o.request_log = in.ConsumeBool();
     if (in.ConsumeBool()) o.prefill_chunk = o.batch + in.ConsumeIntegralInRange(1, 128);  // chunked prefill
     if (in.ConsumeBool()) {  // lengths drawn per request
       o.prompt_min = in.ConsumeIntegralInRange(1, o.prompt);
@@ -316,6 +317,13 @@ void inference(const SystemSpec& spec, const ModelSpec& model, FuzzedDataProvide
     fuzz::require(v.tbt_p50_s >= 0 && v.tbt_p50_s <= v.tbt_p99_s && v.tbt_p99_s <= v.tbt_max_s &&
                       std::isfinite(v.tbt_max_s) && (o.generate == 1 || v.tbt_p50_s > 0),
                   "serving: time between tokens ordered and finite");
+    fuzz::require(v.request_log.size() == (o.request_log ? static_cast<std::size_t>(o.requests) : 0),
+                  "serving: the request log has every request when asked");
+    for (const RequestRecord& r : v.request_log)
+      fuzz::require(
+          r.arrival_s <= r.first_token_s && r.first_token_s <= r.done_s &&
+              (r.kv_arrival_s < 0 || (r.first_token_s < r.kv_arrival_s && r.kv_arrival_s <= r.done_s)),
+          "serving: a request's times in order");
   }
   fuzz::require(
       st.weight_bits >= 1 && st.weight_bits <= 32 && (o.weight_bits == 0 || st.weight_bits <= o.weight_bits),
