@@ -101,6 +101,11 @@ Runner add_infer_command(CLI::App& app) {
   app.add_option("--replicas", a->opt.replicas,
                  "Serving: copies of the deployment (each --systems systems) sharing the requests "
                  "(default 1)");
+  app.add_option(
+         "--replica-systems", a->opt.replica_systems,
+         "Serving: replicas of different sizes, systems per replica as a list (8,4,4: three replicas; "
+         "--replicas defaults to its length)")
+      ->delimiter(',');
   app.add_option("--routing", a->routing,
                  "Serving with --replicas: round-robin (each replica in turn), least-outstanding (the one "
                  "with the fewest requests in flight) or shared-queue (one queue: the first replica with a "
@@ -155,6 +160,8 @@ Runner add_infer_command(CLI::App& app) {
     a->opt.wafer_io = parse_wafer_io(a->wafer_io);
     a->opt.layout = parse_infer_layout(a->layout);
     a->opt.routing = parse_routing(a->routing);
+    if (!a->opt.replica_systems.empty() && a->opt.replicas == 1)  // --replicas not given: one per size
+      a->opt.replicas = static_cast<int>(a->opt.replica_systems.size());
     if (a->trace_rounds < 1) throw UsageError("--trace-rounds: expected a positive number of rounds");
     if (!a->trace.empty()) a->opt.trace_rounds = a->trace_rounds;
     const std::vector<Override> overrides = a->sys.overrides();

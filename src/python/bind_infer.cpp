@@ -117,6 +117,7 @@ void bind_fabric_and_infer(py::module_& mod) {
       .def_readwrite("prompt_min", &InferOptions::prompt_min)
       .def_readwrite("generate_min", &InferOptions::generate_min)
       .def_readwrite("replicas", &InferOptions::replicas)
+      .def_readwrite("replica_systems", &InferOptions::replica_systems)
       .def_readwrite("prefill_replicas", &InferOptions::prefill_replicas)
       .def_readwrite("prefill_systems", &InferOptions::prefill_systems)
       .def_readwrite("prefill_batch", &InferOptions::prefill_batch)

@@ -113,6 +113,7 @@ nlohmann::ordered_json infer_json(const InferStats& s) {
         {"replicas", v.replicas},
         {"routing", v.routing},
         {"replica_requests", v.replica_requests},
+        {"replica_systems", v.replica_systems},
         {"replica_busy", v.replica_busy},
         {"prefill_replicas", v.prefill_replicas},
         {"prefill_systems", v.prefill_systems},
@@ -235,8 +236,17 @@ std::string format_infer_text(const InferStats& s) {
     if (v.replicas > 1) {
       const auto [lo, hi] = std::minmax_element(v.replica_busy.begin(), v.replica_busy.end());
       const auto [rlo, rhi] = std::minmax_element(v.replica_requests.begin(), v.replica_requests.end());
+      std::string sizes = fmt::format("{}", s.systems);  // "8+4+4" when they differ
+      if (std::any_of(v.replica_systems.begin(), v.replica_systems.end(),
+                      [&](int n) { return n != s.systems; })) {
+        sizes.clear();
+        for (const int n : v.replica_systems) {
+          if (!sizes.empty()) sizes += '+';
+          sizes += fmt::format("{}", n);
+        }
+      }
       fmt::format_to(out, "  {} replicas of {} system(s), {}: {}..{} requests each, busy {:.0f}%..{:.0f}%\n",
-                     v.replicas, s.systems, v.routing, *rlo, *rhi, 100 * *lo, 100 * *hi);
+                     v.replicas, sizes, v.routing, *rlo, *rhi, 100 * *lo, 100 * *hi);
     }
     if (v.prefill_replicas > 0) {
       const auto [lo, hi] = std::minmax_element(v.prefill_replica_busy.begin(), v.prefill_replica_busy.end());

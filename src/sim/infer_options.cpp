@@ -160,6 +160,16 @@ InferOptions infer_options::resolved(const SystemSpec& spec, const ModelSpec& mo
         "--replicas needs --arrival-rate or --request-trace (the serving simulation; without it every "
         "replica "
         "serves the same batch)");
+  if (!o.replica_systems.empty()) {
+    if (!o.serving())
+      throw UsageError("--replica-systems needs --arrival-rate or --request-trace (the serving simulation)");
+    if (static_cast<int>(o.replica_systems.size()) != o.replicas)
+      throw UsageError(fmt::format("--replica-systems lists {} replica(s), --replicas says {}",
+                                   o.replica_systems.size(), o.replicas));
+    for (const int n : o.replica_systems)
+      if (n < 1 || n > 100000)
+        throw UsageError(fmt::format("--replica-systems {}: expected 1..100000 systems per replica", n));
+  }
   if (o.prefill_replicas < 0 || o.prefill_replicas > kMaxReplicas)
     throw UsageError(
         fmt::format("--prefill-replicas {}: expected 0..{} (0: each replica prefills its own requests)",

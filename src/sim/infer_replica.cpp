@@ -123,14 +123,14 @@ int serve(std::vector<Replica>& reps, std::vector<Request>& req, const std::vect
           const std::function<double(const Request&)>& when,
           const std::function<void(std::size_t i, std::size_t to, double sent)>& deliver,
           const InferOptions& o, const TimesAt& at) {
-  const double fill_s = o.prefill_chunk > 0 ? std::max(0.0, at(1).prefill_s - o.prompt * at(1).token_s) : 0.0;
-  // One iteration of a replica: chunked prefill where prompts run (a decode replica's requests
-  // come prefilled: it only admits and decodes).
+  // One iteration of a replica (with its own step times when replicas differ): chunked prefill
+  // where prompts run (a decode replica's requests come prefilled: it only admits and decodes).
   const auto step = [&](Replica& rep) {
+    const TimesAt& t = rep.times ? *rep.times : at;
     if (o.prefill_chunk > 0 && rep.role != Replica::Role::decode)
-      step_chunked(rep, o, at, fill_s);
+      step_chunked(rep, o, t, std::max(0.0, t(1).prefill_s - o.prompt * t(1).token_s));
     else
-      step_whole(rep, o, at);
+      step_whole(rep, o, t);
   };
   // The replicas by when their next iteration starts (ties: the lower index).
   std::set<std::pair<double, std::size_t>> ready;

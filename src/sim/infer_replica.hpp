@@ -95,10 +95,11 @@ struct Replica {
   // or only decode (a request arrives prefilled, its KV cache transferred).
   enum class Role { both, prefill, decode } role = Role::both;
   std::vector<Request>* req = nullptr;
-  GapCounts* gaps = nullptr;                    // times between a request's consecutive tokens (shared)
-  std::vector<std::size_t> queue;               // the requests dispatched here, in order of `here`
-  std::size_t next = 0;                         // of the queue, admitted
-  std::size_t arrived = 0;                      // of the queue, here by `now`
+  GapCounts* gaps = nullptr;       // times between a request's consecutive tokens (shared)
+  const TimesAt* times = nullptr;  // its own step times (replicas of different sizes); null: the pool's
+  std::vector<std::size_t> queue;  // the requests dispatched here, in order of `here`
+  std::size_t next = 0;            // of the queue, admitted
+  std::size_t arrived = 0;         // of the queue, here by `now`
   std::vector<std::size_t> active, prefilling;  // decoding; admitted, prompt not yet through
   double now = 0, busy = 0, batch_sum = 0;
   double event_j = 0;      // energy of its iterations' events (above its idle power)
@@ -249,8 +250,8 @@ int serve(std::vector<Replica>& reps, std::vector<Request>& req, const std::vect
 // the prefill pool by routing; a request's first token sends it to the decode pool (by routing,
 // at that time), where it waits with its KV cache still on the prefill replica until its decode
 // replica has a free slot (shared queue: until any has, the first to have it); then the cache
-// crosses at `link_bytes_per_s` plus `link_latency`, one at a time out of a prefill replica and
-// into a decode replica, and its prefill slot frees when it has left. So a full decode pool holds
+// crosses at `link_bytes_per_s[q]` into decode replica q plus `link_latency`, one at a time out of a prefill
+// replica and into a decode replica, and its prefill slot frees when it has left. So a full decode pool holds
 // the prefill pool back: a prefill replica whose every slot holds a cache admits no prompt.
 struct Transfer {  // a KV cache's crossing, kept for the serving timeline
   double t0 = 0, t1 = 0;
@@ -264,6 +265,6 @@ struct SplitStats {
 };
 SplitStats serve_split(std::vector<Replica>& pre, std::vector<Replica>& dec, std::vector<Request>& req,
                        const InferOptions& o, const InferOptions& po, const TimesAt& pre_at,
-                       const TimesAt& at, double link_bytes_per_s, double link_latency);
+                       const TimesAt& at, const std::vector<double>& link_bytes_per_s, double link_latency);
 
 }  // namespace wafersim::infer_serve

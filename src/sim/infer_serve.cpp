@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <map>
 #include <memory>
 #include <numeric>
 #include <optional>
@@ -65,6 +66,7 @@ TimesAt times_on(const SystemSpec& spec, const ModelSpec& model, const InferOpti
       one.prefill_replicas = one.prefill_systems = one.prefill_batch = 0;
       one.prefill_spec = nullptr;
       one.request_log = false;
+      one.replica_systems.clear();
       one.slo_ttft_p99_s = one.slo_tbt_p99_s = one.slo_tpot_p99_s = 0;
       one.trace_rounds = 0;
       one.fidelity = Fidelity::approx;
@@ -151,8 +153,10 @@ std::vector<Transfer> serve_disaggregated(std::vector<Replica>& pre, std::vector
                                           const SystemSpec& pre_spec, const InferOptions& o,
                                           const InferOptions& po, int pre_systems, const TimesAt& pre_at,
                                           const TimesAt& at, ServingStats& sv) {
-  const double link_bps =
-      std::min(pre_spec.io.total().value * pre_systems, spec.io.total().value * o.systems) / 8;
+  std::vector<double> link_bps;  // into each decode replica, of its own systems
+  for (const int systems : sv.replica_systems)
+    link_bps.push_back(std::min(pre_spec.io.total().value * pre_systems, spec.io.total().value * systems) /
+                       8);
   const double link_latency = std::max(pre_spec.io.latency.value, spec.io.latency.value);
   const SplitStats st = serve_split(pre, reps, req, o, po, pre_at, at, link_bps, link_latency);
   sv.max_queue = st.max_queue;
@@ -205,10 +209,11 @@ void record_timeline(const std::vector<Replica>& pre, const std::vector<Replica>
 }
 
 // The run's figures from its requests and replicas: percentiles, throughput, busy shares and,
-// with an energy: section, every replica's idle power over the duration plus its events.
+// with an energy: section, every replica's idle power over the duration plus its events
+// (`idle_w` a replica's; with replicas of different sizes `reps_idle_w`, all of theirs, >= 0).
 void summarize(const std::vector<Request>& req, const std::vector<Replica>& pre,
-               const std::vector<Replica>& reps, GapCounts& gaps, double idle_w, double pre_idle_w,
-               const InferOptions& o, ServingStats& sv) {
+               const std::vector<Replica>& reps, GapCounts& gaps, double idle_w, double reps_idle_w,
+               double pre_idle_w, const InferOptions& o, ServingStats& sv) {
   double output_tokens = 0;
   for (const auto& r : req) output_tokens += r.generate;
   std::vector<double> ttft, tpot, latency;
@@ -250,7 +255,8 @@ void summarize(const std::vector<Request>& req, const std::vector<Replica>& pre,
     for (const auto& rep : reps) events += rep.event_j;
     for (const auto& rep : pre) events += rep.event_j;
     events += sv.energy_kv_transfer_j;
-    idle += sv.duration_s * static_cast<double>(reps.size()) * idle_w;
+    idle += reps_idle_w >= 0 ? sv.duration_s * reps_idle_w
+                             : sv.duration_s * static_cast<double>(reps.size()) * idle_w;
     if (!pre.empty()) idle += sv.duration_s * static_cast<double>(pre.size()) * pre_idle_w;
     sv.energy_modelled = true;
     sv.energy_j = events + idle;
@@ -304,6 +310,32 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
   const bool split = o.prefill_replicas > 0;
   std::vector<Replica> reps = replicas(o.replicas, split ? Replica::Role::decode : Replica::Role::both);
   std::vector<Replica> pre = replicas(o.prefill_replicas, Replica::Role::prefill);
+  // Replicas of different sizes: each size's placement and step times once, each replica its own.
+  std::map<int, TimesAt> sized;
+  double reps_idle_w = -1;  // < 0: every replica is --systems'
+  sv.replica_systems.assign(reps.size(), o.systems);
+  if (!o.replica_systems.empty()) {
+    reps_idle_w = 0;
+    for (std::size_t r = 0; r < reps.size(); ++r) {
+      const int n = sv.replica_systems[r] = o.replica_systems[r];
+      auto it = sized.find(n);
+      if (it == sized.end()) {
+        it = sized.emplace(n, times_on(spec, model, o, n)).first;
+        try {  // the replica holds --batch requests, or the run stops here
+          if (it->second(o.batch).streamed)
+            notes.push_back(
+                fmt::format("serving: a replica of {} system(s) cannot hold the weights resident: "
+                            "they stream from MemoryX every step (--replica-systems)",
+                            n));
+        } catch (const FitError& e) {
+          throw FitError(
+              fmt::format("replica {} ({} x {}, --replica-systems): {}", r, n, spec.name, e.what()));
+        }
+      }
+      reps[r].times = &it->second;
+      reps_idle_w += it->second(1).idle_w;
+    }
+  }
   TraceBudget budget{kServingTraceSlices};
   if (timeline)
     for (auto* pool : {&reps, &pre})
@@ -336,7 +368,8 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
     transfers = serve_disaggregated(pre, reps, req, spec, pre_spec, o, po, pre_systems, pre_at, at, sv);
   }
   // Energy needs both pools' prices (summarize() models it when the decode pool's idle power is known).
-  summarize(req, pre, reps, gaps, split && pre_idle_w <= 0 ? 0.0 : at(1).idle_w, pre_idle_w, o, sv);
+  summarize(req, pre, reps, gaps, split && pre_idle_w <= 0 ? 0.0 : at(1).idle_w,
+            split && pre_idle_w <= 0 ? -1.0 : reps_idle_w, pre_idle_w, o, sv);
   if (timeline) {
     record_timeline(pre, reps, transfers, *timeline);
     if (budget.truncated)

@@ -45,7 +45,7 @@ double slot_at(const Replica& q, int batch, double t) {
 // The event loop (infer_replica.hpp).
 SplitStats serve_split(std::vector<Replica>& pre, std::vector<Replica>& dec, std::vector<Request>& req,
                        const InferOptions& o, const InferOptions& po, const TimesAt& pre_at,
-                       const TimesAt& at, double link_bytes_per_s, double link_latency) {
+                       const TimesAt& at, const std::vector<double>& link_bytes_per_s, double link_latency) {
   SplitStats st;
   std::vector<std::size_t> handed;  // first tokens of the latest prefill iteration
   for (auto& p : pre) {
@@ -82,7 +82,7 @@ SplitStats serve_split(std::vector<Replica>& pre, std::vector<Replica>& dec, std
     const std::size_t p = r.served_by;
     const double start = std::max({t, r.first, out_free[p], in_free[q]});
     const double bytes = r.prompt * at(1).kv_bytes_per_token;
-    r.here = out_free[p] = in_free[q] = start + bytes / link_bytes_per_s + link_latency;
+    r.here = out_free[p] = in_free[q] = start + bytes / link_bytes_per_s[q] + link_latency;
     if (pre[p].trace && pre[p].trace->take()) st.transfers.push_back({start, r.here, i, p, q});
     st.bytes += bytes;
     st.max_s = std::max(st.max_s, r.here - r.first);
@@ -210,7 +210,7 @@ SplitStats serve_split(std::vector<Replica>& pre, std::vector<Replica>& dec, std
     }
     const std::size_t q = dec_ready.order.begin()->second;
     const std::size_t finished = dec[q].finished;
-    step_whole(dec[q], o, at);
+    step_whole(dec[q], o, dec[q].times ? *dec[q].times : at);
     dec_ready.update(q, t);
     if (dec[q].finished > finished) events.emplace(dec[q].now, kFreed, q);
   }

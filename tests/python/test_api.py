@@ -406,6 +406,12 @@ def test_infer_serving_matches_cli(ws):
     assert len(rows) == 100 and rows[0]["request"] == 0 and rows[0]["prefill_replica"] == 0
     assert max(r["ttft_s"] for r in rows) >= logged.to_dict()["serving"]["ttft_s"]["p99"]
     assert len(split.requests()) == 0  # not kept without request_log
+    uneven = ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-70b.yaml"), systems=4, batch=16, prompt=1024,
+                      generate=256, arrival_rate=8, requests=100, arrival_seed=3, replica_systems=[8, 4],
+                      routing="least-outstanding")
+    assert uneven.to_json().encode() == cli_ok("infer", *args, "--replica-systems", "8,4", "--routing",
+                                               "least-outstanding", "--json", "-")
+    assert uneven.to_dict()["serving"]["replica_systems"] == [8, 4]
     assert ws.infer(src("configs/cs3.yaml"), src("models/llama3.1-70b.yaml"), systems=4, batch=16, prompt=1024,
                     generate=256, arrival_rate=8, requests=100, arrival_seed=3, prefill_replicas=1, prefill_systems=8,
                     prefill_system=ws.System.load(src("configs/cs2.yaml"))).to_json() == hetero.to_json()

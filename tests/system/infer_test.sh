@@ -128,6 +128,12 @@ ok = (one["replicas"], three["replicas"], three["routing"]) == (1, 3, "least-out
     and three["ttft_s"]["p99"] < one["ttft_s"]["p99"] / 10 and three["requests_per_s"] > 0.9 * 12 > one["requests_per_s"]
 sys.exit(0 if ok else 1)' "$tmp/serve-one.json" "$tmp/serve-three.json"; then ok; else bad "infer --replicas 3: JSON"; fi
 expect 2 "--replicas needs --arrival-rate" infer --replicas 2
+# --replica-systems: twelve CS-3s as 8 + 4, each replica its own step times
+expect 0 "2 replicas of 8+4 system(s), least-outstanding" infer --model "$root/models/llama3.1-70b.yaml" \
+  --system "$cs3" --systems 4 --batch 8 --prompt 2048 --generate 256 --arrival-rate 12 --requests 100 \
+  --replica-systems 8,4 --routing least-outstanding
+expect 2 "--replica-systems lists 2 replica(s), --replicas says 3" infer --arrival-rate 1 --replicas 3 \
+  --replica-systems 8,4
 # --prefill-replicas: disaggregated serving; the decodes no longer wait for 8k-token prefills
 expect 0 "disaggregated: 1 prefill replica(s) of 8 system(s)" infer --model "$root/models/llama3.1-70b.yaml" \
   --system "$cs3" --systems 8 --batch 16 --prompt 8192 --arrival-rate 4 --requests 100 --prefill-replicas 1 \

@@ -68,6 +68,7 @@ struct ServingStats {
   int replicas = 1;                   // copies of the deployment serving the requests (--replicas)
   std::string routing;                // how arrivals were dispatched to them (round-robin, least-outstanding)
   std::vector<int> replica_requests;  // requests each replica served
+  std::vector<int> replica_systems;   // each replica's systems (--systems, or --replica-systems)
   std::vector<double> replica_busy;   // of the duration, each replica's busy share
   // Disaggregated serving (--prefill-replicas > 0): the prefill replicas (their systems each, what
   // each served and its busy share; the replicas above then only decode) and the KV caches'

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "wafersim/graph/model_spec.hpp"
 #include "wafersim/results/infer_stats.hpp"
@@ -102,6 +103,10 @@ struct InferOptions {
   // queued there; every replica batches its own requests as above. Serving only.
   int replicas = 1;
   Routing routing = Routing::round_robin;
+  // Replicas of different sizes (non-empty: one entry per replica, `replicas` of them): replica
+  // r has replica_systems[r] systems, its own placement and step times; empty: each --systems.
+  // The figures outside `serving` stay --systems' deployment's.
+  std::vector<int> replica_systems;
   // Disaggregated serving (> 0; Splitwise, DistServe): that many prefill replicas of
   // `prefill_systems` systems each (0: --systems) run the prompts (whole or in chunks, up to
   // `prefill_batch` at once, 0: --batch) and give each request its first token; its KV cache then

@@ -181,6 +181,7 @@ def infer(
     request_trace: Optional[str] = None,
     replicas: int = 1,
     routing: str = "round-robin",
+    replica_systems: Optional[List[int]] = None,
     prefill_replicas: int = 0,
     prefill_systems: int = 0,
     prefill_batch: int = 0,

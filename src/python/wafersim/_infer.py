@@ -147,6 +147,7 @@ def infer(
     request_trace: Optional[str] = None,
     replicas: int = 1,
     routing: str = "round-robin",
+    replica_systems: Optional[List[int]] = None,
     prefill_replicas: int = 0,
     prefill_systems: int = 0,
     prefill_batch: int = 0,
@@ -187,7 +188,8 @@ def infer(
     request_trace: a CSV of arrivals and lengths (the Azure LLM inference traces' format) served
     instead, its times scaled to arrival_rate when that is > 0 (`--request-trace`); replicas > 1:
     that many copies of the deployment share the requests, each arrival sent to one by routing,
-    "round-robin", "least-outstanding" or "shared-queue" (`--replicas`, `--routing`); prefill_replicas > 0:
+    "round-robin", "least-outstanding" or "shared-queue" (`--replicas`, `--routing`); replica_systems:
+    replicas of different sizes, systems per replica (`--replica-systems`); prefill_replicas > 0:
     disaggregated serving, that many prefill replicas of prefill_systems systems (0: systems), up to
     prefill_batch prompts at once (0: batch), on the machine prefill_system (a System or a path;
     None: system's), give each request its first token and send its KV cache to one of the
@@ -225,6 +227,10 @@ def infer(
     a.generate_min = generate_min
     a.replicas = replicas
     a.set_routing(routing)
+    if replica_systems is not None:
+        a.replica_systems = list(replica_systems)
+        if replicas == 1:  # as the CLI: one replica per size when replicas is not given
+            a.replicas = len(replica_systems)
     a.prefill_replicas = prefill_replicas
     a.prefill_systems = prefill_systems
     a.prefill_batch = prefill_batch

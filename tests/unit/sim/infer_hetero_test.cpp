@@ -129,3 +129,77 @@ TEST_CASE(
   CHECK_THROWS_WITH(infer(cs3(), llama70b(), o),
                     Catch::StartsWith("a prefill replica (1 x CS-2, 64 prompts at once)"));
 }
+
+TEST_CASE("serving: replicas of different sizes, each with its own step times", "[sim][infer][serve]") {
+  InferOptions o;
+  o.systems = 4;
+  o.batch = 8;
+  o.prompt = 2048;
+  o.prompt_min = 128;
+  o.generate = 512;
+  o.generate_min = 16;
+  o.arrival_rate = 20;
+  o.requests = 300;
+  o.replicas = 3;
+  const ServingStats three = infer(cs3(), llama70b(), o).serving;
+  o.replica_systems = {4, 4, 4};  // the same sizes listed: the same run to the bit
+  const ServingStats listed = infer(cs3(), llama70b(), o).serving;
+  CHECK(listed.ttft_p99_s == three.ttft_p99_s);
+  CHECK(listed.latency_p99_s == three.latency_p99_s);
+  CHECK(listed.energy_j == three.energy_j);
+  CHECK(listed.replica_systems == std::vector<int>{4, 4, 4});
+  CHECK(three.replica_systems == std::vector<int>{4, 4, 4});
+  // Eight and four systems: the larger decodes faster, so least-outstanding sends it more.
+  o.replicas = 2;
+  o.replica_systems = {8, 4};
+  o.routing = Routing::least_outstanding;
+  const ServingStats uneven = infer(cs3(), llama70b(), o).serving;
+  CHECK(uneven.replica_systems == std::vector<int>{8, 4});
+  CHECK(uneven.replica_requests[0] > uneven.replica_requests[1]);
+  CHECK(uneven.replica_requests[0] + uneven.replica_requests[1] == 300);
+  // Its energy: both replicas' idle power (8 + 4 systems) and their events.
+  CHECK(uneven.energy_modelled);
+  CHECK(uneven.energy_j > 0);
+  // A lone request on the 8-system replica has 8 systems' first token and rounds.
+  InferOptions one = one_request();
+  one.prefill_replicas = 0;
+  one.prefill_systems = 0;
+  one.replicas = 2;
+  one.replica_systems = {8, 4};
+  const ServingStats lone = infer(cs3(), llama70b(), one).serving;
+  InferOptions alone;
+  alone.systems = 8;
+  alone.prompt = 2000;
+  alone.generate = 50;
+  CHECK(lone.ttft_p50_s == Approx(infer(cs3(), llama70b(), alone).ttft_s).epsilon(1e-12));
+  CHECK(lone.replica_requests == std::vector<int>{1, 0});
+}
+
+TEST_CASE("serving: replica sizes are checked, and a replica that does not fit is named",
+          "[sim][infer][serve]") {
+  InferOptions o;
+  o.systems = 4;
+  o.arrival_rate = 1;
+  o.requests = 10;
+  o.replicas = 2;
+  o.replica_systems = {8, 4, 4};
+  CHECK_THROWS_WITH(infer(cs3(), llama70b(), o),
+                    Catch::Contains("--replica-systems lists 3 replica(s), --replicas says 2"));
+  o.replica_systems = {8, 0};
+  CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("--replica-systems 0: expected 1..100000"));
+  o.arrival_rate = 0;
+  o.requests = 0;
+  o.replicas = 1;
+  o.replica_systems = {4};
+  CHECK_THROWS_WITH(infer(cs3(), llama70b(), o), Catch::Contains("--replica-systems needs --arrival-rate"));
+  // One system cannot hold 16 KV caches of 8k tokens beside a streamed layer (four can).
+  o.arrival_rate = 1;
+  o.requests = 10;
+  o.replicas = 2;
+  o.batch = 16;
+  o.prompt = 8192;
+  o.replica_systems = {8, 1};
+  CHECK_THROWS_AS(infer(cs3(), llama70b(), o), FitError);
+  CHECK_THROWS_WITH(infer(cs3(), llama70b(), o),
+                    Catch::StartsWith("replica 1 (1 x CS-3, --replica-systems)"));
+}
