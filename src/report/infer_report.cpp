@@ -233,18 +233,18 @@ std::string format_infer_text(const InferStats& s) {
     else if (v.prompt_min < v.prompt_max || v.generate_min < v.generate_max)
       fmt::format_to(out, "  lengths drawn per request: prompt {}..{}, output {}..{} tokens (uniform)\n",
                      v.prompt_min, v.prompt_max, v.generate_min, v.generate_max);
+    std::string sizes = fmt::format("{}", s.systems);  // "8+4+4" when they differ
+    if (std::any_of(v.replica_systems.begin(), v.replica_systems.end(),
+                    [&](int n) { return n != s.systems; })) {
+      sizes.clear();
+      for (const int n : v.replica_systems) {
+        if (!sizes.empty()) sizes += '+';
+        sizes += fmt::format("{}", n);
+      }
+    }
     if (v.replicas > 1) {
       const auto [lo, hi] = std::minmax_element(v.replica_busy.begin(), v.replica_busy.end());
       const auto [rlo, rhi] = std::minmax_element(v.replica_requests.begin(), v.replica_requests.end());
-      std::string sizes = fmt::format("{}", s.systems);  // "8+4+4" when they differ
-      if (std::any_of(v.replica_systems.begin(), v.replica_systems.end(),
-                      [&](int n) { return n != s.systems; })) {
-        sizes.clear();
-        for (const int n : v.replica_systems) {
-          if (!sizes.empty()) sizes += '+';
-          sizes += fmt::format("{}", n);
-        }
-      }
       fmt::format_to(out, "  {} replicas of {} system(s), {}: {}..{} requests each, busy {:.0f}%..{:.0f}%\n",
                      v.replicas, sizes, v.routing, *rlo, *rhi, 100 * *lo, 100 * *hi);
     }
@@ -257,7 +257,7 @@ std::string format_infer_text(const InferStats& s) {
           v.prefill_replicas, v.prefill_systems,
           v.prefill_system != s.system_name ? fmt::format(" ({})", v.prefill_system) : "",
           v.prefill_batch != s.batch ? fmt::format(" ({} prompts at once)", v.prefill_batch) : "", 100 * *lo,
-          100 * *hi, v.replicas, s.systems,
+          100 * *hi, v.replicas, sizes,
           v.prefill_system != s.system_name ? fmt::format(", {}", s.system_name) : "",
           1e3 * v.kv_transfer_mean_s, 1e3 * v.kv_transfer_max_s);
     }
