@@ -242,6 +242,8 @@ void inference(const SystemSpec& spec, const ModelSpec& model, FuzzedDataProvide
       o.replicas = in.ConsumeIntegralInRange(2, 6);
       const Routing routings[] = {Routing::round_robin, Routing::least_outstanding, Routing::shared_queue};
       o.routing = routings[in.ConsumeIntegralInRange(0, 2)];
+      if (in.ConsumeBool())  // replicas of different sizes
+        for (int r = 0; r < o.replicas; ++r) o.replica_systems.push_back(in.ConsumeIntegralInRange(1, 4));
     }
     if (in.ConsumeIntegralInRange(0, 7) == 0) {  // a capacity search (a few dozen serving runs)
       o.slo_ttft_p99_s = in.ConsumeIntegralInRange(0, 1000) / 1000.0;
@@ -302,6 +304,9 @@ void inference(const SystemSpec& spec, const ModelSpec& model, FuzzedDataProvide
                       v.replica_busy.size() == v.replica_requests.size() &&
                       (dealt == o.requests || (o.prefill_replicas > 0 && dealt <= o.requests)),
                   "serving: every request dealt to one of the replicas");
+    fuzz::require(v.replica_systems.size() == static_cast<std::size_t>(o.replicas) &&
+                      (o.replica_systems.empty() || v.replica_systems == o.replica_systems),
+                  "serving: each replica's systems as asked");
     for (const double b : v.replica_busy) fuzz::require(b >= 0 && b <= 1, "serving: a replica's busy share");
     int prefilled = 0;
     for (const int n : v.prefill_replica_requests) prefilled += n;
