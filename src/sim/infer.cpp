@@ -94,7 +94,7 @@ infer_cost::DecodeModels models_of(const Net& net) {
 }  // namespace
 
 InferStats infer_capacity::infer_one(const SystemSpec& spec, const ModelSpec& model_in,
-                                     const InferOptions& given) {
+                                     const InferOptions& given, infer_serve::StepCache* steps) {
   std::vector<std::string> defaults;  // the lengths the options left to their defaults
   const InferOptions o = infer_options::resolved(spec, model_in, given, defaults);
   const long long context = static_cast<long long>(o.prompt) + o.generate;
@@ -588,8 +588,8 @@ InferStats infer_capacity::infer_one(const SystemSpec& spec, const ModelSpec& mo
                                     [](const Group& x, const Group& y) { return x.bytes() < y.bytes(); });
   infer_notes::add_capacity_notes(st, by_bytes, big->g.name, big->bytes(), wafer_cap, model.arch.max_seq);
   if (o.serving())
-    st.serving =
-        infer_serve::simulate(spec, model_in, o, st.notes, o.trace_rounds > 0 ? &st.timeline : nullptr);
+    st.serving = infer_serve::simulate(spec, model_in, o, st.notes,
+                                       o.trace_rounds > 0 ? &st.timeline : nullptr, steps);
   if (o.fidelity == Fidelity::cycle) {
     std::vector<infer_check::GroupRef> refs;
     for (const auto& g : groups) refs.push_back({&g.g, g.kv_bytes > 0, g.draft, g.keys});

@@ -35,10 +35,11 @@ InferStats search(const SystemSpec& spec, const ModelSpec& model, const InferOpt
   InferOptions o = given;
   o.slo_ttft_p99_s = o.slo_tbt_p99_s = o.slo_tpot_p99_s = 0;
   int runs = 0;
+  infer_serve::StepCache steps;  // the runs differ only in the rate: their step times are the same
   const auto run_at = [&](double rate) {
     o.arrival_rate = rate;
     ++runs;
-    return infer_one(spec, model, o);
+    return infer_one(spec, model, o, &steps);
   };
   // What a run misses: saturation (more arrive than are served: infer_serve::saturated), or the
   // first objective it fails; nullptr when it meets them all.

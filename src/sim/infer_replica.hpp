@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "infer_serve.hpp"
 #include "wafersim/sim/infer.hpp"
 
 namespace wafersim::infer_serve {
@@ -37,7 +38,6 @@ struct Times {
   // what a decode round of this batch and a prompt token of its prefill add to it (their events).
   double idle_w = 0, round_j = 0, prompt_token_j = 0;
 };
-using TimesAt = std::function<const Times&(int batch)>;
 
 // Times between a request's consecutive tokens, with how many tokens saw each: appended as they
 // come (the requests decoding in a round share their gap unless a prefill came between), sorted

@@ -44,33 +44,40 @@ double percentile(const std::vector<std::pair<double, long long>>& counted, doub
   return counted.rbegin()->first;
 }
 
-// A round's and a prefill's time (and energy) at each batch, from infer() itself (lazily: only the
-// batches the run reaches), on `systems` systems (a replica's; a prefill replica's when
-// disaggregated). --batch requests at once fit (infer() placed them before calling simulate(); a
-// prefill replica is placed at --batch before the run), so every smaller batch does too.
-TimesAt times_on(const SystemSpec& spec, const ModelSpec& model, const InferOptions& o, int systems) {
-  auto at_batch = std::make_shared<std::vector<std::optional<Times>>>(static_cast<std::size_t>(o.batch) + 1);
-  return TimesAt([&spec, &model, &o, systems, at_batch](int b) -> const Times& {
+// A round's and a prefill's time (and energy) at each batch up to `max_batch`, from infer()
+// itself (lazily: only the batches the run reaches), on `systems` systems of `spec` (a replica's;
+// a prefill replica's when disaggregated). --batch requests at once fit (infer() placed them
+// before calling simulate(); a prefill replica is placed at its batch before the run), so every
+// smaller batch does too. The options are copied: `cache` keeps the step times for the next
+// run with the same options but the arrival rate (a capacity search's), by system and size.
+TimesAt times_on(const SystemSpec& spec, const ModelSpec& model, const InferOptions& o, int systems,
+                 int max_batch, StepCache& cache) {
+  auto& kept = cache.at[{&spec, systems}];
+  if (kept) return kept;
+  InferOptions one = o;
+  one.systems = systems;
+  one.micro_batches = 0;
+  one.arrival_rate = 0;
+  one.requests = 0;
+  one.prefill_chunk = 0;
+  one.prompt_min = one.generate_min = 0;
+  one.trace = nullptr;
+  one.replicas = 1;
+  one.prefill_replicas = one.prefill_systems = one.prefill_batch = 0;
+  one.prefill_spec = nullptr;
+  one.request_log = false;
+  one.replica_systems.clear();
+  one.slo_ttft_p99_s = one.slo_tbt_p99_s = one.slo_tpot_p99_s = 0;
+  one.trace_rounds = 0;
+  one.fidelity = Fidelity::approx;
+  auto at_batch =
+      std::make_shared<std::vector<std::optional<Times>>>(static_cast<std::size_t>(max_batch) + 1);
+  kept = TimesAt([&spec, &model, one, at_batch](int b) -> const Times& {
     auto& slot = (*at_batch)[static_cast<std::size_t>(b)];
     if (!slot) {
-      InferOptions one = o;
-      one.systems = systems;
-      one.batch = b;
-      one.micro_batches = 0;
-      one.arrival_rate = 0;
-      one.requests = 0;
-      one.prefill_chunk = 0;
-      one.prompt_min = one.generate_min = 0;
-      one.trace = nullptr;
-      one.replicas = 1;
-      one.prefill_replicas = one.prefill_systems = one.prefill_batch = 0;
-      one.prefill_spec = nullptr;
-      one.request_log = false;
-      one.replica_systems.clear();
-      one.slo_ttft_p99_s = one.slo_tbt_p99_s = one.slo_tpot_p99_s = 0;
-      one.trace_rounds = 0;
-      one.fidelity = Fidelity::approx;
-      const InferStats st = infer(spec, model, one);
+      InferOptions at_b = one;
+      at_b.batch = b;
+      const InferStats st = infer(spec, model, at_b);
       slot = Times{st.tpot_s,        st.ttft_s,         st.prefill_token_s,    st.prefill_attention_token_s,
                    st.decode_keys_s, st.decode_context, st.kv_bytes_per_token, st.placement == "memoryx"};
       // A round's and a prompt token's energy less the idle power over their time: their events.
@@ -84,6 +91,7 @@ TimesAt times_on(const SystemSpec& spec, const ModelSpec& model, const InferOpti
     }
     return *slot;
   });
+  return kept;
 }
 
 // The requests: a trace's (scaled to --arrival-rate when given) or Poisson arrivals with lengths
@@ -287,7 +295,10 @@ void summarize(const std::vector<Request>& req, const std::vector<Replica>& pre,
 }  // namespace
 
 ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const InferOptions& o,
-                      std::vector<std::string>& notes, Timeline* timeline) {
+                      std::vector<std::string>& notes, Timeline* timeline, StepCache* cache) {
+  StepCache local;
+  StepCache& steps = cache ? *cache : local;
+  const int max_batch = std::max(o.batch, o.prefill_batch);  // either pool's
   ServingStats sv;
   sv.simulated = true;
   sv.arrival_rate = o.arrival_rate;
@@ -295,7 +306,7 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
   sv.seed = o.seed;
   sv.prefill_chunk = o.prefill_chunk;
   sv.max_batch = o.batch;
-  const TimesAt at = times_on(spec, model, o, o.systems);
+  const TimesAt at = times_on(spec, model, o, o.systems, max_batch, steps);
   std::vector<Request> req = draw_requests(o, sv);
   GapCounts gaps;
   const auto replicas = [&](int n, Replica::Role role) {
@@ -320,7 +331,7 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
       const int n = sv.replica_systems[r] = o.replica_systems[r];
       auto it = sized.find(n);
       if (it == sized.end()) {
-        it = sized.emplace(n, times_on(spec, model, o, n)).first;
+        it = sized.emplace(n, times_on(spec, model, o, n, max_batch, steps)).first;
         try {  // the replica holds --batch requests, or the run stops here
           if (it->second(o.batch).streamed)
             notes.push_back(
@@ -349,7 +360,7 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
     if (o.prefill_batch > 0) po.batch = o.prefill_batch;
     const int pre_systems = o.prefill_systems > 0 ? o.prefill_systems : o.systems;
     const SystemSpec& pre_spec = o.prefill_spec ? *o.prefill_spec : spec;
-    const TimesAt pre_at = times_on(pre_spec, model, po, pre_systems);
+    const TimesAt pre_at = times_on(pre_spec, model, po, pre_systems, max_batch, steps);
     try {  // the prefill replicas hold that many prompts, or the run stops here
       if (pre_at(po.batch).streamed)
         notes.push_back(fmt::format(
