@@ -50,7 +50,8 @@ constexpr RunOption<std::string> kTextOptions[] = {
     {"micro_batch", &SweepSpec::micro_batch, &PointRun::micro_batch},
     {"wafer_io", &SweepSpec::wafer_io, &PointRun::wafer_io},
     {"layout", &SweepSpec::layout, &PointRun::layout},
-    {"routing", &SweepSpec::routing, &PointRun::routing}};
+    {"routing", &SweepSpec::routing, &PointRun::routing},
+    {"replica_systems", &SweepSpec::replica_systems, &PointRun::replica_systems}};
 
 // The option of `table` named `name`, or nullptr.
 template <class T, std::size_t N>
@@ -111,6 +112,8 @@ bool passes(const SweepSpec& s, const Point& p) {
       out = s.layout.empty() ? std::string("compact") : s.layout;
     else if (name == "routing")
       out = s.routing.empty() ? std::string("round-robin") : s.routing;
+    else if (name == "replica_systems")
+      out = s.replica_systems;
     else if (name == "weight_bits")
       out = s.weight_bits > 0 ? s.weight_bits : 16.0;
     else if (name == "expert_bits")
@@ -273,7 +276,8 @@ std::string describe_point(const SweepSpec& s, const PointContext& ctx, const Po
   if (r.slo_tbt_p99 > 0) j["slo_tbt_p99"] = r.slo_tbt_p99;
   if (r.slo_tpot_p99 > 0) j["slo_tpot_p99"] = r.slo_tpot_p99;
   if (!r.routing.empty() && r.routing != "round-robin") j["routing"] = r.routing;
-  if (!ctx.trace_hash.empty()) j["request_trace"] = ctx.trace_hash;  // no trace: the old key
+  if (!r.replica_systems.empty()) j["replica_systems"] = r.replica_systems;  // none: the old key
+  if (!ctx.trace_hash.empty()) j["request_trace"] = ctx.trace_hash;          // no trace: the old key
   if (!r.prefill_system_file.empty()) {  // its content's hash (its path in unit tests); none: the old key
     const auto it = ctx.prefill_system_hashes.find(r.prefill_system_file);
     j["prefill_system"] = it != ctx.prefill_system_hashes.end() ? it->second : r.prefill_system_file;

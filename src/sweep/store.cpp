@@ -316,6 +316,8 @@ void ResultStore::prepare(const SweepSpec& spec) {
       ensure_column("model_file", "TEXT");
     else if (a.name == "prefill_system")  // `prefill_system` is the machine's name; the file beside it
       ensure_column("prefill_system_file", "TEXT");
+    else if (a.name == "replica_systems")  // "8+4": the report's list in one cell
+      ensure_column("replica_systems", "TEXT");
   exec("COMMIT");
 }
 
@@ -349,6 +351,7 @@ void ResultStore::record(const SweepSpec& spec, const PointContext& ctx, const P
     const Axis& a = spec.axes[i];
     if (a.name == "model") cells.emplace_back("model_file", text(point.values[i].text));
     if (a.name == "prefill_system") cells.emplace_back("prefill_system_file", text(point.values[i].text));
+    if (a.name == "replica_systems") cells.emplace_back("replica_systems", text(point.values[i].text));
     if (a.kind != AxisKind::system) continue;
     const AxisValue& v = point.values[i];
     cells.emplace_back(a.name, v.is_text    ? text(v.text)

@@ -57,6 +57,7 @@ constexpr OptionRow kOptionTable[] = {
     {"generate_min", For::infer, true},
     {"replicas", For::infer, true},
     {"routing", For::infer, true},
+    {"replica_systems", For::infer, true},
     {"prefill_replicas", For::infer, true},
     {"prefill_systems", For::infer, true},
     {"prefill_batch", For::infer, true},
@@ -214,6 +215,8 @@ class Parser {
         s.prefill_batch = static_cast<int>(integer(v, key, 0, std::numeric_limits<int>::max()));
       else if (key == "routing")
         s.routing = check_routing(v, key, scalar(v, key));
+      else if (key == "replica_systems")
+        s.replica_systems = check_replica_systems(v, key, scalar(v, key));
       else if (key == "prompt_min")
         s.prompt_min = static_cast<int>(integer(v, key, 0, std::numeric_limits<int>::max()));  // 0: fixed
       else if (key == "generate_min")
@@ -277,6 +280,30 @@ class Parser {
     if (!parse_micro_batch(m, mbs))
       fail(n, key, fmt::format("expected {}, got \"{}\"", kMicroBatchExpected, m));
     return to_string(mbs);  // one spelling per value: "Auto" and "auto" are one point
+  }
+
+  // Systems per replica, "8+4" or "8,4" (replicas of different sizes: `infer --replica-systems`),
+  // spelled "8+4": one spelling per value, one point.
+  std::string check_replica_systems(const YAML::Node& n, const std::string& key, const std::string& m) const {
+    std::string out;
+    std::size_t at = 0;
+    while (at <= m.size()) {
+      const std::size_t end = m.find_first_of("+,", at);
+      const std::string part = m.substr(at, end == std::string::npos ? std::string::npos : end - at);
+      std::size_t used = 0;
+      long long n_sys = 0;
+      try {
+        n_sys = std::stoll(part, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (part.empty() || used != part.size() || n_sys < 1 || n_sys > 100000)
+        fail(n, key, fmt::format("expected systems per replica as 8+4 (1..100000 each), got \"{}\"", m));
+      out += (out.empty() ? "" : "+") + std::to_string(n_sys);
+      if (end == std::string::npos) break;
+      at = end + 1;
+    }
+    return out;
   }
 
   std::string check_routing(const YAML::Node& n, const std::string& key, const std::string& m) const {
@@ -356,7 +383,7 @@ class Parser {
       check_option_of_command(s, k, key, a.name);
       a.kind = AxisKind::run;
       a.type = a.name == "mode" || a.name == "micro_batch" || a.name == "wafer_io" || a.name == "layout" ||
-                       a.name == "routing"
+                       a.name == "routing" || a.name == "replica_systems"
                    ? "string"
                : a.name == "weight_bits" || a.name == "expert_bits" || a.name == "kv_bits" ||
                        a.name == "arrival_rate" || a.name == "slo_ttft_p99" || a.name == "slo_tbt_p99" ||
@@ -387,6 +414,8 @@ class Parser {
           check_layout(where, key, a.values[i].text);
         else if (a.name == "routing")
           check_routing(where, key, a.values[i].text);
+        else if (a.name == "replica_systems")
+          a.values[i].text = check_replica_systems(where, key, a.values[i].text);
         else if (a.type == "number")  // weight_bits, expert_bits, kv_bits, arrival_rate
           check_real(where, key, a.name, a.values[i].number);
         else if (const double x = a.values[i].number,

@@ -179,6 +179,16 @@ check '[ "$(q "$tmp/mixed.sqlite" "select count(*) from points a join points b o
 check '[ "$(q "$tmp/mixed.sqlite" "select count(*) from points a join points b on a.arrival_rate = b.arrival_rate and a.prefill_replicas = b.prefill_replicas and a.prefill_systems = b.prefill_systems where a.prefill_system = '"'CS-2'"' and b.prefill_system = '"'CS-3'"' and b.\"serving.ttft_p50_s\" < a.\"serving.ttft_p50_s\"")" = 12 ]' \
   "a CS-3 prefill replica should give the first token sooner than a CS-2 one of as many systems"
 
+# --- replicas of different sizes (configs/sweeps/serving-uneven.yaml): twelve CS-3s as 12, 6+6,
+# 4+4+4 or 8+4 (a `replica_systems` axis); at 20/s three replicas of 4 keep the first token
+# sooner than 8 + 4 whichever way requests are balanced
+out="$("$bin" sweep "$root/configs/sweeps/serving-uneven.yaml" --db "$tmp/uneven.sqlite" --jobs 2 2>&1)"
+rc=$?
+check '[ $rc -eq 0 ] && [ "$(q "$tmp/uneven.sqlite" "select count(*) from points where status = '"'ok'"' and replica_systems in ('"'12'"', '"'6+6'"', '"'4+4+4'"', '"'8+4'"')")" = 16 ]' \
+  "serving-uneven sweep exit $rc: $out"
+check '[ "$(q "$tmp/uneven.sqlite" "select count(*) from points a join points b on a.arrival_rate = b.arrival_rate and a.routing = b.routing where a.arrival_rate = 20 and a.replica_systems = '"'8+4'"' and b.replica_systems = '"'4+4+4'"' and b.\"serving.ttft_p99_s\" < a.\"serving.ttft_p99_s\" and a.replicas = 2 and b.replicas = 3")" = 2 ]' \
+  "three replicas of 4 should keep TTFT p99 below 8 + 4 at 20 requests/s"
+
 # --- capacity (configs/sweeps/capacity.yaml): each point searches for the requests/s it serves
 # within TTFT p99 <= 200 ms and time between tokens p99 <= 10 ms; chunked prefill serves more in
 # every deployment, and each point's serving run meets the objectives

@@ -58,6 +58,7 @@ struct PointRun {
   double slo_tbt_p99 = 0;
   double slo_tpot_p99 = 0;
   std::string routing;                   // infer: "" = round-robin
+  std::string replica_systems;           // infer: "8+4" (canonical); "" = every replica `systems`
   int prompt_min = 0, generate_min = 0;  // infer: serving lengths drawn from these up; 0 = fixed
   std::string model_file;           // the `model` axis' resolved file ("builtin"), or "" = the sweep's model
   std::string prefill_system_file;  // infer: the prefill machine's resolved file ("builtin"), "" = none

@@ -70,7 +70,8 @@ struct SweepSpec {
   double slo_ttft_p99 = 0;              // infer: capacity search's TTFT p99 objective (s); 0 = none
   double slo_tbt_p99 = 0;               // infer: ... its time-between-tokens p99 objective (s)
   double slo_tpot_p99 = 0;              // infer: ... its time-per-output-token p99 objective (s)
-  std::string routing;  // infer: round-robin | least-outstanding | shared-queue; "" = round-robin
+  std::string routing;          // infer: round-robin | least-outstanding | shared-queue; "" = round-robin
+  std::string replica_systems;  // infer: systems per replica, "8+4" (replicas of different sizes); "" = none
   int prompt_min = 0, generate_min = 0;  // infer: serving lengths drawn from these up; 0 = fixed
   std::string request_trace;             // infer: serve this trace at every point (resolved path)
   std::string prefill_system;            // infer: the prefill replicas' system file (resolved path,

@@ -489,3 +489,28 @@ TEST_CASE("command: infer puts the prefill replicas on the machine prefill_syste
   e = error_of("axes:\n  prefill_system: [" + cs2 + "]\n");
   CHECK(std::string(e.what()).find("command: infer") != std::string::npos);
 }
+
+TEST_CASE("command: infer takes replica_systems as an option and an axis, spelled 8+4", "[sweep]") {
+  const auto s = parse("command: infer\narrival_rate: 8\nreplica_systems: 8,4\naxes:\n  systems: [4]\n");
+  CHECK(s.replica_systems == "8+4");
+  const auto pts = expand_points(s);
+  REQUIRE(pts.size() == 1);
+  CHECK(point_run(s, pts[0]).replica_systems == "8+4");
+  CHECK(pts[0].description.find("\"replica_systems\":\"8+4\"") != std::string::npos);
+  const auto ax = parse("command: infer\narrival_rate: 8\naxes:\n  replica_systems: [4+4+4, \"8, 4\"]\n");
+  const auto apts = expand_points(ax);
+  REQUIRE(apts.size() == 2);
+  CHECK(point_run(ax, apts[0]).replica_systems == "4+4+4");
+  CHECK(point_run(ax, apts[1]).replica_systems == "8+4");
+  const auto plain = parse("command: infer\narrival_rate: 8\naxes:\n  systems: [4]\n");
+  CHECK(expand_points(plain)[0].description.find("replica_systems") == std::string::npos);
+  for (const char* bad : {"8+0", "8+", "eight", "8+4.5", "+4"}) {
+    const auto e =
+        error_of(std::string("command: infer\nreplica_systems: \"") + bad + "\"\naxes:\n  systems: [1]\n");
+    CHECK(e.key() == "replica_systems");
+  }
+  auto e = error_of("command: infer\naxes:\n  replica_systems: [8+4, 4+0]\n");
+  CHECK(e.key() == "axes.replica_systems");
+  e = error_of("replica_systems: 8+4\naxes:\n  systems: [1]\n");
+  CHECK(std::string(e.what()).find("command: infer") != std::string::npos);
+}
