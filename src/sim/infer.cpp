@@ -587,9 +587,7 @@ InferStats infer_capacity::infer_one(const SystemSpec& spec, const ModelSpec& mo
   const auto big = std::max_element(groups.begin(), groups.end(),
                                     [](const Group& x, const Group& y) { return x.bytes() < y.bytes(); });
   infer_notes::add_capacity_notes(st, by_bytes, big->g.name, big->bytes(), wafer_cap, model.arch.max_seq);
-  if (o.serving())
-    st.serving = infer_serve::simulate(spec, model_in, o, st.notes,
-                                       o.trace_rounds > 0 ? &st.timeline : nullptr, steps);
+  if (o.serving()) st.serving = infer_serve::simulate(spec, model_in, o, st.notes, st.timeline, steps);
   if (o.fidelity == Fidelity::cycle) {
     std::vector<infer_check::GroupRef> refs;
     for (const auto& g : groups) refs.push_back({&g.g, g.kv_bytes > 0, g.draft, g.keys});

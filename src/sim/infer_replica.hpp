@@ -81,7 +81,10 @@ struct TraceBudget {
   std::size_t left = 0;
   bool truncated = false;
   bool take() {
-    if (left == 0) return !(truncated = true);
+    if (left == 0) {
+      truncated = true;
+      return false;
+    }
     --left;
     return true;
   }

@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
-#include <map>
 #include <memory>
 #include <numeric>
 #include <optional>
@@ -48,10 +47,11 @@ double percentile(const std::vector<std::pair<double, long long>>& counted, doub
 // itself (lazily: only the batches the run reaches), on `systems` systems of `spec` (a replica's;
 // a prefill replica's when disaggregated). --batch requests at once fit (infer() placed them
 // before calling simulate(); a prefill replica is placed at its batch before the run), so every
-// smaller batch does too. The options are copied: `cache` keeps the step times for the next
-// run with the same options but the arrival rate (a capacity search's), by system and size.
-TimesAt times_on(const SystemSpec& spec, const ModelSpec& model, const InferOptions& o, int systems,
-                 int max_batch, StepCache& cache) {
+// smaller batch does too. The options are copied: the step times are `cache`'s entry for the
+// system and size (kept for the next run with the same options but the arrival rate: a capacity
+// search's), which outlives the reference returned.
+const TimesAt& times_on(const SystemSpec& spec, const ModelSpec& model, const InferOptions& o, int systems,
+                        int max_batch, StepCache& cache) {
   auto& kept = cache.at[{&spec, systems}];
   if (kept) return kept;
   InferOptions one = o;
@@ -295,7 +295,8 @@ void summarize(const std::vector<Request>& req, const std::vector<Replica>& pre,
 }  // namespace
 
 ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const InferOptions& o,
-                      std::vector<std::string>& notes, Timeline* timeline, StepCache* cache) {
+                      std::vector<std::string>& notes, Timeline& timeline, StepCache* cache) {
+  const bool traced = o.trace_rounds > 0;
   StepCache local;
   StepCache& steps = cache ? *cache : local;
   const int max_batch = std::max(o.batch, o.prefill_batch);  // either pool's
@@ -306,7 +307,7 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
   sv.seed = o.seed;
   sv.prefill_chunk = o.prefill_chunk;
   sv.max_batch = o.batch;
-  const TimesAt at = times_on(spec, model, o, o.systems, max_batch, steps);
+  const TimesAt& at = times_on(spec, model, o, o.systems, max_batch, steps);
   std::vector<Request> req = draw_requests(o, sv);
   GapCounts gaps;
   const auto replicas = [&](int n, Replica::Role role) {
@@ -321,19 +322,18 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
   const bool split = o.prefill_replicas > 0;
   std::vector<Replica> reps = replicas(o.replicas, split ? Replica::Role::decode : Replica::Role::both);
   std::vector<Replica> pre = replicas(o.prefill_replicas, Replica::Role::prefill);
-  // Replicas of different sizes: each size's placement and step times once, each replica its own.
-  std::map<int, TimesAt> sized;
+  // Replicas of different sizes: each replica its own step times (each size placed once: `steps`).
   double reps_idle_w = -1;  // < 0: every replica is --systems'
   sv.replica_systems.assign(reps.size(), o.systems);
   if (!o.replica_systems.empty()) {
     reps_idle_w = 0;
+    std::set<int> checked;
     for (std::size_t r = 0; r < reps.size(); ++r) {
       const int n = sv.replica_systems[r] = o.replica_systems[r];
-      auto it = sized.find(n);
-      if (it == sized.end()) {
-        it = sized.emplace(n, times_on(spec, model, o, n, max_batch, steps)).first;
+      const TimesAt& times = times_on(spec, model, o, n, max_batch, steps);
+      if (checked.insert(n).second) {
         try {  // the replica holds --batch requests, or the run stops here
-          if (it->second(o.batch).streamed)
+          if (times(o.batch).streamed)
             notes.push_back(
                 fmt::format("serving: a replica of {} system(s) cannot hold the weights resident: "
                             "they stream from MemoryX every step (--replica-systems)",
@@ -343,12 +343,12 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
               fmt::format("replica {} ({} x {}, --replica-systems): {}", r, n, spec.name, e.what()));
         }
       }
-      reps[r].times = &it->second;
-      reps_idle_w += it->second(1).idle_w;
+      reps[r].times = &times;
+      reps_idle_w += times(1).idle_w;
     }
   }
   TraceBudget budget{kServingTraceSlices};
-  if (timeline)
+  if (traced)
     for (auto* pool : {&reps, &pre})
       for (auto& rep : *pool) rep.trace = &budget;
   std::vector<Transfer> transfers;
@@ -360,7 +360,7 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
     if (o.prefill_batch > 0) po.batch = o.prefill_batch;
     const int pre_systems = o.prefill_systems > 0 ? o.prefill_systems : o.systems;
     const SystemSpec& pre_spec = o.prefill_spec ? *o.prefill_spec : spec;
-    const TimesAt pre_at = times_on(pre_spec, model, po, pre_systems, max_batch, steps);
+    const TimesAt& pre_at = times_on(pre_spec, model, po, pre_systems, max_batch, steps);
     try {  // the prefill replicas hold that many prompts, or the run stops here
       if (pre_at(po.batch).streamed)
         notes.push_back(fmt::format(
@@ -381,8 +381,8 @@ ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const Infe
   // Energy needs both pools' prices (summarize() models it when the decode pool's idle power is known).
   summarize(req, pre, reps, gaps, split && pre_idle_w <= 0 ? 0.0 : at(1).idle_w,
             split && pre_idle_w <= 0 ? -1.0 : reps_idle_w, pre_idle_w, o, sv);
-  if (timeline) {
-    record_timeline(pre, reps, transfers, *timeline);
+  if (traced) {
+    record_timeline(pre, reps, transfers, timeline);
     if (budget.truncated)
       notes.push_back(
           fmt::format("trace: the serving timeline holds the run's first {} iterations and KV transfers",

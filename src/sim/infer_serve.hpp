@@ -27,14 +27,13 @@ struct StepCache {
 // b requests takes infer()'s time per output token at batch b, a prefill of k requests infer()'s
 // TTFT at batch k (each computed once). With InferOptions::prefill_chunk the prompts run in
 // chunks beside the decodes instead (infer_serve.cpp, serve_chunked).
-// With a `timeline` (infer --trace), it gains the serving run: a track per replica with its
-// iterations and, disaggregated, a track per decode replica with the KV caches coming in (the
-// first kServingTraceSlices of them; a note says when there were more).
+// With InferOptions::trace_rounds (infer --trace) `timeline` gains the serving run: a track per
+// replica with its iterations and, disaggregated, a track per decode replica with the KV caches
+// coming in (the first kServingTraceSlices of them; a note says when there were more).
 // `cache` (optional) keeps the step times infer() gives at each batch, by system and size, for
 // the next run whose options differ only in the arrival rate (a capacity search's runs).
 ServingStats simulate(const SystemSpec& spec, const ModelSpec& model, const InferOptions& o,
-                      std::vector<std::string>& notes, Timeline* timeline = nullptr,
-                      StepCache* cache = nullptr);
+                      std::vector<std::string>& notes, Timeline& timeline, StepCache* cache = nullptr);
 inline constexpr std::size_t kServingTraceSlices = 200000;
 
 // Whether a run saw more requests arrive than it served: a queue for a slot longer than a tenth of

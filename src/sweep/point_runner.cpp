@@ -102,12 +102,7 @@ PointResult PointRunner::run(const Point& point) const {
     opt.slo_tpot_p99_s = r.slo_tpot_p99;
     if (!r.routing.empty()) opt.routing = parse_routing(r.routing);  // checked when the file was read
     if (!r.replica_systems.empty()) {                                // "8+4", checked when the file was read
-      std::size_t at = 0;
-      while (at < r.replica_systems.size()) {
-        const std::size_t end = r.replica_systems.find('+', at);
-        opt.replica_systems.push_back(std::stoi(r.replica_systems.substr(at, end - at)));
-        at = end == std::string::npos ? r.replica_systems.size() : end + 1;
-      }
+      opt.replica_systems = parse_replica_systems(r.replica_systems);
       if (r.replicas <= 1) opt.replicas = static_cast<int>(opt.replica_systems.size());  // one per size
     }
     opt.trace = trace_;

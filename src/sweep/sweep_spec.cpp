@@ -285,24 +285,11 @@ class Parser {
   // Systems per replica, "8+4" or "8,4" (replicas of different sizes: `infer --replica-systems`),
   // spelled "8+4": one spelling per value, one point.
   std::string check_replica_systems(const YAML::Node& n, const std::string& key, const std::string& m) const {
+    const std::vector<int> sizes = parse_replica_systems(m);
+    if (sizes.empty())
+      fail(n, key, fmt::format("expected systems per replica as 8+4 (1..100000 each), got \"{}\"", m));
     std::string out;
-    std::size_t at = 0;
-    while (at <= m.size()) {
-      const std::size_t end = m.find_first_of("+,", at);
-      const std::string part = m.substr(at, end == std::string::npos ? std::string::npos : end - at);
-      std::size_t used = 0;
-      long long n_sys = 0;
-      try {
-        n_sys = std::stoll(part, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      if (part.empty() || used != part.size() || n_sys < 1 || n_sys > 100000)
-        fail(n, key, fmt::format("expected systems per replica as 8+4 (1..100000 each), got \"{}\"", m));
-      out += (out.empty() ? "" : "+") + std::to_string(n_sys);
-      if (end == std::string::npos) break;
-      at = end + 1;
-    }
+    for (const int size : sizes) out += (out.empty() ? "" : "+") + std::to_string(size);
     return out;
   }
 
@@ -556,6 +543,26 @@ class Parser {
 };
 
 }  // namespace
+
+std::vector<int> parse_replica_systems(const std::string& text) {
+  std::vector<int> sizes;
+  std::size_t at = 0;
+  while (true) {
+    const std::size_t end = text.find_first_of("+,", at);
+    const std::string part = text.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    std::size_t used = 0;
+    long long n = 0;
+    try {
+      n = std::stoll(part, &used);
+    } catch (const std::exception&) {
+      return {};
+    }
+    if (part.empty() || used != part.size() || n < 1 || n > 100000) return {};
+    sizes.push_back(static_cast<int>(n));
+    if (end == std::string::npos) return sizes;
+    at = end + 1;
+  }
+}
 
 int SweepSpec::axis_index(const std::string& n) const {
   for (std::size_t i = 0; i < axes.size(); ++i)

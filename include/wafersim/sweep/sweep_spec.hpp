@@ -92,6 +92,10 @@ struct SweepSpec {
 // Reads and validates a sweep file: axis paths against system_params(), every axis value by
 // loading the base system with it, where-expressions against the axis names.
 SweepSpec load_sweep_spec(const std::string& path);
+
+// Systems per replica written 8+4 or 8,4 (`replica_systems`, `infer --replica-systems`): the
+// list, or empty when a part is not a whole number from 1 to 100000.
+std::vector<int> parse_replica_systems(const std::string& text);
 // `base_dir` resolves the system/model paths; `validate_values` = false skips loading the
 // base system per value (unit tests of the expansion).
 SweepSpec parse_sweep_spec(const std::string& yaml_text, const std::string& display_name,
